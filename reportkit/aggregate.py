@@ -1,0 +1,328 @@
+"""From validated cards to the report's figures and order: pure Python, no I/O.
+
+``aggregate`` turns the year's config and its cards into a ``Report``: per policy
+the list-table rows grouped by measure (own cards and reprint copies), the
+小計 / 〃 (再掲含む。) / 合計 figures, the multi-year table of section 1, the
+new-projects list of section 2(1) and the document order of the cards of
+section 2(3).
+
+Order rules (checked against the 平成25年度 edition):
+
+* own cards of a measure keep the order they are given in (the caller sorts
+  the workbooks by file name);
+* a reprint copy goes at the end of its host measure, in the order the source
+  cards are given, unless ``config.reprint_placements`` names the host row it
+  follows (the edition interleaves some reprints inside the measure group);
+* a lump reprint (a whole policy reprinted as one line) follows the host
+  policy's rows;
+* the cards of section 2(3) are printed chapter by chapter, each policy's
+  rows in list-table order, so every card lands on the page the list table
+  gives.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+from .config import ReportConfig
+from .model import Card
+
+REPRINT_SUFFIX = "（再掲）"
+
+
+@dataclass(frozen=True)
+class YearFigure:
+    """Projects and settled cost (千円) of one policy in one past fiscal year."""
+
+    year: int
+    policy: int
+    count: int
+    amount: int
+
+
+@dataclass(frozen=True)
+class ListRow:
+    """One row of the list table, and the card printed for it in section 2(3)."""
+
+    card: Card
+    host_policy: int
+    host_measure: str
+    is_reprint: bool
+    bookmark: str  # Word bookmark around the printed card; PAGEREF target
+
+    @property
+    def name(self) -> str:
+        """The project name as listed (one line), with （再掲） on a reprint copy."""
+        return self.card.one_line_name + (REPRINT_SUFFIX if self.is_reprint else "")
+
+    @property
+    def card_name(self) -> str:
+        """The name printed in part ２ of the card (line breaks kept)."""
+        return self.card.project_name + (REPRINT_SUFFIX if self.is_reprint else "")
+
+
+@dataclass(frozen=True)
+class MeasureGroup:
+    measure: str
+    rows: list[ListRow]
+
+    @property
+    def has_reprints(self) -> bool:
+        return any(row.is_reprint for row in self.rows)
+
+
+@dataclass(frozen=True)
+class LumpLine:
+    """A whole policy's 小計 reprinted inside another policy as one line."""
+
+    label: str
+    source_policy: int
+    amount: int
+
+
+@dataclass(frozen=True)
+class PolicySummary:
+    no: int
+    mark: str
+    title: str
+    measures: list[MeasureGroup]
+    lump_lines: list[LumpLine]
+    count: int  # own projects, reprints excluded
+    subtotal: int  # 小計, reprints excluded
+    subtotal_with_reprints: int | None  # 〃 (再掲含む。); None when the policy has no reprints
+
+    @property
+    def rows(self) -> list[ListRow]:
+        return [row for group in self.measures for row in group.rows]
+
+
+@dataclass(frozen=True)
+class YearCell:
+    count: int | None
+    amount: int | None
+
+
+@dataclass(frozen=True)
+class YearColumn:
+    """One fiscal year of the section 1 table."""
+
+    year: int
+    cells: dict[int, YearCell]  # policy no → figures
+    count: int
+    amount: int
+
+
+@dataclass(frozen=True)
+class NewProject:
+    row: ListRow
+    featured: bool  # ◎ (with summary) rather than ・
+
+
+@dataclass(frozen=True)
+class NewProjectsGroup:
+    """The new projects of one chapter, under the headings of all its policies."""
+
+    policies: list[int]
+    projects: list[NewProject]
+
+
+@dataclass(frozen=True)
+class ChapterPlan:
+    index: int
+    policies: list[int]
+    rows: list[ListRow]  # the cards printed in the chapter, in order
+
+
+@dataclass(frozen=True)
+class Total:
+    count: int
+    amount: int
+
+
+@dataclass(frozen=True)
+class Report:
+    fiscal_year: int
+    first_year: int
+    policies: list[PolicySummary]
+    total: Total
+    years: list[YearColumn]
+    new_projects: list[NewProjectsGroup]
+    chapters: list[ChapterPlan]
+    warnings: list[str] = field(default_factory=list)
+
+    def policy(self, no: int) -> PolicySummary:
+        return self.policies[no - 1]
+
+    @property
+    def rows(self) -> list[ListRow]:
+        """Every card printed in section 2(3), in document order."""
+        return [row for chapter in self.chapters for row in chapter.rows]
+
+
+def aggregate(config: ReportConfig, cards: list[Card], multi_year: list[YearFigure]) -> Report:
+    """Compute the report's figures and orders from the config and the (file-name sorted) cards."""
+    warnings: list[str] = []
+    bookmarks = _BookmarkNames()
+    measure_rank = {
+        (policy.no, measure): index for policy in config.policies for index, measure in enumerate(policy.measures)
+    }
+    # Own rows: stable sort by measure order; unknown measures go last (validation reports them).
+    own: dict[int, dict[str, list[ListRow]]] = {p.no: {m: [] for m in p.measures} for p in config.policies}
+    for card in sorted(cards, key=lambda c: measure_rank.get((c.policy, c.measure), 10**6)):
+        groups = own.get(card.policy)
+        if groups is None:
+            warnings.append(f"{card.project_id}: 基本方針 {card.policy} は設定にありません")
+            continue
+        if card.measure not in groups:
+            warnings.append(f"{card.project_id}: 施策「{card.measure}」は基本方針 {card.policy} にありません")
+            groups.setdefault(card.measure, [])
+        groups[card.measure].append(
+            ListRow(card, card.policy, card.measure, False, bookmarks.make(card.project_id))
+        )
+
+    placements = {
+        (p.project_id, p.into_policy): p.after for p in getattr(config, "reprint_placements", [])
+    }
+    for card in cards:
+        for reprint in card.reprints:
+            groups = own.get(reprint.policy)
+            if groups is None:
+                warnings.append(f"{card.project_id}: 再掲先の基本方針 {reprint.policy} は設定にありません")
+                continue
+            rows = groups.setdefault(reprint.measure, [])
+            row = ListRow(card, reprint.policy, reprint.measure, True,
+                          bookmarks.make(f"{card.project_id}_r{reprint.policy}"))
+            _place(rows, row, placements.get((card.project_id, reprint.policy)))
+
+    subtotals = {
+        no: sum(row.card.cost or 0 for rows in groups.values() for row in rows if not row.is_reprint)
+        for no, groups in own.items()
+    }
+    summaries: list[PolicySummary] = []
+    for policy in config.policies:
+        groups = [MeasureGroup(measure, rows) for measure, rows in own[policy.no].items() if rows]
+        lumps = [
+            LumpLine(lump.label, lump.policy, subtotals[lump.policy])
+            for lump in config.lump_reprints
+            if lump.into_policy == policy.no
+        ]
+        reprint_amount = sum(
+            row.card.cost or 0 for group in groups for row in group.rows if row.is_reprint
+        ) + sum(lump.amount for lump in lumps)
+        has_reprints = bool(lumps) or any(group.has_reprints for group in groups)
+        summaries.append(
+            PolicySummary(
+                no=policy.no,
+                mark=policy.mark,
+                title=policy.title,
+                measures=groups,
+                lump_lines=lumps,
+                count=sum(1 for group in groups for row in group.rows if not row.is_reprint),
+                subtotal=subtotals[policy.no],
+                subtotal_with_reprints=subtotals[policy.no] + reprint_amount if has_reprints else None,
+            )
+        )
+    total = Total(sum(s.count for s in summaries), sum(s.subtotal for s in summaries))
+
+    chapters = [
+        ChapterPlan(index, list(chapter.policies), [row for no in chapter.policies for row in summaries[no - 1].rows])
+        for index, chapter in enumerate(config.chapters)
+    ]
+    return Report(
+        fiscal_year=config.fiscal_year,
+        first_year=config.first_year,
+        policies=summaries,
+        total=total,
+        years=_years(config, summaries, total, multi_year),
+        new_projects=_new_projects(chapters),
+        chapters=chapters,
+        warnings=warnings,
+    )
+
+
+def parse_multi_year(text: str) -> list[YearFigure]:
+    """Parse the ``year,policy,count,amount`` CSV text of past years (the caller reads the file)."""
+    figures = []
+    for record in csv.DictReader(io.StringIO(text.lstrip("\ufeff"))):
+        figures.append(
+            YearFigure(
+                year=int(record["year"]),
+                policy=int(record["policy"]),
+                count=int(record["count"]),
+                amount=int(str(record["amount"]).replace(",", "")),
+            )
+        )
+    return figures
+
+
+def _place(rows: list[ListRow], row: ListRow, after: str | None) -> None:
+    """Insert a reprint copy after the named host row, or at the end of its measure."""
+    if after is None:
+        rows.append(row)
+        return
+    if after == "":
+        position = 0
+    else:
+        targets = [i for i, r in enumerate(rows) if r.card.project_id == after]
+        if not targets:
+            rows.append(row)
+            return
+        position = targets[0] + 1
+    # Several copies placed after the same row keep the order they were given in.
+    while position < len(rows) and rows[position].is_reprint and rows[position].card.project_id != after:
+        position += 1
+    rows.insert(position, row)
+
+
+def _years(config: ReportConfig, summaries: list[PolicySummary], total: Total,
+           multi_year: list[YearFigure]) -> list[YearColumn]:
+    past: dict[int, dict[int, YearCell]] = {}
+    for figure in multi_year:
+        if config.first_year <= figure.year < config.fiscal_year:
+            past.setdefault(figure.year, {})[figure.policy] = YearCell(figure.count, figure.amount)
+    columns = []
+    for year in range(config.first_year, config.fiscal_year):
+        cells = {p.no: past.get(year, {}).get(p.no, YearCell(None, None)) for p in config.policies}
+        columns.append(
+            YearColumn(
+                year,
+                cells,
+                sum(c.count or 0 for c in cells.values()),
+                sum(c.amount or 0 for c in cells.values()),
+            )
+        )
+    columns.append(
+        YearColumn(config.fiscal_year, {s.no: YearCell(s.count, s.subtotal) for s in summaries},
+                   total.count, total.amount)
+    )
+    return columns
+
+
+def _new_projects(chapters: list[ChapterPlan]) -> list[NewProjectsGroup]:
+    groups = []
+    for chapter in chapters:
+        own_rows = [row for row in chapter.rows if not row.is_reprint]
+        featured = [NewProject(row, True) for row in own_rows if row.card.new_listing == "◎"]
+        listed = [NewProject(row, False) for row in own_rows if row.card.new_listing == "・"]
+        if featured or listed:
+            groups.append(NewProjectsGroup(list(chapter.policies), featured + listed))
+    return groups
+
+
+class _BookmarkNames:
+    """Unique Word bookmark names (letters, digits, _; at most 40 characters)."""
+
+    def __init__(self) -> None:
+        self._used: set[str] = set()
+
+    def make(self, key: str) -> str:
+        base = "rk_" + re.sub(r"[^A-Za-z0-9_]", "_", key)[:33]
+        name, counter = base, 1
+        while name in self._used:
+            counter += 1
+            name = f"{base[:36]}_{counter}"
+        self._used.add(name)
+        return name

@@ -1,0 +1,207 @@
+"""Turn what a workbook holds (RawCard) into a Card: Japanese normalisation, one Issue per bad cell."""
+
+from __future__ import annotations
+
+import re
+
+from .config import ReportConfig
+from .issues import Issue, make_issue
+from .japanese import (ParseError, clean_text, normalise_policy, one_line, parse_amount, parse_fiscal_year,
+                       parse_mark)
+from .model import (DEFAULT_HEADERS, DEFAULT_OUTCOME_CAPTION, DEFAULT_PROGRESS_CAPTION, Card, FreeRow,
+                    HistoryEntry, Reprint, ResultRow, ResultsTable, SourceInfo, SourcedCard)
+from .workbook.layout import CARD_SHEET, FREE_KINDS, ROW_KINDS
+from .workbook.reader import RawCard, RawValue
+
+PROJECT_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
+_ROW_KIND_ALIASES = {"うち": "内訳", "内訳": "内訳", "計": "計", "合計": "計", "小計": "計", "見出し": "見出し"}
+
+
+class _Collector:
+    def __init__(self, raw: RawCard):
+        self.raw = raw
+        self.issues: list[Issue] = []
+        self.cells: dict[str, str] = {}
+
+    def issue(self, code: str, cell: str, field: str, **params) -> None:
+        self.issues.append(make_issue(code, self.raw.file, sheet=CARD_SHEET, cell=cell, field=field, **params))
+
+    def value(self, name: str) -> RawValue:
+        raw = self.raw.values.get(name) or RawValue(None, "")
+        self.cells[name] = raw.cell
+        return raw
+
+
+def build_card(raw: RawCard, config: ReportConfig) -> tuple[SourcedCard | None, list[Issue]]:
+    """A normalised card and the problems found on the way; None when required fields cannot be read."""
+    c = _Collector(raw)
+    year = config.fiscal_year
+    titles = [p.title for p in config.policies]
+    fields: dict[str, object] = {}
+
+    project_id = c.value("project_id")
+    text = one_line(project_id.value)
+    if not text:
+        c.issue("missing-value", project_id.cell, "project_id")
+    elif not PROJECT_ID_RE.fullmatch(text):
+        c.issue("bad-project-id", project_id.cell, "project_id", detail=text[:40])
+    fields["project_id"] = text
+
+    fields["fiscal_year"] = _year(c, "fiscal_year", year, required=True)
+
+    policy = c.value("policy")
+    try:
+        fields["policy"] = normalise_policy(policy.value, titles)
+    except ParseError as exc:
+        _report(c, exc, policy.cell, "policy")
+
+    for name in ("measure", "department", "group"):
+        fields[name] = one_line(c.value(name).value)
+    for name in ("project_name", "description", "cost_note", "new_summary"):
+        fields[name] = clean_text(c.value(name).value)
+    fields["project_name"] = "\n".join(line.strip(" \u3000") for line in str(fields["project_name"]).split("\n"))
+    for name in ("project_name", "measure", "department"):
+        if not fields[name]:
+            c.issue("missing-value", c.cells[name], name)
+
+    cost = c.value("cost")
+    try:
+        fields["cost"] = parse_amount(cost.value)
+    except ParseError as exc:
+        _report(c, exc, cost.cell, "cost")
+
+    for name, allowed in (("priority", "○"), ("key_result", "○"), ("emergency", "○"),
+                          ("foundation", "○△"), ("new_listing", "◎・")):
+        raw_value = c.value(name)
+        try:
+            mark = parse_mark(raw_value.value, allowed)
+        except ParseError:
+            c.issue("bad-mark", raw_value.cell, name, detail="「" + "」「".join(allowed) + "」または空欄")
+            mark = ""
+        fields[name] = mark == "○" if name in ("priority", "key_result", "emergency") else mark
+
+    fields["period_start"] = _year(c, "period_start", year, required=False)
+    fields["period_end"] = _year(c, "period_end", year, required=False)
+
+    fields["progress"] = _table(c, "progress", DEFAULT_PROGRESS_CAPTION)
+    fields["outcome"] = _table(c, "outcome", DEFAULT_OUTCOME_CAPTION)
+    fields["results_free"] = _free_rows(c)
+    fields["history"] = _history(c)
+    fields["reprints"] = _reprints(c, titles)
+
+    source = SourceInfo(file=raw.file, cells=c.cells)
+    required = ("project_id", "fiscal_year", "policy", "project_name", "measure", "department")
+    if any(not fields.get(k) for k in required) or "cost" not in fields:
+        return None, c.issues
+    return SourcedCard(card=Card(**fields), source=source), c.issues
+
+
+def _report(c: _Collector, exc: ParseError, cell: str, field: str) -> None:
+    code = exc.code if exc.code in ("missing-value", "not-a-number", "negative-amount", "fractional-amount",
+                                    "bad-year", "date-for-year", "year-out-of-range", "unknown-policy") else "bad-year"
+    c.issue(code, cell, field, detail=exc.detail)
+
+
+def _year(c: _Collector, name: str, report_year: int, required: bool) -> int | None:
+    raw = c.value(name)
+    if raw.value is None or (isinstance(raw.value, str) and not raw.value.strip()):
+        if required:
+            c.issue("missing-value", raw.cell, name)
+        return None
+    try:
+        return parse_fiscal_year(raw.value, report_year)
+    except ParseError as exc:
+        _report(c, exc, raw.cell, name)
+        return None
+
+
+def _table(c: _Collector, prefix: str, default_caption: str) -> ResultsTable:
+    caption = clean_text(c.value(f"{prefix}_caption").value) or default_caption
+    pair = c.raw.pairs.get(f"{prefix}_headers") or []
+    headers = tuple(one_line(v.value) or DEFAULT_HEADERS[i] for i, v in enumerate(pair[:2]))
+    if len(headers) < 2:
+        headers = DEFAULT_HEADERS
+    if pair:
+        c.cells[f"{prefix}_headers"] = pair[0].cell
+    rows = []
+    for index, raw_row in enumerate(c.raw.blocks.get(f"{prefix}_rows", [])):
+        item, value, kind = (raw_row.cells + [RawValue(None, "")] * 3)[:3]
+        kind_text = one_line(kind.value)
+        normal = _ROW_KIND_ALIASES.get(kind_text, kind_text)
+        if normal and normal not in ROW_KINDS:
+            c.issue("bad-row-kind", kind.cell, f"{prefix}_rows", detail=kind_text)
+            normal = ""
+        key = f"{prefix}_rows.{index}"
+        c.cells[key] = item.cell
+        c.cells[key + ".value"] = value.cell
+        rows.append(ResultRow(item=clean_text(item.value), value=_value_text(value.value), kind=normal))
+    return ResultsTable(caption=caption, headers=headers, rows=rows)
+
+
+def _value_text(value: object) -> str:
+    """A results value as text; numbers typed as numbers keep Excel's grouping."""
+    if isinstance(value, bool):
+        return "○" if value else ""
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value == int(value) else f"{value:,}"
+    return clean_text(value)
+
+
+def _free_rows(c: _Collector) -> list[FreeRow]:
+    rows = []
+    for index, raw_row in enumerate(c.raw.blocks.get("results_free", [])):
+        kind = one_line(raw_row.cells[0].value)
+        c.cells[f"results_free.{index}"] = raw_row.cells[0].cell
+        if kind not in FREE_KINDS:
+            c.issue("bad-free-kind", raw_row.cells[0].cell, "results_free", detail=kind or "（空欄）")
+            continue
+        cells = [_value_text(v.value) for v in raw_row.cells[1:7]]
+        while cells and not cells[-1]:
+            cells.pop()
+        rows.append(FreeRow(kind=kind, cells=cells))
+    return rows
+
+
+def _history(c: _Collector) -> list[HistoryEntry]:
+    entries = []
+    for index, raw_row in enumerate(c.raw.blocks.get("history_rows", [])):
+        values = (raw_row.cells + [RawValue(None, "")] * 4)[:4]
+        c.cells[f"history_rows.{index}"] = values[0].cell
+        year = values[0].value
+        year_text = _year_phrase(year)
+        former = one_line(values[2].value).strip("「」")
+        entries.append(HistoryEntry(year=year_text, event=one_line(values[1].value), former_name=former,
+                                    reason=clean_text(values[3].value)))
+    return entries
+
+
+def _year_phrase(value: object) -> str:
+    """A history year as printed: a bare 2013 or H25 becomes 平成２５年度; phrases stay as typed."""
+    from .japanese import nendo, zen_digits
+
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            return nendo(int(value))
+        except ParseError:
+            return str(value)
+    text = one_line(value)
+    try:
+        return nendo(parse_fiscal_year(text))
+    except ParseError:
+        return zen_digits(text) if re.fullmatch(r"[^\d]*\d+[^\d]*年度.*", text) and "（" not in text else text
+
+
+def _reprints(c: _Collector, titles: list[str]) -> list[Reprint]:
+    reprints = []
+    for index, raw_row in enumerate(c.raw.blocks.get("reprint_rows", [])):
+        policy_cell, measure_cell = (raw_row.cells + [RawValue(None, "")] * 2)[:2]
+        c.cells[f"reprint_rows.{index}"] = policy_cell.cell
+        try:
+            number = normalise_policy(policy_cell.value, titles)
+        except ParseError as exc:
+            c.issue("unknown-reprint-policy", policy_cell.cell, "reprint_rows", detail=exc.detail or "（空欄）")
+            continue
+        reprints.append(Reprint(policy=number, measure=one_line(measure_cell.value)))
+    return reprints

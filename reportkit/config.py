@@ -1,0 +1,138 @@
+"""The year's configuration (inputs/config.toml): policies, measures, chapters, divisions."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+CONFIG_FILE = "config.toml"
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Policy(_Strict):
+    """A basic policy (基本方針) of article 7 with its measures (施策) in list order."""
+
+    no: int = Field(ge=1, le=10)
+    title: str = Field(min_length=1)
+    measures: list[str] = Field(min_length=1)
+
+    @property
+    def mark(self) -> str:
+        return CIRCLED[self.no - 1]
+
+
+class Chapter(_Strict):
+    """A chapter of section 2(3); policies listed together share one chapter."""
+
+    policies: list[int] = Field(min_length=1)
+
+
+class LumpReprint(_Strict):
+    """A whole policy reprinted inside another as one line of the list table."""
+
+    policy: int
+    into_policy: int
+    label: str = Field(min_length=1)
+
+
+class ReprintPlacement(_Strict):
+    """Where a reprint copy goes inside its host measure: after the row of project ``after`` ("" = first)."""
+
+    project_id: str
+    into_policy: int
+    after: str = ""
+
+
+class Cover(_Strict):
+    title: str
+    prefecture: str
+    publication: str  # as printed on the cover, e.g. 平成２６年９月
+
+
+class ReportConfig(_Strict):
+    """Everything about one report year that is not in the card workbooks."""
+
+    fiscal_year: int = Field(ge=1989, le=2100)
+    cover: Cover
+    secretariat: str
+    first_year: int = Field(description="first fiscal year of the multi-year table")
+    policies: list[Policy] = Field(min_length=1)
+    chapters: list[Chapter] = Field(min_length=1)
+    lump_reprints: list[LumpReprint] = []
+    reprint_placements: list[ReprintPlacement] = []
+    divisions: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "ReportConfig":
+        numbers = [p.no for p in self.policies]
+        if numbers != list(range(1, len(numbers) + 1)):
+            raise ValueError("policies の no は 1 から順に並べてください")
+        chaptered = sorted(n for c in self.chapters for n in c.policies)
+        if chaptered != numbers:
+            raise ValueError("chapters はすべての基本方針をちょうど一度ずつ含めてください")
+        for lump in self.lump_reprints:
+            if lump.policy not in numbers or lump.into_policy not in numbers:
+                raise ValueError(f"lump_reprints の基本方針番号 {lump.policy}/{lump.into_policy} がありません")
+        if len(set(self.divisions)) != len(self.divisions):
+            raise ValueError("divisions に重複があります")
+        return self
+
+    def policy(self, no: int) -> Policy:
+        return self.policies[no - 1]
+
+    def chapter_of(self, policy_no: int) -> int:
+        """Index of the chapter that holds a policy."""
+        for index, chapter in enumerate(self.chapters):
+            if policy_no in chapter.policies:
+                return index
+        raise KeyError(policy_no)
+
+    def all_measures(self) -> list[str]:
+        return [m for p in self.policies for m in p.measures]
+
+
+def load_config(folder: Path) -> ReportConfig:
+    """Read and check ``config.toml`` in an input folder; a broken one raises ConfigError naming the key."""
+    path = Path(folder) / CONFIG_FILE
+    if not path.is_file():
+        raise ConfigError(f"設定ファイルが見つかりません: {path}")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"設定ファイル {path} を読めません（TOML の書式誤り）: {exc}") from exc
+    try:
+        return ReportConfig.model_validate(data)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            key = ".".join(str(p) for p in err["loc"]) or "(全体)"
+            lines.append(f"  キー {key}: {_japanese_reason(err)}")
+        raise ConfigError(f"設定ファイル {path} に誤りがあります:\n" + "\n".join(lines)) from exc
+
+
+def _japanese_reason(err: dict) -> str:
+    kind = err.get("type", "")
+    if kind == "missing":
+        return "必須の項目がありません"
+    if kind == "extra_forbidden":
+        return "知らない項目です（綴りを確認してください）"
+    if kind.endswith("_type") or kind.endswith("_parsing"):
+        return f"値の型が違います（{err.get('input')!r}）"
+    if kind in ("too_short",):
+        return "空にできません"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return f"値が範囲外です（{err.get('input')!r}）"
+    return str(err.get("msg", kind))

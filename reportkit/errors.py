@@ -1,0 +1,31 @@
+"""The one root of the exceptions that mean "cannot continue"."""
+
+from __future__ import annotations
+
+
+class ReportkitError(Exception):
+    """A fatal problem, with a Japanese message meant for the user."""
+
+    exit_code = 2
+
+
+class ConfigError(ReportkitError):
+    """The year's configuration is missing or broken."""
+
+
+class InputFolderError(ReportkitError):
+    """The input folder cannot be used (missing, not a folder, no workbooks)."""
+
+
+class ValidationFailed(ReportkitError):
+    """Inputs have validation errors, so nothing is built."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, issues: list | None = None):
+        super().__init__(message)
+        self.issues = issues or []
+
+
+class OutputError(ReportkitError):
+    """An output could not be written."""

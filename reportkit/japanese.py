@@ -1,0 +1,274 @@
+"""Japanese text conventions: widths, numbers, 千円, 和暦 fiscal years, ○/△ marks."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+FULL_DIGITS = "０１２３４５６７８９"
+_TO_HALF = str.maketrans({
+    **{FULL_DIGITS[i]: str(i) for i in range(10)},
+    "，": ",", "、": ",", "．": ".", "　": " ",
+    "－": "-", "―": "-", "‐": "-", "−": "-", "ー": "-", "–": "-", "—": "-", "﹣": "-", "ｰ": "-",
+    "＋": "+", "％": "%",
+    **{chr(c): chr(c - 0xFEE0) for c in range(ord("Ａ"), ord("Ｚ") + 1)},
+    **{chr(c): chr(c - 0xFEE0) for c in range(ord("ａ"), ord("ｚ") + 1)},
+})
+_TO_FULL_DIGITS = str.maketrans({str(i): FULL_DIGITS[i] for i in range(10)} | {",": "，"})
+DASHES = {"-", "－", "―", "‐", "−", "ー", "–", "—", "ｰ", "﹣"}
+
+
+class ParseError(ValueError):
+    """A value that cannot be read; ``code`` names the problem for the issue catalogue."""
+
+    def __init__(self, code: str, detail: str = ""):
+        super().__init__(code)
+        self.code = code
+        self.detail = detail
+
+
+def to_half_width(text: str) -> str:
+    """Full-width digits, Latin letters, commas, points and minus signs to ASCII."""
+    return text.translate(_TO_HALF)
+
+
+def zen(number: int) -> str:
+    """1237 → １，２３７ (full-width digits with ，)."""
+    return f"{number:,}".translate(_TO_FULL_DIGITS)
+
+
+def zen_digits(text: str) -> str:
+    return str(text).translate({ord(str(i)): FULL_DIGITS[i] for i in range(10)})
+
+
+def clean_text(value: object) -> str:
+    """A cell's text: CR/LF unified, each line's trailing spaces and blank edge lines removed."""
+    if value is None:
+        return ""
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("_x000D_", "")
+    lines = [line.rstrip(" \t\u3000") for line in text.split("\n")]
+    while lines and not lines[0].strip(" \u3000\t"):
+        lines.pop(0)
+    while lines and not lines[-1].strip(" \u3000\t"):
+        lines.pop()
+    return "\n".join(lines).strip(" \t")
+
+
+def one_line(value: object) -> str:
+    """A cell's text on one line, for names and codes: stray spaces and breaks removed at the edges."""
+    return clean_text(value).strip(" \u3000")
+
+
+def is_dash(text: str) -> bool:
+    stripped = text.strip(" \u3000")
+    return bool(stripped) and all(ch in DASHES for ch in stripped)
+
+
+def parse_amount(value: object) -> int | None:
+    """A cost in thousand yen: int, or None for 「－」. Raises ParseError for anything else."""
+    if isinstance(value, bool):
+        raise ParseError("not-a-number", str(value))
+    if isinstance(value, int):
+        if value < 0:
+            raise ParseError("negative-amount", str(value))
+        return value
+    if isinstance(value, float):
+        if value != int(value):
+            raise ParseError("fractional-amount", str(value))
+        if value < 0:
+            raise ParseError("negative-amount", str(value))
+        return int(value)
+    text = one_line(value)
+    if not text:
+        raise ParseError("missing-value")
+    if is_dash(text):
+        return None
+    half = to_half_width(text).replace(" ", "")
+    half = re.sub(r"(千円|円)$", "", half)
+    if re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?|[-+]?\d+(\.\d+)?", half) is None:
+        raise ParseError("not-a-number", text)
+    number = Decimal(half.replace(",", ""))
+    if number < 0:
+        raise ParseError("negative-amount", text)
+    if number != number.to_integral_value():
+        raise ParseError("fractional-amount", text)
+    return int(number)
+
+
+@dataclass(frozen=True)
+class Era:
+    name: str
+    initial: str
+    first_year: int  # first fiscal year (西暦) of the era
+    last_year: int
+
+
+ERAS = (
+    Era("昭和", "S", 1926, 1988),
+    Era("平成", "H", 1989, 2018),
+    Era("令和", "R", 2019, 2200),
+)
+_ERA_BY_KEY = {e.name: e for e in ERAS} | {e.initial: e for e in ERAS}
+
+
+def era_of(year: int) -> Era:
+    for era in ERAS:
+        if era.first_year <= year <= era.last_year:
+            return era
+    raise ParseError("year-out-of-range", str(year))
+
+
+def nendo(year: int, full_width: bool = True) -> str:
+    """2013 → 平成２５年度 (令和元年度 for 2019)."""
+    era = era_of(year)
+    number = year - era.first_year + 1
+    text = "元" if number == 1 else str(number)
+    if full_width:
+        text = zen_digits(text)
+    return f"{era.name}{text}年度"
+
+
+def era_year_number(year: int) -> int:
+    era = era_of(year)
+    return year - era.first_year + 1
+
+
+def period_label(year: int, report_year: int) -> str:
+    """A fiscal year as the list table prints it: bare in the report's era (24), else with the initial (S44)."""
+    era = era_of(year)
+    number = year - era.first_year + 1
+    if era == era_of(report_year):
+        return str(number)
+    return f"{era.initial}{number}"
+
+
+_YEAR_RE = re.compile(
+    r"^(?:(?P<era>昭和|平成|令和|[SHRshr])\s*(?P<n>\d{1,2}|元)|(?P<western>\d{4})|(?P<bare>\d{1,2}|元))"
+    r"\s*(?:年度|年)?$"
+)
+
+
+def parse_fiscal_year(value: object, report_year: int | None = None) -> int:
+    """A fiscal year in 西暦 from 2013, 平成25年度, H25, Ｈ２５, 令和元年度, R7, S44, 昭和44 or a bare 25.
+
+    A bare number is read in the era of ``report_year``. Raises ParseError.
+    """
+    import datetime as _dt
+
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        raise ParseError("date-for-year", str(value)[:10])
+    if isinstance(value, bool):
+        raise ParseError("bad-year", str(value))
+    if isinstance(value, float):
+        if value != int(value):
+            raise ParseError("bad-year", str(value))
+        value = int(value)
+    if isinstance(value, int):
+        text = str(value)
+    else:
+        text = to_half_width(one_line(value)).replace(" ", "")
+    if not text:
+        raise ParseError("missing-value")
+    match = _YEAR_RE.match(text)
+    if not match:
+        if re.fullmatch(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}.*", text):
+            raise ParseError("date-for-year", text)
+        raise ParseError("bad-year", text)
+    if match.group("western"):
+        year = int(match.group("western"))
+        era_of(year)
+        return year
+    if match.group("era"):
+        era = _ERA_BY_KEY[match.group("era").upper() if len(match.group("era")) == 1 else match.group("era")]
+        number = match.group("n")
+    else:
+        if report_year is None:
+            raise ParseError("bad-year", text)
+        era = era_of(report_year)
+        number = match.group("bare")
+    n = 1 if number == "元" else int(number)
+    if n < 1:
+        raise ParseError("bad-year", text)
+    year = era.first_year + n - 1
+    if era.name != "令和" and year > era.last_year and match.group("era"):
+        # e.g. Ｈ35: an era number past the era's end still names a year (plans written before 2019)
+        return year
+    return year
+
+
+CIRCLES = {"○", "〇", "◯", "⭕", "O", "o", "Ｏ", "ｏ"}
+TRIANGLES = {"△", "▵", "⊿"}
+
+
+def parse_mark(value: object, allowed: str) -> str:
+    """A ○/△/◎/・ mark normalised; ``allowed`` lists the marks the field takes. Raises ParseError."""
+    if value is None:
+        return ""
+    if value is True:
+        return "○" if "○" in allowed else ""
+    text = one_line(value)
+    if not text:
+        return ""
+    if text in CIRCLES and "○" in allowed:
+        return "○"
+    if text in TRIANGLES and "△" in allowed:
+        return "△"
+    if text in {"◎"} and "◎" in allowed:
+        return "◎"
+    if text in {"・", "･", "·", "•"} and "・" in allowed:
+        return "・"
+    raise ParseError("bad-mark", text)
+
+
+_QUANTITY_RE = re.compile(r"(?P<number>\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*(?P<unit>[^\d\s,.()（）]+)?")
+
+
+def quantities(value: str) -> list[tuple[int, str]] | None:
+    """Numbers with units in a results value, one per line (``161件`` / ``3,772,450千円``).
+
+    Returns None when a line is not exactly one quantity (text, ranges, several numbers).
+    """
+    result = []
+    for line in clean_text(value).split("\n"):
+        half = to_half_width(line).replace(" ", "")
+        if not half:
+            continue
+        match = re.fullmatch(r"(?:延べ|延)?(\d{1,3}(?:,\d{3})+|\d+)([^\d,.]{1,4})", half)
+        if not match:
+            return None
+        result.append((int(match.group(1).replace(",", "")), match.group(2)))
+    return result or None
+
+
+def display_width(text: str) -> int:
+    """Columns the text takes: 2 for East Asian wide and full-width characters, 1 otherwise."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def normalise_policy(value: object, titles: list[str]) -> int:
+    """A policy number from 1–8, ①–⑧, ① followed by the title, or the title text. Raises ParseError."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = int(value)
+        if number == value and 1 <= number <= len(titles):
+            return number
+        raise ParseError("unknown-policy", str(value))
+    text = one_line(value)
+    if not text:
+        raise ParseError("missing-value")
+    circled = "①②③④⑤⑥⑦⑧⑨⑩"
+    if text[0] in circled:
+        number = circled.index(text[0]) + 1
+        rest = text[1:].strip(" \u3000")
+        if number <= len(titles) and (not rest or rest == titles[number - 1]):
+            return number
+        raise ParseError("unknown-policy", text)
+    half = to_half_width(text)
+    if half.isdigit() and 1 <= int(half) <= len(titles):
+        return int(half)
+    squeezed = text.replace(" ", "").replace("\u3000", "")
+    for index, title in enumerate(titles, start=1):
+        if squeezed == title.replace(" ", "").replace("\u3000", ""):
+            return index
+    raise ParseError("unknown-policy", text)

@@ -1,0 +1,92 @@
+"""Validate an input folder: read every card workbook, normalise it, apply the rules, collect every Issue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import rules
+from .cards import build_card
+from .config import ReportConfig, load_config
+from .errors import InputFolderError
+from .issues import Issue, has_errors
+from .model import SourcedCard
+from .workbook.reader import read_workbook
+
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xltx", ".csv"}
+
+
+@dataclass
+class ValidationResult:
+    config: ReportConfig
+    cards: list[SourcedCard] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.issues)
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for i in self.issues if i.severity == "error")
+
+    @property
+    def warning_count(self) -> int:
+        return sum(1 for i in self.issues if i.severity == "warning")
+
+
+CARDS_SUBFOLDER = "cards"
+
+
+def cards_folder(folder: Path) -> Path:
+    """Where the workbooks of an input folder are: its ``cards/`` subfolder when there is one."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputFolderError(f"入力フォルダが見つかりません: {folder}")
+    sub = folder / CARDS_SUBFOLDER
+    return sub if sub.is_dir() else folder
+
+
+def card_files(folder: Path) -> list[Path]:
+    """The workbooks of an input folder in a stable order; Excel lock files and hidden files are skipped."""
+    folder = cards_folder(folder)
+    files = []
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        if path.name.startswith(("~$", ".")) or not path.is_file():
+            continue
+        if path.suffix.lower() in WORKBOOK_SUFFIXES:
+            files.append(path)
+    return files
+
+
+def validate_card_file(path: Path, config: ReportConfig) -> tuple[SourcedCard | None, list[Issue]]:
+    """Read and check one workbook on its own (no folder-wide rules)."""
+    raw = read_workbook(path)
+    issues = list(raw.issues)
+    if not raw.readable:
+        return None, issues
+    sourced, card_issues = build_card(raw, config)
+    issues.extend(card_issues)
+    if sourced is not None:
+        issues.extend(rules.check_card(sourced, config))
+    return sourced, issues
+
+
+def validate_folder(folder: Path, config: ReportConfig | None = None) -> ValidationResult:
+    """Every problem of every workbook in ``folder`` (config from ``folder/config.toml`` unless given)."""
+    folder = Path(folder)
+    config = config or load_config(folder)
+    result = ValidationResult(config=config, files=card_files(folder))
+    for path in result.files:
+        if path.suffix.lower() == ".csv":
+            from .issues import make_issue
+
+            result.issues.append(make_issue("not-xlsx", path.name))
+            continue
+        sourced, issues = validate_card_file(path, config)
+        result.issues.extend(issues)
+        if sourced is not None:
+            result.cards.append(sourced)
+    result.issues.extend(rules.check_folder(result.cards, config))
+    return result

@@ -1,0 +1,1 @@
+"""Card workbooks: the layout contract, the template writer and the reader."""

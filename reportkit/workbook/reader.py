@@ -1,0 +1,355 @@
+"""Read a card workbook through its defined names only, keeping the cell address of every value.
+
+Untrusted files: the zip directory is checked before anything is inflated, XML is parsed with
+defusedxml (openpyxl uses it when installed), macros and external links are never run or followed.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import defusedxml.ElementTree as SafeET
+from openpyxl import load_workbook
+from openpyxl.utils.cell import coordinate_from_string, get_column_letter, range_boundaries
+
+from ..issues import Issue, make_issue
+from ..textsafe import has_illegal, xml_safe
+from . import layout
+from .layout import BLOCKS, CARD_SHEET, CELLS, PAIRS
+
+MAX_FILE_BYTES = 20 * 1024 * 1024  # a filled card is ~30 KB
+MAX_MEMBER_BYTES = 50 * 1024 * 1024  # uncompressed size of one zip member
+MAX_TOTAL_BYTES = 100 * 1024 * 1024  # uncompressed size of the whole workbook
+MAX_RATIO = 200  # compression ratio of a large member
+MAX_CELL_CHARS = 20_000
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+      "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+      "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
+
+
+@dataclass
+class RawValue:
+    value: object
+    cell: str  # e.g. B9
+
+
+@dataclass
+class RawRow:
+    cells: list[RawValue]
+    row: int
+
+    @property
+    def address(self) -> str:
+        return self.cells[0].cell
+
+
+@dataclass
+class RawCard:
+    """What a workbook holds, by defined name, before any interpretation."""
+
+    file: str
+    values: dict[str, RawValue] = field(default_factory=dict)
+    pairs: dict[str, list[RawValue]] = field(default_factory=dict)
+    blocks: dict[str, list[RawRow]] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def readable(self) -> bool:
+        return not any(i.severity == "error" and i.code in FATAL_CODES for i in self.issues)
+
+
+FATAL_CODES = {"not-xlsx", "old-xls", "encrypted", "corrupt-file", "too-large", "unreadable-file",
+               "missing-card-sheet", "missing-name", "broken-name"}
+
+
+def read_workbook(path: Path, display_name: str | None = None) -> RawCard:
+    """Read one card workbook; every problem becomes an Issue on the returned RawCard."""
+    path = Path(path)
+    name = display_name or path.name
+    raw = RawCard(file=name)
+
+    def fail(code: str, **params) -> RawCard:
+        raw.issues.append(make_issue(code, name, **params))
+        return raw
+
+    suffix = path.suffix.lower()
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        return fail("unreadable-file", detail=exc.strerror or type(exc).__name__)
+    if head == OLE_MAGIC:
+        return fail("old-xls" if suffix == ".xls" else "encrypted")
+    if suffix == ".xls":
+        return fail("old-xls")
+    if size > MAX_FILE_BYTES:
+        return fail("too-large", detail=f"{size // 1024 // 1024} MB")
+    if not head.startswith(b"PK"):
+        return fail("not-xlsx")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            problem = _check_archive(archive)
+            if problem:
+                return fail("too-large", detail=problem)
+            formula_cells, sheet_found = _formulas_without_values(archive)
+            has_links = any(n.startswith("xl/externalLinks/") for n in archive.namelist())
+    except zipfile.BadZipFile as exc:
+        return fail("corrupt-file", detail="zip の構造が壊れています")
+    except (SafeET.ParseError, ValueError, KeyError) as exc:
+        return fail("corrupt-file", detail="XML が壊れています")
+    except Exception as exc:  # defusedxml's EntitiesForbidden and friends
+        return fail("corrupt-file", detail=_describe(exc))
+    if suffix == ".xlsm":
+        raw.issues.append(make_issue("macro-workbook", name))
+    if has_links:
+        raw.issues.append(make_issue("external-link", name))
+    try:
+        workbook = load_workbook(path, data_only=True, keep_vba=False, keep_links=False, rich_text=False)
+    except Exception as exc:  # openpyxl raises many kinds on damaged files
+        return fail("corrupt-file", detail=_describe(exc))
+    try:
+        if CARD_SHEET not in workbook.sheetnames:
+            return fail("missing-card-sheet", sheet=CARD_SHEET)
+        sheet = workbook[CARD_SHEET]
+        _read_names(workbook, sheet, raw)
+        if raw.readable:
+            _report_formulas(raw, formula_cells)
+            _report_unmapped(sheet, raw)
+    finally:
+        workbook.close()
+    return raw
+
+
+def _describe(exc: Exception) -> str:
+    kind = type(exc).__name__
+    if "Entit" in kind or "DTD" in kind:
+        return "安全でない XML（外部エンティティ等）を含みます"
+    return kind
+
+
+def _check_archive(archive: zipfile.ZipFile) -> str:
+    """Refuse zip bombs from the sizes in the zip directory, before inflating anything."""
+    total = 0
+    for info in archive.infolist():
+        if info.flag_bits & 0x1:
+            return "暗号化されたメンバーがあります"
+        total += info.file_size
+        if info.file_size > MAX_MEMBER_BYTES:
+            return f"展開後 {info.file_size // 1024 // 1024} MB の部品があります"
+        if info.compress_size and info.file_size > 1024 * 1024 and info.file_size / info.compress_size > MAX_RATIO:
+            return "圧縮率が異常に高い部品があります"
+    if total > MAX_TOTAL_BYTES:
+        return f"展開後の合計が {total // 1024 // 1024} MB あります"
+    return ""
+
+
+def _card_sheet_part(archive: zipfile.ZipFile) -> str | None:
+    workbook_xml = SafeET.fromstring(archive.read("xl/workbook.xml"))
+    rid = None
+    for sheet in workbook_xml.iterfind("m:sheets/m:sheet", NS):
+        if sheet.get("name") == CARD_SHEET:
+            rid = sheet.get(f"{{{NS['r']}}}id")
+    if rid is None:
+        return None
+    rels = SafeET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    for rel in rels.iterfind("rel:Relationship", NS):
+        if rel.get("Id") == rid:
+            target = rel.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else "xl/" + target
+    return None
+
+
+def _formulas_without_values(archive: zipfile.ZipFile) -> tuple[list[str], bool]:
+    """Addresses of formula cells on the card sheet that carry no cached value."""
+    part = _card_sheet_part(archive)
+    if part is None or part not in archive.namelist():
+        return [], False
+    missing: list[str] = []
+    data = archive.read(part)
+    if b"<f" not in data and b":f" not in data:
+        return [], True
+    root = SafeET.fromstring(data)
+    for cell in root.iter(f"{{{NS['m']}}}c"):
+        formula = cell.find("m:f", NS)
+        if formula is None:
+            continue
+        value = cell.find("m:v", NS)
+        inline = cell.find("m:is", NS)
+        if (value is None or value.text in (None, "")) and inline is None:
+            missing.append(cell.get("r", ""))
+    return missing, True
+
+
+def _read_names(workbook, sheet, raw: RawCard) -> None:
+    names = workbook.defined_names
+    for spec in CELLS:
+        cells = _resolve(names, spec.name, raw)
+        if cells is not None:
+            raw.values[spec.name] = _raw(sheet, cells[0][0], raw, spec.name)
+    for spec in PAIRS:
+        cells = _resolve(names, spec.name, raw)
+        if cells is not None:
+            raw.pairs[spec.name] = [_raw(sheet, c, raw, spec.name) for c in cells[0][:2]]
+    for spec in BLOCKS:
+        cells = _resolve(names, spec.name, raw)
+        if cells is None:
+            continue
+        rows = []
+        for row_cells in cells:
+            values = [_raw(sheet, c, raw, spec.name) for c in row_cells]
+            if any(_present(v.value) for v in values):
+                rows.append(RawRow(values, coordinate_from_string(row_cells[0])[1]))
+        raw.blocks[spec.name] = rows
+    version = raw.values.get("rk_version")
+    if version is not None and str(version.value).strip() not in (str(layout.CONTRACT_VERSION), "1.0"):
+        raw.issues.append(make_issue("bad-version", raw.file, sheet=CARD_SHEET, cell=version.cell,
+                                     field="rk_version", detail=str(version.value)))
+
+
+def _resolve(names, name: str, raw: RawCard) -> list[list[str]] | None:
+    """The cell addresses of a defined name as rows of coordinates, or None (with an Issue)."""
+    defined = names.get(name)
+    if defined is None:
+        raw.issues.append(make_issue("missing-name", raw.file, sheet=CARD_SHEET, field=name))
+        return None
+    text = defined.attr_text or ""
+    try:
+        destinations = list(defined.destinations)
+    except Exception:
+        destinations = []
+    if "#REF!" in text or len(destinations) != 1 or destinations[0][0] != CARD_SHEET:
+        raw.issues.append(make_issue("broken-name", raw.file, sheet=CARD_SHEET, field=name, detail=text[:60]))
+        return None
+    ref = destinations[0][1].replace("$", "")
+    try:
+        min_col, min_row, max_col, max_row = range_boundaries(ref)
+    except ValueError:
+        raw.issues.append(make_issue("broken-name", raw.file, sheet=CARD_SHEET, field=name, detail=text[:60]))
+        return None
+    if (max_row - min_row + 1) * (max_col - min_col + 1) > 10_000:
+        raw.issues.append(make_issue("broken-name", raw.file, sheet=CARD_SHEET, field=name, detail=text[:60]))
+        return None
+    return [[f"{get_column_letter(c)}{r}" for c in range(min_col, max_col + 1)] for r in range(min_row, max_row + 1)]
+
+
+def _raw(sheet, address: str, raw: RawCard, name: str) -> RawValue:
+    value = sheet[address].value
+    if isinstance(value, str):
+        if len(value) > MAX_CELL_CHARS:
+            raw.issues.append(make_issue("text-too-long", raw.file, sheet=CARD_SHEET, cell=address, field=name,
+                                         detail=f"{len(value):,}"))
+            value = value[:MAX_CELL_CHARS]
+        if has_illegal(value):
+            raw.issues.append(make_issue("control-characters", raw.file, sheet=CARD_SHEET, cell=address, field=name))
+            value = xml_safe(value)
+        if value.lstrip()[:1] in ("=", "+", "@") and len(value.strip()) > 1 and name not in ("cost",):
+            raw.issues.append(make_issue("formula-text", raw.file, sheet=CARD_SHEET, cell=address, field=name,
+                                         detail=value.strip()[:30]))
+    return RawValue(value, address)
+
+
+def _present(value: object) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip(" \u3000\t\r\n"))
+    return True
+
+
+def mapped_cells() -> dict[str, str]:
+    """Not used by reading; the template's own positions (for tests)."""
+    return {}
+
+
+def _report_formulas(raw: RawCard, formula_cells: list[str]) -> None:
+    if not formula_cells:
+        return
+    owners = _owner_by_cell(raw)
+    for address in formula_cells:
+        raw.issues.append(make_issue("formula-without-value", raw.file, sheet=CARD_SHEET, cell=address,
+                                     field=owners.get(address, "")))
+
+
+def _owner_by_cell(raw: RawCard) -> dict[str, str]:
+    owners = {v.cell: name for name, v in raw.values.items()}
+    for name, values in raw.pairs.items():
+        owners.update({v.cell: name for v in values})
+    for name, rows in raw.blocks.items():
+        for row in rows:
+            owners.update({v.cell: name for v in row.cells})
+    return owners
+
+
+def _report_unmapped(sheet, raw: RawCard) -> None:
+    """Every non-empty cell outside the named fields is reported: nothing typed is dropped silently."""
+    from .template import label_texts
+
+    names = sheet.parent.defined_names
+    mapped: set[tuple[int, int]] = set()
+    block_spans: list[tuple[str, int, int, int]] = []  # name, last row, min col, max col
+    for spec_name in layout.all_names():
+        defined = names.get(spec_name)
+        if defined is None:
+            continue
+        ref = next(iter(defined.destinations))[1].replace("$", "")
+        min_col, min_row, max_col, max_row = range_boundaries(ref)
+        for r in range(min_row, max_row + 1):
+            for c in range(min_col, max_col + 1):
+                mapped.add((r, c))
+        if max_row > min_row:
+            block_spans.append((spec_name, max_row, min_col, max_col))
+    merged_tops = {}
+    for merged in sheet.merged_cells.ranges:
+        for r in range(merged.min_row, merged.max_row + 1):
+            for c in range(merged.min_col, merged.max_col + 1):
+                if (r, c) != (merged.min_row, merged.min_col):
+                    merged_tops[(r, c)] = (merged.min_row, merged.min_col)
+        covered = [(r, c) for r in range(merged.min_row, merged.max_row + 1)
+                   for c in range(merged.min_col, merged.max_col + 1) if (r, c) in mapped]
+        if merged.max_row > merged.min_row and len(covered) > 1:
+            raw.issues.append(make_issue("merged-input", raw.file, sheet=CARD_SHEET,
+                                         cell=f"{get_column_letter(merged.min_col)}{merged.min_row}"))
+    labels = {text.strip() for text in label_texts()}
+    mapped_rows = sorted({r for r, _ in mapped})
+    hidden_rows = {r for r, dim in sheet.row_dimensions.items() if dim.hidden}
+    hidden_cols = {k for k, dim in sheet.column_dimensions.items() if dim.hidden}
+    for (r, c), cell in sorted(sheet._cells.items()):
+        value = cell.value
+        if not _present(value):
+            continue
+        letter = get_column_letter(c)
+        if (r, c) in mapped:
+            if r in hidden_rows or letter in hidden_cols:
+                raw.issues.append(make_issue("hidden-content", raw.file, sheet=CARD_SHEET, cell=f"{letter}{r}",
+                                             detail=_snippet(value)))
+            continue
+        if isinstance(value, str) and value.strip() in labels:
+            continue
+        address = f"{letter}{r}"
+        below = _block_above(r, c, block_spans, mapped_rows)
+        if below:
+            raw.issues.append(make_issue("row-below-table", raw.file, sheet=CARD_SHEET, cell=address, field=below,
+                                         detail=_snippet(value)))
+        else:
+            raw.issues.append(make_issue("unmapped-content", raw.file, sheet=CARD_SHEET, cell=address,
+                                         detail=_snippet(value)))
+
+
+def _block_above(row: int, col: int, spans, mapped_rows: list[int]) -> str:
+    """The block whose columns hold this cell and which ends just above it (no other field between)."""
+    for name, last_row, min_col, max_col in spans:
+        if min_col <= col <= max_col and row > last_row:
+            between = [r for r in mapped_rows if last_row < r < row]
+            if not between and row - last_row <= 3:
+                return name
+    return ""
+
+
+def _snippet(value: object) -> str:
+    text = re.sub(r"\s+", " ", str(value)).strip()
+    return text[:30] + ("…" if len(text) > 30 else "")

@@ -1,0 +1,332 @@
+"""Write the blank or prefilled card workbook (the only module that writes workbooks)."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import column_index_from_string
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from ..config import ReportConfig
+from ..japanese import nendo
+from ..model import DEFAULT_HEADERS, DEFAULT_OUTCOME_CAPTION, DEFAULT_PROGRESS_CAPTION
+from ..textsafe import xml_safe
+from ..atomic import atomic_path
+from . import layout
+from .layout import BLOCKS, CARD_SHEET, CELLS, HELP_SHEET, INPUT_COLUMNS, LISTS_SHEET, PAIRS
+
+FIXED_TIME = datetime(2000, 1, 1)
+FONT = "ＭＳ ゴシック"
+INPUT_FILL = PatternFill("solid", fgColor="FFF9E5")
+LABEL_FILL = PatternFill("solid", fgColor="DDEBF7")
+THIN = Side(style="thin", color="808080")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+COLUMN_WIDTHS = {"A": 26, "B": 30, "C": 26, "D": 12, "E": 30, "F": 12, "G": 12, "H": 12}
+
+Value = str | int | None
+
+
+def new_project_id() -> str:
+    """A fresh project id (1–32 chars of A-Z 0-9 and -)."""
+    return "RK-" + secrets.token_hex(5).upper()
+
+
+def label_texts(config: ReportConfig | None = None) -> set[str]:
+    """Every text the template itself writes outside input cells (so the reader can tell labels from content)."""
+    texts = {title_text(), NOTE_TEXT}
+    texts.update(c.label for c in CELLS)
+    texts.update(p.label for p in PAIRS)
+    texts.update(b.label for b in BLOCKS)
+    for block in BLOCKS:
+        texts.update(block.columns)
+    texts.update(layout.SECTION_LABELS.values())
+    return texts
+
+
+def title_text() -> str:
+    return "事業カード（中小企業振興施策の年次報告）"
+
+
+NOTE_TEXT = "黄色のセルに入力してください。各セルを選ぶと入力のヒントが表示されます。記入方法は「記入要領」シートを参照してください。"
+
+
+def default_values(config: ReportConfig, department: str | None = None) -> dict[str, object]:
+    """The values a blank template starts with."""
+    values: dict[str, object] = {
+        "rk_version": layout.CONTRACT_VERSION,
+        "project_id": new_project_id(),
+        "fiscal_year": nendo(config.fiscal_year, full_width=False),
+        "progress_caption": DEFAULT_PROGRESS_CAPTION,
+        "outcome_caption": DEFAULT_OUTCOME_CAPTION,
+        "progress_headers": DEFAULT_HEADERS,
+        "outcome_headers": DEFAULT_HEADERS,
+    }
+    if department:
+        values["department"] = department
+    return values
+
+
+def build_workbook(config: ReportConfig, values: Mapping[str, object] | None = None,
+                   department: str | None = None) -> Workbook:
+    """A card workbook in memory: the layout, its defined names, help and choices, then ``values``."""
+    wb = Workbook()
+    sheet = wb.active
+    sheet.title = CARD_SHEET
+    _write_lists_sheet(wb, config)
+    _write_card_sheet(wb, sheet)
+    _write_help_sheet(wb, config)
+    merged = default_values(config, department)
+    merged.update(values or {})
+    fill_workbook(wb, merged)
+    wb.active = 0
+    wb.properties.creator = "reportkit"
+    wb.properties.created = FIXED_TIME
+    wb.properties.modified = FIXED_TIME
+    wb.properties.lastModifiedBy = "reportkit"
+    return wb
+
+
+def write_workbook(config: ReportConfig, path: Path, values: Mapping[str, object] | None = None,
+                   department: str | None = None) -> Path:
+    """Write a card workbook to ``path`` atomically and return the path."""
+    if department is not None and department not in config.divisions:
+        from ..errors import ReportkitError
+
+        raise ReportkitError(f"担当課「{department}」は設定ファイルの divisions にありません。")
+    wb = build_workbook(config, values, department)
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return path
+
+
+def fill_workbook(wb: Workbook, values: Mapping[str, object]) -> None:
+    """Write values through the defined names: a scalar for a cell, a pair for headers, rows for a block."""
+    for name, value in values.items():
+        defined = wb.defined_names.get(name)
+        if defined is None:
+            raise KeyError(f"defined name {name!r} not in workbook")
+        sheet_name, ref = next(iter(defined.destinations))
+        sheet = wb[sheet_name]
+        cells = sheet[ref.replace("$", "")]
+        if not isinstance(cells, tuple):  # one cell
+            cells.value = _cell_value(value)
+            continue
+        rows = cells if isinstance(cells[0], tuple) else (cells,)
+        if len(rows) == 1 and not _is_rows(value):  # a header pair
+            for cell, item in zip(rows[0], value or ()):
+                cell.value = _cell_value(item)
+            continue
+        records = list(value or [])
+        if len(records) > len(rows):
+            raise ValueError(f"{name}: {len(records)} rows given, the block has {len(rows)}")
+        for row_cells, record in zip(rows, records + [()] * (len(rows) - len(records))):
+            record = list(record)
+            for index, cell in enumerate(row_cells):
+                cell.value = _cell_value(record[index]) if index < len(record) else None
+
+
+def _is_rows(value: object) -> bool:
+    return isinstance(value, Sequence) and not isinstance(value, str) and any(
+        isinstance(v, (list, tuple)) for v in value)
+
+
+def _cell_value(value: object) -> Value:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "○" if value else None
+    if isinstance(value, int):
+        return value
+    return xml_safe(str(value))
+
+
+def _write_card_sheet(wb: Workbook, sheet) -> None:
+    for column, width in COLUMN_WIDTHS.items():
+        sheet.column_dimensions[column].width = width
+    base = Font(name=FONT, size=10)
+    sheet["A1"] = title_text()
+    sheet["A1"].font = Font(name=FONT, size=14, bold=True)
+    sheet["A2"] = NOTE_TEXT
+    sheet["A2"].font = Font(name=FONT, size=9, color="404040")
+    for row, text in layout.SECTION_LABELS.items():
+        _label(sheet, f"A{row}", text, bold=True)
+
+    validations: dict[str, DataValidation] = {}
+
+    for cell in CELLS:
+        address = f"B{cell.row}"
+        _label(sheet, f"A{cell.row}", cell.label, bold=cell.label[0] in "１２３４５６７")
+        if cell.merge_to != "B":
+            sheet.merge_cells(f"B{cell.row}:{cell.merge_to}{cell.row}")
+        for column in INPUT_COLUMNS[: INPUT_COLUMNS.index(cell.merge_to) + 1]:
+            _input(sheet[f"{column}{cell.row}"], base)
+        if cell.height:
+            sheet.row_dimensions[cell.row].height = cell.height
+        _define(wb, cell.name, f"$B${cell.row}")
+        _prompt(sheet, address, cell.label, cell.help, cell.choices, cell.whole_number, validations)
+
+    pair_rows = {p.row for p in PAIRS}
+    for pair in PAIRS:
+        _label(sheet, f"A{pair.row}", pair.label)
+        for column in "BC":
+            _input(sheet[f"{column}{pair.row}"], Font(name=FONT, size=10, bold=True))
+        _define(wb, pair.name, f"$B${pair.row}:$C${pair.row}")
+        _prompt(sheet, f"B{pair.row}:C{pair.row}", pair.label, pair.help, None, False, validations)
+
+    for block in BLOCKS:
+        label_row = block.first_row if block.header_row in pair_rows else block.header_row
+        _label(sheet, f"A{label_row}", block.label, bold=block.label[0] in "１２３４５６７")
+        for index, header in enumerate(block.columns):
+            column = INPUT_COLUMNS[index]
+            if block.header_row in pair_rows and column in "BC":
+                continue
+            _label(sheet, f"{column}{block.header_row}", header, bold=True)
+        for row in range(block.first_row, block.last_row + 1):
+            for index in range(len(block.columns)):
+                _input(sheet[f"{INPUT_COLUMNS[index]}{row}"], base)
+        last = block.last_column
+        _define(wb, block.name, f"$B${block.first_row}:${last}${block.last_row}")
+        for index in range(len(block.columns)):
+            column = INPUT_COLUMNS[index]
+            _prompt(sheet, f"{column}{block.first_row}:{column}{block.last_row}", block.label,
+                    block.help, block.choices.get(index), False, validations)
+
+    last_row = max(b.last_row for b in BLOCKS)
+    sheet.print_area = f"A1:H{last_row}"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "portrait"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 1
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.5
+    sheet.freeze_panes = "B3"
+    sheet.protection.sheet = True
+    sheet.protection.insertRows = False
+    sheet.protection.deleteRows = False
+    sheet.protection.formatRows = False
+    sheet.protection.formatColumns = False
+    sheet.protection.formatCells = False
+
+
+def _label(sheet, address: str, text: str, bold: bool = False) -> None:
+    cell = sheet[address]
+    cell.value = text
+    cell.font = Font(name=FONT, size=10, bold=bold)
+    cell.fill = LABEL_FILL
+    cell.border = BOX
+    cell.alignment = Alignment(vertical="top", wrap_text=True)
+
+
+def _input(cell, font: Font) -> None:
+    cell.font = font
+    cell.fill = INPUT_FILL
+    cell.border = BOX
+    cell.protection = Protection(locked=False)
+    cell.alignment = Alignment(vertical="top", wrap_text=True)
+
+
+def _define(wb: Workbook, name: str, ref: str) -> None:
+    wb.defined_names[name] = DefinedName(name, attr_text=f"'{CARD_SHEET}'!{ref}")
+
+
+def _prompt(sheet, ref: str, title: str, text: str, choices: str | None, whole_number: bool,
+            validations: dict[str, DataValidation]) -> None:
+    """Attach input help (and a choice list or number rule) to a range of input cells."""
+    title = title.strip()[:32]
+    if choices:
+        formula = f"={CHOICE_RANGES[choices]}"
+        rule = DataValidation(type="list", formula1=formula, allow_blank=True, showDropDown=False,
+                              errorStyle="warning", error="一覧にない値です。一覧から選んでください。",
+                              errorTitle="入力値の確認")
+    elif whole_number:
+        first = ref.split(":")[0]
+        formula = (f'OR({first}="－",{first}="-",{first}="ー",'
+                   f'AND(ISNUMBER({first}),{first}>=0,{first}=INT({first})))')
+        rule = DataValidation(type="custom", formula1=formula, allow_blank=True, errorStyle="warning",
+                              error="千円単位の0以上の整数、または事業費がない場合は「－」を入力してください。",
+                              errorTitle="事業費の入力")
+    else:
+        rule = DataValidation(allow_blank=True)
+    rule.showInputMessage = True
+    rule.showErrorMessage = bool(choices or whole_number)
+    rule.promptTitle = title
+    rule.prompt = text[:255]
+    rule.add(ref)
+    sheet.add_data_validation(rule)
+
+
+CHOICE_RANGES: dict[str, str] = {}
+
+
+def _write_lists_sheet(wb: Workbook, config: ReportConfig) -> None:
+    sheet = wb.create_sheet(LISTS_SHEET)
+    lists = {
+        "policies": [f"{p.mark}{p.title}" for p in config.policies],
+        "measures": config.all_measures(),
+        "divisions": list(config.divisions),
+        "circle": ["○"],
+        "foundation": ["○", "△"],
+        "new_listing": ["◎", "・"],
+        "row_kind": list(layout.ROW_KINDS),
+        "free_kind": list(layout.FREE_KINDS),
+        "events": list(layout.COMMON_EVENTS),
+    }
+    for index, (key, items) in enumerate(lists.items(), start=1):
+        column = _column_letter(index)
+        sheet[f"{column}1"] = key
+        for row, item in enumerate(items, start=2):
+            sheet[f"{column}{row}"] = item
+        CHOICE_RANGES[key] = f"'{LISTS_SHEET}'!${column}$2:${column}${len(items) + 1}"
+        sheet.column_dimensions[column].width = 40 if key in ("policies", "measures", "divisions") else 10
+    sheet.sheet_state = "hidden"
+    sheet.protection.sheet = True
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)
+
+
+def _write_help_sheet(wb: Workbook, config: ReportConfig) -> None:
+    sheet = wb.create_sheet(HELP_SHEET)
+    sheet.column_dimensions["A"].width = 110
+    lines = [
+        f"記入要領（{nendo(config.fiscal_year, full_width=False)} {config.cover.title}）",
+        "",
+        "1. このブックは１つの事業につき１つ作成します。「事業カード」シートの黄色のセルだけに入力してください。",
+        "2. 各セルを選ぶと、入力のヒントが表示されます。▼のあるセルは一覧から選んでください。",
+        "3. 管理番号と様式の版は変更しないでください。前年度のカードを引き継ぐ場合も同じ管理番号を使います。",
+        "4. 事業費は千円単位の整数で入力します（全角・半角、桁区切りのカンマは可）。事業費がない場合は「－」を入力します。",
+        "   内訳の金額を書く場合は、内訳の合計が事業費と一致するようにしてください。",
+        "5. 事業実施結果の表は１行に１項目です。うち書きは種別「内訳」、合計行は種別「計」にします。",
+        "   計の行の値は、その上の行（前の計の次から、内訳を除く）の合計と一致している必要があります。",
+        "   文章や列の多い表で報告する場合は「自由形式の結果」を使います（種別：見出し／文／表頭／表）。",
+        "6. 事業の経緯は、年度・事項・旧事業名・理由を１行に１件入力します。事業名を変えた場合は旧事業名を必ず書きます。",
+        "7. 年度は「平成25年度」「H25」「2013」「令和7年度」などの書き方ができます。",
+        "8. 行が足りない場合は、表の途中に行を挿入してください（表の下の空白に書いた内容は読み取られず、エラーになります）。",
+        "9. 記入したら、事務局（" + config.secretariat + "）に提出してください。チェック結果はセル番地付きで返送されます。",
+        "",
+        "基本方針と施策の一覧：",
+    ]
+    for policy in config.policies:
+        lines.append(f"  {policy.mark} {policy.title}")
+        lines.extend(f"      ・{m}" for m in policy.measures)
+    for row, text in enumerate(lines, start=1):
+        cell = sheet[f"A{row}"]
+        cell.value = text
+        cell.font = Font(name=FONT, size=11 if row > 1 else 13, bold=row == 1)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0

@@ -1,0 +1,203 @@
+"""Generate templates/reference.docx: the report's page setup and named styles.
+
+Run ``python tools/make_reference_docx.py`` after changing a style here; people may
+also edit the generated file in Word (fonts, sizes, margins) as long as the
+style names stay. The render package uses only these named styles.
+"""
+
+from __future__ import annotations
+
+import sys
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT  # noqa: F401  (kept for editors of this script)
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+MINCHO = "ＭＳ 明朝"
+GOTHIC = "ＭＳ ゴシック"
+OUT = Path(__file__).resolve().parent.parent / "templates" / "reference.docx"
+TEXT_WIDTH = Mm(210 - 25 - 22)
+
+
+def _fonts(style, face: str, size: float, bold: bool = False) -> None:
+    style.font.name = face
+    style.font.size = Pt(size)
+    style.font.bold = bold
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), face)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+
+
+def _outline(style, level: int | None) -> None:
+    ppr = style.element.get_or_add_pPr()
+    for old in ppr.findall(qn("w:outlineLvl")):
+        ppr.remove(old)
+    if level is not None:
+        element = OxmlElement("w:outlineLvl")
+        element.set(qn("w:val"), str(level))
+        ppr.append(element)
+
+
+def _indent_chars(style, first: int = 0, left: int = 0, hanging: int = 0) -> None:
+    """Indents in hundredths of a character (Word's 字下げ), so they follow the font size."""
+    ppr = style.element.get_or_add_pPr()
+    ind = ppr.find(qn("w:ind"))
+    if ind is None:
+        ind = OxmlElement("w:ind")
+        ppr.append(ind)
+    if left:
+        ind.set(qn("w:leftChars"), str(left))
+        ind.set(qn("w:left"), str(left * 210 // 100))
+    if first:
+        ind.set(qn("w:firstLineChars"), str(first))
+        ind.set(qn("w:firstLine"), str(first * 210 // 100))
+    if hanging:
+        ind.set(qn("w:hangingChars"), str(hanging))
+        ind.set(qn("w:hanging"), str(hanging * 210 // 100))
+
+
+def _paragraph_style(doc, name: str, base: str | None, face: str, size: float, *, bold=False,
+                     align=None, before=0.0, after=0.0, page_break=False, keep_next=False,
+                     outline: int | None = None, line: float | None = None):
+    styles = doc.styles
+    try:
+        style = styles[name]
+    except KeyError:
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    if base:
+        style.base_style = styles[base]
+    style.quick_style = True
+    _fonts(style, face, size, bold)
+    fmt = style.paragraph_format
+    fmt.space_before = Pt(before)
+    fmt.space_after = Pt(after)
+    if line is not None:
+        fmt.line_spacing = line
+    if align is not None:
+        fmt.alignment = align
+    fmt.page_break_before = page_break
+    fmt.keep_with_next = keep_next
+    style.font.color.rgb = None
+    _outline(style, outline)
+    return style
+
+
+def build(out: Path = OUT) -> Path:
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(22), Mm(20)
+    section.left_margin, section.right_margin = Mm(25), Mm(22)
+    section.header_distance, section.footer_distance = Mm(12), Mm(10)
+
+    normal = _paragraph_style(doc, "Normal", None, MINCHO, 10.5, line=1.0)
+    normal.paragraph_format.widow_control = False
+    # Japanese documents: no extra space between paragraphs, text justified.
+    normal.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+
+    _paragraph_style(doc, "Heading 1", "Normal", GOTHIC, 14, before=0, after=10, page_break=True,
+                     keep_next=True, outline=0)
+    _paragraph_style(doc, "Heading 2", "Normal", GOTHIC, 12, before=6, after=6, keep_next=True, outline=1)
+    _paragraph_style(doc, "Heading 3", "Normal", GOTHIC, 11, before=6, after=6, keep_next=True, outline=2)
+    heading4 = _paragraph_style(doc, "Heading 4", "Normal", GOTHIC, 10.5, before=6, after=0, keep_next=True,
+                                outline=3)
+    heading4.font.italic = False
+    for level, indent in ((1, 0), (2, 100), (3, 200)):
+        toc = _paragraph_style(doc, f"TOC {level}", "Normal", MINCHO, 10.5, before=3, after=3)
+        toc.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+        if indent:
+            _indent_chars(toc, left=indent)
+
+    _paragraph_style(doc, "目次見出し", "Normal", GOTHIC, 16, align=WD_ALIGN_PARAGRAPH.CENTER, after=18)
+    _paragraph_style(doc, "表紙年度", "Normal", GOTHIC, 22, align=WD_ALIGN_PARAGRAPH.CENTER, before=150, after=60)
+    _paragraph_style(doc, "表紙題名", "Normal", GOTHIC, 20, align=WD_ALIGN_PARAGRAPH.CENTER, after=250)
+    _paragraph_style(doc, "表紙発行", "Normal", MINCHO, 16, align=WD_ALIGN_PARAGRAPH.CENTER, after=12)
+
+    body = _paragraph_style(doc, "本文", "Normal", MINCHO, 10.5)
+    _indent_chars(body, first=100)
+    bullet = _paragraph_style(doc, "箇条書き", "Normal", MINCHO, 10.5)
+    _indent_chars(bullet, left=200, hanging=100)
+    _paragraph_style(doc, "図表題", "Normal", GOTHIC, 10.5, align=WD_ALIGN_PARAGRAPH.CENTER, before=8, after=4,
+                     keep_next=True)
+    _paragraph_style(doc, "資料", "Normal", MINCHO, 9, after=6)
+    _paragraph_style(doc, "注記", "Normal", MINCHO, 9, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _paragraph_style(doc, "図", "Normal", MINCHO, 10.5, align=WD_ALIGN_PARAGRAPH.CENTER)
+
+    _paragraph_style(doc, "表文字", "Normal", MINCHO, 9, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _paragraph_style(doc, "表数値", "Normal", MINCHO, 9, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _paragraph_style(doc, "表見出し", "Normal", GOTHIC, 9, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph_style(doc, "一覧表文字", "Normal", MINCHO, 7.5, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _paragraph_style(doc, "一覧表数値", "Normal", MINCHO, 7.5, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _paragraph_style(doc, "一覧表中央", "Normal", MINCHO, 7.5, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph_style(doc, "一覧表見出し", "Normal", GOTHIC, 7.5, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph_style(doc, "一覧表基本方針", "Normal", GOTHIC, 8, align=WD_ALIGN_PARAGRAPH.LEFT)
+
+    _paragraph_style(doc, "新規事業", "Normal", MINCHO, 10.5, before=2)
+    summary = _paragraph_style(doc, "新規事業概要", "Normal", MINCHO, 10.5)
+    _indent_chars(summary, left=200)
+
+    _paragraph_style(doc, "カード見出し", "Normal", GOTHIC, 10.5, page_break=True, after=4)
+    _paragraph_style(doc, "カード項目", "Normal", GOTHIC, 10.5, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _paragraph_style(doc, "カード本文", "Normal", MINCHO, 10.5)
+    text = _paragraph_style(doc, "カード文章", "Normal", MINCHO, 10.5)
+    _indent_chars(text, first=100)
+    _paragraph_style(doc, "カード金額", "Normal", MINCHO, 10.5, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _paragraph_style(doc, "カード表題", "Normal", MINCHO, 10.5, before=4, after=2, keep_next=True)
+    _paragraph_style(doc, "カード表文字", "Normal", MINCHO, 9.5, align=WD_ALIGN_PARAGRAPH.LEFT)
+    inner = _paragraph_style(doc, "カード表内訳", "Normal", MINCHO, 9.5, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _indent_chars(inner, left=100)
+    _paragraph_style(doc, "カード表見出し", "Normal", MINCHO, 9.5, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph_style(doc, "カード経緯", "Normal", MINCHO, 10.5)
+    reason = _paragraph_style(doc, "カード経緯理由", "Normal", MINCHO, 10.5)
+    _indent_chars(reason, left=100)
+    _paragraph_style(doc, "区切り", "Normal", MINCHO, 1, line=1.0)
+
+    footer = _paragraph_style(doc, "Footer", "Normal", MINCHO, 10.5, align=WD_ALIGN_PARAGRAPH.CENTER)
+    footer.paragraph_format.tab_stops.clear_all() if hasattr(footer.paragraph_format.tab_stops, "clear_all") else None
+
+    # The default document holds one empty paragraph; keep the body empty.
+    body_element = doc.element.body
+    for paragraph in list(body_element.findall(qn("w:p"))):
+        body_element.remove(paragraph)
+
+    props = doc.core_properties
+    props.author = ""
+    props.last_modified_by = ""
+    props.title = "中小企業振興施策 年次報告 書式"
+    props.revision = 1
+    props.created = props.modified = datetime(2000, 1, 1)
+    props.last_printed = datetime(2000, 1, 1)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(out)
+    _fix_zip(out)
+    return out
+
+
+def _fix_zip(path: Path) -> None:
+    """Rewrite the zip with fixed timestamps so the file is byte-for-byte reproducible."""
+    with zipfile.ZipFile(path) as source:
+        entries = [(info.filename, source.read(info.filename)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, data)
+
+
+if __name__ == "__main__":
+    print(build(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT))
