@@ -194,7 +194,7 @@ def aggregate(config: ReportConfig, cards: list[Card], multi_year: list[YearFigu
                 continue
             rows = groups.setdefault(reprint.measure, [])
             row = ListRow(card, reprint.policy, reprint.measure, True,
-                          bookmarks.make(f"{card.project_id}_r{reprint.policy}"))
+                          bookmarks.make(f"{card.project_id}r{reprint.policy}"))
             _place(rows, row, placements.get((card.project_id, reprint.policy)))
 
     subtotals = {
@@ -313,16 +313,17 @@ def _new_projects(chapters: list[ChapterPlan]) -> list[NewProjectsGroup]:
 
 
 class _BookmarkNames:
-    """Unique Word bookmark names (letters, digits, _; at most 40 characters)."""
+    """Unique Word bookmark names: letters and digits only (LibreOffice escapes ``_`` in PDF
+    destination names), at most 40 characters."""
 
     def __init__(self) -> None:
         self._used: set[str] = set()
 
     def make(self, key: str) -> str:
-        base = "rk_" + re.sub(r"[^A-Za-z0-9_]", "_", key)[:33]
+        base = "rk" + re.sub(r"[^A-Za-z0-9]", "", key)[:34]
         name, counter = base, 1
         while name in self._used:
             counter += 1
-            name = f"{base[:36]}_{counter}"
+            name = f"{base[:36]}x{counter}"
         self._used.add(name)
         return name

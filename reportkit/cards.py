@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from .config import ReportConfig
 from .issues import Issue, make_issue
@@ -17,9 +18,27 @@ PROJECT_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 _ROW_KIND_ALIASES = {"うち": "内訳", "内訳": "内訳", "計": "計", "合計": "計", "小計": "計", "見出し": "見出し"}
 
 
+def canonical_choice(text: str, choices: list[str]) -> str:
+    """The config's spelling of ``text`` when it matches one choice loosely (NFKC, no spaces, no leading ・).
+
+    For measures and divisions typed by hand instead of picked from the list; anything else is
+    returned unchanged (and reported by the rules).
+    """
+    if not text or text in choices:
+        return text
+    key = _loose(text)
+    matches = [choice for choice in choices if _loose(choice) == key]
+    return matches[0] if len(matches) == 1 else text
+
+
+def _loose(text: str) -> str:
+    return re.sub(r"\s", "", unicodedata.normalize("NFKC", text)).lstrip("・･")
+
+
 class _Collector:
-    def __init__(self, raw: RawCard):
+    def __init__(self, raw: RawCard, config: ReportConfig):
         self.raw = raw
+        self.config = config
         self.issues: list[Issue] = []
         self.cells: dict[str, str] = {}
 
@@ -34,7 +53,7 @@ class _Collector:
 
 def build_card(raw: RawCard, config: ReportConfig) -> tuple[SourcedCard | None, list[Issue]]:
     """A normalised card and the problems found on the way; None when required fields cannot be read."""
-    c = _Collector(raw)
+    c = _Collector(raw, config)
     year = config.fiscal_year
     titles = [p.title for p in config.policies]
     fields: dict[str, object] = {}
@@ -57,6 +76,10 @@ def build_card(raw: RawCard, config: ReportConfig) -> tuple[SourcedCard | None, 
 
     for name in ("measure", "department", "group"):
         fields[name] = one_line(c.value(name).value)
+    # Typed by hand instead of picked from the list: accept width, spacing and a leading ・ variants.
+    measures = config.policy(fields["policy"]).measures if "policy" in fields else config.all_measures()
+    fields["measure"] = canonical_choice(str(fields["measure"]), measures)
+    fields["department"] = canonical_choice(str(fields["department"]), config.divisions)
     for name in ("project_name", "description", "cost_note", "new_summary"):
         fields[name] = clean_text(c.value(name).value)
     fields["project_name"] = "\n".join(line.strip(" \u3000") for line in str(fields["project_name"]).split("\n"))
@@ -153,10 +176,10 @@ def _free_rows(c: _Collector) -> list[FreeRow]:
     rows = []
     for index, raw_row in enumerate(c.raw.blocks.get("results_free", [])):
         kind = one_line(raw_row.cells[0].value)
-        c.cells[f"results_free.{index}"] = raw_row.cells[0].cell
         if kind not in FREE_KINDS:
             c.issue("bad-free-kind", raw_row.cells[0].cell, "results_free", detail=kind or "（空欄）")
             continue
+        c.cells[f"results_free.{len(rows)}"] = raw_row.cells[0].cell  # keyed by the card's row index
         cells = [_value_text(v.value) for v in raw_row.cells[1:7]]
         while cells and not cells[-1]:
             cells.pop()
@@ -197,11 +220,12 @@ def _reprints(c: _Collector, titles: list[str]) -> list[Reprint]:
     reprints = []
     for index, raw_row in enumerate(c.raw.blocks.get("reprint_rows", [])):
         policy_cell, measure_cell = (raw_row.cells + [RawValue(None, "")] * 2)[:2]
-        c.cells[f"reprint_rows.{index}"] = policy_cell.cell
         try:
             number = normalise_policy(policy_cell.value, titles)
         except ParseError as exc:
             c.issue("unknown-reprint-policy", policy_cell.cell, "reprint_rows", detail=exc.detail or "（空欄）")
             continue
-        reprints.append(Reprint(policy=number, measure=one_line(measure_cell.value)))
+        c.cells[f"reprint_rows.{len(reprints)}"] = policy_cell.cell  # keyed by the card's reprint index
+        measure = canonical_choice(one_line(measure_cell.value), c.config.policy(number).measures)
+        reprints.append(Reprint(policy=number, measure=measure))
     return reprints

@@ -1,19 +1,391 @@
-"""Validation rules: small functions over normalised cards that yield Issues."""
+"""Validation rules: small functions over normalised cards that yield Issues.
+
+Each rule takes a SourcedCard (the card and the cell of every field) and the year's config and
+yields Issues with the cell a clerk must fix and the field's defined name. docs/validation.md
+says what the 平成25年度 edition shows and why each rule is as it is.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterator
 
 from .config import ReportConfig
-from .issues import Issue
-from .model import SourcedCard
+from .issues import Issue, make_issue
+from .japanese import FULL_DIGITS, ParseError, display_width, nendo, quantities
+from .model import Card, ResultRow, SourcedCard
+
+CardRule = Callable[[SourcedCard, ReportConfig], Iterator[Issue]]
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+def _issue(sourced: SourcedCard, code: str, cell_key: str, field: str, *, shift: int = 0,
+           **params: object) -> Issue:
+    """An Issue at the cell SourceInfo recorded under ``cell_key`` (``shift`` columns to its right)."""
+    cell = _shift(sourced.source.cells.get(cell_key, ""), shift)
+    return make_issue(code, sourced.source.file, sheet=sourced.source.sheet, cell=cell, field=field, **params)
+
+
+def _shift(cell: str, columns: int) -> str:
+    """The address ``columns`` to the right of ``cell`` (a later column of a block, same row)."""
+    match = re.fullmatch(r"([A-Z]+)(\d+)", cell)
+    if not match or not columns:
+        return cell
+    number = 0
+    for letter in match.group(1):
+        number = number * 26 + ord(letter) - 64
+    number += columns
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{match.group(2)}"
+
+
+# -- single-field rules --------------------------------------------------------------------------
+
+def check_measure(sourced: SourcedCard, config: ReportConfig) -> Iterator[Issue]:
+    """The measure is one of the card's policy's measures."""
+    card = sourced.card
+    if card.measure not in config.policy(card.policy).measures:
+        yield _issue(sourced, "unknown-measure", "measure", "measure", detail=card.measure,
+                     policy=config.policy(card.policy).mark)
+
+
+def check_division(sourced: SourcedCard, config: ReportConfig) -> Iterator[Issue]:
+    if sourced.card.department not in config.divisions:
+        yield _issue(sourced, "unknown-division", "department", "department", detail=sourced.card.department)
+
+
+def check_fiscal_year(sourced: SourcedCard, config: ReportConfig) -> Iterator[Issue]:
+    """A card of another year (usually last year's file sent again)."""
+    year = sourced.card.fiscal_year
+    if year != config.fiscal_year:
+        yield _issue(sourced, "stale-fiscal-year", "fiscal_year", "fiscal_year", detail=_nendo(year),
+                     expected=nendo(config.fiscal_year))
+
+
+def _nendo(year: int) -> str:
+    try:
+        return nendo(year)
+    except ParseError:
+        return str(year)
+
+
+def check_period(sourced: SourcedCard, config: ReportConfig) -> Iterator[Issue]:
+    card = sourced.card
+    start, end = card.period_start, card.period_end
+    if start is not None and end is not None and start > end:
+        yield _issue(sourced, "period-reversed", "period_start", "period_start", detail=_nendo(start),
+                     expected=_nendo(end))
+    if start is not None and start > config.fiscal_year:
+        yield _issue(sourced, "period-in-future", "period_start", "period_start", detail=_nendo(start),
+                     expected=nendo(config.fiscal_year))
+
+
+_NOTE_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
+_NOT_AMOUNT_BEFORE = (".", "/", "／", "第", "平成", "令和", "昭和", "H", "R", "S", "Ｈ", "Ｒ", "Ｓ")
+_NOT_AMOUNT_AFTER = ("円", "件", "人", "名", "回", "年", "月", "日", "%", "％", "社", "者", "か所", "箇所", "ヶ所",
+                     "校", "団体", "倍", "割", "時間", "部", "台", "枚", "個", "組", "店", "戸", "億", "万", "百",
+                     "千", "/", "／", ".")
+
+
+def note_amounts(note: str) -> list[int] | None:
+    """The amounts of a cost breakdown, or None when the note is not a plain breakdown.
+
+    Amounts are numbers with no unit or with 千円 (``保証料補助８６，５２４、利子補給１０４，３００``).
+    A number with another unit or inside a date or ratio (``3件``, ``平成25年度``, ``1/2``, ``50%``,
+    ``1,000円``) makes the note prose, and prose is not checked. 「、」 always separates numbers.
+    """
+    half = note.translate({ord(FULL_DIGITS[i]): str(i) for i in range(10)} | {ord("，"): ","})
+    amounts = []
+    for match in _NOTE_NUMBER.finditer(half):
+        before = half[: match.start()].rstrip(" \u3000")
+        after = half[match.end():].lstrip(" \u3000")
+        if before.endswith(_NOT_AMOUNT_BEFORE):
+            return None
+        if not after.startswith("千円") and after.startswith(_NOT_AMOUNT_AFTER):
+            return None
+        amounts.append(int(match.group().replace(",", "")))
+    return amounts or None
+
+
+def check_cost_note(sourced: SourcedCard, config: ReportConfig) -> Iterator[Issue]:
+    """The amounts of the breakdown add up to the cost."""
+    card = sourced.card
+    amounts = note_amounts(card.cost_note) if card.cost_note else None
+    if not amounts:
+        return
+    total = sum(amounts)
+    if card.cost is None:
+        yield _issue(sourced, "cost-note-mismatch", "cost_note", "cost_note", detail=f"{total:,}",
+                     expected="「－」（事業費なし）")
+    elif total != card.cost:
+        yield _issue(sourced, "cost-note-mismatch", "cost_note", "cost_note", detail=f"{total:,}",
+                     expected=f"{card.cost:,}千円")
+
+
+def check_summary(sourced: SourcedCard, config: ReportConfig) -> Iterator[Issue]:
+    if sourced.card.new_listing == "◎" and not sourced.card.new_summary.strip():
+        yield _issue(sourced, "summary-required", "new_summary", "new_summary")
+
+
+# -- results -------------------------------------------------------------------------------------
+
+def check_result_rows(sourced: SourcedCard, config: ReportConfig) -> Iterator[Issue]:
+    """Rows of the two results tables: headings without values, values with items, totals that add up."""
+    for prefix, table in (("progress", sourced.card.progress), ("outcome", sourced.card.outcome)):
+        field = f"{prefix}_rows"
+        for index, row in enumerate(table.rows):
+            key = f"{field}.{index}"
+            if row.kind == "見出し":
+                if row.value:
+                    yield _issue(sourced, "heading-row-has-value", key + ".value", field, detail=_snip(row.value))
+                continue
+            if row.value and not row.item:
+                yield _issue(sourced, "row-without-item", key, field, detail=_snip(row.value))
+            if row.kind == "計":
+                mismatch = total_mismatch(table.rows, index)
+                if mismatch:
+                    yield _issue(sourced, "total-row-mismatch", key + ".value", field, detail=mismatch[0],
+                                 expected=mismatch[1])
+
+
+def total_mismatch(rows: list[ResultRow], index: int) -> tuple[str, str] | None:
+    """(shown, computed) when the 計 row at ``index`` is not the sum of the rows above it.
+
+    The rows summed are those back to the previous 計 row, without 内訳 and 見出し rows. The check is
+    made only when every value is one quantity a line, with the same units line by line
+    (``161件`` / ``3,772,450千円``); anything else (text, mixed units) is not checked.
+    """
+    shown = quantities(rows[index].value)
+    if shown is None:
+        return None
+    parts = []
+    for row in reversed(rows[:index]):
+        if row.kind == "計":
+            break
+        if row.kind in ("内訳", "見出し"):
+            continue
+        values = quantities(row.value)
+        if values is None or [u for _, u in values] != [u for _, u in shown]:
+            return None
+        parts.append(values)
+    if not parts:
+        return None
+    sums = [sum(p[line][0] for p in parts) for line in range(len(shown))]
+    if sums == [n for n, _ in shown]:
+        return None
+    units = [u for _, u in shown]
+    return _quantity_text([n for n, _ in shown], units), _quantity_text(sums, units)
+
+
+def _quantity_text(numbers: list[int], units: list[str]) -> str:
+    return "、".join(f"{n:,}{u}" for n, u in zip(numbers, units))
+
+
+def check_free_rows(sourced: SourcedCard, config: ReportConfig) -> Iterator[Issue]:
+    """A 表 row follows a 表頭 row (possibly after other 表 rows); reported once per orphan run."""
+    previous = ""
+    for index, row in enumerate(sourced.card.results_free):
+        if row.kind == "表" and previous not in ("表頭", "表"):
+            yield _issue(sourced, "free-row-order", f"results_free.{index}", "results_free")
+            previous = "表"  # the rest of this run is the same mistake
+            continue
+        previous = row.kind
+
+
+def _snip(text: str) -> str:
+    flat = re.sub(r"\s+", " ", text).strip()
+    return flat[:30] + ("…" if len(flat) > 30 else "")
+
+
+# -- history -------------------------------------------------------------------------------------
+
+_LEADING_ERA = re.compile(r"^\s*(昭和|平成|令和)\s*(\d{1,2}|元)\s*年")
+_RENAME = ("事業名変更", "名称変更", "事業名の変更")
+
+
+def history_year(phrase: str) -> int | None:
+    """The fiscal year (西暦) a history phrase starts with: 平成２２年度（平成２３年３月１５日）→ 2010."""
+    half = phrase.translate({ord(FULL_DIGITS[i]): str(i) for i in range(10)})
+    match = _LEADING_ERA.match(half)
+    if not match:
+        return None
+    first = {"昭和": 1926, "平成": 1989, "令和": 2019}[match.group(1)]
+    number = 1 if match.group(2) == "元" else int(match.group(2))
+    return first + number - 1 if number >= 1 else None
+
+
+def check_history(sourced: SourcedCard, config: ReportConfig) -> Iterator[Issue]:
+    """Each entry has a year and an event, is not after the report year, and a rename names the old name.
+
+    A row with neither year nor event right after another entry continues that entry (the
+    edition lists several former names under one year); as the first row it is incomplete.
+    A rename whose former name is given on an earlier entry (the name the project was created
+    under) is fine.
+    """
+    former_seen = False
+    for index, entry in enumerate(sourced.card.history):
+        key = f"history_rows.{index}"
+        if not entry.year and (entry.event or index == 0):
+            yield _issue(sourced, "history-incomplete", key, "history_rows")
+        elif entry.year and not entry.event:
+            yield _issue(sourced, "history-without-event", key, "history_rows", shift=1)
+        year = history_year(entry.year) if entry.year else None
+        if year is not None and year > config.fiscal_year:
+            yield _issue(sourced, "history-after-report", key, "history_rows", detail=entry.year,
+                         expected=nendo(config.fiscal_year))
+        if any(word in entry.event for word in _RENAME) and not entry.former_name and not former_seen:
+            yield _issue(sourced, "rename-without-former-name", key, "history_rows", shift=2)
+        former_seen = former_seen or bool(entry.former_name)
+
+
+# -- reprints ------------------------------------------------------------------------------------
+
+def check_reprints(sourced: SourcedCard, config: ReportConfig) -> Iterator[Issue]:
+    """Reprint targets: another policy, one of its measures, each once."""
+    card = sourced.card
+    seen: set[tuple[int, str]] = set()
+    for index, reprint in enumerate(card.reprints):
+        key = f"reprint_rows.{index}"
+        policy = config.policy(reprint.policy)
+        if reprint.policy == card.policy:
+            yield _issue(sourced, "reprint-to-home", key, "reprint_rows", detail=policy.mark)
+            continue
+        if reprint.measure not in policy.measures:
+            yield _issue(sourced, "unknown-measure", key, "reprint_rows", shift=1,
+                         detail=reprint.measure or "（空欄）", policy=policy.mark)
+            continue
+        target = (reprint.policy, reprint.measure)
+        if target in seen:
+            yield _issue(sourced, "duplicate-reprint", key, "reprint_rows",
+                         detail=f"{policy.mark} {reprint.measure}")
+        seen.add(target)
+
+
+# -- length --------------------------------------------------------------------------------------
+
+# One card is one A4 page. The estimate sets the card text at 40 full-width characters a line (80
+# display columns) and a cell of a two-column table at 20. The edition shrinks the type of its
+# densest cards to keep them on one page (card 130, 農林水産品輸出拡大外貨獲得事業, estimates 55
+# lines), so PAGE_LINES sits just above the densest published card: no card of the 平成25年度
+# edition is reported (docs/validation.md, tests/test_rules.py::test_no_published_card_is_too_long).
+TEXT_COLUMNS = 80
+CELL_COLUMNS = 40
+INDENT = 2
+PAGE_LINES = 58
+
+
+def _lines(text: str, columns: int) -> int:
+    """Printed lines of a text wrapped at ``columns`` display columns; each line break starts a line."""
+    if not text:
+        return 0
+    return sum(max(1, -(-display_width(part) // columns)) for part in text.split("\n"))
+
+
+def card_lines(card: Card, config: ReportConfig) -> dict[str, int]:
+    """Estimated printed lines of a card, per field that takes a variable number of lines."""
+    fixed = 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1  # header, blank, headings of parts １–７ (part ５ and ４ below)
+    policy_title = config.policy(card.policy).title if 1 <= card.policy <= len(config.policies) else ""
+    lines = {
+        "policy": _lines(policy_title, TEXT_COLUMNS - 12),
+        "project_name": _lines(card.project_name, TEXT_COLUMNS - 10),
+        "description": _lines(card.description, TEXT_COLUMNS - INDENT),
+        "cost_note": _lines(card.cost_note, TEXT_COLUMNS - INDENT),
+        "progress_rows": _table_lines(card.progress.rows),
+        "outcome_rows": _table_lines(card.outcome.rows),
+        "results_free": _free_lines(card),
+        "history_rows": sum(_history_entry_lines(e) for e in card.history),
+        "department": 1 if len(card.department + card.group) < 24 else 2,
+    }
+    lines["fixed"] = fixed
+    return lines
+
+
+def _table_lines(rows: list[ResultRow]) -> int:
+    if not rows:
+        return 0
+    total = 2  # caption and header row
+    for row in rows:
+        item = _lines(row.item, CELL_COLUMNS - (INDENT if row.kind == "内訳" else 0))
+        value = _lines(row.value, CELL_COLUMNS)
+        total += max(1, item, 0 if row.kind == "見出し" else value)
+    return total
+
+
+def _free_lines(card: Card) -> int:
+    total = 0
+    for row in card.results_free:
+        if row.kind in ("見出し", "文"):
+            total += _lines(row.cells[0] if row.cells else "", TEXT_COLUMNS)
+        else:
+            count = max(1, len(row.cells))
+            total += max([1] + [_lines(cell, TEXT_COLUMNS // count) for cell in row.cells])
+    return total
+
+
+def _history_entry_lines(entry) -> int:
+    lines = _lines(f"{entry.year}　{entry.event}", TEXT_COLUMNS) if (entry.year or entry.event) else 0
+    if entry.former_name:
+        lines += _lines(f"「{entry.former_name}」", TEXT_COLUMNS)
+    lines += _lines(entry.reason, TEXT_COLUMNS - INDENT)
+    return lines
+
+
+def check_length(sourced: SourcedCard, config: ReportConfig) -> Iterator[Issue]:
+    """A card whose estimated length exceeds one page, naming the field that takes the most lines."""
+    lines = card_lines(sourced.card, config)
+    total = sum(lines.values())
+    if total <= PAGE_LINES:
+        return
+    field = max((k for k in lines if k not in ("fixed", "policy", "department")), key=lambda k: lines[k])
+    key = f"{field}.0" if field.endswith("_rows") or field == "results_free" else field
+    if key not in sourced.source.cells:
+        key = field
+    from .issues import FIELD_LABELS
+
+    yield _issue(sourced, "card-too-long", key, field, detail=f"{FIELD_LABELS.get(field, field)}（約{lines[field]}行）",
+                 expected=f"{total}", limit=PAGE_LINES)
+
+
+CARD_RULES: tuple[CardRule, ...] = (
+    check_measure,
+    check_division,
+    check_fiscal_year,
+    check_period,
+    check_cost_note,
+    check_summary,
+    check_result_rows,
+    check_free_rows,
+    check_history,
+    check_reprints,
+    check_length,
+)
 
 
 def check_card(sourced: SourcedCard, config: ReportConfig) -> list[Issue]:
     """Every rule that looks at one card."""
-    return []
+    return [issue for rule in CARD_RULES for issue in rule(sourced, config)]
 
+
+# -- folder --------------------------------------------------------------------------------------
 
 def check_folder(cards: list[SourcedCard], config: ReportConfig) -> list[Issue]:
-    """Rules across the folder (unique ids and names)."""
-    return []
+    """Rules across the folder: project ids and names are unique; each duplicate names the other file(s)."""
+    issues: list[Issue] = []
+    for code, field, key in (("duplicate-project-id", "project_id", lambda c: c.project_id),
+                             ("duplicate-project-name", "project_name", lambda c: re.sub(r"\s", "", c.project_name))):
+        groups: dict[str, list[SourcedCard]] = defaultdict(list)
+        for sourced in cards:
+            groups[key(sourced.card)].append(sourced)
+        for value, group in groups.items():
+            if len(group) < 2 or not value:
+                continue
+            for sourced in group:
+                others = "、".join(o.source.file for o in group if o is not sourced)
+                shown = sourced.card.one_line_name if field == "project_name" else value
+                issues.append(_issue(sourced, code, field, field, detail=shown, other=others))
+    return issues

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import rules
-from .cards import build_card
+from .cards import build_card, canonical_choice
 from .config import ReportConfig, load_config
 from .errors import InputFolderError
 from .issues import Issue, has_errors
+from .japanese import one_line
 from .model import SourcedCard
 from .workbook.reader import read_workbook
 
@@ -22,6 +24,7 @@ class ValidationResult:
     cards: list[SourcedCard] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    departments: dict[str, str] = field(default_factory=dict)  # file name -> division ("" = unknown)
 
     @property
     def ok(self) -> bool:
@@ -53,8 +56,10 @@ def card_files(folder: Path) -> list[Path]:
     folder = cards_folder(folder)
     files = []
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
-        if path.name.startswith(("~$", ".")) or not path.is_file():
+        if path.name.startswith(("~$", ".")):
             continue
+        # Anything named like a workbook is listed, even a folder or a broken link: the reader
+        # reports it as unreadable rather than it being skipped silently.
         if path.suffix.lower() in WORKBOOK_SUFFIXES:
             files.append(path)
     return files
@@ -62,29 +67,44 @@ def card_files(folder: Path) -> list[Path]:
 
 def validate_card_file(path: Path, config: ReportConfig) -> tuple[SourcedCard | None, list[Issue]]:
     """Read and check one workbook on its own (no folder-wide rules)."""
-    raw = read_workbook(path)
-    issues = list(raw.issues)
-    if not raw.readable:
-        return None, issues
-    sourced, card_issues = build_card(raw, config)
-    issues.extend(card_issues)
-    if sourced is not None:
-        issues.extend(rules.check_card(sourced, config))
+    sourced, issues, _ = _check_file(path, config)
     return sourced, issues
 
 
-def validate_folder(folder: Path, config: ReportConfig | None = None) -> ValidationResult:
-    """Every problem of every workbook in ``folder`` (config from ``folder/config.toml`` unless given)."""
+def _check_file(path: Path, config: ReportConfig) -> tuple[SourcedCard | None, list[Issue], str]:
+    """The card, its issues and its division ("" when it cannot be read or is not in the config)."""
+    raw = read_workbook(path)
+    issues = list(raw.issues)
+    if not raw.readable:
+        return None, issues, ""
+    sourced, card_issues = build_card(raw, config)
+    issues.extend(card_issues)
+    if sourced is None:
+        department = raw.values.get("department")
+        text = canonical_choice(one_line(department.value), config.divisions) if department is not None else ""
+        return None, issues, text if text in config.divisions else ""
+    issues.extend(rules.check_card(sourced, config))
+    department = sourced.card.department
+    return sourced, issues, department if department in config.divisions else ""
+
+
+def validate_folder(folder: Path, config: ReportConfig | None = None,
+                    progress: Callable[[Iterable[Path]], Iterable[Path]] | None = None) -> ValidationResult:
+    """Every problem of every workbook in ``folder`` (config from ``folder/config.toml`` unless given).
+
+    ``progress`` may wrap the list of files (e.g. a progress bar).
+    """
     folder = Path(folder)
     config = config or load_config(folder)
     result = ValidationResult(config=config, files=card_files(folder))
-    for path in result.files:
+    for path in (progress(result.files) if progress else result.files):
         if path.suffix.lower() == ".csv":
             from .issues import make_issue
 
             result.issues.append(make_issue("not-xlsx", path.name))
             continue
-        sourced, issues = validate_card_file(path, config)
+        sourced, issues, department = _check_file(path, config)
+        result.departments[path.name] = department
         result.issues.extend(issues)
         if sourced is not None:
             result.cards.append(sourced)

@@ -24,7 +24,7 @@ from docx.shared import Mm, Pt
 MINCHO = "ＭＳ 明朝"
 GOTHIC = "ＭＳ ゴシック"
 OUT = Path(__file__).resolve().parent.parent / "templates" / "reference.docx"
-TEXT_WIDTH = Mm(210 - 25 - 22)
+TEXT_WIDTH = Mm(210 - 30 - 30)
 
 
 def _fonts(style, face: str, size: float, bold: bool = False) -> None:
@@ -101,8 +101,8 @@ def build(out: Path = OUT) -> Path:
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(22), Mm(20)
-    section.left_margin, section.right_margin = Mm(25), Mm(22)
+    section.top_margin, section.bottom_margin = Mm(25), Mm(22)
+    section.left_margin, section.right_margin = Mm(30), Mm(30)
     section.header_distance, section.footer_distance = Mm(12), Mm(10)
 
     normal = _paragraph_style(doc, "Normal", None, MINCHO, 10.5, line=1.0)
@@ -129,8 +129,10 @@ def build(out: Path = OUT) -> Path:
     _paragraph_style(doc, "表紙発行", "Normal", MINCHO, 16, align=WD_ALIGN_PARAGRAPH.CENTER, after=12)
 
     body = _paragraph_style(doc, "本文", "Normal", MINCHO, 10.5)
+    body.paragraph_format.line_spacing = Pt(18)
     _indent_chars(body, first=100)
     bullet = _paragraph_style(doc, "箇条書き", "Normal", MINCHO, 10.5)
+    bullet.paragraph_format.line_spacing = Pt(18)
     _indent_chars(bullet, left=200, hanging=100)
     _paragraph_style(doc, "図表題", "Normal", GOTHIC, 10.5, align=WD_ALIGN_PARAGRAPH.CENTER, before=8, after=4,
                      keep_next=True)
@@ -140,6 +142,7 @@ def build(out: Path = OUT) -> Path:
 
     _paragraph_style(doc, "表文字", "Normal", MINCHO, 9, align=WD_ALIGN_PARAGRAPH.LEFT)
     _paragraph_style(doc, "表数値", "Normal", MINCHO, 9, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _paragraph_style(doc, "表数値小", "Normal", MINCHO, 8.5, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _paragraph_style(doc, "表見出し", "Normal", GOTHIC, 9, align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph_style(doc, "一覧表文字", "Normal", MINCHO, 7.5, align=WD_ALIGN_PARAGRAPH.LEFT)
     _paragraph_style(doc, "一覧表数値", "Normal", MINCHO, 7.5, align=WD_ALIGN_PARAGRAPH.RIGHT)

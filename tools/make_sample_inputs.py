@@ -46,6 +46,28 @@ def table_values(table: dict | None, prefix: str, values: dict) -> None:
     values[f"{prefix}_rows"] = [(r["item"], r["value"], r["kind"]) for r in table["rows"]]
 
 
+PLACEMENTS_MARK = "# --- reprint placements (written by tools/make_sample_inputs.py) ---"
+
+
+def write_placements(rows: list[dict], homes: list[dict]) -> None:
+    """Where the edition prints each reprint row inside its host measure (config ``reprint_placements``)."""
+    ids = {id(h["row"]): f"AOM-{i:03d}" for i, h in enumerate(homes, start=1)}
+    lines = [PLACEMENTS_MARK]
+    previous = None
+    for row in rows:
+        own_id = ids[id(row["_home"]["row"])] if row["reprint"] else ids[id(row)]
+        if row["reprint"]:
+            after = ""
+            if previous and previous["policy"] == row["policy"] and previous["measure"] == row["measure"]:
+                after = previous["_id"]
+            lines += ["[[reprint_placements]]", f'project_id = "{own_id}"', f"into_policy = {row['policy']}",
+                      f'after = "{after}"', ""]
+        previous = dict(row, _id=own_id)
+    path = INPUTS / "config.toml"
+    text = path.read_text(encoding="utf-8").split(PLACEMENTS_MARK)[0].rstrip() + "\n\n"
+    path.write_text(text + "\n".join(lines), encoding="utf-8")
+
+
 def main() -> int:
     config = load_config(INPUTS)
     cards = json.loads((SAMPLE / "cards_from_seed.json").read_text(encoding="utf-8"))
@@ -69,6 +91,7 @@ def main() -> int:
         if len(matches) != 1:
             raise SystemExit(f"reprint at page {row['page']} matches {len(matches)} projects")
         matches[0]["reprints"].append((row["policy"], row["measure"]))
+        row["_home"] = matches[0]
 
     cards_dir = INPUTS / "cards"
     cards_dir.mkdir(exist_ok=True)
@@ -103,6 +126,7 @@ def main() -> int:
         table_values(card["outcome"], "outcome", values)
         name = re.sub(r'[\\/:*?"<>|\s]', "", card["project_name"])[:40]
         write_workbook(config, cards_dir / f"{index:03d}_{name}.xlsx", values, department=card["department"])
+    write_placements(rows, homes)
     print(f"wrote {len(homes)} workbooks to {cards_dir}")
     return 0
 

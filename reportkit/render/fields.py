@@ -229,3 +229,20 @@ def set_cell_no_borders(cell, edges=("top", "left", "bottom", "right")) -> None:
         element.set(qn("w:val"), "nil")
         borders.append(element)
     _insert_ordered(tc_pr, borders, _TC_PR_ORDER)
+
+
+def set_cell_margins(table, left_right: int = 40, top_bottom: int = 0) -> None:
+    """Inner cell margins of a whole table (twips): narrow columns of figures need them small."""
+    margins = OxmlElement("w:tblCellMar")
+    for edge, value in (("top", top_bottom), ("left", left_right), ("bottom", top_bottom), ("right", left_right)):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:w"), str(value))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    _insert_ordered(table._tbl.tblPr, margins, _TBL_PR_ORDER)
+
+
+def text_width_twips(doc) -> int:
+    """Width between the margins of the last section (from reference.docx), in twips."""
+    section = doc.sections[-1]
+    return int((section.page_width - section.left_margin - section.right_margin) / 635)

@@ -7,7 +7,9 @@ defusedxml (openpyxl uses it when installed), macros and external links are neve
 from __future__ import annotations
 
 import re
+import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +27,8 @@ MAX_MEMBER_BYTES = 50 * 1024 * 1024  # uncompressed size of one zip member
 MAX_TOTAL_BYTES = 100 * 1024 * 1024  # uncompressed size of the whole workbook
 MAX_RATIO = 200  # compression ratio of a large member
 MAX_CELL_CHARS = 20_000
+MAX_PROLOG_BYTES = 64 * 1024  # XML declaration and anything before the root element of a part
+MAX_UNMAPPED_ISSUES = 20  # per file; the rest is one summary warning
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -62,7 +66,8 @@ class RawCard:
         return not any(i.severity == "error" and i.code in FATAL_CODES for i in self.issues)
 
 
-FATAL_CODES = {"not-xlsx", "old-xls", "encrypted", "corrupt-file", "too-large", "unreadable-file",
+FATAL_CODES = {"not-xlsx", "old-xls", "encrypted", "corrupt-file", "too-large", "unreadable-file", "unsafe-xml",
+               "duplicate-card-sheet",
                "missing-card-sheet", "missing-name", "broken-name"}
 
 
@@ -82,32 +87,40 @@ def read_workbook(path: Path, display_name: str | None = None) -> RawCard:
         with path.open("rb") as handle:
             head = handle.read(8)
     except OSError as exc:
-        return fail("unreadable-file", detail=exc.strerror or type(exc).__name__)
+        return fail("unreadable-file", detail=_os_reason(exc))
     if head == OLE_MAGIC:
         return fail("old-xls" if suffix == ".xls" else "encrypted")
     if suffix == ".xls":
         return fail("old-xls")
+    if size == 0:
+        return fail("corrupt-file", detail="0 バイトの空のファイルです")
     if size > MAX_FILE_BYTES:
         return fail("too-large", detail=f"{size // 1024 // 1024} MB")
     if not head.startswith(b"PK"):
         return fail("not-xlsx")
     try:
         with zipfile.ZipFile(path) as archive:
-            problem = _check_archive(archive)
+            code, problem = _check_archive(archive)
             if problem:
-                return fail("too-large", detail=problem)
+                return fail(code, detail=problem)
+            unsafe = _part_with_dtd(archive)
+            if unsafe:
+                return fail("unsafe-xml", detail=unsafe)
+            if _card_sheet_count(archive) > 1:
+                return fail("duplicate-card-sheet", sheet=CARD_SHEET)
             formula_cells, sheet_found = _formulas_without_values(archive)
-            has_links = any(n.startswith("xl/externalLinks/") for n in archive.namelist())
-    except zipfile.BadZipFile as exc:
-        return fail("corrupt-file", detail="zip の構造が壊れています")
-    except (SafeET.ParseError, ValueError, KeyError) as exc:
-        return fail("corrupt-file", detail="XML が壊れています")
-    except Exception as exc:  # defusedxml's EntitiesForbidden and friends
+            members = archive.namelist()
+            has_links = any(n.startswith("xl/externalLinks/") for n in members)
+            has_macros = any(n.lower().endswith("vbaproject.bin") for n in members)
+            has_drawing = _card_sheet_has_drawing(archive)
+    except Exception as exc:  # damaged zip or XML; defusedxml's EntitiesForbidden and friends
         return fail("corrupt-file", detail=_describe(exc))
-    if suffix == ".xlsm":
+    if suffix == ".xlsm" or has_macros:
         raw.issues.append(make_issue("macro-workbook", name))
     if has_links:
         raw.issues.append(make_issue("external-link", name))
+    if has_drawing:
+        raw.issues.append(make_issue("drawing-ignored", name, sheet=CARD_SHEET))
     try:
         workbook = load_workbook(path, data_only=True, keep_vba=False, keep_links=False, rich_text=False)
     except Exception as exc:  # openpyxl raises many kinds on damaged files
@@ -125,27 +138,100 @@ def read_workbook(path: Path, display_name: str | None = None) -> RawCard:
     return raw
 
 
+def _os_reason(exc: OSError) -> str:
+    """Why a file cannot be opened, in words a clerk knows."""
+    if isinstance(exc, IsADirectoryError):
+        return "ファイルではなくフォルダです"
+    if isinstance(exc, FileNotFoundError):
+        return "ファイルが見つかりません。リンク切れか、移動・削除された可能性があります"
+    if isinstance(exc, PermissionError):
+        return "読み取りの権限がありません"
+    return exc.strerror or type(exc).__name__
+
+
 def _describe(exc: Exception) -> str:
+    """A short Japanese reason for a damaged file (the detail of ``corrupt-file``)."""
     kind = type(exc).__name__
     if "Entit" in kind or "DTD" in kind:
         return "安全でない XML（外部エンティティ等）を含みます"
-    return kind
+    if isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError)) or "zip" in str(exc).lower():
+        return "zip の構造が壊れています"
+    if isinstance(exc, (SafeET.ParseError, UnicodeDecodeError)) or "XML" in kind or "Parse" in kind:
+        return "XML が壊れています"
+    if isinstance(exc, KeyError):
+        return "ブックに必要な部品がありません"
+    return f"読み取りエラー {kind}"
 
 
-def _check_archive(archive: zipfile.ZipFile) -> str:
-    """Refuse zip bombs from the sizes in the zip directory, before inflating anything."""
+def _check_archive(archive: zipfile.ZipFile) -> tuple[str, str]:
+    """Refuse zip bombs from the sizes in the zip directory, before inflating anything: (code, detail)."""
     total = 0
     for info in archive.infolist():
         if info.flag_bits & 0x1:
-            return "暗号化されたメンバーがあります"
+            return "encrypted", "暗号化された部品があります"
         total += info.file_size
         if info.file_size > MAX_MEMBER_BYTES:
-            return f"展開後 {info.file_size // 1024 // 1024} MB の部品があります"
+            return "too-large", f"展開後 {info.file_size // 1024 // 1024} MB の部品があります"
         if info.compress_size and info.file_size > 1024 * 1024 and info.file_size / info.compress_size > MAX_RATIO:
-            return "圧縮率が異常に高い部品があります"
+            return "too-large", "圧縮率が異常に高い部品があります"
     if total > MAX_TOTAL_BYTES:
-        return f"展開後の合計が {total // 1024 // 1024} MB あります"
+        return "too-large", f"展開後の合計が {total // 1024 // 1024} MB あります"
+    return "", ""
+
+
+_ROOT_ELEMENT = re.compile(rb"<[A-Za-z_]")
+
+
+def _part_with_dtd(archive: zipfile.ZipFile) -> str:
+    """The name of an XML part that declares a DTD (never in a real workbook; the door to XXE and entity bombs).
+
+    Only the prolog (before the root element) can hold a DTD, so each part is read until its root
+    element starts, at most MAX_PROLOG_BYTES: cheap, and nothing is expanded.
+    """
+    for info in archive.infolist():
+        if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
+            continue
+        prolog = b""
+        with archive.open(info) as member:
+            while len(prolog) < MAX_PROLOG_BYTES:
+                chunk = member.read(4096)
+                if not chunk:
+                    break
+                prolog += chunk.replace(b"\x00", b"")  # UTF-16 parts: keep the ASCII letters
+                found = _ROOT_ELEMENT.search(prolog)
+                if found:
+                    prolog = prolog[:found.start()]
+                    break
+        if b"<!DOCTYPE" in prolog.upper() or b"<!ENTITY" in prolog.upper():
+            return info.filename
     return ""
+
+
+def _sheet_names(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(sheet name, relationship id) of every sheet, from xl/workbook.xml."""
+    workbook_xml = SafeET.fromstring(archive.read("xl/workbook.xml"))
+    return [(sheet.get("name", ""), sheet.get(f"{{{NS['r']}}}id", ""))
+            for sheet in workbook_xml.iterfind("m:sheets/m:sheet", NS)]
+
+
+def _card_sheet_count(archive: zipfile.ZipFile) -> int:
+    """How many sheets are called 事業カード, ignoring case and width (Excel forbids two; a crafted file may not)."""
+    wanted = unicodedata.normalize("NFKC", CARD_SHEET).casefold()
+    return sum(1 for name, _ in _sheet_names(archive)
+               if unicodedata.normalize("NFKC", name).strip().casefold() == wanted)
+
+
+def _card_sheet_has_drawing(archive: zipfile.ZipFile) -> bool:
+    """Whether the card sheet carries pictures, shapes or charts (not read: they would be lost silently)."""
+    part = _card_sheet_part(archive)
+    if part is None:
+        return False
+    folder, _, file_name = part.rpartition("/")
+    rels_name = f"{folder}/_rels/{file_name}.rels"
+    if rels_name not in archive.namelist():
+        return False
+    rels = SafeET.fromstring(archive.read(rels_name))
+    return any(rel.get("Type", "").endswith("/drawing") for rel in rels.iterfind("rel:Relationship", NS))
 
 
 def _card_sheet_part(archive: zipfile.ZipFile) -> str | None:
@@ -240,6 +326,7 @@ def _resolve(names, name: str, raw: RawCard) -> list[list[str]] | None:
 def _raw(sheet, address: str, raw: RawCard, name: str) -> RawValue:
     value = sheet[address].value
     if isinstance(value, str):
+        value = _unescape_ooxml(value)
         if len(value) > MAX_CELL_CHARS:
             raw.issues.append(make_issue("text-too-long", raw.file, sheet=CARD_SHEET, cell=address, field=name,
                                          detail=f"{len(value):,}"))
@@ -251,6 +338,16 @@ def _raw(sheet, address: str, raw: RawCard, name: str) -> RawValue:
             raw.issues.append(make_issue("formula-text", raw.file, sheet=CARD_SHEET, cell=address, field=name,
                                          detail=value.strip()[:30]))
     return RawValue(value, address)
+
+
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescape_ooxml(text: str) -> str:
+    """Excel stores characters XML cannot hold as ``_xHHHH_`` (a typed ``_x`` as ``_x005F_x``); openpyxl keeps them."""
+    if "_x" not in text:
+        return text
+    return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
 def _present(value: object) -> bool:
@@ -317,7 +414,9 @@ def _report_unmapped(sheet, raw: RawCard) -> None:
     labels = {text.strip() for text in label_texts()}
     mapped_rows = sorted({r for r, _ in mapped})
     hidden_rows = {r for r, dim in sheet.row_dimensions.items() if dim.hidden}
-    hidden_cols = {k for k, dim in sheet.column_dimensions.items() if dim.hidden}
+    hidden_cols = {get_column_letter(i) for dim in sheet.column_dimensions.values() if dim.hidden
+                   for i in range(dim.min or 1, min(dim.max or dim.min or 1, 16384) + 1)}  # <col min max> spans
+    unmapped = 0
     for (r, c), cell in sorted(sheet._cells.items()):
         value = cell.value
         if not _present(value):
@@ -336,8 +435,15 @@ def _report_unmapped(sheet, raw: RawCard) -> None:
             raw.issues.append(make_issue("row-below-table", raw.file, sheet=CARD_SHEET, cell=address, field=below,
                                          detail=_snippet(value)))
         else:
-            raw.issues.append(make_issue("unmapped-content", raw.file, sheet=CARD_SHEET, cell=address,
-                                         detail=_snippet(value)))
+            unmapped += 1
+            if unmapped <= MAX_UNMAPPED_ISSUES:
+                raw.issues.append(make_issue("unmapped-content", raw.file, sheet=CARD_SHEET, cell=address,
+                                             detail=_snippet(value)))
+            elif unmapped == MAX_UNMAPPED_ISSUES + 1:
+                first_unlisted = address
+    if unmapped > MAX_UNMAPPED_ISSUES:  # e.g. thousands of pasted rows far below the card: one line, not thousands
+        raw.issues.append(make_issue("unmapped-content-more", raw.file, sheet=CARD_SHEET, cell=first_unlisted,
+                                     detail=f"{unmapped - MAX_UNMAPPED_ISSUES:,}"))
 
 
 def _block_above(row: int, col: int, spans, mapped_rows: list[int]) -> str:

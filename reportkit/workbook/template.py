@@ -18,10 +18,12 @@ from ..japanese import nendo
 from ..model import DEFAULT_HEADERS, DEFAULT_OUTCOME_CAPTION, DEFAULT_PROGRESS_CAPTION
 from ..textsafe import xml_safe
 from ..atomic import atomic_path
+from ..zipnorm import normalise_zip
 from . import layout
 from .layout import BLOCKS, CARD_SHEET, CELLS, HELP_SHEET, INPUT_COLUMNS, LISTS_SHEET, PAIRS
 
 FIXED_TIME = datetime(2000, 1, 1)
+FIXED_MODIFIED = "2000-01-01T00:00:00Z"
 FONT = "ＭＳ ゴシック"
 INPUT_FILL = PatternFill("solid", fgColor="FFF9E5")
 LABEL_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -103,6 +105,7 @@ def write_workbook(config: ReportConfig, path: Path, values: Mapping[str, object
     path = Path(path)
     with atomic_path(path) as tmp:
         wb.save(tmp)
+        normalise_zip(tmp, modified=FIXED_MODIFIED)
     return path
 
 

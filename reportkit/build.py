@@ -1,0 +1,109 @@
+"""Build the report: validate the inputs, aggregate, render the .docx, fix page numbers, write companions.
+
+Everything is written into a temporary folder inside the output folder first and moved into place
+only when every step has succeeded, so a failed build leaves the last good report untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .aggregate import Report, aggregate, parse_multi_year
+from .errors import OutputError, ValidationFailed
+from .export import companion_sheets, report_data, report_json_bytes
+from .issues import Issue
+from .validate import validate_folder
+from .workbook.tables import write_tables
+from .zipnorm import normalise_zip
+
+MULTI_YEAR_FILE = "multi_year.csv"
+NARRATIVES_DIR = "narratives"
+STATISTICS_DIR = "statistics"
+REPORT_DOCX = "report.docx"
+REPORT_JSON = "report.json"
+REPORT_PDF = "report.pdf"
+PROJECTS_XLSX = "projects.xlsx"
+
+
+@dataclass
+class BuildResult:
+    report: Report
+    files: list[Path]
+    pages: dict[str, int | None]
+    page_count: int | None
+    warnings: list[Issue] = field(default_factory=list)
+    page_numbers_checked: bool = False
+    seconds: float = 0.0
+
+
+def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
+                 progress: Callable[[Iterable[Path]], Iterable[Path]] | None = None,
+                 page_numbers: bool = True) -> BuildResult:
+    """Build report.docx, report.json and projects.xlsx (and report.pdf) from ``input_dir`` into ``output_dir``.
+
+    Raises ValidationFailed (with the issues) when the inputs have errors; nothing is written then.
+    ``page_numbers`` runs the LibreOffice pass when LibreOffice is installed (True) or never (False).
+    """
+    from .pages import find_soffice, update_page_numbers
+    from .render import render_report
+
+    started = time.perf_counter()
+    input_dir, output_dir = Path(input_dir), Path(output_dir)
+    result = validate_folder(input_dir, progress=progress)
+    if not result.ok:
+        raise ValidationFailed(f"入力にエラーが {result.error_count} 件あるため、報告書を作成しませんでした。",
+                               result.issues)
+    config = result.config
+    multi_year_path = input_dir / MULTI_YEAR_FILE
+    multi_year = parse_multi_year(multi_year_path.read_text(encoding="utf-8")) if multi_year_path.is_file() else []
+    report = aggregate(config, [s.card for s in result.cards], multi_year)
+
+    soffice = find_soffice() if (page_numbers or pdf) else None
+    if pdf and soffice is None:
+        from .errors import ReportkitError
+
+        raise ReportkitError("PDF を作るには LibreOffice が必要です。LibreOffice をインストールするか、--pdf を付けずに実行してください。")
+    _check_not_inside(output_dir, input_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=output_dir))
+    try:
+        docx = staging / REPORT_DOCX
+        estimated = render_report(report, config, input_dir / NARRATIVES_DIR, input_dir / STATISTICS_DIR, docx)
+        pages: dict[str, int | None] = dict(estimated or {})
+        page_count = None
+        checked = False
+        if soffice is not None:
+            pdf_path = staging / REPORT_PDF if pdf else None
+            measured = update_page_numbers(docx, pdf_path)
+            pages.update(measured.pages if hasattr(measured, "pages") else measured)
+            page_count = getattr(measured, "page_count", None)
+            checked = True
+        normalise_zip(docx)
+        (staging / REPORT_JSON).write_bytes(report_json_bytes(report_data(report, pages)))
+        write_tables(staging / PROJECTS_XLSX, companion_sheets(report, pages))
+        normalise_zip(staging / PROJECTS_XLSX, modified=f"{config.fiscal_year + 1}-01-01T00:00:00Z")
+        written = []
+        for name in (REPORT_DOCX, REPORT_JSON, PROJECTS_XLSX, REPORT_PDF):
+            source = staging / name
+            if source.exists():
+                os.replace(source, output_dir / name)
+                written.append(output_dir / name)
+    except OSError as exc:
+        raise OutputError(f"出力フォルダ {output_dir} に書き込めません: {exc.strerror or exc}") from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    warnings = [i for i in result.issues if i.severity == "warning"]
+    return BuildResult(report, written, pages, page_count, warnings, checked, time.perf_counter() - started)
+
+
+def _check_not_inside(output_dir: Path, input_dir: Path) -> None:
+    """Never write into the input folder."""
+    out, inp = output_dir.resolve(), input_dir.resolve()
+    if out == inp or inp in out.parents:
+        raise OutputError(f"出力フォルダ {output_dir} が入力フォルダの中にあります。別のフォルダを指定してください。")

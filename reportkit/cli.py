@@ -1,0 +1,247 @@
+"""The ``reportkit`` command: parse arguments, call the library, print, map errors to exit codes.
+
+Exit codes: 0 = no errors (warnings allowed), 1 = problems found in the inputs,
+2 = usage error or a fatal problem (unreadable config or folder).
+
+Each subcommand is one ``Command``: a function that adds its arguments and a function that runs
+it and returns the exit code. To add one (``build``, ``rollover``, ``diff``), write those two
+functions and append a Command to COMMANDS below.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .atomic import write_text_atomic
+from .config import load_config
+from .errors import InputFolderError, ReportkitError
+from .issues import FIELD_LABELS, SEVERITY_LABELS, Issue
+from .validate import ValidationResult, validate_folder
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+DEFAULT_INPUT = "inputs"
+UNKNOWN_DIVISION = "担当課不明"
+
+
+# -- argparse in Japanese ------------------------------------------------------------------------
+
+_ARGPARSE_MESSAGES = (
+    (r"the following arguments are required: (.*)", r"次の引数が必要です: \1"),
+    (r"unrecognized arguments: (.*)", r"知らない引数です: \1"),
+    (r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)", r"\1 の値 \2 は使えません（選べる値: \3）"),
+    (r"argument (\S+): expected one argument", r"\1 には値を１つ指定してください"),
+    (r"invalid choice: (.*?) \(choose from (.*)\)", r"\1 は使えません（選べる値: \2）"),
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors are Japanese and exit with code 2."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "引数"
+        self._optionals.title = "オプション"
+        self.add_argument("-h", "--help", action="help", help="この説明を表示して終了します")
+
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage:", "使い方:", 1)
+
+    def format_help(self) -> str:
+        return super().format_help().replace("usage:", "使い方:", 1)
+
+    def error(self, message: str):
+        for pattern, replacement in _ARGPARSE_MESSAGES:
+            message = re.sub(pattern, replacement, message)
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: エラー: {message}\n")
+
+
+# -- template ------------------------------------------------------------------------------------
+
+def _template_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-o", "--output", metavar="FILE", type=Path,
+                        help="書き出すファイル（既定: 現在のフォルダの 事業カード_<管理番号>.xlsx）")
+    parser.add_argument("--department", metavar="課名", help="担当課をあらかじめ入れておく（設定ファイルの担当課から）")
+    parser.add_argument("--input", metavar="DIR", type=Path, default=Path(DEFAULT_INPUT),
+                        help=f"config.toml のある入力フォルダ（既定: {DEFAULT_INPUT}）")
+
+
+def run_template(args: argparse.Namespace) -> int:
+    """Write a blank card workbook with a fresh project id and print its path."""
+    from .workbook.template import new_project_id, write_workbook
+
+    config = load_config(args.input)
+    project_id = new_project_id()
+    output = args.output or Path(f"事業カード_{project_id}.xlsx")
+    try:
+        write_workbook(config, output, {"project_id": project_id}, department=args.department)
+    except OSError as exc:
+        raise ReportkitError(f"事業カードを書き出せません: {output}（{exc.strerror or exc}）") from exc
+    print(output)
+    return EXIT_OK
+
+
+# -- validate ------------------------------------------------------------------------------------
+
+def _validate_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("folder", nargs="?", metavar="DIR", type=Path, default=Path(DEFAULT_INPUT),
+                        help=f"カードのブックと config.toml のある入力フォルダ（既定: {DEFAULT_INPUT}）")
+    parser.add_argument("--format", choices=("text", "json"), default="text",
+                        help="出力の形式: text（読みやすい一覧、既定）または json")
+    parser.add_argument("--by-division", metavar="OUTDIR", type=Path,
+                        help="担当課ごとの結果を OUTDIR/<課名>.txt に書き出す")
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    """Check every card workbook of a folder and report every problem, grouped by file."""
+    if not args.folder.is_dir():
+        raise InputFolderError(f"入力フォルダが見つかりません: {args.folder}")
+    result = validate_folder(args.folder)
+    if not result.files:
+        raise InputFolderError(f"入力フォルダ {args.folder} にカードのブック（.xlsx）が１つもありません。")
+    if args.format == "json":
+        print(json.dumps([issue.model_dump() for issue in result.issues], ensure_ascii=False, indent=2))
+    else:
+        print(format_text(result.issues, [p.name for p in result.files]), end="")
+    if args.by_division:
+        write_by_division(result, args.by_division)
+    return EXIT_OK if result.ok else EXIT_PROBLEMS
+
+
+def format_issue(issue: Issue) -> str:
+    """``  [エラー] B11 ４ 事業費（千円）: message``"""
+    position = " ".join(part for part in (issue.cell, FIELD_LABELS.get(issue.field, issue.field)) if part)
+    prefix = f"  [{SEVERITY_LABELS[issue.severity]}]"
+    return f"{prefix} {position}: {issue.message}" if position else f"{prefix} {issue.message}"
+
+
+def _cell_order(issue: Issue) -> tuple[int, int]:
+    """Top to bottom, left to right, so a clerk can work down the sheet; file-level issues first."""
+    match = re.fullmatch(r"([A-Z]+)(\d+)", issue.cell)
+    if not match:
+        return (0, 0)
+    column = 0
+    for letter in match.group(1):
+        column = column * 26 + ord(letter) - 64
+    return (int(match.group(2)), column)
+
+
+def format_text(issues: list[Issue], files: list[str]) -> str:
+    """Issues grouped by file (in folder order), then a summary line."""
+    by_file: dict[str, list[Issue]] = {}
+    for issue in issues:
+        by_file.setdefault(issue.file, []).append(issue)
+    lines = []
+    for name in files + [f for f in by_file if f not in files]:
+        if name in by_file:
+            lines.append(name)
+            lines.extend(format_issue(i) for i in sorted(by_file[name], key=_cell_order))
+            lines.append("")
+    errors = sum(1 for i in issues if i.severity == "error")
+    warnings = len(issues) - errors
+    with_errors = len({i.file for i in issues if i.severity == "error"})
+    if not issues:
+        lines.append(f"{len(files)} ファイルを確認しました。問題はありません。")
+    else:
+        lines.append(f"{len(files)} ファイルを確認しました。エラー {errors} 件（{with_errors} ファイル）、警告 {warnings} 件。")
+    return "\n".join(lines) + "\n"
+
+
+def write_by_division(result: ValidationResult, folder: Path) -> list[Path]:
+    """One UTF-8 text file per division with the problems of its files; unreadable ones to 担当課不明.txt."""
+    groups: dict[str, list[str]] = {}
+    for path in result.files:
+        division = result.departments.get(path.name, "") or UNKNOWN_DIVISION
+        groups.setdefault(division, []).append(path.name)
+    written = []
+    for division, files in groups.items():
+        issues = [i for i in result.issues if i.file in files]
+        header = f"担当課: {division}\n対象ファイル: {len(files)} 件\n\n"
+        target = Path(folder) / f"{_safe_file_name(division)}.txt"
+        try:
+            write_text_atomic(target, header + format_text(issues, files))
+        except OSError as exc:
+            raise ReportkitError(f"担当課別の結果を書き出せません: {target}（{exc.strerror or exc}）") from exc
+        written.append(target)
+    return written
+
+
+def _safe_file_name(name: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", name).strip(" .") or UNKNOWN_DIVISION
+
+
+# -- registration --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    help: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("template", "空の事業カード（.xlsx）を作る", _template_arguments, run_template),
+    Command("validate", "入力フォルダのカードを検査する", _validate_arguments, run_validate),
+    # Command("build", ...), Command("rollover", ...), Command("diff", ...) go here.
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="reportkit", description="中小企業振興施策の年次報告を事業カードから作ります。")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", title="コマンド", parser_class=_Parser)
+    subparsers.required = True
+    for command in COMMANDS:
+        sub = subparsers.add_parser(command.name, help=command.help, description=command.help)
+        command.add_arguments(sub)
+        sub.set_defaults(run=command.run)
+    return parser
+
+
+def _utf8_streams() -> None:
+    """Print Japanese on any console (Windows cp932 included): UTF-8, unencodable characters replaced."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8":
+            try:
+                reconfigure(encoding="utf-8", errors="replace")
+            except (ValueError, OSError):  # a stream already in use that cannot change
+                pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (never raises, never prints a traceback)."""
+    _utf8_streams()
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help (0) and usage errors (2)
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    try:
+        return args.run(args)
+    except ReportkitError as exc:
+        print(f"エラー: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("中断しました。", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: say so in Japanese; REPORTKIT_DEBUG=1 shows the traceback
+        if os.environ.get("REPORTKIT_DEBUG"):
+            raise
+        print(f"エラー: 予期しない内部エラーです（{type(exc).__name__}: {exc}）。"
+              "REPORTKIT_DEBUG=1 を付けて再実行した結果を添えて事務局に連絡してください。", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

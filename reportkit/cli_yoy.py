@@ -1,0 +1,154 @@
+"""The year-over-year commands: ``reportkit rollover`` and ``reportkit diff``.
+
+``add_parsers(subparsers)`` registers both on the ``reportkit`` parser; each handler returns the
+exit code (0 ok, 1 problems in the inputs, 2 usage or fatal error) and prints Japanese messages,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import ReportkitError, ValidationFailed
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+DEFAULT_INPUT = "inputs"
+DEFAULT_DIFF_DIR = Path("outputs") / "diff"
+REDLINE_DOCX = "redline.docx"
+
+
+def add_parsers(subparsers) -> None:
+    """Register ``rollover`` and ``diff`` (handlers are set as ``run``, as cli.build_parser expects)."""
+    rollover = subparsers.add_parser("rollover", help="次年度の入力フォルダ（記入済みのカード）を作る",
+                                     description="今年度の入力フォルダから次年度の入力フォルダを作ります。"
+                                     "カードは事業名・事業内容・経緯などを引き継ぎ、事業費と実績の値は空欄にします。")
+    rollover_arguments(rollover)
+    rollover.set_defaults(run=run_rollover)
+    diff = subparsers.add_parser("diff", help="２つの年度（報告書または入力フォルダ）の違いを一覧にする",
+                                 description="２つの報告書（report.json）または入力フォルダを比べ、追加・廃止・名称変更・"
+                                 "移動・事業費・項目の変更を diff.xlsx と diff.html に書き出します。")
+    diff_arguments(diff)
+    diff.set_defaults(run=run_diff)
+
+
+def rollover_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("input", nargs="?", default=DEFAULT_INPUT, metavar="DIR",
+                        help=f"今年度の入力フォルダ（既定: {DEFAULT_INPUT}）")
+    parser.add_argument("--to-year", required=True, type=_year_argument, metavar="Y",
+                        help="次年度（例: 2014、平成26年度、R7）")
+    parser.add_argument("-o", "--output", required=True, type=Path, metavar="NEWDIR",
+                        help="作る次年度の入力フォルダ（存在しないか空のフォルダ）")
+
+
+def diff_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("old", type=Path, metavar="OLD", help="旧：報告書の出力フォルダ・report.json・入力フォルダ")
+    parser.add_argument("new", type=Path, metavar="NEW", help="新：報告書の出力フォルダ・report.json・入力フォルダ")
+    parser.add_argument("-o", "--output", type=Path, default=DEFAULT_DIFF_DIR, metavar="OUTDIR",
+                        help=f"diff.xlsx と diff.html を書くフォルダ（既定: {DEFAULT_DIFF_DIR}）")
+    parser.add_argument("--redline", action="store_true",
+                        help="両方が作成済みの報告書（report.json の横に report.docx）のとき、"
+                             "変更履歴付きの Word 文書 redline.docx も作る")
+
+
+def _year_argument(text: str) -> int:
+    from .japanese import ParseError, parse_fiscal_year
+
+    try:
+        return parse_fiscal_year(text)
+    except ParseError:
+        raise argparse.ArgumentTypeError(f"年度「{text}」を読めません（例: 2014、平成26年度、R7）") from None
+
+
+# -- rollover ------------------------------------------------------------------------------------
+
+def run_rollover(args: argparse.Namespace) -> int:
+    from .japanese import nendo
+    from .rollover import rollover
+
+    try:
+        result = rollover(Path(args.input), args.to_year, args.output)
+    except ValidationFailed as exc:
+        _error(str(exc))
+        for issue in [i for i in exc.issues if i.severity == "error"][:10]:
+            where = "　".join(p for p in (issue.file, issue.cell) if p)
+            print(f"  {where}: {issue.message}", file=sys.stderr)
+        return exc.exit_code
+    except ReportkitError as exc:
+        _error(str(exc))
+        return exc.exit_code
+    except OSError as exc:
+        _error(f"次年度のフォルダを作れません: {exc}")
+        return EXIT_USAGE
+    print(f"{nendo(result.to_year)}の入力フォルダを作りました: {result.out_dir}")
+    print(f"  カード {len(result.cards)} 件（{result.out_dir / 'cards'}）")
+    print(f"  multi_year.csv に{nendo(result.from_year)}の基本方針別の事業数・決算額を追記しました"
+          f"（{sum(f.count for f in result.figures)} 件、{sum(f.amount for f in result.figures):,} 千円）。")
+    print("  config.toml の年度と表紙の発行年月、narratives/ の文章を確認してください。")
+    print("  各課には、事業費（必須）と事業実施結果の値、重点・主要成果・緊急雇用・新規事業の欄の記入を依頼してください。")
+    for notice in result.notices:
+        print(f"  注意: {notice}")
+    return EXIT_OK
+
+
+# -- diff ----------------------------------------------------------------------------------------
+
+def run_diff(args: argparse.Namespace) -> int:
+    from .diff import compare
+    from .diff_output import summary_text, write_diff_outputs
+
+    try:
+        sides = [_built_docx(args.old), _built_docx(args.new)]
+        if args.redline:
+            if None in sides:
+                _error("--redline は、両方が作成済みの報告書（report.json の横に report.docx があるフォルダ）のときだけ使えます。")
+                return EXIT_USAGE
+            from .redline import _engine
+
+            _engine()  # fail early, before any output is written
+        for side in (args.old, args.new):
+            _check_output_outside(args.output, side)
+        diff = compare(args.old, args.new)
+        written = write_diff_outputs(diff, args.output)
+        print(summary_text(diff), end="")
+        if args.redline:
+            from .redline import redline
+
+            result = redline(sides[0], sides[1], args.output / REDLINE_DOCX)
+            written.append(result.path)
+            count = f"、変更 {result.revisions} 件" if result.revisions is not None else ""
+            print(f"変更履歴付きの Word 文書を作りました（{result.seconds:.1f} 秒{count}）。")
+    except ReportkitError as exc:
+        _error(str(exc))
+        return exc.exit_code
+    except OSError as exc:
+        _error(f"比較結果を書き出せません: {exc}")
+        return EXIT_USAGE
+    print("出力: " + "、".join(str(p) for p in written))
+    return EXIT_OK
+
+
+def _built_docx(side: Path) -> Path | None:
+    """report.docx beside the side's report.json, when the side is a built report."""
+    side = Path(side)
+    folder = side.parent if side.is_file() else side
+    if (folder / "config.toml").is_file() and not side.is_file():
+        return None
+    docx = folder / "report.docx"
+    return docx if (folder / "report.json").is_file() and docx.is_file() else None
+
+
+def _check_output_outside(output: Path, side: Path) -> None:
+    """Never write into an input folder (diff.xlsx there would be read as a card next time)."""
+    side = Path(side)
+    if not side.is_dir() or not (side / "config.toml").is_file():
+        return
+    out, inp = Path(output).resolve(), side.resolve()
+    if out == inp or inp in out.parents:
+        raise ReportkitError(f"出力フォルダ {output} が入力フォルダ {side} の中にあります。別のフォルダを指定してください。")
+
+
+def _error(message: str) -> None:
+    print(f"エラー: {message}", file=sys.stderr)

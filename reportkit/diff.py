@@ -1,0 +1,457 @@
+"""Year-over-year comparison of two reports, on the data (report.json shape), never on the .docx.
+
+``compare(old, new)`` takes each side as a built ``report.json`` (the file, or the output folder
+holding it) or an input folder (read with ``validate_folder`` and turned into the same project
+dicts as ``export.report_data``, without pages). Projects are matched
+
+1. by ``project_id``;
+2. else by name, ignoring whitespace;
+3. else by a former name: an entry of the new side's 事業の経緯 whose event contains 事業名変更
+   and whose former name is the old project's name.
+
+The result lists one ``Change`` per difference a reviewer should see: 追加 (added), 廃止 (dropped),
+名称変更 (renamed), 移動 (other policy or measure), 事業費 (cost, with the difference in 千円 and %),
+項目 (any other field: texts, flags, period, reprints, results rows, history entries), and the
+policy counts and subtotals old → new. Pages and the fiscal year are not compared (they change
+with every edition). ``diff_output`` turns a Diff into the terminal summary, diff.xlsx and diff.html.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import CIRCLED, CONFIG_FILE
+from .errors import ReportkitError
+
+REPORT_JSON = "report.json"
+
+ADDED, DROPPED, RENAMED, MOVED, COST, FIELD = "追加", "廃止", "名称変更", "移動", "事業費", "項目"
+KINDS = (ADDED, DROPPED, RENAMED, MOVED, COST, FIELD)
+RENAME_EVENTS = ("事業名変更", "名称変更", "事業名の変更")
+
+# Scalar fields compared as text, in card order, with the label a reviewer reads.
+TEXT_FIELDS = (
+    ("description", "事業内容"),
+    ("cost_note", "事業費の内訳"),
+    ("department", "担当課"),
+    ("group", "グループ"),
+    ("priority", "重点"),
+    ("key_result", "主要成果"),
+    ("foundation", "21財団への補助・委託"),
+    ("emergency", "緊急雇用"),
+    ("new_listing", "新規事業一覧への掲載"),
+    ("new_summary", "新規事業の概要"),
+)
+TABLES = (("progress", "表１"), ("outcome", "表２"))
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference between the two sides, as one row of diff.xlsx."""
+
+    kind: str  # one of KINDS
+    project_id: str
+    name: str  # the project's name on the new side (the old side for a dropped project)
+    department: str
+    field: str  # 項目: what changed, in words
+    old: str | int | None = None
+    new: str | int | None = None
+    delta: int | None = None  # 事業費: new - old (千円)
+    ratio: float | None = None  # 事業費: (new - old) / old, when old > 0
+
+
+@dataclass(frozen=True)
+class PolicyFigures:
+    """A policy's count and subtotals on both sides (None where a side lacks the policy)."""
+
+    no: int
+    title: str
+    old_count: int | None
+    new_count: int | None
+    old_subtotal: int | None
+    new_subtotal: int | None
+    old_with_reprints: int | None
+    new_with_reprints: int | None
+
+    @property
+    def mark(self) -> str:
+        return CIRCLED[self.no - 1] if 1 <= self.no <= len(CIRCLED) else str(self.no)
+
+    @property
+    def changed(self) -> bool:
+        return (self.old_count, self.old_subtotal, self.old_with_reprints) != (
+            self.new_count, self.new_subtotal, self.new_with_reprints)
+
+
+@dataclass(frozen=True)
+class Match:
+    old_id: str
+    new_id: str
+    how: str  # "管理番号", "事業名", "旧事業名"
+
+
+@dataclass
+class Side:
+    """One side of the comparison: report.json-shaped data and where it came from."""
+
+    label: str
+    fiscal_year: int | None
+    policies: list[dict]
+    total: dict
+    projects: list[dict]
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Diff:
+    old_label: str
+    new_label: str
+    old_year: int | None
+    new_year: int | None
+    changes: list[Change]
+    policies: list[PolicyFigures]
+    total: PolicyFigures  # no = 0, title 合計
+    matches: list[Match]
+    warnings: list[str] = field(default_factory=list)
+
+    def of_kind(self, kind: str) -> list[Change]:
+        return [c for c in self.changes if c.kind == kind]
+
+    def counts(self) -> dict[str, int]:
+        """Changes per kind; 項目 counts projects with at least one changed field."""
+        counts = {kind: len(self.of_kind(kind)) for kind in KINDS}
+        counts[FIELD] = len({c.project_id for c in self.of_kind(FIELD)})
+        return counts
+
+    @property
+    def empty(self) -> bool:
+        return not self.changes and not any(p.changed for p in self.policies) and not self.total.changed
+
+
+# -- loading -------------------------------------------------------------------------------------
+
+def load_side(path: Path) -> Side:
+    """A built report (report.json, or the folder holding it) or an input folder (config.toml + cards)."""
+    path = Path(path)
+    if path.is_file():
+        return _side_from_json(path)
+    if not path.is_dir():
+        raise ReportkitError(f"比較対象が見つかりません: {path}")
+    if (path / REPORT_JSON).is_file() and not (path / CONFIG_FILE).is_file():
+        return _side_from_json(path / REPORT_JSON)
+    if (path / CONFIG_FILE).is_file():
+        return _side_from_inputs(path)
+    raise ReportkitError(
+        f"{path} は報告書の出力フォルダ（report.json）でも入力フォルダ（config.toml とカード）でもありません。")
+
+
+def _side_from_json(path: Path) -> Side:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ReportkitError(f"{path} を report.json として読めません: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("projects"), list):
+        raise ReportkitError(f"{path} は report.json の形ではありません（projects がありません）。")
+    return Side(label=str(path), fiscal_year=data.get("fiscal_year"), policies=list(data.get("policies") or []),
+                total=dict(data.get("total") or {}), projects=list(data["projects"]))
+
+
+def _side_from_inputs(folder: Path) -> Side:
+    from .aggregate import aggregate
+    from .export import report_data
+    from .validate import validate_folder
+
+    result = validate_folder(folder)
+    data = report_data(aggregate(result.config, [s.card for s in result.cards], []), {})
+    for project in data["projects"]:
+        project.pop("page", None)
+        for reprint in project.get("reprints", []):
+            reprint.pop("page", None)
+    built = {s.source.file for s in result.cards}
+    unread = sorted({i.file for i in result.issues if i.severity == "error" and i.file not in built})
+    warnings = []
+    if unread:
+        warnings.append(f"{folder}: エラーのため読めなかったカードが {len(unread)} 件あります（比較に含まれません）: "
+                        + "、".join(unread[:5]) + ("…" if len(unread) > 5 else ""))
+    return Side(label=str(folder), fiscal_year=data["fiscal_year"], policies=data["policies"], total=data["total"],
+                projects=data["projects"], warnings=warnings)
+
+
+# -- matching ------------------------------------------------------------------------------------
+
+def name_key(name: str) -> str:
+    """A project name with every whitespace (line breaks included) removed."""
+    return re.sub(r"\s", "", name or "")
+
+
+def match_projects(old: list[dict], new: list[dict]) -> list[tuple[int, int, str]]:
+    """(old index, new index, how) for every matched pair: id first, then name, then a recorded former name."""
+    pairs: list[tuple[int, int, str]] = []
+    free_old = list(range(len(old)))
+    free_new = list(range(len(new)))
+
+    def take(key_old, key_new, how: str) -> None:
+        index: dict[str, int] = {}
+        for i in free_old:
+            for key in key_old(old[i]):
+                index.setdefault(key, i)
+        for j in list(free_new):
+            for key in key_new(new[j]):
+                i = index.get(key)
+                if i is not None and i in free_old:
+                    pairs.append((i, j, how))
+                    free_old.remove(i)
+                    free_new.remove(j)
+                    break
+
+    take(lambda p: [p["project_id"]] if p.get("project_id") else [],
+         lambda p: [p["project_id"]] if p.get("project_id") else [], "管理番号")
+    take(lambda p: [name_key(p.get("name", ""))] if name_key(p.get("name", "")) else [],
+         lambda p: [name_key(p.get("name", ""))] if name_key(p.get("name", "")) else [], "事業名")
+    take(lambda p: [name_key(p.get("name", ""))] if name_key(p.get("name", "")) else [], _former_names, "旧事業名")
+    return sorted(pairs, key=lambda pair: pair[1])
+
+
+def _former_names(project: dict) -> list[str]:
+    names = []
+    for entry in project.get("history") or []:
+        if any(word in (entry.get("event") or "") for word in RENAME_EVENTS) and entry.get("former_name"):
+            names.append(name_key(entry["former_name"]))
+    return names[::-1]  # the latest rename first
+
+
+# -- comparing -----------------------------------------------------------------------------------
+
+def compare(old: Path | Side, new: Path | Side) -> Diff:
+    """Every difference between two reports or input folders (see the module docstring)."""
+    old_side = old if isinstance(old, Side) else load_side(old)
+    new_side = new if isinstance(new, Side) else load_side(new)
+    titles = _policy_titles(old_side, new_side)
+    pairs = match_projects(old_side.projects, new_side.projects)
+    matched_old = {i for i, _, _ in pairs}
+    matched_new = {j: (i, how) for i, j, how in pairs}
+
+    changes: list[Change] = []
+    for j, project in enumerate(new_side.projects):
+        if j in matched_new:
+            i, _ = matched_new[j]
+            changes.extend(project_changes(old_side.projects[i], project, titles))
+        else:
+            changes.append(_change(ADDED, project, "事業", None, _place(project, titles)))
+    for i, project in enumerate(old_side.projects):
+        if i not in matched_old:
+            changes.append(_change(DROPPED, project, "事業", _place(project, titles), None))
+
+    matches = [Match(old_side.projects[i].get("project_id", ""), new_side.projects[j].get("project_id", ""), how)
+               for i, j, how in pairs]
+    return Diff(old_label=old_side.label, new_label=new_side.label, old_year=old_side.fiscal_year,
+                new_year=new_side.fiscal_year, changes=changes, policies=_policy_figures(old_side, new_side),
+                total=PolicyFigures(0, "合計", old_side.total.get("count"), new_side.total.get("count"),
+                                    old_side.total.get("amount"), new_side.total.get("amount"), None, None),
+                matches=matches, warnings=old_side.warnings + new_side.warnings)
+
+
+def _policy_titles(*sides: Side) -> dict[int, str]:
+    titles: dict[int, str] = {}
+    for side in sides:  # the new side's titles win
+        for policy in side.policies:
+            titles[int(policy["no"])] = policy.get("title", "")
+    return titles
+
+
+def _policy_label(no: int | None, titles: dict[int, str]) -> str:
+    if no is None:
+        return ""
+    mark = CIRCLED[no - 1] if 1 <= no <= len(CIRCLED) else str(no)
+    return f"{mark}{titles.get(no, '')}"
+
+
+def _place(project: dict, titles: dict[int, str]) -> str:
+    """Where a project is listed: ``①… ／ measure``."""
+    return f"{_policy_label(project.get('policy'), titles)}／{project.get('measure', '')}"
+
+
+def _change(kind: str, project: dict, field_label: str, old, new, **extra) -> Change:
+    return Change(kind=kind, project_id=project.get("project_id", ""), name=_one_line(project.get("name", "")),
+                  department=project.get("department", ""), field=field_label, old=old, new=new, **extra)
+
+
+def _one_line(text: str) -> str:
+    return "".join((text or "").splitlines())
+
+
+def project_changes(old: dict, new: dict, titles: dict[int, str]) -> list[Change]:
+    """The changes of one matched project, in card order."""
+    changes: list[Change] = []
+    add = lambda kind, label, a, b, **extra: changes.append(_change(kind, new, label, a, b, **extra))  # noqa: E731
+
+    if (old.get("name") or "") != (new.get("name") or ""):
+        add(RENAMED, "事業名", _one_line(old.get("name", "")), _one_line(new.get("name", "")))
+    if old.get("policy") != new.get("policy"):
+        add(MOVED, "基本方針", _policy_label(old.get("policy"), titles), _policy_label(new.get("policy"), titles))
+    if (old.get("measure") or "") != (new.get("measure") or ""):
+        add(MOVED, "施策", old.get("measure") or "", new.get("measure") or "")
+    if old.get("cost") != new.get("cost"):
+        a, b = old.get("cost"), new.get("cost")
+        delta = b - a if isinstance(a, int) and isinstance(b, int) else None
+        ratio = delta / a if delta is not None and a else None
+        add(COST, "事業費（千円）", a, b, delta=delta, ratio=ratio)
+
+    for key, label in TEXT_FIELDS:
+        a, b = _text(old.get(key)), _text(new.get(key))
+        if a != b:
+            add(FIELD, label, a, b)
+    a, b = _period(old), _period(new)
+    if a != b:
+        add(FIELD, "事業期間", a, b)
+    removed, added = _list_delta([_place(r, titles) for r in old.get("reprints") or []],
+                                 [_place(r, titles) for r in new.get("reprints") or []])
+    for item in removed:
+        add(FIELD, "再掲先（削除）", item, "")
+    for item in added:
+        add(FIELD, "再掲先（追加）", "", item)
+
+    for key, label in TABLES:
+        changes.extend(_change(FIELD, new, f, a, b) for f, a, b in table_changes(old.get(key) or {}, new.get(key) or {}, label))
+    changes.extend(_change(FIELD, new, f, a, b) for f, a, b in free_changes(old.get("results_free") or [],
+                                                                              new.get("results_free") or []))
+    removed, added = _list_delta([_history_text(e) for e in old.get("history") or []],
+                                 [_history_text(e) for e in new.get("history") or []])
+    for item in removed:
+        add(FIELD, "事業の経緯（削除）", item, "")
+    for item in added:
+        add(FIELD, "事業の経緯（追加）", "", item)
+    return changes
+
+
+def _text(value) -> str:
+    if value is None or value is False:
+        return ""
+    if value is True:
+        return "○"
+    return str(value)
+
+
+def _period(project: dict) -> str:
+    start, end = project.get("period_start"), project.get("period_end")
+    if start is None and end is None:
+        return ""
+    return f"{_year_text(start)}〜{_year_text(end)}"
+
+
+def _year_text(year: int | None) -> str:
+    if year is None:
+        return ""
+    from .japanese import ParseError, nendo
+
+    try:
+        return nendo(year)
+    except ParseError:
+        return str(year)
+
+
+def _list_delta(old: list[str], new: list[str]) -> tuple[list[str], list[str]]:
+    """Items only in ``old`` and only in ``new`` (as multisets, each in its side's order)."""
+    unmatched_new, unmatched_old = Counter(new), Counter(old)
+    removed, added = [], []
+    for item in old:
+        if unmatched_new[item]:
+            unmatched_new[item] -= 1
+        else:
+            removed.append(item)
+    for item in new:
+        if unmatched_old[item]:
+            unmatched_old[item] -= 1
+        else:
+            added.append(item)
+    return removed, added
+
+
+def _history_text(entry: dict) -> str:
+    parts = [f"{entry.get('year', '')}　{entry.get('event', '')}".strip("　")]
+    if entry.get("former_name"):
+        parts.append(f"「{entry['former_name']}」")
+    if entry.get("reason"):
+        parts.append(entry["reason"])
+    return "\n".join(parts)
+
+
+def _row_text(row: dict) -> str:
+    kind = row.get("kind") or ""
+    value = row.get("value") or ""
+    return f"{value}（{kind}）" if kind in ("計", "内訳") and value else value
+
+
+def table_changes(old: dict, new: dict, label: str) -> list[tuple[str, str, str]]:
+    """(項目, old, new) for a results table: caption, headers, and rows matched by item label."""
+    out: list[tuple[str, str, str]] = []
+    if (old.get("caption") or "") != (new.get("caption") or "") and (old.get("rows") or new.get("rows")):
+        out.append((f"{label}の見出し", old.get("caption") or "", new.get("caption") or ""))
+    old_headers, new_headers = list(old.get("headers") or []), list(new.get("headers") or [])
+    if old_headers != new_headers and (old.get("rows") or new.get("rows")):
+        out.append((f"{label}の列名", "｜".join(old_headers), "｜".join(new_headers)))
+    old_rows, new_rows = _keyed_rows(old.get("rows") or []), _keyed_rows(new.get("rows") or [])
+    new_keys = {key for key, _ in new_rows}
+    old_by_key = dict(old_rows)
+    for key, row in new_rows:
+        item = key[0] or "（項目名なし）"
+        if key not in old_by_key:
+            out.append((f"{label}「{item}」（行の追加）", "", _row_text(row)))
+        elif (_row_text(old_by_key[key]), old_by_key[key].get("kind") or "") != (_row_text(row), row.get("kind") or ""):
+            out.append((f"{label}「{item}」", _row_text(old_by_key[key]), _row_text(row)))
+    for key, row in old_rows:
+        if key not in new_keys:
+            out.append((f"{label}「{key[0] or '（項目名なし）'}」（行の削除）", _row_text(row), ""))
+    return out
+
+
+def _keyed_rows(rows: list[dict]) -> list[tuple[tuple[str, int], dict]]:
+    """Rows keyed by (item, occurrence) so repeated labels (several うち rows) stay apart."""
+    seen: Counter = Counter()
+    keyed = []
+    for row in rows:
+        item = row.get("item") or ""
+        keyed.append(((item, seen[item]), row))
+        seen[item] += 1
+    return keyed
+
+
+def _free_text(row: dict) -> str:
+    cells = [c for c in row.get("cells") or []]
+    return f"［{row.get('kind', '')}］" + "｜".join(cells)
+
+
+def free_changes(old: list[dict], new: list[dict]) -> list[tuple[str, str, str]]:
+    """(項目, old, new) for the free-form results, line by line (difflib over the lines)."""
+    a, b = [_free_text(r) for r in old], [_free_text(r) for r in new]
+    out: list[tuple[str, str, str]] = []
+    label = "自由形式の結果"
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        if tag == "replace" and i2 - i1 == j2 - j1:
+            for k in range(i2 - i1):
+                out.append((f"{label}（{j1 + k + 1}行目）", a[i1 + k], b[j1 + k]))
+            continue
+        for k in range(i1, i2):
+            out.append((f"{label}（行の削除）", a[k], ""))
+        for k in range(j1, j2):
+            out.append((f"{label}（{k + 1}行目の追加）", "", b[k]))
+    return out
+
+
+def _policy_figures(old: Side, new: Side) -> list[PolicyFigures]:
+    old_by_no = {int(p["no"]): p for p in old.policies}
+    new_by_no = {int(p["no"]): p for p in new.policies}
+    figures = []
+    for no in sorted(set(old_by_no) | set(new_by_no)):
+        a, b = old_by_no.get(no, {}), new_by_no.get(no, {})
+        figures.append(PolicyFigures(no, b.get("title") or a.get("title") or "", a.get("count"), b.get("count"),
+                                     a.get("subtotal"), b.get("subtotal"), a.get("subtotal_with_reprints"),
+                                     b.get("subtotal_with_reprints")))
+    return figures

@@ -1,0 +1,187 @@
+"""True page numbers without Word: one LibreOffice pass, then write them into the .docx.
+
+LibreOffice converts the .docx to PDF and exports every Word bookmark as a PDF
+named destination; pypdf gives the physical page of each. Physical pages minus
+the unnumbered front pages (cover, TOC) are the printed numbers, which are
+written as the cached results of every PAGEREF field in the .docx — the list
+table's ページ column, the new-projects list and the TOC entries (each TOC
+entry is a paragraph holding a PAGEREF, inside a real TOC field) — so the file
+shows the right numbers when Word opens it, and Word can still update them.
+
+LibreOffice recomputes PAGEREF fields itself when it exports, so the PDF of
+that single conversion already carries the right numbers.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+
+from .errors import ReportkitError
+
+FIRST_NUMBERED_BOOKMARK = "rkh001"  # はじめに, printed page 1
+# Bookmarks become named destinations; the blank pages LibreOffice inserts before odd-page
+# sections are kept, so physical PDF pages match the printed book.
+PDF_FILTER = ('pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"},'
+              '"IsSkipEmptyPages":{"type":"boolean","value":"false"}}')
+WINDOWS_SOFFICE = r"C:\Program Files\LibreOffice\program\soffice.exe"
+DEFAULT_TIMEOUT = 300
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+class PageNumberError(ReportkitError):
+    """LibreOffice is missing or the conversion failed."""
+
+
+def find_soffice() -> str | None:
+    """The LibreOffice executable (soffice / libreoffice on PATH, or the Windows default path), or None."""
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    if os.name == "nt" and Path(WINDOWS_SOFFICE).is_file():
+        return WINDOWS_SOFFICE
+    return None
+
+
+def convert_to_pdf(docx_path: Path, out_dir: Path, soffice: str | None = None,
+                   timeout: int = DEFAULT_TIMEOUT) -> Path:
+    """One headless conversion with a private profile; bookmarks become PDF named destinations."""
+    soffice = soffice or find_soffice()
+    if soffice is None:
+        raise PageNumberError("LibreOffice（soffice）が見つかりません。ページ番号を確定できません。")
+    docx_path = Path(docx_path).resolve()
+    out_dir = Path(out_dir)
+    with tempfile.TemporaryDirectory(prefix="reportkit-lo-") as profile:
+        command = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
+                   "--convert-to", PDF_FILTER, "--outdir", str(out_dir), str(docx_path)]
+        try:
+            completed = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired as exc:
+            raise PageNumberError(f"LibreOffice の変換が {timeout} 秒で終わりませんでした") from exc
+    pdf = out_dir / (docx_path.stem + ".pdf")
+    if completed.returncode != 0 or not pdf.is_file():
+        message = completed.stderr.decode("utf-8", "replace").strip()
+        raise PageNumberError(f"LibreOffice で PDF に変換できませんでした: {message}")
+    return pdf
+
+
+def bookmark_pages(pdf_path: Path) -> dict[str, int]:
+    """Physical page (1-based) of every named destination of a PDF."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(pdf_path))
+    pages = {}
+    for name, destination in reader.named_destinations.items():
+        try:
+            pages[str(name).lstrip("/")] = reader.get_destination_page_number(destination) + 1
+        except Exception:  # a destination without a page: not ours to number
+            continue
+    return pages
+
+
+def printed_pages(physical: dict[str, int], first_numbered: str = FIRST_NUMBERED_BOOKMARK) -> dict[str, int]:
+    """Physical pages → printed numbers (the page of ``first_numbered`` is page 1)."""
+    if first_numbered not in physical:
+        raise PageNumberError(f"PDF にしおり {first_numbered} がありません（はじめにの位置が不明）")
+    offset = physical[first_numbered] - 1
+    return {name: page - offset for name, page in physical.items()}
+
+
+def update_page_numbers(docx_path: Path, pdf_path: Path | None = None, *, soffice: str | None = None,
+                        timeout: int = DEFAULT_TIMEOUT) -> dict[str, int]:
+    """Convert once, write the printed page of every bookmark into the PAGEREF results; return them.
+
+    ``pdf_path``: where to keep the PDF (None = none). LibreOffice updates every PAGEREF on export
+    except those inside the TOC field, so a second conversion happens only when a PDF is wanted and
+    the TOC's cached numbers changed.
+    """
+    docx_path = Path(docx_path)
+    with tempfile.TemporaryDirectory(prefix="reportkit-pdf-") as work:
+        pdf = convert_to_pdf(docx_path, Path(work), soffice=soffice, timeout=timeout)
+        pages = printed_pages(bookmark_pages(pdf))
+        _, toc_changed = write_cached_pagerefs(docx_path, pages)
+        if pdf_path is not None and toc_changed:
+            pdf.unlink()
+            pdf = convert_to_pdf(docx_path, Path(work), soffice=soffice, timeout=timeout)
+            again = printed_pages(bookmark_pages(pdf))
+            if again != pages:  # the TOC grew a page: numbers moved, write them once more
+                pages = again
+                write_cached_pagerefs(docx_path, pages)
+                pdf.unlink()
+                pdf = convert_to_pdf(docx_path, Path(work), soffice=soffice, timeout=timeout)
+        if pdf_path is not None:
+            Path(pdf_path).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(pdf, pdf_path)
+    return pages
+
+
+_PAGEREF = re.compile(r"PAGEREF\s+(\S+)")
+_TOC = re.compile(r"^\s*TOC\b")
+
+
+def write_cached_pagerefs(docx_path: Path, pages: dict[str, int]) -> tuple[int, int]:
+    """Set the cached result of every ``PAGEREF name`` field in document.xml.
+
+    Returns (results changed, of which inside a TOC field). The zip is rewritten with the same
+    entry order and timestamps, so the output stays reproducible.
+    """
+    from lxml import etree
+
+    docx_path = Path(docx_path)
+    with zipfile.ZipFile(docx_path) as source:
+        infos = source.infolist()
+        entries = {info.filename: source.read(info.filename) for info in infos}
+    root = etree.fromstring(entries["word/document.xml"])
+    changed, in_toc = _update_fields(root, pages)
+    entries["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in infos:
+            copy = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            copy.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(copy, entries[info.filename])
+    docx_path.write_bytes(buffer.getvalue())
+    return changed, in_toc
+
+
+def _update_fields(root, pages: dict[str, int]) -> tuple[int, int]:
+    """Walk all runs in document order as a field state machine (fields may span paragraphs, and nest)."""
+    changed = in_toc = 0
+    stack: list[dict] = []
+    for run in root.iter(f"{{{_W}}}r"):
+        for child in run:
+            tag = child.tag
+            if tag == f"{{{_W}}}fldChar":
+                kind = child.get(f"{{{_W}}}fldCharType")
+                if kind == "begin":
+                    stack.append({"instr": "", "state": "instr", "done": False})
+                elif kind == "separate" and stack:
+                    stack[-1]["state"] = "result"
+                elif kind == "end" and stack:
+                    stack.pop()
+            elif tag == f"{{{_W}}}instrText" and stack and stack[-1]["state"] == "instr":
+                stack[-1]["instr"] += child.text or ""
+            elif tag == f"{{{_W}}}t" and stack and stack[-1]["state"] == "result":
+                field = stack[-1]
+                match = _PAGEREF.search(field["instr"])
+                if not match or match.group(1) not in pages:
+                    continue
+                if field["done"]:
+                    child.text = ""
+                    continue
+                new = str(pages[match.group(1)])
+                field["done"] = True
+                if child.text != new:
+                    child.text = new
+                    changed += 1
+                    if any(_TOC.match(outer["instr"]) for outer in stack[:-1]):
+                        in_toc += 1
+    return changed, in_toc

@@ -1,0 +1,64 @@
+"""Charts as PNG bytes (matplotlib, Japanese labels, deterministic output)."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+from matplotlib import font_manager  # noqa: E402
+from matplotlib import pyplot as plt  # noqa: E402
+
+from ..aggregate import Report  # noqa: E402
+from .text import short_nendo  # noqa: E402
+
+_FONTS = ["IPAexGothic", "IPAGothic", "IPAPGothic", "Noto Sans CJK JP", "MS Gothic", "Yu Gothic", "Hiragino Sans",
+          "DejaVu Sans"]
+
+
+def _font_family() -> list[str]:
+    available = {font.name for font in font_manager.fontManager.ttflist}
+    return [name for name in _FONTS if name in available] or ["DejaVu Sans"]
+
+
+def _png(figure) -> bytes:
+    buffer = io.BytesIO()
+    # No Software/date metadata: the same data gives the same bytes.
+    figure.savefig(buffer, format="png", dpi=150, metadata={"Software": None})
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def trend_chart(report: Report) -> bytes:
+    """Project counts (line, 件) and costs (bars, 億円) per fiscal year."""
+    with plt.rc_context({"font.family": _font_family(), "svg.hashsalt": "reportkit", "font.size": 9}):
+        figure, bars_axis = plt.subplots(figsize=(6.2, 3.4))
+        labels = [short_nendo(column.year) for column in report.years]
+        amounts = [column.amount / 100_000 for column in report.years]  # 千円 → 億円
+        counts = [column.count for column in report.years]
+        bars_axis.bar(labels, amounts, color="#7f9fbf", label="事業費（億円）")
+        bars_axis.set_ylabel("（億円）")
+        line_axis = bars_axis.twinx()
+        line_axis.plot(labels, counts, color="#c0392b", marker="o", label="事業数（件）")
+        line_axis.set_ylabel("（件）")
+        line_axis.set_ylim(0, max(counts + [1]) * 1.25)
+        for x, y in zip(labels, counts):
+            line_axis.annotate(str(y), (x, y), textcoords="offset points", xytext=(0, 5), ha="center", fontsize=8)
+        handles = bars_axis.get_legend_handles_labels()
+        more = line_axis.get_legend_handles_labels()
+        bars_axis.legend(handles[0] + more[0], handles[1] + more[1], loc="upper left", fontsize=8, frameon=False)
+        figure.tight_layout()
+        return _png(figure)
+
+
+def line_chart(title: str, x_labels: list[str], series: dict[str, list[float | None]]) -> bytes:
+    """A plain line chart of a statistics CSV (first column = x axis)."""
+    with plt.rc_context({"font.family": _font_family(), "font.size": 9}):
+        figure, axis = plt.subplots(figsize=(6.2, 3.2))
+        for name, values in series.items():
+            axis.plot(x_labels, values, marker="o", markersize=3, label=name)
+        axis.legend(fontsize=8, frameon=False)
+        axis.tick_params(axis="x", labelrotation=45)
+        figure.tight_layout()
+        return _png(figure)

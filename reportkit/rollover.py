@@ -1,0 +1,319 @@
+"""Roll an input folder forward to the next fiscal year: config, multi-year table and prefilled cards.
+
+``rollover(input_dir, to_year, out_dir)`` makes next year's input folder:
+
+* ``config.toml`` with ``fiscal_year`` advanced and the cover's publication month moved by the
+  same number of years when it is written in 和暦 (``平成２６年９月`` → ``平成２７年９月``);
+  comments and everything else are kept as typed;
+* ``multi_year.csv`` with this year's count and settled cost per policy appended (computed from
+  the cards, reprints excluded — the figures of the list table's 小計);
+* ``narratives/`` and ``statistics/`` copied for editing;
+* ``cards/`` with one prefilled workbook per project, same file name and project_id. Kept: name,
+  description, history, department, group, policy, measure, period, reprints, the list
+  attributes (foundation), captions, headers and item labels of the results. Emptied: the cost
+  and its breakdown, the results values, the new-projects listing and the year's flags
+  (priority, key_result, emergency). ``fiscal_year`` is the new year.
+
+Validating the new folder therefore reports exactly one ``missing-value`` on ``cost`` per card
+(the card cannot be built without it, so no other rule runs until the clerk fills it in).
+
+The input folder is never written to. The new folder is built in a temporary folder next to
+``out_dir`` and renamed into place at the end, so a failure leaves nothing half-made.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .aggregate import YearFigure, aggregate, parse_multi_year
+from .config import CONFIG_FILE, ReportConfig, load_config
+from .errors import OutputError, ReportkitError, ValidationFailed
+from .japanese import FULL_DIGITS, era_of, nendo
+from .model import Card
+from .validate import validate_folder
+from .workbook.layout import BLOCKS, CONTRACT_VERSION
+from .workbook.template import write_workbook
+from .zipnorm import normalise_zip
+
+MULTI_YEAR_FILE = "multi_year.csv"
+COPIED_FOLDERS = ("narratives", "statistics")
+CARDS_FOLDER = "cards"
+_DIGIT = re.compile(r"\d")
+_FULL_TO_HALF = str.maketrans({FULL_DIGITS[i]: str(i) for i in range(10)})
+
+
+@dataclass
+class RolloverResult:
+    """What ``rollover`` wrote and what the secretariat should look at."""
+
+    out_dir: Path
+    from_year: int
+    to_year: int
+    cards: list[Path] = field(default_factory=list)  # the prefilled workbooks, in file-name order
+    figures: list[YearFigure] = field(default_factory=list)  # the rows appended to multi_year.csv
+    notices: list[str] = field(default_factory=list)  # Japanese notes for the secretariat
+
+
+def rollover(input_dir: Path, to_year: int, out_dir: Path) -> RolloverResult:
+    """Make next year's input folder ``out_dir`` from ``input_dir`` (see the module docstring).
+
+    Raises ReportkitError (Japanese message) when ``out_dir`` exists and is not empty, lies inside
+    ``input_dir``, or ``to_year`` is not after the input's year; ValidationFailed when the input
+    folder has errors (its figures could not be trusted).
+    """
+    input_dir, out_dir = Path(input_dir), Path(out_dir)
+    _check_target(input_dir, out_dir)
+    result = validate_folder(input_dir)
+    config = result.config
+    if to_year <= config.fiscal_year:
+        raise ReportkitError(
+            f"移行先の年度（{_nendo(to_year)}）は入力フォルダの年度（{nendo(config.fiscal_year)}）より後にしてください。")
+    if not result.ok:
+        raise ValidationFailed(
+            f"入力フォルダ {input_dir} にエラーが {result.error_count} 件あるため、次年度のフォルダを作りませんでした。"
+            "先に reportkit validate でエラーを直してください。", result.issues)
+    if not result.cards:
+        raise ReportkitError(f"入力フォルダ {input_dir} にカードがありません。")
+
+    outcome = RolloverResult(out_dir=out_dir, from_year=config.fiscal_year, to_year=to_year)
+    if to_year != config.fiscal_year + 1:
+        outcome.notices.append(
+            f"{nendo(config.fiscal_year)}から{_nendo(to_year)}へ {to_year - config.fiscal_year} 年進めます。"
+            "間の年度の実績は multi_year.csv に追記してください。")
+
+    config_text, publication_note = advance_config_text(
+        (input_dir / CONFIG_FILE).read_text(encoding="utf-8"), config, to_year)
+    if publication_note:
+        outcome.notices.append(publication_note)
+
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.rollover-", dir=out_dir.parent))
+    try:
+        (staging / CONFIG_FILE).write_text(config_text, encoding="utf-8")
+        new_config = load_config(staging)  # the rewritten file must still be a valid config
+        if new_config.fiscal_year != to_year:
+            raise ReportkitError("設定ファイルの fiscal_year を書き換えられませんでした（fiscal_year = 数字 の行が必要です）。")
+
+        cards = [s.card for s in result.cards]
+        outcome.figures = year_figures(config, cards)
+        (staging / MULTI_YEAR_FILE).write_text(
+            _multi_year_text(input_dir / MULTI_YEAR_FILE, config.fiscal_year, outcome), encoding="utf-8")
+
+        for name in COPIED_FOLDERS:
+            if (input_dir / name).is_dir():
+                shutil.copytree(input_dir / name, staging / name)
+            else:
+                outcome.notices.append(f"入力フォルダに {name}/ がないため、コピーしませんでした。")
+
+        (staging / CARDS_FOLDER).mkdir()
+        for sourced in result.cards:
+            card = sourced.card
+            target = staging / CARDS_FOLDER / Path(sourced.source.file).with_suffix(".xlsx").name
+            _write_card(new_config, target, card, sourced.source.file)
+            normalise_zip(target)
+            outcome.cards.append(out_dir / CARDS_FOLDER / target.name)
+            if card.period_end is not None and card.period_end < to_year:
+                outcome.notices.append(
+                    f"{target.name}: 事業期間は{_nendo(card.period_end)}までです。"
+                    f"{_nendo(to_year)}も続ける場合は事業期間を、終了した場合はファイルを削除してください。")
+
+        _move_into_place(staging, out_dir)
+    except OSError as exc:
+        raise OutputError(f"次年度のフォルダ {out_dir} を作れません: {exc.strerror or exc}") from exc
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    outcome.cards.sort()
+    return outcome
+
+
+# -- checks --------------------------------------------------------------------------------------
+
+def _check_target(input_dir: Path, out_dir: Path) -> None:
+    if not input_dir.is_dir():
+        raise ReportkitError(f"入力フォルダが見つかりません: {input_dir}")
+    inp, out = input_dir.resolve(), out_dir.resolve()
+    if out == inp or inp in out.parents:
+        raise ReportkitError(f"出力フォルダ {out_dir} が入力フォルダ {input_dir} の中にあります。別のフォルダを指定してください。")
+    if out_dir.exists():
+        if not out_dir.is_dir():
+            raise ReportkitError(f"出力先 {out_dir} はフォルダではありません。")
+        if any(out_dir.iterdir()):
+            raise ReportkitError(f"出力フォルダ {out_dir} は空ではありません。新しいフォルダ名を指定してください（上書きはしません）。")
+
+
+def _move_into_place(staging: Path, out_dir: Path) -> None:
+    if out_dir.exists():  # checked empty at the start; an empty folder can be replaced
+        out_dir.rmdir()
+    os.replace(staging, out_dir)
+
+
+def _nendo(year: int) -> str:
+    try:
+        return nendo(year)
+    except Exception:
+        return f"{year}年度"
+
+
+# -- config --------------------------------------------------------------------------------------
+
+_FISCAL_YEAR_LINE = re.compile(r"^(fiscal_year\s*=\s*)(\d{4})\b", re.MULTILINE)
+_PUBLICATION_LINE = re.compile(r'^(publication\s*=\s*")([^"\n]*)(")', re.MULTILINE)
+_WAREKI_MONTH = re.compile(r"^(昭和|平成|令和)([0-9０-９]{1,2}|元)年([0-9０-９]{1,2})月$")
+_ERA_START = {"昭和": (1926, 12), "平成": (1989, 1), "令和": (2019, 5)}
+
+
+def advance_config_text(text: str, config: ReportConfig, to_year: int) -> tuple[str, str]:
+    """The config text with fiscal_year set to ``to_year`` and the publication month advanced.
+
+    Returns (text, notice); the notice is empty unless the publication text could not be advanced.
+    """
+    new_text, count = _FISCAL_YEAR_LINE.subn(lambda m: f"{m.group(1)}{to_year}", text, count=1)
+    if count != 1:
+        raise ReportkitError("設定ファイルに fiscal_year = 年度 の行が見つかりません。")
+    years = to_year - config.fiscal_year
+    notice = ""
+    match = _PUBLICATION_LINE.search(new_text)
+    advanced = advance_wareki_month(match.group(2), years) if match else None
+    if match and advanced is not None:
+        new_text = new_text[: match.start(2)] + advanced + new_text[match.end(2):]
+    else:
+        notice = (f"表紙の発行年月「{config.cover.publication}」は和暦の年月（例：平成２６年９月）ではないため、"
+                  "そのままにしました。config.toml の [cover] publication を直してください。")
+    return new_text, notice
+
+
+def advance_wareki_month(text: str, years: int) -> str | None:
+    """``平成２６年９月`` advanced by ``years`` (era changes handled, digit width kept); None if not 和暦."""
+    match = _WAREKI_MONTH.match(text.strip())
+    if not match:
+        return None
+    era, number_text, month_text = match.groups()
+    full_width = any(ch in FULL_DIGITS for ch in number_text + month_text)
+    number = 1 if number_text == "元" else int(number_text.translate(_FULL_TO_HALF))
+    month = int(month_text.translate(_FULL_TO_HALF))
+    if not 1 <= month <= 12:
+        return None
+    year = _ERA_START[era][0] + number - 1 + years
+    new_era = era_for_month(year, month)
+    new_number = year - _ERA_START[new_era][0] + 1
+    digits = "元" if new_number == 1 else str(new_number)
+    month_digits = str(month)
+    if full_width:
+        digits = digits.translate({ord(str(i)): FULL_DIGITS[i] for i in range(10)})
+        month_digits = month_digits.translate({ord(str(i)): FULL_DIGITS[i] for i in range(10)})
+    return f"{new_era}{digits}年{month_digits}月"
+
+
+def era_for_month(year: int, month: int) -> str:
+    """The era of a calendar month (令和 from May 2019, 平成 from January 1989)."""
+    for era in ("令和", "平成", "昭和"):
+        start_year, start_month = _ERA_START[era]
+        if (year, month) >= (start_year, start_month):
+            return era
+    raise ReportkitError(f"{year}年{month}月 は和暦に直せません。")
+
+
+# -- multi-year table ----------------------------------------------------------------------------
+
+def year_figures(config: ReportConfig, cards: list[Card]) -> list[YearFigure]:
+    """The report year's count and 小計 per policy (reprints excluded), as in the list table."""
+    report = aggregate(config, cards, [])
+    return [YearFigure(config.fiscal_year, p.no, p.count, p.subtotal) for p in report.policies]
+
+
+def _multi_year_text(path: Path, year: int, outcome: RolloverResult) -> str:
+    past = parse_multi_year(path.read_text(encoding="utf-8")) if path.is_file() else []
+    if any(f.year == year for f in past):
+        outcome.notices.append(f"multi_year.csv にあった{nendo(year)}の行は、カードから計算した値に置き換えました。")
+    rows = [f for f in past if f.year != year] + outcome.figures
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["year", "policy", "count", "amount"])
+    for figure in sorted(rows, key=lambda f: (f.year, f.policy)):
+        writer.writerow([figure.year, figure.policy, figure.count, figure.amount])
+    return buffer.getvalue()
+
+
+# -- cards ---------------------------------------------------------------------------------------
+
+_BLOCK_ROWS = {block.name: block.rows for block in BLOCKS}
+
+
+def prefilled_values(card: Card, config: ReportConfig) -> dict[str, object]:
+    """The defined-name values of next year's workbook for ``card`` (``config`` is next year's)."""
+    def policy_text(no: int) -> str:
+        policy = config.policy(no)
+        return f"{policy.mark}{policy.title}"
+
+    values: dict[str, object] = {
+        "rk_version": CONTRACT_VERSION,
+        "project_id": card.project_id,
+        "fiscal_year": nendo(config.fiscal_year, full_width=False),
+        "policy": policy_text(card.policy),
+        "measure": card.measure,
+        "project_name": card.project_name,
+        "description": card.description,
+        "cost": None,
+        "cost_note": None,
+        "progress_caption": card.progress.caption,
+        "outcome_caption": card.outcome.caption,
+        "progress_headers": tuple(card.progress.headers),
+        "outcome_headers": tuple(card.outcome.headers),
+        "progress_rows": [(row.item, "", row.kind) for row in card.progress.rows],
+        "outcome_rows": [(row.item, "", row.kind) for row in card.outcome.rows],
+        "results_free": [_free_row_skeleton(row.kind, row.cells) for row in card.results_free],
+        "history_rows": [(e.year, e.event, e.former_name, e.reason) for e in card.history],
+        "department": card.department,
+        "group": card.group,
+        "priority": None,
+        "key_result": None,
+        "period_start": nendo(card.period_start, full_width=False) if card.period_start else None,
+        "period_end": nendo(card.period_end, full_width=False) if card.period_end else None,
+        "foundation": card.foundation or None,
+        "emergency": None,
+        "new_listing": None,
+        "new_summary": None,
+        "reprint_rows": [(policy_text(r.policy), r.measure) for r in card.reprints],
+    }
+    # Blank rows are skipped by the reader; drop them so they take no template row.
+    for name in ("progress_rows", "outcome_rows", "results_free"):
+        values[name] = [row for row in values[name] if any(cell for cell in row)]
+    return values
+
+
+def _free_row_skeleton(kind: str, cells: list[str]) -> tuple[str, ...]:
+    """A free-form results row for next year: captions and table headers kept, values emptied.
+
+    A 表 row keeps its leading label cells (those without digits: ``商工会議所``, ``巡回``) and
+    empties the rest; a 文 row keeps only its kind, marking where the paragraph goes.
+    """
+    if kind in ("見出し", "表頭"):
+        return (kind, *cells)
+    if kind == "文":
+        return (kind,)
+    kept: list[str] = []
+    for cell in cells:
+        if _DIGIT.search(cell.translate(_FULL_TO_HALF)):
+            break
+        kept.append(cell)
+    return (kind, *kept)
+
+
+def _write_card(config: ReportConfig, target: Path, card: Card, source_file: str) -> None:
+    values = prefilled_values(card, config)
+    for name, rows in _BLOCK_ROWS.items():
+        if len(values.get(name) or []) > rows:
+            raise ReportkitError(
+                f"{source_file}: 「{name}」の行数（{len(values[name])}行）が様式の行数（{rows}行）を超えるため、"
+                "次年度のカードを作れません。行をまとめてから、もう一度実行してください。")
+    if card.department not in config.divisions:  # validated already; keep the template's own check quiet
+        raise ReportkitError(f"{source_file}: 担当課「{card.department}」は設定ファイルの divisions にありません。")
+    write_workbook(config, target, values)

@@ -1,0 +1,70 @@
+"""Write flat, machine-readable tables as .xlsx (one value per cell, no merged cells)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from ..textsafe import xml_safe
+
+FIXED_TIME = datetime(2000, 1, 1)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class Sheet:
+    """One sheet: a title, column headings (units in the headings) and rows of plain values."""
+
+    title: str
+    headings: Sequence[str]
+    rows: Sequence[Sequence[object]]
+    widths: Sequence[int] = ()
+    autofilter: bool = True
+
+
+def safe_cell(value: object) -> object:
+    """Numbers stay numbers; text that Excel would run as a formula is stored as text."""
+    if value is None or isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    if isinstance(value, bool):
+        return "○" if value else ""
+    text = xml_safe(str(value))
+    return text
+
+
+def build_tables_workbook(sheets: Sequence[Sheet]) -> Workbook:
+    wb = Workbook()
+    wb.remove(wb.active)
+    for spec in sheets:
+        sheet = wb.create_sheet(spec.title[:31])
+        sheet.append(list(spec.headings))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for row in spec.rows:
+            sheet.append([safe_cell(v) for v in row])
+        # Force text type on strings that look like formulas so Excel never evaluates them.
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+        for index, width in enumerate(spec.widths, start=1):
+            sheet.column_dimensions[sheet.cell(1, index).column_letter].width = width
+        sheet.freeze_panes = "A2"
+        if spec.autofilter and spec.rows:
+            sheet.auto_filter.ref = sheet.dimensions
+    wb.properties.creator = "reportkit"
+    wb.properties.created = FIXED_TIME
+    wb.properties.modified = FIXED_TIME
+    return wb
+
+
+def write_tables(path: Path, sheets: Sequence[Sheet]) -> None:
+    """Write the sheets to ``path`` (the caller makes it atomic)."""
+    build_tables_workbook(sheets).save(path)

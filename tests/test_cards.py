@@ -1,0 +1,61 @@
+"""From what a workbook holds to a normalised Card, with an Issue for every cell that cannot be read."""
+
+from __future__ import annotations
+
+from builders import address, write_card
+from reportkit.cards import build_card
+from reportkit.validate import validate_card_file
+from reportkit.workbook.reader import read_workbook
+
+
+def test_clerk_values_are_normalised(clean_card, config):
+    sourced, issues = build_card(read_workbook(clean_card), config)
+    card = sourced.card
+    assert issues == []
+    assert (card.fiscal_year, card.policy, card.cost, card.period_start, card.period_end) == (2013, 3, 190824, 1969, None)
+    assert card.priority is True and card.key_result is False and card.foundation == "△" and card.new_listing == "・"
+    assert card.progress.rows[1].kind == "内訳" and card.progress.rows[0].value == "161件\n3,772,450千円"
+    assert card.history[1].year == "平成２２年度（平成２３年３月１５日）"
+    assert card.history[0].year == "昭和４４年度"
+    assert [(r.policy, r.measure) for r in card.reprints] == [(2, "経営支援の強化")]
+    assert sourced.source.cells["cost"] == address("cost")
+
+
+def test_measure_and_division_typed_by_hand_take_the_config_spelling(tmp_path, config):
+    path = write_card(tmp_path / "card.xlsx", config, department="ITER支援室",
+                      measure=" ・中小企業の資金ニーズを的確に捉えた弾力的な運用、新たな資金の創設等の制度資金の充実 ",
+                      reprint_rows=[("2", "経営支援の 強化")])
+    sourced, issues = validate_card_file(path, config)
+    assert issues == []
+    assert sourced.card.department == "ＩＴＥＲ支援室"
+    assert sourced.card.measure.startswith("中小企業の資金ニーズ")
+    assert sourced.card.reprints[0].measure == "経営支援の強化"
+
+
+def test_a_card_without_required_fields_is_not_built(tmp_path, config):
+    path = write_card(tmp_path / "card.xlsx", config, project_name=None, department=None)
+    sourced, issues = build_card(read_workbook(path), config)
+    assert sourced is None
+    assert {(i.code, i.cell, i.field) for i in issues} == {
+        ("missing-value", address("project_name"), "project_name"),
+        ("missing-value", address("department"), "department")}
+
+
+def test_row_cells_follow_the_card_rows_after_a_skipped_row(tmp_path, config):
+    path = write_card(tmp_path / "card.xlsx", config,
+                      results_free=[("注記", "x"), ("表", "商工会", "42")],
+                      reprint_rows=[("⑨", "x"), ("③", "中小企業の資金ニーズを的確に捉えた弾力的な運用、新たな資金の創設等の制度資金の充実")])
+    _, issues = validate_card_file(path, config)
+    found = {(i.code, i.cell) for i in issues}
+    assert ("bad-free-kind", address("results_free", 0)) in found
+    assert ("free-row-order", address("results_free", 1)) in found
+    assert ("unknown-reprint-policy", address("reprint_rows", 0)) in found
+    assert ("reprint-to-home", address("reprint_rows", 1)) in found
+
+
+def test_numbers_typed_as_numbers_keep_excel_grouping(tmp_path, config):
+    path = write_card(tmp_path / "card.xlsx", config, cost=190824, period_start=2010,
+                      outcome_rows=[("相談件数", 1234, None)], fiscal_year=2013)
+    sourced, issues = validate_card_file(path, config)
+    assert issues == []
+    assert sourced.card.outcome.rows[0].value == "1,234" and sourced.card.period_start == 2010

@@ -1,0 +1,150 @@
+"""The command line, called in-process: exit codes, output formats, per-division files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from builders import DATA, write_card, write_not_zip
+from reportkit import cli
+from reportkit.workbook.reader import read_workbook
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def folder_with_problems(card_folder, config):
+    write_card(card_folder / "01_ok.xlsx", config, project_id="RK-OK")
+    write_card(card_folder / "02_bad.xlsx", config, project_id="RK-BAD", project_name="別の事業", cost="190,000",
+               department="地域産業課")
+    write_card(card_folder / "03_warn.xlsx", config, project_id="RK-WARN", project_name="三つ目の事業",
+               department="地域産業課", history_rows=[("平成22年度", None, None, "理由")])
+    write_not_zip(card_folder / "04_broken.xlsx")
+    (card_folder / "~$01_ok.xlsx").write_bytes(b"lock")
+    return card_folder
+
+
+def test_validate_clean_folder_exits_0(card_folder, config, capsys):
+    write_card(card_folder / "card.xlsx", config)
+    assert cli.main(["validate", str(card_folder)]) == 0
+    assert "問題はありません" in capsys.readouterr().out
+
+
+def test_validate_with_only_warnings_exits_0(card_folder, config, capsys):
+    write_card(card_folder / "card.xlsx", config, history_rows=[("平成22年度", None, None, "理由")])
+    assert cli.main(["validate", str(card_folder)]) == 0
+    assert "[警告]" in capsys.readouterr().out
+
+
+def test_validate_with_errors_exits_1_and_groups_by_file(folder_with_problems, capsys):
+    assert cli.main(["validate", str(folder_with_problems)]) == 1
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert "02_bad.xlsx" in lines and "04_broken.xlsx" in lines and "01_ok.xlsx" not in lines
+    assert "~$01_ok.xlsx" not in out
+    bad = lines.index("02_bad.xlsx")
+    assert lines[bad + 1].startswith("  [エラー] B12 ４ 事業費の内訳: ")
+    assert lines[-1].startswith("4 ファイルを確認しました。エラー 2 件（2 ファイル）、警告 1 件")
+
+
+def test_validate_json_has_exactly_the_issue_keys(folder_with_problems, capsys):
+    assert cli.main(["validate", str(folder_with_problems), "--format", "json"]) == 1
+    records = json.loads(capsys.readouterr().out)
+    assert records and all(list(r) == ["severity", "code", "file", "sheet", "cell", "field", "message"] for r in records)
+    assert {(r["file"], r["code"], r["cell"], r["field"]) for r in records} >= {
+        ("02_bad.xlsx", "cost-note-mismatch", "B12", "cost_note"), ("04_broken.xlsx", "not-xlsx", "", "")}
+
+
+def test_json_output_is_not_ascii_escaped(folder_with_problems, capsys):
+    cli.main(["validate", str(folder_with_problems), "--format", "json"])
+    out = capsys.readouterr().out
+    assert "\\u" not in out and "事業費" in out
+
+
+def test_by_division_writes_one_file_per_division(folder_with_problems, tmp_path, capsys):
+    outdir = tmp_path / "by_division"
+    assert cli.main(["validate", str(folder_with_problems), "--by-division", str(outdir)]) == 1
+    files = sorted(p.name for p in outdir.iterdir())
+    assert files == ["商工政策課.txt", "地域産業課.txt", "担当課不明.txt"]
+    local = (outdir / "地域産業課.txt").read_text(encoding="utf-8")
+    assert "02_bad.xlsx" in local and "03_warn.xlsx" in local and "01_ok.xlsx" not in local
+    assert "04_broken.xlsx" in (outdir / "担当課不明.txt").read_text(encoding="utf-8")
+    assert "問題はありません" in (outdir / "商工政策課.txt").read_text(encoding="utf-8")
+    assert not [p for p in outdir.iterdir() if p.name.startswith(".")]  # no temporary files left
+
+
+def test_missing_folder_exits_2_with_japanese_message(tmp_path, capsys):
+    assert cli.main(["validate", str(tmp_path / "nothing")]) == 2
+    err = capsys.readouterr().err
+    assert "入力フォルダが見つかりません" in err and "Traceback" not in err
+
+
+def test_broken_config_exits_2(card_folder, capsys):
+    (card_folder / "config.toml").write_text("fiscal_year = \n", encoding="utf-8")
+    assert cli.main(["validate", str(card_folder)]) == 2
+    assert "設定ファイル" in capsys.readouterr().err
+
+
+def test_folder_without_workbooks_exits_2(card_folder, capsys):
+    assert cli.main(["validate", str(card_folder)]) == 2
+    assert "１つもありません" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["validate", "--format", "xml"], ["nosuchcommand"], [], ["validate", "a", "b"]])
+def test_usage_errors_exit_2_in_japanese(argv, capsys):
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert "使い方:" in err and "エラー:" in err
+
+
+def test_help_exits_0(capsys):
+    assert cli.main(["--help"]) == 0
+    assert "validate" in capsys.readouterr().out
+
+
+def test_template_writes_a_fresh_card_named_after_its_id(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["template", "--input", str(DATA), "--department", "商工政策課"]) == 0
+    printed = Path(capsys.readouterr().out.strip())
+    assert printed.parent == Path(".") and printed.name.startswith("事業カード_RK-") and printed.suffix == ".xlsx"
+    raw = read_workbook(tmp_path / printed)
+    assert raw.issues == []
+    assert printed.stem.removeprefix("事業カード_") == raw.values["project_id"].value
+    assert raw.values["department"].value == "商工政策課"
+
+
+def test_template_output_option(tmp_path, capsys):
+    target = tmp_path / "sub" / "card.xlsx"
+    assert cli.main(["template", "--input", str(DATA), "-o", str(target)]) == 0
+    assert target.is_file() and capsys.readouterr().out.strip() == str(target)
+
+
+def test_template_unknown_department_exits_2(tmp_path, capsys):
+    assert cli.main(["template", "--input", str(DATA), "-o", str(tmp_path / "c.xlsx"), "--department", "総務課"]) == 2
+    assert "総務課" in capsys.readouterr().err
+    assert not (tmp_path / "c.xlsx").exists()
+
+
+def test_python_dash_m_runs_the_cli_in_utf8(card_folder, config):
+    write_card(card_folder / "card.xlsx", config, cost="190,000")
+    env = dict(os.environ, PYTHONIOENCODING="cp932", PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, "-m", "reportkit", "validate", str(card_folder)], capture_output=True,
+                          env=env, cwd=ROOT)
+    assert done.returncode == 1
+    assert "事業費" in done.stdout.decode("utf-8")
+
+
+def test_template_into_a_folder_path_exits_2_without_traceback(tmp_path, capsys):
+    assert cli.main(["template", "--input", str(DATA), "-o", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "書き出せません" in err and "Traceback" not in err
+
+
+def test_commands_are_registered_in_one_place():
+    assert [c.name for c in cli.COMMANDS][:2] == ["template", "validate"]
+    assert all(callable(c.run) and callable(c.add_arguments) for c in cli.COMMANDS)

@@ -1,0 +1,214 @@
+"""diff: year-over-year changes on a second year made by rollover plus scripted edits (real .xlsx)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from openpyxl import load_workbook
+
+from reportkit import cli_yoy
+from reportkit.aggregate import aggregate
+from reportkit.diff import (ADDED, COST, DROPPED, FIELD, MOVED, RENAMED, Change, Diff, PolicyFigures, compare,
+                            match_projects)
+from reportkit.diff_output import CHANGE_HEADINGS, diff_html, summary_text, write_diff_outputs
+from reportkit.export import report_data, report_json_bytes
+from reportkit.validate import validate_folder
+
+from yoy_helpers import make_two_years
+
+
+@pytest.fixture(scope="module")
+def years(tmp_path_factory):
+    base = tmp_path_factory.mktemp("diff")
+    year1, year2, edits = make_two_years(base)
+    return base, year1, year2, edits
+
+
+@pytest.fixture(scope="module")
+def diff(years):
+    _, year1, year2, _ = years
+    return compare(year1, year2)
+
+
+def _expected(edits) -> set[tuple[str, str, str]]:
+    return {
+        (RENAMED, "NEW-001", "事業名"),
+        (FIELD, "NEW-001", "事業の経緯（追加）"),
+        (COST, edits["cost"].project_id, "事業費（千円）"),
+        (MOVED, edits["moved"].project_id, "施策"),
+        (FIELD, edits["results"].project_id, f"表１「{edits['results_item']}」"),
+        (ADDED, "NEW-900", "事業"),
+        (DROPPED, edits["dropped"].project_id, "事業"),
+    }
+
+
+def test_every_scripted_edit_is_found_and_nothing_else(diff, years):
+    edits = years[3]
+    assert sorted((c.kind, c.project_id, c.field) for c in diff.changes) == sorted(_expected(edits))
+    assert diff.warnings == []
+
+
+def test_rename_is_matched_through_the_former_name_in_the_history(diff, years):
+    renamed = years[3]["renamed"]
+    assert ("AOM-001", "NEW-001", "旧事業名") in [(m.old_id, m.new_id, m.how) for m in diff.matches]
+    change = diff.of_kind(RENAMED)[0]
+    assert (change.old, change.new) == (renamed.project_name, "訓練校指導員研修事業")
+    history = next(c for c in diff.changes if c.field == "事業の経緯（追加）")
+    assert "事業名変更" in history.new and f"「{renamed.project_name}」" in history.new
+
+
+def test_cost_change_has_difference_and_percentage(diff, years):
+    before = years[3]["cost"].cost
+    (change,) = diff.of_kind(COST)
+    assert (change.old, change.new, change.delta) == (before, before + 500, 500)
+    assert change.ratio == pytest.approx(500 / before)
+
+
+def test_move_and_results_row_show_old_and_new(diff, years):
+    edits = years[3]
+    (move,) = diff.of_kind(MOVED)
+    assert move.old == edits["moved"].measure and move.new == "中高年齢者及び障害者の雇用促進"
+    row = next(c for c in diff.changes if c.field.startswith("表１"))
+    assert (row.old, row.new) == (edits["results_old"], "９９回")
+
+
+def test_policy_counts_and_subtotals_old_to_new(diff, years):
+    edits = years[3]
+    figures = {p.no: p for p in diff.policies}
+    one, two = figures[1], figures[2]
+    assert (one.old_count, one.new_count) == (5, 4)  # ① lost the dropped project
+    assert one.new_subtotal - one.old_subtotal == 500 - edits["dropped"].cost
+    assert (two.old_count, two.new_count) == (1, 2)
+    assert two.new_subtotal - two.old_subtotal == 12345
+    assert [p.no for p in diff.policies if p.changed] == [1, 2]
+    assert (diff.total.old_count, diff.total.new_count) == (6, 6)
+    assert diff.total.new_subtotal - diff.total.old_subtotal == 500 - edits["dropped"].cost + 12345
+
+
+def test_built_report_json_compares_like_the_input_folder(years, diff, tmp_path):
+    """report.json (pages included) against an input folder gives the same changes."""
+    _, year1, year2, _ = years
+    result = validate_folder(year1)
+    data = report_data(aggregate(result.config, [s.card for s in result.cards], []), {})
+    for number, project in enumerate(data["projects"], start=14):
+        project["page"] = number
+    (tmp_path / "report.json").write_bytes(report_json_bytes(data))
+    from_json = compare(tmp_path, year2)
+    assert [(c.kind, c.project_id, c.field, c.old, c.new) for c in from_json.changes] == [
+        (c.kind, c.project_id, c.field, c.old, c.new) for c in diff.changes]
+    assert from_json.policies == diff.policies
+
+
+def test_same_side_twice_has_no_changes(years):
+    same = compare(years[1], years[1])
+    assert same.changes == [] and same.empty
+    assert "違いはありません" in summary_text(same)
+
+
+def test_projects_match_by_id_then_name_ignoring_whitespace_then_former_name():
+    old = [{"project_id": "A", "name": "甲事業"}, {"project_id": "B", "name": "乙 事業"},
+           {"project_id": "C", "name": "丙事業"}, {"project_id": "D", "name": "丁事業"}]
+    new = [{"project_id": "X", "name": "新丙事業",
+            "history": [{"event": "事業名変更", "former_name": "丙　事業"}]},
+           {"project_id": "A", "name": "甲事業（改）"}, {"project_id": "Y", "name": "乙事業"},
+           {"project_id": "Z", "name": "戊事業", "history": [{"event": "制度創設", "former_name": "丁事業"}]}]
+    assert match_projects(old, new) == [(2, 0, "旧事業名"), (0, 1, "管理番号"), (1, 2, "事業名")]
+
+
+def test_diff_xlsx_has_one_row_a_change_with_autofilter(diff, tmp_path):
+    xlsx, _ = write_diff_outputs(diff, tmp_path)
+    wb = load_workbook(xlsx)
+    sheet = wb["変更一覧"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:7] == ("担当課", "事業名", "管理番号", "区分", "項目", "旧", "新")
+    assert len(rows) - 1 == len(diff.changes)
+    assert sheet.auto_filter.ref == sheet.dimensions
+    assert {r[3] for r in rows[1:]} == {ADDED, DROPPED, RENAMED, MOVED, COST, FIELD}
+    cost = next(r for r in rows[1:] if r[3] == COST)
+    assert isinstance(cost[5], int) and cost[7] == 500
+
+
+def _tricky_diff() -> Diff:
+    change = Change(FIELD, "P-1", "<b>事業</b>&", "課", "事業内容", "=SUM(A1:A3)", "@cmd <script>alert(1)</script>")
+    same = PolicyFigures(1, "方針", 1, 1, 10, 10, None, None)
+    return Diff("old", "new", 2013, 2014, [change], [same], PolicyFigures(0, "合計", 1, 1, 10, 10, None, None), [])
+
+
+def test_formula_like_values_are_stored_as_text(tmp_path):
+    xlsx, _ = write_diff_outputs(_tricky_diff(), tmp_path)
+    sheet = load_workbook(xlsx)["変更一覧"]
+    old, new = sheet.cell(2, 6), sheet.cell(2, 7)
+    assert (old.value, old.data_type) == ("=SUM(A1:A3)", "s")
+    assert (new.value, new.data_type) == ("@cmd <script>alert(1)</script>", "s")
+
+
+def test_html_escapes_every_value():
+    page = diff_html(_tricky_diff())
+    assert "<script>" not in page and "<b>事業" not in page
+    assert "&lt;script&gt;" in page and "&lt;b&gt;事業&lt;/b&gt;&amp;" in page
+
+
+def test_same_inputs_give_the_same_bytes(years, diff, tmp_path):
+    _, year1, year2, _ = years
+    first = write_diff_outputs(diff, tmp_path / "one")
+    second = write_diff_outputs(compare(year1, year2), tmp_path / "two")
+    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
+
+
+def test_summary_names_each_kind_in_japanese(diff):
+    text = summary_text(diff)
+    assert "追加 1、廃止 1、名称変更 1、移動 1、事業費の変更 1、項目の変更 2 事業" in text
+    assert "（+500、" in text
+
+
+def test_input_folder_with_unreadable_cards_is_compared_with_a_warning(years, tmp_path):
+    import shutil
+
+    _, year1, _, _ = years
+    broken = tmp_path / "broken"
+    shutil.copytree(year1, broken)
+    from yoy_helpers import edit
+
+    victim = sorted((broken / "cards").iterdir())[0]
+    edit(victim, {"cost": None})
+    result = compare(year1, broken)
+    assert len(result.warnings) == 1 and victim.name in result.warnings[0]
+
+
+def test_cli_diff_writes_xlsx_and_html_and_prints_summary(years, tmp_path, capsys):
+    _, year1, year2, _ = years
+    code = _run(["diff", str(year1), str(year2), "-o", str(tmp_path / "out")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["diff.html", "diff.xlsx"]
+    assert "名称変更" in out and "diff.xlsx" in out
+
+
+def test_cli_diff_of_a_missing_side_is_exit_2(tmp_path, capsys):
+    code = _run(["diff", str(tmp_path / "nothing"), str(tmp_path / "either"), "-o", str(tmp_path / "out")])
+    assert code == 2
+    assert capsys.readouterr().err.startswith("エラー: 比較対象が見つかりません")
+
+
+def test_cli_redline_needs_two_built_reports(years, tmp_path, capsys):
+    _, year1, year2, _ = years
+    code = _run(["diff", str(year1), str(year2), "-o", str(tmp_path / "out"), "--redline"])
+    assert code == 2
+    assert "report.docx" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_refuses_to_write_into_an_input_folder(years, capsys):
+    _, year1, year2, _ = years
+    code = _run(["diff", str(year1), str(year2), "-o", str(year1 / "diff")])
+    assert code == 2 and not (year1 / "diff").exists()
+
+
+def _run(argv: list[str]) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="reportkit")
+    cli_yoy.add_parsers(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return args.run(args)

@@ -1,0 +1,72 @@
+"""update_page_numbers(): one LibreOffice pass, PAGEREF results equal the PDF pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from builders_report import cards, config, multi_year
+from reportkit.aggregate import aggregate
+from reportkit.pages import bookmark_pages, printed_pages, update_page_numbers
+from reportkit.render import render_report
+
+FIXTURES = Path(__file__).parent / "fixtures"
+pytestmark = pytest.mark.libreoffice
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, soffice):
+    folder = tmp_path_factory.mktemp("pages")
+    cfg = config()
+    report = aggregate(cfg, cards(), multi_year())
+    docx = folder / "report.docx"
+    render_report(report, cfg, FIXTURES / "narratives", FIXTURES / "statistics", docx)
+    pages = update_page_numbers(docx, folder / "report.pdf", soffice=soffice)
+    return report, docx, folder / "report.pdf", pages
+
+
+def test_every_card_is_on_its_own_page(built):
+    report, _, pdf, pages = built
+    card_pages = [pages[row.bookmark] for row in report.rows]
+    assert len(set(card_pages)) == len(card_pages)
+    assert card_pages == sorted(card_pages)
+    # the page after each card's page belongs to the next card, a blank or a new chapter: one page a card
+    reader = PdfReader(str(pdf))
+    for row in report.rows:
+        text = reader.pages[pages[row.bookmark] + pages_offset(pages) - 1].extract_text()
+        assert row.card.one_line_name[:4] in text.replace("\n", "")
+
+
+def pages_offset(pages: dict[str, int]) -> int:
+    return 2  # cover and TOC are unnumbered
+
+
+def test_chapters_start_on_odd_pages(built):
+    _, _, pdf, pages = built
+    physical = bookmark_pages(pdf)
+    assert physical["rkh001"] == 3 and pages["rkh001"] == 1
+    chapter_headings = [n for n in pages if n.startswith("rkh")]
+    assert chapter_headings
+
+
+def test_pageref_results_equal_the_pdf_pages(built):
+    _, docx, pdf, pages = built
+    assert printed_pages(bookmark_pages(pdf)) == pages
+    from docx import Document
+
+    doc = Document(str(docx))
+    table = next(t for t in doc.tables if len(t.columns) == 11)
+    listed = {}
+    for row in table.rows[1:]:
+        cells = [c.text for c in row.cells]
+        if cells[10].isdigit():
+            listed[cells[2]] = int(cells[10])
+    report = built[0]
+    for row in report.rows:
+        assert listed[row.name] == pages[row.bookmark]
+    toc = [p.text for p in doc.paragraphs if p.style.name.startswith("TOC")]
+    assert toc[0] == "はじめに\t1"
+    chapter_entry = next(t for t in toc if t.startswith("①"))
+    assert int(chapter_entry.split("\t")[1]) == pages[next(r for r in report.rows).bookmark] - 1

@@ -1,0 +1,102 @@
+"""render_report(): document order, list table, cards, fields and reproducible bytes."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from builders_report import cards, config, multi_year
+from reportkit.aggregate import aggregate
+from reportkit.render import NarrativeError, render_report
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _render(tmp_path: Path, name: str = "report.docx", narratives: Path = FIXTURES / "narratives") -> Path:
+    cfg = config()
+    out = tmp_path / name
+    render_report(aggregate(cfg, cards(), multi_year()), cfg, narratives, FIXTURES / "statistics", out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> Path:
+    return _render(tmp_path_factory.mktemp("render"))
+
+
+def test_headings_in_document_order(rendered):
+    doc = Document(str(rendered))
+    headings = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name in ("Heading 1", "Heading 2", "Heading 3")]
+    assert [t for _, t in headings[:3]] == ["はじめに", "１　これまでの中小企業振興施策", "（１）４つの基本方針別の主なポイント"]
+    texts = [t for _, t in headings]
+    assert texts.index("（３）平成２５年度の中小企業振興施策実施状況") < texts.index("①　中小企業の事業活動を担う人材の育成及び確保を図ること")
+    assert "３　本県中小企業を取り巻く環境" in texts and "振興基本条例" in texts and "連絡会議設置要綱" in texts
+
+
+def test_one_card_per_project_plus_reprints_each_on_a_new_page(rendered):
+    doc = Document(str(rendered))
+    headers = [p for p in doc.paragraphs if p.style.name == "カード見出し"]
+    assert len(headers) == 11 + 2
+    assert all(p.text == "平成２５年度に実施した中小企業振興施策" for p in headers)
+    assert doc.styles["カード見出し"].paragraph_format.page_break_before is True
+
+
+def test_reprinted_card_names_host_policy_and_carries_reprint_mark(rendered):
+    doc = Document(str(rendered))
+    names = []
+    for table in doc.tables:
+        first = table.rows[0].cells[0].text
+        if first == "１　基本方針":
+            names.append((table.rows[0].cells[1].text, table.rows[1].cells[1].text))
+    assert ("中小企業の経営基盤の強化を図ること", "事業A03（再掲）") in names
+    assert ("中小企業の事業活動を担う人材の育成及び確保を図ること", "事業A03") in names
+
+
+def test_list_table_rows_subtotals_and_total(rendered):
+    doc = Document(str(rendered))
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "基本方針" and len(t.columns) == 11)
+    rows = [[c.text for c in row.cells] for row in table.rows]
+    assert rows[0][5] == "H25決算\n（千円）"
+    names = [r[2] for r in rows]
+    assert "事業C02（再掲）" in names and "④の各事業(再掲）" in names
+    labels = [(r[1], r[5]) for r in rows if r[1] in ("小計", "〃 (再掲含む。)")]
+    assert ("小計", "6,537") in labels and ("〃 (再掲含む。)", "6,737") in labels and ("〃 (再掲含む。)", "3,300") in labels
+    assert rows[-1][0] == "合計" and rows[-1][5] == "13,337"
+    a02 = next(r for r in rows if r[2] == "事業A02")
+    assert (a02[5], a02[6]) == ("-", "S44-")
+    assert rows[1][1] == "・人材育成"
+
+
+def test_fields_and_bookmarks_are_well_formed(rendered):
+    xml = zipfile.ZipFile(rendered).read("word/document.xml").decode("utf-8")
+    assert xml.count('w:fldCharType="begin"') == xml.count('w:fldCharType="end"') == xml.count('w:fldCharType="separate"')
+    assert xml.count("PAGEREF rkA03r2") == 1 and "TOC \\o" in xml
+    import re
+    ids = re.findall(r'<w:bookmarkStart w:id="(\d+)" w:name="([^"]+)"', xml)
+    assert len({i for i, _ in ids}) == len(ids) and len({n for _, n in ids}) == len(ids)
+    assert xml.count("<w:bookmarkEnd") == len(ids)
+
+
+def test_two_renders_give_identical_bytes(tmp_path):
+    first = _render(tmp_path, "a.docx").read_bytes()
+    second = _render(tmp_path, "b.docx").read_bytes()
+    assert first == second
+
+
+def test_unknown_placeholder_is_an_error(tmp_path):
+    folder = tmp_path / "narratives"
+    folder.mkdir()
+    for path in (FIXTURES / "narratives").iterdir():
+        (folder / path.name).write_text(path.read_text("utf-8"), "utf-8")
+    (folder / "introduction.md.j2").write_text("{{ nosuch }}", "utf-8")
+    with pytest.raises(NarrativeError, match="nosuch"):
+        _render(tmp_path, narratives=folder)
+
+
+def test_xml_invalid_characters_are_stripped(tmp_path):
+    from reportkit.render.fields import clean
+
+    assert clean("a\x00b\x0bc\ufffe") == "abc"

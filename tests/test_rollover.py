@@ -1,0 +1,207 @@
+"""rollover: next year's input folder from this year's, on real .xlsx workbooks of the sample."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from reportkit import cli_yoy
+from reportkit.aggregate import aggregate
+from reportkit.config import load_config
+from reportkit.errors import ReportkitError, ValidationFailed
+from reportkit.rollover import advance_wareki_month, rollover
+from reportkit.validate import validate_folder
+
+from yoy_helpers import edit, make_input_folder, year_values
+
+
+def _tree_digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def rolled(tmp_path_factory):
+    """(this year's folder, its validation, the RolloverResult, the input digest before rollover)."""
+    base = tmp_path_factory.mktemp("rollover")
+    year1 = make_input_folder(base / "h25")
+    before = _tree_digest(year1)
+    old = validate_folder(year1)
+    result = rollover(year1, 2014, base / "h26")
+    return year1, old, result, before
+
+
+def test_rollover_then_validate_reports_only_the_emptied_cost(rolled):
+    year1, old, result, _ = rolled
+    issues = validate_folder(result.out_dir).issues
+    assert sorted((i.file, i.field, i.code, i.severity) for i in issues) == sorted(
+        (s.source.file, "cost", "missing-value", "error") for s in old.cards)
+
+
+def test_rollover_writes_one_workbook_per_project_with_same_file_names(rolled):
+    year1, old, result, _ = rolled
+    names = sorted(p.name for p in (year1 / "cards").iterdir())
+    assert sorted(p.name for p in (result.out_dir / "cards").iterdir()) == names
+    assert [p.name for p in result.cards] == names
+
+
+def test_rollover_keeps_everything_but_the_year_fields(rolled, tmp_path):
+    """Filling in last year's figures again gives back last year's cards, in the new year."""
+    year1, old, result, _ = rolled
+    copy = tmp_path / "filled"
+    import shutil
+
+    shutil.copytree(result.out_dir, copy)
+    for sourced in old.cards:
+        edit(copy / "cards" / sourced.source.file, year_values(sourced.card))
+    new = {s.card.project_id: s.card for s in validate_folder(copy).cards}
+    assert set(new) == {s.card.project_id for s in old.cards}
+    for sourced in old.cards:
+        expected = sourced.card.model_copy(update={"fiscal_year": 2014})
+        assert new[sourced.card.project_id] == expected
+
+
+def test_rollover_empties_cost_results_values_flags_and_new_listing(rolled, tmp_path):
+    year1, old, result, _ = rolled
+    import shutil
+
+    copy = tmp_path / "cost-only"
+    shutil.copytree(result.out_dir, copy)
+    for sourced in old.cards:
+        edit(copy / "cards" / sourced.source.file, {"cost": 1})
+    cards = {s.card.project_id: s.card for s in validate_folder(copy).cards}
+    for sourced in old.cards:
+        before, after = sourced.card, cards[sourced.card.project_id]
+        assert after.fiscal_year == 2014
+        assert (after.cost, after.cost_note, after.priority, after.key_result, after.emergency,
+                after.new_listing, after.new_summary) == (1, "", False, False, False, "", "")
+        for table_before, table_after in ((before.progress, after.progress), (before.outcome, after.outcome)):
+            assert [(r.item, r.kind) for r in table_after.rows] == [(r.item, r.kind) for r in table_before.rows]
+            assert all(r.value == "" for r in table_after.rows)
+            assert (table_after.caption, table_after.headers) == (table_before.caption, table_before.headers)
+        assert (after.project_name, after.description, after.history, after.reprints, after.policy, after.measure,
+                after.department, after.group, after.period_start, after.period_end, after.foundation) == (
+            before.project_name, before.description, before.history, before.reprints, before.policy, before.measure,
+            before.department, before.group, before.period_start, before.period_end, before.foundation)
+    free = next(c for c in cards.values() if c.results_free)
+    assert [(r.kind, r.cells) for r in free.results_free if r.kind == "表"][:2] == [
+        ("表", ["商工会議所"]), ("表", ["商工会"])]
+    assert all(r.cells == [] for r in free.results_free if r.kind == "文")
+
+
+def test_rollover_advances_config_and_appends_this_years_figures(rolled):
+    year1, old, result, _ = rolled
+    config = load_config(result.out_dir)
+    assert config.fiscal_year == 2014
+    assert config.cover.publication == "平成２７年９月"
+    old_text = (year1 / "config.toml").read_text(encoding="utf-8")
+    new_text = (result.out_dir / "config.toml").read_text(encoding="utf-8")
+    assert new_text == old_text.replace("fiscal_year = 2013", "fiscal_year = 2014").replace(
+        "平成２６年９月", "平成２７年９月")  # comments and layout kept
+    rows = list(csv.DictReader((result.out_dir / "multi_year.csv").open(encoding="utf-8")))
+    old_rows = list(csv.DictReader((year1 / "multi_year.csv").open(encoding="utf-8")))
+    assert rows[: len(old_rows)] == old_rows
+    report = aggregate(old.config, [s.card for s in old.cards], [])
+    assert [(int(r["year"]), int(r["policy"]), int(r["count"]), int(r["amount"])) for r in rows[len(old_rows):]] == [
+        (2013, p.no, p.count, p.subtotal) for p in report.policies]
+    assert sum(int(r["count"]) for r in rows if r["year"] == "2013") == len(old.cards)
+
+
+def test_rollover_copies_narratives_and_statistics(rolled):
+    year1, _, result, _ = rolled
+    for name in ("narratives", "statistics"):
+        assert _tree_digest(result.out_dir / name) == _tree_digest(year1 / name)
+
+
+def test_rollover_never_writes_into_the_input_folder(rolled):
+    year1, _, _, before = rolled
+    assert _tree_digest(year1) == before
+    assert not [p for p in year1.parent.iterdir() if p.name.startswith(".")]  # no staging folder left
+
+
+def test_rollover_notes_projects_whose_period_has_ended(tmp_path):
+    year1 = make_input_folder(tmp_path / "h25", prefixes=("001", "002"))
+    ended = next((year1 / "cards").glob("002_*"))
+    edit(ended, {"period_end": "平成25年度"})
+    result = rollover(year1, 2014, tmp_path / "h26")
+    assert [n for n in result.notices if "事業期間" in n] == [
+        f"{ended.name}: 事業期間は平成２５年度までです。平成２６年度も続ける場合は事業期間を、終了した場合はファイルを削除してください。"]
+
+
+def test_rollover_refuses_a_non_empty_output_folder(rolled, tmp_path):
+    year1 = rolled[0]
+    target = tmp_path / "next"
+    target.mkdir()
+    (target / "memo.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(ReportkitError, match="空ではありません"):
+        rollover(year1, 2014, target)
+    assert [p.name for p in target.iterdir()] == ["memo.txt"]
+
+
+def test_rollover_accepts_an_empty_output_folder(tmp_path):
+    year1 = make_input_folder(tmp_path / "h25", prefixes=("001",))
+    (tmp_path / "next").mkdir()
+    result = rollover(year1, 2014, tmp_path / "next")
+    assert [p.name for p in (tmp_path / "next" / "cards").iterdir()] == [p.name for p in result.cards]
+
+
+def test_rollover_refuses_an_output_folder_inside_the_input(rolled):
+    year1 = rolled[0]
+    with pytest.raises(ReportkitError, match="入力フォルダ"):
+        rollover(year1, 2014, year1 / "next")
+    assert not (year1 / "next").exists()
+
+
+def test_rollover_refuses_a_year_not_after_the_input_year(rolled, tmp_path):
+    with pytest.raises(ReportkitError, match="より後"):
+        rollover(rolled[0], 2013, tmp_path / "same")
+    assert not (tmp_path / "same").exists()
+
+
+def test_rollover_refuses_inputs_with_errors_and_leaves_nothing(tmp_path):
+    year1 = make_input_folder(tmp_path / "h25", prefixes=("001", "002"))
+    edit(next((year1 / "cards").glob("002_*")), {"cost": None})
+    with pytest.raises(ValidationFailed):
+        rollover(year1, 2014, tmp_path / "h26")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["h25"]
+
+
+@pytest.mark.parametrize("text, years, expected", [
+    ("平成２６年９月", 1, "平成２７年９月"),
+    ("平成30年9月", 1, "令和元年9月"),
+    ("平成30年4月", 1, "平成31年4月"),
+    ("令和元年９月", 1, "令和２年９月"),
+    ("令和6年10月", 2, "令和8年10月"),
+    ("2014年9月", 1, None),
+])
+def test_publication_month_advances_in_wareki(text, years, expected):
+    assert advance_wareki_month(text, years) == expected
+
+
+def test_cli_rollover_writes_the_folder_and_prints_japanese(rolled, tmp_path, capsys):
+    year1 = make_input_folder(tmp_path / "h25", prefixes=("001",))
+    code = _run(["rollover", str(year1), "--to-year", "平成26年度", "-o", str(tmp_path / "h26")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "平成２６年度の入力フォルダを作りました" in out
+    assert (tmp_path / "h26" / "cards").is_dir()
+
+
+def test_cli_rollover_refusal_is_exit_2_without_traceback(rolled, capsys):
+    year1 = rolled[0]
+    code = _run(["rollover", str(year1), "--to-year", "2014", "-o", str(year1 / "inside")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("エラー: ") and "Traceback" not in err
+
+
+def _run(argv: list[str]) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="reportkit")
+    cli_yoy.add_parsers(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return args.run(args)

@@ -1,0 +1,139 @@
+"""The blank card workbook honours the contract of shared/spec/workbook.md and guides the clerk."""
+
+from __future__ import annotations
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.utils.cell import range_boundaries
+
+from reportkit.workbook.layout import CARD_SHEET, HELP_SHEET
+from reportkit.workbook.template import write_workbook
+
+SINGLE_CELLS = ["rk_version", "project_id", "fiscal_year", "policy", "measure", "project_name", "description",
+                "cost", "cost_note", "progress_caption", "outcome_caption", "department", "group", "priority",
+                "key_result", "period_start", "period_end", "foundation", "emergency", "new_listing", "new_summary"]
+PAIRS = ["progress_headers", "outcome_headers"]
+BLOCKS = {  # name: (columns, rows at least)
+    "progress_rows": (3, 15), "outcome_rows": (3, 15), "history_rows": (4, 10), "reprint_rows": (2, 5),
+    "results_free": (7, 25),
+}
+DROPDOWNS = ["policy", "measure", "department", "priority", "key_result", "foundation", "emergency", "new_listing"]
+DROPDOWN_COLUMNS = {"progress_rows": 2, "outcome_rows": 2, "results_free": 0, "reprint_rows": 0, "history_rows": 1}
+
+
+@pytest.fixture(scope="module")
+def blank(tmp_path_factory, config):
+    path = write_workbook(config, tmp_path_factory.mktemp("template") / "blank.xlsx", department="商工政策課")
+    workbook = load_workbook(path)
+    yield workbook
+    workbook.close()
+
+
+def _bounds(workbook, name):
+    sheet_name, ref = next(iter(workbook.defined_names[name].destinations))
+    assert sheet_name == CARD_SHEET
+    return range_boundaries(ref.replace("$", ""))  # min_col, min_row, max_col, max_row
+
+
+def _input_cells(workbook) -> set[tuple[int, int]]:
+    cells = set()
+    for name in SINGLE_CELLS + PAIRS + list(BLOCKS):
+        min_col, min_row, max_col, max_row = _bounds(workbook, name)
+        cells |= {(r, c) for r in range(min_row, max_row + 1) for c in range(min_col, max_col + 1)}
+    return cells
+
+
+def _validations_covering(sheet, row, column):
+    from openpyxl.utils import get_column_letter
+
+    address = f"{get_column_letter(column)}{row}"
+    return [dv for dv in sheet.data_validations.dataValidation if address in dv.sqref]
+
+
+def test_every_single_cell_name_points_to_one_card_cell(blank):
+    for name in SINGLE_CELLS:
+        min_col, min_row, max_col, max_row = _bounds(blank, name)
+        assert (min_col, min_row) == (max_col, max_row), name
+
+
+def test_header_pairs_are_two_cells(blank):
+    for name in PAIRS:
+        min_col, min_row, max_col, max_row = _bounds(blank, name)
+        assert (max_col - min_col + 1, max_row - min_row + 1) == (2, 1), name
+
+
+@pytest.mark.parametrize("name", list(BLOCKS))
+def test_blocks_have_the_contract_columns_and_at_least_the_rows(blank, name):
+    columns, rows = BLOCKS[name]
+    min_col, min_row, max_col, max_row = _bounds(blank, name)
+    assert max_col - min_col + 1 == columns
+    assert max_row - min_row + 1 >= rows
+
+
+def test_defaults_are_filled(blank):
+    sheet = blank[CARD_SHEET]
+
+    def value(name):
+        min_col, min_row, _, _ = _bounds(blank, name)
+        return sheet.cell(min_row, min_col).value
+
+    assert value("rk_version") == 1
+    assert value("fiscal_year") == "平成25年度"
+    assert value("progress_caption") == "申込、相談件数など事業実績（経過）"
+    assert value("department") == "商工政策課"
+
+
+def test_every_input_cell_has_an_input_message(blank):
+    sheet = blank[CARD_SHEET]
+    for row, column in _input_cells(blank):
+        rules = _validations_covering(sheet, row, column)
+        assert any(dv.showInputMessage and dv.prompt for dv in rules), (row, column)
+
+
+def test_choice_fields_offer_a_dropdown(blank):
+    sheet = blank[CARD_SHEET]
+    for name in DROPDOWNS:
+        min_col, min_row, _, _ = _bounds(blank, name)
+        assert any(dv.type == "list" for dv in _validations_covering(sheet, min_row, min_col)), name
+    for name, offset in DROPDOWN_COLUMNS.items():
+        min_col, min_row, _, max_row = _bounds(blank, name)
+        for row in (min_row, max_row):
+            assert any(dv.type == "list" for dv in _validations_covering(sheet, row, min_col + offset)), name
+
+
+def test_only_input_cells_are_unlocked_and_the_sheet_is_protected(blank):
+    sheet = blank[CARD_SHEET]
+    assert sheet.protection.sheet
+    inputs = _input_cells(blank)
+    merged_tails = {(r, c) for m in sheet.merged_cells.ranges if (m.min_row, m.min_col) in inputs
+                    for r in range(m.min_row, m.max_row + 1) for c in range(m.min_col, m.max_col + 1)}
+    unlocked = {(r, c) for (r, c), cell in sheet._cells.items() if not cell.protection.locked}
+    assert inputs <= unlocked
+    assert unlocked <= inputs | merged_tails
+
+
+def test_prints_on_one_a4_page(blank):
+    sheet = blank[CARD_SHEET]
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 1)
+    assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4)
+    assert sheet.print_area
+    area = sheet.print_area[0] if isinstance(sheet.print_area, list) else sheet.print_area
+    _, _, _, area_last_row = range_boundaries(area.split("!")[-1].replace("$", ""))
+    assert area_last_row >= max(_bounds(blank, name)[3] for name in BLOCKS)
+
+
+def test_has_an_instructions_sheet(blank):
+    assert HELP_SHEET in blank.sheetnames
+    text = "\n".join(str(c.value) for c in blank[HELP_SHEET]["A"] if c.value)
+    assert "事業カード" in text and "計" in text and "①" in text
+
+
+def test_each_template_gets_a_fresh_project_id(tmp_path, config):
+    ids = set()
+    for index in range(3):
+        path = write_workbook(config, tmp_path / f"{index}.xlsx")
+        workbook = load_workbook(path)
+        min_col, min_row, _, _ = _bounds(workbook, "project_id")
+        ids.add(workbook[CARD_SHEET].cell(min_row, min_col).value)
+    assert len(ids) == 3 and all(isinstance(i, str) and 1 <= len(i) <= 32 for i in ids)
