@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import cli_yoy
 from .atomic import write_text_atomic
 from .config import load_config
 from .errors import InputFolderError, ReportkitError
@@ -153,7 +154,8 @@ def format_text(issues: list[Issue], files: list[str]) -> str:
     if not issues:
         lines.append(f"{len(files)} ファイルを確認しました。問題はありません。")
     else:
-        lines.append(f"{len(files)} ファイルを確認しました。エラー {errors} 件（{with_errors} ファイル）、警告 {warnings} 件。")
+        where = f"（{with_errors} ファイル）" if errors else ""
+        lines.append(f"{len(files)} ファイルを確認しました。エラー {errors} 件{where}、警告 {warnings} 件。")
     return "\n".join(lines) + "\n"
 
 
@@ -182,6 +184,65 @@ def _safe_file_name(name: str) -> str:
 
 # -- registration --------------------------------------------------------------------------------
 
+# -- build ---------------------------------------------------------------------------------------
+
+DEFAULT_OUTPUT = "outputs"
+
+
+def _build_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("folder", nargs="?", metavar="DIR", type=Path, default=Path(DEFAULT_INPUT),
+                        help=f"入力フォルダ（既定: {DEFAULT_INPUT}）")
+    parser.add_argument("-o", "--output", metavar="OUTDIR", type=Path, default=Path(DEFAULT_OUTPUT),
+                        help=f"出力フォルダ（既定: {DEFAULT_OUTPUT}）")
+    parser.add_argument("--pdf", action="store_true", help="PDF も作る（LibreOffice が必要）")
+    parser.add_argument("--no-page-numbers", action="store_true",
+                        help="LibreOffice によるページ番号の確定を省く（速いが、ページ番号は Word で更新が必要）")
+
+
+def run_build(args: argparse.Namespace) -> int:
+    """Validate, then write report.docx, report.json and projects.xlsx (and report.pdf)."""
+    from .build import build_report
+    from .errors import ValidationFailed
+
+    if not args.folder.is_dir():
+        raise InputFolderError(f"入力フォルダが見つかりません: {args.folder}")
+    try:
+        result = build_report(args.folder, args.output, pdf=args.pdf, progress=_progress_bar,
+                              page_numbers=not args.no_page_numbers)
+    except ValidationFailed as exc:
+        files = sorted({issue.file for issue in exc.issues})
+        print(format_text(exc.issues, files), end="")
+        print(f"エラー: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(format_build_summary(result))
+    return EXIT_OK
+
+
+def _progress_bar(files):
+    """A progress bar over the workbooks on stderr (only on a terminal)."""
+    from tqdm import tqdm
+
+    return tqdm(files, desc="カードを読み込み中", unit="件", file=sys.stderr, disable=None, leave=False)
+
+
+def format_build_summary(result) -> str:
+    """The one-screen summary printed after a build."""
+    report = result.report
+    reprints = sum(1 for row in report.rows if row.is_reprint)
+    lines = [
+        "報告書を作成しました。",
+        f"  事業数　　: {report.total.count} 件（再掲 {reprints} 件を除く）",
+        f"  合計　　　: {report.total.amount:,} 千円",
+        f"  ページ数　: {result.page_count if result.page_count else '（LibreOffice で確定していないため不明）'}",
+        f"  ページ番号: {'LibreOffice で確定済み' if result.page_numbers_checked else '未確定（Word で開いてフィールドを更新してください）'}",
+        f"  警告　　　: {len(result.warnings)} 件" + ("（reportkit validate で確認できます）" if result.warnings else ""),
+        f"  所要時間　: {result.seconds:.1f} 秒",
+        "  出力ファイル:",
+    ]
+    lines += [f"    {path}" for path in result.files]
+    return "\n".join(lines)
+
+
 @dataclass(frozen=True)
 class Command:
     name: str
@@ -193,7 +254,9 @@ class Command:
 COMMANDS: tuple[Command, ...] = (
     Command("template", "空の事業カード（.xlsx）を作る", _template_arguments, run_template),
     Command("validate", "入力フォルダのカードを検査する", _validate_arguments, run_validate),
-    # Command("build", ...), Command("rollover", ...), Command("diff", ...) go here.
+    Command("build", "報告書（report.docx と report.json）を作る", _build_arguments, run_build),
+    Command("rollover", "次年度の入力フォルダ（記入済みのカード）を作る", cli_yoy.rollover_arguments, cli_yoy.run_rollover),
+    Command("diff", "２つの年度（報告書または入力フォルダ）の違いを一覧にする", cli_yoy.diff_arguments, cli_yoy.run_diff),
 )
 
 

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import difflib
 import html
+import zipfile
 from pathlib import Path
+
+from openpyxl.writer.excel import ExcelWriter
 
 from .atomic import atomic_path, write_text_atomic
 from .diff import ADDED, COST, DROPPED, FIELD, KINDS, MOVED, RENAMED, Change, Diff, PolicyFigures
 from .japanese import ParseError, nendo
-from .workbook.tables import Sheet, write_tables
+from .workbook.tables import Sheet, build_tables_workbook
 from .zipnorm import normalise_zip
 
 DIFF_XLSX = "diff.xlsx"
@@ -43,18 +46,15 @@ def signed(value: int | None) -> str:
 
 
 def percent(ratio: float | None) -> str:
-    return "" if ratio is None else f"{ratio * 100:+.1f}%"
+    if ratio is None:
+        return ""
+    digits = 2 if 0 < abs(ratio) < 0.0005 else 1  # a small change of a large total is not ±0.0%
+    return f"{ratio * 100:+.{digits}f}%"
 
 
 def _short(value: object, width: int = 40) -> str:
     text = " ".join(str(value if value is not None else "").split())
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _value_text(change: Change, value: object) -> str:
-    if change.kind == COST:
-        return amount(value)  # type: ignore[arg-type]
-    return "" if value is None else str(value)
 
 
 # -- terminal --------------------------------------------------------------------------------------
@@ -165,9 +165,15 @@ def diff_sheets(diff: Diff) -> list[Sheet]:
 
 def write_diff_xlsx(diff: Diff, path: Path) -> Path:
     with atomic_path(Path(path)) as tmp:
-        write_tables(tmp, diff_sheets(diff))
+        _save_keeping_dates(build_tables_workbook(diff_sheets(diff)), tmp)
         normalise_zip(tmp)
     return Path(path)
+
+
+def _save_keeping_dates(workbook, path: Path) -> None:
+    """Save without openpyxl's save_workbook, which stamps docProps' modified date with the clock."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(workbook, archive).save()
 
 
 # -- diff.html -------------------------------------------------------------------------------------

@@ -29,17 +29,20 @@ import os
 import re
 import shutil
 import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from openpyxl.writer.excel import ExcelWriter
 
 from .aggregate import YearFigure, aggregate, parse_multi_year
 from .config import CONFIG_FILE, ReportConfig, load_config
 from .errors import OutputError, ReportkitError, ValidationFailed
-from .japanese import FULL_DIGITS, era_of, nendo
+from .japanese import FULL_DIGITS, nendo
 from .model import Card
 from .validate import validate_folder
 from .workbook.layout import BLOCKS, CONTRACT_VERSION
-from .workbook.template import write_workbook
+from .workbook.template import build_workbook
 from .zipnorm import normalise_zip
 
 MULTI_YEAR_FILE = "multi_year.csv"
@@ -316,4 +319,8 @@ def _write_card(config: ReportConfig, target: Path, card: Card, source_file: str
                 "次年度のカードを作れません。行をまとめてから、もう一度実行してください。")
     if card.department not in config.divisions:  # validated already; keep the template's own check quiet
         raise ReportkitError(f"{source_file}: 担当課「{card.department}」は設定ファイルの divisions にありません。")
-    write_workbook(config, target, values)
+    workbook = build_workbook(config, values)
+    # openpyxl's save stamps docProps' modified date with the clock; the writer alone keeps the
+    # template's fixed date, so the same input folder rolls over to the same bytes.
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(workbook, archive).save()

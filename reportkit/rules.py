@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 
 from .config import ReportConfig
-from .issues import Issue, make_issue
+from .issues import FIELD_LABELS, Issue, make_issue
 from .japanese import FULL_DIGITS, ParseError, display_width, nendo, quantities
 from .model import Card, ResultRow, SourcedCard
 
@@ -345,8 +345,6 @@ def check_length(sourced: SourcedCard, config: ReportConfig) -> Iterator[Issue]:
     key = f"{field}.0" if field.endswith("_rows") or field == "results_free" else field
     if key not in sourced.source.cells:
         key = field
-    from .issues import FIELD_LABELS
-
     yield _issue(sourced, "card-too-long", key, field, detail=f"{FIELD_LABELS.get(field, field)}（約{lines[field]}行）",
                  expected=f"{total}", limit=PAGE_LINES)
 

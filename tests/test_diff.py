@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 
 import pytest
 from openpyxl import load_workbook
@@ -11,7 +10,7 @@ from reportkit import cli_yoy
 from reportkit.aggregate import aggregate
 from reportkit.diff import (ADDED, COST, DROPPED, FIELD, MOVED, RENAMED, Change, Diff, PolicyFigures, compare,
                             match_projects)
-from reportkit.diff_output import CHANGE_HEADINGS, diff_html, summary_text, write_diff_outputs
+from reportkit.diff_output import diff_html, summary_text, write_diff_outputs
 from reportkit.export import report_data, report_json_bytes
 from reportkit.validate import validate_folder
 

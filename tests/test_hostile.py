@@ -212,3 +212,34 @@ def test_validate_and_build_write_nothing_into_the_input_folder(card_folder, con
     result = build_module.build_report(card_folder, tmp_path / "outputs", page_numbers=False)
     assert {p.name for p in result.files} >= {"report.docx", "report.json"}
     assert tree(card_folder) == before
+
+
+# -- docs/limits.md stays in step with the corpus and the reader -----------------------------------
+
+LIMITS_DOC = Path(__file__).resolve().parents[1] / "docs" / "limits.md"
+
+
+def test_limits_doc_lists_every_case_and_its_codes():
+    text = LIMITS_DOC.read_text(encoding="utf-8")
+    for case in CASES:
+        row = next((line for line in text.splitlines() if line.startswith(f"| `{case.name}` |")), None)
+        assert row is not None, f"{case.name} missing from docs/limits.md"
+        for code, _, cell in case.expected:
+            assert f"`{code}`" in row, (case.name, code)
+            assert not cell or cell in row, (case.name, cell)
+        assert row.rstrip(" |").endswith(str(case.exit_code)), case.name
+
+
+def test_limits_doc_states_the_reader_constants():
+    text = LIMITS_DOC.read_text(encoding="utf-8")
+    mb = 1024 * 1024
+    for name, shown in (("MAX_FILE_BYTES", f"{reader.MAX_FILE_BYTES // mb} MB"),
+                        ("MAX_MEMBER_BYTES", f"{reader.MAX_MEMBER_BYTES // mb} MB"),
+                        ("MAX_TOTAL_BYTES", f"{reader.MAX_TOTAL_BYTES // mb} MB"),
+                        ("MAX_RATIO", f"{reader.MAX_RATIO} : 1"),
+                        ("MAX_PROLOG_BYTES", f"{reader.MAX_PROLOG_BYTES // 1024} KB"),
+                        ("MAX_CELL_CHARS", f"{reader.MAX_CELL_CHARS:,} characters"),
+                        ("MAX_NAME_CELLS", f"{reader.MAX_NAME_CELLS:,}"),
+                        ("MAX_UNMAPPED_ISSUES", f"{reader.MAX_UNMAPPED_ISSUES} per file")):
+        row = next(line for line in text.splitlines() if f"`{name}`" in line)
+        assert shown in row, (name, shown)

@@ -205,3 +205,9 @@ def _run(argv: list[str]) -> int:
     cli_yoy.add_parsers(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
     return args.run(args)
+
+
+def test_same_input_folder_rolls_over_to_the_same_bytes(rolled, tmp_path):
+    year1, _, result, _ = rolled
+    again = rollover(year1, 2014, tmp_path / "again")
+    assert _tree_digest(again.out_dir) == _tree_digest(result.out_dir)

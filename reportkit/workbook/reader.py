@@ -29,6 +29,7 @@ MAX_RATIO = 200  # compression ratio of a large member
 MAX_CELL_CHARS = 20_000
 MAX_PROLOG_BYTES = 64 * 1024  # XML declaration and anything before the root element of a part
 MAX_UNMAPPED_ISSUES = 20  # per file; the rest is one summary warning
+MAX_NAME_CELLS = 10_000  # cells one defined name may cover (the largest block has 175)
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -317,7 +318,7 @@ def _resolve(names, name: str, raw: RawCard) -> list[list[str]] | None:
     except ValueError:
         raw.issues.append(make_issue("broken-name", raw.file, sheet=CARD_SHEET, field=name, detail=text[:60]))
         return None
-    if (max_row - min_row + 1) * (max_col - min_col + 1) > 10_000:
+    if (max_row - min_row + 1) * (max_col - min_col + 1) > MAX_NAME_CELLS:
         raw.issues.append(make_issue("broken-name", raw.file, sheet=CARD_SHEET, field=name, detail=text[:60]))
         return None
     return [[f"{get_column_letter(c)}{r}" for c in range(min_col, max_col + 1)] for r in range(min_row, max_row + 1)]
