@@ -19,6 +19,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     temporary = Path(name)
     try:
         yield temporary
+        os.chmod(temporary, 0o644)  # mkstemp makes 0600; outputs are ordinary files
         os.replace(temporary, target)
     except BaseException:
         temporary.unlink(missing_ok=True)

@@ -127,6 +127,22 @@ def test_reader_never_runs_macros_or_follows_links(tmp_path, config, monkeypatch
     assert seen["keep_vba"] is False and seen["keep_links"] is False and seen["data_only"] is True
 
 
+def test_file_without_read_permission_is_reported_not_skipped(tmp_path, config, monkeypatch):
+    """The chmod-000 case for runs as root (where permissions do not apply): the same OSError path."""
+    path = write_card(tmp_path / "card.xlsx", config)
+    original = Path.open
+
+    def denied(self, *args, **kwargs):
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", denied)
+    issues = reader.read_workbook(path).issues
+    assert [(i.code, i.file, i.cell) for i in issues] == [("unreadable-file", "card.xlsx", "")]
+    assert "権限" in issues[0].message
+
+
 def test_control_characters_never_reach_word_or_excel_text(tmp_path, config):
     from reportkit.cards import build_card
     from reportkit.textsafe import has_illegal

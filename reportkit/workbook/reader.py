@@ -1,7 +1,8 @@
 """Read a card workbook through its defined names only, keeping the cell address of every value.
 
 Untrusted files: the zip directory is checked before anything is inflated, XML is parsed with
-defusedxml (openpyxl uses it when installed), macros and external links are never run or followed.
+defusedxml (openpyxl uses it when installed) and any part declaring a DTD is refused before
+openpyxl sees it, macros and external links are never run or followed. Limits: docs/limits.md.
 """
 
 from __future__ import annotations

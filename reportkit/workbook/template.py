@@ -119,12 +119,12 @@ def fill_workbook(wb: Workbook, values: Mapping[str, object]) -> None:
         sheet = wb[sheet_name]
         cells = sheet[ref.replace("$", "")]
         if not isinstance(cells, tuple):  # one cell
-            cells.value = _cell_value(value)
+            _set(cells, value)
             continue
         rows = cells if isinstance(cells[0], tuple) else (cells,)
         if len(rows) == 1 and not _is_rows(value):  # a header pair
             for cell, item in zip(rows[0], value or ()):
-                cell.value = _cell_value(item)
+                _set(cell, item)
             continue
         records = list(value or [])
         if len(records) > len(rows):
@@ -132,7 +132,14 @@ def fill_workbook(wb: Workbook, values: Mapping[str, object]) -> None:
         for row_cells, record in zip(rows, records + [()] * (len(rows) - len(records))):
             record = list(record)
             for index, cell in enumerate(row_cells):
-                cell.value = _cell_value(record[index]) if index < len(record) else None
+                _set(cell, record[index] if index < len(record) else None)
+
+
+def _set(cell, value: object) -> None:
+    """Write a value; text that looks like a formula stays text (nothing from a card is ever run)."""
+    cell.value = _cell_value(value)
+    if isinstance(cell.value, str) and cell.value.startswith("="):
+        cell.data_type = "s"
 
 
 def _is_rows(value: object) -> bool:

@@ -1,0 +1,162 @@
+"""The 平成25年度 sample year in inputs/: the printed figures, recomputed from the real workbooks."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from reportkit.aggregate import aggregate, parse_multi_year
+from reportkit.build import build_report
+from reportkit.cli import main
+from reportkit.validate import validate_folder
+
+ROOT = Path(__file__).resolve().parents[1]
+INPUTS = ROOT / "inputs"
+LIST_TABLE = json.loads((ROOT / "tools" / "sample" / "list_from_seed.json").read_text(encoding="utf-8"))
+
+# shared/spec/report.md: the printed figures of the 平成25年度 edition.
+PRINTED = {
+    1: (24, 1_251_579, None),
+    2: (23, 1_957_276, 1_961_524),
+    3: (10, 37_851_207, None),
+    4: (22, 205_753, 212_544),
+    5: (20, 227_499, 339_863),
+    6: (7, 40_831, 98_720),
+    7: (7, 26_158, None),
+    8: (6, 49_422, None),
+}
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return validate_folder(INPUTS)
+
+
+@pytest.fixture(scope="module")
+def report(sample):
+    multi_year = parse_multi_year((INPUTS / "multi_year.csv").read_text(encoding="utf-8"))
+    return aggregate(sample.config, [s.card for s in sample.cards], multi_year)
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"[\s\u3000（）()]", "", text)
+
+
+def test_sample_validates_without_errors(sample):
+    assert len(sample.files) == 119
+    assert sample.error_count == 0
+    # The four warnings are history entries the edition prints with a year but no event.
+    assert {issue.code for issue in sample.issues} <= {"history-without-event"}
+
+
+def test_policy_subtotals_equal_the_printed_figures(report):
+    for policy in report.policies:
+        assert (policy.count, policy.subtotal, policy.subtotal_with_reprints) == PRINTED[policy.no]
+
+
+def test_total_and_counts_equal_the_printed_figures(report):
+    assert report.total.count == 119
+    assert report.total.amount == 41_609_725
+    assert sum(1 for row in report.rows if row.is_reprint) == 11
+    assert len(report.rows) == 130
+
+
+def test_every_project_cost_equals_the_list_table_amount(sample):
+    listed = {squeeze(r["name"]): r["cost"] for r in LIST_TABLE["rows"] if not r["reprint"]}
+    listed.update({squeeze(r["card_name"]): r["cost"] for r in LIST_TABLE["rows"]
+                   if not r["reprint"] and r.get("card_name")})
+    for sourced in sample.cards:
+        card = sourced.card
+        assert listed[squeeze(card.project_name)] == card.cost, card.project_name
+
+
+def test_multi_year_table_ends_with_the_computed_year(report):
+    assert [column.year for column in report.years] == list(range(2007, 2014))
+    assert (report.years[0].count, report.years[0].amount) == (118, 21_571_071)
+    assert (report.years[-1].count, report.years[-1].amount) == (119, 41_609_725)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The sample built once without the LibreOffice pass (fast path)."""
+    out = tmp_path_factory.mktemp("build")
+    result = build_report(INPUTS, out, page_numbers=False)
+    return result, out
+
+
+def test_build_writes_the_report_files(built):
+    result, out = built
+    assert sorted(p.name for p in result.files) == ["projects.xlsx", "report.docx", "report.json"]
+    data = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert data["fiscal_year"] == 2013
+    assert data["total"] == {"count": 119, "amount": 41_609_725}
+    assert [(p["count"], p["subtotal"], p["subtotal_with_reprints"]) for p in data["policies"]] == \
+        [PRINTED[n] for n in range(1, 9)]
+    assert len(data["projects"]) == 119
+    assert sum(len(p["reprints"]) for p in data["projects"]) == 11
+
+
+def test_document_prints_every_card_once_plus_its_reprints(built):
+    _, out = built
+    document = Document(str(out / "report.docx"))
+    header = "平成２５年度に実施した中小企業振興施策"
+    names = []
+    for table in document.tables:
+        cells = [c.text for c in table.rows[0].cells] if table.rows else []
+        if any("基本方針" in c for c in cells[:1]) and len(table.rows) > 1:
+            second = [c.text for c in table.rows[1].cells]
+            if second and "事業名" in second[0]:
+                names.append(second[-1].strip())
+    assert sum(1 for p in document.paragraphs if p.text.strip() == header) == 130
+    reprinted = [n for n in names if n.endswith("（再掲）")]
+    assert len(names) == 130 and len(reprinted) == 11
+    assert len(set(n for n in names if not n.endswith("（再掲）"))) == 119
+
+
+def test_same_inputs_give_the_same_bytes(built, tmp_path):
+    _, out = built
+    build_report(INPUTS, tmp_path, page_numbers=False)
+    for name in ("report.docx", "report.json", "projects.xlsx"):
+        assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
+
+
+def test_build_refuses_inputs_with_errors_and_keeps_the_last_report(tmp_path, capsys):
+    folder = tmp_path / "in"
+    shutil.copytree(INPUTS, folder, ignore=shutil.ignore_patterns("0[1-9]*.xlsx", "1*.xlsx"))
+    # a stale card: last year's fiscal year
+    from openpyxl import load_workbook
+
+    card = sorted((folder / "cards").glob("*.xlsx"))[0]
+    workbook = load_workbook(card)
+    sheet_name, ref = next(iter(workbook.defined_names["fiscal_year"].destinations))
+    workbook[sheet_name][ref.replace("$", "")] = "平成24年度"
+    workbook.save(card)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "report.docx").write_bytes(b"last good report")
+    code = main(["build", str(folder), "-o", str(out)])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "stale" not in captured.err and "Traceback" not in captured.err + captured.out
+    assert card.name in captured.out and "報告年度" in captured.out
+    assert (out / "report.docx").read_bytes() == b"last good report"
+    assert sorted(p.name for p in out.iterdir()) == ["report.docx"]
+
+
+@pytest.mark.libreoffice
+def test_every_card_lands_on_the_page_the_edition_gives(soffice, tmp_path):
+    result = build_report(INPUTS, tmp_path, pdf=True)
+    data = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    expected = {}
+    for row in LIST_TABLE["rows"]:
+        expected.setdefault(squeeze(row.get("card_name") or row["name"]), []).append(row["page"])
+    for project in data["projects"]:
+        pages = sorted([project["page"]] + [r["page"] for r in project["reprints"]])
+        assert pages == sorted(expected[squeeze(project["name"])]), project["name"]
+    assert (tmp_path / "report.pdf").stat().st_size > 100_000
+    assert result.page_numbers_checked
