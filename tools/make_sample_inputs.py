@@ -103,7 +103,7 @@ def main() -> int:
         values: dict = {
             "project_id": f"AOM-{index:03d}",
             "fiscal_year": "平成２５年度",
-            "policy": row["policy"],
+            "policy": f"{config.policy(row['policy']).mark}{config.policy(row['policy']).title}",
             "measure": row["measure"],
             "project_name": card["project_name"],
             "description": card["description"],
@@ -120,7 +120,7 @@ def main() -> int:
             "new_summary": (new or {}).get("summary", ""),
             "results_free": [(r["kind"], *r["cells"]) for r in card["results_free"]],
             "history_rows": [(h["year"], h["event"], h["former_name"], h["reason"]) for h in card["history"]],
-            "reprint_rows": [(p, m) for p, m in home["reprints"]],
+            "reprint_rows": [(config.policy(p).mark, m) for p, m in home["reprints"]],
         }
         table_values(card["progress"], "progress", values)
         table_values(card["outcome"], "outcome", values)

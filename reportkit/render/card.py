@@ -4,141 +4,126 @@ from __future__ import annotations
 
 from ..aggregate import ListRow
 from ..model import FreeRow, ResultsTable
+from . import fast_table as x
 from . import styles
-from .fields import Bookmarks, add_text, set_fixed_layout, text_width_twips
+from .fast_table import Cell, Row, StyleIds
 from .text import nendo, zen
 
 MM = 56.7  # twips per millimetre
-LABEL_WIDTH = int(38 * MM)
+LABEL_WIDTH = int(44 * MM)  # 「７　担当課・グループ」 (10 characters of 10.5 pt) on one line
 INNER_MARGIN = int(6 * MM)
-INNER_WIDTH = int(106 * MM)  # reset from the text width by add_card
 
 
-def add_card(doc, row: ListRow, policy_title: str, fiscal_year: int, bookmarks: Bookmarks) -> None:
-    """Append the card of a list row (a reprint copy names its host policy and carries （再掲））."""
-    card = row.card
-    header = doc.add_paragraph(style=styles.CARD_HEADER)
-    add_text(header, f"{nendo(fiscal_year)}に実施した中小企業振興施策")
-    bookmarks.wrap(header, row.bookmark)
+class CardWriter:
+    """Writes cards as XML with style ids resolved once for the whole document."""
 
-    global INNER_WIDTH
-    width = text_width_twips(doc)
-    INNER_WIDTH = width - INNER_MARGIN
-    table = doc.add_table(rows=10, cols=2)
-    table.style = styles.TABLE
-    set_fixed_layout(table, [LABEL_WIDTH, width - LABEL_WIDTH])
-    cells = [r.cells for r in table.rows]
+    def __init__(self, ids: StyleIds, text_width: int, fiscal_year: int) -> None:
+        self.ids = ids
+        self.width = text_width
+        self.inner_width = text_width - INNER_MARGIN
+        self.header_text = f"{nendo(fiscal_year)}に実施した中小企業振興施策"
+        s = ids
+        self.label, self.text, self.paragraph = s[styles.CARD_LABEL], s[styles.CARD_TEXT], s[styles.CARD_PARAGRAPH]
+        self.amount, self.caption = s[styles.CARD_AMOUNT], s[styles.CARD_CAPTION]
+        self.cell, self.inner, self.cell_header = s[styles.CARD_CELL], s[styles.CARD_CELL_INNER], s[
+            styles.CARD_CELL_HEADER]
+        self.history, self.reason = s[styles.CARD_HISTORY], s[styles.CARD_HISTORY_REASON]
+        self.header, self.table_style, self.spacer = s[styles.CARD_HEADER], s[styles.TABLE], s[styles.SECTION_BREAK]
 
-    _label_value(cells[0], "１　基本方針", policy_title)
-    _label_value(cells[1], "２　事業名", row.card_name)
+    def card(self, row: ListRow, policy_title: str, bookmark: tuple[str, str]) -> str:
+        """The card of a list row (a reprint copy names its host policy and carries （再掲））."""
+        card = row.card
+        start, end = bookmark
+        header = x.paragraph(self.header, start + x.runs(self.header_text) + end)
 
-    _full_row(cells[2], "３　事業内容")
-    description = cells[3][0].merge(cells[3][1])
-    _paragraphs(description, card.description, styles.CARD_PARAGRAPH)
+        amount = [x.paragraph(self.amount, text=zen(card.cost))]
+        if card.cost_note.strip():
+            note = card.cost_note.strip()
+            if not note.startswith(("（", "(")):
+                note = f"（{note}）"
+            amount.append(x.paragraph(self.amount, text=note))
+        group = "　".join(part for part in (card.department, card.group) if part)
+        rows = [
+            self._label_value("１　基本方針", x.paragraph(self.text, text=policy_title)),
+            self._label_value("２　事業名", x.paragraph(self.text, text=row.card_name)),
+            self._full("３　事業内容"),
+            Row([Cell(self._lines(card.description, self.paragraph), span=2)]),
+            self._label_value("４　事業費（千円）", "".join(amount)),
+            self._full("５　事業実施結果"),
+            Row([Cell(self._results(card.progress, card.outcome, card.results_free), span=2)]),
+            self._full("６　事業の経緯"),
+            Row([Cell(self._history(card.history), span=2)]),
+            self._label_value("７　担当課・グループ", x.paragraph(self.text, text=group)),
+        ]
+        table = x.table(self.table_style, [LABEL_WIDTH, self.width - LABEL_WIDTH], rows)
+        return header + table
 
-    _label(cells[4][0], "４　事業費（千円）")
-    amount = cells[4][1]
-    amount.paragraphs[0].style = styles.CARD_AMOUNT
-    add_text(amount.paragraphs[0], zen(card.cost))
-    if card.cost_note.strip():
-        note = card.cost_note.strip()
-        if not note.startswith(("（", "(")):
-            note = f"（{note}）"
-        add_text(amount.add_paragraph(style=styles.CARD_AMOUNT), note)
+    def _label_value(self, label: str, value: str) -> Row:
+        return Row([Cell(x.paragraph(self.label, text=label)), Cell(value)])
 
-    _full_row(cells[5], "５　事業実施結果")
-    results = cells[6][0].merge(cells[6][1])
-    _results(results, card.progress, card.outcome, card.results_free)
+    def _full(self, label: str) -> Row:
+        return Row([Cell(x.paragraph(self.label, text=label), span=2)])
 
-    _full_row(cells[7], "６　事業の経緯")
-    history = cells[8][0].merge(cells[8][1])
-    _history(history, card.history)
+    def _lines(self, text: str, style_id: str) -> str:
+        """Line breaks of a field separate paragraphs."""
+        lines = [line for line in text.split("\n") if line.strip()] or [""]
+        return "".join(x.paragraph(style_id, text=line.strip().lstrip("\u3000")) for line in lines)
 
-    group = "　".join(part for part in (card.department, card.group) if part)
-    _label_value(cells[9], "７　担当課・グループ", group)
+    def _results(self, progress: ResultsTable, outcome: ResultsTable, free: list[FreeRow]) -> str:
+        parts: list[str] = []
+        for results in (progress, outcome):
+            if results.rows:
+                parts.append(x.paragraph(self.caption, text=results.caption))
+                parts.append(self._results_table(results))
+        for kind, rows in _free_groups(free):
+            first = rows[0].cells[0] if rows[0].cells else ""
+            if kind == "見出し":
+                parts.append(x.paragraph(self.caption, text=first))
+            elif kind == "文":
+                parts.append(x.paragraph(self.text, text=first))
+            else:
+                parts.append(self._free_table(rows))
+        if not parts:
+            parts.append(x.paragraph(self.text, text="－"))
+        if parts[-1].startswith("<w:tbl>"):
+            parts.append(x.paragraph(self.spacer))  # a cell must end with a paragraph: keep it 1 pt
+        return "".join(parts)
 
+    def _results_table(self, results: ResultsTable) -> str:
+        first = int(self.inner_width * 0.62)
+        rows = [Row([Cell(x.paragraph(self.cell_header, text=header)) for header in results.headers])]
+        for result in results.rows:
+            if result.kind == "見出し":
+                rows.append(Row([Cell(x.paragraph(self.cell, text=result.item), span=2)], cant_split=True))
+                continue
+            item_style = self.inner if result.kind == "内訳" else self.cell
+            if result.kind == "計":
+                item_style = self.cell_header
+            rows.append(Row([Cell(x.paragraph(item_style, text=result.item)),
+                             Cell(x.paragraph(self.cell, text=result.value))], cant_split=True))
+        return x.table(self.table_style, [first, self.inner_width - first], rows)
 
-def _label(cell, text: str) -> None:
-    cell.paragraphs[0].style = styles.CARD_LABEL
-    add_text(cell.paragraphs[0], text)
+    def _free_table(self, rows: list[FreeRow]) -> str:
+        width = max((max((i + 1 for i, c in enumerate(r.cells) if c.strip()), default=1) for r in rows), default=1)
+        table_rows = []
+        for row in rows:
+            style = self.cell_header if row.kind == "表頭" else self.cell
+            values = [row.cells[i] if i < len(row.cells) else "" for i in range(width)]
+            table_rows.append(Row([Cell(x.paragraph(style, text=value)) for value in values], cant_split=True))
+        return x.table(self.table_style, [self.inner_width // width] * width, table_rows)
 
-
-def _label_value(row_cells, label: str, value: str) -> None:
-    _label(row_cells[0], label)
-    row_cells[1].paragraphs[0].style = styles.CARD_TEXT
-    add_text(row_cells[1].paragraphs[0], value)
-
-
-def _full_row(row_cells, label: str) -> None:
-    merged = row_cells[0].merge(row_cells[1])
-    _label(merged, label)
-
-
-def _paragraphs(cell, text: str, style: str) -> None:
-    """Line breaks of a field separate paragraphs; the cell's first paragraph is reused."""
-    lines = [line for line in text.split("\n") if line.strip()] or [""]
-    first = True
-    for line in lines:
-        paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
-        paragraph.style = style
-        add_text(paragraph, line.strip().lstrip("\u3000"))
-        first = False
-
-
-def _results(cell, progress: ResultsTable, outcome: ResultsTable, free: list[FreeRow]) -> None:
-    used_first = False
-
-    def paragraph(style: str):
-        nonlocal used_first
-        if not used_first:
-            used_first = True
-            cell.paragraphs[0].style = style
-            return cell.paragraphs[0]
-        return cell.add_paragraph(style=style)
-
-    for results in (progress, outcome):
-        if not results.rows:
-            continue
-        add_text(paragraph(styles.CARD_CAPTION), results.caption)
-        _results_table(cell, results)
-        used_first = True
-    groups = _free_groups(free)
-    for kind, rows in groups:
-        if kind == "見出し":
-            add_text(paragraph(styles.CARD_CAPTION), rows[0].cells[0] if rows[0].cells else "")
-        elif kind == "文":
-            add_text(paragraph(styles.CARD_TEXT), rows[0].cells[0] if rows[0].cells else "")
-        else:
-            if not used_first:
-                paragraph(styles.CARD_TEXT)
-            _free_table(cell, rows)
-            used_first = True
-    if not used_first:
-        add_text(paragraph(styles.CARD_TEXT), "－")
-
-
-def _results_table(cell, results: ResultsTable) -> None:
-    table = cell.add_table(rows=1 + len(results.rows), cols=2)
-    table.style = styles.TABLE
-    widths = [int(INNER_WIDTH * 0.62), INNER_WIDTH - int(INNER_WIDTH * 0.62)]
-    set_fixed_layout(table, widths)
-    rows = [r.cells for r in table.rows]
-    for position, header in enumerate(results.headers):
-        rows[0][position].paragraphs[0].style = styles.CARD_CELL_HEADER
-        add_text(rows[0][position].paragraphs[0], header)
-    for result, row_cells in zip(results.rows, rows[1:]):
-        if result.kind == "見出し":
-            merged = row_cells[0].merge(row_cells[1])
-            merged.paragraphs[0].style = styles.CARD_CELL
-            add_text(merged.paragraphs[0], result.item)
-            continue
-        item_style = styles.CARD_CELL_INNER if result.kind == "内訳" else styles.CARD_CELL
-        if result.kind == "計":
-            item_style = styles.CARD_CELL_HEADER
-        row_cells[0].paragraphs[0].style = item_style
-        add_text(row_cells[0].paragraphs[0], result.item)
-        row_cells[1].paragraphs[0].style = styles.CARD_CELL
-        add_text(row_cells[1].paragraphs[0], result.value)
+    def _history(self, entries) -> str:
+        parts = []
+        for entry in entries:
+            parts.append(x.paragraph(self.history, text="　".join(p for p in (entry.year, entry.event) if p)))
+            if entry.former_name.strip():
+                name = entry.former_name.strip()
+                if not name.startswith("「"):
+                    name = f"「{name}」"
+                parts.append(x.paragraph(self.history, text=name))
+            for line in (line for line in entry.reason.split("\n") if line.strip()):
+                parts.append(x.paragraph(self.reason, text=line.strip()))
+        return "".join(parts) or x.paragraph(self.text, text="－")
 
 
 def _free_groups(free: list[FreeRow]) -> list[tuple[str, list[FreeRow]]]:
@@ -153,40 +138,3 @@ def _free_groups(free: list[FreeRow]) -> list[tuple[str, list[FreeRow]]]:
         else:
             groups.append((row.kind, [row]))
     return groups
-
-
-def _free_table(cell, rows: list[FreeRow]) -> None:
-    width = max((max((i + 1 for i, c in enumerate(r.cells) if c.strip()), default=1) for r in rows), default=1)
-    table = cell.add_table(rows=len(rows), cols=width)
-    table.style = styles.TABLE
-    set_fixed_layout(table, [INNER_WIDTH // width] * width)
-    for row, row_cells in zip(rows, (r.cells for r in table.rows)):
-        style = styles.CARD_CELL_HEADER if row.kind == "表頭" else styles.CARD_CELL
-        for position in range(width):
-            value = row.cells[position] if position < len(row.cells) else ""
-            row_cells[position].paragraphs[0].style = style
-            add_text(row_cells[position].paragraphs[0], value)
-
-
-def _history(cell, entries) -> None:
-    first = True
-
-    def paragraph(style: str):
-        nonlocal first
-        if first:
-            first = False
-            cell.paragraphs[0].style = style
-            return cell.paragraphs[0]
-        return cell.add_paragraph(style=style)
-
-    for entry in entries:
-        add_text(paragraph(styles.CARD_HISTORY), "　".join(p for p in (entry.year, entry.event) if p))
-        if entry.former_name.strip():
-            name = entry.former_name.strip()
-            if not name.startswith("「"):
-                name = f"「{name}」"
-            add_text(paragraph(styles.CARD_HISTORY), name)
-        for line in (line for line in entry.reason.split("\n") if line.strip()):
-            add_text(paragraph(styles.CARD_HISTORY_REASON), line.strip())
-    if first:
-        add_text(paragraph(styles.CARD_TEXT), "－")

@@ -4,61 +4,80 @@ from __future__ import annotations
 
 import io
 
-import matplotlib
-
-matplotlib.use("Agg")
-from matplotlib import font_manager  # noqa: E402
-from matplotlib import pyplot as plt  # noqa: E402
-
-from ..aggregate import Report  # noqa: E402
-from .text import short_nendo  # noqa: E402
+from ..aggregate import Report
+from .text import short_nendo
 
 _FONTS = ["IPAexGothic", "IPAGothic", "IPAPGothic", "Noto Sans CJK JP", "MS Gothic", "Yu Gothic", "Hiragino Sans",
           "DejaVu Sans"]
 
 
-def _font_family() -> list[str]:
+def _matplotlib():
+    """Import matplotlib on first use only (it costs ~0.3 s); the Agg canvas, never a GUI backend."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import font_manager
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    return matplotlib, font_manager, Figure, FigureCanvasAgg
+
+
+def _font_family(font_manager) -> list[str]:
     available = {font.name for font in font_manager.fontManager.ttflist}
     return [name for name in _FONTS if name in available] or ["DejaVu Sans"]
 
 
-def _png(figure) -> bytes:
+def _figure(size: tuple[float, float]):
+    """A bare Figure on an Agg canvas (no pyplot state) and the rc settings to draw it with."""
+    matplotlib, font_manager, Figure, FigureCanvasAgg = _matplotlib()
+    rc = {"font.family": _font_family(font_manager), "font.size": 9, "svg.hashsalt": "reportkit"}
+    return matplotlib, Figure, FigureCanvasAgg, rc
+
+
+def _png(figure, canvas_class) -> bytes:
     buffer = io.BytesIO()
+    canvas_class(figure)
     # No Software/date metadata: the same data gives the same bytes.
     figure.savefig(buffer, format="png", dpi=150, metadata={"Software": None})
-    plt.close(figure)
     return buffer.getvalue()
 
 
 def trend_chart(report: Report) -> bytes:
-    """Project counts (line, 件) and costs (bars, 億円) per fiscal year."""
-    with plt.rc_context({"font.family": _font_family(), "svg.hashsalt": "reportkit", "font.size": 9}):
-        figure, bars_axis = plt.subplots(figsize=(6.2, 3.4))
+    """Project counts (line, 件) and costs (bars, 億円) per fiscal year, as the edition draws them."""
+    matplotlib, Figure, canvas, rc = _figure((6.2, 3.4))
+    with matplotlib.rc_context(rc):
+        figure = Figure(figsize=(6.2, 3.4))
+        bars_axis = figure.add_subplot()
         labels = [short_nendo(column.year) for column in report.years]
         amounts = [column.amount / 100_000 for column in report.years]  # 千円 → 億円
         counts = [column.count for column in report.years]
         bars_axis.bar(labels, amounts, color="#7f9fbf", label="事業費（億円）")
-        bars_axis.set_ylabel("（億円）")
+        bars_axis.set_ylabel("（億円）", rotation=0, labelpad=14)
+        bars_axis.spines["top"].set_visible(False)
         line_axis = bars_axis.twinx()
         line_axis.plot(labels, counts, color="#c0392b", marker="o", label="事業数（件）")
-        line_axis.set_ylabel("（件）")
+        line_axis.set_ylabel("（件）", rotation=0, labelpad=12)
         line_axis.set_ylim(0, max(counts + [1]) * 1.25)
+        line_axis.spines["top"].set_visible(False)
         for x, y in zip(labels, counts):
             line_axis.annotate(str(y), (x, y), textcoords="offset points", xytext=(0, 5), ha="center", fontsize=8)
         handles = bars_axis.get_legend_handles_labels()
         more = line_axis.get_legend_handles_labels()
         bars_axis.legend(handles[0] + more[0], handles[1] + more[1], loc="upper left", fontsize=8, frameon=False)
         figure.tight_layout()
-        return _png(figure)
+        return _png(figure, canvas)
 
 
 def line_chart(title: str, x_labels: list[str], series: dict[str, list[float | None]]) -> bytes:
     """A plain line chart of a statistics CSV (first column = x axis)."""
-    with plt.rc_context({"font.family": _font_family(), "font.size": 9}):
-        figure, axis = plt.subplots(figsize=(6.2, 3.2))
+    matplotlib, Figure, canvas, rc = _figure((6.2, 3.2))
+    with matplotlib.rc_context(rc):
+        figure = Figure(figsize=(6.2, 3.2))
+        axis = figure.add_subplot()
         for name, values in series.items():
             axis.plot(x_labels, values, marker="o", markersize=3, label=name)
         axis.legend(fontsize=8, frameon=False)
         axis.tick_params(axis="x", labelrotation=45)
         figure.tight_layout()
-        return _png(figure)
+        return _png(figure, canvas)

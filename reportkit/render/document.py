@@ -16,12 +16,17 @@ from docx.shared import Mm
 from ..aggregate import Report
 from ..config import ReportConfig
 from ..errors import OutputError
+from docx.oxml.ns import qn
+
+from . import card as cards_module
 from . import charts, narratives, styles
-from .card import add_card
-from .fields import (Bookmarks, add_page_field, add_pageref, add_text, field_begin, field_end,
-                     restart_page_numbers)
-from .list_table import add_list_table
-from .tables import add_multi_year_table, add_statistics_object, load_statistics
+from . import fast_table as fast
+from .card import CardWriter
+from .fast_table import Emitter, StyleIds
+from .fields import Bookmarks, add_page_field, restart_page_numbers, set_update_fields, text_width_twips
+from .list_table import list_table
+from .pages_plan import page_plan
+from .tables import load_statistics, multi_year_table, statistics_object
 from .text import full_width, nendo
 
 REFERENCE_DOCX = Path(__file__).resolve().parents[2] / "templates" / "reference.docx"
@@ -38,30 +43,73 @@ class _Heading:
 
 
 class _Writer:
-    """Keeps the document, its bookmarks and the headings collected for the TOC."""
+    """The document, its style ids, bookmarks and TOC headings; body content goes out as XML blocks."""
 
     def __init__(self, reference: Path):
         self.doc = Document(str(reference))
+        self.ids = StyleIds(self.doc)
+        self.out = Emitter(self.doc)
         self.bookmarks = Bookmarks()
         self.headings: list[_Heading] = []
+        section = self.doc.sections[-1]
+        self.margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
+        self.text_width = text_width_twips(self.doc)
 
-    def heading(self, level: int, text: str) -> None:
-        paragraph = self.doc.add_paragraph(style=styles.HEADING[level])
-        add_text(paragraph, text)
+    def add(self, xml: str) -> None:
+        self.out.add(xml)
+
+    def paragraph(self, style: str, text: str = "", content: str | None = None) -> None:
+        if content is None:
+            self.out.add(fast.paragraph(self.ids[style], text=text))
+        else:
+            self.out.add(fast.paragraph(self.ids[style], content))
+
+    def page_break(self) -> None:
+        self.out.add('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
+
+    def heading(self, level: int, text: str, *, new_page: bool = False) -> None:
+        """A TOC heading with its bookmark; ``new_page`` where the edition starts the heading on a new page."""
         name = f"rkh{len(self.headings) + 1:03d}"
-        self.bookmarks.wrap(paragraph, name)
+        start, end = self.bookmarks.xml(name)
+        self.out.add(fast.paragraph(self.ids[styles.HEADING[level]], start + fast.runs(text) + end,
+                                    ppr="<w:pageBreakBefore/>" if new_page else ""))
         self.headings.append(_Heading(level, text, name))
 
-    def section(self, start: WD_SECTION) -> None:
-        """End the current section here; the new one starts on a new (or odd) page."""
-        self.doc.add_section(start)
+    def picture(self, png: bytes, width_mm: float) -> None:
+        self.out.flush()
+        self.doc.add_paragraph(style=styles.FIGURE).add_run().add_picture(io.BytesIO(png), width=Mm(width_mm))
+
+    def section(self, start: WD_SECTION, margins_mm: tuple[float, float, float, float] | None = None) -> None:
+        """End the current section here; the new one starts on a new (or odd) page.
+
+        ``margins_mm`` (top, bottom, left, right) for the new section; None = the reference's margins.
+        """
+        self.out.flush()
+        section = self.doc.add_section(start)
         # python-docx leaves the section break in an empty paragraph: keep it tiny so it never spills a page.
-        self.doc.paragraphs[-1].style = styles.SECTION_BREAK
+        body = self.doc.element.body
+        holder = body[-2] if len(body) > 1 else None
+        if holder is not None and holder.tag == qn("w:p"):
+            ppr = holder.get_or_add_pPr()
+            ppr.get_or_add_pStyle().val = self.ids[styles.SECTION_BREAK]
+        top, bottom, left, right = (self.margins if margins_mm is None else tuple(Mm(v) for v in margins_mm))
+        section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = top, bottom, left, right
+        self.text_width = text_width_twips(self.doc)
+
+
+# The list table's section: the edition prints the table in portrait A4 with narrow margins.
+LIST_MARGINS_MM = (14.0, 14.0, 10.0, 10.0)
 
 
 def render_report(report: Report, config: ReportConfig, narratives_dir: Path, statistics_dir: Path,
-                  out_path: Path, reference: Path = REFERENCE_DOCX) -> None:
-    """Write the report as .docx (page references are cached as 0 until ``update_page_numbers``)."""
+                  out_path: Path, reference: Path = REFERENCE_DOCX, *,
+                  update_fields_on_open: bool | None = None) -> dict[str, int]:
+    """Write the report as .docx; return the page plan it assumed (bookmark → printed page).
+
+    Page references are cached from that plan until ``pages.update_page_numbers`` measures them.
+    ``update_fields_on_open``: ask Word to update the fields when it opens the file (settings.xml
+    ``w:updateFields``); None = only when LibreOffice is not installed (nobody will measure the pages).
+    """
     writer = _Writer(reference)
     doc = writer.doc
     context = narrative_context(report, config)
@@ -70,53 +118,55 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
     def narrative(name: str, **extra) -> None:
         source = narratives.render_source(Path(narratives_dir), name, context)
         blocks = narratives.parse(source)
-        narratives.write(doc, blocks,
-                         lambda kind, key: add_statistics_object(doc, statistics, Path(statistics_dir), key),
+        narratives.write(writer, blocks,
+                         lambda kind, key: statistics_object(writer, statistics, Path(statistics_dir), key),
                          **extra)
 
     year = nendo(report.fiscal_year)
 
     # Cover and TOC: one unnumbered section.
-    add_text(doc.add_paragraph(style=styles.COVER_YEAR), year)
-    add_text(doc.add_paragraph(style=styles.COVER_TITLE), config.cover.title)
-    add_text(doc.add_paragraph(style=styles.COVER_PUBLISHER), config.cover.publication)
-    add_text(doc.add_paragraph(style=styles.COVER_PUBLISHER), _spaced(config.cover.prefecture))
-    doc.add_page_break()
-    add_text(doc.add_paragraph(style=styles.TOC_TITLE), "目　　次")
+    writer.paragraph(styles.COVER_YEAR, year)
+    writer.paragraph(styles.COVER_TITLE, config.cover.title)
+    writer.paragraph(styles.COVER_PUBLISHER, config.cover.publication)
+    writer.paragraph(styles.COVER_PUBLISHER, _spaced(config.cover.prefecture))
+    writer.page_break()
+    writer.paragraph(styles.TOC_TITLE, "目　　次")
+    writer.out.flush()
     toc_anchor = doc.add_paragraph(style=styles.TOC[1])
     writer.section(WD_SECTION.NEW_PAGE)
 
-    # はじめに
+    # はじめに (p.1), with the trend figure
     writer.heading(1, "はじめに")
     narrative("introduction.md.j2")
     ordinance = _ordinance_name(config)
-    add_text(doc.add_paragraph(style=styles.CAPTION), f"図　{ordinance}に係る主要事業の事業数及び事業費の推移")
-    doc.add_paragraph(style=styles.FIGURE).add_run().add_picture(io.BytesIO(charts.trend_chart(report)),
-                                                                   width=Mm(150))
+    writer.paragraph(styles.CAPTION, f"図　{ordinance}に係る主要事業の事業数及び事業費の推移")
+    writer.picture(charts.trend_chart(report), width_mm=150)
 
-    # 1 これまでの中小企業振興施策
+    # 1 これまでの中小企業振興施策: the table page, then (1) and (2) each from a new page as in the edition
     count_word = full_width(len(config.policies))
     writer.heading(1, "１　これまでの中小企業振興施策")
     narrative("section1_intro.md.j2")
-    add_text(doc.add_paragraph(style=styles.CAPTION),
-             f"表　{ordinance}に係る{count_word}つの基本方針別・年度別事業数及び事業費")
-    add_multi_year_table(doc, report, config)
-    add_text(doc.add_paragraph(style=styles.NOTE), "※重複する再掲事業を除く。")
-    add_text(doc.add_paragraph(style=styles.NOTE), "上段：事業数　下段：決算額（単位　千円）")
-    writer.heading(2, f"（１）{count_word}つの基本方針別の主なポイント")
+    writer.paragraph(styles.CAPTION, f"表　{ordinance}に係る{count_word}つの基本方針別・年度別事業数及び事業費")
+    writer.add(multi_year_table(writer.ids, report, config, writer.text_width))
+    writer.paragraph(styles.NOTE, "※重複する再掲事業を除く。")
+    writer.paragraph(styles.NOTE, "上段：事業数　下段：決算額（単位　千円）")
+    writer.heading(2, f"（１）{count_word}つの基本方針別の主なポイント", new_page=True)
     narrative("section1_points.md.j2")
-    writer.heading(2, "（２）年度別の概況")
+    writer.heading(2, "（２）年度別の概況", new_page=True)
     narrative("section1_overview.md.j2")
 
-    # 2 その年度に実施した施策
+    # 2 その年度に実施した施策: (1) new projects from a new page, (2) the list in its own narrow-margin section
     writer.heading(1, f"２　{year}に実施した中小企業振興施策")
     writer.heading(2, f"（１）{year}の新規事業")
-    _new_projects(doc, report)
-    doc.add_page_break()
+    _new_projects(writer, report)
+    writer.section(WD_SECTION.NEW_PAGE, LIST_MARGINS_MM)
     writer.heading(2, f"（２）{year}の中小企業振興施策一覧")
-    add_list_table(doc, report)
+    writer.add(list_table(writer.ids, report, writer.text_width))
+    cards = CardWriter(writer.ids, 0, report.fiscal_year)
     for chapter_index, chapter in enumerate(report.chapters):
         writer.section(WD_SECTION.ODD_PAGE)
+        cards.width = writer.text_width
+        cards.inner_width = writer.text_width - cards_module.INNER_MARGIN
         if chapter_index == 0:
             writer.heading(2, f"（３）{year}の中小企業振興施策実施状況")
         for no in chapter.policies:
@@ -124,7 +174,7 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
             writer.heading(3, f"{policy.mark}　{policy.title}")
         narrative(f"chapter_{chapter_index + 1}.md.j2")
         for row in chapter.rows:
-            add_card(doc, row, report.policy(row.host_policy).title, report.fiscal_year, writer.bookmarks)
+            writer.add(cards.card(row, report.policy(row.host_policy).title, writer.bookmarks.xml(row.bookmark)))
 
     # 3 and 4
     writer.heading(1, "３　本県中小企業を取り巻く環境")
@@ -134,17 +184,24 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
 
     def reference_heading(text: str) -> None:
         nonlocal first_document
-        if not first_document:
-            doc.add_page_break()
+        writer.heading(2, text, new_page=not first_document)
         first_document = False
-        writer.heading(2, text)
 
     narrative("section4_ordinance.md", add_heading2=reference_heading)
     narrative("section4_liaison.md", add_heading2=reference_heading)
+    writer.out.flush()
 
+    plan = page_plan(report, front_pages=None)
     _table_of_contents(writer, toc_anchor)
     _page_numbers(doc)
+    if update_fields_on_open is None:
+        from ..pages import find_soffice
+
+        update_fields_on_open = find_soffice() is None
+    if update_fields_on_open:
+        set_update_fields(doc)
     _save(doc, out_path, report.fiscal_year)
+    return plan
 
 
 def narrative_context(report: Report, config: ReportConfig) -> dict:
@@ -169,38 +226,33 @@ def _ordinance_name(config: ReportConfig) -> str:
     return title.split("に基づく")[0] if "に基づく" in title else f"{config.cover.prefecture}中小企業振興基本条例"
 
 
-def _new_projects(doc, report: Report) -> None:
+def _new_projects(writer: _Writer, report: Report) -> None:
+    entry_style, summary_style = writer.ids[styles.NEW_ENTRY], writer.ids[styles.NEW_SUMMARY]
     for group in report.new_projects:
         for no in group.policies:
             policy = report.policy(no)
-            add_text(doc.add_paragraph(style=styles.SUBHEADING), f"{policy.mark}　{policy.title}")
+            writer.paragraph(styles.SUBHEADING, f"{policy.mark}　{policy.title}")
         for entry in group.projects:
             row = entry.row
-            paragraph = doc.add_paragraph(style=styles.NEW_ENTRY)
             mark = "◎" if entry.featured else "・"
-            add_text(paragraph, f"{mark}　{row.name}［{row.card.department}］（")
-            add_pageref(paragraph, row.bookmark)
-            add_text(paragraph, "p）")
+            writer.add(fast.paragraph(entry_style, fast.runs(f"{mark}　{row.name}［{row.card.department}］（")
+                                      + fast.pageref_runs(row.bookmark) + fast.runs("p）")))
             if entry.featured and row.card.new_summary.strip():
-                add_text(doc.add_paragraph(style=styles.NEW_SUMMARY), row.card.new_summary.strip())
+                writer.add(fast.paragraph(summary_style, text=row.card.new_summary.strip()))
 
 
 def _table_of_contents(writer: _Writer, anchor) -> None:
     """A real TOC field whose cached entries are paragraphs, each with a PAGEREF (updated by LibreOffice too)."""
-    doc = writer.doc
-    entries = []
-    for heading in writer.headings:
-        paragraph = doc.add_paragraph(style=styles.TOC[heading.level])
-        if not entries:
-            field_begin(paragraph, TOC_INSTRUCTION)
-        add_text(paragraph, heading.text.replace("\n", "") + "\t")
-        add_pageref(paragraph, heading.bookmark)
-        entries.append(paragraph)
-    if not entries:
+    if not writer.headings:
         return
-    field_end(entries[-1])
-    for paragraph in entries:
-        anchor._p.addprevious(paragraph._p)
+    entries = []
+    for index, heading in enumerate(writer.headings):
+        content = fast.field_begin_runs(TOC_INSTRUCTION) if index == 0 else ""
+        content += fast.runs(heading.text.replace("\n", "") + "\t") + fast.pageref_runs(heading.bookmark)
+        if index == len(writer.headings) - 1:
+            content += fast.FIELD_END
+        entries.append(fast.paragraph(writer.ids[styles.TOC[heading.level]], content))
+    fast.insert_before(anchor._p, "".join(entries))
     anchor._p.getparent().remove(anchor._p)
 
 

@@ -83,15 +83,28 @@ class Bookmarks:
 
     def __init__(self) -> None:
         self._next_id = 0
+        self._used: set[str] = set()
         self.names: list[str] = []
 
-    def wrap(self, paragraph, name: str) -> None:
-        """Put a bookmark around the whole content of a paragraph."""
-        if name in self.names:
+    def allocate(self, name: str) -> str:
+        """Reserve ``name`` and return its id."""
+        if name in self._used:
             raise ValueError(f"bookmark {name} used twice")
+        self._used.add(name)
         self.names.append(name)
         bookmark_id = str(self._next_id)
         self._next_id += 1
+        return bookmark_id
+
+    def xml(self, name: str) -> tuple[str, str]:
+        """The bookmarkStart/bookmarkEnd XML to put around a paragraph's runs."""
+        bookmark_id = self.allocate(name)
+        return (f'<w:bookmarkStart w:id="{bookmark_id}" w:name="{name}"/>',
+                f'<w:bookmarkEnd w:id="{bookmark_id}"/>')
+
+    def wrap(self, paragraph, name: str) -> None:
+        """Put a bookmark around the whole content of a paragraph."""
+        bookmark_id = self.allocate(name)
         start = OxmlElement("w:bookmarkStart")
         start.set(qn("w:id"), bookmark_id)
         start.set(qn("w:name"), name)
@@ -246,3 +259,25 @@ def text_width_twips(doc) -> int:
     """Width between the margins of the last section (from reference.docx), in twips."""
     section = doc.sections[-1]
     return int((section.page_width - section.left_margin - section.right_margin) / 635)
+
+
+_SETTINGS_AFTER_UPDATE_FIELDS = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids",
+                                 "mathPr", "attachedSchema", "themeFontLang", "clrSchemeMapping",
+                                 "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade",
+                                 "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary",
+                                 "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator")
+
+
+def set_update_fields(doc) -> None:
+    """settings.xml ``w:updateFields``: Word offers to update every field (PAGEREF, TOC) when it opens the file."""
+    settings = doc.settings.element
+    for old in settings.findall(qn("w:updateFields")):
+        settings.remove(old)
+    element = OxmlElement("w:updateFields")
+    element.set(qn("w:val"), "true")
+    for child in settings:
+        local = child.tag.split("}")[1] if "}" in str(child.tag) else ""
+        if local in _SETTINGS_AFTER_UPDATE_FIELDS:
+            child.addprevious(element)
+            return
+    settings.append(element)

@@ -18,7 +18,6 @@ from markdown_it import MarkdownIt
 
 from ..errors import ReportkitError
 from . import styles
-from .fields import add_text
 from .text import full_width, nendo, zen
 
 _OBJECT = re.compile(r"^\[(表|図):\s*([0-9A-Za-z０-９\-－]+)\]$")
@@ -100,17 +99,17 @@ def _inline_text(token) -> str:
     return "".join(parts).strip().lstrip("\u3000")
 
 
-def write(container, blocks: list[Block], insert_object: Callable[[str, str], None],
+def write(writer, blocks: list[Block], insert_object: Callable[[str, str], None],
           add_heading2: Callable[[str], None] | None = None) -> None:
-    """Write blocks into a document (or cell) with named styles; tables/figures go through the callback."""
+    """Write blocks as named-style paragraphs (``writer.paragraph(style, text)``); tables/figures via the callback."""
     for kind, text in blocks:
         if kind == "heading2" and add_heading2 is not None:
             add_heading2(text)
         elif kind in ("heading", "heading2"):
-            add_text(container.add_paragraph(style=styles.SUBHEADING), text)
+            writer.paragraph(styles.SUBHEADING, text)
         elif kind == "bullet":
-            add_text(container.add_paragraph(style=styles.BULLET), "・" + text.lstrip("・"))
+            writer.paragraph(styles.BULLET, "・" + text.lstrip("・"))
         elif kind in ("table", "figure"):
             insert_object(kind, text)
         else:
-            add_text(container.add_paragraph(style=styles.BODY), text)
+            writer.paragraph(styles.BODY, text)

@@ -8,12 +8,11 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docx.shared import Mm
-
 from ..aggregate import Report
 from ..config import ReportConfig
 from . import charts, styles
-from .fields import add_text, repeat_header, set_cell_margins, set_fixed_layout, text_width_twips
+from . import fast_table as x
+from .fast_table import Cell, Row, StyleIds
 from .narratives import NarrativeError
 from .text import full_width, short_nendo
 
@@ -25,41 +24,35 @@ else:  # pragma: no cover
 MM = 56.7
 
 
-def add_multi_year_table(doc, report: Report, config: ReportConfig) -> None:
-    """事業数 (upper) and 決算額 (lower, 千円) per policy per year, with the 合計 row."""
+def multi_year_table(ids: StyleIds, report: Report, config: ReportConfig, text_width: int) -> str:
+    """事業数 (upper) and 決算額 (lower, 千円) per policy per year, with the 合計 row (as XML).
+
+    Year columns are wide enough for an eight-digit amount (``57,305,003``) on one line.
+    """
     years = report.years
-    total = text_width_twips(doc) / MM
-    year_width = min(15.5, (total - 36) / len(years))
+    total = text_width / MM
+    year_width = min(17.0, (total - 36) / max(len(years), 1))
     first_width = total - year_width * len(years)
-    table = doc.add_table(rows=2 + len(config.policies), cols=1 + len(years))
-    table.style = styles.TABLE
-    set_fixed_layout(table, [int(first_width * MM)] + [int(year_width * MM)] * len(years))
-    set_cell_margins(table, 40)
-    rows = [r.cells for r in table.rows]
-    repeat_header(table.rows[0])
-    _cell(rows[0][0], "基本方針", styles.TABLE_HEADER)
-    for position, column in enumerate(years, start=1):
-        _cell(rows[0][position], short_nendo(column.year), styles.TABLE_HEADER)
-    for policy, row_cells in zip(config.policies, rows[1:]):
-        _cell(row_cells[0], f"{policy.mark}{policy.title}", styles.LIST_POLICY)
-        for position, column in enumerate(years, start=1):
+    header, figures, policy_style = ids[styles.TABLE_HEADER], ids[styles.FIGURES], ids[styles.LIST_POLICY]
+
+    def two_lines(upper: str, lower: str) -> Cell:
+        return Cell(x.paragraph(figures, text=upper) + x.paragraph(figures, text=lower))
+
+    rows = [Row([Cell(x.paragraph(header, text="基本方針"), valign="center")]
+                + [Cell(x.paragraph(header, text=short_nendo(c.year)), valign="center") for c in years],
+                header=True, cant_split=True)]
+    for policy in config.policies:
+        cells = [Cell(x.paragraph(policy_style, text=f"{policy.mark}{policy.title}"), valign="center")]
+        for column in years:
             cell = column.cells.get(policy.no)
             count = "-" if cell is None or cell.count is None else f"{cell.count:,}"
             value = "-" if cell is None or cell.amount is None else f"{cell.amount:,}"
-            _two_lines(row_cells[position], count, value)
-    _cell(rows[-1][0], "合計", styles.TABLE_HEADER)
-    for position, column in enumerate(years, start=1):
-        _two_lines(rows[-1][position], f"{column.count:,}", f"{column.amount:,}")
-
-
-def _cell(cell, text: str, style: str) -> None:
-    cell.paragraphs[0].style = style
-    add_text(cell.paragraphs[0], text)
-
-
-def _two_lines(cell, upper: str, lower: str) -> None:
-    _cell(cell, upper, styles.FIGURES)
-    add_text(cell.add_paragraph(style=styles.FIGURES), lower)
+            cells.append(two_lines(count, value))
+        rows.append(Row(cells, cant_split=True))
+    rows.append(Row([Cell(x.paragraph(header, text="合計"), valign="center")]
+                    + [two_lines(f"{c.count:,}", f"{c.amount:,}") for c in years], cant_split=True))
+    widths = [int(first_width * MM)] + [int(year_width * MM)] * len(years)
+    return x.table(ids[styles.TABLE], widths, rows, cell_margin=30)
 
 
 @dataclass
@@ -97,27 +90,26 @@ def load_statistics(folder: Path) -> dict[str, StatisticsItem]:
     return items
 
 
-def add_statistics_object(doc, items: dict[str, StatisticsItem], folder: Path, key: str) -> None:
+def statistics_object(writer, items: dict[str, StatisticsItem], folder: Path, key: str) -> None:
     """Insert ``[表:4-1]`` / ``[図:4-1]``: caption, table or chart, notes and the 資料 line."""
     item = items.get(key)
     if item is None:
         raise NarrativeError(f"統計の索引 {folder / 'index.toml'} に {key} がありません")
     caption = f"{item.label}　{item.caption}".rstrip()
-    add_text(doc.add_paragraph(style=styles.CAPTION), caption)
+    writer.paragraph(styles.CAPTION, caption)
     rows = _read_csv(folder / item.file) if item.file else []
     if not rows:
-        add_text(doc.add_paragraph(style=styles.FIGURE), "（データ未入力）")
+        writer.paragraph(styles.FIGURE, "（データ未入力）")
     elif item.kind == "table":
-        _statistics_table(doc, rows)
+        writer.add(_statistics_table(writer.ids, rows, writer.text_width))
     else:
         labels = [row[0] for row in rows[1:]]
         series = {name: [_number(row[i]) for row in rows[1:]] for i, name in enumerate(rows[0]) if i}
-        doc.add_paragraph(style=styles.FIGURE).add_run().add_picture(
-            io.BytesIO(charts.line_chart(item.caption, labels, series)), width=Mm(150))
+        writer.picture(charts.line_chart(item.caption, labels, series), width_mm=150)
     for note in item.notes:
-        add_text(doc.add_paragraph(style=styles.NOTE), note)
+        writer.paragraph(styles.NOTE, note)
     if item.source:
-        add_text(doc.add_paragraph(style=styles.SOURCE), item.source)
+        writer.paragraph(styles.SOURCE, item.source)
 
 
 def _read_csv(path: Path) -> list[list[str]]:
@@ -146,22 +138,23 @@ def _format(text: str) -> str:
     return f"▲ {shown}" if number < 0 else shown
 
 
-def _statistics_table(doc, rows: list[list[str]]) -> None:
+def _statistics_table(ids: StyleIds, rows: list[list[str]], text_width: int) -> str:
     width = max(len(row) for row in rows)
-    table = doc.add_table(rows=len(rows), cols=width)
-    table.style = styles.TABLE
-    total = text_width_twips(doc) / MM
+    total = text_width / MM
     first = 20 if width > 6 else 36
     rest = (total - first) / max(width - 1, 1)
-    set_fixed_layout(table, [int(first * MM)] + [int(rest * MM)] * (width - 1))
-    set_cell_margins(table, 40)
-    repeat_header(table.rows[0])
-    for row_index, (row, row_cells) in enumerate(zip(rows, (r.cells for r in table.rows))):
+    header, text, number = ids[styles.TABLE_HEADER], ids[styles.TABLE_TEXT], ids[styles.TABLE_NUMBER]
+    table_rows = []
+    for row_index, row in enumerate(rows):
+        cells = []
         for position in range(width):
             value = row[position] if position < len(row) else ""
             if row_index == 0:
-                _cell(row_cells[position], value, styles.TABLE_HEADER)
+                cells.append(Cell(x.paragraph(header, text=value), valign="center"))
             elif position == 0:
-                _cell(row_cells[position], value, styles.TABLE_TEXT)
+                cells.append(Cell(x.paragraph(text, text=value)))
             else:
-                _cell(row_cells[position], _format(value), styles.TABLE_NUMBER)
+                cells.append(Cell(x.paragraph(number, text=_format(value))))
+        table_rows.append(Row(cells, header=row_index == 0, cant_split=True))
+    widths = [int(first * MM)] + [int(rest * MM)] * (width - 1)
+    return x.table(ids[styles.TABLE], widths, table_rows, cell_margin=40)

@@ -29,7 +29,7 @@ INPUT_FILL = PatternFill("solid", fgColor="FFF9E5")
 LABEL_FILL = PatternFill("solid", fgColor="DDEBF7")
 THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-COLUMN_WIDTHS = {"A": 26, "B": 30, "C": 26, "D": 12, "E": 30, "F": 12, "G": 12, "H": 12}
+COLUMN_WIDTHS = {"A": 26, "B": 30, "C": 26, "D": 20, "E": 36, "F": 12, "G": 12, "H": 12}
 
 Value = str | int | None
 

@@ -1,0 +1,188 @@
+"""WordprocessingML built as text, parsed once per block: the render package's fast path.
+
+python-docx's proxies are slow for a 160-page report: every ``paragraph.style =``
+looks the style up by name, and ``table.cell(r, c)`` / ``cell.merge`` walk the
+whole table. So the body content (paragraphs, tables, merged cells, fields and
+bookmarks) is written here as XML strings with style *ids* resolved once by
+``StyleIds``, and ``Emitter`` parses each finished block with python-docx's own
+parser and appends it before the body's final ``w:sectPr``. Only this module
+and ``fields.py`` write raw WordprocessingML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
+
+from docx.oxml import parse_xml
+from docx.styles import BabelFish
+
+from .fields import clean
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_NSDECL = (f'xmlns:w="{W_NS}" '
+           'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
+
+
+class StyleIds:
+    """Style name → style id of a document, looked up once (python-docx resolves names on every use)."""
+
+    def __init__(self, doc) -> None:
+        self._ids: dict[str, str] = {}
+        for style in doc.styles.element.findall(f"{{{W_NS}}}style"):
+            name = style.find(f"{{{W_NS}}}name")
+            style_id = style.get(f"{{{W_NS}}}styleId")
+            if name is not None and style_id:
+                # built-in names are stored lower-case ("heading 1"); python-docx shows "Heading 1"
+                self._ids[BabelFish.internal2ui(name.get(f"{{{W_NS}}}val"))] = style_id
+
+    def __getitem__(self, name: str) -> str:
+        try:
+            return self._ids[name]
+        except KeyError:
+            raise KeyError(f"reference.docx has no style named {name!r}") from None
+
+
+# --- runs and paragraphs -------------------------------------------------------------------------
+
+def runs(text: str) -> str:
+    """Text as runs: a newline becomes ``w:br``, a tab ``w:tab`` (XML-invalid characters dropped)."""
+    parts = []
+    for index, line in enumerate(clean(text).split("\n")):
+        if index:
+            parts.append("<w:r><w:br/></w:r>")
+        for position, chunk in enumerate(line.split("\t")):
+            if position:
+                parts.append("<w:r><w:tab/></w:r>")
+            if chunk:
+                parts.append(f'<w:r><w:t xml:space="preserve">{escape(chunk)}</w:t></w:r>')
+    return "".join(parts)
+
+
+def field_runs(instruction: str, cached: str) -> str:
+    """A complex field (begin, instruction, separate, cached result, end)."""
+    return ('<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+            f'<w:r><w:instrText xml:space="preserve"> {escape(instruction)} </w:instrText></w:r>'
+            '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+            f'<w:r><w:t>{escape(cached)}</w:t></w:r>'
+            '<w:r><w:fldChar w:fldCharType="end"/></w:r>')
+
+
+def field_begin_runs(instruction: str) -> str:
+    """The opening half of a field whose result spans several paragraphs (closed by ``FIELD_END``)."""
+    return ('<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+            f'<w:r><w:instrText xml:space="preserve"> {escape(instruction)} </w:instrText></w:r>'
+            '<w:r><w:fldChar w:fldCharType="separate"/></w:r>')
+
+
+FIELD_END = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+
+
+def pageref_runs(bookmark: str, cached: str = "0") -> str:
+    return field_runs(f"PAGEREF {bookmark} \\h", cached)
+
+
+def paragraph(style_id: str, content: str = "", *, text: str | None = None, ppr: str = "") -> str:
+    """One paragraph of a named style; ``text`` is escaped, ``content`` is ready-made run XML."""
+    body = runs(text) if text is not None else content
+    return f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/>{ppr}</w:pPr>{body}</w:p>'
+
+
+# --- tables --------------------------------------------------------------------------------------
+
+@dataclass
+class Cell:
+    """One grid cell: ready-made paragraph XML, a column span, a vertical merge ("restart"/"continue")."""
+
+    content: str = ""
+    span: int = 1
+    vmerge: str | None = None
+    shade: str | None = None
+    valign: str | None = None
+
+
+@dataclass
+class Row:
+    cells: list[Cell] = field(default_factory=list)
+    header: bool = False
+    cant_split: bool = False
+
+
+def table(style_id: str, widths: list[int], rows: list[Row], *, cell_margin: int | None = None,
+          empty_style: str | None = None) -> str:
+    """A fixed-layout table (widths in twips) of the given rows; an empty cell gets one empty paragraph."""
+    margins = ""
+    if cell_margin is not None:
+        margins = ("<w:tblCellMar>"
+                   f'<w:top w:w="0" w:type="dxa"/><w:left w:w="{cell_margin}" w:type="dxa"/>'
+                   f'<w:bottom w:w="0" w:type="dxa"/><w:right w:w="{cell_margin}" w:type="dxa"/>'
+                   "</w:tblCellMar>")
+    empty = f'<w:p><w:pPr><w:pStyle w:val="{empty_style}"/></w:pPr></w:p>' if empty_style else "<w:p/>"
+    parts = [f'<w:tbl><w:tblPr><w:tblStyle w:val="{style_id}"/>'
+             f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>{margins}'
+             '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
+             'w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid>']
+    parts.extend(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    parts.append("</w:tblGrid>")
+    for row in rows:
+        tr_pr = ""
+        if row.cant_split or row.header:
+            tr_pr = ("<w:trPr>" + ("<w:cantSplit/>" if row.cant_split else "")
+                     + ('<w:tblHeader/>' if row.header else "") + "</w:trPr>")
+        parts.append(f"<w:tr>{tr_pr}")
+        column = 0
+        for cell in row.cells:
+            width = sum(widths[column:column + cell.span])
+            column += cell.span
+            tc_pr = f'<w:tcW w:w="{width}" w:type="dxa"/>'
+            if cell.span > 1:
+                tc_pr += f'<w:gridSpan w:val="{cell.span}"/>'
+            if cell.vmerge == "restart":
+                tc_pr += '<w:vMerge w:val="restart"/>'
+            elif cell.vmerge == "continue":
+                tc_pr += "<w:vMerge/>"
+            if cell.shade:
+                tc_pr += f'<w:shd w:val="clear" w:color="auto" w:fill="{cell.shade}"/>'
+            if cell.valign:
+                tc_pr += f'<w:vAlign w:val="{cell.valign}"/>'
+            parts.append(f"<w:tc><w:tcPr>{tc_pr}</w:tcPr>{cell.content or empty}</w:tc>")
+        parts.append("</w:tr>")
+    parts.append("</w:tbl>")
+    return "".join(parts)
+
+
+# --- appending to the document -------------------------------------------------------------------
+
+def parse_block(xml: str) -> list:
+    """Parse body-level XML (paragraphs, tables) into python-docx elements."""
+    return list(parse_xml(f"<w:body {_NSDECL}>{xml}</w:body>"))
+
+
+def insert_before(anchor, xml: str) -> None:
+    for child in parse_block(xml):
+        anchor.addprevious(child)
+
+
+class Emitter:
+    """Collects XML blocks and appends them to the document body in one parse per flush."""
+
+    def __init__(self, doc) -> None:
+        self.doc = doc
+        self._pending: list[str] = []
+
+    def add(self, xml: str) -> None:
+        self._pending.append(xml)
+
+    def flush(self) -> None:
+        """Append what was collected (call before any python-docx call that appends to the body)."""
+        if not self._pending:
+            return
+        children = parse_block("".join(self._pending))
+        self._pending = []
+        body = self.doc.element.body
+        anchor = body.find(f"{{{W_NS}}}sectPr")
+        for child in children:
+            if anchor is not None:
+                anchor.addprevious(child)
+            else:
+                body.append(child)
