@@ -185,3 +185,24 @@ def _update_fields(root, pages: dict[str, int]) -> tuple[int, int]:
                     if any(_TOC.match(outer["instr"]) for outer in stack[:-1]):
                         in_toc += 1
     return changed, in_toc
+
+
+def plan_pages(chapters: list[tuple[list[str], list[str]]], first_free_page: int) -> dict[str, int]:
+    """The printed page of every chapter heading and card when the front matter ends before ``first_free_page``.
+
+    ``chapters``: per chapter (its heading bookmarks, its card bookmarks in order). Each chapter
+    starts on an odd page with its narrative on that page, and every card takes exactly one page,
+    so this is exact once the page the first chapter may start on is known (the renderer's
+    estimate without LibreOffice; the measured pages replace it when LibreOffice runs).
+    """
+    plan: dict[str, int] = {}
+    page = first_free_page
+    for headings, cards in chapters:
+        if page % 2 == 0:
+            page += 1  # the blank left page before a chapter
+        for name in headings:
+            plan[name] = page
+        for offset, name in enumerate(cards, start=1):
+            plan[name] = page + offset
+        page += len(cards) + 1
+    return plan

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,7 +26,7 @@ from .card import CardWriter
 from .fast_table import Emitter, StyleIds
 from .fields import Bookmarks, add_page_field, restart_page_numbers, set_update_fields, text_width_twips
 from .list_table import list_table
-from .pages_plan import page_plan
+from ..pages import plan_pages
 from .tables import load_statistics, multi_year_table, statistics_object
 from .text import full_width, nendo
 
@@ -51,14 +52,21 @@ class _Writer:
         self.out = Emitter(self.doc)
         self.bookmarks = Bookmarks()
         self.headings: list[_Heading] = []
+        self._lines: list[float] = [0.0]  # estimated body lines per run of pages (a new page starts a new run)
         section = self.doc.sections[-1]
         self.margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
         self.text_width = text_width_twips(self.doc)
 
-    def add(self, xml: str) -> None:
+    def add(self, xml: str, lines: float = 0.0) -> None:
         self.out.add(xml)
+        self._lines[-1] += lines
+
+    def estimated_pages(self) -> int:
+        """Pages of the numbered front matter, estimated from line counts (used only without LibreOffice)."""
+        return sum(math.ceil(lines / LINES_PER_PAGE) for lines in self._lines)
 
     def paragraph(self, style: str, text: str = "", content: str | None = None) -> None:
+        self._lines[-1] += max(1, math.ceil(len(text) / CHARS_PER_LINE)) * (1.5 if style in _SPACED else 1.0)
         if content is None:
             self.out.add(fast.paragraph(self.ids[style], text=text))
         else:
@@ -70,6 +78,9 @@ class _Writer:
     def heading(self, level: int, text: str, *, new_page: bool = False) -> None:
         """A TOC heading with its bookmark; ``new_page`` where the edition starts the heading on a new page."""
         name = f"rkh{len(self.headings) + 1:03d}"
+        if new_page or level == 1:
+            self._new_run()
+        self._lines[-1] += 2
         start, end = self.bookmarks.xml(name)
         self.out.add(fast.paragraph(self.ids[styles.HEADING[level]], start + fast.runs(text) + end,
                                     ppr="<w:pageBreakBefore/>" if new_page else ""))
@@ -78,6 +89,7 @@ class _Writer:
     def picture(self, png: bytes, width_mm: float) -> None:
         self.out.flush()
         self.doc.add_paragraph(style=styles.FIGURE).add_run().add_picture(io.BytesIO(png), width=Mm(width_mm))
+        self._lines[-1] += width_mm * 0.55 / 6.35  # the charts are about 0.55 as high as wide; 18 pt lines
 
     def section(self, start: WD_SECTION, margins_mm: tuple[float, float, float, float] | None = None) -> None:
         """End the current section here; the new one starts on a new (or odd) page.
@@ -95,6 +107,17 @@ class _Writer:
         top, bottom, left, right = (self.margins if margins_mm is None else tuple(Mm(v) for v in margins_mm))
         section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = top, bottom, left, right
         self.text_width = text_width_twips(self.doc)
+        self._new_run()
+
+    def _new_run(self) -> None:
+        if self._lines[-1]:
+            self._lines.append(0.0)
+
+
+# Front-matter estimate without a layout engine: 10.5 pt text, 18 pt lines, 150 mm wide.
+CHARS_PER_LINE = 40
+LINES_PER_PAGE = 37
+_SPACED = {styles.BODY, styles.BULLET}
 
 
 # The list table's section: the edition prints the table in portrait A4 with narrow margins.
@@ -134,6 +157,7 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
     writer.out.flush()
     toc_anchor = doc.add_paragraph(style=styles.TOC[1])
     writer.section(WD_SECTION.NEW_PAGE)
+    writer._lines = [0.0]  # the estimate counts the numbered pages only
 
     # はじめに (p.1), with the trend figure
     writer.heading(1, "はじめに")
@@ -147,7 +171,7 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
     writer.heading(1, "１　これまでの中小企業振興施策")
     narrative("section1_intro.md.j2")
     writer.paragraph(styles.CAPTION, f"表　{ordinance}に係る{count_word}つの基本方針別・年度別事業数及び事業費")
-    writer.add(multi_year_table(writer.ids, report, config, writer.text_width))
+    writer.add(multi_year_table(writer.ids, report, config, writer.text_width), lines=3 * (len(config.policies) + 2))
     writer.paragraph(styles.NOTE, "※重複する再掲事業を除く。")
     writer.paragraph(styles.NOTE, "上段：事業数　下段：決算額（単位　千円）")
     writer.heading(2, f"（１）{count_word}つの基本方針別の主なポイント", new_page=True)
@@ -161,10 +185,14 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
     _new_projects(writer, report)
     writer.section(WD_SECTION.NEW_PAGE, LIST_MARGINS_MM)
     writer.heading(2, f"（２）{year}の中小企業振興施策一覧")
-    writer.add(list_table(writer.ids, report, writer.text_width))
+    list_rows = sum(len(g.rows) for p in report.policies for g in p.measures) + 3 * len(report.policies)
+    writer.add(list_table(writer.ids, report, writer.text_width), lines=list_rows * 0.6 + 8)
+    front_pages = writer.estimated_pages()  # numbered pages before the first chapter (no layout engine)
     cards = CardWriter(writer.ids, 0, report.fiscal_year)
+    chapter_bookmarks: list[tuple[list[str], list[str]]] = []
     for chapter_index, chapter in enumerate(report.chapters):
         writer.section(WD_SECTION.ODD_PAGE)
+        first_heading = len(writer.headings)
         cards.width = writer.text_width
         cards.inner_width = writer.text_width - cards_module.INNER_MARGIN
         if chapter_index == 0:
@@ -172,6 +200,8 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
         for no in chapter.policies:
             policy = report.policy(no)
             writer.heading(3, f"{policy.mark}　{policy.title}")
+        chapter_bookmarks.append(([h.bookmark for h in writer.headings[first_heading:]],
+                                  [row.bookmark for row in chapter.rows]))
         narrative(f"chapter_{chapter_index + 1}.md.j2")
         for row in chapter.rows:
             writer.add(cards.card(row, report.policy(row.host_policy).title, writer.bookmarks.xml(row.bookmark)))
@@ -191,7 +221,7 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
     narrative("section4_liaison.md", add_heading2=reference_heading)
     writer.out.flush()
 
-    plan = page_plan(report, front_pages=None)
+    plan = {INTRODUCTION_BOOKMARK: 1, **plan_pages(chapter_bookmarks, front_pages + 1)}
     _table_of_contents(writer, toc_anchor)
     _page_numbers(doc)
     if update_fields_on_open is None:

@@ -1,0 +1,297 @@
+"""Benchmarks: the sample, ten times the sample, and where the time goes.
+
+    python benchmarks/run.py            # sample and 10x, median of 3 runs each
+    python benchmarks/run.py --quick    # sample only, one run
+    python benchmarks/run.py --runs 5 --no-pdf
+
+Every scenario runs in a fresh Python process, so imports are cold the way a clerk's command is and
+the peak memory (``ru_maxrss``) of one scenario never mixes with another's. The 10x folder (1,190
+workbooks of the sample's shapes, with new ids, names and texts) is generated once with the real
+template writer and cached in the temp folder under GENERATOR_VERSION. Results: benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+try:  # not on Windows: the script still runs, without the memory figure
+    import resource
+except ImportError:  # pragma: no cover
+    resource = None
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "inputs"
+SCALE = 10
+GENERATOR_VERSION = "10x-v1"  # bump when the generator changes: the cached folder is rebuilt
+CACHE = Path(tempfile.gettempdir()) / f"reportkit-bench-{GENERATOR_VERSION}"
+ONE_WORKBOOK_SAMPLES = 20  # workbooks timed for "validate one"
+
+
+# -- measuring ------------------------------------------------------------------------------------
+
+def peak_mb(who: int | None = None) -> float | None:
+    """Peak resident memory of this process (or of its waited-for children) in MB; None on Windows."""
+    if resource is None:
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF if who is None else who).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024  # bytes on macOS, KB elsewhere
+
+
+def child(scenario: str, folder: Path) -> dict:
+    """Run one scenario in this (fresh) process; return seconds and peak memory."""
+    sys.path.insert(0, str(ROOT))
+    if scenario == "cli":  # the whole command, interpreter start included; peak of that one child process
+        with tempfile.TemporaryDirectory() as out:
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "reportkit", "build", str(folder), "-o", out, "--no-page-numbers"],
+                           check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+            seconds = time.perf_counter() - started
+        return {"seconds": seconds, "peak_mb": peak_mb(resource.RUSAGE_CHILDREN if resource else None)}
+    started = time.perf_counter()
+    if scenario == "import":
+        import reportkit.build  # noqa: F401  (everything a build imports before it starts working)
+        import reportkit.render  # noqa: F401
+        return {"seconds": time.perf_counter() - started, "peak_mb": peak_mb()}
+    from reportkit.config import load_config
+    from reportkit.validate import card_files, validate_card_file, validate_folder
+
+    if scenario == "one":
+        config = load_config(folder)
+        files = card_files(folder)[:ONE_WORKBOOK_SAMPLES]
+        validate_card_file(files[0], config)  # warm: imports, caches
+        times = []
+        for path in files:
+            started = time.perf_counter()
+            validate_card_file(path, config)
+            times.append(time.perf_counter() - started)
+        return {"seconds": statistics.median(times), "peak_mb": peak_mb()}
+    if scenario == "validate":
+        started = time.perf_counter()
+        result = validate_folder(folder)
+        assert result.ok, f"{result.error_count} errors in {folder}"
+        return {"seconds": time.perf_counter() - started, "peak_mb": peak_mb(), "cards": len(result.cards)}
+    if scenario in ("build", "pdf"):
+        from reportkit import build, pages
+
+        conversions = []
+        convert = pages.convert_to_pdf
+
+        def counting(*args, **kwargs):
+            conversions.append(1)
+            return convert(*args, **kwargs)
+
+        pages.convert_to_pdf = counting
+        stages = _time_stages(build)
+        with tempfile.TemporaryDirectory() as out:
+            started = time.perf_counter()
+            build.build_report(folder, Path(out), page_numbers=scenario == "pdf")
+            seconds = time.perf_counter() - started
+        return {"seconds": seconds, "peak_mb": peak_mb(), "conversions": len(conversions), "stages": stages}
+    raise SystemExit(f"unknown scenario {scenario}")
+
+
+def _time_stages(build) -> dict[str, float]:
+    """Wrap the functions build_report calls so the child can report where its time went."""
+    stages: dict[str, float] = {}
+    import reportkit.render as render
+
+    def timed(name, function):
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                stages[name] = stages.get(name, 0.0) + time.perf_counter() - started
+        return wrapper
+
+    build.validate_folder = timed("validate", build.validate_folder)
+    build.aggregate = timed("aggregate", build.aggregate)
+    render.render_report = timed("render", render.render_report)
+    build.normalise_zip = timed("zip normalise", build.normalise_zip)
+    build.report_data = timed("json", build.report_data)
+    build.write_tables = timed("projects.xlsx", build.write_tables)
+    import reportkit.pages as pages
+    pages.update_page_numbers = timed("page numbers", pages.update_page_numbers)
+    return stages
+
+
+def run_child(scenario: str, folder: Path) -> dict:
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", scenario, "--folder", str(folder)]
+    completed = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    if completed.returncode != 0:
+        raise SystemExit(f"scenario {scenario} on {folder} failed:\n{completed.stderr[-3000:]}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def measure(scenario: str, folder: Path, runs: int) -> dict:
+    """The median of ``runs`` fresh-process runs (seconds and peak memory separately)."""
+    results = [run_child(scenario, folder) for _ in range(runs)]
+    merged = {"seconds": statistics.median(r["seconds"] for r in results)}
+    peaks = [r["peak_mb"] for r in results if r.get("peak_mb") is not None]
+    merged["peak_mb"] = statistics.median(peaks) if peaks else None
+    for key in ("conversions", "cards"):
+        if key in results[0]:
+            merged[key] = results[0][key]
+    if "stages" in results[0]:
+        merged["stages"] = {k: statistics.median(r["stages"].get(k, 0.0) for r in results) for k in results[0]["stages"]}
+    return merged
+
+
+# -- the 10x folder -------------------------------------------------------------------------------
+
+def ten_times(scale: int = SCALE) -> Path:
+    """The sample's projects ``scale`` times over, generated once and cached under GENERATOR_VERSION."""
+    target = CACHE / f"x{scale}"
+    if (target / ".complete").exists():
+        return target
+    sys.path.insert(0, str(ROOT))
+    from reportkit.config import load_config
+    from reportkit.validate import card_files
+    from reportkit.workbook.reader import read_workbook
+
+    print(f"generating {scale}x folder in {target} (once) …", file=sys.stderr)
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(SAMPLE, target, ignore=shutil.ignore_patterns("cards"))
+    (target / "cards").mkdir()
+    config = load_config(SAMPLE)
+    jobs = []
+    for source in card_files(SAMPLE):
+        values = _values(read_workbook(source))
+        for copy in range(scale):
+            jobs.append((f"{copy:02d}_{source.stem}.xlsx", _varied(values, copy)))
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max(1, (os.cpu_count() or 1))) as pool:
+        list(pool.map(_write_one, [(config, target / "cards" / name, values) for name, values in jobs], chunksize=20))
+    (target / ".complete").write_text(GENERATOR_VERSION)
+    return target
+
+
+def _write_one(job) -> None:
+    from reportkit.workbook.template import write_workbook
+
+    config, path, values = job
+    write_workbook(config, path, values)
+
+
+def _values(raw) -> dict:
+    """A RawCard back to the values write_workbook fills by defined name."""
+    values = {name: v.value for name, v in raw.values.items()}
+    values.update({name: [v.value for v in pair] for name, pair in raw.pairs.items()})
+    values.update({name: [[v.value for v in row.cells] for row in rows] for name, rows in raw.blocks.items()})
+    return values
+
+
+def _varied(values: dict, copy: int) -> dict:
+    """Copy ``copy`` of a card: a new id and name, a different text; copy 0 is the original."""
+    if copy == 0:
+        return values
+    varied = dict(values)
+    varied["project_id"] = f"{str(values.get('project_id') or 'P')[:24]}-X{copy:02d}"
+    name = str(values.get("project_name") or "")
+    first, _, rest = name.partition("\n")
+    varied["project_name"] = f"{first}（第{copy}）" + (f"\n{rest}" if rest else "")
+    description = str(values.get("description") or "")
+    varied["description"] = description.replace("。", f"（{copy}）。", 1) if "。" in description else description
+    return varied
+
+
+# -- report ---------------------------------------------------------------------------------------
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()}"
+
+
+def table(rows: list[list[str]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["| " + " | ".join(cell.ljust(width) for cell, width in zip(row, widths)) + " |" for row in rows]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3, help="fresh-process runs per scenario (median; default 3)")
+    parser.add_argument("--quick", action="store_true", help="one run, sample only")
+    parser.add_argument("--no-pdf", action="store_true", help="skip the LibreOffice page-number pass")
+    parser.add_argument("--no-10x", action="store_true", help="sample only")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(child(args.child, args.folder)))
+        return 0
+    runs = 1 if args.quick else args.runs
+    sets = [("sample", SAMPLE)] if (args.quick or args.no_10x) else [("sample", SAMPLE), (f"{SCALE}x", ten_times())]
+    scenarios = [("one", "validate one workbook (in process, median of 20)"),
+                 ("validate", "validate the folder (in process)"),
+                 ("build", "build_report, docx+json+xlsx, no PDF"),
+                 ("cli", "`reportkit build --no-page-numbers` (wall, incl. start)"),
+                 ("import", "imports of a build (cold)")]
+    figures: dict[str, dict[str, dict]] = {}
+    for label, folder in sets:
+        figures[label] = {}
+        for scenario, _ in scenarios:
+            if scenario in ("one", "import") and label != "sample":
+                continue
+            figures[label][scenario] = measure(scenario, folder, runs)
+            print(f"  {label:6} {scenario:9} {figures[label][scenario]['seconds']:.3f} s", file=sys.stderr)
+    pdf_soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if pdf_soffice and not args.no_pdf:
+        figures["sample"]["pdf"] = measure("pdf", SAMPLE, 1 if args.quick else min(runs, 2))
+        scenarios.append(("pdf", "build_report with the page-number pass"))
+
+    header = ["scenario"] + [label for label, _ in sets]
+    rows = [header]
+    for scenario, description in scenarios:
+        row = [description]
+        for label, _ in sets:
+            result = figures[label].get(scenario)
+            if result is None:
+                row.append("–")
+                continue
+            seconds = result["seconds"]
+            text = f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
+            if result.get("peak_mb") is not None:
+                text += f", {result['peak_mb']:.0f} MB peak"
+            row.append(text)
+        rows.append(row)
+    print(f"\nreportkit benchmarks — {machine()}; median of {runs} run(s)\n")
+    print(table(rows))
+    if "pdf" in figures["sample"]:
+        pdf, plain = figures["sample"]["pdf"], figures["sample"]["build"]
+        print(f"\npage-number pass (sample): +{pdf['seconds'] - plain['seconds']:.2f} s, "
+              f"{pdf['conversions']} LibreOffice conversion(s)")
+    for label, _ in sets:
+        stages = figures[label].get("build", {}).get("stages")
+        if stages:
+            print(f"\nbuild_report stages ({label}): " + ", ".join(f"{k} {v:.2f} s" for k, v in stages.items()))
+    if len(sets) > 1:
+        ratio = figures[sets[1][0]]["build"]["seconds"] / figures["sample"]["build"]["seconds"]
+        print(f"\n10x / sample build time: {ratio:.1f}x")
+    if args.json:
+        args.json.write_text(json.dumps({"machine": machine(), "runs": runs, "figures": figures}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
