@@ -74,7 +74,8 @@ def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
     staging = Path(tempfile.mkdtemp(prefix=".build-", dir=output_dir))
     try:
         docx = staging / REPORT_DOCX
-        estimated = render_report(report, config, input_dir / NARRATIVES_DIR, input_dir / STATISTICS_DIR, docx)
+        estimated = render_report(report, config, input_dir / NARRATIVES_DIR, input_dir / STATISTICS_DIR, docx,
+                                  update_fields_on_open=soffice is None)
         pages: dict[str, int | None] = dict(estimated or {})
         page_count = None
         checked = False

@@ -70,3 +70,27 @@ def test_pageref_results_equal_the_pdf_pages(built):
     assert toc[0] == "はじめに\t1"
     chapter_entry = next(t for t in toc if t.startswith("①"))
     assert int(chapter_entry.split("\t")[1]) == pages[next(r for r in report.rows).bookmark] - 1
+
+
+def test_every_card_takes_exactly_one_page(built):
+    """Each card starts a page and ends on it (part ７ is there); the next card of the chapter is on the next page."""
+    report, _, pdf, pages = built
+    reader = PdfReader(str(pdf))
+    offset = pages_offset(pages)
+    for chapter in report.chapters:
+        card_pages = [pages[row.bookmark] for row in chapter.rows]
+        assert card_pages == list(range(card_pages[0], card_pages[0] + len(card_pages)))
+        for row in chapter.rows:
+            text = "".join(reader.pages[pages[row.bookmark] + offset - 1].extract_text().split())
+            assert text.startswith("平成２５年度に実施した中小企業振興施策"), row.name
+            assert "担当課・グループ" in text, f"{row.name} overflows its page"
+
+
+def test_render_plan_matches_the_measured_card_pages_when_front_matter_is_known(built):
+    from reportkit.pages import plan_pages
+
+    report, _, _, pages = built
+    chapters = [([], [row.bookmark for row in chapter.rows]) for chapter in report.chapters]
+    first = pages[report.chapters[0].rows[0].bookmark] - 1  # the first chapter's heading page
+    plan = plan_pages(chapters, first)
+    assert all(plan[row.bookmark] == pages[row.bookmark] for row in report.rows)

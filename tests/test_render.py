@@ -100,3 +100,46 @@ def test_xml_invalid_characters_are_stripped(tmp_path):
     from reportkit.render.fields import clean
 
     assert clean("a\x00b\x0bc\ufffe") == "abc"
+
+
+def _render_with(tmp_path: Path, **options) -> tuple[Path, dict]:
+    cfg = config()
+    out = tmp_path / "report.docx"
+    plan = render_report(aggregate(cfg, cards(), multi_year()), cfg, FIXTURES / "narratives", FIXTURES / "statistics",
+                         out, **options)
+    return out, plan
+
+
+def test_update_fields_is_set_only_when_pages_will_not_be_measured(tmp_path):
+    asked, _ = _render_with(tmp_path / "a", update_fields_on_open=True)
+    assert b"w:updateFields" in zipfile.ZipFile(asked).read("word/settings.xml")
+    measured, _ = _render_with(tmp_path / "b", update_fields_on_open=False)
+    assert b"w:updateFields" not in zipfile.ZipFile(measured).read("word/settings.xml")
+
+
+def test_render_returns_a_page_plan_with_one_page_per_card_and_odd_chapter_starts(tmp_path):
+    cfg = config()
+    report = aggregate(cfg, cards(), multi_year())
+    _, plan = _render_with(tmp_path, update_fields_on_open=False)
+    assert plan["rkh001"] == 1
+    for chapter in report.chapters:
+        card_pages = [plan[row.bookmark] for row in chapter.rows]
+        assert card_pages[0] % 2 == 0  # the chapter's narrative page is odd, its first card follows
+        assert card_pages == list(range(card_pages[0], card_pages[0] + len(card_pages)))
+
+
+def test_list_table_period_past_the_era_is_printed_as_the_edition_did():
+    from reportkit.render.text import period
+
+    assert period(1968, 2023, 2013) == "S43-Ｈ35"  # 近代化診断事業
+    assert period(2011, 2026, 2013) == "23-38"
+    assert period(1992, 2019, 2013) == "4-31"
+    assert period(1969, 2017, 2013) == "S44-29"
+    assert period(2019, 2021, 2020) == "1-3"
+
+
+def test_list_table_columns_fit_their_longest_figures():
+    from reportkit.render.list_table import WIDTHS_MM
+
+    # 決算 ``37,851,207``, 事業期間 ``S43-Ｈ35`` and ページ ``127`` at 7.5 pt never wrap
+    assert WIDTHS_MM[5] >= 16 and WIDTHS_MM[6] >= 13 and WIDTHS_MM[10] >= 6

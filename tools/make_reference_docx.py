@@ -144,11 +144,12 @@ def build(out: Path = OUT) -> Path:
     _paragraph_style(doc, "表数値", "Normal", MINCHO, 9, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _paragraph_style(doc, "表数値小", "Normal", MINCHO, 8.5, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _paragraph_style(doc, "表見出し", "Normal", GOTHIC, 9, align=WD_ALIGN_PARAGRAPH.CENTER)
+    # The list table: three pages of ~60 single-line rows, as in the edition (narrow-margin section).
     _paragraph_style(doc, "一覧表文字", "Normal", MINCHO, 7.5, align=WD_ALIGN_PARAGRAPH.LEFT)
     _paragraph_style(doc, "一覧表数値", "Normal", MINCHO, 7.5, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _paragraph_style(doc, "一覧表中央", "Normal", MINCHO, 7.5, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph_style(doc, "一覧表見出し", "Normal", GOTHIC, 7.5, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph_style(doc, "一覧表基本方針", "Normal", GOTHIC, 8, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _paragraph_style(doc, "一覧表見出し", "Normal", GOTHIC, 6.5, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph_style(doc, "一覧表基本方針", "Normal", GOTHIC, 7.5, align=WD_ALIGN_PARAGRAPH.LEFT)
 
     _paragraph_style(doc, "新規事業", "Normal", MINCHO, 10.5, before=2)
     summary = _paragraph_style(doc, "新規事業概要", "Normal", MINCHO, 10.5)

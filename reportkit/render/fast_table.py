@@ -88,6 +88,11 @@ def paragraph(style_id: str, content: str = "", *, text: str | None = None, ppr:
     return f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/>{ppr}</w:pPr>{body}</w:p>'
 
 
+def keep_with_next(content: str) -> str:
+    """Add ``w:keepNext`` to every paragraph of ready-made paragraph XML (from ``paragraph``)."""
+    return content.replace("/></w:pPr>", "/><w:keepNext/></w:pPr>")
+
+
 # --- tables --------------------------------------------------------------------------------------
 
 @dataclass

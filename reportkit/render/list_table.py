@@ -2,9 +2,11 @@
 
 The edition prints it on three portrait A4 pages with narrow margins and a small
 font: every figure column (決算, 事業期間, ページ) is wide enough that its longest
-value never wraps, and 担当課等 holds a ten-character division name on one
+value never wraps, and 担当課等 holds an eleven-character division name on one
 line. The widths below are in millimetres; 事業名 takes what is left of the
-text width. Rows never split across pages and the header row repeats.
+text width. Rows never split across pages, the header row repeats, and the
+rows of one policy are kept on one page when they fit (keep-with-next), as
+the edition breaks its pages between policies.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from .text import amount, era, period
 
 MM = 56.7
 # 基本方針, 施策, 事業名 (None = the rest), 重点, 主要成果, 決算, 事業期間, 21財団, 緊急雇用, 担当課等, ページ
-WIDTHS_MM: list[float | None] = [14, 22, None, 4.2, 4.2, 14.5, 11.5, 12, 5.8, 28, 6.5]
+WIDTHS_MM: list[float | None] = [13, 19, None, 4.2, 4.2, 16.5, 13, 9, 5.8, 30, 6.5]
 CELL_MARGIN = 20  # twips each side: the figures need the room
 
 
@@ -42,6 +44,11 @@ def list_table(ids: StyleIds, report: Report, text_width: int) -> str:
 
     def put(style_id: str, value: str) -> str:
         return x.paragraph(style_id, text=value) if value else ""
+
+    def kept(cells: list[Cell]) -> list[Cell]:
+        """keepNext on every paragraph of a row, so a policy's rows stay on one page when they fit."""
+        return [Cell(x.keep_with_next(c.content or x.paragraph(text)), c.span, c.vmerge, c.shade, c.valign)
+                for c in cells]
 
     rows = [Row([Cell(put(header_style, h), valign="center") for h in headers(report.fiscal_year)],
                 header=True, cant_split=True)]
@@ -70,7 +77,8 @@ def list_table(ids: StyleIds, report: Report, text_width: int) -> str:
                              vmerge="restart" if len(body) > 1 else None)
             else:
                 first = Cell(vmerge="continue")
-            rows.append(Row([first] + cells, cant_split=True))
+            row_cells = [first] + cells
+            rows.append(Row(row_cells if index == len(body) - 1 else kept(row_cells), cant_split=True))
     rows.append(Row([Cell(put(center, "合計"), span=5), Cell(put(number, amount(report.total.amount))),
                      Cell(), Cell(), Cell(), Cell(), Cell()], cant_split=True))
     return x.table(ids[styles.LIST_TABLE], column_widths(text_width), rows, cell_margin=CELL_MARGIN,

@@ -33,7 +33,7 @@ def multi_year_table(ids: StyleIds, report: Report, config: ReportConfig, text_w
     total = text_width / MM
     year_width = min(17.0, (total - 36) / max(len(years), 1))
     first_width = total - year_width * len(years)
-    header, figures, policy_style = ids[styles.TABLE_HEADER], ids[styles.FIGURES], ids[styles.LIST_POLICY]
+    header, figures, policy_style = ids[styles.TABLE_HEADER], ids[styles.FIGURES], ids[styles.TABLE_TEXT]
 
     def two_lines(upper: str, lower: str) -> Cell:
         return Cell(x.paragraph(figures, text=upper) + x.paragraph(figures, text=lower))

@@ -49,7 +49,13 @@ def era_year(year: int) -> int:
 
 
 def period(start: int | None, end: int | None, report_year: int) -> str:
-    """事業期間: years of the report's era bare (``24-26``), others with the era's initial (``S44-29``)."""
+    """事業期間: years of the report's era bare (``24-26``), others with the era's initial (``S44-29``).
+
+    A year after the report's era ended (a plan written before the next era was known, e.g. a
+    平成25年度 plan ending in 2023) is counted on in the report's era, as the edition printed it:
+    bare after a start in the same era (``23-38``), with the era's full-width initial after a
+    start in an earlier era (近代化診断事業 ``S43-Ｈ35``).
+    """
     if start is None:
         return "-" if end is None else f"-{_period_year(end, report_year)}"
     first = _period_year(start, report_year)
@@ -57,10 +63,30 @@ def period(start: int | None, end: int | None, report_year: int) -> str:
         return f"{first}-"
     if end == start:
         return first
-    return f"{first}-{_period_year(end, report_year)}"
+    last = _period_year(end, report_year)
+    if _after_era(end, report_year) and not first[0].isdigit():
+        last = _FULL_INITIAL.get(era(report_year)[1], era(report_year)[1]) + last
+    return f"{first}-{last}"
+
+
+_FULL_INITIAL = {"R": "Ｒ", "H": "Ｈ", "S": "Ｓ", "T": "Ｔ"}
+
+
+def _after_era(year: int, report_year: int) -> bool:
+    """True when ``year`` falls in an era that began after the report's year."""
+    return era(year)[1] != era(report_year)[1] and year > report_year
 
 
 def _period_year(year: int, report_year: int) -> str:
+    if _after_era(year, report_year):
+        return str(year - _era_start(report_year) + 1)  # 2023 in a 平成 report → 35
     _, initial, number = era(year)
     _, report_initial, _ = era(report_year)
     return str(number) if initial == report_initial else f"{initial}{number}"
+
+
+def _era_start(year: int) -> int:
+    for start, _, _ in ERAS:
+        if year >= start:
+            return start
+    raise ValueError(f"年 {year} の元号がわかりません")
