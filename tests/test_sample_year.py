@@ -160,3 +160,11 @@ def test_every_card_lands_on_the_page_the_edition_gives(soffice, tmp_path):
         assert pages == sorted(expected[squeeze(project["name"])]), project["name"]
     assert (tmp_path / "report.pdf").stat().st_size > 100_000
     assert result.page_numbers_checked
+    # Figures are printed whole (a wrapped amount reads as two numbers in the PDF text).
+    from pypdf import PdfReader
+
+    text = "\n".join(page.extract_text() for page in PdfReader(str(tmp_path / "report.pdf")).pages[:16])
+    for column in data["years"]:
+        assert f"{column['amount']:,}" in text, column
+    for policy in data["policies"]:
+        assert f"{policy['subtotal']:,}" in text, policy["no"]

@@ -31,7 +31,7 @@ def multi_year_table(ids: StyleIds, report: Report, config: ReportConfig, text_w
     """
     years = report.years
     total = text_width / MM
-    year_width = min(17.0, (total - 36) / max(len(years), 1))
+    year_width = min(18.5, (total - 32) / max(len(years), 1))
     first_width = total - year_width * len(years)
     header, figures, policy_style = ids[styles.TABLE_HEADER], ids[styles.FIGURES], ids[styles.TABLE_TEXT]
 
@@ -52,7 +52,7 @@ def multi_year_table(ids: StyleIds, report: Report, config: ReportConfig, text_w
     rows.append(Row([Cell(x.paragraph(header, text="合計"), valign="center")]
                     + [two_lines(f"{c.count:,}", f"{c.amount:,}") for c in years], cant_split=True))
     widths = [int(first_width * MM)] + [int(year_width * MM)] * len(years)
-    return x.table(ids[styles.TABLE], widths, rows, cell_margin=30)
+    return x.table(ids[styles.TABLE], widths, rows, cell_margin=15)
 
 
 @dataclass
