@@ -125,17 +125,24 @@ def _time_stages(build) -> dict[str, float]:
     return stages
 
 
-def run_child(scenario: str, folder: Path) -> dict:
+def run_child(scenario: str, folder: Path) -> dict | None:
+    """One fresh-process run; None (with the error on stderr) when the scenario fails."""
     command = [sys.executable, str(Path(__file__).resolve()), "--child", scenario, "--folder", str(folder)]
     completed = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
     if completed.returncode != 0:
-        raise SystemExit(f"scenario {scenario} on {folder} failed:\n{completed.stderr[-3000:]}")
+        print(f"scenario {scenario} on {folder} failed:\n{completed.stderr[-2000:]}", file=sys.stderr)
+        return None
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
-def measure(scenario: str, folder: Path, runs: int) -> dict:
-    """The median of ``runs`` fresh-process runs (seconds and peak memory separately)."""
-    results = [run_child(scenario, folder) for _ in range(runs)]
+def measure(scenario: str, folder: Path, runs: int) -> dict | None:
+    """The median of ``runs`` fresh-process runs (seconds and peak memory separately); None when it fails."""
+    results = []
+    for _ in range(runs):
+        result = run_child(scenario, folder)
+        if result is None:
+            return None
+        results.append(result)
     merged = {"seconds": statistics.median(r["seconds"] for r in results)}
     peaks = [r["peak_mb"] for r in results if r.get("peak_mb") is not None]
     merged["peak_mb"] = statistics.median(peaks) if peaks else None
@@ -253,11 +260,15 @@ def main(argv: list[str] | None = None) -> int:
         for scenario, _ in scenarios:
             if scenario in ("one", "import") and label != "sample":
                 continue
-            figures[label][scenario] = measure(scenario, folder, runs)
-            print(f"  {label:6} {scenario:9} {figures[label][scenario]['seconds']:.3f} s", file=sys.stderr)
+            result = measure(scenario, folder, runs)
+            if result is not None:
+                figures[label][scenario] = result
+                print(f"  {label:6} {scenario:9} {result['seconds']:.3f} s", file=sys.stderr)
     pdf_soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if pdf_soffice and not args.no_pdf:
-        figures["sample"]["pdf"] = measure("pdf", SAMPLE, 1 if args.quick else min(runs, 2))
+        result = measure("pdf", SAMPLE, 1 if args.quick else min(runs, 2))
+        if result is not None:
+            figures["sample"]["pdf"] = result
         scenarios.append(("pdf", "build_report with the page-number pass"))
 
     header = ["scenario"] + [label for label, _ in sets]
@@ -267,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
         for label, _ in sets:
             result = figures[label].get(scenario)
             if result is None:
-                row.append("–")
+                row.append("–" if scenario in ("one", "import", "pdf") and label != "sample" else "failed")
                 continue
             seconds = result["seconds"]
             text = f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
@@ -277,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(row)
     print(f"\nreportkit benchmarks — {machine()}; median of {runs} run(s)\n")
     print(table(rows))
-    if "pdf" in figures["sample"]:
+    if "pdf" in figures["sample"] and "build" in figures["sample"]:
         pdf, plain = figures["sample"]["pdf"], figures["sample"]["build"]
         print(f"\npage-number pass (sample): +{pdf['seconds'] - plain['seconds']:.2f} s, "
               f"{pdf['conversions']} LibreOffice conversion(s)")
@@ -285,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
         stages = figures[label].get("build", {}).get("stages")
         if stages:
             print(f"\nbuild_report stages ({label}): " + ", ".join(f"{k} {v:.2f} s" for k, v in stages.items()))
-    if len(sets) > 1:
+    if len(sets) > 1 and "build" in figures[sets[1][0]] and "build" in figures["sample"]:
         ratio = figures[sets[1][0]]["build"]["seconds"] / figures["sample"]["build"]["seconds"]
         print(f"\n10x / sample build time: {ratio:.1f}x")
     if args.json:

@@ -220,6 +220,8 @@ def run_build(args: argparse.Namespace) -> int:
 
 def _progress_bar(files):
     """A progress bar over the workbooks on stderr (only on a terminal)."""
+    if not (hasattr(sys.stderr, "isatty") and sys.stderr.isatty()):
+        return files  # what tqdm(disable=None) does off a terminal, without importing it
     from tqdm import tqdm
 
     return tqdm(files, desc="カードを読み込み中", unit="件", file=sys.stderr, disable=None, leave=False)

@@ -8,13 +8,18 @@ table's ページ column, the new-projects list and the TOC entries (each TOC
 entry is a paragraph holding a PAGEREF, inside a real TOC field) — so the file
 shows the right numbers when Word opens it, and Word can still update them.
 
-LibreOffice recomputes PAGEREF fields itself when it exports, so the PDF of
-that single conversion already carries the right numbers.
+LibreOffice recomputes PAGEREF fields itself when it exports, except inside the
+TOC field, whose cached results it prints as they are. The renderer therefore
+caches its page plan (``plan_flow`` for the flowing text, ``plan_pages`` for the
+chapters) in every PAGEREF: when the plan is right, the PDF of the single
+conversion is final; only when it was wrong and a PDF is wanted does a second
+conversion print the corrected TOC.
 """
 
 from __future__ import annotations
 
 import io
+import math
 import os
 import re
 import shutil
@@ -101,7 +106,7 @@ def update_page_numbers(docx_path: Path, pdf_path: Path | None = None, *, soffic
 
     ``pdf_path``: where to keep the PDF (None = none). LibreOffice updates every PAGEREF on export
     except those inside the TOC field, so a second conversion happens only when a PDF is wanted and
-    the TOC's cached numbers changed.
+    the TOC's cached numbers (the renderer's plan) changed.
     """
     docx_path = Path(docx_path)
     with tempfile.TemporaryDirectory(prefix="reportkit-pdf-") as work:
@@ -140,7 +145,7 @@ def write_cached_pagerefs(docx_path: Path, pages: dict[str, int]) -> tuple[int, 
         infos = source.infolist()
         entries = {info.filename: source.read(info.filename) for info in infos}
     root = etree.fromstring(entries["word/document.xml"])
-    changed, in_toc = _update_fields(root, pages)
+    changed, in_toc = set_cached_pagerefs(root, pages)
     entries["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
@@ -152,8 +157,12 @@ def write_cached_pagerefs(docx_path: Path, pages: dict[str, int]) -> tuple[int, 
     return changed, in_toc
 
 
-def _update_fields(root, pages: dict[str, int]) -> tuple[int, int]:
-    """Walk all runs in document order as a field state machine (fields may span paragraphs, and nest)."""
+def set_cached_pagerefs(root, pages: dict[str, int]) -> tuple[int, int]:
+    """Set the cached result of every ``PAGEREF name`` field under ``root`` (an lxml element) to ``pages[name]``.
+
+    Walks all runs in document order as a field state machine (fields may span paragraphs, and
+    nest). Returns (results changed, of which inside a TOC field). Names not in ``pages`` are left.
+    """
     changed = in_toc = 0
     stack: list[dict] = []
     for run in root.iter(f"{{{_W}}}r"):
@@ -185,6 +194,28 @@ def _update_fields(root, pages: dict[str, int]) -> tuple[int, int]:
                     if any(_TOC.match(outer["instr"]) for outer in stack[:-1]):
                         in_toc += 1
     return changed, in_toc
+
+
+def plan_flow(runs: list[tuple[float, float]], marks: dict[str, tuple[int, float]],
+              first_page: int) -> tuple[dict[str, int], int]:
+    """The printed page of headings in flowing text, and the first page after it.
+
+    ``runs``: per run of pages (each starts on a new page: a level-1 heading, a heading the edition
+    starts on a new page, a new section) its estimated height and the height of its pages' text
+    area, in the same unit; ``marks``: heading bookmark → (index in ``runs``, height before the
+    heading in its run). The first run starts on ``first_page`` and a run takes
+    ``ceil(height / page height)`` pages; a heading is on the page its preceding content fills.
+    """
+    starts = []
+    page = first_page
+    for used, capacity in runs:
+        starts.append(page)
+        page += math.ceil(used / capacity) if used > 0 else 0
+    plan = {}
+    for name, (run, before) in marks.items():
+        if 0 <= run < len(runs):
+            plan[name] = starts[run] + int(before // runs[run][1])
+    return plan, page
 
 
 def plan_pages(chapters: list[tuple[list[str], list[str]]], first_free_page: int) -> dict[str, int]:

@@ -2,29 +2,54 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from pypdf import PdfReader
 
 from builders_report import cards, config, multi_year
 from reportkit.aggregate import aggregate
-from reportkit.pages import bookmark_pages, printed_pages, update_page_numbers
+import reportkit.pages as pages_module
+from reportkit.pages import bookmark_pages, printed_pages, update_page_numbers, write_cached_pagerefs
 from reportkit.render import render_report
 
 FIXTURES = Path(__file__).parent / "fixtures"
 pytestmark = pytest.mark.libreoffice
 
 
+def _counting_conversions(monkeypatch) -> list[Path]:
+    """Replace pages.convert_to_pdf by a wrapper that records every conversion."""
+    converted: list[Path] = []
+    original = pages_module.convert_to_pdf
+
+    def counting(docx_path, *args, **kwargs):
+        converted.append(Path(docx_path))
+        return original(docx_path, *args, **kwargs)
+
+    monkeypatch.setattr(pages_module, "convert_to_pdf", counting)
+    return converted
+
+
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, soffice):
+def measured(tmp_path_factory, soffice) -> SimpleNamespace:
+    """The fixture report rendered and measured once: its plan, pages and LibreOffice conversions."""
     folder = tmp_path_factory.mktemp("pages")
     cfg = config()
     report = aggregate(cfg, cards(), multi_year())
     docx = folder / "report.docx"
-    render_report(report, cfg, FIXTURES / "narratives", FIXTURES / "statistics", docx)
-    pages = update_page_numbers(docx, folder / "report.pdf", soffice=soffice)
-    return report, docx, folder / "report.pdf", pages
+    plan = render_report(report, cfg, FIXTURES / "narratives", FIXTURES / "statistics", docx)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        converted = _counting_conversions(monkeypatch)
+        pages = update_page_numbers(docx, folder / "report.pdf", soffice=soffice)
+    return SimpleNamespace(report=report, docx=docx, pdf=folder / "report.pdf", pages=pages, plan=plan,
+                           conversions=len(converted))
+
+
+@pytest.fixture(scope="module")
+def built(measured):
+    return measured.report, measured.docx, measured.pdf, measured.pages
 
 
 def test_every_card_is_on_its_own_page(built):
@@ -94,3 +119,38 @@ def test_render_plan_matches_the_measured_card_pages_when_front_matter_is_known(
     first = pages[report.chapters[0].rows[0].bookmark] - 1  # the first chapter's heading page
     plan = plan_pages(chapters, first)
     assert all(plan[row.bookmark] == pages[row.bookmark] for row in report.rows)
+
+
+def _toc_numbers(pdf: Path) -> list[int]:
+    """The page numbers the PDF's TOC page(s) print, in order (the pages before はじめに, after the cover)."""
+    reader = PdfReader(str(pdf))
+    numbers = []
+    for page in reader.pages[1:bookmark_pages(pdf)["rkh001"] - 1]:
+        for line in page.extract_text().splitlines():
+            match = re.search(r"(\d+)\s*$", line.strip())
+            if match and line.strip() != match.group(1):
+                numbers.append(int(match.group(1)))
+    return numbers
+
+
+def _heading_pages(pages: dict[str, int]) -> list[int]:
+    return [pages[name] for name in sorted(n for n in pages if n.startswith("rkh"))]
+
+
+def test_one_conversion_when_the_render_plan_is_right(measured):
+    """The renderer's plan is right for this report, so the first PDF is final: one LibreOffice run."""
+    assert measured.plan == measured.pages  # every bookmark a PAGEREF or TOC entry targets, on its measured page
+    assert measured.conversions == 1
+    assert _toc_numbers(measured.pdf) == _heading_pages(measured.pages)
+
+
+def test_a_wrong_plan_costs_a_second_conversion_and_the_pdf_is_still_right(tmp_path, soffice, monkeypatch):
+    cfg = config()
+    docx = tmp_path / "report.docx"
+    plan = render_report(aggregate(cfg, cards(), multi_year()), cfg, FIXTURES / "narratives", FIXTURES / "statistics",
+                         docx)
+    write_cached_pagerefs(docx, {name: page + 1 for name, page in plan.items()})  # as if the estimate were off
+    converted = _counting_conversions(monkeypatch)
+    pages = update_page_numbers(docx, tmp_path / "report.pdf", soffice=soffice)
+    assert len(converted) == 2
+    assert _toc_numbers(tmp_path / "report.pdf") == _heading_pages(pages)

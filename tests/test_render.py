@@ -143,3 +143,27 @@ def test_list_table_columns_fit_their_longest_figures():
 
     # 決算 ``37,851,207``, 事業期間 ``S43-Ｈ35`` and ページ ``127`` at 7.5 pt never wrap
     assert WIDTHS_MM[5] >= 16 and WIDTHS_MM[6] >= 13 and WIDTHS_MM[10] >= 6
+
+
+def test_every_pageref_caches_its_planned_page(tmp_path):
+    """Every PAGEREF (list table, new projects, TOC) targets a planned bookmark and shows its planned page."""
+    import re
+
+    out, plan = _render_with(tmp_path, update_fields_on_open=False)
+    xml = zipfile.ZipFile(out).read("word/document.xml").decode("utf-8")
+    fields = re.findall(r"PAGEREF (\S+) \\h </w:instrText></w:r><w:r><w:fldChar w:fldCharType=\"separate\"/></w:r>"
+                        r"<w:r><w:t>([^<]*)</w:t>", xml)
+    assert len(fields) == xml.count("PAGEREF ")
+    assert {name for name, _ in fields} <= set(plan)
+    assert all(cached == str(plan[name]) for name, cached in fields)
+    assert all(name in plan for name in re.findall(r'w:name="(rkh\d+)"', xml))  # every TOC heading
+
+
+def test_plan_flow_runs_start_on_new_pages_and_headings_on_the_page_their_run_has_reached():
+    from reportkit.pages import plan_flow
+
+    runs = [(100, 700), (900, 700), (0, 700), (1500, 760)]
+    marks = {"a": (0, 0), "b": (1, 0), "c": (1, 750), "d": (3, 800)}
+    plan, next_page = plan_flow(runs, marks, 1)
+    assert plan == {"a": 1, "b": 2, "c": 3, "d": 5}
+    assert next_page == 1 + 1 + 2 + 0 + 2

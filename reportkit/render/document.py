@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import struct
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,11 +24,12 @@ from . import card as cards_module
 from . import charts, narratives, styles
 from . import fast_table as fast
 from .card import CardWriter
+from .estimate import BODY_PITCH, PICTURE_EXTRA_PT, PT_PER_MM, heading_height, paragraph_height, text_height_pt
 from .fast_table import Emitter, StyleIds
 from .fields import Bookmarks, add_page_field, restart_page_numbers, set_update_fields, text_width_twips
-from .list_table import list_table
-from ..pages import plan_pages
-from .tables import load_statistics, multi_year_table, statistics_object
+from .list_table import list_table, list_table_height
+from ..pages import plan_flow, plan_pages, set_cached_pagerefs
+from .tables import load_statistics, multi_year_table, multi_year_table_height, statistics_object
 from .text import full_width, nendo
 
 REFERENCE_DOCX = Path(__file__).resolve().parents[2] / "templates" / "reference.docx"
@@ -44,7 +46,11 @@ class _Heading:
 
 
 class _Writer:
-    """The document, its style ids, bookmarks and TOC headings; body content goes out as XML blocks."""
+    """The document, its style ids, bookmarks and TOC headings; body content goes out as XML blocks.
+
+    It also estimates, without a layout engine, how much of the page each piece takes (in points),
+    per run of pages (a new page starts a new run), and where each heading lands: ``flow_plan``.
+    """
 
     def __init__(self, reference: Path):
         self.doc = Document(str(reference))
@@ -52,21 +58,39 @@ class _Writer:
         self.out = Emitter(self.doc)
         self.bookmarks = Bookmarks()
         self.headings: list[_Heading] = []
-        self._lines: list[float] = [0.0]  # estimated body lines per run of pages (a new page starts a new run)
         section = self.doc.sections[-1]
         self.margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
         self.text_width = text_width_twips(self.doc)
+        self.text_height = text_height_pt(section)
+        self._runs: list[list[float]] = [[0.0, self.text_height]]  # per run of pages: [used, page's text height] (pt)
+        self.marks: dict[str, tuple[int, float]] = {}  # heading bookmark → (its run, points before it in the run)
 
-    def add(self, xml: str, lines: float = 0.0) -> None:
+    def add(self, xml: str, height: float = 0.0) -> None:
+        """Body XML that takes ``height`` points of the page."""
         self.out.add(xml)
-        self._lines[-1] += lines
+        self._runs[-1][0] += height
+
+    @property
+    def used(self) -> float:
+        """Points taken so far in the current run of pages."""
+        return self._runs[-1][0]
 
     def estimated_pages(self) -> int:
-        """Pages of the numbered front matter, estimated from line counts (used only without LibreOffice)."""
-        return sum(math.ceil(lines / LINES_PER_PAGE) for lines in self._lines)
+        """Pages of the runs so far, estimated (LibreOffice measures the truth)."""
+        return sum(math.ceil(used / height) for used, height in self._runs)
+
+    def run_index(self) -> int:
+        """The index of the current run of pages (``plan_flow``'s ``runs``)."""
+        return len(self._runs) - 1
+
+    def flow_plan(self, first_run: int, first_page: int) -> tuple[dict[str, int], int]:
+        """Pages of the headings from run ``first_run`` on when it starts on ``first_page``; the next free page."""
+        runs = [(used, height) for used, height in self._runs[first_run:]]
+        marks = {name: (run - first_run, before) for name, (run, before) in self.marks.items() if run >= first_run}
+        return plan_flow(runs, marks, first_page)
 
     def paragraph(self, style: str, text: str = "", content: str | None = None) -> None:
-        self._lines[-1] += max(1, math.ceil(len(text) / CHARS_PER_LINE)) * (1.5 if style in _SPACED else 1.0)
+        self._runs[-1][0] += paragraph_height(style, text, self.text_width / 20)
         if content is None:
             self.out.add(fast.paragraph(self.ids[style], text=text))
         else:
@@ -78,9 +102,14 @@ class _Writer:
     def heading(self, level: int, text: str, *, new_page: bool = False) -> None:
         """A TOC heading with its bookmark; ``new_page`` where the edition starts the heading on a new page."""
         name = f"rkh{len(self.headings) + 1:03d}"
-        if new_page or level == 1:
+        if new_page or level == 1:  # Heading 1 has pageBreakBefore in reference.docx
             self._new_run()
-        self._lines[-1] += 2
+        height = heading_height(level, text, self.text_width / 20)
+        used, page = self._runs[-1]
+        if used and (used + height + BODY_PITCH) // page > used // page:  # kept with the next line: a new page
+            self._runs[-1][0] = math.ceil(used / page) * page
+        self.marks[name] = (self.run_index(), self._runs[-1][0])
+        self._runs[-1][0] += height
         start, end = self.bookmarks.xml(name)
         self.out.add(fast.paragraph(self.ids[styles.HEADING[level]], start + fast.runs(text) + end,
                                     ppr="<w:pageBreakBefore/>" if new_page else ""))
@@ -89,7 +118,8 @@ class _Writer:
     def picture(self, png: bytes, width_mm: float) -> None:
         self.out.flush()
         self.doc.add_paragraph(style=styles.FIGURE).add_run().add_picture(io.BytesIO(png), width=Mm(width_mm))
-        self._lines[-1] += width_mm * 0.55 / 6.35  # the charts are about 0.55 as high as wide; 18 pt lines
+        width, height = struct.unpack(">II", png[16:24])  # the PNG's IHDR
+        self._runs[-1][0] += width_mm * height / width * PT_PER_MM + PICTURE_EXTRA_PT
 
     def section(self, start: WD_SECTION, margins_mm: tuple[float, float, float, float] | None = None) -> None:
         """End the current section here; the new one starts on a new (or odd) page.
@@ -107,17 +137,18 @@ class _Writer:
         top, bottom, left, right = (self.margins if margins_mm is None else tuple(Mm(v) for v in margins_mm))
         section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = top, bottom, left, right
         self.text_width = text_width_twips(self.doc)
+        self.text_height = text_height_pt(section)
         self._new_run()
 
+    def restart_estimate(self) -> None:
+        """Forget the pages so far: the estimate starts again with the current section."""
+        self._runs = [[0.0, self.text_height]]
+
     def _new_run(self) -> None:
-        if self._lines[-1]:
-            self._lines.append(0.0)
-
-
-# Front-matter estimate without a layout engine: 10.5 pt text, 18 pt lines, 150 mm wide.
-CHARS_PER_LINE = 40
-LINES_PER_PAGE = 45  # in 10.5 pt line units; calibrated on the 平成25年度 sample (11 front pages)
-_SPACED = {styles.BODY, styles.BULLET}
+        if self._runs[-1][0]:
+            self._runs.append([0.0, self.text_height])
+        else:
+            self._runs[-1][1] = self.text_height
 
 
 # The list table's section: the edition prints the table in portrait A4 with narrow margins.
@@ -157,7 +188,7 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
     writer.out.flush()
     toc_anchor = doc.add_paragraph(style=styles.TOC[1])
     writer.section(WD_SECTION.NEW_PAGE)
-    writer._lines = [0.0]  # the estimate counts the numbered pages only
+    writer.restart_estimate()  # the estimate counts the numbered pages only
 
     # はじめに (p.1), with the trend figure
     writer.heading(1, "はじめに")
@@ -171,7 +202,8 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
     writer.heading(1, "１　これまでの中小企業振興施策")
     narrative("section1_intro.md.j2")
     writer.paragraph(styles.CAPTION, f"表　{ordinance}に係る{count_word}つの基本方針別・年度別事業数及び事業費")
-    writer.add(multi_year_table(writer.ids, report, config, writer.text_width), lines=3 * (len(config.policies) + 2))
+    writer.add(multi_year_table(writer.ids, report, config, writer.text_width),
+               multi_year_table_height(report, config, writer.text_width))
     writer.paragraph(styles.NOTE, "※重複する再掲事業を除く。")
     writer.paragraph(styles.NOTE, "上段：事業数　下段：決算額（単位　千円）")
     writer.heading(2, f"（１）{count_word}つの基本方針別の主なポイント", new_page=True)
@@ -185,9 +217,9 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
     _new_projects(writer, report)
     writer.section(WD_SECTION.NEW_PAGE, LIST_MARGINS_MM)
     writer.heading(2, f"（２）{year}の中小企業振興施策一覧")
-    list_rows = sum(len(g.rows) for p in report.policies for g in p.measures) + 3 * len(report.policies)
-    writer.add(list_table(writer.ids, report, writer.text_width), lines=list_rows * 0.6 + 8)
-    front_pages = writer.estimated_pages()  # numbered pages before the first chapter (no layout engine)
+    writer.add(list_table(writer.ids, report, writer.text_width),
+               list_table_height(report, writer.text_width, writer.text_height, writer.used % writer.text_height))
+    front_plan, first_free = writer.flow_plan(0, 1)  # はじめに … (2): estimated (no layout engine)
     cards = CardWriter(writer.ids, 0, report.fiscal_year)
     chapter_bookmarks: list[tuple[list[str], list[str]]] = []
     for chapter_index, chapter in enumerate(report.chapters):
@@ -206,8 +238,11 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
         for row in chapter.rows:
             writer.add(cards.card(row, report.policy(row.host_policy).title, writer.bookmarks.xml(row.bookmark)))
 
-    # 3 and 4
+    # 3 and 4: they follow the last card, each document of section 4 on a new page but the first
+    chapter_plan = plan_pages(chapter_bookmarks, first_free)
+    back_page = max([first_free - 1, *chapter_plan.values()]) + 1
     writer.heading(1, "３　本県中小企業を取り巻く環境")
+    back_runs = writer.run_index()
     narrative("section3.md.j2")
     writer.heading(1, "４　参考資料")
     first_document = True
@@ -221,8 +256,12 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
     narrative("section4_liaison.md", add_heading2=reference_heading)
     writer.out.flush()
 
-    plan = {INTRODUCTION_BOOKMARK: 1, **plan_pages(chapter_bookmarks, front_pages + 1)}
+    back_plan, _ = writer.flow_plan(back_runs, back_page)
+    plan = {**front_plan, **chapter_plan, **back_plan, INTRODUCTION_BOOKMARK: 1}
     _table_of_contents(writer, toc_anchor)
+    # the planned pages as every PAGEREF's cached result (list table, new projects, TOC): right when the
+    # plan is, so LibreOffice's one export (which leaves the TOC's results as they are) is already right
+    set_cached_pagerefs(doc.element.body, plan)
     _page_numbers(doc)
     if update_fields_on_open is None:
         from ..pages import find_soffice
@@ -265,13 +304,13 @@ def _new_projects(writer: _Writer, report: Report) -> None:
         for entry in group.projects:
             row = entry.row
             mark = "◎" if entry.featured else "・"
-            writer.add(fast.paragraph(entry_style, fast.runs(f"{mark}　{row.name}［{row.card.department}］（")
-                                      + fast.pageref_runs(row.bookmark) + fast.runs("p）")),
-                       lines=math.ceil((len(row.name) + len(row.card.department) + 8) / CHARS_PER_LINE))
+            head = f"{mark}　{row.name}［{row.card.department}］（"
+            writer.add(fast.paragraph(entry_style, fast.runs(head) + fast.pageref_runs(row.bookmark) + fast.runs("p）")),
+                       paragraph_height(styles.NEW_ENTRY, head + "100p）", writer.text_width / 20))
             if entry.featured and row.card.new_summary.strip():
                 summary = row.card.new_summary.strip()
                 writer.add(fast.paragraph(summary_style, text=summary),
-                           lines=math.ceil(len(summary) / (CHARS_PER_LINE - 2)))
+                           paragraph_height(styles.NEW_SUMMARY, summary, writer.text_width / 20))
 
 
 def _table_of_contents(writer: _Writer, anchor) -> None:

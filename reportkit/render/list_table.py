@@ -14,17 +14,20 @@ from __future__ import annotations
 from ..aggregate import ListRow, Report
 from . import fast_table as x
 from . import styles
+from .estimate import LINE, ROW_EXTRA_PT, cell_height, row_height
 from .fast_table import Cell, Row, StyleIds
-from .text import amount, era, period
+from ..japanese import era_of, era_year_number
+from .text import amount, period
 
 MM = 56.7
 # 基本方針, 施策, 事業名 (None = the rest), 重点, 主要成果, 決算, 事業期間, 21財団, 緊急雇用, 担当課等, ページ
 WIDTHS_MM: list[float | None] = [13, 19, None, 4.2, 4.2, 16.5, 13, 9, 5.8, 30, 6.5]
 CELL_MARGIN = 20  # twips each side: the figures need the room
+TEXT_PT, HEADER_PT = 7.5, 6.5  # 一覧表文字 … and 一覧表見出し in reference.docx
 
 
 def headers(fiscal_year: int) -> list[str]:
-    _, initial, number = era(fiscal_year)
+    initial, number = era_of(fiscal_year).initial, era_year_number(fiscal_year)
     return ["基本方針", "施策", "事業名", "重点", "主要\n成果", f"{initial}{number}決算\n（千円）", "事業\n期間",
             "21財団への\n補助・委託\n(△は予算の一部を補助委託)", "緊急\n雇用", "担当課等", "ページ"]
 
@@ -102,3 +105,39 @@ def _row_cells(row: ListRow, fiscal_year: int, text: str, number: str, center: s
         put(text, card.department),
         Cell(x.paragraph(center, x.pageref_runs(row.bookmark))),
     ]
+
+
+def list_table_height(report: Report, text_width: int, page_pt: float, start_pt: float = 0.0) -> float:
+    """Points the table takes from ``start_pt`` on pages ``page_pt`` high, with the header row repeated
+    on every page and the gap a policy leaves when it is kept whole on the next page (as it is laid out).
+    """
+    widths = [w / 20 for w in column_widths(text_width)]
+    margin = CELL_MARGIN / 20
+
+    def cell(text: str, column: int, size: float = TEXT_PT) -> float:
+        return cell_height(text, widths[column], size, margin) if text else size * LINE
+
+    header = row_height([cell(h, i, HEADER_PT) for i, h in enumerate(headers(report.fiscal_year))])
+    one_line = row_height([TEXT_PT * LINE])
+    blocks = []
+    for policy in report.policies:
+        block = 0.0
+        for group in policy.measures:
+            rows = sum(row_height([cell(row.name, 2), cell(row.card.department, 9)]) for row in group.rows)
+            label = f"・{group.measure}" + ("（再掲含む。）" if group.has_reprints else "")
+            block += max(rows, cell(label, 1) + ROW_EXTRA_PT)
+        block += sum(row_height([cell(lump.label, 2)]) for lump in policy.lump_lines)
+        block += one_line * (2 if policy.subtotal_with_reprints is not None else 1)
+        blocks.append(max(block, cell(f"{policy.mark}{policy.title}", 0) + ROW_EXTRA_PT))
+    blocks.append(one_line)  # 合計
+    used, total = start_pt + header, header
+    for block in blocks:
+        if used + block > page_pt and block <= page_pt - header:  # kept whole: on to the next page
+            total += page_pt - used + header
+            used = header
+        elif used + block > page_pt:  # longer than a page: split, the header repeats
+            total += header
+            used += header - page_pt
+        used += block
+        total += block
+    return total

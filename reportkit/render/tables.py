@@ -12,6 +12,7 @@ from ..aggregate import Report
 from ..config import ReportConfig
 from . import charts, styles
 from . import fast_table as x
+from .estimate import LINE, cell_height, row_height
 from .fast_table import Cell, Row, StyleIds
 from .narratives import NarrativeError
 from .text import full_width, short_nendo
@@ -22,6 +23,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 MM = 56.7
+TABLE_PT, FIGURES_PT = 9.0, 7.5  # 表文字/表数値/表見出し and 表数値小 in reference.docx
 
 
 def multi_year_table(ids: StyleIds, report: Report, config: ReportConfig, text_width: int) -> str:
@@ -53,6 +55,18 @@ def multi_year_table(ids: StyleIds, report: Report, config: ReportConfig, text_w
                     + [two_lines(f"{c.count:,}", f"{c.amount:,}") for c in years], cant_split=True))
     widths = [int(first_width * MM)] + [int(year_width * MM)] * len(years)
     return x.table(ids[styles.TABLE], widths, rows, cell_margin=15)
+
+
+def multi_year_table_height(report: Report, config: ReportConfig, text_width: int) -> float:
+    """Points the table of ``multi_year_table`` takes: a policy's title wraps in the first column."""
+    years = report.years
+    total = text_width / MM
+    first_width = (total - min(18.5, (total - 32) / max(len(years), 1)) * len(years)) * MM / 20
+    figures = 2 * FIGURES_PT * LINE
+    height = row_height([TABLE_PT * LINE]) + row_height([figures, TABLE_PT * LINE])  # header, 合計
+    for policy in config.policies:
+        height += row_height([figures, cell_height(f"{policy.mark}{policy.title}", first_width, TABLE_PT, 0.75)])
+    return height
 
 
 @dataclass
@@ -101,7 +115,8 @@ def statistics_object(writer, items: dict[str, StatisticsItem], folder: Path, ke
     if not rows:
         writer.paragraph(styles.FIGURE, "（データ未入力）")
     elif item.kind == "table":
-        writer.add(_statistics_table(writer.ids, rows, writer.text_width))
+        xml, height = _statistics_table(writer.ids, rows, writer.text_width)
+        writer.add(xml, height)
     else:
         labels = [row[0] for row in rows[1:]]
         series = {name: [_number(row[i]) for row in rows[1:]] for i, name in enumerate(rows[0]) if i}
@@ -138,17 +153,22 @@ def _format(text: str) -> str:
     return f"▲ {shown}" if number < 0 else shown
 
 
-def _statistics_table(ids: StyleIds, rows: list[list[str]], text_width: int) -> str:
+def _statistics_table(ids: StyleIds, rows: list[list[str]], text_width: int) -> tuple[str, float]:
+    """The table as XML, and the points it takes."""
     width = max(len(row) for row in rows)
     total = text_width / MM
     first = 20 if width > 6 else 36
     rest = (total - first) / max(width - 1, 1)
     header, text, number = ids[styles.TABLE_HEADER], ids[styles.TABLE_TEXT], ids[styles.TABLE_NUMBER]
     table_rows = []
+    height = 0.0
     for row_index, row in enumerate(rows):
         cells = []
+        texts = []
         for position in range(width):
             value = row[position] if position < len(row) else ""
+            texts.append(cell_height(value if row_index == 0 or position == 0 else _format(value),
+                                     (first if position == 0 else rest) * MM / 20, TABLE_PT, 2.0))
             if row_index == 0:
                 cells.append(Cell(x.paragraph(header, text=value), valign="center"))
             elif position == 0:
@@ -156,5 +176,6 @@ def _statistics_table(ids: StyleIds, rows: list[list[str]], text_width: int) -> 
             else:
                 cells.append(Cell(x.paragraph(number, text=_format(value))))
         table_rows.append(Row(cells, header=row_index == 0, cant_split=True))
+        height += row_height(texts)
     widths = [int(first * MM)] + [int(rest * MM)] * (width - 1)
-    return x.table(ids[styles.TABLE], widths, table_rows, cell_margin=40)
+    return x.table(ids[styles.TABLE], widths, table_rows, cell_margin=40), height

@@ -1,23 +1,31 @@
-"""How numbers, years and periods are printed in the report (Japanese conventions)."""
+"""How the printed report writes numbers, years and periods.
+
+The Japanese conventions themselves (eras, 年度, full-width digits) are ``reportkit.japanese``'s,
+shared with the reader; this module keeps only what is particular to printing: ``－`` for no
+amount on a card, the list table's half-width amounts, the short 年度 of column heads, and the
+edition's 事業期間 rule for years past the end of the report's era.
+"""
 
 from __future__ import annotations
 
-_FULL = str.maketrans("0123456789,-", "０１２３４５６７８９，－")
+from ..japanese import era_of, era_year_number, nendo, period_label, zen_digits
+from ..japanese import zen as _zen
 
-# (first Gregorian year, era name, initial); the fiscal year takes the era of its April.
-ERAS = ((2019, "令和", "R"), (1989, "平成", "H"), (1926, "昭和", "S"), (1912, "大正", "T"))
+__all__ = ["amount", "full_width", "nendo", "period", "short_nendo", "zen"]
+
+_FULL_SIGNS = str.maketrans({",": "，", "-": "－"})
 
 
 def full_width(text: object) -> str:
-    """Half-width digits, comma and minus to full width (１，２３７)."""
-    return str(text).translate(_FULL)
+    """Half-width digits, comma and minus to full width (１，２３７, 表４－１)."""
+    return zen_digits(str(text)).translate(_FULL_SIGNS)
 
 
 def zen(value: int | None) -> str:
-    """An integer in full-width digits with ， every three digits; － for none."""
+    """A card's amount: full-width digits with ， every three digits; － for none."""
     if value is None:
         return "－"
-    return full_width(f"{value:,}")
+    return _zen(value).translate(_FULL_SIGNS)
 
 
 def amount(value: int | None) -> str:
@@ -25,27 +33,10 @@ def amount(value: int | None) -> str:
     return "-" if value is None else f"{value:,}"
 
 
-def era(year: int) -> tuple[str, str, int]:
-    for start, name, initial in ERAS:
-        if year >= start:
-            return name, initial, year - start + 1
-    raise ValueError(f"年 {year} の元号がわかりません")
-
-
-def nendo(year: int) -> str:
-    """2013 → 平成２５年度 (元年度 for the first year of an era)."""
-    name, _, number = era(year)
-    return f"{name}{'元' if number == 1 else full_width(number)}年度"
-
-
 def short_nendo(year: int) -> str:
-    """2013 → ２５年度 (the column headings of the multi-year table)."""
-    _, _, number = era(year)
-    return f"{'元' if number == 1 else full_width(number)}年度"
-
-
-def era_year(year: int) -> int:
-    return era(year)[2]
+    """2013 → ２５年度 (the column headings of the multi-year table and the trend chart)."""
+    number = era_year_number(year)
+    return f"{'元' if number == 1 else zen_digits(str(number))}年度"
 
 
 def period(start: int | None, end: int | None, report_year: int) -> str:
@@ -65,28 +56,21 @@ def period(start: int | None, end: int | None, report_year: int) -> str:
         return first
     last = _period_year(end, report_year)
     if _after_era(end, report_year) and not first[0].isdigit():
-        last = _FULL_INITIAL.get(era(report_year)[1], era(report_year)[1]) + last
+        last = _full_initial(era_of(report_year).initial) + last
     return f"{first}-{last}"
 
 
-_FULL_INITIAL = {"R": "Ｒ", "H": "Ｈ", "S": "Ｓ", "T": "Ｔ"}
+def _full_initial(initial: str) -> str:
+    """H → Ｈ."""
+    return "".join(chr(ord(ch) + 0xFEE0) for ch in initial)
 
 
 def _after_era(year: int, report_year: int) -> bool:
     """True when ``year`` falls in an era that began after the report's year."""
-    return era(year)[1] != era(report_year)[1] and year > report_year
+    return year > report_year and era_of(year) != era_of(report_year)
 
 
 def _period_year(year: int, report_year: int) -> str:
     if _after_era(year, report_year):
-        return str(year - _era_start(report_year) + 1)  # 2023 in a 平成 report → 35
-    _, initial, number = era(year)
-    _, report_initial, _ = era(report_year)
-    return str(number) if initial == report_initial else f"{initial}{number}"
-
-
-def _era_start(year: int) -> int:
-    for start, _, _ in ERAS:
-        if year >= start:
-            return start
-    raise ValueError(f"年 {year} の元号がわかりません")
+        return str(year - era_of(report_year).first_year + 1)  # 2023 in a 平成 report → 35
+    return period_label(year, report_year)

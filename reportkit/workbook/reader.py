@@ -1,8 +1,9 @@
 """Read a card workbook through its defined names only, keeping the cell address of every value.
 
-Untrusted files: the zip directory is checked before anything is inflated, XML is parsed with
-defusedxml (openpyxl uses it when installed) and any part declaring a DTD is refused before
-openpyxl sees it, macros and external links are never run or followed. Limits: docs/limits.md.
+Untrusted files: the zip directory is checked before anything is inflated, any part declaring a
+DTD is refused before an XML parser sees it, then the lean reader of ``xlsx.py`` parses only the
+parts the contract needs (lxml, entities never resolved, no network); macros and external links are
+never run or followed. Limits: docs/limits.md.
 """
 
 from __future__ import annotations
@@ -14,14 +15,13 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import defusedxml.ElementTree as SafeET
-from openpyxl import load_workbook
-from openpyxl.utils.cell import coordinate_from_string, get_column_letter, range_boundaries
+from functools import lru_cache
 
 from ..issues import Issue, make_issue
 from ..textsafe import has_illegal, xml_safe
 from . import layout
 from .layout import BLOCKS, CARD_SHEET, CELLS, PAIRS
+from .xlsx import Package, Sheet, Workbook, column_index, column_letter, load_workbook, sheet_names
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a filled card is ~30 KB
 MAX_MEMBER_BYTES = 50 * 1024 * 1024  # uncompressed size of one zip member
@@ -32,9 +32,6 @@ MAX_PROLOG_BYTES = 64 * 1024  # XML declaration and anything before the root ele
 MAX_UNMAPPED_ISSUES = 20  # per file; the rest is one summary warning
 MAX_NAME_CELLS = 10_000  # cells one defined name may cover (the largest block has 175)
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-      "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-      "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
 
 
 @dataclass
@@ -101,21 +98,31 @@ def read_workbook(path: Path, display_name: str | None = None) -> RawCard:
     if not head.startswith(b"PK"):
         return fail("not-xlsx")
     try:
-        with zipfile.ZipFile(path) as archive:
-            code, problem = _check_archive(archive)
-            if problem:
-                return fail(code, detail=problem)
-            unsafe = _part_with_dtd(archive)
-            if unsafe:
-                return fail("unsafe-xml", detail=unsafe)
-            if _card_sheet_count(archive) > 1:
-                return fail("duplicate-card-sheet", sheet=CARD_SHEET)
-            formula_cells, sheet_found = _formulas_without_values(archive)
-            members = archive.namelist()
-            has_links = any(n.startswith("xl/externalLinks/") for n in members)
-            has_macros = any(n.lower().endswith("vbaproject.bin") for n in members)
-            has_drawing = _card_sheet_has_drawing(archive)
-    except Exception as exc:  # damaged zip or XML; defusedxml's EntitiesForbidden and friends
+        archive = zipfile.ZipFile(path)
+    except Exception as exc:  # damaged zip
+        return fail("corrupt-file", detail=_describe(exc))
+    with archive:
+        return _read_archive(archive, suffix, raw, fail)
+
+
+def _read_archive(archive: zipfile.ZipFile, suffix: str, raw: RawCard, fail) -> RawCard:
+    """The checks, cheapest first, then the card sheet: one open zip, each part parsed at most once."""
+    name = raw.file
+    try:
+        code, problem = _check_archive(archive)
+        if problem:
+            return fail(code, detail=problem)
+        unsafe = _part_with_dtd(archive)
+        if unsafe:
+            return fail("unsafe-xml", detail=unsafe)
+        package = Package(archive)
+        if _card_sheet_count(package) > 1:
+            return fail("duplicate-card-sheet", sheet=CARD_SHEET)
+        has_links = any(n.startswith("xl/externalLinks/") for n in package.names)
+        has_macros = any(n.lower().endswith("vbaproject.bin") for n in package.names)
+        workbook = load_workbook(package, data_only=True, keep_vba=False, keep_links=False, rich_text=False)
+        has_drawing = workbook.has_drawing(CARD_SHEET)
+    except Exception as exc:  # damaged zip or XML
         return fail("corrupt-file", detail=_describe(exc))
     if suffix == ".xlsm" or has_macros:
         raw.issues.append(make_issue("macro-workbook", name))
@@ -123,20 +130,16 @@ def read_workbook(path: Path, display_name: str | None = None) -> RawCard:
         raw.issues.append(make_issue("external-link", name))
     if has_drawing:
         raw.issues.append(make_issue("drawing-ignored", name, sheet=CARD_SHEET))
+    if CARD_SHEET not in workbook.sheetnames or CARD_SHEET not in workbook.sheet_parts:
+        return fail("missing-card-sheet", sheet=CARD_SHEET)
     try:
-        workbook = load_workbook(path, data_only=True, keep_vba=False, keep_links=False, rich_text=False)
-    except Exception as exc:  # openpyxl raises many kinds on damaged files
-        return fail("corrupt-file", detail=_describe(exc))
-    try:
-        if CARD_SHEET not in workbook.sheetnames:
-            return fail("missing-card-sheet", sheet=CARD_SHEET)
         sheet = workbook[CARD_SHEET]
-        _read_names(workbook, sheet, raw)
-        if raw.readable:
-            _report_formulas(raw, formula_cells)
-            _report_unmapped(sheet, raw)
-    finally:
-        workbook.close()
+    except Exception as exc:  # damaged sheet XML, impossible references
+        return fail("corrupt-file", detail=_describe(exc))
+    spans = _read_names(workbook, sheet, raw)
+    if raw.readable:
+        _report_formulas(raw, sheet.formulas_without_value)
+        _report_unmapped(sheet, spans, raw)
     return raw
 
 
@@ -158,7 +161,7 @@ def _describe(exc: Exception) -> str:
         return "安全でない XML（外部エンティティ等）を含みます"
     if isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError)) or "zip" in str(exc).lower():
         return "zip の構造が壊れています"
-    if isinstance(exc, (SafeET.ParseError, UnicodeDecodeError)) or "XML" in kind or "Parse" in kind:
+    if isinstance(exc, UnicodeDecodeError) or "XML" in kind or "Parse" in kind:
         return "XML が壊れています"
     if isinstance(exc, KeyError):
         return "ブックに必要な部品がありません"
@@ -209,124 +212,119 @@ def _part_with_dtd(archive: zipfile.ZipFile) -> str:
     return ""
 
 
-def _sheet_names(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
-    """(sheet name, relationship id) of every sheet, from xl/workbook.xml."""
-    workbook_xml = SafeET.fromstring(archive.read("xl/workbook.xml"))
-    return [(sheet.get("name", ""), sheet.get(f"{{{NS['r']}}}id", ""))
-            for sheet in workbook_xml.iterfind("m:sheets/m:sheet", NS)]
-
-
-def _card_sheet_count(archive: zipfile.ZipFile) -> int:
+def _card_sheet_count(package: Package) -> int:
     """How many sheets are called 事業カード, ignoring case and width (Excel forbids two; a crafted file may not)."""
     wanted = unicodedata.normalize("NFKC", CARD_SHEET).casefold()
-    return sum(1 for name, _ in _sheet_names(archive)
-               if unicodedata.normalize("NFKC", name).strip().casefold() == wanted)
+    return sum(1 for name in sheet_names(package) if unicodedata.normalize("NFKC", name).strip().casefold() == wanted)
 
 
-def _card_sheet_has_drawing(archive: zipfile.ZipFile) -> bool:
-    """Whether the card sheet carries pictures, shapes or charts (not read: they would be lost silently)."""
-    part = _card_sheet_part(archive)
-    if part is None:
-        return False
-    folder, _, file_name = part.rpartition("/")
-    rels_name = f"{folder}/_rels/{file_name}.rels"
-    if rels_name not in archive.namelist():
-        return False
-    rels = SafeET.fromstring(archive.read(rels_name))
-    return any(rel.get("Type", "").endswith("/drawing") for rel in rels.iterfind("rel:Relationship", NS))
+Bounds = tuple[int, int, int, int]  # min_row, min_col, max_row, max_col
 
 
-def _card_sheet_part(archive: zipfile.ZipFile) -> str | None:
-    workbook_xml = SafeET.fromstring(archive.read("xl/workbook.xml"))
-    rid = None
-    for sheet in workbook_xml.iterfind("m:sheets/m:sheet", NS):
-        if sheet.get("name") == CARD_SHEET:
-            rid = sheet.get(f"{{{NS['r']}}}id")
-    if rid is None:
-        return None
-    rels = SafeET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    for rel in rels.iterfind("rel:Relationship", NS):
-        if rel.get("Id") == rid:
-            target = rel.get("Target", "")
-            return target.lstrip("/") if target.startswith("/") else "xl/" + target
-    return None
-
-
-def _formulas_without_values(archive: zipfile.ZipFile) -> tuple[list[str], bool]:
-    """Addresses of formula cells on the card sheet that carry no cached value."""
-    part = _card_sheet_part(archive)
-    if part is None or part not in archive.namelist():
-        return [], False
-    missing: list[str] = []
-    data = archive.read(part)
-    if b"<f" not in data and b":f" not in data:
-        return [], True
-    root = SafeET.fromstring(data)
-    for cell in root.iter(f"{{{NS['m']}}}c"):
-        formula = cell.find("m:f", NS)
-        if formula is None:
-            continue
-        value = cell.find("m:v", NS)
-        inline = cell.find("m:is", NS)
-        if (value is None or value.text in (None, "")) and inline is None:
-            missing.append(cell.get("r", ""))
-    return missing, True
-
-
-def _read_names(workbook, sheet, raw: RawCard) -> None:
+def _read_names(workbook: Workbook, sheet: Sheet, raw: RawCard) -> dict[str, Bounds]:
+    """Read every defined name of the contract into ``raw``; return the cells each resolved name covers."""
     names = workbook.defined_names
+    spans: dict[str, Bounds] = {}
     for spec in CELLS:
-        cells = _resolve(names, spec.name, raw)
+        cells = _resolve(names, spec.name, raw, spans)
         if cells is not None:
             raw.values[spec.name] = _raw(sheet, cells[0][0], raw, spec.name)
     for spec in PAIRS:
-        cells = _resolve(names, spec.name, raw)
+        cells = _resolve(names, spec.name, raw, spans)
         if cells is not None:
             raw.pairs[spec.name] = [_raw(sheet, c, raw, spec.name) for c in cells[0][:2]]
     for spec in BLOCKS:
-        cells = _resolve(names, spec.name, raw)
+        cells = _resolve(names, spec.name, raw, spans)
         if cells is None:
             continue
         rows = []
         for row_cells in cells:
             values = [_raw(sheet, c, raw, spec.name) for c in row_cells]
             if any(_present(v.value) for v in values):
-                rows.append(RawRow(values, coordinate_from_string(row_cells[0])[1]))
+                rows.append(RawRow(values, row_cells[0][0]))
         raw.blocks[spec.name] = rows
     version = raw.values.get("rk_version")
     if version is not None and str(version.value).strip() not in (str(layout.CONTRACT_VERSION), "1.0"):
         raw.issues.append(make_issue("bad-version", raw.file, sheet=CARD_SHEET, cell=version.cell,
                                      field="rk_version", detail=str(version.value)))
+    return spans
 
 
-def _resolve(names, name: str, raw: RawCard) -> list[list[str]] | None:
-    """The cell addresses of a defined name as rows of coordinates, or None (with an Issue)."""
-    defined = names.get(name)
-    if defined is None:
+Position = tuple[int, int, str]  # row, column, address
+
+
+def _resolve(names: dict[str, str | None], name: str, raw: RawCard,
+             spans: dict[str, Bounds]) -> list[list[Position]] | None:
+    """The cells of a defined name as rows of (row, column, address), or None (with an Issue)."""
+    if name not in names:
         raw.issues.append(make_issue("missing-name", raw.file, sheet=CARD_SHEET, field=name))
         return None
-    text = defined.attr_text or ""
+    text = names[name] or ""
+    bounds = _name_bounds(text)
+    if bounds is None or (bounds[2] - bounds[0] + 1) * (bounds[3] - bounds[1] + 1) > MAX_NAME_CELLS:
+        raw.issues.append(make_issue("broken-name", raw.file, sheet=CARD_SHEET, field=name, detail=text[:60]))
+        return None
+    spans[name] = bounds
+    return _cells_of(bounds)
+
+
+@lru_cache(maxsize=512)  # every card of a year has the same names at the same cells
+def _cells_of(bounds: Bounds) -> list[list[Position]]:
+    min_row, min_col, max_row, max_col = bounds
+    return [[(r, c, f"{column_letter(c)}{r}") for c in range(min_col, max_col + 1)]
+            for r in range(min_row, max_row + 1)]
+
+
+# What Excel writes for a name on one area of one sheet: 'Sheet name'!$B$16:$D$30 (or Sheet!B3).
+_SHEET_AREA = re.compile(r"(?:'(?P<quoted>(?:[^']|'')*)'|(?P<plain>[^'^ ^!]*))!"
+                         r"\$?(?P<c1>[A-Za-z]{1,3})\$?(?P<r1>[0-9]{1,7})(?::\$?(?P<c2>[A-Za-z]{1,3})\$?(?P<r2>[0-9]{1,7}))?")
+
+
+def _name_bounds(text: str) -> Bounds | None:
+    """The rectangle a defined name covers on the card sheet; None when it is broken or elsewhere.
+
+    Broken: ``#REF!``, several areas, another sheet, whole rows or columns, a reversed range.
+    Anything but the one-area form Excel writes is handed to openpyxl's formula tokenizer, so an
+    unusual spelling is judged exactly as before.
+    """
+    if "#REF!" in text:
+        return None
+    match = _SHEET_AREA.fullmatch(text)
+    if match is None:
+        return _unusual_name_bounds(text)
+    sheet = match.group("quoted") if match.group("quoted") is not None else match.group("plain")
+    if sheet != CARD_SHEET:
+        return None
+    min_row, min_col = int(match.group("r1")), column_index(match.group("c1"))
+    max_row, max_col = ((int(match.group("r2")), column_index(match.group("c2"))) if match.group("c2")
+                        else (min_row, min_col))
+    if min(min_row, min_col) < 1 or min_row > max_row or min_col > max_col:
+        return None
+    return min_row, min_col, max_row, max_col
+
+
+def _unusual_name_bounds(text: str) -> Bounds | None:
+    from openpyxl.utils.cell import range_boundaries
+    from openpyxl.workbook.defined_name import DefinedName
+
     try:
-        destinations = list(defined.destinations)
+        destinations = list(DefinedName("name", attr_text=text).destinations)
     except Exception:
         destinations = []
-    if "#REF!" in text or len(destinations) != 1 or destinations[0][0] != CARD_SHEET:
-        raw.issues.append(make_issue("broken-name", raw.file, sheet=CARD_SHEET, field=name, detail=text[:60]))
+    if len(destinations) != 1 or destinations[0][0] != CARD_SHEET:
         return None
-    ref = destinations[0][1].replace("$", "")
     try:
-        min_col, min_row, max_col, max_row = range_boundaries(ref)
+        min_col, min_row, max_col, max_row = range_boundaries(destinations[0][1].replace("$", ""))
     except ValueError:
-        raw.issues.append(make_issue("broken-name", raw.file, sheet=CARD_SHEET, field=name, detail=text[:60]))
         return None
-    if (max_row - min_row + 1) * (max_col - min_col + 1) > MAX_NAME_CELLS:
-        raw.issues.append(make_issue("broken-name", raw.file, sheet=CARD_SHEET, field=name, detail=text[:60]))
-        return None
-    return [[f"{get_column_letter(c)}{r}" for c in range(min_col, max_col + 1)] for r in range(min_row, max_row + 1)]
+    if None in (min_col, min_row, max_col, max_row) or min_row > max_row or min_col > max_col:
+        return None  # whole rows or columns: far beyond any block
+    return min_row, min_col, max_row, max_col
 
 
-def _raw(sheet, address: str, raw: RawCard, name: str) -> RawValue:
-    value = sheet[address].value
+def _raw(sheet: Sheet, position: Position, raw: RawCard, name: str) -> RawValue:
+    row, column, address = position
+    value = sheet.cells.get((row, column))
     if isinstance(value, str):
         value = _unescape_ooxml(value)
         if len(value) > MAX_CELL_CHARS:
@@ -384,54 +382,48 @@ def _owner_by_cell(raw: RawCard) -> dict[str, str]:
     return owners
 
 
-def _report_unmapped(sheet, raw: RawCard) -> None:
-    """Every non-empty cell outside the named fields is reported: nothing typed is dropped silently."""
+@lru_cache(maxsize=1)
+def _labels() -> frozenset[str]:
     from .template import label_texts
 
-    names = sheet.parent.defined_names
+    return frozenset(text.strip() for text in label_texts())
+
+
+def _report_unmapped(sheet: Sheet, spans: dict[str, Bounds], raw: RawCard) -> None:
+    """Every non-empty cell outside the named fields is reported: nothing typed is dropped silently."""
     mapped: set[tuple[int, int]] = set()
     block_spans: list[tuple[str, int, int, int]] = []  # name, last row, min col, max col
     for spec_name in layout.all_names():
-        defined = names.get(spec_name)
-        if defined is None:
+        if spec_name not in spans:
             continue
-        ref = next(iter(defined.destinations))[1].replace("$", "")
-        min_col, min_row, max_col, max_row = range_boundaries(ref)
+        min_row, min_col, max_row, max_col = spans[spec_name]
         for r in range(min_row, max_row + 1):
             for c in range(min_col, max_col + 1):
                 mapped.add((r, c))
         if max_row > min_row:
             block_spans.append((spec_name, max_row, min_col, max_col))
-    merged_tops = {}
-    for merged in sheet.merged_cells.ranges:
-        for r in range(merged.min_row, merged.max_row + 1):
-            for c in range(merged.min_col, merged.max_col + 1):
-                if (r, c) != (merged.min_row, merged.min_col):
-                    merged_tops[(r, c)] = (merged.min_row, merged.min_col)
-        covered = [(r, c) for r in range(merged.min_row, merged.max_row + 1)
-                   for c in range(merged.min_col, merged.max_col + 1) if (r, c) in mapped]
-        if merged.max_row > merged.min_row and len(covered) > 1:
+    for min_row, min_col, max_row, max_col in sheet.merged:
+        if max_row == min_row:
+            continue
+        covered = sum(1 for r, c in mapped if min_row <= r <= max_row and min_col <= c <= max_col)
+        if covered > 1:
             raw.issues.append(make_issue("merged-input", raw.file, sheet=CARD_SHEET,
-                                         cell=f"{get_column_letter(merged.min_col)}{merged.min_row}"))
-    labels = {text.strip() for text in label_texts()}
+                                         cell=f"{column_letter(min_col)}{min_row}"))
+    labels = _labels()
     mapped_rows = sorted({r for r, _ in mapped})
-    hidden_rows = {r for r, dim in sheet.row_dimensions.items() if dim.hidden}
-    hidden_cols = {get_column_letter(i) for dim in sheet.column_dimensions.values() if dim.hidden
-                   for i in range(dim.min or 1, min(dim.max or dim.min or 1, 16384) + 1)}  # <col min max> spans
+    hidden_rows, hidden_columns = sheet.hidden_rows, sheet.hidden_columns
     unmapped = 0
-    for (r, c), cell in sorted(sheet._cells.items()):
-        value = cell.value
+    for (r, c), value in sorted(sheet.cells.items()):
         if not _present(value):
             continue
-        letter = get_column_letter(c)
         if (r, c) in mapped:
-            if r in hidden_rows or letter in hidden_cols:
-                raw.issues.append(make_issue("hidden-content", raw.file, sheet=CARD_SHEET, cell=f"{letter}{r}",
-                                             detail=_snippet(value)))
+            if r in hidden_rows or c in hidden_columns:
+                raw.issues.append(make_issue("hidden-content", raw.file, sheet=CARD_SHEET,
+                                             cell=f"{column_letter(c)}{r}", detail=_snippet(value)))
             continue
         if isinstance(value, str) and value.strip() in labels:
             continue
-        address = f"{letter}{r}"
+        address = f"{column_letter(c)}{r}"
         below = _block_above(r, c, block_spans, mapped_rows)
         if below:
             raw.issues.append(make_issue("row-below-table", raw.file, sheet=CARD_SHEET, cell=address, field=below,

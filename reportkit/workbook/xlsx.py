@@ -273,12 +273,21 @@ def column_index(letters: str) -> int:
     return index
 
 
+_POSITIONS: dict[str, tuple[int, int]] = {}  # every card has the same few hundred references
+
+
 def position(ref: str) -> tuple[int, int]:
     """``B9`` → (9, 2); ValueError for anything else (as openpyxl's coordinate_to_tuple)."""
+    found = _POSITIONS.get(ref)
+    if found is not None:
+        return found
     match = _CELL_REF.fullmatch(ref)
     if not match or int(match.group(2)) == 0:
         raise ValueError(f"{ref} is not a cell reference")
-    return int(match.group(2)), column_index(match.group(1))
+    found = int(match.group(2)), column_index(match.group(1))
+    if len(_POSITIONS) < 20_000:  # bounded: junk pasted far below the card is parsed, not kept
+        _POSITIONS[ref] = found
+    return found
 
 
 def range_bounds(ref: str) -> tuple[int, int, int, int]:
