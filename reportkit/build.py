@@ -31,6 +31,20 @@ REPORT_PDF = "report.pdf"
 PROJECTS_XLSX = "projects.xlsx"
 
 
+def chart_cache_folder() -> Path | None:
+    """Where charts drawn by earlier builds are kept (same data → same PNG bytes), outside outputs/.
+
+    ``REPORTKIT_CACHE`` names another folder, or ``off`` for none; otherwise the user's cache folder
+    (%LOCALAPPDATA% on Windows, $XDG_CACHE_HOME or ~/.cache elsewhere).
+    """
+    chosen = os.environ.get("REPORTKIT_CACHE")
+    if chosen:
+        return None if chosen.lower() == "off" else Path(chosen)
+    base = os.environ.get("LOCALAPPDATA") or os.environ.get("XDG_CACHE_HOME")
+    root = Path(base) if base else Path.home() / ".cache"
+    return root / "reportkit" / "charts"
+
+
 @dataclass
 class BuildResult:
     report: Report
@@ -75,7 +89,7 @@ def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
     try:
         docx = staging / REPORT_DOCX
         estimated = render_report(report, config, input_dir / NARRATIVES_DIR, input_dir / STATISTICS_DIR, docx,
-                                  update_fields_on_open=soffice is None)
+                                  update_fields_on_open=soffice is None, chart_cache=chart_cache_folder())
         pages: dict[str, int | None] = dict(estimated or {})
         page_count = None
         checked = False

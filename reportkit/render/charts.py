@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
+from collections.abc import Callable
+from pathlib import Path
 
 from ..aggregate import Report
 from .text import short_nendo
@@ -43,8 +47,42 @@ def _png(figure, canvas_class) -> bytes:
     return buffer.getvalue()
 
 
-def trend_chart(report: Report) -> bytes:
+def cached_png(cache: Path | None, kind: str, data: object, draw: Callable[[], bytes]) -> bytes:
+    """``draw()``, or the PNG it gave before for the same data and drawing code (kept in ``cache``).
+
+    Importing and running matplotlib costs most of a render; a secretariat rebuilds the report many
+    times with the same figures. The key covers the data, this module's source and matplotlib's version,
+    and the cached bytes are the very bytes ``draw`` gives, so a cache never changes the output.
+    """
+    if cache is None:
+        return draw()
+    from importlib.metadata import version
+
+    source = Path(__file__).read_bytes()
+    key = hashlib.sha256(json.dumps([kind, data, version("matplotlib")], ensure_ascii=False,
+                                    sort_keys=True, default=str).encode("utf-8") + source).hexdigest()[:32]
+    path = Path(cache) / f"{kind}-{key}.png"
+    try:
+        return path.read_bytes()
+    except OSError:
+        pass
+    png = draw()
+    try:
+        from ..atomic import write_bytes_atomic
+
+        write_bytes_atomic(path, png)
+    except OSError:  # a read-only output folder only costs the speed-up
+        pass
+    return png
+
+
+def trend_chart(report: Report, cache: Path | None = None) -> bytes:
     """Project counts (line, 件) and costs (bars, 億円) per fiscal year, as the edition draws them."""
+    data = [(column.year, column.count, column.amount) for column in report.years]
+    return cached_png(cache, "trend", data, lambda: _draw_trend(report))
+
+
+def _draw_trend(report: Report) -> bytes:
     matplotlib, Figure, canvas, rc = _figure((6.2, 3.4))
     with matplotlib.rc_context(rc):
         figure = Figure(figsize=(6.2, 3.4))
@@ -69,8 +107,13 @@ def trend_chart(report: Report) -> bytes:
         return _png(figure, canvas)
 
 
-def line_chart(title: str, x_labels: list[str], series: dict[str, list[float | None]]) -> bytes:
+def line_chart(title: str, x_labels: list[str], series: dict[str, list[float | None]],
+               cache: Path | None = None) -> bytes:
     """A plain line chart of a statistics CSV (first column = x axis)."""
+    return cached_png(cache, "line", [title, x_labels, series], lambda: _draw_line(title, x_labels, series))
+
+
+def _draw_line(title: str, x_labels: list[str], series: dict[str, list[float | None]]) -> bytes:
     matplotlib, Figure, canvas, rc = _figure((6.2, 3.2))
     with matplotlib.rc_context(rc):
         figure = Figure(figsize=(6.2, 3.2))

@@ -57,6 +57,7 @@ class _Writer:
         self.ids = StyleIds(self.doc)
         self.out = Emitter(self.doc)
         self.bookmarks = Bookmarks()
+        self.chart_cache: Path | None = None  # where charts of earlier builds are kept (see charts.cached_png)
         self.headings: list[_Heading] = []
         section = self.doc.sections[-1]
         self.margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
@@ -157,7 +158,7 @@ LIST_MARGINS_MM = (14.0, 14.0, 9.0, 9.0)
 
 def render_report(report: Report, config: ReportConfig, narratives_dir: Path, statistics_dir: Path,
                   out_path: Path, reference: Path = REFERENCE_DOCX, *,
-                  update_fields_on_open: bool | None = None) -> dict[str, int]:
+                  update_fields_on_open: bool | None = None, chart_cache: Path | None = None) -> dict[str, int]:
     """Write the report as .docx; return the page plan it assumed (bookmark → printed page).
 
     Page references are cached from that plan until ``pages.update_page_numbers`` measures them.
@@ -165,6 +166,7 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
     ``w:updateFields``); None = only when LibreOffice is not installed (nobody will measure the pages).
     """
     writer = _Writer(reference)
+    writer.chart_cache = chart_cache
     doc = writer.doc
     context = narrative_context(report, config)
     statistics = load_statistics(Path(statistics_dir))
@@ -195,7 +197,7 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
     narrative("introduction.md.j2")
     ordinance = _ordinance_name(config)
     writer.paragraph(styles.CAPTION, f"図　{ordinance}に係る主要事業の事業数及び事業費の推移")
-    writer.picture(charts.trend_chart(report), width_mm=150)
+    writer.picture(charts.trend_chart(report, chart_cache), width_mm=150)
 
     # 1 これまでの中小企業振興施策: the table page, then (1) and (2) each from a new page as in the edition
     count_word = full_width(len(config.policies))

@@ -119,6 +119,26 @@ ROW_KINDS = ("内訳", "計", "見出し")
 FREE_KINDS = ("見出し", "文", "表頭", "表")
 
 
+TITLE_TEXT = "事業カード（中小企業振興施策の年次報告）"
+NOTE_TEXT = "黄色のセルに入力してください。各セルを選ぶと入力のヒントが表示されます。記入方法は「記入要領」シートを参照してください。"
+
+
+def title_text() -> str:
+    return TITLE_TEXT
+
+
+def label_texts(config: object = None) -> set[str]:
+    """Every text the template itself writes outside input cells (so the reader can tell labels from content)."""
+    texts = {TITLE_TEXT, NOTE_TEXT}
+    texts.update(c.label for c in CELLS)
+    texts.update(p.label for p in PAIRS)
+    texts.update(b.label for b in BLOCKS)
+    for block in BLOCKS:
+        texts.update(block.columns)
+    texts.update(SECTION_LABELS.values())
+    return texts
+
+
 def all_names() -> list[str]:
     """Every defined name the template writes, in sheet order."""
     names = [c.name for c in CELLS] + [p.name for p in PAIRS] + [b.name for b in BLOCKS]

@@ -384,7 +384,7 @@ def _owner_by_cell(raw: RawCard) -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _labels() -> frozenset[str]:
-    from .template import label_texts
+    from .layout import label_texts
 
     return frozenset(text.strip() for text in label_texts())
 

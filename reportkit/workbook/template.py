@@ -20,7 +20,8 @@ from ..textsafe import xml_safe
 from ..atomic import atomic_path
 from ..zipnorm import normalise_zip
 from . import layout
-from .layout import BLOCKS, CARD_SHEET, CELLS, HELP_SHEET, INPUT_COLUMNS, LISTS_SHEET, PAIRS
+from .layout import (BLOCKS, CARD_SHEET, CELLS, HELP_SHEET, INPUT_COLUMNS, LISTS_SHEET, NOTE_TEXT, PAIRS,
+                     label_texts, title_text)
 
 FIXED_TIME = datetime(2000, 1, 1)
 FIXED_MODIFIED = "2000-01-01T00:00:00Z"
@@ -39,23 +40,6 @@ def new_project_id() -> str:
     return "RK-" + secrets.token_hex(5).upper()
 
 
-def label_texts(config: ReportConfig | None = None) -> set[str]:
-    """Every text the template itself writes outside input cells (so the reader can tell labels from content)."""
-    texts = {title_text(), NOTE_TEXT}
-    texts.update(c.label for c in CELLS)
-    texts.update(p.label for p in PAIRS)
-    texts.update(b.label for b in BLOCKS)
-    for block in BLOCKS:
-        texts.update(block.columns)
-    texts.update(layout.SECTION_LABELS.values())
-    return texts
-
-
-def title_text() -> str:
-    return "事業カード（中小企業振興施策の年次報告）"
-
-
-NOTE_TEXT = "黄色のセルに入力してください。各セルを選ぶと入力のヒントが表示されます。記入方法は「記入要領」シートを参照してください。"
 
 
 def default_values(config: ReportConfig, department: str | None = None) -> dict[str, object]:
