@@ -358,11 +358,6 @@ def _present(value: object) -> bool:
     return True
 
 
-def mapped_cells() -> dict[str, str]:
-    """Not used by reading; the template's own positions (for tests)."""
-    return {}
-
-
 def _report_formulas(raw: RawCard, formula_cells: list[str]) -> None:
     if not formula_cells:
         return

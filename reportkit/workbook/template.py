@@ -64,8 +64,8 @@ def build_workbook(config: ReportConfig, values: Mapping[str, object] | None = N
     wb = Workbook()
     sheet = wb.active
     sheet.title = CARD_SHEET
-    _write_lists_sheet(wb, config)
-    _write_card_sheet(wb, sheet)
+    choice_ranges = _write_lists_sheet(wb, config)
+    _write_card_sheet(wb, sheet, choice_ranges)
     _write_help_sheet(wb, config)
     merged = default_values(config, department)
     merged.update(values or {})
@@ -141,7 +141,7 @@ def _cell_value(value: object) -> Value:
     return xml_safe(str(value))
 
 
-def _write_card_sheet(wb: Workbook, sheet) -> None:
+def _write_card_sheet(wb: Workbook, sheet, choice_ranges: dict[str, str]) -> None:
     for column, width in COLUMN_WIDTHS.items():
         sheet.column_dimensions[column].width = width
     base = Font(name=FONT, size=10)
@@ -152,7 +152,8 @@ def _write_card_sheet(wb: Workbook, sheet) -> None:
     for row, text in layout.SECTION_LABELS.items():
         _label(sheet, f"A{row}", text, bold=True)
 
-    validations: dict[str, DataValidation] = {}
+    def prompt(ref: str, title: str, text: str, choices: str | None, whole_number: bool = False) -> None:
+        _prompt(sheet, ref, title, text, choice_ranges.get(choices) if choices else None, whole_number)
 
     for cell in CELLS:
         address = f"B{cell.row}"
@@ -164,7 +165,7 @@ def _write_card_sheet(wb: Workbook, sheet) -> None:
         if cell.height:
             sheet.row_dimensions[cell.row].height = cell.height
         _define(wb, cell.name, f"$B${cell.row}")
-        _prompt(sheet, address, cell.label, cell.help, cell.choices, cell.whole_number, validations)
+        prompt(address, cell.label, cell.help, cell.choices, cell.whole_number)
 
     pair_rows = {p.row for p in PAIRS}
     for pair in PAIRS:
@@ -172,7 +173,7 @@ def _write_card_sheet(wb: Workbook, sheet) -> None:
         for column in "BC":
             _input(sheet[f"{column}{pair.row}"], Font(name=FONT, size=10, bold=True))
         _define(wb, pair.name, f"$B${pair.row}:$C${pair.row}")
-        _prompt(sheet, f"B{pair.row}:C{pair.row}", pair.label, pair.help, None, False, validations)
+        prompt(f"B{pair.row}:C{pair.row}", pair.label, pair.help, None)
 
     for block in BLOCKS:
         label_row = block.first_row if block.header_row in pair_rows else block.header_row
@@ -189,8 +190,8 @@ def _write_card_sheet(wb: Workbook, sheet) -> None:
         _define(wb, block.name, f"$B${block.first_row}:${last}${block.last_row}")
         for index in range(len(block.columns)):
             column = INPUT_COLUMNS[index]
-            _prompt(sheet, f"{column}{block.first_row}:{column}{block.last_row}", block.label,
-                    block.help, block.choices.get(index), False, validations)
+            prompt(f"{column}{block.first_row}:{column}{block.last_row}", block.label, block.help,
+                   block.choices.get(index))
 
     last_row = max(b.last_row for b in BLOCKS)
     sheet.print_area = f"A1:H{last_row}"
@@ -232,12 +233,12 @@ def _define(wb: Workbook, name: str, ref: str) -> None:
     wb.defined_names[name] = DefinedName(name, attr_text=f"'{CARD_SHEET}'!{ref}")
 
 
-def _prompt(sheet, ref: str, title: str, text: str, choices: str | None, whole_number: bool,
-            validations: dict[str, DataValidation]) -> None:
-    """Attach input help (and a choice list or number rule) to a range of input cells."""
+def _prompt(sheet, ref: str, title: str, text: str, choice_range: str | None, whole_number: bool) -> None:
+    """Attach input help (and a choice list from ``choice_range``, or the cost rule) to input cells."""
     title = title.strip()[:32]
+    choices = choice_range
     if choices:
-        formula = f"={CHOICE_RANGES[choices]}"
+        formula = f"={choice_range}"
         rule = DataValidation(type="list", formula1=formula, allow_blank=True, showDropDown=False,
                               errorStyle="warning", error="一覧にない値です。一覧から選んでください。",
                               errorTitle="入力値の確認")
@@ -258,10 +259,8 @@ def _prompt(sheet, ref: str, title: str, text: str, choices: str | None, whole_n
     sheet.add_data_validation(rule)
 
 
-CHOICE_RANGES: dict[str, str] = {}
-
-
-def _write_lists_sheet(wb: Workbook, config: ReportConfig) -> None:
+def _write_lists_sheet(wb: Workbook, config: ReportConfig) -> dict[str, str]:
+    """The hidden sheet of choice lists; returns each list's range for the drop-downs."""
     sheet = wb.create_sheet(LISTS_SHEET)
     lists = {
         "policies": [f"{p.mark}{p.title}" for p in config.policies],
@@ -274,15 +273,17 @@ def _write_lists_sheet(wb: Workbook, config: ReportConfig) -> None:
         "free_kind": list(layout.FREE_KINDS),
         "events": list(layout.COMMON_EVENTS),
     }
+    ranges: dict[str, str] = {}
     for index, (key, items) in enumerate(lists.items(), start=1):
         column = _column_letter(index)
         sheet[f"{column}1"] = key
         for row, item in enumerate(items, start=2):
             sheet[f"{column}{row}"] = item
-        CHOICE_RANGES[key] = f"'{LISTS_SHEET}'!${column}$2:${column}${len(items) + 1}"
+        ranges[key] = f"'{LISTS_SHEET}'!${column}$2:${column}${len(items) + 1}"
         sheet.column_dimensions[column].width = 40 if key in ("policies", "measures", "divisions") else 10
     sheet.sheet_state = "hidden"
     sheet.protection.sheet = True
+    return ranges
 
 
 def _column_letter(index: int) -> str:
