@@ -54,6 +54,7 @@ class BuildResult:
     warnings: list[Issue] = field(default_factory=list)
     page_numbers_checked: bool = False
     seconds: float = 0.0
+    notices: list[str] = field(default_factory=list)
 
 
 def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
@@ -64,7 +65,7 @@ def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
     Raises ValidationFailed (with the issues) when the inputs have errors; nothing is written then.
     ``page_numbers`` runs the LibreOffice pass when LibreOffice is installed (True) or never (False).
     """
-    from .pages import find_soffice, update_page_numbers
+    from .pages import PageNumberError, find_soffice, update_page_numbers
     from .render import render_report
 
     started = time.perf_counter()
@@ -93,12 +94,22 @@ def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
         pages: dict[str, int | None] = dict(estimated or {})
         page_count = None
         checked = False
+        notices: list[str] = []
         if soffice is not None:
             pdf_path = staging / REPORT_PDF if pdf else None
-            measured = update_page_numbers(docx, pdf_path)
-            pages.update(measured.pages if hasattr(measured, "pages") else measured)
-            page_count = getattr(measured, "page_count", None)
-            checked = True
+            try:
+                measured = update_page_numbers(docx, pdf_path)
+            except PageNumberError as exc:
+                if pdf:
+                    raise
+                # Keep the planned pages and let Word update the fields when the file is opened.
+                render_report(report, config, input_dir / NARRATIVES_DIR, input_dir / STATISTICS_DIR, docx,
+                              update_fields_on_open=True, chart_cache=chart_cache_folder())
+                notices.append(f"ページ番号を確定できませんでした（{exc}）。見込みのページ番号で作成しました。")
+            else:
+                pages.update(measured)
+                page_count = measured.page_count or None
+                checked = True
         normalise_zip(docx)
         (staging / REPORT_JSON).write_bytes(report_json_bytes(report_data(report, pages)))
         write_tables(staging / PROJECTS_XLSX, companion_sheets(report, pages))
@@ -109,12 +120,16 @@ def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
             if source.exists():
                 os.replace(source, output_dir / name)
                 written.append(output_dir / name)
+    except PermissionError as exc:
+        raise OutputError(f"{exc.filename or output_dir} に書き込めません。Word や Excel で開いている場合は閉じてから"
+                          "もう一度実行してください。") from exc
     except OSError as exc:
         raise OutputError(f"出力フォルダ {output_dir} に書き込めません: {exc.strerror or exc}") from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     warnings = [i for i in result.issues if i.severity == "warning"]
-    return BuildResult(report, written, pages, page_count, warnings, checked, time.perf_counter() - started)
+    return BuildResult(report, written, pages, page_count, warnings, checked, time.perf_counter() - started,
+                       notices)
 
 
 def _check_not_inside(output_dir: Path, input_dir: Path) -> None:

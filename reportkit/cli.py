@@ -235,13 +235,14 @@ def format_build_summary(result) -> str:
         "報告書を作成しました。",
         f"  事業数　　: {report.total.count} 件（再掲 {reprints} 件を除く）",
         f"  合計　　　: {report.total.amount:,} 千円",
-        f"  ページ数　: {result.page_count if result.page_count else '（LibreOffice で確定していないため不明）'}",
+        f"  ページ数　: {str(result.page_count) + ' ページ' if result.page_count else '（LibreOffice で確定していないため不明）'}",
         f"  ページ番号: {'LibreOffice で確定済み' if result.page_numbers_checked else '未確定（Word で開いてフィールドを更新してください）'}",
         f"  警告　　　: {len(result.warnings)} 件" + ("（reportkit validate で確認できます）" if result.warnings else ""),
         f"  所要時間　: {result.seconds:.1f} 秒",
         "  出力ファイル:",
     ]
     lines += [f"    {path}" for path in result.files]
+    lines += [f"  注意: {notice}" for notice in result.notices]
     return "\n".join(lines)
 
 

@@ -100,8 +100,20 @@ def printed_pages(physical: dict[str, int], first_numbered: str = FIRST_NUMBERED
     return {name: page - offset for name, page in physical.items()}
 
 
+class PageNumbers(dict):
+    """Bookmark → printed page, and the number of pages of the document (``page_count``)."""
+
+    page_count: int = 0
+
+
+def pdf_page_count(pdf_path: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(str(pdf_path)).pages)
+
+
 def update_page_numbers(docx_path: Path, pdf_path: Path | None = None, *, soffice: str | None = None,
-                        timeout: int = DEFAULT_TIMEOUT) -> dict[str, int]:
+                        timeout: int = DEFAULT_TIMEOUT) -> PageNumbers:
     """Convert once, write the printed page of every bookmark into the PAGEREF results; return them.
 
     ``pdf_path``: where to keep the PDF (None = none). LibreOffice updates every PAGEREF on export
@@ -122,10 +134,12 @@ def update_page_numbers(docx_path: Path, pdf_path: Path | None = None, *, soffic
                 write_cached_pagerefs(docx_path, pages)
                 pdf.unlink()
                 pdf = convert_to_pdf(docx_path, Path(work), soffice=soffice, timeout=timeout)
+        result = PageNumbers(pages)
+        result.page_count = pdf_page_count(pdf)
         if pdf_path is not None:
             Path(pdf_path).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(pdf, pdf_path)
-    return pages
+    return result
 
 
 _PAGEREF = re.compile(r"PAGEREF\s+(\S+)")

@@ -1,0 +1,76 @@
+"""build_report: what happens around the document — LibreOffice trouble, the summary, the CLI."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from reportkit import pages
+from reportkit.build import build_report
+from reportkit.cli import main
+
+INPUTS = Path(__file__).resolve().parents[1] / "inputs"
+
+
+@pytest.fixture(scope="module")
+def small_inputs(tmp_path_factory) -> Path:
+    """The sample year with a dozen of its cards (a real input folder, fast to build)."""
+    folder = tmp_path_factory.mktemp("inputs")
+    for name in ("config.toml", "multi_year.csv"):
+        shutil.copy(INPUTS / name, folder / name)
+    for name in ("narratives", "statistics"):
+        shutil.copytree(INPUTS / name, folder / name)
+    (folder / "cards").mkdir()
+    for card in sorted((INPUTS / "cards").glob("*.xlsx"))[:12]:
+        shutil.copy(card, folder / "cards" / card.name)
+    return folder
+
+
+def _fail(*args, **kwargs):
+    raise pages.PageNumberError("LibreOffice で PDF に変換できませんでした: テスト")
+
+
+def test_a_failed_libreoffice_pass_keeps_the_planned_pages(small_inputs, tmp_path, monkeypatch):
+    monkeypatch.setattr(pages, "find_soffice", lambda: "soffice")
+    monkeypatch.setattr(pages, "convert_to_pdf", _fail)
+    result = build_report(small_inputs, tmp_path)
+    assert not result.page_numbers_checked
+    assert result.notices and "ページ番号を確定できませんでした" in result.notices[0]
+    settings = zipfile.ZipFile(tmp_path / "report.docx").read("word/settings.xml")
+    assert b"updateFields" in settings  # Word offers to update the page numbers on opening
+    assert all(isinstance(page, int) for page in result.pages.values())
+
+
+def test_a_failed_libreoffice_pass_fails_a_pdf_build_and_keeps_old_outputs(small_inputs, tmp_path,
+                                                                           monkeypatch, capsys):
+    monkeypatch.setattr(pages, "find_soffice", lambda: "soffice")
+    monkeypatch.setattr(pages, "convert_to_pdf", _fail)
+    (tmp_path / "report.docx").write_bytes(b"old")
+    assert main(["build", str(small_inputs), "-o", str(tmp_path), "--pdf"]) == 2
+    err = capsys.readouterr().err
+    assert "PDF に変換できませんでした" in err and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.docx"]
+    assert (tmp_path / "report.docx").read_bytes() == b"old"
+
+
+def test_pdf_without_libreoffice_is_a_clear_error(small_inputs, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(pages, "find_soffice", lambda: None)
+    assert main(["build", str(small_inputs), "-o", str(tmp_path), "--pdf"]) == 2
+    assert "LibreOffice が必要です" in capsys.readouterr().err
+
+
+def test_build_summary_names_the_figures_and_files(small_inputs, tmp_path, capsys):
+    assert main(["build", str(small_inputs), "-o", str(tmp_path), "--no-page-numbers"]) == 0
+    out = capsys.readouterr().out
+    assert "報告書を作成しました" in out and "事業数" in out and "合計" in out
+    for name in ("report.docx", "report.json", "projects.xlsx"):
+        assert name in out and (tmp_path / name).is_file()
+
+
+def test_output_inside_the_input_folder_is_refused(small_inputs, capsys):
+    assert main(["build", str(small_inputs), "-o", str(small_inputs / "out")]) == 2
+    assert "入力フォルダの中" in capsys.readouterr().err
+    assert not (small_inputs / "out").exists()
