@@ -317,6 +317,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ReportkitError as exc:
         print(f"エラー: {exc}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:  # a file that cannot be read or written: name it, no traceback
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        print(f"エラー: ファイルを読み書きできません（{where}{exc.strerror or exc}）。"
+              "ほかのプログラムで開いていないか、フォルダの権限を確認してください。", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("中断しました。", file=sys.stderr)
         return 130

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 FULL_DIGITS = "０１２３４５６７８９"
 _TO_HALF = str.maketrans({

@@ -11,7 +11,7 @@ from builders import address, edit_workbook, put_formula, type_into, write_card
 from reportkit.validate import card_files, validate_card_file
 from reportkit.workbook.layout import CARD_SHEET
 from reportkit.workbook.reader import read_workbook
-from reportkit.workbook.template import label_texts
+from reportkit.workbook.layout import label_texts
 
 STRAY = {"J5": "メモ：確認中", "I20": "要確認", "A120": "欄外の注記", "H12": None}
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.utils import column_index_from_string
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -20,8 +19,7 @@ from ..textsafe import xml_safe
 from ..atomic import atomic_path
 from ..zipnorm import normalise_zip
 from . import layout
-from .layout import (BLOCKS, CARD_SHEET, CELLS, HELP_SHEET, INPUT_COLUMNS, LISTS_SHEET, NOTE_TEXT, PAIRS,
-                     label_texts, title_text)
+from .layout import BLOCKS, CARD_SHEET, CELLS, HELP_SHEET, INPUT_COLUMNS, LISTS_SHEET, NOTE_TEXT, PAIRS, title_text
 
 FIXED_TIME = datetime(2000, 1, 1)
 FIXED_MODIFIED = "2000-01-01T00:00:00Z"
