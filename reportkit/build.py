@@ -76,7 +76,7 @@ def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
                                result.issues)
     config = result.config
     multi_year_path = input_dir / MULTI_YEAR_FILE
-    multi_year = parse_multi_year(multi_year_path.read_text(encoding="utf-8")) if multi_year_path.is_file() else []
+    multi_year = parse_multi_year(multi_year_path.read_text(encoding="utf-8-sig")) if multi_year_path.is_file() else []
     report = aggregate(config, [s.card for s in result.cards], multi_year)
 
     soffice = find_soffice() if (page_numbers or pdf) else None

@@ -110,8 +110,10 @@ def load_config(folder: Path) -> ReportConfig:
     if not path.is_file():
         raise ConfigError(f"設定ファイルが見つかりません: {path}")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"設定ファイル {path} を読めません。文字コードを UTF-8 にして保存し直してください。") from exc
+    except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"設定ファイル {path} を読めません（TOML の書式誤り）: {exc}") from exc
     try:
         return ReportConfig.model_validate(data)

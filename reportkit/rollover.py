@@ -92,7 +92,7 @@ def rollover(input_dir: Path, to_year: int, out_dir: Path) -> RolloverResult:
             "間の年度の実績は multi_year.csv に追記してください。")
 
     config_text, publication_note = advance_config_text(
-        (input_dir / CONFIG_FILE).read_text(encoding="utf-8"), config, to_year)
+        (input_dir / CONFIG_FILE).read_text(encoding="utf-8-sig"), config, to_year)
     if publication_note:
         outcome.notices.append(publication_note)
 

@@ -74,3 +74,26 @@ def test_output_inside_the_input_folder_is_refused(small_inputs, capsys):
     assert main(["build", str(small_inputs), "-o", str(small_inputs / "out")]) == 2
     assert "入力フォルダの中" in capsys.readouterr().err
     assert not (small_inputs / "out").exists()
+
+
+def test_texts_saved_by_windows_editors_are_read(small_inputs, tmp_path, capsys):
+    """A UTF-8 BOM (Notepad) in config, narratives and statistics changes nothing; Shift_JIS is a clear error."""
+    folder = tmp_path / "in"
+    shutil.copytree(small_inputs, folder)
+    for path in [folder / "config.toml", folder / "narratives" / "introduction.md.j2",
+                 folder / "narratives" / "section4_ordinance.md", folder / "statistics" / "index.toml"]:
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    plain = build_report(small_inputs, tmp_path / "plain", page_numbers=False)
+    bom = build_report(folder, tmp_path / "bom", page_numbers=False)
+    assert (tmp_path / "bom" / "report.json").read_bytes() == (tmp_path / "plain" / "report.json").read_bytes()
+    assert bom.report.total == plain.report.total
+    from docx import Document
+
+    def texts(path):
+        return [p.text for p in Document(str(path)).paragraphs]
+
+    assert texts(tmp_path / "bom" / "report.docx") == texts(tmp_path / "plain" / "report.docx")
+    intro = folder / "narratives" / "introduction.md.j2"
+    intro.write_bytes(intro.read_bytes().decode("utf-8-sig").encode("shift_jis"))
+    assert main(["build", str(folder), "-o", str(tmp_path / "sjis"), "--no-page-numbers"]) == 2
+    assert "UTF-8 にして保存し直してください" in capsys.readouterr().err

@@ -29,7 +29,7 @@ class NarrativeError(ReportkitError):
 
 def make_environment(folder: Path) -> jinja2.Environment:
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(folder)),
+        loader=jinja2.FileSystemLoader(str(folder), encoding="utf-8-sig"),  # a BOM from Notepad is fine
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -45,10 +45,12 @@ def render_source(folder: Path, name: str, context: dict) -> str:
     path = folder / name
     if not path.is_file():
         raise NarrativeError(f"説明文のファイルが見つかりません: {path}")
-    if not name.endswith(".j2"):
-        return path.read_text(encoding="utf-8")
     try:
+        if not name.endswith(".j2"):
+            return path.read_text(encoding="utf-8-sig")
         return make_environment(folder).get_template(name).render(**context)
+    except UnicodeDecodeError as exc:
+        raise NarrativeError(f"説明文 {path} を読めません。文字コードを UTF-8 にして保存し直してください。") from exc
     except jinja2.UndefinedError as exc:
         raise NarrativeError(f"説明文 {path} に知らない差し込み項目があります: {exc.message}") from exc
     except jinja2.TemplateError as exc:

@@ -89,7 +89,7 @@ def load_statistics(folder: Path) -> dict[str, StatisticsItem]:
     index = folder / "index.toml"
     if not index.is_file():
         return {}
-    data = tomllib.loads(index.read_text(encoding="utf-8"))
+    data = tomllib.loads(index.read_text(encoding="utf-8-sig"))
     items = {}
     for entry in data.get("items", []):
         item = StatisticsItem(
