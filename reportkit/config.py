@@ -108,7 +108,7 @@ def load_config(folder: Path) -> ReportConfig:
     """Read and check ``config.toml`` in an input folder; a broken one raises ConfigError naming the key."""
     path = Path(folder) / CONFIG_FILE
     if not path.is_file():
-        raise ConfigError(f"設定ファイルが見つかりません: {path}")
+        raise ConfigError(f"設定ファイルが見つかりません: {path}（config.toml のある入力フォルダを指定してください）")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError as exc:
