@@ -114,8 +114,13 @@ def build_card(raw: RawCard, config: ReportConfig) -> tuple[SourcedCard | None, 
 
     source = SourceInfo(file=raw.file, cells=c.cells)
     required = ("project_id", "fiscal_year", "policy", "project_name", "measure", "department")
-    if any(not fields.get(k) for k in required) or "cost" not in fields:
+    if any(not fields.get(k) for k in required):
         return None, c.issues
+    if "cost" not in fields:
+        # Keep checking the rest of the card, so the clerk sees every problem in one pass
+        # (a rolled-over card has its cost emptied); the error above keeps it out of any build.
+        fields["cost"] = None
+        source.unread.append("cost")
     return SourcedCard(card=Card(**fields), source=source), c.issues
 
 

@@ -96,6 +96,7 @@ class SourceInfo(_Model):
     file: str
     sheet: str = "事業カード"
     cells: dict[str, str] = Field(default_factory=dict)
+    unread: list[str] = Field(default_factory=list)  # fields whose value could not be read (an error says why)
 
 
 class SourcedCard(_Model):

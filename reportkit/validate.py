@@ -97,6 +97,7 @@ def validate_folder(folder: Path, config: ReportConfig | None = None,
     folder = Path(folder)
     config = config or load_config(folder)
     result = ValidationResult(config=config, files=card_files(folder))
+    checked: list[SourcedCard] = []
     for path in (progress(result.files) if progress else result.files):
         if path.suffix.lower() == ".csv":
             from .issues import make_issue
@@ -107,6 +108,8 @@ def validate_folder(folder: Path, config: ReportConfig | None = None,
         result.departments[path.name] = department
         result.issues.extend(issues)
         if sourced is not None:
-            result.cards.append(sourced)
-    result.issues.extend(rules.check_folder(result.cards, config))
+            checked.append(sourced)
+    result.issues.extend(rules.check_folder(checked, config))
+    # Cards with a field that could not be read were checked, but are not cards to build from.
+    result.cards = [s for s in checked if not s.source.unread]
     return result

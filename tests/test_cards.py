@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from builders import address, write_card
+import shutil
+from pathlib import Path
+
+from builders import DATA, address, write_card
 from reportkit.cards import build_card
 from reportkit.validate import validate_card_file
 from reportkit.workbook.reader import read_workbook
@@ -59,3 +62,16 @@ def test_numbers_typed_as_numbers_keep_excel_grouping(tmp_path, config):
     sourced, issues = validate_card_file(path, config)
     assert issues == []
     assert sourced.card.outcome.rows[0].value == "1,234" and sourced.card.period_start == 2010
+
+
+def test_a_missing_cost_does_not_hide_the_other_problems(tmp_path, config):
+    """One pass shows every problem: the card is still checked, but it is not a card to build from."""
+    from reportkit.validate import validate_folder
+
+    shutil.copy(DATA / "config.toml", tmp_path / "config.toml")
+    write_card(tmp_path / "card.xlsx", config, cost=None, measure="どこにもない施策")
+    result = validate_folder(tmp_path, config)
+    triples = {(i.code, i.cell, i.field) for i in result.issues}
+    assert ("missing-value", address("cost"), "cost") in triples
+    assert ("unknown-measure", address("measure"), "measure") in triples
+    assert result.cards == []
