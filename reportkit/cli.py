@@ -317,6 +317,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ReportkitError as exc:
         print(f"エラー: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # output piped into a pager or head that closed early
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return EXIT_OK
     except OSError as exc:  # a file that cannot be read or written: name it, no traceback
         where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
         print(f"エラー: ファイルを読み書きできません（{where}{exc.strerror or exc}）。"
