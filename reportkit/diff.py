@@ -167,14 +167,19 @@ def _side_from_inputs(folder: Path) -> Side:
     from .validate import validate_folder
 
     result = validate_folder(folder)
-    data = report_data(aggregate(result.config, [s.card for s in result.cards], []), {})
+    cards = result.cards + result.partial  # a card whose cost is not filled in yet is still the same project
+    data = report_data(aggregate(result.config, [s.card for s in cards], []), {})
     for project in data["projects"]:
         project.pop("page", None)
         for reprint in project.get("reprints", []):
             reprint.pop("page", None)
-    built = {s.source.file for s in result.cards}
+    built = {s.source.file for s in cards}
     unread = sorted({i.file for i in result.issues if i.severity == "error" and i.file not in built})
     warnings = []
+    if result.partial:
+        warnings.append(f"{folder}: 事業費が読めない（未記入などの）カードが {len(result.partial)} 件あります。"
+                        "その事業費は「－」として比較しました: "
+                        + "、".join(s.source.file for s in result.partial[:5]) + ("…" if len(result.partial) > 5 else ""))
     if unread:
         warnings.append(f"{folder}: エラーのため読めなかったカードが {len(unread)} 件あります（比較に含まれません）: "
                         + "、".join(unread[:5]) + ("…" if len(unread) > 5 else ""))

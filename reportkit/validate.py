@@ -25,6 +25,7 @@ class ValidationResult:
     issues: list[Issue] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     departments: dict[str, str] = field(default_factory=dict)  # file name -> division ("" = unknown)
+    partial: list[SourcedCard] = field(default_factory=list)  # checked, but a field (e.g. cost) unread
 
     @property
     def ok(self) -> bool:
@@ -112,4 +113,5 @@ def validate_folder(folder: Path, config: ReportConfig | None = None,
     result.issues.extend(rules.check_folder(checked, config))
     # Cards with a field that could not be read were checked, but are not cards to build from.
     result.cards = [s for s in checked if not s.source.unread]
+    result.partial = [s for s in checked if s.source.unread]
     return result

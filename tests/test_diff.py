@@ -211,3 +211,18 @@ def _run(argv: list[str]) -> int:
     cli_yoy.add_parsers(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
     return args.run(args)
+
+
+def test_a_freshly_rolled_over_folder_keeps_every_project(tmp_path):
+    """Cards whose cost is not filled in yet are the same projects, not dropped ones."""
+    from yoy_helpers import make_input_folder
+
+    from reportkit.rollover import rollover
+
+    old = make_input_folder(tmp_path / "h25")
+    new = tmp_path / "h26"
+    rollover(old, 2014, new)
+    result = compare(old, new)
+    kinds = {change.kind for change in result.changes}
+    assert "廃止" not in kinds and "追加" not in kinds
+    assert any("事業費が読めない" in warning for warning in result.warnings)
