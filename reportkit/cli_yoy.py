@@ -8,6 +8,7 @@ never a traceback.
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from pathlib import Path
 
@@ -64,6 +65,24 @@ def _year_argument(text: str) -> int:
 
 # -- rollover ------------------------------------------------------------------------------------
 
+def _reporting_errors(what_failed: str):
+    """Turn a handler's fatal errors into a Japanese message and an exit code (never a traceback)."""
+    def decorate(handler):
+        @functools.wraps(handler)
+        def run(args: argparse.Namespace) -> int:
+            try:
+                return handler(args)
+            except ReportkitError as exc:
+                _error(str(exc))
+                return exc.exit_code
+            except OSError as exc:
+                _error(f"{what_failed}: {exc}")
+                return EXIT_USAGE
+        return run
+    return decorate
+
+
+@_reporting_errors("次年度のフォルダを作れません")
 def run_rollover(args: argparse.Namespace) -> int:
     from .japanese import nendo
     from .rollover import rollover
@@ -76,12 +95,6 @@ def run_rollover(args: argparse.Namespace) -> int:
             where = "　".join(p for p in (issue.file, issue.cell) if p)
             print(f"  {where}: {issue.message}", file=sys.stderr)
         return exc.exit_code
-    except ReportkitError as exc:
-        _error(str(exc))
-        return exc.exit_code
-    except OSError as exc:
-        _error(f"次年度のフォルダを作れません: {exc}")
-        return EXIT_USAGE
     print(f"{nendo(result.to_year)}の入力フォルダを作りました: {result.out_dir}")
     print(f"  カード {len(result.cards)} 件（{result.out_dir / 'cards'}）")
     print(f"  multi_year.csv に{nendo(result.from_year)}の基本方針別の事業数・決算額を追記しました"
@@ -95,37 +108,31 @@ def run_rollover(args: argparse.Namespace) -> int:
 
 # -- diff ----------------------------------------------------------------------------------------
 
+@_reporting_errors("比較結果を書き出せません")
 def run_diff(args: argparse.Namespace) -> int:
     from .diff import compare
     from .diff_output import summary_text, write_diff_outputs
 
-    try:
-        sides = [_built_docx(args.old), _built_docx(args.new)]
-        if args.redline:
-            if None in sides:
-                _error("--redline は、両方が作成済みの報告書（report.json の横に report.docx があるフォルダ）のときだけ使えます。")
-                return EXIT_USAGE
-            from .redline import _engine
+    sides = [_built_docx(args.old), _built_docx(args.new)]
+    if args.redline:
+        if None in sides:
+            _error("--redline は、両方が作成済みの報告書（report.json の横に report.docx があるフォルダ）のときだけ使えます。")
+            return EXIT_USAGE
+        from .redline import _engine
 
-            _engine()  # fail early, before any output is written
-        for side in (args.old, args.new):
-            _check_output_outside(args.output, side)
-        diff = compare(args.old, args.new)
-        written = write_diff_outputs(diff, args.output)
-        print(summary_text(diff), end="")
-        if args.redline:
-            from .redline import redline
+        _engine()  # fail early, before any output is written
+    for side in (args.old, args.new):
+        _check_output_outside(args.output, side)
+    diff = compare(args.old, args.new)
+    written = write_diff_outputs(diff, args.output)
+    print(summary_text(diff), end="")
+    if args.redline:
+        from .redline import redline
 
-            result = redline(sides[0], sides[1], args.output / REDLINE_DOCX)
-            written.append(result.path)
-            count = f"、変更 {result.revisions} 件" if result.revisions is not None else ""
-            print(f"変更履歴付きの Word 文書を作りました（{result.seconds:.1f} 秒{count}）。")
-    except ReportkitError as exc:
-        _error(str(exc))
-        return exc.exit_code
-    except OSError as exc:
-        _error(f"比較結果を書き出せません: {exc}")
-        return EXIT_USAGE
+        result = redline(sides[0], sides[1], args.output / REDLINE_DOCX)
+        written.append(result.path)
+        count = f"、変更 {result.revisions} 件" if result.revisions is not None else ""
+        print(f"変更履歴付きの Word 文書を作りました（{result.seconds:.1f} 秒{count}）。")
     print("出力: " + "、".join(str(p) for p in written))
     return EXIT_OK
 
