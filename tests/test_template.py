@@ -137,3 +137,27 @@ def test_each_template_gets_a_fresh_project_id(tmp_path, config):
         min_col, min_row, _, _ = _bounds(workbook, "project_id")
         ids.add(workbook[CARD_SHEET].cell(min_row, min_col).value)
     assert len(ids) == 3 and all(isinstance(i, str) and 1 <= len(i) <= 32 for i in ids)
+
+
+def test_measure_dropdown_offers_the_measures_of_the_chosen_policy(blank, config):
+    """施策 lists only the chosen policy's measures (every measure while no policy is chosen)."""
+    sheet = blank[CARD_SHEET]
+    min_col, min_row, _, _ = _bounds(blank, "measure")
+    policy_col, policy_row, _, _ = _bounds(blank, "policy")
+    (rule,) = [dv for dv in _validations_covering(sheet, min_row, min_col) if dv.type == "list"]
+    assert rule.formula1.startswith("INDIRECT(") and "$B$%d" % policy_row in rule.formula1
+    lists = blank.defined_names
+    for policy in config.policies:
+        sheet_name, ref = next(iter(lists[f"rk_list_measures_{policy.no}"].destinations))
+        cells = blank[sheet_name][ref.replace("$", "")]
+        cells = cells if isinstance(cells, tuple) else ((cells,),)
+        assert [row[0].value for row in cells] == list(policy.measures)
+    sheet_name, ref = next(iter(lists["rk_list_policies"].destinations))
+    assert [row[0].value for row in blank[sheet_name][ref.replace("$", "")]] == \
+        [f"{p.mark}{p.title}" for p in config.policies]
+
+
+def test_list_formulas_are_stored_without_a_leading_equals_sign(blank):
+    """OOXML keeps data-validation formulas without "=" (Excel's own files do; a "=" risks a repair prompt)."""
+    for rule in blank[CARD_SHEET].data_validations.dataValidation:
+        assert rule.formula1 is None or not rule.formula1.startswith("="), rule.sqref

@@ -150,7 +150,14 @@ def _write_card_sheet(wb: Workbook, sheet, choice_ranges: dict[str, str]) -> Non
     for row, text in layout.SECTION_LABELS.items():
         _label(sheet, f"A{row}", text, bold=True)
 
+    policy_row = next(c.row for c in CELLS if c.name == "policy")
+
     def prompt(ref: str, title: str, text: str, choices: str | None, whole_number: bool = False) -> None:
+        if choices == "measures":  # the measures of the policy on the same row (a block) or above
+            row = int("".join(ch for ch in ref.split(":")[0] if ch.isdigit()))
+            source = f"$B${policy_row}" if row == policy_row + 1 else f"B{row}"
+            _prompt(sheet, ref, title, text, measure_choices(source), whole_number)
+            return
         _prompt(sheet, ref, title, text, choice_ranges.get(choices) if choices else None, whole_number)
 
     for cell in CELLS:
@@ -236,7 +243,7 @@ def _prompt(sheet, ref: str, title: str, text: str, choice_range: str | None, wh
     title = title.strip()[:32]
     choices = choice_range
     if choices:
-        formula = f"={choice_range}"
+        formula = choice_range  # OOXML stores the formula without a leading "="
         rule = DataValidation(type="list", formula1=formula, allow_blank=True, showDropDown=False,
                               errorStyle="warning", error="一覧にない値です。一覧から選んでください。",
                               errorTitle="入力値の確認")
@@ -257,6 +264,15 @@ def _prompt(sheet, ref: str, title: str, text: str, choice_range: str | None, wh
     sheet.add_data_validation(rule)
 
 
+POLICY_LIST = "rk_list_policies"
+MEASURE_LIST = "rk_list_measures_"  # + policy number; 0 = every measure
+
+
+def measure_choices(policy_cell: str) -> str:
+    """The drop-down of measures of the policy chosen in ``policy_cell`` (every measure until one is)."""
+    return f'INDIRECT("{MEASURE_LIST}"&IFERROR(MATCH({policy_cell},{POLICY_LIST},0),0))'
+
+
 def _write_lists_sheet(wb: Workbook, config: ReportConfig) -> dict[str, str]:
     """The hidden sheet of choice lists; returns each list's range for the drop-downs."""
     sheet = wb.create_sheet(LISTS_SHEET)
@@ -271,6 +287,8 @@ def _write_lists_sheet(wb: Workbook, config: ReportConfig) -> dict[str, str]:
         "free_kind": list(layout.FREE_KINDS),
         "events": list(layout.COMMON_EVENTS),
     }
+    for policy in config.policies:  # the measures of each policy, for the dependent drop-down
+        lists[f"measures_{policy.no}"] = list(policy.measures)
     ranges: dict[str, str] = {}
     for index, (key, items) in enumerate(lists.items(), start=1):
         column = _column_letter(index)
@@ -279,6 +297,11 @@ def _write_lists_sheet(wb: Workbook, config: ReportConfig) -> dict[str, str]:
             sheet[f"{column}{row}"] = item
         ranges[key] = f"'{LISTS_SHEET}'!${column}$2:${column}${len(items) + 1}"
         sheet.column_dimensions[column].width = 40 if key in ("policies", "measures", "divisions") else 10
+    wb.defined_names[POLICY_LIST] = DefinedName(POLICY_LIST, attr_text=ranges["policies"])
+    wb.defined_names[f"{MEASURE_LIST}0"] = DefinedName(f"{MEASURE_LIST}0", attr_text=ranges["measures"])
+    for policy in config.policies:
+        name = f"{MEASURE_LIST}{policy.no}"
+        wb.defined_names[name] = DefinedName(name, attr_text=ranges[f"measures_{policy.no}"])
     sheet.sheet_state = "hidden"
     sheet.protection.sheet = True
     return ranges
