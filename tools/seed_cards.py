@@ -239,6 +239,7 @@ _YEAR = r"(?:昭和|平成)(?:[０-９0-9]+|元)"
 YEAR_RE = re.compile(r"^(" + _YEAR + r"(?:年度(?:（[^）]*）)?(?:以降)?(?:[ \u3000]*～[ \u3000]*"
                      + _YEAR + r"年度)?[ \u3000]*|年[ \u3000]+))(.*)$")
 NOT_EVENT_START = tuple("にのはまからでを、")
+EVENT_WORDS = ("事業名変更", "制度創設", "事業創設", "制度拡充", "事業統合", "事業拡充", "制度改正")
 
 
 def parse_history(raw_lines):
@@ -252,7 +253,7 @@ def parse_history(raw_lines):
         if m and m.group(2).startswith(NOT_EVENT_START):
             m = None
         if m and cur is not None and cur["_reason"] and not clean(cur["_reason"][-1]).endswith(
-                ("。", "）", ")", "め")):
+                ("。", "）", ")", "め")) and not m.group(2).startswith(EVENT_WORDS):
             m = None                       # a reason sentence wrapped before 平成…年度
         if m:
             event = clean(m.group(2))
