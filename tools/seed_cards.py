@@ -91,6 +91,9 @@ def join_paragraphs(raw_lines, threshold=46):
             paras.append(text)
         elif strong or width(prev) < 30 or (text.startswith("・") and prev.startswith("・")):
             paras.append(text)             # numbered item, or previous line was short
+        elif (text.startswith(("（", "(")) and not is_indented(raw) and width(prev) >= 50
+              and not prev.endswith("。")):
+            paras[-1] += text              # a parenthesis wrapped to the start of a line
         elif starts_block and STRONG_BULLET_RE.match(prev):
             paras.append(text)             # body under a numbered heading
         elif starts_block and (prev.endswith(SENTENCE_END) or width(prev) < threshold):
@@ -625,6 +628,13 @@ OVERRIDES = {
             F("表", "", "窓口", "36,134"),
             F("表", "", "小計", "100,151"),
         ],
+    },
+    # p.94: the extraction splits 「ネット ワーク」 at a justified line end (the reprint,
+    # p.127, prints the same sentence without the space).
+    "低炭素型ものづくり産業振興事業": {
+        "description": "「低炭素型ものづくり産業振興指針」の目標達成に向け、産学官金連携体制を強化する"
+                       "とともに、企業間ネットワーク研究会の開催や首都圏等の産学官金連携ネットワーク"
+                       "組織と連携した技術マッチングなどを実施した。",
     },
 }
 TEXT_RESULTS = {"青森県中小企業団体中央会補助"}
