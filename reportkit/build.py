@@ -20,7 +20,6 @@ from .export import companion_sheets, report_data, report_json_bytes
 from .issues import Issue
 from .validate import validate_folder
 from .workbook.tables import write_tables
-from .zipnorm import normalise_zip
 
 MULTI_YEAR_FILE = "multi_year.csv"
 NARRATIVES_DIR = "narratives"
@@ -110,10 +109,8 @@ def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
                 pages.update(measured)
                 page_count = measured.page_count or None
                 checked = True
-        normalise_zip(docx)
         (staging / REPORT_JSON).write_bytes(report_json_bytes(report_data(report, pages)))
         write_tables(staging / PROJECTS_XLSX, companion_sheets(report, pages))
-        normalise_zip(staging / PROJECTS_XLSX, modified=f"{config.fiscal_year + 1}-01-01T00:00:00Z")
         written = []
         for name in (REPORT_DOCX, REPORT_JSON, PROJECTS_XLSX, REPORT_PDF):
             source = staging / name

@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import difflib
 import html
-import zipfile
 from pathlib import Path
 
-from openpyxl.writer.excel import ExcelWriter
 
 from .atomic import atomic_path, write_text_atomic
 from .diff import ADDED, COST, DROPPED, FIELD, KINDS, MOVED, RENAMED, Change, Diff, PolicyFigures
 from .japanese import ParseError, nendo
-from .workbook.tables import Sheet, build_tables_workbook
-from .zipnorm import normalise_zip
+from .workbook.tables import Sheet, write_tables
 
 DIFF_XLSX = "diff.xlsx"
 DIFF_HTML = "diff.html"
@@ -165,15 +162,8 @@ def diff_sheets(diff: Diff) -> list[Sheet]:
 
 def write_diff_xlsx(diff: Diff, path: Path) -> Path:
     with atomic_path(Path(path)) as tmp:
-        _save_keeping_dates(build_tables_workbook(diff_sheets(diff)), tmp)
-        normalise_zip(tmp)
+        write_tables(tmp, diff_sheets(diff))
     return Path(path)
-
-
-def _save_keeping_dates(workbook, path: Path) -> None:
-    """Save without openpyxl's save_workbook, which stamps docProps' modified date with the clock."""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(workbook, archive).save()
 
 
 # -- diff.html -------------------------------------------------------------------------------------

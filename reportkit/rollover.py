@@ -29,11 +29,9 @@ import os
 import re
 import shutil
 import tempfile
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl.writer.excel import ExcelWriter
 
 from .aggregate import YearFigure, aggregate, parse_multi_year
 from .config import CONFIG_FILE, ReportConfig, load_config
@@ -42,8 +40,7 @@ from .japanese import FULL_DIGITS, nendo
 from .model import Card
 from .validate import validate_folder
 from .workbook.layout import BLOCKS, CONTRACT_VERSION
-from .workbook.template import build_workbook
-from .zipnorm import normalise_zip
+from .workbook.template import write_workbook
 
 MULTI_YEAR_FILE = "multi_year.csv"
 COPIED_FOLDERS = ("narratives", "statistics")
@@ -120,7 +117,6 @@ def rollover(input_dir: Path, to_year: int, out_dir: Path) -> RolloverResult:
             card = sourced.card
             target = staging / CARDS_FOLDER / Path(sourced.source.file).with_suffix(".xlsx").name
             _write_card(new_config, target, card, sourced.source.file)
-            normalise_zip(target)
             outcome.cards.append(out_dir / CARDS_FOLDER / target.name)
             if card.period_end is not None and card.period_end < to_year:
                 outcome.notices.append(
@@ -319,8 +315,4 @@ def _write_card(config: ReportConfig, target: Path, card: Card, source_file: str
                 "次年度のカードを作れません。行をまとめてから、もう一度実行してください。")
     if card.department not in config.divisions:  # validated already; keep the template's own check quiet
         raise ReportkitError(f"{source_file}: 担当課「{card.department}」は設定ファイルの divisions にありません。")
-    workbook = build_workbook(config, values)
-    # openpyxl's save stamps docProps' modified date with the clock; the writer alone keeps the
-    # template's fixed date, so the same input folder rolls over to the same bytes.
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(workbook, archive).save()
+    write_workbook(config, target, values)  # fixed dates and entry order: same folder, same bytes

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import math
 import struct
-import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +14,7 @@ from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.shared import Mm
 
+from ..zipnorm import normalise_zip
 from ..aggregate import Report
 from ..config import ReportConfig
 from ..errors import OutputError
@@ -350,23 +350,9 @@ def _save(doc, out_path: Path, fiscal_year: int) -> None:
     props.author = props.last_modified_by = ""
     props.revision = 1
     props.title = f"{nendo(fiscal_year)} 年次報告"
-    buffer = io.BytesIO()
-    doc.save(buffer)
     try:
-        write_reproducible_zip(buffer.getvalue(), Path(out_path))
+        Path(out_path).parent.mkdir(parents=True, exist_ok=True)
+        doc.save(str(out_path))
+        normalise_zip(Path(out_path))  # fixed entry order and dates: equal content, equal bytes
     except OSError as exc:
         raise OutputError(f"報告書を書き込めません: {out_path}（{exc}）") from exc
-
-
-def write_reproducible_zip(data: bytes, out_path: Path) -> None:
-    """Re-pack a .docx with fixed entry order and timestamps, so equal content gives equal bytes."""
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        names = source.namelist()
-        entries = {name: source.read(name) for name in names}
-    order = ["[Content_Types].xml"] + sorted(name for name in names if name != "[Content_Types].xml")
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(out_path, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in order:
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, entries[name])

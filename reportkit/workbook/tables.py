@@ -66,5 +66,8 @@ def build_tables_workbook(sheets: Sequence[Sheet]) -> Workbook:
 
 
 def write_tables(path: Path, sheets: Sequence[Sheet]) -> None:
-    """Write the sheets to ``path`` (the caller makes it atomic)."""
+    """Write the sheets to ``path`` (the caller makes it atomic); the same sheets give the same bytes."""
+    from ..zipnorm import normalise_zip
+
     build_tables_workbook(sheets).save(path)
+    normalise_zip(path, modified=FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ"))
