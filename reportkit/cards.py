@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 
 from .config import ReportConfig
 from .issues import Issue, make_issue
 from .japanese import (ParseError, clean_text, normalise_policy, one_line, parse_amount, parse_fiscal_year,
-                       parse_mark)
+                       parse_mark, to_half_width, yen_in_thousands)
 from .model import (DEFAULT_HEADERS, DEFAULT_OUTCOME_CAPTION, DEFAULT_PROGRESS_CAPTION, Card, FreeRow,
                     HistoryEntry, Reprint, ResultRow, ResultsTable, SourceInfo, SourcedCard)
 from .workbook.layout import CARD_SHEET, FREE_KINDS, ROW_KINDS
@@ -83,7 +84,7 @@ def build_card(raw: RawCard, config: ReportConfig) -> tuple[SourcedCard | None, 
     for name in ("project_name", "description", "cost_note", "new_summary"):
         fields[name] = clean_text(c.value(name).value)
     fields["project_name"] = "\n".join(line.strip(" \u3000") for line in str(fields["project_name"]).split("\n"))
-    for name in ("project_name", "measure", "department"):
+    for name in ("project_name", "measure", "department", "description"):
         if not fields[name]:
             c.issue("missing-value", c.cells[name], name)
 
@@ -91,7 +92,10 @@ def build_card(raw: RawCard, config: ReportConfig) -> tuple[SourcedCard | None, 
     try:
         fields["cost"] = parse_amount(cost.value)
     except ParseError as exc:
-        _report(c, exc, cost.cell, "cost")
+        if exc.code == "amount-in-yen":
+            c.issue("amount-in-yen", cost.cell, "cost", detail=exc.detail, expected=yen_in_thousands(exc.detail))
+        else:
+            _report(c, exc, cost.cell, "cost")
 
     for name, allowed in (("priority", "○"), ("key_result", "○"), ("emergency", "○"),
                           ("foundation", "○△"), ("new_listing", "◎・")):
@@ -198,11 +202,24 @@ def _history(c: _Collector) -> list[HistoryEntry]:
         values = (raw_row.cells + [RawValue(None, "")] * 4)[:4]
         c.cells[f"history_rows.{index}"] = values[0].cell
         year = values[0].value
-        year_text = _year_phrase(year)
+        if _is_date(year):
+            # Excel turned 2010/4/1 into a date: printed it would read 2010-04-01 00:00:00.
+            c.issue("date-for-year", values[0].cell, "history_rows", detail=str(year)[:10])
+            year_text = f"{year.year}年{year.month}月{year.day}日" if hasattr(year, "year") else str(year)
+        else:
+            year_text = _year_phrase(year)
         former = one_line(values[2].value).strip("「」")
         entries.append(HistoryEntry(year=year_text, event=one_line(values[1].value), former_name=former,
                                     reason=clean_text(values[3].value)))
     return entries
+
+
+def _is_date(value: object) -> bool:
+    """A date or time as openpyxl reads a date-formatted cell, or a date typed as text (2010/4/1)."""
+    if isinstance(value, (datetime.date, datetime.time)):
+        return True
+    return isinstance(value, str) and re.fullmatch(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(\s.*)?",
+                                                   to_half_width(one_line(value))) is not None
 
 
 def _year_phrase(value: object) -> str:

@@ -42,6 +42,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "not-a-number": ("error", "{label}は数値で入力してください（入力値「{detail}」）。"),
     "negative-amount": ("error", "{label}にマイナスの値は入力できません（入力値「{detail}」）。"),
     "fractional-amount": ("error", "{label}は千円単位の整数で入力してください（入力値「{detail}」）。"),
+    "amount-in-yen": ("error", "{label}が円単位で入力されています（入力値「{detail}」）。千円単位で入力してください（例: {detail} → {expected}）。"),
     "bad-year": ("error", "{label}の年度が読み取れません（入力値「{detail}」）。「平成25年度」「H25」「2013」のように入力してください。"),
     "date-for-year": ("error", "{label}に日付が入力されています（{detail}）。年度を「平成25年度」「H25」「2013」のように入力してください。"),
     "year-out-of-range": ("error", "{label}の年度が範囲外です（入力値「{detail}」）。"),
@@ -61,6 +62,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "free-row-order": ("error", "「表」の行の前に「表頭」の行が必要です。"),
     "heading-row-has-value": ("warning", "種別「見出し」の行に値が入っています（「{detail}」）。見出し行は値なしで印刷されます。"),
     "row-without-item": ("error", "項目名がない行に値が入っています（「{detail}」）。項目名を入力してください。"),
+    "row-without-value": ("error", "項目「{detail}」の値（件数・金額など）が入力されていません。値を入力してください（値のない見出しの行なら、種別を「見出し」にしてください）。"),
+    "free-row-without-value": ("error", "自由形式の「{detail}」の行に内容が入力されていません。内容を入力するか、不要なら行を削除してください。"),
     "history-incomplete": ("error", "事業の経緯の行に年度がありません。年度（例：平成22年度）を入力してください。"),
     "history-without-event": ("warning", "事業の経緯の行に事項（制度創設、事業名変更など）がありません。必要なら入力してください。"),
     "history-after-report": ("error", "事業の経緯の年度（{detail}）が報告年度（{expected}）より後になっています。"),
@@ -71,6 +74,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "summary-required": ("error", "新規事業一覧に「◎」で掲載する場合は、新規事業の概要を入力してください。"),
     "duplicate-project-id": ("error", "管理番号「{detail}」が別のファイル（{other}）と重複しています。同じ事業のファイルが２つないか確認してください。"),
     "duplicate-project-name": ("error", "事業名「{detail}」が別のファイル（{other}）と重複しています。同じ事業のファイルが２つないか確認してください。"),
+    "stale-year-text": ("warning", "前年度を指す「{detail}」が書かれています。{expected}の内容に更新したか確認してください（前年度と比べて書いている場合などは、そのままで構いません）。"),
     "card-too-long": ("warning", "カードが１ページ（約{limit}行）に収まらない見込みです（全体で約{expected}行、うち{detail}）。{field_label}を短くしてください。"),
 }
 

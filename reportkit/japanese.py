@@ -66,8 +66,22 @@ def is_dash(text: str) -> bool:
     return bool(stripped) and all(ch in DASHES for ch in stripped)
 
 
+_AMOUNT_RE = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?|[-+]?\d+(\.\d+)?")
+
+
+def yen_in_thousands(text: str) -> str:
+    """An amount typed in 円 as the 千円 figure to enter instead: ``1,237,000円`` → ``1,237``."""
+    half = to_half_width(text).replace(" ", "").removesuffix("円").lstrip("¥￥").replace(",", "")
+    thousands = Decimal(half) / 1000
+    whole = thousands.to_integral_value()
+    return f"{int(whole):,}" if thousands == whole else f"{thousands:,.3f}".rstrip("0")
+
+
 def parse_amount(value: object) -> int | None:
-    """A cost in thousand yen: int, or None for 「－」. Raises ParseError for anything else."""
+    """A cost in thousand yen: int, or None for 「－」. Raises ParseError for anything else.
+
+    ``1,237千円`` is read as 1237; an amount in 円 (``1,237,000円``) raises ``amount-in-yen``.
+    """
     if isinstance(value, bool):
         raise ParseError("not-a-number", str(value))
     if isinstance(value, int):
@@ -86,10 +100,16 @@ def parse_amount(value: object) -> int | None:
     if is_dash(text):
         return None
     half = to_half_width(text).replace(" ", "")
-    half = re.sub(r"(千円|円)$", "", half)
-    if re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?|[-+]?\d+(\.\d+)?", half) is None:
+    unit = re.search(r"(千円|円)$", half)
+    half = half[: unit.start()] if unit else half
+    yen_sign = half[:1] in ("¥", "￥")
+    half = half[1:] if yen_sign else half
+    if _AMOUNT_RE.fullmatch(half) is None:
         raise ParseError("not-a-number", text)
     number = Decimal(half.replace(",", ""))
+    if (unit and unit.group() == "円") or (yen_sign and not unit):
+        # 1,237,000円 is a cost in yen: read as 千円 it would be 1,000 times too much.
+        raise ParseError("amount-in-yen", text)
     if number < 0:
         raise ParseError("negative-amount", text)
     if number != number.to_integral_value():

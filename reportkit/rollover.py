@@ -14,8 +14,11 @@
   and its breakdown, the results values, the new-projects listing and the year's flags
   (priority, key_result, emergency). ``fiscal_year`` is the new year.
 
-Validating the new folder therefore reports exactly one ``missing-value`` on ``cost`` per card
-(the card cannot be built without it, so no other rule runs until the clerk fills it in).
+Validating the new folder therefore reports every emptied field as an error at its cell, so a
+clerk sees them all in one pass: ``missing-value`` on ``cost``, ``row-without-value`` on each
+results row that has an item (headings excepted) and ``free-row-without-value`` on each emptied
+文 paragraph and 表 row of the free-form results. Text still naming the old year (``平成２５年度``
+in a table head) is a ``stale-year-text`` warning.
 
 The input folder is never written to. The new folder is built in a temporary folder next to
 ``out_dir`` and renamed into place at the end, so a failure leaves nothing half-made.

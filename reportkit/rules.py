@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterator
 
 from .config import ReportConfig
 from .issues import FIELD_LABELS, Issue, make_issue
-from .japanese import FULL_DIGITS, ParseError, display_width, nendo, quantities
+from .japanese import (FULL_DIGITS, ParseError, display_width, era_of, nendo, quantities, to_half_width,
+                       yen_in_thousands)
 from .model import Card, ResultRow, SourcedCard
 
 CardRule = Callable[[SourcedCard, ReportConfig], Iterator[Issue]]
@@ -93,30 +94,53 @@ _NOT_AMOUNT_AFTER = ("円", "件", "人", "名", "回", "年", "月", "日", "%"
 
 
 def note_amounts(note: str) -> list[int] | None:
-    """The amounts of a cost breakdown, or None when the note is not a plain breakdown.
+    """The amounts of a cost breakdown, or None when the note is not a plain breakdown in 千円.
 
     Amounts are numbers with no unit or with 千円 (``保証料補助８６，５２４、利子補給１０４，３００``).
     A number with another unit or inside a date or ratio (``3件``, ``平成25年度``, ``1/2``, ``50%``,
     ``1,000円``) makes the note prose, and prose is not checked. 「、」 always separates numbers.
     """
+    parts = _note_parts(note)
+    if parts is None or any(unit == "円" for _, unit, _ in parts):
+        return None
+    return [amount for amount, _, _ in parts]
+
+
+def note_yen_amounts(note: str) -> list[str]:
+    """The amounts of a breakdown written in 円 (``補助金1,237,000円、委託料500,000円``), as typed.
+
+    Empty unless the note is a plain breakdown whose amounts carry 円 (at least one) or 千円 or no unit.
+    """
+    parts = _note_parts(note)
+    return [typed for _, unit, typed in parts or [] if unit == "円"]
+
+
+def _note_parts(note: str) -> list[tuple[int, str, str]] | None:
+    """(amount, unit, as typed) of every number of a breakdown, unit "", "千円" or "円"; None for prose."""
     half = note.translate({ord(FULL_DIGITS[i]): str(i) for i in range(10)} | {ord("，"): ","})
-    amounts = []
+    parts = []
     for match in _NOTE_NUMBER.finditer(half):
         before = half[: match.start()].rstrip(" \u3000")
         after = half[match.end():].lstrip(" \u3000")
         if before.endswith(_NOT_AMOUNT_BEFORE):
             return None
-        if not after.startswith("千円") and after.startswith(_NOT_AMOUNT_AFTER):
+        unit = "千円" if after.startswith("千円") else "円" if after.startswith("円") else ""
+        if not unit and after.startswith(_NOT_AMOUNT_AFTER):
             return None
-        amounts.append(int(match.group().replace(",", "")))
-    return amounts or None
+        parts.append((int(match.group().replace(",", "")), unit, note[match.start():match.end()] + unit))
+    return parts or None
 
 
 def check_cost_note(sourced: SourcedCard, config: ReportConfig) -> Iterator[Issue]:
-    """The amounts of the breakdown add up to the cost."""
+    """The amounts of the breakdown are in 千円 and add up to the cost."""
+    card = sourced.card
+    in_yen = note_yen_amounts(card.cost_note) if card.cost_note else []
+    if in_yen:
+        yield _issue(sourced, "amount-in-yen", "cost_note", "cost_note", detail=in_yen[0],
+                     expected=yen_in_thousands(in_yen[0]))
+        return
     if "cost" in sourced.source.unread:
         return
-    card = sourced.card
     amounts = note_amounts(card.cost_note) if card.cost_note else None
     if not amounts:
         return
@@ -148,6 +172,9 @@ def check_result_rows(sourced: SourcedCard, config: ReportConfig) -> Iterator[Is
                 continue
             if row.value and not row.item:
                 yield _issue(sourced, "row-without-item", key, field, detail=_snip(row.value))
+            if row.item and not row.value:
+                # a blank value prints as a blank cell: a rolled-over card's emptied value, or one forgotten
+                yield _issue(sourced, "row-without-value", key + ".value", field, detail=_snip(row.item))
             if row.kind == "計":
                 mismatch = total_mismatch(table.rows, index)
                 if mismatch:
@@ -189,11 +216,23 @@ def _quantity_text(numbers: list[int], units: list[str]) -> str:
 
 
 def check_free_rows(sourced: SourcedCard, config: ReportConfig) -> Iterator[Issue]:
-    """A 表 row follows a 表頭 row (possibly after other 表 rows); reported once per orphan run."""
-    previous = ""
+    """A 表 row follows a 表頭 row (possibly after other 表 rows; reported once per orphan run); no row is empty.
+
+    A 文 or 見出し row needs its text; a 表 row under a header of two or more columns needs a value
+    in the header's last column (blanks between are allowed; a rolled-over card keeps only the
+    row's labels, and the values, which end the row, are empty).
+    """
+    previous, columns = "", 0
     for index, row in enumerate(sourced.card.results_free):
+        key = f"results_free.{index}"
+        if row.kind in ("文", "見出し") and not (row.cells and row.cells[0].strip()):
+            yield _issue(sourced, "free-row-without-value", key, "results_free", shift=1, detail=row.kind)
+        if row.kind == "表頭":
+            columns = len(row.cells)
+        if row.kind == "表" and columns >= 2 and not (row.cells[columns - 1:columns] or [""])[0].strip():
+            yield _issue(sourced, "free-row-without-value", key, "results_free", shift=columns, detail=row.kind)
         if row.kind == "表" and previous not in ("表頭", "表"):
-            yield _issue(sourced, "free-row-order", f"results_free.{index}", "results_free")
+            yield _issue(sourced, "free-row-order", key, "results_free")
             previous = "表"  # the rest of this run is the same mistake
             continue
         previous = row.kind
@@ -243,6 +282,92 @@ def check_history(sourced: SourcedCard, config: ReportConfig) -> Iterator[Issue]
         if any(word in entry.event for word in _RENAME) and not entry.former_name and not former_seen:
             yield _issue(sourced, "rename-without-former-name", key, "history_rows", shift=2)
         former_seen = former_seen or bool(entry.former_name)
+
+
+# -- text naming last year ----------------------------------------------------------------------
+
+_ERA_FIRST = {"昭和": 1926, "平成": 1989, "令和": 2019, "S": 1926, "H": 1989, "R": 2019}
+_YEAR_PHRASE = re.compile(
+    r"(?P<era>昭和|平成|令和)\s*(?P<n>\d{1,2}|元)\s*年度"
+    r"|(?<![A-Za-z0-9])(?P<initial>[HRS])\s*(?P<m>\d{1,2})(?:\s*年度|(?![\d.．/／年月]))"
+    r"|(?<![\d.])(?P<western>\d{4})\s*年度"
+    r"|(?<![\d.昭和平成令和HRS元])(?P<bare>\d{1,2})\s*年度")
+# A year that starts or ends a span (平成24年度から, H24-25, 平成23～24年度) describes the project's
+# course, not this year's work.
+_SPAN_AFTER = ("から", "以降", "より", "~", "～", "〜", "-", "‐", "・")
+_SPAN_BEFORE = ("~", "～", "〜", "-", "‐")
+
+
+def year_phrases(text: str, report_year: int) -> list[tuple[int, int, int]]:
+    """(fiscal year, start, end) of every 年度 phrase of ``text``: 平成２５年度, H25, 2013年度, ２５年度.
+
+    A bare ``25年度`` is read in the era of ``report_year``. Full-width digits are read too.
+    """
+    half = to_half_width(text)
+    found = []
+    for match in _YEAR_PHRASE.finditer(half):
+        if match.group("era"):
+            number = 1 if match.group("n") == "元" else int(match.group("n"))
+            year = _ERA_FIRST[match.group("era")] + number - 1
+        elif match.group("initial"):
+            year = _ERA_FIRST[match.group("initial")] + int(match.group("m")) - 1
+        elif match.group("western"):
+            year = int(match.group("western"))
+        else:
+            year = era_of(report_year).first_year + int(match.group("bare")) - 1
+        found.append((year, match.start(), match.end()))
+    return found
+
+
+def _is_span(half: str, start: int, end: int) -> bool:
+    return (half[end:].lstrip(" ").startswith(_SPAN_AFTER)
+            or half[:start].rstrip(" ").endswith(_SPAN_BEFORE))
+
+
+def _texts_by_group(sourced: SourcedCard) -> list[list[tuple[str, int, str, str]]]:
+    """The card's texts that a new year should rewrite, as groups of (cell key, shift, field, text).
+
+    Texts that compare with the report year name last year on purpose; a group is the unit of
+    that comparison (one text, or one results table with its caption and headers). History and
+    事業期間 name past years by nature and are not included.
+    """
+    card = sourced.card
+    groups = [[("description", 0, "description", card.description)],
+              [("cost_note", 0, "cost_note", card.cost_note)],
+              [("new_summary", 0, "new_summary", card.new_summary)]]
+    for prefix, table in (("progress", card.progress), ("outcome", card.outcome)):
+        group = [(f"{prefix}_caption", 0, f"{prefix}_caption", table.caption)]
+        group += [(f"{prefix}_headers", i, f"{prefix}_headers", h) for i, h in enumerate(table.headers)]
+        group += [(f"{prefix}_rows.{i}", 0, f"{prefix}_rows", row.item) for i, row in enumerate(table.rows)]
+        groups.append(group)
+    groups.append([(f"results_free.{i}", j + 1, "results_free", cell)
+                   for i, row in enumerate(card.results_free) for j, cell in enumerate(row.cells)])
+    return groups
+
+
+def check_stale_year_text(sourced: SourcedCard, config: ReportConfig) -> Iterator[Issue]:
+    """Text that names the previous fiscal year as this year's work (left from last year's card).
+
+    A warning at each cell naming report year − 1 (``平成２５年度`` in a 平成26年度 card), except where
+    last year is named on purpose: in a group that names the report year too (a comparison of the
+    two years), and on a card that names last year as the start or end of a span anywhere
+    (``平成25年度から``, ``H24-25``: the course of the project).
+    """
+    previous = config.fiscal_year - 1
+    groups = [[(entry, [(year, start, end, _is_span(to_half_width(entry[3]), start, end))
+                        for year, start, end in year_phrases(entry[3], config.fiscal_year)])
+               for entry in group if entry[3]] for group in _texts_by_group(sourced)]
+    if any(year == previous and span for group in groups for _, phrases in group for year, _, _, span in phrases):
+        return  # the card tells a course that started or ended last year: naming it is on purpose
+    for found in groups:
+        if any(year == config.fiscal_year for _, phrases in found for year, _, _, _ in phrases):
+            continue
+        for (key, shift, field, text), entry_phrases in found:
+            stale = [(start, end) for year, start, end, span in entry_phrases if year == previous and not span]
+            if stale:
+                start, end = stale[0]
+                yield _issue(sourced, "stale-year-text", key, field, shift=shift, detail=text[start:end],
+                             expected=nendo(config.fiscal_year))
 
 
 # -- reprints ------------------------------------------------------------------------------------
@@ -361,6 +486,7 @@ CARD_RULES: tuple[CardRule, ...] = (
     check_result_rows,
     check_free_rows,
     check_history,
+    check_stale_year_text,
     check_reprints,
     check_length,
 )

@@ -256,3 +256,70 @@ def test_rules_never_report_a_cell_outside_the_card(tmp_path, config):
     _, issues = validate_card_file(path, config)
     assert len(issues) >= 5
     assert all(i.cell and i.field and i.sheet == "事業カード" for i in issues)
+
+
+# -- no silent numbers: each trap is an Issue at its cell (issue 10) ----------------------------
+
+import datetime as _datetime
+
+SILENT_NUMBERS = [
+    ("cost typed in yen", {"cost": "1,237,000円"}, {("amount-in-yen", "cost")}),
+    ("cost in full-width yen", {"cost": "１２３７０００円", "cost_note": None}, {("amount-in-yen", "cost")}),
+    ("cost with a yen sign", {"cost": "￥1,237,000", "cost_note": None}, {("amount-in-yen", "cost")}),
+    ("breakdown in yen", {"cost_note": "保証料補助86,524,000円、利子補給104,300,000円"}, {("amount-in-yen", "cost_note")}),
+    ("history year typed as an Excel date",
+     {"history_rows": [(_datetime.datetime(2010, 4, 1), "制度創設", None, "理由")]}, {("date-for-year", "history_rows.0")}),
+    ("history year typed as a date text", {"history_rows": [("2010/4/1", "制度創設", None, "理由")]},
+     {("date-for-year", "history_rows.0")}),
+    ("empty description", {"description": None}, {("missing-value", "description")}),
+    ("results item without value", {"outcome_rows": [("金属粉末関連", None, "見出し"), ("研究会等参加者数", None, None)]},
+     {("row-without-value", "outcome_rows.1.value")}),
+    ("empty free paragraph", {"results_free": [("文",)]}, {("free-row-without-value", "results_free.0+1")}),
+    ("free table row without its values", {"results_free": [("表頭", "区分", "団体数"), ("表", "商工会")]},
+     {("free-row-without-value", "results_free.1+2")}),
+    ("caption naming last year", {"progress_caption": "平成２４年度の融資実績"}, {("stale-year-text", "progress_caption")}),
+    ("description naming last year", {"description": "Ｈ２４は融資を行った。"}, {("stale-year-text", "description")}),
+    ("column head naming last year", {"outcome_headers": ("項目名", "2012年度実績")}, {("stale-year-text", "outcome_headers+1")}),
+    ("item naming last year", {"outcome_rows": [("24年度参加者数", "延べ１１７名", None)]}, {("stale-year-text", "outcome_rows.0")}),
+]
+
+
+def _cell_of(where: str) -> str:
+    """The template cell of ``field[.row][.value][+column]`` (the notation of SILENT_NUMBERS)."""
+    base, _, column = where.partition("+")
+    name, _, rest = base.partition(".")
+    row, _, value = rest.partition(".")
+    return address(name, int(row or 0), int(column or 0) + (1 if value else 0))
+
+
+@pytest.mark.parametrize("changes, expected", [case[1:] for case in SILENT_NUMBERS], ids=[c[0] for c in SILENT_NUMBERS])
+def test_no_silent_numbers_each_trap_is_reported_at_its_cell(tmp_path, config, changes, expected):
+    path = write_card(tmp_path / "card.xlsx", config, **changes)
+    _, issues = validate_card_file(path, config)
+    assert {(i.code, i.file, i.cell) for i in issues} == {(code, "card.xlsx", _cell_of(where)) for code, where in expected}
+
+
+def test_cost_in_yen_message_gives_the_thousand_yen_figure(tmp_path, config):
+    path = write_card(tmp_path / "card.xlsx", config, cost="1,237,000円", cost_note=None)
+    _, issues = validate_card_file(path, config)
+    assert "1,237,000円 → 1,237" in issues[0].message and issues[0].severity == "error"
+
+
+@pytest.mark.parametrize("changes", [
+    {"description": "震災経営安定枠を平成２４年度から継続実施した。"},  # a span: the project's course
+    {"progress_rows": [("平成２４年度交付額", "10件", None), ("平成２５年度交付額", "12件", None)]},  # a comparison
+    {"cost": "190,824千円"},
+    {"history_rows": [("平成２４年度", "制度創設", None, "平成２４年度に創設した。")]},  # history names past years
+    {"period_start": "平成24年度"},
+], ids=["span", "comparison", "thousand yen", "history", "period"])
+def test_what_is_not_a_silent_number_stays_clean(tmp_path, config, changes):
+    path = write_card(tmp_path / "card.xlsx", config, **changes)
+    assert triples(path, config) == set()
+
+
+@pytest.mark.parametrize("text, years", [
+    ("平成２５年度", [2013]), ("H25、JETRO調べ", [2013]), ("2013年度", [2013]), ("２５年度上期", [2013]),
+    ("令和元年度", [2019]), ("平成25年3月", []), ("H25.9～H26.6", []), ("奥入瀬サミット２０１３", []),
+])
+def test_year_phrases_read_only_fiscal_years(text, years):
+    assert [year for year, _, _ in rules.year_phrases(text, 2013)] == years
