@@ -167,3 +167,64 @@ def test_plan_flow_runs_start_on_new_pages_and_headings_on_the_page_their_run_ha
     plan, next_page = plan_flow(runs, marks, 1)
     assert plan == {"a": 1, "b": 2, "c": 3, "d": 5}
     assert next_page == 1 + 1 + 2 + 0 + 2
+
+
+# -- line breaks typed in a cell (Alt+Enter), wherever the text is printed ------------------------
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _justified_styles(doc) -> set[str]:
+    """Style ids whose paragraphs are justified (jc both/distribute), following basedOn."""
+    by_id = {s.get(f"{W}styleId"): s for s in doc.styles.element.findall(f"{W}style")}
+
+    def jc(style_id: str | None) -> str:
+        style = by_id.get(style_id)
+        if style is None:
+            return ""
+        own = style.find(f"{W}pPr/{W}jc")
+        if own is not None:
+            return own.get(f"{W}val")
+        based = style.find(f"{W}basedOn")
+        return jc(based.get(f"{W}val") if based is not None else None)
+
+    return {sid for sid in by_id if jc(sid) in ("both", "distribute")}
+
+
+def test_line_breaks_typed_in_cells_never_stretch_a_justified_line(tmp_path):
+    from builders_report import card as make_card
+    from reportkit.model import FreeRow, HistoryEntry, ResultRow, ResultsTable
+
+    broken = make_card(
+        "Z01", 1, "人材育成", 1000, project_name="甲事業\n乙事業", description="段落一\r\n段落二_x000D_\n段落三",
+        group="金融\nグループ", new_listing="◎", new_summary="概要の一行目\n概要の二行目",
+        progress=ResultsTable(caption="実績\n（経過）", rows=[ResultRow(item="相談\n件数", value="10件\n100千円")]),
+        results_free=[FreeRow(kind="見出し", cells=["○設置状況\n(注)"]), FreeRow(kind="文", cells=["一文目\n二文目"])],
+        history=[HistoryEntry(year="平成２２年度", event="制度\n創設", former_name="旧\n事業", reason="理由一\n理由二")])
+    cfg = config()
+    out = tmp_path / "breaks.docx"
+    render_report(aggregate(cfg, cards() + [broken], multi_year()), cfg, FIXTURES / "narratives",
+                  FIXTURES / "statistics", out)
+    doc = Document(str(out))
+    justified = _justified_styles(doc)
+    body = doc.element.body
+    # cell text: the cards and tables, and the new-projects list (narratives are Markdown: theirs to break)
+    new_list = {doc.styles["新規事業"].style_id, doc.styles["新規事業概要"].style_id}
+    printed = [p for table in body.iter(f"{W}tbl") for p in table.iter(f"{W}p")]
+    printed += [p for p in body.iter(f"{W}p") if p.find(f"{W}pPr/{W}pStyle") is not None
+                and p.find(f"{W}pPr/{W}pStyle").get(f"{W}val") in new_list]
+    stretched = [p for p in printed
+                 if (p.find(f"{W}pPr/{W}pStyle") is not None
+                     and p.find(f"{W}pPr/{W}pStyle").get(f"{W}val") in justified
+                     and any(br.get(f"{W}type") in (None, "textWrapping") for br in p.iter(f"{W}br")))]
+    assert [("".join(t.text for t in p.iter(f"{W}t"))) for p in stretched] == []
+    texts = [p.text for p in doc.paragraphs]
+    summary = [p.text for p in doc.paragraphs if p.style.name == "新規事業概要"]
+    assert "概要の一行目" in summary and "概要の二行目" in summary
+    card_texts = [p.text for t in doc.tables for row in t.rows for c in row.cells for p in c.paragraphs]
+    for line in ("甲事業", "乙事業", "段落一", "段落二", "段落三", "実績", "（経過）", "○設置状況", "一文目", "二文目",
+                 "平成２２年度　制度", "創設", "「旧事業」", "理由一", "理由二"):
+        assert line in card_texts, line
+    assert not any("_x000D_" in t or "\r" in t for t in texts + card_texts)
+    settings = doc.settings.element
+    assert settings.find(f"{W}compat/{W}doNotExpandShiftReturn") is not None

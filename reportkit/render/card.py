@@ -44,16 +44,16 @@ class CardWriter:
             amount.append(x.paragraph(self.amount, text=note))
         group = "　".join(part for part in (card.department, card.group) if part)
         rows = [
-            self._label_value("１　基本方針", x.paragraph(self.text, text=policy_title)),
-            self._label_value("２　事業名", x.paragraph(self.text, text=row.card_name)),
+            self._label_value("１　基本方針", x.paragraphs(self.text, policy_title)),
+            self._label_value("２　事業名", x.paragraphs(self.text, row.card_name)),
             self._full("３　事業内容"),
-            Row([Cell(self._lines(card.description, self.paragraph), span=2)]),
+            Row([Cell(x.paragraphs(self.paragraph, card.description), span=2)]),
             self._label_value("４　事業費（千円）", "".join(amount)),
             self._full("５　事業実施結果"),
             Row([Cell(self._results(card.progress, card.outcome, card.results_free), span=2)]),
             self._full("６　事業の経緯"),
             Row([Cell(self._history(card.history), span=2)]),
-            self._label_value("７　担当課・グループ", x.paragraph(self.text, text=group)),
+            self._label_value("７　担当課・グループ", x.paragraphs(self.text, group)),
         ]
         table = x.table(self.table_style, [LABEL_WIDTH, self.width - LABEL_WIDTH], rows)
         return header + table
@@ -64,23 +64,18 @@ class CardWriter:
     def _full(self, label: str) -> Row:
         return Row([Cell(x.paragraph(self.label, text=label), span=2)])
 
-    def _lines(self, text: str, style_id: str) -> str:
-        """Line breaks of a field separate paragraphs."""
-        lines = [line for line in text.split("\n") if line.strip()] or [""]
-        return "".join(x.paragraph(style_id, text=line.strip().lstrip("\u3000")) for line in lines)
-
     def _results(self, progress: ResultsTable, outcome: ResultsTable, free: list[FreeRow]) -> str:
         parts: list[str] = []
         for results in (progress, outcome):
             if results.rows:
-                parts.append(x.paragraph(self.caption, text=results.caption))
+                parts.append(x.paragraphs(self.caption, results.caption))
                 parts.append(self._results_table(results))
         for kind, rows in _free_groups(free):
             first = rows[0].cells[0] if rows[0].cells else ""
             if kind == "見出し":
-                parts.append(x.paragraph(self.caption, text=first))
+                parts.append(x.paragraphs(self.caption, first))
             elif kind == "文":
-                parts.append(x.paragraph(self.text, text=first))
+                parts.append(x.paragraphs(self.text, first))
             else:
                 parts.append(self._free_table(rows))
         if not parts:
@@ -115,14 +110,15 @@ class CardWriter:
     def _history(self, entries) -> str:
         parts = []
         for entry in entries:
-            parts.append(x.paragraph(self.history, text="　".join(p for p in (entry.year, entry.event) if p)))
+            if entry.year or entry.event:
+                parts.append(x.paragraphs(self.history, "　".join(p for p in (entry.year, entry.event) if p)))
             if entry.former_name.strip():
-                name = entry.former_name.strip()
+                name = "".join(entry.former_name.split("\n")).strip()  # one name: a break inside it is joined
                 if not name.startswith("「"):
                     name = f"「{name}」"
                 parts.append(x.paragraph(self.history, text=name))
-            for line in (line for line in entry.reason.split("\n") if line.strip()):
-                parts.append(x.paragraph(self.reason, text=line.strip()))
+            if entry.reason.strip():
+                parts.append(x.paragraphs(self.reason, entry.reason))
         return "".join(parts) or x.paragraph(self.text, text="－")
 
 

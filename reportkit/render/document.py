@@ -26,7 +26,8 @@ from . import fast_table as fast
 from .card import CardWriter
 from .estimate import BODY_PITCH, PICTURE_EXTRA_PT, PT_PER_MM, heading_height, paragraph_height, text_height_pt
 from .fast_table import Emitter, StyleIds
-from .fields import Bookmarks, add_page_field, restart_page_numbers, set_update_fields, text_width_twips
+from .fields import (Bookmarks, add_page_field, restart_page_numbers, set_no_expand_shift_return, set_update_fields,
+                     text_width_twips)
 from .list_table import list_table, list_table_height
 from ..pages import plan_flow, plan_pages, set_cached_pagerefs
 from .tables import load_statistics, multi_year_table, multi_year_table_height, statistics_object
@@ -271,6 +272,7 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
         update_fields_on_open = find_soffice() is None
     if update_fields_on_open:
         set_update_fields(doc)
+    set_no_expand_shift_return(doc)
     _save(doc, out_path, report.fiscal_year)
     return plan
 
@@ -310,9 +312,11 @@ def _new_projects(writer: _Writer, report: Report) -> None:
             writer.add(fast.paragraph(entry_style, fast.runs(head) + fast.pageref_runs(row.bookmark) + fast.runs("p）")),
                        paragraph_height(styles.NEW_ENTRY, head + "100p）", writer.text_width / 20))
             if entry.featured and row.card.new_summary.strip():
-                summary = row.card.new_summary.strip()
-                writer.add(fast.paragraph(summary_style, text=summary),
-                           paragraph_height(styles.NEW_SUMMARY, summary, writer.text_width / 20))
+                # a line break typed in the cell (Alt+Enter) starts a paragraph: in this justified
+                # style a w:br would spread the line before it over the whole width
+                for line in (line for line in fast.clean(row.card.new_summary).split("\n") if line.strip()):
+                    writer.add(fast.paragraphs(summary_style, line),
+                               paragraph_height(styles.NEW_SUMMARY, line.strip(), writer.text_width / 20))
 
 
 def _table_of_contents(writer: _Writer, anchor) -> None:

@@ -18,8 +18,9 @@ _INVALID_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010
 
 
 def clean(text: str) -> str:
-    """Strip the characters XML 1.0 cannot hold (and normalise CRLF to LF)."""
-    return _INVALID_XML.sub("", str(text).replace("\r\n", "\n").replace("\r", "\n"))
+    """Strip the characters XML 1.0 cannot hold (and normalise CRLF, CR and Excel's ``_x000D_`` to LF)."""
+    text = str(text).replace("_x000D_\n", "\n").replace("_x000D_", "\n")  # an escaped CR, as Excel writes it
+    return _INVALID_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def add_text(paragraph, text: str, style: str | None = None):
@@ -281,3 +282,19 @@ def set_update_fields(doc) -> None:
             child.addprevious(element)
             return
     settings.append(element)
+
+
+def set_no_expand_shift_return(doc) -> None:
+    """settings.xml ``w:doNotExpandShiftReturn``: a line ending in a line break is not stretched.
+
+    Word (and LibreOffice, which reads the setting) would otherwise spread such a line of a
+    justified paragraph across the whole width. The element goes first in ``w:compat``, where
+    the schema puts it before every element the reference document has there.
+    """
+    settings = doc.settings.element
+    compat = settings.find(qn("w:compat"))
+    if compat is None:
+        compat = OxmlElement("w:compat")
+        settings.append(compat)
+    if compat.find(qn("w:doNotExpandShiftReturn")) is None:
+        compat.insert(0, OxmlElement("w:doNotExpandShiftReturn"))
