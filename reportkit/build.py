@@ -72,7 +72,7 @@ def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
     result = validate_folder(input_dir, progress=progress)
     if not result.ok:
         raise ValidationFailed(f"入力にエラーが {result.error_count} 件あるため、報告書を作成しませんでした。",
-                               result.issues)
+                               result.issues, result.file_names)
     config = result.config
     multi_year_path = input_dir / MULTI_YEAR_FILE
     multi_year = parse_multi_year(multi_year_path.read_text(encoding="utf-8-sig")) if multi_year_path.is_file() else []

@@ -75,6 +75,7 @@ def _template_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--department", metavar="課名", help="担当課をあらかじめ入れておく（設定ファイルの担当課から）")
     parser.add_argument("--input", metavar="DIR", type=Path, default=Path(DEFAULT_INPUT),
                         help=f"config.toml のある入力フォルダ（既定: {DEFAULT_INPUT}）")
+    parser.add_argument("--force", action="store_true", help="FILE がすでにあっても上書きする（記入済みのカードは消えます）")
 
 
 def run_template(args: argparse.Namespace) -> int:
@@ -84,6 +85,11 @@ def run_template(args: argparse.Namespace) -> int:
     config = load_config(args.input)
     project_id = new_project_id()
     output = args.output or Path(f"事業カード_{project_id}.xlsx")
+    if output.is_dir():
+        raise ReportkitError(f"事業カードを書き出せません: {output} はフォルダです。ファイル名（例: 事業カード.xlsx）を指定してください。")
+    if (output.exists() or output.is_symlink()) and not args.force:
+        raise ReportkitError(f"{output} はすでにあります。記入済みのカードを上書きしないよう、別のファイル名を指定してください"
+                             "（上書きしてよい場合は --force を付けてください）。")
     try:
         write_workbook(config, output, {"project_id": project_id}, department=args.department)
     except OSError as exc:
@@ -107,13 +113,11 @@ def run_validate(args: argparse.Namespace) -> int:
     """Check every card workbook of a folder and report every problem, grouped by file."""
     if not args.folder.is_dir():
         raise InputFolderError(f"入力フォルダが見つかりません: {args.folder}")
-    result = validate_folder(args.folder)
-    if not result.files:
-        raise InputFolderError(f"入力フォルダ {args.folder} にカードのブック（.xlsx）が１つもありません。")
+    result = validate_folder(args.folder)  # no workbook at all: InputFolderError (exit 2)
     if args.format == "json":
         print(json.dumps([issue.model_dump() for issue in result.issues], ensure_ascii=False, indent=2))
     else:
-        print(format_text(result.issues, [p.name for p in result.files]), end="")
+        print(format_text(result.issues, result.file_names), end="")
     if args.by_division:
         write_by_division(result, args.by_division)
     return EXIT_OK if result.ok else EXIT_PROBLEMS
@@ -159,23 +163,47 @@ def format_text(issues: list[Issue], files: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+BY_DIVISION_HEADER = ("担当課: ", "対象ファイル: ")  # the first two lines of every file write_by_division writes
+
+
 def write_by_division(result: ValidationResult, folder: Path) -> list[Path]:
-    """One UTF-8 text file per division with the problems of its files; unreadable ones to 担当課不明.txt."""
+    """One UTF-8 text file per division with the problems of its files; unreadable ones to 担当課不明.txt.
+
+    Files this function wrote there before for divisions that have no file now are removed (it
+    knows its own files by their first two lines); no other file of ``folder`` is touched.
+    """
     groups: dict[str, list[str]] = {}
-    for path in result.files:
-        division = result.departments.get(path.name, "") or UNKNOWN_DIVISION
-        groups.setdefault(division, []).append(path.name)
+    for name in result.file_names:
+        division = result.departments.get(name, "") or UNKNOWN_DIVISION
+        groups.setdefault(division, []).append(name)
     written = []
     for division, files in groups.items():
         issues = [i for i in result.issues if i.file in files]
-        header = f"担当課: {division}\n対象ファイル: {len(files)} 件\n\n"
+        header = f"{BY_DIVISION_HEADER[0]}{division}\n{BY_DIVISION_HEADER[1]}{len(files)} 件\n\n"
         target = Path(folder) / f"{_safe_file_name(division)}.txt"
         try:
             write_text_atomic(target, header + format_text(issues, files))
         except OSError as exc:
             raise ReportkitError(f"担当課別の結果を書き出せません: {target}（{exc.strerror or exc}）") from exc
         written.append(target)
+    _remove_stale_division_files(Path(folder), set(written))
     return written
+
+
+def _remove_stale_division_files(folder: Path, keep: set[Path]) -> None:
+    for path in sorted(folder.glob("*.txt")):
+        if path in keep or not path.is_file():
+            continue
+        try:
+            with path.open(encoding="utf-8") as handle:
+                first, second = handle.readline(), handle.readline()
+        except (OSError, UnicodeDecodeError):
+            continue  # not ours, or not readable: leave it
+        if first.startswith(BY_DIVISION_HEADER[0]) and second.startswith(BY_DIVISION_HEADER[1]):
+            try:
+                path.unlink()
+            except OSError as exc:
+                raise ReportkitError(f"以前の担当課別の結果を消せません: {path}（{exc.strerror or exc}）") from exc
 
 
 def _safe_file_name(name: str) -> str:
@@ -210,8 +238,7 @@ def run_build(args: argparse.Namespace) -> int:
         result = build_report(args.folder, args.output, pdf=args.pdf, progress=_progress_bar,
                               page_numbers=not args.no_page_numbers)
     except ValidationFailed as exc:
-        files = sorted({issue.file for issue in exc.issues})
-        print(format_text(exc.issues, files), end="")
+        print(format_text(exc.issues, exc.files or sorted({issue.file for issue in exc.issues})), end="")
         print(f"エラー: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
     print(format_build_summary(result))
@@ -304,6 +331,16 @@ def _utf8_streams() -> None:
                 pass
 
 
+def _discard_stdout() -> None:
+    """Point stdout at the null device, so the interpreter's last flush of a closed pipe is silent."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real file behind stdout (e.g. captured in tests)
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (never raises, never prints a traceback)."""
     _utf8_streams()
@@ -313,15 +350,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help (0) and usage errors (2)
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     try:
-        return args.run(args)
+        code = args.run(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handlers, not at interpreter exit
+        return code
     except ReportkitError as exc:
         print(f"エラー: {exc}", file=sys.stderr)
         return exc.exit_code
     except BrokenPipeError:  # output piped into a pager or head that closed early
-        try:
-            sys.stdout = open(os.devnull, "w")
-        except OSError:
-            pass
+        _discard_stdout()
         return EXIT_OK
     except OSError as exc:  # a file that cannot be read or written: name it, no traceback
         where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""

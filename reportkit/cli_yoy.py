@@ -72,6 +72,8 @@ def _reporting_errors(what_failed: str):
         def run(args: argparse.Namespace) -> int:
             try:
                 return handler(args)
+            except BrokenPipeError:  # the reader of our output went away (``| head``): not a failure
+                raise
             except ReportkitError as exc:
                 _error(str(exc))
                 return exc.exit_code

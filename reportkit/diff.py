@@ -123,9 +123,10 @@ class Diff:
         return [c for c in self.changes if c.kind == kind]
 
     def counts(self) -> dict[str, int]:
-        """Changes per kind; 項目 counts projects with at least one changed field."""
+        """Changes per kind; 移動 and 項目 count projects (a move of policy and measure is one project)."""
         counts = {kind: len(self.of_kind(kind)) for kind in KINDS}
-        counts[FIELD] = len({c.project_id for c in self.of_kind(FIELD)})
+        for kind in (MOVED, FIELD):
+            counts[kind] = len({c.project_id or c.name for c in self.of_kind(kind)})
         return counts
 
     @property
@@ -258,7 +259,15 @@ def compare(old: Path | Side, new: Path | Side) -> Diff:
                 new_year=new_side.fiscal_year, changes=changes, policies=_policy_figures(old_side, new_side),
                 total=PolicyFigures(0, "合計", old_side.total.get("count"), new_side.total.get("count"),
                                     old_side.total.get("amount"), new_side.total.get("amount"), None, None),
-                matches=matches, warnings=old_side.warnings + new_side.warnings)
+                matches=matches, warnings=_order_warnings(old_side, new_side) + old_side.warnings + new_side.warnings)
+
+
+def _order_warnings(old: Side, new: Side) -> list[str]:
+    """A warning when OLD is a later year than NEW: the two were most likely given the wrong way round."""
+    if isinstance(old.fiscal_year, int) and isinstance(new.fiscal_year, int) and old.fiscal_year > new.fiscal_year:
+        return [f"旧（{_year_text(old.fiscal_year)}、{old.label}）が新（{_year_text(new.fiscal_year)}、{new.label}）より"
+                "後の年度です。OLD と NEW の順が逆ではありませんか（追加と廃止が入れ替わって表示されます）。"]
+    return []
 
 
 def _policy_titles(*sides: Side) -> dict[int, str]:

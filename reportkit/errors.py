@@ -22,9 +22,10 @@ class ValidationFailed(ReportkitError):
 
     exit_code = 1
 
-    def __init__(self, message: str, issues: list | None = None):
+    def __init__(self, message: str, issues: list | None = None, files: list[str] | None = None):
         super().__init__(message)
         self.issues = issues or []
+        self.files = files or []  # every file checked, as the issues name them
 
 
 class OutputError(ReportkitError):

@@ -15,6 +15,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     # files
     "not-xlsx": ("error", "Excel ブック（.xlsx）ではありません。Excel で開き「名前を付けて保存」で「Excel ブック (*.xlsx)」を選んで保存し直してください。"),
     "old-xls": ("error", "古い形式（.xls）のブックは読めません。Excel で開き「Excel ブック (*.xlsx)」形式で保存し直してください。"),
+    "ods-workbook": ("error", "OpenDocument 形式（{detail}）のブックは読めません。Excel か LibreOffice Calc で開き「Excel ブック (*.xlsx)」形式で保存し直してください。"),
+    "not-a-card-file": ("warning", "事業カードのブック（.xlsx）ではないため読みませんでした（{detail}）。カードなら Excel ブック（.xlsx）で保存し直し、不要なファイルならカードのフォルダから移してください。"),
     "encrypted": ("error", "パスワードで保護（暗号化）されたブックは読めません。パスワードを解除して保存し直してください。"),
     "corrupt-file": ("error", "ファイルが壊れているため読めません（{detail}）。元のファイルから作り直してください。"),
     "too-large": ("error", "ファイルが大きすぎるため読みません（{detail}）。様式に不要なデータが入っていないか確認してください。"),

@@ -8,7 +8,7 @@
 * ``multi_year.csv`` with this year's count and settled cost per policy appended (computed from
   the cards, reprints excluded — the figures of the list table's 小計);
 * ``narratives/`` and ``statistics/`` copied for editing;
-* ``cards/`` with one prefilled workbook per project, same file name and project_id. Kept: name,
+* ``cards/`` with one prefilled workbook per project, same sub-folder, file name and project_id. Kept: name,
   description, history, department, group, policy, measure, period, reprints, the list
   attributes (foundation), captions, headers and item labels of the results. Emptied: the cost
   and its breakdown, the results values, the new-projects listing and the year's flags
@@ -41,7 +41,7 @@ from .config import CONFIG_FILE, ReportConfig, load_config
 from .errors import OutputError, ReportkitError, ValidationFailed
 from .japanese import FULL_DIGITS, nendo
 from .model import Card
-from .validate import validate_folder
+from .validate import cards_folder, validate_folder
 from .workbook.layout import BLOCKS, CONTRACT_VERSION
 from .workbook.template import write_workbook
 
@@ -59,7 +59,7 @@ class RolloverResult:
     out_dir: Path
     from_year: int
     to_year: int
-    cards: list[Path] = field(default_factory=list)  # the prefilled workbooks, in file-name order
+    cards: list[Path] = field(default_factory=list)  # the prefilled workbooks, in path order
     figures: list[YearFigure] = field(default_factory=list)  # the rows appended to multi_year.csv
     notices: list[str] = field(default_factory=list)  # Japanese notes for the secretariat
 
@@ -116,14 +116,18 @@ def rollover(input_dir: Path, to_year: int, out_dir: Path) -> RolloverResult:
                 outcome.notices.append(f"入力フォルダに {name}/ がないため、コピーしませんでした。")
 
         (staging / CARDS_FOLDER).mkdir()
+        source_root = cards_folder(input_dir)
         for sourced in result.cards:
             card = sourced.card
-            target = staging / CARDS_FOLDER / Path(sourced.source.file).with_suffix(".xlsx").name
+            # Same sub-folders, same file names: 商工政策課/001.xlsx stays 商工政策課/001.xlsx.
+            relative = (input_dir / sourced.source.file).relative_to(source_root).with_suffix(".xlsx")
+            target = staging / CARDS_FOLDER / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
             _write_card(new_config, target, card, sourced.source.file)
-            outcome.cards.append(out_dir / CARDS_FOLDER / target.name)
+            outcome.cards.append(out_dir / CARDS_FOLDER / relative)
             if card.period_end is not None and card.period_end < to_year:
                 outcome.notices.append(
-                    f"{target.name}: 事業期間は{_nendo(card.period_end)}までです。"
+                    f"{(Path(CARDS_FOLDER) / relative).as_posix()}: 事業期間は{_nendo(card.period_end)}までです。"
                     f"{_nendo(to_year)}も続ける場合は事業期間を、終了した場合はファイルを削除してください。")
 
         _move_into_place(staging, out_dir)

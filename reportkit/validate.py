@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,12 +11,22 @@ from . import rules
 from .cards import build_card, canonical_choice
 from .config import ReportConfig, load_config
 from .errors import InputFolderError
-from .issues import Issue, has_errors
+from .issues import Issue, has_errors, make_issue
 from .japanese import one_line
 from .model import SourcedCard
 from .workbook.reader import read_workbook
 
-WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xltx", ".csv"}
+# Read as workbooks (the reader names what is wrong with an .xls, an .xlsm or a damaged file).
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xltx"}
+# Spreadsheets of another program: a card saved in the wrong format, an error (never skipped).
+OTHER_SPREADSHEET_CODES = {".ods": "ods-workbook", ".fods": "ods-workbook", ".csv": "not-xlsx", ".tsv": "not-xlsx",
+                           ".xlsb": "not-xlsx", ".xltm": "not-xlsx", ".numbers": "not-xlsx"}
+# What Windows, macOS and Excel leave in a folder on their own: never anyone's card.
+SYSTEM_FILES = {"thumbs.db", "desktop.ini", "ehthumbs.db"}
+_EXCEL_TEMPORARY = re.compile(r"[0-9A-F]{8}")  # Excel's own temporary file while it saves: no suffix
+# Without a cards/ subfolder the input folder itself holds the workbooks; its other inputs are not cards.
+INPUT_FOLDER_ENTRIES = {"config.toml", "multi_year.csv", "narratives", "statistics", "readme.md"}
+_HIDDEN_ATTRIBUTE = 0x2  # FILE_ATTRIBUTE_HIDDEN (Windows)
 
 
 @dataclass
@@ -24,8 +35,9 @@ class ValidationResult:
     cards: list[SourcedCard] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
-    departments: dict[str, str] = field(default_factory=dict)  # file name -> division ("" = unknown)
+    departments: dict[str, str] = field(default_factory=dict)  # file name (see file_name) -> division ("" = unknown)
     partial: list[SourcedCard] = field(default_factory=list)  # checked, but a field (e.g. cost) unread
+    folder: Path = Path()  # the input folder; file names are relative to it
 
     @property
     def ok(self) -> bool:
@@ -38,6 +50,11 @@ class ValidationResult:
     @property
     def warning_count(self) -> int:
         return sum(1 for i in self.issues if i.severity == "warning")
+
+    @property
+    def file_names(self) -> list[str]:
+        """Every file checked, as issues name it (``cards/商工政策課/001.xlsx``), in folder order."""
+        return [file_name(self.folder, path) for path in self.files]
 
 
 CARDS_SUBFOLDER = "cards"
@@ -52,18 +69,66 @@ def cards_folder(folder: Path) -> Path:
     return sub if sub.is_dir() else folder
 
 
+def file_name(folder: Path, path: Path) -> str:
+    """How messages name a file: its path relative to the input folder, with forward slashes on every system."""
+    try:
+        return Path(path).relative_to(folder).as_posix()
+    except ValueError:
+        return Path(path).name
+
+
 def card_files(folder: Path) -> list[Path]:
-    """The workbooks of an input folder in a stable order; Excel lock files and hidden files are skipped."""
-    folder = cards_folder(folder)
-    files = []
-    for path in sorted(folder.iterdir(), key=lambda p: p.name):
-        if path.name.startswith(("~$", ".")):
-            continue
-        # Anything named like a workbook is listed, even a folder or a broken link: the reader
-        # reports it as unreadable rather than it being skipped silently.
-        if path.suffix.lower() in WORKBOOK_SUFFIXES:
-            files.append(path)
-    return files
+    """Every file to check under the cards folder, at any depth, in path order.
+
+    Skipped: Excel lock files (``~$…``), hidden files and folders (a leading dot, or hidden on
+    Windows), temporary files (``*.tmp``, ``~…``, Excel's suffix-less save files) and the files
+    an operating system leaves in folders. Everything else is listed, workbook or not, so that
+    validation names it rather than skipping it in silence.
+    """
+    root = cards_folder(folder)
+    files: list[Path] = []
+    seen: set[Path] = set()
+
+    def walk(directory: Path, top: bool) -> None:
+        try:
+            real = directory.resolve()
+        except OSError:
+            real = directory
+        if real in seen:  # a link back up the tree
+            return
+        seen.add(real)
+        for path in directory.iterdir():
+            if _skipped(path) or (top and root == Path(folder) and path.name.lower() in INPUT_FOLDER_ENTRIES):
+                continue
+            # A folder named like a workbook is listed, not entered: the reader reports it as unreadable.
+            if path.is_dir() and path.suffix.lower() not in WORKBOOK_SUFFIXES:
+                walk(path, False)
+            else:
+                files.append(path)
+
+    walk(root, True)
+    return sorted(files, key=lambda p: p.relative_to(root).parts)
+
+
+def _skipped(path: Path) -> bool:
+    name = path.name
+    if name.startswith((".", "~")) or name.lower().endswith(".tmp") or name.lower() in SYSTEM_FILES:
+        return True
+    if not path.suffix and _EXCEL_TEMPORARY.fullmatch(name) and path.is_file():
+        return True
+    try:
+        return bool(getattr(path.lstat(), "st_file_attributes", 0) & _HIDDEN_ATTRIBUTE)
+    except OSError:
+        return False
+
+
+def non_workbook_issue(path: Path, name: str) -> Issue | None:
+    """The issue for a file that is not read as a workbook (None for a workbook the reader opens)."""
+    suffix = path.suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES:
+        return None
+    code = OTHER_SPREADSHEET_CODES.get(suffix, "not-a-card-file")
+    return make_issue(code, name, detail=path.suffix or path.name)
 
 
 def validate_card_file(path: Path, config: ReportConfig) -> tuple[SourcedCard | None, list[Issue]]:
@@ -72,9 +137,10 @@ def validate_card_file(path: Path, config: ReportConfig) -> tuple[SourcedCard | 
     return sourced, issues
 
 
-def _check_file(path: Path, config: ReportConfig) -> tuple[SourcedCard | None, list[Issue], str]:
+def _check_file(path: Path, config: ReportConfig,
+                display_name: str | None = None) -> tuple[SourcedCard | None, list[Issue], str]:
     """The card, its issues and its division ("" when it cannot be read or is not in the config)."""
-    raw = read_workbook(path)
+    raw = read_workbook(path, display_name)
     issues = list(raw.issues)
     if not raw.readable:
         return None, issues, ""
@@ -97,16 +163,21 @@ def validate_folder(folder: Path, config: ReportConfig | None = None,
     """
     folder = Path(folder)
     config = config or load_config(folder)
-    result = ValidationResult(config=config, files=card_files(folder))
+    result = ValidationResult(config=config, files=card_files(folder), folder=folder)
+    if not any(path.suffix.lower() in WORKBOOK_SUFFIXES or path.suffix.lower() in OTHER_SPREADSHEET_CODES
+               for path in result.files):
+        raise InputFolderError(f"入力フォルダ {folder} にカードのブック（.xlsx）が１つもありません。"
+                               f"カードは {folder / CARDS_SUBFOLDER} に（課ごとのフォルダに分けても構いません）置いてください。")
     checked: list[SourcedCard] = []
     for path in (progress(result.files) if progress else result.files):
-        if path.suffix.lower() == ".csv":
-            from .issues import make_issue
-
-            result.issues.append(make_issue("not-xlsx", path.name))
+        name = file_name(folder, path)
+        issue = non_workbook_issue(path, name)
+        if issue is not None:
+            result.issues.append(issue)
+            result.departments[name] = ""
             continue
-        sourced, issues, department = _check_file(path, config)
-        result.departments[path.name] = department
+        sourced, issues, department = _check_file(path, config, name)
+        result.departments[name] = department
         result.issues.extend(issues)
         if sourced is not None:
             checked.append(sourced)

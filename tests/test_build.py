@@ -97,3 +97,19 @@ def test_texts_saved_by_windows_editors_are_read(small_inputs, tmp_path, capsys)
     intro.write_bytes(intro.read_bytes().decode("utf-8-sig").encode("shift_jis"))
     assert main(["build", str(folder), "-o", str(tmp_path / "sjis"), "--no-page-numbers"]) == 2
     assert "UTF-8 にして保存し直してください" in capsys.readouterr().err
+
+
+def test_workbooks_filed_in_division_subfolders_are_all_built(small_inputs, tmp_path):
+    """Filing cards one folder a 担当課 loses none of them (it used to drop them in silence, exit 0)."""
+    import json
+
+    folder = tmp_path / "inputs"
+    shutil.copytree(small_inputs, folder)
+    cards = sorted((folder / "cards").glob("*.xlsx"))
+    for index, card in enumerate(cards[:8]):
+        division = folder / "cards" / ("商工政策課" if index % 2 else "地域産業課")
+        division.mkdir(exist_ok=True)
+        card.rename(division / card.name)
+    assert main(["build", str(folder), "-o", str(tmp_path / "out"), "--no-page-numbers"]) == 0
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert len(report["projects"]) == len(cards) == 12

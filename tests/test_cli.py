@@ -148,3 +148,48 @@ def test_template_into_a_folder_path_exits_2_without_traceback(tmp_path, capsys)
 def test_commands_are_registered_in_one_place():
     assert [c.name for c in cli.COMMANDS][:2] == ["template", "validate"]
     assert all(callable(c.run) and callable(c.add_arguments) for c in cli.COMMANDS)
+
+
+# -- issue 10: folders, template overwrite, summaries ---------------------------------------------
+
+def test_template_refuses_an_existing_file_unless_force(tmp_path, capsys):
+    filled = tmp_path / "事業カード.xlsx"
+    filled.write_bytes(b"filled in by a clerk")
+    assert cli.main(["template", "--input", str(DATA), "-o", str(filled)]) == 2
+    err = capsys.readouterr().err
+    assert "すでにあります" in err and "--force" in err
+    assert filled.read_bytes() == b"filled in by a clerk"
+    assert cli.main(["template", "--input", str(DATA), "-o", str(filled), "--force"]) == 0
+    assert read_workbook(filled).readable
+
+
+def test_by_division_names_files_by_their_path_in_subfolders(card_folder, config):
+    cards = card_folder / "cards"
+    write_card(cards / "商工政策課" / "001.xlsx", config, project_id="RK-A", project_name="甲", cost="190,000")
+    write_card(cards / "地域産業課" / "001.xlsx", config, project_id="RK-B", project_name="乙", department="地域産業課")
+    outdir = card_folder.parent / "checks"
+    assert cli.main(["validate", str(card_folder), "--by-division", str(outdir)]) == 1
+    policy = (outdir / "商工政策課.txt").read_text(encoding="utf-8")
+    local = (outdir / "地域産業課.txt").read_text(encoding="utf-8")
+    assert "cards/商工政策課/001.xlsx" in policy and "cards/地域産業課/001.xlsx" not in policy
+    assert "問題はありません" in local and "対象ファイル: 1 件" in local
+
+
+def test_by_division_removes_its_stale_files_and_keeps_other_files(card_folder, config, tmp_path):
+    write_card(card_folder / "a.xlsx", config, project_id="RK-A", project_name="甲")
+    write_card(card_folder / "b.xlsx", config, project_id="RK-B", project_name="乙", department="地域産業課")
+    outdir = tmp_path / "checks"
+    assert cli.main(["validate", str(card_folder), "--by-division", str(outdir)]) == 0
+    assert (outdir / "地域産業課.txt").exists()
+    (outdir / "メモ.txt").write_text("事務局のメモ\n", encoding="utf-8")
+    (outdir / "一覧.csv").write_text("担当課: x\n対象ファイル: 1\n", encoding="utf-8")
+    (card_folder / "b.xlsx").unlink()
+    assert cli.main(["validate", str(card_folder), "--by-division", str(outdir)]) == 0
+    assert sorted(p.name for p in outdir.iterdir()) == ["メモ.txt", "一覧.csv", "商工政策課.txt"]
+
+
+def test_refused_build_summary_counts_every_file_checked(folder_with_problems, tmp_path, capsys):
+    assert cli.main(["build", str(folder_with_problems), "-o", str(tmp_path / "out"), "--no-page-numbers"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1].startswith("4 ファイルを確認しました。エラー 2 件（2 ファイル）")
+

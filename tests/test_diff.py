@@ -226,3 +226,46 @@ def test_a_freshly_rolled_over_folder_keeps_every_project(tmp_path):
     kinds = {change.kind for change in result.changes}
     assert "廃止" not in kinds and "追加" not in kinds
     assert any("事業費が読めない" in warning for warning in result.warnings)
+
+
+def _side(year: int, projects: list[dict]):
+    from reportkit.diff import Side
+
+    return Side(label=f"{year}", fiscal_year=year, policies=[], total={}, projects=projects)
+
+
+def test_a_project_moved_to_another_policy_and_measure_counts_once():
+    old = _side(2013, [{"project_id": "P1", "name": "甲", "policy": 1, "measure": "施策ア"}])
+    new = _side(2014, [{"project_id": "P1", "name": "甲", "policy": 2, "measure": "施策イ"}])
+    result = compare(old, new)
+    assert len(result.of_kind(MOVED)) == 2 and result.counts()[MOVED] == 1
+    assert "移動 1、" in summary_text(result)
+
+
+def test_old_side_of_a_later_year_is_a_warning(years, tmp_path, capsys):
+    _, year1, year2, _ = years
+    assert compare(year1, year2).warnings == []
+    assert _run(["diff", str(year2), str(year1), "-o", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert "注意：旧（平成２６年度" in out and "逆" in out
+    assert "OLD と NEW の順が逆" in (tmp_path / "out" / "diff.html").read_text(encoding="utf-8")
+
+
+def test_diff_into_a_closed_pipe_prints_no_error(years, tmp_path):
+    """``reportkit diff OLD NEW | head``: the reader goes away before the output is written."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    _, year1, year2, _ = years
+    root = Path(__file__).resolve().parents[1]
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # closed before the command writes anything
+    try:
+        done = subprocess.run([sys.executable, "-m", "reportkit", "diff", str(year1), str(year2),
+                               "-o", str(tmp_path / "out")], stdout=write_end, stderr=subprocess.PIPE,
+                              env=dict(os.environ, PYTHONPATH=str(root)), cwd=root, timeout=300)
+    finally:
+        os.close(write_end)
+    assert done.stderr.decode("utf-8") == "" and done.returncode == 0

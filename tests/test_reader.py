@@ -81,12 +81,12 @@ def test_macro_workbook_is_read_with_a_warning(tmp_path, clean_card, config):
     assert [(i.code, i.severity) for i in issues] == [("macro-workbook", "warning")]
 
 
-def test_lock_files_and_hidden_files_are_skipped(card_folder, clean_card):
+def test_lock_files_and_hidden_files_are_skipped_other_files_listed(card_folder, clean_card):
     shutil.copy(clean_card, card_folder / "card.xlsx")
     (card_folder / "~$card.xlsx").write_bytes(b"lock")
     (card_folder / ".card.xlsx").write_bytes(b"hidden")
-    (card_folder / "memo.txt").write_text("memo", encoding="utf-8")
-    assert [p.name for p in card_files(card_folder)] == ["card.xlsx"]
+    (card_folder / "memo.txt").write_text("memo", encoding="utf-8")  # listed, so validation names it
+    assert [p.name for p in card_files(card_folder)] == ["card.xlsx", "memo.txt"]
 
 
 def test_unreadable_file_stops_reading_with_one_issue(tmp_path):

@@ -78,7 +78,7 @@ def test_rollover_keeps_everything_but_the_year_fields(rolled, tmp_path):
 
     shutil.copytree(result.out_dir, copy)
     for sourced in old.cards:
-        edit(copy / "cards" / sourced.source.file, year_values(sourced.card))
+        edit(copy / sourced.source.file, year_values(sourced.card))
     new = {s.card.project_id: s.card for s in validate_folder(copy).cards}
     assert set(new) == {s.card.project_id for s in old.cards}
     for sourced in old.cards:
@@ -93,7 +93,7 @@ def test_rollover_empties_cost_results_values_flags_and_new_listing(rolled, tmp_
     copy = tmp_path / "cost-only"
     shutil.copytree(result.out_dir, copy)
     for sourced in old.cards:
-        edit(copy / "cards" / sourced.source.file, {"cost": 1})
+        edit(copy / sourced.source.file, {"cost": 1})
     cards = {s.card.project_id: s.card for s in validate_folder(copy).cards}
     for sourced in old.cards:
         before, after = sourced.card, cards[sourced.card.project_id]
@@ -150,7 +150,7 @@ def test_rollover_notes_projects_whose_period_has_ended(tmp_path):
     edit(ended, {"period_end": "平成25年度"})
     result = rollover(year1, 2014, tmp_path / "h26")
     assert [n for n in result.notices if "事業期間" in n] == [
-        f"{ended.name}: 事業期間は平成２５年度までです。平成２６年度も続ける場合は事業期間を、終了した場合はファイルを削除してください。"]
+        f"cards/{ended.name}: 事業期間は平成２５年度までです。平成２６年度も続ける場合は事業期間を、終了した場合はファイルを削除してください。"]
 
 
 def test_rollover_refuses_a_non_empty_output_folder(rolled, tmp_path):
@@ -233,3 +233,21 @@ def test_same_input_folder_rolls_over_to_the_same_bytes(rolled, tmp_path):
     year1, _, result, _ = rolled
     again = rollover(year1, 2014, tmp_path / "again")
     assert _tree_digest(again.out_dir) == _tree_digest(result.out_dir)
+
+
+def test_rollover_keeps_the_division_subfolders_and_same_names_in_two_of_them(tmp_path):
+    year1 = make_input_folder(tmp_path / "h25")
+    cards = sorted((year1 / "cards").glob("*.xlsx"))
+    (year1 / "cards" / "商工政策課").mkdir()
+    (year1 / "cards" / "地域産業課").mkdir()
+    cards[0].rename(year1 / "cards" / "商工政策課" / "カード.xlsx")
+    cards[1].rename(year1 / "cards" / "地域産業課" / "カード.xlsx")
+    before = sorted(p.relative_to(year1 / "cards").as_posix() for p in (year1 / "cards").rglob("*.xlsx"))
+    result = rollover(year1, 2014, tmp_path / "h26")
+    after = sorted(p.relative_to(result.out_dir / "cards").as_posix()
+                   for p in (result.out_dir / "cards").rglob("*.xlsx"))
+    assert after == before and "商工政策課/カード.xlsx" in after and "地域産業課/カード.xlsx" in after
+    assert sorted(p.relative_to(result.out_dir / "cards").as_posix() for p in result.cards) == before
+    issues = validate_folder(result.out_dir).issues
+    assert {(i.code, i.file, i.cell) for i in issues if "カード.xlsx" in i.file} == {
+        ("missing-value", "cards/商工政策課/カード.xlsx", "B11"), ("missing-value", "cards/地域産業課/カード.xlsx", "B11")}

@@ -75,28 +75,28 @@ def make_two_years(base: Path):
     old = {s.card.project_id: s for s in validate_folder(year1).cards}
     rollover(year1, 2014, year2)
     for sourced in old.values():
-        edit(year2 / "cards" / sourced.source.file, year_values(sourced.card))
+        edit(year2 / sourced.source.file, year_values(sourced.card))
     config = load_config(year2)
-    by_prefix = {s.source.file[:3]: s for s in old.values()}
+    by_prefix = {Path(s.source.file).name[:3]: s for s in old.values()}
 
     renamed = by_prefix["001"].card
-    edit(year2 / "cards" / by_prefix["001"].source.file, {
+    edit(year2 / by_prefix["001"].source.file, {
         "project_id": "NEW-001",
         "project_name": "訓練校指導員研修事業",
         "history_rows": [(e.year, e.event, e.former_name, e.reason) for e in renamed.history]
         + [("平成26年度", "事業名変更", renamed.project_name, "研修内容の拡充に合わせて名称を変更")],
     })
     cost = by_prefix["002"].card
-    edit(year2 / "cards" / by_prefix["002"].source.file, {"cost": cost.cost + 500})
+    edit(year2 / by_prefix["002"].source.file, {"cost": cost.cost + 500})
     moved = by_prefix["003"].card
-    edit(year2 / "cards" / by_prefix["003"].source.file, {"measure": config.policy(1).measures[2]})
+    edit(year2 / by_prefix["003"].source.file, {"measure": config.policy(1).measures[2]})
     dropped = by_prefix["005"].card
-    (year2 / "cards" / by_prefix["005"].source.file).unlink()
+    (year2 / by_prefix["005"].source.file).unlink()
     results = by_prefix["006"].card
     rows = [(r.item, r.value, r.kind) for r in results.progress.rows]
     changed = next(i for i, r in enumerate(results.progress.rows) if r.kind == "" and r.value)
     rows[changed] = (rows[changed][0], "９９回", rows[changed][2])
-    edit(year2 / "cards" / by_prefix["006"].source.file, {"progress_rows": rows})
+    edit(year2 / by_prefix["006"].source.file, {"progress_rows": rows})
     write_workbook(config, year2 / "cards" / "900_新規テスト事業.xlsx", {
         "project_id": "NEW-900",
         "policy": 2,
