@@ -607,6 +607,28 @@ def lock_file_beside_a_card(folder, cfg):
     (folder / "~$card.xlsx").write_bytes(b"\x0bclerk".ljust(165, b"\x00"))
 
 
+@case(1, ("ods-workbook", "商工政策課/card.ods", ""), ("not-a-card-file", "商工政策課/memo.txt", ""))
+def ods_and_memo_in_a_subfolder(folder, cfg):
+    card(folder, cfg)
+    (folder / "商工政策課").mkdir()
+    shutil.copy(folder / CARD, folder / "商工政策課" / "card.ods")
+    (folder / "商工政策課" / "memo.txt").write_text("提出済み", encoding="utf-8")
+
+
+@case(1, ("negative-amount", "地域産業課/金融/card.xlsx", "B11"))
+def card_two_folders_deep(folder, cfg):
+    card(folder / "地域産業課" / "金融", cfg, cost=-5)
+
+
+@case(0, clean=True)
+def temporary_and_system_files_beside_cards(folder, cfg):
+    card(folder, cfg)
+    for name in ("~WRL0001.tmp", "card.xlsx.tmp", "5C7A1E0B", "Thumbs.db", "desktop.ini"):
+        (folder / name).write_bytes(b"\x00junk")
+    (folder / ".hidden").mkdir()
+    (folder / ".hidden" / "old.xlsx").write_bytes(b"junk")
+
+
 def _can_lock_out() -> str:
     if os.name == "nt":
         return "no POSIX permissions on Windows"
