@@ -13,6 +13,7 @@ from .errors import InputFolderError
 from .issues import Issue, has_errors
 from .japanese import one_line
 from .model import SourcedCard
+from .narrative_templates import check_narratives
 from .workbook.reader import read_workbook
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xltx", ".csv"}
@@ -111,6 +112,7 @@ def validate_folder(folder: Path, config: ReportConfig | None = None,
         if sourced is not None:
             checked.append(sourced)
     result.issues.extend(rules.check_folder(checked, config))
+    result.issues.extend(check_narratives(folder, config, checked))
     # Cards with a field that could not be read were checked, but are not cards to build from.
     result.cards = [s for s in checked if not s.source.unread]
     result.partial = [s for s in checked if s.source.unread]
