@@ -14,15 +14,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .aggregate import Report, aggregate, parse_multi_year
+from .aggregate import Report, aggregate
 from .errors import OutputError, ValidationFailed
 from .export import companion_sheets, report_data, report_json_bytes
 from .issues import Issue
+from .narrative_templates import NARRATIVES_DIR, multi_year_figures
 from .validate import validate_folder
 from .workbook.tables import write_tables
 
-MULTI_YEAR_FILE = "multi_year.csv"
-NARRATIVES_DIR = "narratives"
 STATISTICS_DIR = "statistics"
 REPORT_DOCX = "report.docx"
 REPORT_JSON = "report.json"
@@ -74,9 +73,7 @@ def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
         raise ValidationFailed(f"入力にエラーが {result.error_count} 件あるため、報告書を作成しませんでした。",
                                result.issues, result.file_names)
     config = result.config
-    multi_year_path = input_dir / MULTI_YEAR_FILE
-    multi_year = parse_multi_year(multi_year_path.read_text(encoding="utf-8-sig")) if multi_year_path.is_file() else []
-    report = aggregate(config, [s.card for s in result.cards], multi_year)
+    report = aggregate(config, [s.card for s in result.cards], multi_year_figures(input_dir))
 
     soffice = find_soffice() if (page_numbers or pdf) else None
     if pdf and soffice is None:

@@ -78,6 +78,15 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "duplicate-project-name": ("error", "事業名「{detail}」が別のファイル（{other}）と重複しています。同じ事業のファイルが２つないか確認してください。"),
     "stale-year-text": ("warning", "前年度を指す「{detail}」が書かれています。{expected}の内容に更新したか確認してください（前年度と比べて書いている場合などは、そのままで構いません）。"),
     "card-too-long": ("warning", "カードが１ページ（約{limit}行）に収まらない見込みです（全体で約{expected}行、うち{detail}）。{field_label}を短くしてください。"),
+    # narratives (narratives/*.md.j2, *.md): {line} is "3 行目"
+    "narrative-missing": ("error", "説明文のファイルがありません。前年度の narratives フォルダからコピーするか、作成してください。"),
+    "narrative-encoding": ("error", "{line}の文字が読めません。文字コードを UTF-8 にして保存し直してください。"),
+    "narrative-syntax": ("error", "{line}の差し込みの書き方に誤りがあります。二重の波括弧や if・for の指定が閉じているか、全角と半角が混ざっていないか確認してください。"),
+    "narrative-unknown-placeholder": ("error", "{line}の差し込み項目「{detail}」はありません。つづりを確認してください（使える項目：{expected}）。"),
+    "narrative-unknown-filter": ("error", "{line}の書式指定「{detail}」はありません。つづりを確認してください（使える書式指定：{expected}）。"),
+    "narrative-bad-value": ("error", "{line}の差し込み項目に、その書式指定は使えません（例：year には nendo）。"),
+    "narrative-full-width-braces": ("warning", "{line}の「{detail}」は全角の波括弧のため差し込まれず、そのまま印刷されます。差し込むには半角の波括弧にしてください。"),
+    "narrative-placeholder-in-md": ("warning", "{line}の「{detail}」は差し込まれず、そのまま印刷されます。差し込みを使うには、ファイル名を .md.j2 にしてください。"),
 }
 
 
@@ -103,7 +112,7 @@ def make_issue(code: str, file: str, *, sheet: str = "", cell: str = "", field: 
     """An Issue with its message rendered from the catalogue."""
     default_severity, template = CATALOGUE[code]
     values = {"detail": "", "expected": "", "label": FIELD_LABELS.get(field, field), "field": field,
-              "field_label": FIELD_LABELS.get(field, field), "policy": "", "other": ""}
+              "field_label": FIELD_LABELS.get(field, field), "policy": "", "other": "", "line": ""}
     values.update({k: v for k, v in params.items()})
     return Issue(severity=severity or default_severity, code=code, file=file, sheet=sheet, cell=cell,
                  field=field, message=template.format(**values))
@@ -142,6 +151,7 @@ FIELD_LABELS: dict[str, str] = {
     "new_listing": "新規事業一覧への掲載",
     "new_summary": "新規事業の概要",
     "reprint_rows": "再掲先",
+    "narrative": "説明文",
 }
 
 

@@ -14,6 +14,7 @@ from .errors import InputFolderError
 from .issues import Issue, has_errors, make_issue
 from .japanese import one_line
 from .model import SourcedCard
+from .narrative_templates import check_narratives
 from .workbook.reader import read_workbook
 
 # Read as workbooks (the reader names what is wrong with an .xls, an .xlsm or a damaged file).
@@ -182,6 +183,7 @@ def validate_folder(folder: Path, config: ReportConfig | None = None,
         if sourced is not None:
             checked.append(sourced)
     result.issues.extend(rules.check_folder(checked, config))
+    result.issues.extend(check_narratives(folder, config, checked))
     # Cards with a field that could not be read were checked, but are not cards to build from.
     result.cards = [s for s in checked if not s.source.unread]
     result.partial = [s for s in checked if s.source.unread]

@@ -95,8 +95,10 @@ def test_texts_saved_by_windows_editors_are_read(small_inputs, tmp_path, capsys)
     assert texts(tmp_path / "bom" / "report.docx") == texts(tmp_path / "plain" / "report.docx")
     intro = folder / "narratives" / "introduction.md.j2"
     intro.write_bytes(intro.read_bytes().decode("utf-8-sig").encode("shift_jis"))
-    assert main(["build", str(folder), "-o", str(tmp_path / "sjis"), "--no-page-numbers"]) == 2
-    assert "UTF-8 にして保存し直してください" in capsys.readouterr().err
+    # an unreadable narrative is an input problem, reported like a workbook's (exit 1), with its file
+    assert main(["build", str(folder), "-o", str(tmp_path / "sjis"), "--no-page-numbers"]) == 1
+    shown = capsys.readouterr().out
+    assert "narratives/introduction.md.j2" in shown and "UTF-8 にして保存し直してください" in shown
 
 
 def test_workbooks_filed_in_division_subfolders_are_all_built(small_inputs, tmp_path):

@@ -12,7 +12,7 @@ from reportkit import issues
 from reportkit.issues import CATALOGUE, catalogue_markdown, make_issue
 
 ROOT = Path(__file__).resolve().parents[1]
-PARAMS = {"detail", "expected", "label", "field", "field_label", "policy", "other", "limit"}
+PARAMS = {"detail", "expected", "label", "field", "field_label", "policy", "other", "limit", "line"}
 
 
 def test_docs_errors_md_is_current():

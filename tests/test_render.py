@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -228,3 +229,62 @@ def test_line_breaks_typed_in_cells_never_stretch_a_justified_line(tmp_path):
     assert not any("_x000D_" in t or "\r" in t for t in texts + card_texts)
     settings = doc.settings.element
     assert settings.find(f"{W}compat/{W}doNotExpandShiftReturn") is not None
+
+
+def _with_liaison(tmp_path: Path, text: str) -> Path:
+    folder = tmp_path / "narratives"
+    shutil.copytree(FIXTURES / "narratives", folder)
+    (folder / "section4_liaison.md").write_text(text, "utf-8")
+    return _render(tmp_path, narratives=folder)
+
+
+LIAISON = """## 連絡会議設置要綱
+
+### （連絡会議の所掌事務）
+
+第２　連絡会議は、次に掲げる事項を推進する。
+
+1. 情報収集、意見交換を促進する。
+
+2. 気運の醸成を図る。
+
+（３）その他必要な事項を推進する。
+
+### 別表
+
+| 部局名 | 課名 | 備考 |
+| --- | --- | --- |
+| 総務部 | 財政課 | 常任 |
+| 農林水産部 | 農林水産政策課 | ^ |
+|  | 総合販売戦略課 | < |
+| 教育庁 | 教育政策課 | 任意 |
+"""
+
+
+def test_pipe_table_is_a_word_table_with_merged_cells(tmp_path):
+    from docx.oxml.ns import qn
+
+    doc = Document(str(_with_liaison(tmp_path, LIAISON)))
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "部局名")
+    rows = table._tbl.tr_lst
+    texts = [[tc.xpath("string(.)") for tc in tr.tc_lst] for tr in rows]
+    assert texts == [["部局名", "課名", "備考"], ["総務部", "財政課", "常任"], ["農林水産部", "農林水産政策課", ""],
+                     ["", "総合販売戦略課"], ["教育庁", "教育政策課", "任意"]]
+    merges = [[(tc.tcPr.find(qn("w:vMerge")).get(qn("w:val"), "continue") if tc.tcPr.find(qn("w:vMerge")) is not None
+                else None, tc.grid_span) for tc in tr.tc_lst] for tr in rows]
+    assert merges[1][2] == ("restart", 1) and merges[2][2] == ("continue", 1)  # ^ continues 常任
+    assert merges[2][0] == ("restart", 1) and merges[3][0] == ("continue", 1)  # empty 部局名: 農林水産部
+    assert merges[3][1] == (None, 2)  # < widens 総合販売戦略課 over 備考
+    assert table.style.name == "Table Grid"
+    assert [p.style.name for p in table.rows[0].cells[0].paragraphs] == ["表見出し"]
+    assert [p.style.name for p in table.rows[1].cells[0].paragraphs] == ["表文字"]
+    body = "\n".join(p.text for p in doc.paragraphs)
+    assert "| ---" not in body and "| 総務部" not in body
+
+
+def test_numbered_items_keep_their_numbers(tmp_path):
+    doc = Document(str(_with_liaison(tmp_path, LIAISON)))
+    texts = [p.text for p in doc.paragraphs]
+    assert "1. 情報収集、意見交換を促進する。" in texts and "2. 気運の醸成を図る。" in texts
+    assert "（３）その他必要な事項を推進する。" in texts
+    assert "・情報収集、意見交換を促進する。" not in texts

@@ -59,7 +59,7 @@ def test_rollover_then_validate_reports_every_emptied_value(rolled):
     assert errors == sum((_emptied_fields(s) for s in old.cards), Counter())
     assert sum(errors.values()) > 2 * len(old.cards)  # values as well as costs
     # last year's 「25年度」 column head of 035's free table is still there: a warning, not an error
-    assert {(i.file[:3], i.field, i.code, i.cell) for i in issues if i.severity == "warning"} == {
+    assert {(Path(i.file).name[:3], i.field, i.code, i.cell) for i in issues if i.severity == "warning"} == {
         ("035", "results_free", "stale-year-text", "E59")}
 
 
@@ -249,5 +249,6 @@ def test_rollover_keeps_the_division_subfolders_and_same_names_in_two_of_them(tm
     assert after == before and "商工政策課/カード.xlsx" in after and "地域産業課/カード.xlsx" in after
     assert sorted(p.relative_to(result.out_dir / "cards").as_posix() for p in result.cards) == before
     issues = validate_folder(result.out_dir).issues
-    assert {(i.code, i.file, i.cell) for i in issues if "カード.xlsx" in i.file} == {
+    # each card is reported under its own path (its emptied cost among its emptied values)
+    assert {(i.code, i.file, i.cell) for i in issues if i.field == "cost"} >= {
         ("missing-value", "cards/商工政策課/カード.xlsx", "B11"), ("missing-value", "cards/地域産業課/カード.xlsx", "B11")}

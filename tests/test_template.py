@@ -112,15 +112,75 @@ def test_only_input_cells_are_unlocked_and_the_sheet_is_protected(blank):
     assert unlocked <= inputs | merged_tails
 
 
-def test_prints_on_one_a4_page(blank):
+def test_prints_legibly_on_a4_landscape_pages(blank):
+    """Fitted to the page width only (fitted on one page, the text printed at about 5 pt)."""
+    from reportkit.workbook.template import COLUMN_WIDTHS
+
     sheet = blank[CARD_SHEET]
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
-    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 1)
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    assert sheet.page_setup.orientation == "landscape"
     assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4)
     assert sheet.print_area
     area = sheet.print_area[0] if isinstance(sheet.print_area, list) else sheet.print_area
     _, _, _, area_last_row = range_boundaries(area.split("!")[-1].replace("$", ""))
     assert area_last_row >= max(_bounds(blank, name)[3] for name in BLOCKS)
+    # what fits the landscape width at ≥ 90 % (LibreOffice's column unit, the wider one, is ~7.1 pt)
+    assert sum(COLUMN_WIDTHS.values()) * 7.1 * 0.9 <= 842 - 2 * 0.4 * 72
+    sizes = {cell.font.sz for row in sheet.iter_rows() for cell in row if cell.value is not None}
+    assert min(sizes) >= 10
+
+
+def test_instructions_fit_the_page_width(blank):
+    sheet = blank[HELP_SHEET]
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    assert sheet.column_dimensions["A"].width * 7.1 <= 595 - 2 * 0.75 * 72
+    assert all(cell.alignment.wrap_text for cell in sheet["A"] if cell.value)
+
+
+def _effective_font_sizes(pdf, page: int) -> list[float]:
+    """Printed size of the all-full-width words of a page: IPA Gothic's full-width glyphs are 1 em wide."""
+    import re
+    import subprocess
+
+    xml = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    sizes = []
+    for x_min, x_max, word in re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]+)</word>', xml):
+        if len(word) >= 3 and all("\u3040" <= ch <= "\u9fff" for ch in word):
+            sizes.append((float(x_max) - float(x_min)) / len(word))
+    return sizes
+
+
+@pytest.mark.libreoffice
+def test_printed_card_text_is_at_least_9_pt(soffice, tmp_path, config):
+    import shutil
+    import subprocess
+
+    from pypdf import PdfReader
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler) is not installed")
+    path = write_workbook(config, tmp_path / "card.xlsx", department="商工政策課")
+    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--norestore",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)], capture_output=True, timeout=180)
+    pdf = tmp_path / "card.pdf"
+    assert pdf.is_file(), "LibreOffice could not convert the workbook (is Calc installed?)"
+    pages = PdfReader(str(pdf)).pages
+    widths = [(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in pages]
+    card_pages = [i + 1 for i, size in enumerate(widths) if size == (842, 595)]  # A4 landscape
+    assert 2 <= len(card_pages) <= 4 and widths[-1] == (595, 842)  # the card, then 記入要領 in portrait
+    for page in card_pages:
+        sizes = _effective_font_sizes(pdf, page)
+        assert sizes and min(sizes) >= 9.0, (page, min(sizes, default=None))
+    help_sizes = _effective_font_sizes(pdf, len(pages))
+    assert min(help_sizes) >= 9.0
+    import re
+
+    xml = subprocess.run(["pdftotext", "-f", str(len(pages)), "-l", str(len(pages)), "-bbox", str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    right = max(float(x) for x in re.findall(r'xMax="([\d.]+)"', xml))
+    assert right <= 595 - 20  # 記入要領's lines end inside the page
 
 
 def test_has_an_instructions_sheet(blank):

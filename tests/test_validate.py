@@ -102,7 +102,8 @@ def test_without_cards_subfolder_the_other_inputs_are_not_reported(card_folder, 
     (card_folder / "multi_year.csv").write_text("year,policy,count,amount\n", encoding="utf-8")
     (card_folder / "narratives").mkdir()
     (card_folder / "narratives" / "intro.md.j2").write_text("本文", encoding="utf-8")
-    assert validate_folder(card_folder).issues == []
+    # the narratives are checked as narratives (the expected files are missing), never as stray cards
+    assert [i for i in validate_folder(card_folder).issues if not i.code.startswith("narrative-")] == []
 
 
 @pytest.mark.parametrize("command", ["validate", "build"])

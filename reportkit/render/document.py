@@ -8,7 +8,6 @@ import struct
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from types import SimpleNamespace
 
 from docx import Document
 from docx.enum.section import WD_SECTION
@@ -17,6 +16,7 @@ from docx.shared import Mm
 from ..zipnorm import normalise_zip
 from ..aggregate import Report
 from ..config import ReportConfig
+from ..narrative_templates import narrative_context
 from ..errors import OutputError
 from docx.oxml.ns import qn
 
@@ -275,18 +275,6 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
     set_no_expand_shift_return(doc)
     _save(doc, out_path, report.fiscal_year)
     return plan
-
-
-def narrative_context(report: Report, config: ReportConfig) -> dict:
-    """The placeholders narrative templates may use."""
-    return {
-        "year": report.fiscal_year,
-        "first_year": report.first_year,
-        "total": SimpleNamespace(count=report.total.count, amount=report.total.amount),
-        "policies": [SimpleNamespace(no=p.no, title=p.title, count=p.count, subtotal=p.subtotal)
-                     for p in report.policies],
-        "years": [SimpleNamespace(year=c.year, count=c.count, amount=c.amount) for c in report.years],
-    }
 
 
 def _spaced(text: str) -> str:

@@ -1,10 +1,12 @@
 """Narrative texts: jinja2 templates in a small Markdown dialect, written as named-style paragraphs.
 
 The dialect: ``## `` a document heading (section ４'s texts, listed in the TOC),
-``### `` a sub-heading, ``- `` items printed with ・, blank-line separated
-paragraphs (line breaks inside a paragraph are joined without a space, as
-Japanese text wants), and a paragraph that is exactly ``[表:4-1]`` or
-``[図:4-1]`` is replaced by that statistics table or chart.
+``### `` a sub-heading, ``- `` items printed with ・, ``1. `` items printed with their number as
+typed, blank-line separated paragraphs (line breaks inside a paragraph are joined without a space,
+as Japanese text wants), a pipe table (a real Word table; an empty first cell or a ``^`` cell
+continues the cell above, a ``<`` cell widens the cell to its left), and a paragraph that is exactly
+``[表:4-1]`` or ``[図:4-1]`` is replaced by that statistics table or chart.
+The templates themselves (placeholders, checks) are ``reportkit.narrative_templates``'.
 """
 
 from __future__ import annotations
@@ -12,70 +14,60 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-import jinja2
 from markdown_it import MarkdownIt
 
-from ..errors import ReportkitError
+from ..japanese import display_width
+from ..narrative_templates import NarrativeError, make_environment, render_narrative
+from . import fast_table as fast
 from . import styles
-from .text import full_width, nendo, zen
+from .estimate import cell_height, row_height
 
 _OBJECT = re.compile(r"^\[(表|図):\s*([0-9A-Za-z０-９\-－]+)\]$")
+TABLE_PT = 9.0  # 表文字 / 表見出し in reference.docx
+CELL_MARGIN = 40  # twips each side, as the statistics tables
+MERGE_UP, MERGE_LEFT = "^", "<"
 
-
-class NarrativeError(ReportkitError):
-    """A narrative template is missing, malformed or uses an unknown placeholder."""
-
-
-def make_environment(folder: Path) -> jinja2.Environment:
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(folder), encoding="utf-8-sig"),  # a BOM from Notepad is fine
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        keep_trailing_newline=True,
-    )
-    environment.filters["nendo"] = nendo
-    environment.filters["zen"] = zen
-    environment.filters["full_width"] = full_width
-    return environment
+__all__ = ["NarrativeError", "make_environment", "parse", "render_source", "table_xml", "write"]
 
 
 def render_source(folder: Path, name: str, context: dict) -> str:
     """The template's text with placeholders filled (``.md`` files are taken verbatim)."""
-    path = folder / name
-    if not path.is_file():
-        raise NarrativeError(f"説明文のファイルが見つかりません: {path}")
-    try:
-        if not name.endswith(".j2"):
-            return path.read_text(encoding="utf-8-sig")
-        return make_environment(folder).get_template(name).render(**context)
-    except UnicodeDecodeError as exc:
-        raise NarrativeError(f"説明文 {path} を読めません。文字コードを UTF-8 にして保存し直してください。") from exc
-    except jinja2.UndefinedError as exc:
-        raise NarrativeError(f"説明文 {path} に知らない差し込み項目があります: {exc.message}") from exc
-    except jinja2.TemplateError as exc:
-        raise NarrativeError(f"説明文 {path} の書式に誤りがあります: {exc}") from exc
+    return render_narrative(Path(folder), name, context)
 
 
-Block = tuple[str, str]  # (kind, text): kind is heading2 | heading | paragraph | bullet | table | figure
+Block = tuple[str, Any]
+"""(kind, data): kind is heading2 | heading | paragraph | bullet | numbered (text) | table | figure
+(a statistics key, e.g. ``表4-1``) | grid (a pipe table: its rows of cell texts, the header first)."""
 
 
 def parse(text: str) -> list[Block]:
     """Parse the dialect into blocks."""
-    parser = MarkdownIt("zero").enable(["heading", "list"])
+    parser = MarkdownIt("zero").enable(["heading", "list", "table"])
     tokens = parser.parse(text)
     blocks: list[Block] = []
     pending_kind: str | None = None
-    in_item = False
+    items: list[str | None] = []  # per open list item: its number as typed ("1.") or None for a bullet
+    grid: list[list[str]] | None = None
     for token in tokens:
         if token.type == "heading_open":
             pending_kind = "heading2" if token.tag in ("h1", "h2") else "heading"
         elif token.type == "list_item_open":
-            in_item = True
+            items.append(f"{token.info}{token.markup}" if token.info else None)
         elif token.type == "list_item_close":
-            in_item = False
+            items.pop()
         elif token.type == "paragraph_open":
-            pending_kind = "bullet" if in_item else "paragraph"
+            pending_kind = ("bullet" if items[-1] is None else "numbered") if items else "paragraph"
+        elif token.type == "table_open":
+            grid = []
+        elif token.type == "table_close":
+            blocks.append(("grid", grid))
+            grid = None
+        elif token.type == "tr_open" and grid is not None:
+            grid.append([])
+        elif token.type == "inline" and grid is not None:
+            grid[-1].append(_inline_text(token))
         elif token.type == "inline":
             content = _inline_text(token)
             kind = pending_kind or "paragraph"
@@ -83,6 +75,8 @@ def parse(text: str) -> list[Block]:
             if kind == "paragraph" and match:
                 number = match.group(2).translate(str.maketrans("０１２３４５６７８９－", "0123456789-"))
                 blocks.append(("table" if match.group(1) == "表" else "figure", f"{match.group(1)}{number}"))
+            elif kind == "numbered":
+                blocks.append((kind, f"{items[-1]} {content}"))
             else:
                 blocks.append((kind, content))
             pending_kind = None
@@ -103,15 +97,60 @@ def _inline_text(token) -> str:
 
 def write(writer, blocks: list[Block], insert_object: Callable[[str, str], None],
           add_heading2: Callable[[str], None] | None = None) -> None:
-    """Write blocks as named-style paragraphs (``writer.paragraph(style, text)``); tables/figures via the callback."""
-    for kind, text in blocks:
+    """Write blocks as named-style paragraphs (``writer.paragraph(style, text)``) and pipe tables
+    (``writer.add(xml, height)``); statistics tables and figures via the callback."""
+    for kind, data in blocks:
         if kind == "heading2" and add_heading2 is not None:
-            add_heading2(text)
+            add_heading2(data)
         elif kind in ("heading", "heading2"):
-            writer.paragraph(styles.SUBHEADING, text)
+            writer.paragraph(styles.SUBHEADING, data)
         elif kind == "bullet":
-            writer.paragraph(styles.BULLET, "・" + text.lstrip("・"))
+            writer.paragraph(styles.BULLET, "・" + data.lstrip("・"))
+        elif kind == "numbered":
+            writer.paragraph(styles.BULLET, data)
+        elif kind == "grid":
+            writer.add(*table_xml(writer.ids, data, writer.text_width))
         elif kind in ("table", "figure"):
-            insert_object(kind, text)
+            insert_object(kind, data)
         else:
-            writer.paragraph(styles.BODY, text)
+            writer.paragraph(styles.BODY, data)
+
+
+def table_xml(ids, rows: list[list[str]], text_width: int) -> tuple[str, float]:
+    """A pipe table as a Word table (Table Grid, 表見出し header, 表文字 cells) and the points it takes.
+
+    Merges: in the body, an empty first cell or a ``^`` cell continues the cell above (vMerge);
+    a ``<`` cell widens the cell to its left (gridSpan). Columns share the text width in proportion
+    to their longest text.
+    """
+    columns = max(len(row) for row in rows)
+    rows = [row + [""] * (columns - len(row)) for row in rows]
+    natural = [max(max(display_width(row[i]) for row in rows), 4) for i in range(columns)]
+    widths = [int(text_width * n / sum(natural)) for n in natural]
+    header_id, text_id = ids[styles.TABLE_HEADER], ids[styles.TABLE_TEXT]
+    table_rows: list[fast.Row] = []
+    height = 0.0
+    above: list[fast.Cell | None] = [None] * columns  # the cell a ^ continues, per column
+    for index, row in enumerate(rows):
+        header = index == 0
+        cells: list[fast.Cell] = []
+        heights: list[float] = []
+        for column, text in enumerate(row):
+            text = text.strip()
+            if text == MERGE_LEFT and cells:
+                cells[-1].span += 1
+                above[column] = None
+                continue
+            merge_up = not header and above[column] is not None and (text == MERGE_UP or (column == 0 and not text))
+            if merge_up:
+                above[column].vmerge = above[column].vmerge or "restart"
+                cell = fast.Cell(vmerge="continue")
+            else:
+                cell = fast.Cell(fast.paragraph(header_id if header else text_id, text=text),
+                                 valign="center" if header else None)
+                heights.append(cell_height(text, widths[column] / 20, TABLE_PT, CELL_MARGIN / 20))
+                above[column] = None if header else cell
+            cells.append(cell)
+        table_rows.append(fast.Row(cells, header=header, cant_split=True))
+        height += row_height(heights or [TABLE_PT * 7 / 6])
+    return fast.table(ids[styles.TABLE], widths, table_rows, cell_margin=CELL_MARGIN), height

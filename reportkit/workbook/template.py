@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import secrets
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -13,7 +15,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..config import ReportConfig
-from ..japanese import nendo
+from ..japanese import display_width, nendo
 from ..model import DEFAULT_HEADERS, DEFAULT_OUTCOME_CAPTION, DEFAULT_PROGRESS_CAPTION
 from ..textsafe import xml_safe
 from ..atomic import atomic_path
@@ -28,7 +30,10 @@ INPUT_FILL = PatternFill("solid", fgColor="FFF9E5")
 LABEL_FILL = PatternFill("solid", fgColor="DDEBF7")
 THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-COLUMN_WIDTHS = {"A": 26, "B": 30, "C": 26, "D": 20, "E": 36, "F": 12, "G": 12, "H": 12}
+COLUMN_WIDTHS = {"A": 22, "B": 24, "C": 20, "D": 14, "E": 24, "F": 6, "G": 6, "H": 6}
+HELP_WIDTH = 66  # 記入要領: one wrapped column that fits A4 portrait's width at full size
+# Printed on A4 landscape at (nearly) full size, as many pages as it takes: the 10 pt text stays
+# ≥ 9 pt on paper (fitted on one page it was about 5 pt). The columns add up to what fits the width.
 
 Value = str | int | None
 
@@ -146,7 +151,7 @@ def _write_card_sheet(wb: Workbook, sheet, choice_ranges: dict[str, str]) -> Non
     sheet["A1"] = title_text()
     sheet["A1"].font = Font(name=FONT, size=14, bold=True)
     sheet["A2"] = NOTE_TEXT
-    sheet["A2"].font = Font(name=FONT, size=9, color="404040")
+    sheet["A2"].font = Font(name=FONT, size=10, color="404040")
     for row, text in layout.SECTION_LABELS.items():
         _label(sheet, f"A{row}", text, bold=True)
 
@@ -201,10 +206,11 @@ def _write_card_sheet(wb: Workbook, sheet, choice_ranges: dict[str, str]) -> Non
     last_row = max(b.last_row for b in BLOCKS)
     sheet.print_area = f"A1:H{last_row}"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "portrait"
+    sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 1
+    sheet.page_setup.fitToHeight = 0  # width fitted; the rows go on to the next page
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:2"  # the title and note on every page
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.4
     sheet.page_margins.top = sheet.page_margins.bottom = 0.5
@@ -315,7 +321,7 @@ def _column_letter(index: int) -> str:
 
 def _write_help_sheet(wb: Workbook, config: ReportConfig) -> None:
     sheet = wb.create_sheet(HELP_SHEET)
-    sheet.column_dimensions["A"].width = 110
+    sheet.column_dimensions["A"].width = HELP_WIDTH
     lines = [
         f"記入要領（{nendo(config.fiscal_year, full_width=False)} {config.cover.title}）",
         "",
@@ -342,7 +348,11 @@ def _write_help_sheet(wb: Workbook, config: ReportConfig) -> None:
         cell.value = text
         cell.font = Font(name=FONT, size=11 if row > 1 else 13, bold=row == 1)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+        # row heights for the wrapped lines (Excel's narrower column unit: about 30 characters a line)
+        sheet.row_dimensions[row].height = 16 * max(1, math.ceil(display_width(text) / 2 / 30))
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "portrait"
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
+    sheet.print_area = f"A1:A{len(lines)}"

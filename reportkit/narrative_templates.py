@@ -1,0 +1,197 @@
+"""Narrative templates: which files the build renders, with which placeholders, and their checks.
+
+The narratives (``narratives/*.md.j2``, jinja2 with ``StrictUndefined``; ``*.md`` taken verbatim)
+are inputs like the card workbooks: ``validate`` renders every one of them with the year's figures
+— the same context the build uses — and reports an unknown placeholder, a template syntax error or
+an unreadable file as an Issue naming the file and line, in Japanese. The build renders through the
+same function, so it can never show jinja's English text.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from types import SimpleNamespace, TracebackType
+
+import jinja2
+
+from .aggregate import Report, YearFigure, aggregate, parse_multi_year
+from .config import ReportConfig
+from .errors import ReportkitError
+from .issues import Issue, make_issue
+
+NARRATIVES_DIR = "narratives"
+MULTI_YEAR_FILE = "multi_year.csv"
+
+# Full-width braces (or a mix) around a word: meant as a placeholder, but printed literally.
+_FULL_WIDTH_PLACEHOLDER = re.compile(r"[{｛]\s*[{｛][^{}｛｝\n]*[}｝]\s*[}｝]")
+_PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+_UNDEFINED_NAME = re.compile(r"'([^']+)' (?:is undefined|has no attribute '([^']+)')")
+
+
+class NarrativeError(ReportkitError):
+    """A narrative template is missing, malformed or uses an unknown placeholder."""
+
+    def __init__(self, message: str, issue: Issue | None = None):
+        super().__init__(message)
+        self.issue = issue
+
+
+def narrative_files(config: ReportConfig) -> list[str]:
+    """The narratives the build renders, in document order."""
+    return ["introduction.md.j2", "section1_intro.md.j2", "section1_points.md.j2", "section1_overview.md.j2",
+            *(f"chapter_{index + 1}.md.j2" for index in range(len(config.chapters))),
+            "section3.md.j2", "section4_ordinance.md", "section4_liaison.md"]
+
+
+def narrative_context(report: Report, config: ReportConfig) -> dict:
+    """The placeholders narrative templates may use."""
+    return {
+        "year": report.fiscal_year,
+        "first_year": report.first_year,
+        "total": SimpleNamespace(count=report.total.count, amount=report.total.amount),
+        "policies": [SimpleNamespace(no=p.no, title=p.title, count=p.count, subtotal=p.subtotal)
+                     for p in report.policies],
+        "years": [SimpleNamespace(year=c.year, count=c.count, amount=c.amount) for c in report.years],
+    }
+
+
+def multi_year_figures(input_dir: Path) -> list[YearFigure]:
+    """The past years of ``input_dir/multi_year.csv`` (none without the file)."""
+    path = Path(input_dir) / MULTI_YEAR_FILE
+    return parse_multi_year(path.read_text(encoding="utf-8-sig")) if path.is_file() else []
+
+
+def make_environment(folder: Path) -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(folder), encoding="utf-8-sig"),  # a BOM from Notepad is fine
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+    )
+    from .render.text import full_width, nendo, zen  # the printed forms of years and amounts
+
+    environment.filters["nendo"] = nendo
+    environment.filters["zen"] = zen
+    environment.filters["full_width"] = full_width
+    return environment
+
+
+def render_narrative(folder: Path, name: str, context: dict, *, shown_as: str | None = None,
+                     environment: jinja2.Environment | None = None) -> str:
+    """The template's text with placeholders filled (``.md`` files are taken verbatim).
+
+    Raises NarrativeError with the Japanese message of the Issue (``.issue``); ``shown_as`` is the
+    file name the message gives (default: ``narratives/NAME``).
+    """
+    shown = shown_as or f"{NARRATIVES_DIR}/{name}"
+    path = Path(folder) / name
+    if not path.is_file():
+        issue = _issue("narrative-missing", shown, None)
+        raise NarrativeError(f"{shown}: {issue.message}", issue)
+    try:
+        if not name.endswith(".j2"):
+            return path.read_bytes().decode("utf-8-sig")
+        return (environment or make_environment(Path(folder))).get_template(name).render(**context)
+    except UnicodeDecodeError as exc:
+        issue = _issue("narrative-encoding", shown, _byte_line(path, exc.start))
+    except jinja2.TemplateSyntaxError as exc:  # also an unknown filter (TemplateAssertionError)
+        filter_name = re.match(r"No filter named '([^']+)'", exc.message or "")
+        if filter_name:
+            issue = _issue("narrative-unknown-filter", shown, exc.lineno, detail=filter_name.group(1),
+                           expected="nendo, zen, full_width")
+        else:
+            issue = _issue("narrative-syntax", shown, exc.lineno)
+    except jinja2.UndefinedError as exc:
+        line = _template_line(exc.__traceback__, path)
+        issue = _issue("narrative-unknown-placeholder", shown, line,
+                       detail=_undefined_name(exc.message or "", _source_line(path, line)), expected=", ".join(context))
+    except jinja2.TemplateError:
+        issue = _issue("narrative-syntax", shown, 0)
+    except (TypeError, ValueError, AttributeError) as exc:  # e.g. a filter applied to the wrong kind of value
+        issue = _issue("narrative-bad-value", shown, _template_line(exc.__traceback__, path))
+    raise NarrativeError(f"{shown}: {issue.message}", issue)
+
+
+def check_narratives(input_dir: Path, config: ReportConfig, cards: list) -> list[Issue]:
+    """Render every narrative of ``input_dir/narratives`` with the year's figures; the problems found.
+
+    A folder without ``narratives/`` (a clerk checking one workbook) has nothing to check.
+    """
+    folder = Path(input_dir) / NARRATIVES_DIR
+    if not folder.is_dir():
+        return []
+    try:
+        report = aggregate(config, [s.card for s in cards], multi_year_figures(Path(input_dir)))
+    except (ValueError, KeyError):  # figures the card rules report; the placeholders are what matters here
+        report = aggregate(config, [], [])
+    context = narrative_context(report, config)
+    environment = make_environment(folder)
+    required = narrative_files(config)
+    extra = sorted(p.name for p in folder.iterdir()
+                   if p.is_file() and p.name.endswith((".md", ".md.j2")) and p.name not in required)
+    issues: list[Issue] = []
+    for name in [*required, *extra]:
+        try:
+            render_narrative(folder, name, context, environment=environment)
+        except NarrativeError as exc:
+            issues.append(exc.issue)
+            if exc.issue.code in ("narrative-missing", "narrative-encoding"):
+                continue
+        issues.extend(_literal_placeholders(folder / name, f"{NARRATIVES_DIR}/{name}"))
+    return issues
+
+
+def _literal_placeholders(path: Path, shown: str) -> list[Issue]:
+    """Warnings for text meant as a placeholder that would print literally."""
+    issues = []
+    template = path.name.endswith(".j2")
+    for number, line in enumerate(path.read_bytes().decode("utf-8-sig").splitlines(), start=1):
+        for match in _FULL_WIDTH_PLACEHOLDER.finditer(line):
+            if any(ch in match.group() for ch in "｛｝"):
+                issues.append(_issue("narrative-full-width-braces", shown, number, detail=match.group()))
+        if not template:
+            issues.extend(_issue("narrative-placeholder-in-md", shown, number, detail=match.group())
+                          for match in _PLACEHOLDER.finditer(line))
+    return issues
+
+
+def _issue(code: str, shown: str, line: int | None, **params: object) -> Issue:
+    return make_issue(code, shown, field="narrative", line=f"{line} 行目" if line else "ファイル内", **params)
+
+
+def _undefined_name(message: str, line: str) -> str:
+    """The name as the template writes it: ``yaer``, ``total.cont`` (jinja names the object's type)."""
+    match = _UNDEFINED_NAME.search(message)
+    if not match:
+        return message
+    if not match.group(2):
+        return match.group(1)
+    written = re.search(rf"[A-Za-z_][\w.]*\.{re.escape(match.group(2))}\b", line)
+    return written.group() if written else match.group(2)
+
+
+def _source_line(path: Path, line: int | None) -> str:
+    if not line:
+        return ""
+    lines = path.read_bytes().decode("utf-8-sig").splitlines()
+    return lines[line - 1] if line <= len(lines) else ""
+
+
+def _template_line(traceback: TracebackType | None, path: Path) -> int | None:
+    """The template line jinja maps the failing frame to (its rewritten traceback names the file)."""
+    line = None
+    target = str(path)
+    while traceback is not None:
+        if traceback.tb_frame.f_code.co_filename == target:
+            line = traceback.tb_lineno
+        traceback = traceback.tb_next
+    return line
+
+
+def _byte_line(path: Path, offset: int) -> int:
+    return path.read_bytes()[:offset].count(b"\n") + 1
+
+
+__all__ = ["NarrativeError", "check_narratives", "make_environment", "multi_year_figures", "narrative_context",
+           "narrative_files", "render_narrative"]

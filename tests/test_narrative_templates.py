@@ -1,0 +1,98 @@
+"""Narratives are inputs: validate renders each with the year's figures and names file and line in Japanese."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reportkit.build import build_report
+from reportkit.cli import main
+from reportkit.errors import ValidationFailed
+from reportkit.narrative_templates import narrative_files
+from reportkit.validate import validate_folder
+from yoy_helpers import make_input_folder
+
+
+@pytest.fixture()
+def folder(tmp_path) -> Path:
+    """The sample year with three of its cards, its narratives and statistics."""
+    return make_input_folder(tmp_path / "inputs", ("001", "002", "003"))
+
+
+def _narrative_issues(folder: Path) -> list[tuple[str, str, str, int | None]]:
+    found = []
+    for issue in validate_folder(folder).issues:
+        if issue.file.startswith("narratives/"):
+            line = re.match(r"(\d+) 行目", issue.message)
+            found.append((issue.severity, issue.code, issue.file, int(line.group(1)) if line else None))
+            assert issue.cell == "" and issue.field == "narrative"
+    return found
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def test_the_sample_narratives_validate_clean(folder):
+    assert _narrative_issues(folder) == []
+    assert sorted(p.name for p in (folder / "narratives").iterdir()) == sorted(narrative_files(validate_folder(folder).config))
+
+
+def test_misspelt_placeholder_is_an_error_at_its_line(folder):
+    intro = folder / "narratives" / "introduction.md.j2"
+    _edit(intro, "{{ year | nendo }}", "{{ yaer | nendo }}")
+    line = next(n for n, text in enumerate(intro.read_text("utf-8").splitlines(), 1) if "yaer" in text)
+    assert _narrative_issues(folder) == [("error", "narrative-unknown-placeholder", "narratives/introduction.md.j2", line)]
+    message = validate_folder(folder).issues[-1].message
+    assert "「yaer」" in message and "undefined" not in message
+
+
+def test_unknown_attribute_is_named_as_written(folder):
+    (folder / "narratives" / "chapter_2.md.j2").write_text("前文\n\n合計{{ total.cont }}件\n", "utf-8")
+    issues = [i for i in validate_folder(folder).issues if i.file == "narratives/chapter_2.md.j2"]
+    assert [(i.code, i.message.split("の")[0]) for i in issues] == [("narrative-unknown-placeholder", "3 行目")]
+    assert "「total.cont」" in issues[0].message and "SimpleNamespace" not in issues[0].message
+
+
+def test_syntax_error_and_unknown_filter_name_file_and_line(folder):
+    (folder / "narratives" / "section1_intro.md.j2").write_text("一\n\n{{ year | nendo }\n", "utf-8")
+    (folder / "narratives" / "chapter_1.md.j2").write_text("一\n\n二\n\n{{ year | nendoo }}\n", "utf-8")
+    assert sorted(_narrative_issues(folder)) == [
+        ("error", "narrative-syntax", "narratives/section1_intro.md.j2", 3),
+        ("error", "narrative-unknown-filter", "narratives/chapter_1.md.j2", 5),
+    ]
+
+
+def test_full_width_braces_are_a_warning(folder):
+    _edit(folder / "narratives" / "section1_intro.md.j2", "\n", "\n\n｛｛ year | nendo ｝｝の概要\n")
+    assert _narrative_issues(folder) == [("warning", "narrative-full-width-braces", "narratives/section1_intro.md.j2", 3)]
+
+
+def test_placeholder_in_a_verbatim_md_is_a_warning_and_a_missing_file_an_error(folder):
+    _edit(folder / "narratives" / "section4_liaison.md", "### 別表", "### 別表 {{ year }}")
+    (folder / "narratives" / "section3.md.j2").unlink()
+    found = _narrative_issues(folder)
+    assert ("error", "narrative-missing", "narratives/section3.md.j2", None) in found
+    assert [f[:3] for f in found if f[1] == "narrative-placeholder-in-md"] == [
+        ("warning", "narrative-placeholder-in-md", "narratives/section4_liaison.md")]
+
+
+def test_build_refuses_with_the_same_japanese_message(folder, tmp_path, capsys):
+    _edit(folder / "narratives" / "introduction.md.j2", "{{ year | nendo }}", "{{ yaer | nendo }}")
+    with pytest.raises(ValidationFailed) as raised:
+        build_report(folder, tmp_path / "out", page_numbers=False)
+    assert [i.code for i in raised.value.issues if i.severity == "error"] == ["narrative-unknown-placeholder"]
+    assert main(["build", str(folder), "-o", str(tmp_path / "out2"), "--no-page-numbers"]) == 1
+    shown = capsys.readouterr()
+    assert "narratives/introduction.md.j2" in shown.out and "行目の差し込み項目「yaer」" in shown.out
+    assert "undefined" not in shown.out + shown.err and "jinja" not in shown.out + shown.err
+
+
+def test_a_folder_without_narratives_checks_only_the_cards(folder):
+    shutil.rmtree(folder / "narratives")
+    assert _narrative_issues(folder) == []
