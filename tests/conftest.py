@@ -10,6 +10,10 @@ import pytest
 from builders import card_folder, clean_card, config  # noqa: E402,F401
 
 
+def _on_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
 # --- LibreOffice ------------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
@@ -19,7 +23,40 @@ def soffice() -> str:
 
     path = find_soffice()
     if path is None:
-        if os.environ.get("CI", "").lower() == "true":
+        if _on_ci():
             pytest.fail("LibreOffice (soffice) is required on CI but was not found")
         pytest.skip("LibreOffice (soffice) is not installed")
     return path
+
+
+# --- Microsoft's Open XML SDK validator ---------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def ooxml():
+    """The Open XML SDK validator (tests/ooxml_validator.py), loaded once a session.
+
+    Skips when the wheel with the .NET runtime or pythonnet is missing, except on CI (CI=true),
+    where that is a failure: every file we write must be proven valid there.
+    """
+    from ooxml_validator import OoxmlValidator, ValidatorUnavailable
+
+    try:
+        return OoxmlValidator()
+    except ValidatorUnavailable as exc:
+        if _on_ci():
+            pytest.fail(f"the Open XML SDK validator is required on CI: {exc}")
+        pytest.skip(f"the Open XML SDK validator is not available: {exc}")
+
+
+# --- the sample year, built once ----------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory):
+    """outputs of ``build_report(inputs, …, page_numbers=False)`` for the sample year (do not modify)."""
+    from pathlib import Path
+
+    from reportkit.build import build_report
+
+    out = tmp_path_factory.mktemp("sample-build")
+    result = build_report(Path(__file__).resolve().parents[1] / "inputs", out, page_numbers=False)
+    return result, out

@@ -82,11 +82,9 @@ def test_multi_year_table_ends_with_the_computed_year(report):
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """The sample built once without the LibreOffice pass (fast path)."""
-    out = tmp_path_factory.mktemp("build")
-    result = build_report(INPUTS, out, page_numbers=False)
-    return result, out
+def built(sample_build):
+    """The sample built once a session without the LibreOffice pass (fast path; conftest.py)."""
+    return sample_build
 
 
 def test_build_writes_the_report_files(built):

@@ -48,16 +48,13 @@ def _outline(style, level: int | None) -> None:
     if level is not None:
         element = OxmlElement("w:outlineLvl")
         element.set(qn("w:val"), str(level))
-        ppr.append(element)
+        # ECMA-376 CT_PPr order: outlineLvl comes after jc/textAlignment, before these.
+        ppr.insert_element_before(element, "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
 
 
 def _indent_chars(style, first: int = 0, left: int = 0, hanging: int = 0) -> None:
     """Indents in hundredths of a character (Word's 字下げ), so they follow the font size."""
-    ppr = style.element.get_or_add_pPr()
-    ind = ppr.find(qn("w:ind"))
-    if ind is None:
-        ind = OxmlElement("w:ind")
-        ppr.append(ind)
+    ind = style.element.get_or_add_pPr().get_or_add_ind()  # inserted in schema order (before w:jc)
     if left:
         ind.set(qn("w:leftChars"), str(left))
         ind.set(qn("w:left"), str(left * 210 // 100))
@@ -95,8 +92,30 @@ def _paragraph_style(doc, name: str, base: str | None, face: str, size: float, *
     return style
 
 
+def _japanese_defaults(doc) -> None:
+    """East Asian text of the document defaults is Japanese (line breaking, proofing, font choice)."""
+    rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.insert_element_before(lang, "w:eastAsianLayout", "w:specVanish", "w:oMath")
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "ja-JP")
+
+
+def _drop_styles_with_effects(doc) -> None:
+    """python-docx's default template carries word/stylesWithEffects.xml, a Word 2010 copy of the styles
+    that no longer matches styles.xml once we change them (Word may rewrite the file over it). Dropping
+    the relationship drops the part and its content type on save."""
+    for rel_id, rel in list(doc.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            doc.part.drop_rel(rel_id)
+
+
 def build(out: Path = OUT) -> Path:
     doc = Document()
+    _japanese_defaults(doc)
+    _drop_styles_with_effects(doc)
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Mm(210), Mm(297)
