@@ -6,7 +6,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import ConfigError
 
@@ -75,7 +75,8 @@ class ReportConfig(_Strict):
     lump_reprints: list[LumpReprint] = []
     reprint_placements: list[ReprintPlacement] = []
     divisions: list[str] = Field(min_length=1)
-    deadline: str | date = ""  # 提出期限 for the divisions' returns (printed on the packs' checklists)
+    # 提出期限 for the divisions' returns (printed on the packs' checklists): text, or a TOML date.
+    deadline: str | date = Field(default="", validation_alias=AliasChoices("deadline", "提出期限"))
 
     @model_validator(mode="after")
     def _consistent(self) -> "ReportConfig":

@@ -309,3 +309,33 @@ def test_packs_print_the_deadline_and_refuse_a_non_empty_outdir(rolled, tmp_path
     code, _, err = _run(capsys, "packs", folder, "-o", tmp_path / "packs")
     assert code == 2 and "空ではありません" in err
     assert _digest(tmp_path / "packs") == before
+
+
+def test_accept_refuses_a_folder_whose_cards_are_not_in_cards(tmp_path, round_, capsys):
+    folder = tmp_path / "flat"
+    folder.mkdir()
+    shutil.copy(round_[0] / "config.toml", folder / "config.toml")
+    shutil.copy(sample_card("001"), folder)
+    code, _, err = _run(capsys, "accept", round_[2]["012"], "--into", folder)
+    assert code == 2 and "cards フォルダの外" in err
+    assert sorted(p.name for p in folder.iterdir()) == sorted(["config.toml", sample_card("001").name])
+
+
+def test_deadline_may_be_a_toml_date(rolled, tmp_path):
+    from reportkit.collect.packs import write_packs
+
+    folder = tmp_path / "r14"
+    shutil.copytree(rolled, folder)
+    config = folder / "config.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "secretariat =", "deadline = 2014-05-30\nsecretariat =", 1), encoding="utf-8")
+    assert load_config(folder).deadline_text == "2014年5月30日"
+    (tmp_path / "ja").mkdir()
+    (tmp_path / "ja" / "config.toml").write_text(config.read_text(encoding="utf-8").replace(
+        "deadline = 2014-05-30", '"提出期限" = "５月３０日（金）"'), encoding="utf-8")
+    assert load_config(tmp_path / "ja").deadline_text == "５月３０日（金）"
+    result = write_packs(folder, tmp_path / "packs")
+    assert not result.notices
+    rows = list(load_workbook(tmp_path / "packs" / LABOUR / CHECKLIST_FILE).active.iter_rows(values_only=True))
+    assert {r[3] for r in rows[1:]} == {"2014年5月30日"}
+

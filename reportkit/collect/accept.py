@@ -21,7 +21,7 @@ from ..atomic import atomic_path
 from ..config import load_config
 from ..errors import ReportkitError
 from ..issues import Issue
-from ..validate import CARDS_SUBFOLDER
+from ..validate import CARDS_SUBFOLDER, card_files
 from .received import IssueCounts, received_files, workbook_identity
 
 ARCHIVE_FOLDER = "archive"
@@ -49,6 +49,9 @@ def accept(files: list[Path], folder: Path) -> list[Filed]:
         raise AcceptError(f"受付先の入力フォルダが見つかりません: {folder}")
     config = load_config(folder)
     cards = folder / CARDS_SUBFOLDER
+    if not cards.is_dir() and card_files(folder):
+        raise AcceptError(f"{folder} のカードは cards フォルダの外に置かれています。"
+                          f"{cards} を作ってカードを移してから、もう一度受け付けてください。")
     incoming = [_check_incoming(Path(path), config, cards) for path in files]
     problems = [problem for _, problem in incoming if problem]
     if problems:
