@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from .errors import ReportkitError
 
 
 @contextmanager
@@ -33,3 +36,39 @@ def write_bytes_atomic(target: Path, data: bytes) -> None:
 
 def write_text_atomic(target: Path, text: str) -> None:
     write_bytes_atomic(target, text.encode("utf-8"))
+
+
+# -- whole folders: built in a staging folder, then renamed into place -----------------------------
+
+def check_new_folder(input_dir: Path, out_dir: Path) -> None:
+    """Refuse an output folder that is not empty, or lies in (or is) the input folder."""
+    if not input_dir.is_dir():
+        raise ReportkitError(f"入力フォルダが見つかりません: {input_dir}")
+    inp, out = input_dir.resolve(), out_dir.resolve()
+    if out == inp or inp in out.parents:
+        raise ReportkitError(f"出力フォルダ {out_dir} が入力フォルダ {input_dir} の中にあります。別のフォルダを指定してください。")
+    if out_dir.exists():
+        if not out_dir.is_dir():
+            raise ReportkitError(f"出力先 {out_dir} はフォルダではありません。")
+        if any(out_dir.iterdir()):
+            raise ReportkitError(f"出力フォルダ {out_dir} は空ではありません。新しいフォルダ名を指定してください（上書きはしません）。")
+
+
+def move_folder_into_place(staging: Path, out_dir: Path) -> None:
+    """Rename a finished staging folder to ``out_dir`` (which check_new_folder found absent or empty)."""
+    if out_dir.exists():  # checked empty at the start; an empty folder can be replaced
+        out_dir.rmdir()
+    os.replace(staging, out_dir)
+
+
+@contextmanager
+def staged_folder(out_dir: Path, label: str) -> Iterator[Path]:
+    """Yield an empty staging folder beside ``out_dir``; on success it becomes ``out_dir``, else it is removed."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.{label}-", dir=out_dir.parent))
+    try:
+        yield staging
+        move_folder_into_place(staging, out_dir)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import cli_yoy
+from . import cli_collect, cli_yoy
 from .atomic import write_text_atomic
 from .config import load_config
 from .errors import InputFolderError, ReportkitError
@@ -287,6 +287,12 @@ COMMANDS: tuple[Command, ...] = (
     Command("build", "報告書（report.docx と report.json）を作る", _build_arguments, run_build),
     Command("rollover", "次年度の入力フォルダ（記入済みのカード）を作る", cli_yoy.rollover_arguments, cli_yoy.run_rollover),
     Command("diff", "２つの年度（報告書または入力フォルダ）の違いを一覧にする", cli_yoy.diff_arguments, cli_yoy.run_diff),
+    Command("packs", "担当課ごとの配布用フォルダ（記入済みのカード・空のカード・チェックリスト）を作る",
+            cli_collect.packs_arguments, cli_collect.run_packs),
+    Command("status", "カードの回収状況（未提出・要修正・新規）を担当課ごとに一覧にする",
+            cli_collect.status_arguments, cli_collect.run_status),
+    Command("accept", "返ってきたカードを担当課別に受け付ける（前の版は archive/ に保管）",
+            cli_collect.accept_arguments, cli_collect.run_accept),
 )
 
 

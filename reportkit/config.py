@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import ConfigError
 
@@ -74,6 +75,8 @@ class ReportConfig(_Strict):
     lump_reprints: list[LumpReprint] = []
     reprint_placements: list[ReprintPlacement] = []
     divisions: list[str] = Field(min_length=1)
+    # 提出期限 for the divisions' returns (printed on the packs' checklists): text, or a TOML date.
+    deadline: str | date = Field(default="", validation_alias=AliasChoices("deadline", "提出期限"))
 
     @model_validator(mode="after")
     def _consistent(self) -> "ReportConfig":
@@ -89,6 +92,13 @@ class ReportConfig(_Strict):
         if len(set(self.divisions)) != len(self.divisions):
             raise ValueError("divisions に重複があります")
         return self
+
+    @property
+    def deadline_text(self) -> str:
+        """The deadline as printed: a TOML date as 2014年5月30日, text as typed ("" when not set)."""
+        if isinstance(self.deadline, date):
+            return f"{self.deadline.year}年{self.deadline.month}月{self.deadline.day}日"
+        return self.deadline.strip()
 
     def policy(self, no: int) -> Policy:
         return self.policies[no - 1]

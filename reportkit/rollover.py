@@ -8,6 +8,8 @@
 * ``multi_year.csv`` with this year's count and settled cost per policy appended (computed from
   the cards, reprints excluded — the figures of the list table's 小計);
 * ``narratives/`` and ``statistics/`` copied for editing;
+* ``expected.json``: this year's projects (管理番号, 事業名, 担当課, 事業費, file), the list
+  ``reportkit status`` and ``reportkit packs`` check next year's returns against;
 * ``cards/`` with one prefilled workbook per project, same sub-folder, file name and project_id. Kept: name,
   description, history, department, group, policy, measure, period, reprints, the list
   attributes (foundation), captions, headers and item labels of the results. Emptied: the cost
@@ -28,15 +30,15 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 
 from .aggregate import YearFigure, aggregate, parse_multi_year
+from .atomic import check_new_folder, staged_folder
+from .collect.expected import EXPECTED_FILE, ExpectedProject, ExpectedRecord, file_digest, write_expected
 from .config import CONFIG_FILE, ReportConfig, load_config
 from .errors import OutputError, ReportkitError, ValidationFailed
 from .japanese import FULL_DIGITS, nendo
@@ -72,7 +74,7 @@ def rollover(input_dir: Path, to_year: int, out_dir: Path) -> RolloverResult:
     folder has errors (its figures could not be trusted).
     """
     input_dir, out_dir = Path(input_dir), Path(out_dir)
-    _check_target(input_dir, out_dir)
+    check_new_folder(input_dir, out_dir)
     result = validate_folder(input_dir)
     config = result.config
     if to_year <= config.fiscal_year:
@@ -96,70 +98,55 @@ def rollover(input_dir: Path, to_year: int, out_dir: Path) -> RolloverResult:
     if publication_note:
         outcome.notices.append(publication_note)
 
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.rollover-", dir=out_dir.parent))
     try:
-        (staging / CONFIG_FILE).write_text(config_text, encoding="utf-8")
-        new_config = load_config(staging)  # the rewritten file must still be a valid config
-        if new_config.fiscal_year != to_year:
-            raise ReportkitError("設定ファイルの fiscal_year を書き換えられませんでした（fiscal_year = 数字 の行が必要です）。")
+        with staged_folder(out_dir, "rollover") as staging:
+            (staging / CONFIG_FILE).write_text(config_text, encoding="utf-8")
+            new_config = load_config(staging)  # the rewritten file must still be a valid config
+            if new_config.fiscal_year != to_year:
+                raise ReportkitError("設定ファイルの fiscal_year を書き換えられませんでした（fiscal_year = 数字 の行が必要です）。")
 
-        cards = [s.card for s in result.cards]
-        outcome.figures = year_figures(config, cards)
-        (staging / MULTI_YEAR_FILE).write_text(
-            _multi_year_text(input_dir / MULTI_YEAR_FILE, config.fiscal_year, outcome), encoding="utf-8")
+            cards = [s.card for s in result.cards]
+            outcome.figures = year_figures(config, cards)
+            (staging / MULTI_YEAR_FILE).write_text(
+                _multi_year_text(input_dir / MULTI_YEAR_FILE, config.fiscal_year, outcome), encoding="utf-8")
 
-        for name in COPIED_FOLDERS:
-            if (input_dir / name).is_dir():
-                shutil.copytree(input_dir / name, staging / name)
-            else:
-                outcome.notices.append(f"入力フォルダに {name}/ がないため、コピーしませんでした。")
+            for name in COPIED_FOLDERS:
+                if (input_dir / name).is_dir():
+                    shutil.copytree(input_dir / name, staging / name)
+                else:
+                    outcome.notices.append(f"入力フォルダに {name}/ がないため、コピーしませんでした。")
 
-        (staging / CARDS_FOLDER).mkdir()
-        source_root = cards_folder(input_dir)
-        for sourced in result.cards:
-            card = sourced.card
-            # Same sub-folders, same file names: 商工政策課/001.xlsx stays 商工政策課/001.xlsx.
-            relative = (input_dir / sourced.source.file).relative_to(source_root).with_suffix(".xlsx")
-            target = staging / CARDS_FOLDER / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _write_card(new_config, target, card, sourced.source.file)
-            outcome.cards.append(out_dir / CARDS_FOLDER / relative)
-            if card.period_end is not None and card.period_end < to_year:
-                outcome.notices.append(
-                    f"{(Path(CARDS_FOLDER) / relative).as_posix()}: 事業期間は{_nendo(card.period_end)}までです。"
-                    f"{_nendo(to_year)}も続ける場合は事業期間を、終了した場合はファイルを削除してください。")
+            (staging / CARDS_FOLDER).mkdir()
+            source_root = cards_folder(input_dir)
+            expected = ExpectedRecord(fiscal_year=config.fiscal_year, projects=[])
+            for sourced in result.cards:
+                card = sourced.card
+                # Same sub-folders, same file names: 商工政策課/001.xlsx stays 商工政策課/001.xlsx.
+                relative = (input_dir / sourced.source.file).relative_to(source_root).with_suffix(".xlsx")
+                target = staging / CARDS_FOLDER / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                _write_card(new_config, target, card, sourced.source.file)
+                shown = (Path(CARDS_FOLDER) / relative).as_posix()
+                expected.projects.append(ExpectedProject(project_id=card.project_id, name=card.one_line_name,
+                                                         division=card.department, cost=card.cost, file=shown,
+                                                         sha256=file_digest(target)))
+                outcome.cards.append(out_dir / CARDS_FOLDER / relative)
+                if card.period_end is not None and card.period_end < to_year:
+                    outcome.notices.append(
+                        f"{shown}: 事業期間は{_nendo(card.period_end)}までです。"
+                        f"{_nendo(to_year)}も続ける場合は事業期間を、終了した場合はファイルを削除してください。")
 
-        _move_into_place(staging, out_dir)
+            write_expected(staging / EXPECTED_FILE, expected)  # what `reportkit status` and `packs` expect back
+            if config.deadline:
+                outcome.notices.append(f"config.toml の提出期限（deadline = {config.deadline_text}）は前年度のままです。"
+                                       "今年度の期限に直してください。")
     except OSError as exc:
         raise OutputError(f"次年度のフォルダ {out_dir} を作れません: {exc.strerror or exc}") from exc
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
     outcome.cards.sort()
     return outcome
 
 
 # -- checks --------------------------------------------------------------------------------------
-
-def _check_target(input_dir: Path, out_dir: Path) -> None:
-    if not input_dir.is_dir():
-        raise ReportkitError(f"入力フォルダが見つかりません: {input_dir}")
-    inp, out = input_dir.resolve(), out_dir.resolve()
-    if out == inp or inp in out.parents:
-        raise ReportkitError(f"出力フォルダ {out_dir} が入力フォルダ {input_dir} の中にあります。別のフォルダを指定してください。")
-    if out_dir.exists():
-        if not out_dir.is_dir():
-            raise ReportkitError(f"出力先 {out_dir} はフォルダではありません。")
-        if any(out_dir.iterdir()):
-            raise ReportkitError(f"出力フォルダ {out_dir} は空ではありません。新しいフォルダ名を指定してください（上書きはしません）。")
-
-
-def _move_into_place(staging: Path, out_dir: Path) -> None:
-    if out_dir.exists():  # checked empty at the start; an empty folder can be replaced
-        out_dir.rmdir()
-    os.replace(staging, out_dir)
-
 
 def _nendo(year: int) -> str:
     try:

@@ -25,6 +25,7 @@ class Sheet:
     rows: Sequence[Sequence[object]]
     widths: Sequence[int] = ()
     autofilter: bool = True
+    one_page: bool = False  # printed on one A4 page (portrait, scaled to fit)
 
 
 def safe_cell(value: object) -> object:
@@ -59,6 +60,13 @@ def build_tables_workbook(sheets: Sequence[Sheet]) -> Workbook:
         sheet.freeze_panes = "A2"
         if spec.autofilter and spec.rows:
             sheet.auto_filter.ref = sheet.dimensions
+        if spec.one_page:
+            sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+            sheet.page_setup.orientation = "portrait"
+            sheet.sheet_properties.pageSetUpPr.fitToPage = True
+            sheet.page_setup.fitToWidth = 1
+            sheet.page_setup.fitToHeight = 1
+            sheet.print_title_rows = "1:1"
     wb.properties.creator = "reportkit"
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME

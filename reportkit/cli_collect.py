@@ -1,0 +1,109 @@
+"""The collection-round commands: ``reportkit packs``, ``reportkit status`` and ``reportkit accept``.
+
+Thin shells over ``reportkit.collect``: parse, call, print in Japanese, return the exit code
+(errors are ReportkitError, turned into a message and exit code by ``cli.main``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from .atomic import atomic_path, write_text_atomic
+from .errors import ReportkitError
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+DEFAULT_INPUT = "inputs"
+
+
+# -- packs ---------------------------------------------------------------------------------------
+
+def packs_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("folder", metavar="DIR", type=Path,
+                        help="配布するカードのある入力フォルダ（ふつうは reportkit rollover で作ったフォルダ）")
+    parser.add_argument("-o", "--output", required=True, metavar="OUTDIR", type=Path,
+                        help="担当課ごとのフォルダを作る出力フォルダ（存在しないか空のフォルダ）")
+    parser.add_argument("--zip", action="store_true", help="担当課ごとの zip ファイルも作る（メール添付用）")
+    parser.add_argument("--expected", metavar="FILE", type=Path,
+                        help="提出予定の事業の一覧（既定: DIR/expected.json。前年度の report.json も可）")
+
+
+def run_packs(args: argparse.Namespace) -> int:
+    """Write one folder (and zip) per division: its prefilled cards, a blank card and a checklist."""
+    from .collect.packs import write_packs
+
+    result = write_packs(args.folder, args.output, zip_packs=args.zip, expected=args.expected)
+    print(f"担当課ごとの配布用フォルダを作りました: {result.out_dir}（{len(result.packs)} 課）")
+    for pack in result.packs:
+        extra = f"、{pack.zip_file.name}" if pack.zip_file else ""
+        print(f"  {pack.division}: カード {len(pack.workbooks)} 件、提出予定 {pack.expected} 件{extra}")
+    for notice in result.notices:
+        print(f"  注意: {notice}")
+    return EXIT_OK
+
+
+# -- status --------------------------------------------------------------------------------------
+
+def status_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("folder", nargs="?", metavar="DIR", type=Path, default=Path(DEFAULT_INPUT),
+                        help=f"回収中の入力フォルダ（既定: {DEFAULT_INPUT}）")
+    parser.add_argument("--expected", metavar="FILE", type=Path,
+                        help="提出予定の事業の一覧（既定: DIR/expected.json。前年度の report.json も可）")
+    parser.add_argument("--format", choices=("text", "json", "xlsx"), default="text",
+                        help="出力の形式: text（既定）、json、xlsx（-o が必要）")
+    parser.add_argument("-o", "--output", metavar="FILE", type=Path,
+                        help="結果を書き出すファイル（省略すると画面に表示）")
+
+
+def run_status(args: argparse.Namespace) -> int:
+    """Expected against received, per division and project; 0 when all is in and clean, else 1."""
+    from .collect.status import collection_status, format_status_text, status_data, status_sheets
+    from .workbook.tables import write_tables
+
+    if args.format == "xlsx" and args.output is None:
+        raise ReportkitError("--format xlsx には -o で書き出すファイル（例: 回収状況.xlsx）を指定してください。")
+    status = collection_status(args.folder, args.expected)
+    text = format_status_text(status)
+    if args.format == "xlsx":
+        with atomic_path(args.output) as tmp:
+            write_tables(tmp, status_sheets(status))
+    elif args.format == "json":
+        data = json.dumps(status_data(status), ensure_ascii=False, indent=2) + "\n"
+        if args.output is None:
+            print(data, end="")
+        else:
+            write_text_atomic(args.output, data)
+    elif args.output is not None:
+        write_text_atomic(args.output, text)
+    if args.output is not None:
+        print(text.rstrip().splitlines()[-1])
+        print(f"回収状況を書き出しました: {args.output}")
+    elif args.format == "text":
+        print(text, end="")
+    return EXIT_OK if status.complete else EXIT_PROBLEMS
+
+
+# -- accept --------------------------------------------------------------------------------------
+
+def accept_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", metavar="FILE", type=Path, help="返ってきた事業カードのブック")
+    parser.add_argument("--into", required=True, metavar="DIR", type=Path,
+                        help="受け付ける入力フォルダ（DIR/cards/<担当課>/ に置き、前の版は DIR/archive/ へ）")
+
+
+def run_accept(args: argparse.Namespace) -> int:
+    """File returned workbooks by division, archiving earlier versions; 1 when a filed one has errors."""
+    from .collect.accept import accept
+
+    filed = accept(args.files, args.into)
+    for item in filed:
+        print(f"受け付けました: {item.source} → {item.target}（{item.division}、{item.project_id}）")
+        for old, new in item.archived:
+            print(f"  前の版を保管しました: {old} → {new}")
+        if item.errors or item.warnings:
+            print(f"  エラー {item.errors} 件、警告 {item.warnings} 件があります（reportkit validate {args.into} で確認できます）。")
+    with_errors = sum(1 for item in filed if item.errors)
+    print(f"{len(filed)} 件を受け付けました（エラーのあるブック {with_errors} 件）。")
+    return EXIT_PROBLEMS if with_errors else EXIT_OK

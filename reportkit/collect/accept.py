@@ -1,0 +1,112 @@
+"""File returned workbooks: ``cards/<担当課>/<name>``, the earlier version of the same project archived.
+
+``accept(files, folder)`` copies each returned workbook (never moving or changing it: it is the
+user's file) into the division's sub-folder of ``folder/cards/``. Any workbook already under
+``cards/`` with the same 管理番号 is first moved to ``folder/archive/<管理番号>/<time>_<name>``
+(its last-modified time), outside the cards folder so it is never read as a card. Nothing is ever
+overwritten: a name that is taken gets ``_2``, ``_3`` … Every incoming file is read before anything
+moves; one that cannot be read, has no 管理番号 or no known 担当課 stops the whole call.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from ..atomic import atomic_path
+from ..config import load_config
+from ..errors import ReportkitError
+from ..issues import Issue
+from ..validate import CARDS_SUBFOLDER, card_files
+from .received import IssueCounts, received_files, workbook_identity
+
+ARCHIVE_FOLDER = "archive"
+
+
+class AcceptError(ReportkitError):
+    """A returned workbook cannot be filed (nothing was moved or copied)."""
+
+
+@dataclass
+class Filed(IssueCounts):
+    source: Path  # the returned workbook, as given
+    target: Path  # where its copy now is
+    project_id: str
+    name: str
+    division: str
+    archived: list[tuple[Path, Path]] = field(default_factory=list)  # (was, now) of earlier versions
+    issues: list[Issue] = field(default_factory=list)  # of the workbook on its own
+
+
+def accept(files: list[Path], folder: Path) -> list[Filed]:
+    """File each of ``files`` into ``folder`` (see the module docstring); raises AcceptError."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise AcceptError(f"受付先の入力フォルダが見つかりません: {folder}")
+    config = load_config(folder)
+    cards = folder / CARDS_SUBFOLDER
+    if not cards.is_dir() and card_files(folder):
+        raise AcceptError(f"{folder} のカードは cards フォルダの外に置かれています。"
+                          f"{cards} を作ってカードを移してから、もう一度受け付けてください。")
+    incoming = [_check_incoming(Path(path), config, cards) for path in files]
+    problems = [problem for _, problem in incoming if problem]
+    if problems:
+        raise AcceptError("次のブックを受け付けられません。どのファイルも移動・コピーしていません。\n"
+                          + "\n".join(f"  {p}" for p in problems))
+    earlier = {key: [f.path for f in group] for key, group in received_files(folder).by_project().items()} \
+        if cards.is_dir() else {}
+    filed = []
+    for item, _ in incoming:
+        for old in earlier.get(item.project_id, []):
+            item.archived.append((old, _archive(old, folder / ARCHIVE_FOLDER / safe_name(item.project_id))))
+        item.target = free_name(cards / safe_name(item.division) / item.source.name)
+        with atomic_path(item.target) as tmp:
+            shutil.copy2(item.source, tmp)  # keeps the return's own time, shown by `reportkit status`
+        earlier[item.project_id] = [item.target]
+        filed.append(item)
+    return filed
+
+
+def _check_incoming(path: Path, config, cards: Path) -> tuple[Filed, str]:
+    """The workbook's Filed record (target not yet chosen) and a Japanese problem ("" when fine)."""
+    item = Filed(source=path, target=path, project_id="", name="", division="")
+    if not path.is_file():
+        return item, f"{path}: ファイルが見つかりません。"
+    if cards.is_dir() and cards.resolve() in path.resolve().parents:
+        return item, f"{path}: すでに cards フォルダの中にあります（受付済みです）。"
+    item.project_id, item.name, item.division, item.issues = workbook_identity(path, config)
+    fatal = next((i for i in item.issues if i.severity == "error" and not item.project_id), None)
+    if not item.project_id:
+        reason = f"（{fatal.message}）" if fatal else ""
+        return item, f"{path}: 事業カードとして読めないか、管理番号がありません{reason}。"
+    if not item.division:
+        return item, (f"{path}: 担当課が空欄か、設定ファイルの担当課にありません。"
+                      "事業カードの担当課を一覧から選んでから、もう一度受け付けてください。")
+    return item, ""
+
+
+def _archive(old: Path, archive: Path) -> Path:
+    """Move ``old`` to ``archive/<last modified>_<name>`` without overwriting anything."""
+    stamp = datetime.fromtimestamp(old.stat().st_mtime).strftime("%Y%m%d-%H%M%S")
+    target = free_name(archive / f"{stamp}_{old.name}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.rename(old, target)  # same folder tree: a rename, the time kept
+    return target
+
+
+def free_name(path: Path) -> Path:
+    """``path``, or ``stem_2.suffix``, ``stem_3.suffix`` … the first that does not exist."""
+    candidate, number = path, 1
+    while candidate.exists():
+        number += 1
+        candidate = path.with_name(f"{path.stem}_{number}{path.suffix}")
+    return candidate
+
+
+def safe_name(name: str) -> str:
+    """A division or 管理番号 as a folder name on Windows too."""
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", name).strip(" .") or "_"

@@ -1,0 +1,141 @@
+"""The workbooks under an input folder's cards folder: each with its project, division and problems.
+
+Every file ``validate_folder`` lists is one ``ReceivedFile``, at any depth below ``cards/``
+(``cards/<担当課>/…`` once the secretariat files returns by division). A file whose card could not
+be built still names its project and division when the workbook holds them, so a broken return
+is not mistaken for a missing one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from ..cards import canonical_choice
+from ..config import ReportConfig
+from ..issues import Issue
+from ..japanese import one_line
+from ..model import SourcedCard
+from ..validate import ValidationResult, cards_folder, validate_card_file, validate_folder
+from ..workbook.reader import read_workbook
+
+UNKNOWN_DIVISION = "担当課不明"
+
+
+class IssueCounts:
+    """``errors`` and ``warnings`` of an object with ``issues``."""
+
+    issues: list[Issue]
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for i in self.issues if i.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for i in self.issues if i.severity == "warning")
+
+
+@dataclass
+class ReceivedFile(IssueCounts):
+    path: Path
+    file: str  # relative to the input folder, with / (``cards/商工政策課/001_….xlsx``)
+    project_id: str  # "" when the workbook does not say
+    name: str
+    division: str  # one of the config's divisions, or "" when unknown
+    modified: datetime
+    issues: list[Issue] = field(default_factory=list)
+    cost: int | None = None
+
+
+@dataclass
+class Received:
+    config: ReportConfig
+    folder: Path
+    files: list[ReceivedFile]
+    validation: ValidationResult
+
+    def by_project(self) -> dict[str, list[ReceivedFile]]:
+        groups: dict[str, list[ReceivedFile]] = defaultdict(list)
+        for item in self.files:
+            if item.project_id:
+                groups[item.project_id].append(item)
+        return dict(groups)
+
+
+def received_files(folder: Path) -> Received:
+    """Validate ``folder`` and describe every workbook under its cards folder (raises ReportkitError)."""
+    folder = Path(folder)
+    result = validate_folder(folder)
+    sourced_by_key = {s.source.file: s for s in result.cards + result.partial}
+    issues_by_key: dict[str, list[Issue]] = defaultdict(list)
+    for issue in result.issues:
+        issues_by_key[issue.file].append(issue)
+    files = []
+    for path in result.files:
+        keys = _keys(folder, path)
+        sourced = next((sourced_by_key[k] for k in keys if k in sourced_by_key), None)
+        issues = [i for k in keys for i in issues_by_key.get(k, [])]
+        project_id, name, division, cost = _identity(path, sourced, result.config)
+        files.append(ReceivedFile(path=path, file=_relative(folder, path), project_id=project_id, name=name,
+                                  division=division, modified=_modified(path), issues=issues, cost=cost))
+    return Received(config=result.config, folder=folder, files=files, validation=result)
+
+
+def division_order(config_divisions: list[str], named: set[str]) -> list[str]:
+    """The config's divisions among ``named`` in config order, then the others (renamed, 担当課不明)."""
+    return [d for d in config_divisions if d in named] + sorted(named - set(config_divisions))
+
+
+def workbook_identity(path: Path, config: ReportConfig) -> tuple[str, str, str, list[Issue]]:
+    """(project id, name, division, issues) of one workbook on its own; "" for what it does not say."""
+    sourced, issues = validate_card_file(path, config)
+    project_id, name, division, _ = _identity(Path(path), sourced, config)
+    return project_id, name, division, issues
+
+
+def _identity(path: Path, sourced: SourcedCard | None, config: ReportConfig) -> tuple[str, str, str, int | None]:
+    if sourced is not None:
+        card = sourced.card
+        division = card.department if card.department in config.divisions else ""
+        return card.project_id, card.one_line_name, division, card.cost
+    if path.suffix.lower() != ".xlsx" or not path.is_file():
+        return "", "", "", None
+    raw = read_workbook(path)  # the card could not be built: take what the workbook says
+    if not raw.readable:
+        return "", "", "", None
+
+    def text(name: str) -> str:
+        value = raw.values.get(name)
+        return one_line(value.value) if value is not None else ""
+
+    division = canonical_choice(text("department"), config.divisions)
+    return text("project_id"), text("project_name"), division if division in config.divisions else "", None
+
+
+def _relative(folder: Path, path: Path) -> str:
+    try:
+        return path.relative_to(folder).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _keys(folder: Path, path: Path) -> list[str]:
+    """The names an issue or card may give this file: its name, or its path from the input or cards folder."""
+    keys = [path.name]
+    for base in (folder, cards_folder(folder)):
+        try:
+            relative = path.relative_to(base)
+        except ValueError:
+            continue
+        keys += [relative.as_posix(), str(relative)]
+    return list(dict.fromkeys(keys))
+
+
+def _modified(path: Path) -> datetime:
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
+    except OSError:
+        return datetime.fromtimestamp(0)

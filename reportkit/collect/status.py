@@ -1,0 +1,165 @@
+"""Where the collection round stands: last year's projects against the workbooks received.
+
+``collection_status(folder, expected=None)`` compares the expected projects (``folder/expected.json``
+written by rollover, or the record/report.json ``expected``) with the workbooks under the cards
+folder, per division and per project. The result is a pydantic model, so the CLI, the xlsx to send
+round and a web desk all render the same object.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel
+
+from ..japanese import nendo
+from ..workbook.tables import Sheet
+from .expected import file_digest, load_expected
+from .received import UNKNOWN_DIVISION, ReceivedFile, division_order, received_files
+
+State = Literal["missing", "errors", "warnings", "ok", "new"]
+STATE_LABELS = {"missing": "未提出", "errors": "要修正", "warnings": "警告あり", "ok": "受付済", "new": "新規"}
+
+
+class ProjectStatus(BaseModel):
+    project_id: str  # "" for a workbook that does not say
+    name: str
+    division: str
+    state: State
+    file: str = ""  # relative to the input folder; for a missing one, its prefilled workbook ("" if none)
+    modified: datetime | None = None  # the file's last modification
+    errors: int = 0
+    warnings: int = 0
+    expected: bool = True
+
+
+class DivisionStatus(BaseModel):
+    division: str
+    expected: int = 0
+    received: int = 0
+    ok: int = 0  # received, no errors and no warnings
+    with_errors: int = 0
+    warnings: int = 0  # received, warnings but no errors
+    missing: int = 0
+    new: int = 0
+
+
+class CollectionStatus(BaseModel):
+    fiscal_year: int
+    expected_from: str  # the record the expected projects came from
+    divisions: list[DivisionStatus]
+    projects: list[ProjectStatus]
+    total: DivisionStatus
+
+    @property
+    def complete(self) -> bool:
+        """Everything expected is in, and no workbook has an error."""
+        return self.total.missing == 0 and self.total.with_errors == 0
+
+
+def collection_status(folder: Path, expected: Path | None = None) -> CollectionStatus:
+    """The status of ``folder`` (raises ReportkitError when the folder, config or record is unusable)."""
+    folder = Path(folder)
+    received = received_files(folder)  # config and folder first: they are the more basic problems
+    record = load_expected(folder, expected)
+    wanted_by_id = {p.project_id: p for p in record.projects}
+    projects: list[ProjectStatus] = []
+    got: set[str] = set()
+    for item in received.files:
+        wanted = wanted_by_id.get(item.project_id)
+        if wanted is not None and wanted.sha256 and file_digest(item.path) == wanted.sha256:
+            continue  # the prefilled workbook as rollover wrote it: not returned yet
+        projects.append(_received_status(item, wanted is not None))
+        got.add(item.project_id)
+    prefilled = {item.project_id: item for item in received.files}
+    for wanted in record.projects:
+        if wanted.project_id not in got:
+            waiting = prefilled.get(wanted.project_id)
+            projects.append(ProjectStatus(project_id=wanted.project_id, name=wanted.name, division=wanted.division,
+                                          state="missing", file=waiting.file if waiting else "",
+                                          modified=waiting.modified if waiting else None))
+    divisions = division_order(received.config.divisions, {p.division for p in record.projects + projects})
+    rows = {name: DivisionStatus(division=name) for name in divisions}
+    for wanted in record.projects:
+        rows[wanted.division].expected += 1
+    for project in projects:
+        row = rows[project.division]
+        if project.state == "missing":
+            row.missing += 1
+            continue
+        row.received += 1
+        row.new += not project.expected
+        if project.errors:
+            row.with_errors += 1
+        elif project.warnings:
+            row.warnings += 1
+        else:
+            row.ok += 1
+    order = {name: index for index, name in enumerate(divisions)}
+    projects.sort(key=lambda p: (order[p.division], p.file == "", p.file, p.project_id))
+    total = DivisionStatus(division="合計", **{key: sum(getattr(r, key) for r in rows.values())
+                                               for key in DivisionStatus.model_fields if key != "division"})
+    return CollectionStatus(fiscal_year=received.config.fiscal_year, expected_from=record.source,
+                            divisions=list(rows.values()), projects=projects, total=total)
+
+
+def _received_status(item: ReceivedFile, expected: bool) -> ProjectStatus:
+    if not expected:
+        state = "new"
+    else:
+        state = "errors" if item.errors else "warnings" if item.warnings else "ok"
+    return ProjectStatus(project_id=item.project_id, name=item.name, division=item.division or UNKNOWN_DIVISION,
+                         state=state, file=item.file, modified=item.modified, errors=item.errors,
+                         warnings=item.warnings, expected=expected)
+
+
+# -- rendering -----------------------------------------------------------------------------------
+
+COUNT_LABELS = (("expected", "予定"), ("received", "受付"), ("ok", "正常"), ("with_errors", "要修正"),
+                ("warnings", "警告あり"), ("missing", "未提出"), ("new", "新規"))
+
+
+def status_data(status: CollectionStatus) -> dict:
+    """The JSON object: fiscal_year, divisions (counts) and projects (state, file, last modified)."""
+    return status.model_dump(mode="json", exclude={"total"})
+
+
+def format_status_text(status: CollectionStatus) -> str:
+    """The terminal summary: one line per division, then the projects that need chasing."""
+    def counts(row: DivisionStatus) -> str:
+        return "、".join(f"{label} {getattr(row, key)}" for key, label in COUNT_LABELS)
+
+    lines = [f"{nendo(status.fiscal_year)} 事業カードの回収状況（提出予定: {status.expected_from}）", ""]
+    lines += [f"  {row.division}: {counts(row)}" for row in status.divisions]
+    lines += [f"  合計: {counts(status.total)}", ""]
+    for state in ("missing", "errors", "new", "warnings"):
+        chosen = [p for p in status.projects if p.state == state]
+        if not chosen:
+            continue
+        lines.append(f"{STATE_LABELS[state]}（{len(chosen)} 件）")
+        for p in chosen:
+            detail = f"エラー {p.errors} 件、警告 {p.warnings} 件" if p.errors or p.warnings else ""
+            where = "　".join(part for part in (p.file, detail) if part)
+            lines.append(f"  {p.division}　{p.project_id or '（管理番号なし）'}　{p.name}" + (f"　{where}" if where else ""))
+        lines.append("")
+    if status.complete:
+        lines.append("予定の事業はすべて提出され、エラーはありません。")
+    else:
+        lines.append(f"未提出 {status.total.missing} 件、要修正 {status.total.with_errors} 件。")
+    return "\n".join(lines) + "\n"
+
+
+def status_sheets(status: CollectionStatus) -> list[Sheet]:
+    """The xlsx to send round: counts per division, and one row per project."""
+    division_rows = [[r.division] + [getattr(r, key) for key, _ in COUNT_LABELS]
+                     for r in status.divisions + [status.total]]
+    project_rows = [[p.division, p.project_id, p.name, STATE_LABELS[p.state], p.errors, p.warnings, p.file,
+                     p.modified.strftime("%Y-%m-%d %H:%M") if p.modified else ""] for p in status.projects]
+    return [
+        Sheet("担当課別", ["担当課"] + [label for _, label in COUNT_LABELS], division_rows,
+              widths=[30] + [9] * len(COUNT_LABELS)),
+        Sheet("事業別", ["担当課", "管理番号", "事業名", "状況", "エラー", "警告", "ファイル", "更新日時"], project_rows,
+              widths=[28, 16, 50, 10, 8, 8, 50, 17]),
+    ]

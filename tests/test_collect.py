@@ -1,0 +1,341 @@
+"""The collection round on the real sample: rolled to 平成26年度, packs out, some workbooks returned.
+
+Returned (through ``reportkit accept``): 001 and 012 clean (last year's figures typed again), 003
+broken (a cost nobody can read), a new project of 学校教育課, and 002 twice (first broken, then
+clean). Everything else is still the prefilled workbook rollover wrote, i.e. missing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from reportkit import cli
+from reportkit.collect.packs import BLANK_FILE, CHECKLIST_FILE, CHECKLIST_HEADINGS
+from reportkit.collect.received import received_files, workbook_identity
+from reportkit.collect.status import collection_status
+from reportkit.config import load_config
+from reportkit.rollover import rollover
+from reportkit.validate import validate_folder
+from reportkit.workbook.template import write_workbook
+
+from yoy_helpers import INPUTS, edit, sample_card, year_values
+
+LABOUR = "労政・能力開発課"
+SCHOOL = "学校教育課"
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _run(capsys, *argv) -> tuple[int, str, str]:
+    code = cli.main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture(scope="session")
+def sample():
+    """The sample year's cards by project id (last year's figures)."""
+    return {s.card.project_id: s.card for s in validate_folder(INPUTS).cards}
+
+
+@pytest.fixture(scope="session")
+def rolled(tmp_path_factory) -> Path:
+    """The sample rolled to 2014 once a session (do not modify: copy it)."""
+    return rollover(INPUTS, 2014, tmp_path_factory.mktemp("collect") / "r14").out_dir
+
+
+def _returned(rolled: Path, returns: Path, prefix: str, values: dict, name: str | None = None) -> Path:
+    """A division's return: the prefilled workbook of ``prefix``, filled in, saved outside the folder."""
+    source = sample_card(prefix)
+    target = returns / (name or source.name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(rolled / "cards" / source.name, target)
+    edit(target, values)
+    return target
+
+
+@pytest.fixture(scope="module")
+def round_(rolled, sample, tmp_path_factory):
+    """(collection folder, returns, digests of the returns before accept, accept outputs)."""
+    base = tmp_path_factory.mktemp("round")
+    folder = base / "r14"
+    shutil.copytree(rolled, folder)
+    returns = base / "returns"
+    config = load_config(folder)
+    files = {
+        "001": _returned(rolled, returns, "001", year_values(sample["AOM-001"])),
+        "012": _returned(rolled, returns, "012", year_values(sample["AOM-012"])),
+        "003": _returned(rolled, returns, "003", {**year_values(sample["AOM-003"]), "cost": "未定"}),
+        "002v1": _returned(rolled, returns / "first", "002", {**year_values(sample["AOM-002"]), "cost": "未定"}),
+        "002v2": _returned(rolled, returns / "second", "002", year_values(sample["AOM-002"])),
+    }
+    files["new"] = returns / "900_新規テスト事業.xlsx"
+    write_workbook(config, files["new"], {
+        "project_id": "NEW-900", "policy": 1, "measure": config.policy(1).measures[0],
+        "project_name": "若年者デジタル人材育成事業", "description": "若年者のデジタル技能の習得を支援した。",
+        "cost": 12345, "department": SCHOOL, "period_start": "平成26年度", "new_listing": "・"})
+    before = _digest(returns)
+    outputs = []
+    for batch in ([files["001"], files["012"], files["003"], files["002v1"], files["new"]], [files["002v2"]]):
+        code = cli.main(["accept", *map(str, batch), "--into", str(folder)])
+        outputs.append(code)
+    return folder, returns, files, before, outputs
+
+
+# -- rollover's record -----------------------------------------------------------------------------
+
+def test_rollover_records_last_years_projects(rolled, sample):
+    record = json.loads((rolled / "expected.json").read_text(encoding="utf-8"))
+    assert record["fiscal_year"] == 2013
+    assert len(record["projects"]) == 119
+    by_id = {p["project_id"]: p for p in record["projects"]}
+    assert set(by_id) == set(sample)
+    for project_id, card in sample.items():
+        entry = by_id[project_id]
+        assert (entry["division"], entry["cost"]) == (card.department, card.cost)
+        assert entry["sha256"] == hashlib.sha256((rolled / entry["file"]).read_bytes()).hexdigest()
+
+
+# -- status ----------------------------------------------------------------------------------------
+
+def test_status_of_the_rolled_folder_is_everything_missing(rolled, capsys):
+    code, out, _ = _run(capsys, "status", rolled, "--format", "json")
+    data = json.loads(out)
+    assert code == 1
+    assert data["fiscal_year"] == 2014
+    assert sum(d["expected"] for d in data["divisions"]) == 119
+    assert all(d["missing"] == d["expected"] and d["received"] == 0 for d in data["divisions"])
+    assert {p["state"] for p in data["projects"]} == {"missing"}
+
+
+def test_accept_exit_codes(round_):
+    _, _, _, _, outputs = round_
+    assert outputs == [1, 0]  # the first batch holds broken workbooks; the second is clean
+
+
+def test_status_per_division(round_, rolled, capsys):
+    folder = round_[0]
+    code, out, _ = _run(capsys, "status", folder, "--format", "json")
+    assert code == 1
+    data = json.loads(out)
+    divisions = {d["division"]: d for d in data["divisions"]}
+    keys = ("expected", "received", "ok", "with_errors", "missing", "new")
+    assert {k: divisions[LABOUR][k] for k in keys} == dict(
+        expected=13, received=3, ok=2, with_errors=1, missing=10, new=0)
+    assert {k: divisions[SCHOOL][k] for k in keys} == dict(
+        expected=2, received=2, ok=2, with_errors=0, missing=1, new=1)
+    record = json.loads((rolled / "expected.json").read_text(encoding="utf-8"))
+    for name, row in divisions.items():
+        if name not in (LABOUR, SCHOOL):
+            expected = sum(1 for p in record["projects"] if p["division"] == name)
+            assert (row["expected"], row["received"], row["missing"]) == (expected, 0, expected), name
+
+
+def test_status_per_project(round_, capsys):
+    folder = round_[0]
+    code, out, _ = _run(capsys, "status", folder, "--format", "json")
+    projects = json.loads(out)["projects"]
+    assert len(projects) == 120  # 119 expected, one new
+    states = {p["project_id"]: p for p in projects}
+    assert {pid: states[pid]["state"] for pid in ("AOM-001", "AOM-002", "AOM-003", "AOM-012", "NEW-900", "AOM-013")} \
+        == {"AOM-001": "ok", "AOM-002": "ok", "AOM-003": "errors", "AOM-012": "ok", "NEW-900": "new",
+            "AOM-013": "missing"}
+    assert sum(1 for p in projects if p["state"] == "missing") == 119 - 4
+    assert states["AOM-001"]["file"] == f"cards/{LABOUR}/{sample_card('001').name}"
+    assert states["NEW-900"]["division"] == SCHOOL and states["NEW-900"]["file"] == f"cards/{SCHOOL}/900_新規テスト事業.xlsx"
+    assert states["AOM-013"]["file"] == f"cards/{sample_card('013').name}"  # still the prefilled one
+    assert all(set(p) >= {"project_id", "name", "division", "state", "file"} for p in projects)
+
+
+def test_status_text_and_xlsx(round_, capsys, tmp_path):
+    folder = round_[0]
+    code, out, _ = _run(capsys, "status", folder)
+    assert code == 1
+    assert f"  {LABOUR}: 予定 13、受付 3、正常 2、要修正 1、警告あり 0、未提出 10、新規 0" in out
+    assert "新規（1 件）" in out and "NEW-900" in out
+    target = tmp_path / "回収状況.xlsx"
+    code, out, _ = _run(capsys, "status", folder, "--format", "xlsx", "-o", target)
+    assert code == 1 and target.is_file()
+    wb = load_workbook(target, read_only=True)
+    rows = list(wb["担当課別"].iter_rows(values_only=True))
+    assert rows[0][:7] == ("担当課", "予定", "受付", "正常", "要修正", "警告あり", "未提出")
+    assert (LABOUR, 13, 3, 2, 1, 0, 10, 0) in rows
+    projects = list(wb["事業別"].iter_rows(values_only=True))
+    assert len(projects) == 1 + 120
+
+
+def test_status_complete_exits_0_with_a_report_json(round_, tmp_path, capsys):
+    folder = tmp_path / "done"
+    shutil.copytree(round_[0], folder)
+    for path in (folder / "cards").glob("*.xlsx"):  # the prefilled ones left
+        path.unlink()
+    (folder / "cards" / LABOUR / sample_card("003").name).unlink()
+    report = {"fiscal_year": 2013, "projects": [
+        {"project_id": "AOM-001", "name": "訓練校事業費（指導員派遣研修費）", "department": LABOUR, "cost": 1237},
+        {"project_id": "AOM-002", "name": "訓練校事業費（訓練事業費）", "department": LABOUR, "cost": 6120}]}
+    (tmp_path / "report.json").write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
+    status = collection_status(folder, tmp_path / "report.json")
+    assert status.complete
+    assert {p.project_id: p.state for p in status.projects} == {
+        "AOM-001": "ok", "AOM-002": "ok", "AOM-012": "new", "NEW-900": "new"}
+    code, _, _ = _run(capsys, "status", folder, "--expected", tmp_path / "report.json")
+    assert code == 0
+
+
+def test_status_of_an_unusable_folder_exits_2(tmp_path, rolled, capsys):
+    code, _, err = _run(capsys, "status", tmp_path / "nothing-here")
+    assert code == 2 and "エラー" in err
+    folder = tmp_path / "no-record"
+    shutil.copytree(rolled, folder)
+    (folder / "expected.json").unlink()
+    code, _, err = _run(capsys, "status", folder, "--format", "json")
+    assert code == 2 and "--expected" in err
+
+
+# -- accept ----------------------------------------------------------------------------------------
+
+def test_accept_files_by_division_and_keeps_both_versions(round_, rolled):
+    folder, returns, files, before, _ = round_
+    assert _digest(returns) == before  # the returns are copied, never moved or changed
+    name = sample_card("002").name
+    current = folder / "cards" / LABOUR / name
+    assert current.read_bytes() == files["002v2"].read_bytes()
+    archived = sorted((folder / "archive" / "AOM-002").iterdir())
+    assert [p.name.endswith("_" + name) for p in archived] == [True, True]
+    # the prefilled workbook (archived at the first return) and the first return, byte for byte
+    assert sorted(p.read_bytes() for p in archived) == sorted(
+        [(rolled / "cards" / name).read_bytes(), files["002v1"].read_bytes()])
+    assert not (folder / "cards" / name).exists()  # the prefilled one is out of cards/
+    assert not any((folder / "cards").rglob("archive"))
+    names = sorted(p.relative_to(folder / "cards").as_posix() for p in (folder / "cards").rglob("*.xlsx")
+                   if p.parent != folder / "cards")
+    assert names == sorted([f"{LABOUR}/{sample_card(p).name}" for p in ("001", "002", "003")]
+                           + [f"{SCHOOL}/{sample_card('012').name}", f"{SCHOOL}/900_新規テスト事業.xlsx"])
+
+
+def test_accept_refuses_a_workbook_without_a_known_division(round_, tmp_path, capsys):
+    folder = tmp_path / "r14"
+    shutil.copytree(round_[0], folder)
+    before = _digest(folder)
+    nameless = tmp_path / "in" / "005.xlsx"
+    nameless.parent.mkdir()
+    shutil.copy(folder / "cards" / sample_card("005").name, nameless)
+    edit(nameless, {"department": None})
+    broken = tmp_path / "in" / "broken.xlsx"
+    broken.write_text("not a workbook", encoding="utf-8")
+    good = round_[2]["012"]
+    code, out, err = _run(capsys, "accept", good, nameless, broken, "--into", folder)
+    assert code == 2
+    assert "担当課" in err and "broken.xlsx" in err and "どのファイルも移動・コピーしていません" in err
+    assert _digest(folder) == before
+
+
+def test_two_files_of_one_project_under_cards_remain_an_error(round_, tmp_path):
+    folder = tmp_path / "r14"
+    shutil.copytree(round_[0], folder)
+    twin = folder / "cards" / "商工政策課" / "copy_of_001.xlsx"
+    twin.parent.mkdir()
+    shutil.copy(folder / "cards" / LABOUR / sample_card("001").name, twin)
+    received = received_files(folder)
+    codes = {(i.file, i.code) for i in received.validation.issues if i.code == "duplicate-project-id"}
+    assert {file.split("/")[-1] for file, _ in codes} == {"copy_of_001.xlsx", sample_card("001").name}
+    states = [p.state for p in collection_status(folder).projects if p.project_id == "AOM-001"]
+    assert states == ["errors", "errors"]
+
+
+def test_accept_never_overwrites_a_taken_name(round_, tmp_path, capsys):
+    folder = tmp_path / "r14"
+    shutil.copytree(round_[0], folder)
+    other = tmp_path / "in" / sample_card("012").name  # same file name as 012, another project
+    other.parent.mkdir()
+    config = load_config(folder)
+    write_workbook(config, other, {"project_id": "NEW-901", "department": SCHOOL})
+    taken = folder / "cards" / SCHOOL / sample_card("012").name
+    before = taken.read_bytes()
+    code, out, _ = _run(capsys, "accept", other, "--into", folder)
+    assert taken.read_bytes() == before
+    assert (taken.with_name(f"{taken.stem}_2.xlsx")).read_bytes() == other.read_bytes()
+    assert "受け付けました" in out
+
+
+# -- packs -----------------------------------------------------------------------------------------
+
+def test_packs_one_folder_per_division(rolled, sample, tmp_path, capsys):
+    before = _digest(rolled)
+    code, out, _ = _run(capsys, "packs", rolled, "-o", tmp_path / "packs", "--zip")
+    assert code == 0
+    assert _digest(rolled) == before
+    packs = tmp_path / "packs"
+    divisions = sorted({card.department for card in sample.values()})
+    assert sorted(p.name for p in packs.iterdir() if p.is_dir()) == divisions
+    assert sorted(p.name for p in packs.glob("*.zip")) == sorted(f"{d}.zip" for d in divisions)
+    for division in divisions:
+        mine = sorted(sample_card(c.project_id[-3:]).name for c in sample.values() if c.department == division)
+        assert sorted(p.name for p in (packs / division).iterdir()) == sorted(mine + [CHECKLIST_FILE, BLANK_FILE])
+        for name in mine:  # copies of the prefilled workbooks
+            assert (packs / division / name).read_bytes() == (rolled / "cards" / name).read_bytes()
+        with zipfile.ZipFile(packs / f"{division}.zip") as archive:
+            assert sorted(archive.namelist()) == sorted(f"{division}/{n}" for n in mine + [CHECKLIST_FILE, BLANK_FILE])
+    rows = list(load_workbook(packs / LABOUR / CHECKLIST_FILE).active.iter_rows(values_only=True))
+    assert rows[0] == CHECKLIST_HEADINGS
+    labour = {pid: card for pid, card in sample.items() if card.department == LABOUR}
+    assert [(r[0], r[1], r[2], r[3]) for r in rows[1:]] == [
+        (pid, labour[pid].one_line_name, labour[pid].cost, None) for pid in sorted(labour)]
+    project_id, _, division, _ = workbook_identity(packs / LABOUR / BLANK_FILE, load_config(rolled))
+    assert division == LABOUR and project_id and project_id not in sample
+
+
+def test_packs_print_the_deadline_and_refuse_a_non_empty_outdir(rolled, tmp_path, capsys):
+    folder = tmp_path / "r14"
+    shutil.copytree(rolled, folder)
+    config = folder / "config.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "secretariat =", 'deadline = "平成26年5月30日"\nsecretariat =', 1), encoding="utf-8")
+    code, _, _ = _run(capsys, "packs", folder, "-o", tmp_path / "packs")
+    assert code == 0
+    rows = list(load_workbook(tmp_path / "packs" / SCHOOL / CHECKLIST_FILE).active.iter_rows(values_only=True))
+    assert [r[3] for r in rows[1:]] == ["平成26年5月30日", "平成26年5月30日"]
+    before = _digest(tmp_path / "packs")
+    code, _, err = _run(capsys, "packs", folder, "-o", tmp_path / "packs")
+    assert code == 2 and "空ではありません" in err
+    assert _digest(tmp_path / "packs") == before
+
+
+def test_accept_refuses_a_folder_whose_cards_are_not_in_cards(tmp_path, round_, capsys):
+    folder = tmp_path / "flat"
+    folder.mkdir()
+    shutil.copy(round_[0] / "config.toml", folder / "config.toml")
+    shutil.copy(sample_card("001"), folder)
+    code, _, err = _run(capsys, "accept", round_[2]["012"], "--into", folder)
+    assert code == 2 and "cards フォルダの外" in err
+    assert sorted(p.name for p in folder.iterdir()) == sorted(["config.toml", sample_card("001").name])
+
+
+def test_deadline_may_be_a_toml_date(rolled, tmp_path):
+    from reportkit.collect.packs import write_packs
+
+    folder = tmp_path / "r14"
+    shutil.copytree(rolled, folder)
+    config = folder / "config.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "secretariat =", "deadline = 2014-05-30\nsecretariat =", 1), encoding="utf-8")
+    assert load_config(folder).deadline_text == "2014年5月30日"
+    (tmp_path / "ja").mkdir()
+    (tmp_path / "ja" / "config.toml").write_text(config.read_text(encoding="utf-8").replace(
+        "deadline = 2014-05-30", '"提出期限" = "５月３０日（金）"'), encoding="utf-8")
+    assert load_config(tmp_path / "ja").deadline_text == "５月３０日（金）"
+    result = write_packs(folder, tmp_path / "packs")
+    assert not result.notices
+    rows = list(load_workbook(tmp_path / "packs" / LABOUR / CHECKLIST_FILE).active.iter_rows(values_only=True))
+    assert {r[3] for r in rows[1:]} == {"2014年5月30日"}
+
