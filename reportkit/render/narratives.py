@@ -18,7 +18,8 @@ from markdown_it import MarkdownIt
 
 from ..errors import ReportkitError
 from . import styles
-from .text import full_width, nendo, zen
+from ..japanese import era_short
+from .text import full_width, nendo, short_nendo, zen
 
 _OBJECT = re.compile(r"^\[(表|図):\s*([0-9A-Za-z０-９\-－]+)\]$")
 
@@ -34,7 +35,9 @@ def make_environment(folder: Path) -> jinja2.Environment:
         autoescape=False,
         keep_trailing_newline=True,
     )
-    environment.filters["nendo"] = nendo
+    environment.filters["nendo"] = nendo  # {{ year | nendo }} → 令和２年度; {{ 2019 | nendo }} → 令和元年度
+    environment.filters["short_nendo"] = short_nendo  # the column heads' ２年度, 元年度
+    environment.filters["era_short"] = era_short  # H30, R元, R2
     environment.filters["zen"] = zen
     environment.filters["full_width"] = full_width
     return environment
