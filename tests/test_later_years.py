@@ -355,3 +355,28 @@ def test_narratives_have_the_year_filters():
     template = environment.from_string("{{ year | nendo }}／{{ year | short_nendo }}／{{ year | era_short }}")
     assert template.render(year=2019) == "令和元年度／元年度／R元"
     assert template.render(year=2020) == "令和２年度／２年度／R2"
+
+
+@pytest.mark.libreoffice
+def test_a_24_year_table_prints_every_figure_whole_on_the_pages_planned(soffice, tmp_path):
+    """2030: 平成19年度 … 令和12年度 in four blocks over two pages, as the page plan says."""
+    from reportkit.pages import update_page_numbers
+    from reportkit.render import render_report
+
+    report = _sample_over(2030)
+    config = load_config(INPUTS)
+    config = config.model_copy(update={"fiscal_year": 2030}) if hasattr(config, "model_copy") else \
+        dataclasses.replace(config, fiscal_year=2030)
+    docx, pdf = tmp_path / "report.docx", tmp_path / "report.pdf"
+    plan = render_report(report, config, INPUTS / "narratives", INPUTS / "statistics", docx)
+    pages = update_page_numbers(docx, pdf, soffice=soffice)
+    assert dict(plan) == dict(pages)  # the blocks' page breaks are in the plan
+    texts = [page.extract_text() for page in PdfReader(str(pdf)).pages[:12]]
+    first = next(i for i, t in enumerate(texts) if "基本方針別・年度別" in t)
+    last = next(i for i, t in enumerate(texts) if "上段：事業数" in t)
+    assert last == first + 1  # two blocks a page
+    words = set(" ".join(texts[first:last + 1]).split())
+    figures = {f"{c.amount:,}" for c in report.years} | {
+        f"{cell.amount:,}" for c in report.years for cell in c.cells.values() if cell.amount is not None}
+    assert sorted(figures - words) == []
+    assert "令和" in texts[first + 1] and "１２年度" in texts[first + 1]
