@@ -155,8 +155,17 @@ def era_year_number(year: int) -> int:
     return year - era.first_year + 1
 
 
+def era_short(year: int) -> str:
+    """2007 → H19, 2019 → R元, 2020 → R2: the era's initial and its year, for narrow labels."""
+    number = era_year_number(year)
+    return f"{era_of(year).initial}{'元' if number == 1 else number}"
+
+
 def period_label(year: int, report_year: int) -> str:
-    """A fiscal year as the list table prints it: bare in the report's era (24), else with the initial (S44)."""
+    """A fiscal year as the list table prints it: bare in the report's era (24), else with the initial (S44).
+
+    Digits throughout, 令和元年度 too (a 令和２年度 report: ``H30-1``, ``1-3``): the column is figures.
+    """
     era = era_of(year)
     number = year - era.first_year + 1
     if era == era_of(report_year):

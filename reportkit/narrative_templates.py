@@ -69,9 +69,12 @@ def make_environment(folder: Path) -> jinja2.Environment:
         autoescape=False,
         keep_trailing_newline=True,
     )
-    from .render.text import full_width, nendo, zen  # the printed forms of years and amounts
+    from .japanese import era_short
+    from .render.text import full_width, nendo, short_nendo, zen  # the printed forms of years and amounts
 
-    environment.filters["nendo"] = nendo
+    environment.filters["nendo"] = nendo  # {{ year | nendo }} → 令和２年度; {{ 2019 | nendo }} → 令和元年度
+    environment.filters["short_nendo"] = short_nendo  # the column heads' ２年度, 元年度
+    environment.filters["era_short"] = era_short  # H30, R元, R2
     environment.filters["zen"] = zen
     environment.filters["full_width"] = full_width
     return environment

@@ -160,7 +160,7 @@ def build(out: Path = OUT) -> Path:
 
     _paragraph_style(doc, "表文字", "Normal", MINCHO, 9, align=WD_ALIGN_PARAGRAPH.LEFT)
     _paragraph_style(doc, "表数値", "Normal", MINCHO, 9, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    _paragraph_style(doc, "表数値小", "Normal", MINCHO, 7.5, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _paragraph_style(doc, "表数値小", "Normal", MINCHO, 8, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _paragraph_style(doc, "表見出し", "Normal", GOTHIC, 9, align=WD_ALIGN_PARAGRAPH.CENTER)
     # The list table: three pages of ~60 single-line rows, as in the edition (narrow-margin section).
     _paragraph_style(doc, "一覧表文字", "Normal", MINCHO, 7.5, align=WD_ALIGN_PARAGRAPH.LEFT)

@@ -9,8 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..aggregate import Report
+from ..japanese import era_short
 from .text import short_nendo
 
+MANY_YEARS = 12  # more years than this: compact, rotated labels on the trend chart
 _FONTS = ["IPAexGothic", "IPAGothic", "IPAPGothic", "Noto Sans CJK JP", "MS Gothic", "Yu Gothic", "Hiragino Sans",
           "DejaVu Sans"]
 
@@ -87,7 +89,9 @@ def _draw_trend(report: Report) -> bytes:
     with matplotlib.rc_context(rc):
         figure = Figure(figsize=(6.2, 3.4))
         bars_axis = figure.add_subplot()
-        labels = [short_nendo(column.year) for column in report.years]
+        many = len(report.years) > MANY_YEARS
+        # The edition's ２５年度 labels fit up to a dozen years; beyond, H19 … R元 … R12 on end.
+        labels = [era_short(c.year) if many else short_nendo(c.year) for c in report.years]
         amounts = [column.amount / 100_000 for column in report.years]  # 千円 → 億円
         counts = [column.count for column in report.years]
         bars_axis.bar(labels, amounts, color="#7f9fbf", label="事業費（億円）")
@@ -99,10 +103,18 @@ def _draw_trend(report: Report) -> bytes:
         line_axis.set_ylim(0, max(counts + [1]) * 1.25)
         line_axis.spines["top"].set_visible(False)
         for x, y in zip(labels, counts):
-            line_axis.annotate(str(y), (x, y), textcoords="offset points", xytext=(0, 5), ha="center", fontsize=8)
+            line_axis.annotate(str(y), (x, y), textcoords="offset points", xytext=(0, 5), ha="center",
+                               va="bottom", fontsize=7 if many else 8, rotation=90 if many else 0)
         handles = bars_axis.get_legend_handles_labels()
         more = line_axis.get_legend_handles_labels()
-        bars_axis.legend(handles[0] + more[0], handles[1] + more[1], loc="upper left", fontsize=8, frameon=False)
+        if many:  # above the plot, where no bar or count can run into it
+            bars_axis.tick_params(axis="x", labelrotation=90, labelsize=8)
+            line_axis.set_ylim(0, max(counts + [1]) * 1.4)
+            bars_axis.legend(handles[0] + more[0], handles[1] + more[1], loc="lower center",
+                             bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=8, frameon=False)
+        else:
+            bars_axis.legend(handles[0] + more[0], handles[1] + more[1], loc="upper left", fontsize=8,
+                             frameon=False)
         figure.tight_layout()
         return _png(figure, canvas)
 

@@ -206,7 +206,7 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
     narrative("section1_intro.md.j2")
     writer.paragraph(styles.CAPTION, f"表　{ordinance}に係る{count_word}つの基本方針別・年度別事業数及び事業費")
     writer.add(multi_year_table(writer.ids, report, config, writer.text_width),
-               multi_year_table_height(report, config, writer.text_width))
+               multi_year_table_height(report, config, writer.text_width, writer.used, writer.text_height))
     writer.paragraph(styles.NOTE, "※重複する再掲事業を除く。")
     writer.paragraph(styles.NOTE, "上段：事業数　下段：決算額（単位　千円）")
     writer.heading(2, f"（１）{count_word}つの基本方針別の主なポイント", new_page=True)

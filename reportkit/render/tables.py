@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..aggregate import Report
+from ..aggregate import Report, YearColumn
 from ..config import ReportConfig
 from . import charts, styles
 from . import fast_table as x
-from .estimate import LINE, cell_height, row_height
+from .estimate import LINE, cell_height, figure_width_pt, row_height
 from .fast_table import Cell, Row, StyleIds
 from .narratives import NarrativeError
-from .text import full_width, short_nendo
+from .text import full_width, year_heads
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -23,50 +24,107 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 MM = 56.7
-TABLE_PT, FIGURES_PT = 9.0, 7.5  # 表文字/表数値/表見出し and 表数値小 in reference.docx
+TABLE_PT, FIGURES_PT = 9.0, 8.0  # 表文字/表数値/表見出し and 表数値小 in reference.docx
+YEAR_MM, FIRST_MIN_MM = 18.5, 32.0  # the widest year column; the least the 基本方針 column keeps
+CELL_MARGIN = 15  # twips each side of a multi-year cell
+FIT_SLACK_PT = 1.0  # so that a figure that just fits by the metrics never wraps in a layout engine
+
+
+@dataclass
+class YearBlocks:
+    """How the multi-year table lays out its years: stacked blocks of whole columns.
+
+    Every block repeats the 基本方針 column and has the same column widths; a year column is as
+    wide as the sample's (at most ``YEAR_MM``) and never narrower than the widest figure needs.
+    """
+
+    blocks: list[list[YearColumn]]
+    first_mm: float
+    year_mm: float
+
+
+def year_blocks(report: Report, text_width: int) -> YearBlocks:
+    """Split ``report.years`` over as few blocks as keep every count and amount on one line."""
+    years = report.years
+    total = text_width / MM
+    room = total - FIRST_MIN_MM
+    figures = [f"{c.count:,}" for c in years] + [f"{c.amount:,}" for c in years]
+    figures += [f"{cell.amount:,}" for c in years for cell in c.cells.values() if cell.amount is not None]
+    widest = max([figure_width_pt(text, FIGURES_PT) for text in figures] + [4 * TABLE_PT])  # ２５年度
+    need_mm = ((widest + FIT_SLACK_PT) * 20 + 2 * CELL_MARGIN) / MM
+    if not years or min(YEAR_MM, room / len(years)) >= need_mm:
+        blocks = [years]
+    else:
+        per_block = max(1, int(room // need_mm))
+        count = math.ceil(len(years) / per_block)
+        size = math.ceil(len(years) / count)
+        blocks = [years[i:i + size] for i in range(0, len(years), size)]
+    size = max((len(block) for block in blocks), default=1)
+    year_mm = min(YEAR_MM, room / max(size, 1))
+    return YearBlocks(blocks, total - year_mm * size, year_mm)
 
 
 def multi_year_table(ids: StyleIds, report: Report, config: ReportConfig, text_width: int) -> str:
     """事業数 (upper) and 決算額 (lower, 千円) per policy per year, with the 合計 row (as XML).
 
-    Year columns are wide enough for an eight-digit amount (``57,305,003``) on one line.
+    One table when every year fits the text width whole (the sample's seven years); else stacked
+    blocks of years (``year_blocks``), each a table of its own with the 基本方針 column and 合計.
     """
-    years = report.years
-    total = text_width / MM
-    year_width = min(18.5, (total - 32) / max(len(years), 1))
-    first_width = total - year_width * len(years)
+    layout = year_blocks(report, text_width)
     header, figures, policy_style = ids[styles.TABLE_HEADER], ids[styles.FIGURES], ids[styles.TABLE_TEXT]
 
     def two_lines(upper: str, lower: str) -> Cell:
         return Cell(x.paragraph(figures, text=upper) + x.paragraph(figures, text=lower))
 
-    rows = [Row([Cell(x.paragraph(header, text="基本方針"), valign="center")]
-                + [Cell(x.paragraph(header, text=short_nendo(c.year)), valign="center") for c in years],
-                header=True, cant_split=True)]
-    for policy in config.policies:
-        cells = [Cell(x.paragraph(policy_style, text=f"{policy.mark}{policy.title}"), valign="center")]
-        for column in years:
-            cell = column.cells.get(policy.no)
-            count = "-" if cell is None or cell.count is None else f"{cell.count:,}"
-            value = "-" if cell is None or cell.amount is None else f"{cell.amount:,}"
-            cells.append(two_lines(count, value))
-        rows.append(Row(cells, cant_split=True))
-    rows.append(Row([Cell(x.paragraph(header, text="合計"), valign="center")]
-                    + [two_lines(f"{c.count:,}", f"{c.amount:,}") for c in years], cant_split=True))
-    widths = [int(first_width * MM)] + [int(year_width * MM)] * len(years)
-    return x.table(ids[styles.TABLE], widths, rows, cell_margin=15)
+    tables = []
+    for block in layout.blocks:
+        heads = year_heads([c.year for c in block], [c.year for c in report.years])
+        rows = [Row([Cell(x.paragraph(header, text="基本方針"), valign="center")]
+                    + [Cell(x.paragraph(header, text=head), valign="center") for head in heads],
+                    header=True, cant_split=True)]
+        for policy in config.policies:
+            cells = [Cell(x.paragraph(policy_style, text=f"{policy.mark}{policy.title}"), valign="center")]
+            for column in block:
+                cell = column.cells.get(policy.no)
+                count = "-" if cell is None or cell.count is None else f"{cell.count:,}"
+                value = "-" if cell is None or cell.amount is None else f"{cell.amount:,}"
+                cells.append(two_lines(count, value))
+            rows.append(Row(cells, cant_split=True))
+        rows.append(Row([Cell(x.paragraph(header, text="合計"), valign="center")]
+                        + [two_lines(f"{c.count:,}", f"{c.amount:,}") for c in block], cant_split=True))
+        if len(layout.blocks) > 1:  # each block whole on a page: keepNext on every row but its last
+            rows = [Row([Cell(x.keep_with_next(c.content), c.span, c.vmerge, c.shade, c.valign) for c in r.cells],
+                        r.header, r.cant_split) for r in rows[:-1]] + rows[-1:]
+        widths = [int(layout.first_mm * MM)] + [int(layout.year_mm * MM)] * len(block)
+        tables.append(x.table(ids[styles.TABLE], widths, rows, cell_margin=CELL_MARGIN))
+    return x.paragraph(policy_style).join(tables)  # an empty paragraph keeps the blocks apart
 
 
-def multi_year_table_height(report: Report, config: ReportConfig, text_width: int) -> float:
-    """Points the table of ``multi_year_table`` takes: a policy's title wraps in the first column."""
-    years = report.years
-    total = text_width / MM
-    first_width = (total - min(18.5, (total - 32) / max(len(years), 1)) * len(years)) * MM / 20
+def multi_year_table_height(report: Report, config: ReportConfig, text_width: int,
+                            used: float = 0.0, page_height: float | None = None) -> float:
+    """Points the tables of ``multi_year_table`` take: a policy's title wraps in the first column.
+
+    With ``page_height`` and ``used`` (points of the run before the table), a block that would
+    not fit the rest of its page starts the next one, as its keep-with-next rows make it do.
+    """
+    layout = year_blocks(report, text_width)
+    first_width = layout.first_mm * MM / 20
     figures = 2 * FIGURES_PT * LINE
-    height = row_height([TABLE_PT * LINE]) + row_height([figures, TABLE_PT * LINE])  # header, 合計
-    for policy in config.policies:
-        height += row_height([figures, cell_height(f"{policy.mark}{policy.title}", first_width, TABLE_PT, 0.75)])
-    return height
+    all_years = [c.year for c in report.years]
+    gap = TABLE_PT * LINE  # the paragraph between blocks
+    position = used
+    for index, block in enumerate(layout.blocks):
+        head_lines = max(head.count("\n") + 1 for head in year_heads([c.year for c in block], all_years))
+        height = row_height([head_lines * TABLE_PT * LINE]) + row_height([figures, TABLE_PT * LINE])
+        for policy in config.policies:
+            height += row_height([figures, cell_height(f"{policy.mark}{policy.title}", first_width, TABLE_PT, 0.75)])
+        position += gap if index else 0.0
+        if page_height and len(layout.blocks) > 1 and height <= page_height:
+            room = page_height - position % page_height
+            if height > room:
+                position += room
+        position += height
+    return position - used
 
 
 @dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..japanese import era_of, era_year_number, nendo, period_label, zen_digits
 from ..japanese import zen as _zen
 
-__all__ = ["amount", "full_width", "nendo", "period", "short_nendo", "zen"]
+__all__ = ["amount", "full_width", "nendo", "period", "short_nendo", "year_heads", "zen"]
 
 _FULL_SIGNS = str.maketrans({",": "，", "-": "－"})
 
@@ -37,6 +37,23 @@ def short_nendo(year: int) -> str:
     """2013 → ２５年度 (the column headings of the multi-year table and the trend chart)."""
     number = era_year_number(year)
     return f"{'元' if number == 1 else zen_digits(str(number))}年度"
+
+
+def year_heads(years: list[int], span: list[int]) -> list[str]:
+    """Column heads of a block of ``years`` of a table over the years ``span``.
+
+    Within one era the heads are bare (``１９年度``, as the edition prints them). A span across
+    eras names the era above the first year of each era and of each block, so that a reader of any
+    block knows the era: ``平成\n３０年度``, ``令和\n元年度``, ``２年度`` ….
+    """
+    several = len({era_of(year) for year in span}) > 1
+    heads = []
+    for index, year in enumerate(years):
+        head = short_nendo(year)
+        if several and (index == 0 or era_of(year) != era_of(years[index - 1])):
+            head = f"{era_of(year).name}\n{head}"
+        heads.append(head)
+    return heads
 
 
 def period(start: int | None, end: int | None, report_year: int) -> str:

@@ -1,0 +1,384 @@
+"""The years after the sample: the sample rolled forward year by year to 令和２年度, built and read back.
+
+Each year ``rollover`` makes the next input folder; the test then does what the secretariat and the
+clerks do: drops some ended projects, extends others, re-enters every cost and results value through
+the workbooks' defined names, adds one new project, and validates. The final year (fiscal 2020) is
+built with LibreOffice and checked against figures the test computes from what it entered.
+
+Rolling all 119 workbooks seven times takes minutes (writing a workbook costs ~0.1 s), so the
+default roll takes every fourth workbook of the sample (all eight policies, 30 projects) plus the
+平成24–令和3 project; ``REPORTKIT_ROLL_ALL=1`` rolls the whole sample.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from docx import Document
+from pypdf import PdfReader
+
+from reportkit.aggregate import YearCell, YearColumn, aggregate, parse_multi_year
+from reportkit.build import build_report
+from reportkit.config import load_config
+from reportkit.japanese import nendo
+from reportkit.pages import bookmark_pages
+from reportkit.render.estimate import figure_width_pt
+from reportkit.render.tables import CELL_MARGIN, FIGURES_PT, MM, year_blocks
+from reportkit.rollover import prefilled_values, rollover
+from reportkit.validate import validate_folder
+from reportkit.workbook.reader import read_workbook
+from reportkit.workbook.template import write_workbook
+
+from yoy_helpers import INPUTS, edit, year_values
+
+FIRST, FINAL = 2013, 2020
+BOUNDARY_PROJECT = "AOM-004"  # 平成24年度–: extended in 2014 to 令和３年度 (across 平成31/令和元)
+ROLL_ALL = os.environ.get("REPORTKIT_ROLL_ALL") == "1"
+# The secretariat files the returns one sub-folder per 担当課: every rolled workbook is moved into
+# cards/<担当課>/ (rollover keeps the sub-folders from year to year; the new project arrives flat).
+FILE_BY_DIVISION = True
+
+
+@dataclasses.dataclass
+class Rolled:
+    folders: dict[int, Path]  # fiscal year → its input folder
+    ledger: dict[int, dict[str, tuple[int, int | None]]]  # year → project_id → (policy, cost)
+    periods: dict[str, tuple[int | None, int | None]]  # final year's project_id → 事業期間
+    names: dict[str, str]  # final year's project_id → one-line name
+
+
+def _file_by_division(folder: Path) -> None:
+    """Move every workbook of cards/ into cards/<担当課>/ (see FILE_BY_DIVISION)."""
+    for sourced in validate_folder(folder).cards:
+        path = folder / sourced.source.file  # relative to the input folder: cards/…
+        if path.parent != folder / "cards":
+            continue  # already filed
+        target = folder / "cards" / sourced.card.department / path.name
+        target.parent.mkdir(exist_ok=True)
+        path.rename(target)
+
+
+def _first_year(base: Path) -> Path:
+    folder = base / str(FIRST)
+    (folder / "cards").mkdir(parents=True)
+    for name in ("config.toml", "multi_year.csv"):
+        shutil.copy(INPUTS / name, folder / name)
+    for name in ("narratives", "statistics"):
+        shutil.copytree(INPUTS / name, folder / name)
+    workbooks = sorted((INPUTS / "cards").glob("*.xlsx"))
+    for index, path in enumerate(workbooks):
+        if ROLL_ALL or index % 4 == 0 or path.name.startswith("004_"):
+            shutil.copy(path, folder / "cards")
+    return folder
+
+
+def _next_year(previous: Path, year: int, out: Path) -> dict[str, tuple[int, int | None]]:
+    """Roll ``previous`` to ``year`` and fill it in as the clerks would; returns the year's ledger."""
+    before = {s.card.project_id: s.card for s in validate_folder(previous).cards}
+    rollover(previous, year, out)
+    config = load_config(out)
+    files = _rolled_files(out)
+    ledger = {}
+    ended = [pid for pid, card in before.items() if card.period_end is not None and card.period_end < year]
+    for pid, card in before.items():
+        values = year_values(card)
+        values.update(new_listing=None, new_summary=None)  # last year's new projects are new no more
+        if pid == BOUNDARY_PROJECT and year == FIRST + 1:
+            values["period_end"] = nendo(2021, full_width=False)  # 令和３年度
+        elif pid in ended:
+            if ended.index(pid) % 2 == 0:
+                files[pid].unlink()  # ended: the secretariat deletes the workbook
+                continue
+            values["period_end"] = nendo(year + 2, full_width=False)  # extended
+        if card.cost is not None and not card.cost_note:  # a breakdown must add up: those keep their cost
+            values["cost"] = card.cost + (year - FIRST) * 3
+        edit(files[pid], values)
+        ledger[pid] = (card.policy, values["cost"] if values["cost"] != "－" else None)
+    # One new project a year: a featured (◎) project of policy ①, made from a clerk's fresh card.
+    template = before[min(before)]
+    new_id = f"NEW-{year}"
+    values = prefilled_values(template, config) | year_values(template) | {
+        "project_id": new_id,
+        "project_name": f"新規事業{year - 2000}",
+        "description": f"{nendo(year)}に新たに開始した事業。",
+        "cost": 1_000 + year,
+        "cost_note": None,
+        "period_start": nendo(year, full_width=False),
+        "period_end": nendo(year + 2, full_width=False),
+        "history_rows": [(nendo(year), "事業創設", None, "新たな課題に対応するため。")],
+        "reprint_rows": [],
+        "new_listing": "◎",
+        "new_summary": f"{nendo(year)}に開始した新規事業の概要。",
+    }
+    write_workbook(config, out / "cards" / f"9{year}_新規事業.xlsx", values)
+    ledger[new_id] = (template.policy, 1_000 + year)
+    if FILE_BY_DIVISION:
+        _file_by_division(out)
+    return ledger
+
+
+def _rolled_files(folder: Path) -> dict[str, Path]:
+    """project_id → workbook of a freshly rolled folder (its costs are empty, so it does not validate)."""
+    files = {}
+    for path in sorted((folder / "cards").rglob("*.xlsx")):
+        raw = read_workbook(path)
+        files[str(raw.values["project_id"].value)] = path
+    return files
+
+
+@pytest.fixture(scope="session")
+def rolled(tmp_path_factory) -> Rolled:
+    base = tmp_path_factory.mktemp("later_years")
+    folders = {FIRST: _first_year(base)}
+    first = validate_folder(folders[FIRST])
+    ledger = {FIRST: {s.card.project_id: (s.card.policy, s.card.cost) for s in first.cards}}
+    for year in range(FIRST + 1, FINAL + 1):
+        folders[year] = base / str(year)
+        ledger[year] = _next_year(folders[year - 1], year, folders[year])
+    final = validate_folder(folders[FINAL])
+    periods = {s.card.project_id: (s.card.period_start, s.card.period_end) for s in final.cards}
+    names = {s.card.project_id: s.card.one_line_name for s in final.cards}
+    return Rolled(folders, ledger, periods, names)
+
+
+@pytest.fixture(scope="session")
+def built(rolled, tmp_path_factory, soffice):
+    out = tmp_path_factory.mktemp("later_years_out")
+    result = build_report(rolled.folders[FINAL], out, pdf=True)
+    assert result.page_numbers_checked
+    return out
+
+
+def _expected_years(rolled: Rolled) -> list[tuple[int, dict[int, tuple[int, int]]]]:
+    """(year, policy → (count, amount)) for 平成19年度 … the final year: the CSV's past, then the ledger."""
+    rows: dict[int, dict[int, tuple[int, int]]] = {}
+    for row in csv.DictReader((INPUTS / "multi_year.csv").open(encoding="utf-8-sig")):
+        if int(row["year"]) < FIRST:
+            rows.setdefault(int(row["year"]), {})[int(row["policy"])] = (int(row["count"]), int(row["amount"]))
+    for year, projects in rolled.ledger.items():
+        cells: dict[int, tuple[int, int]] = {}
+        for policy, cost in projects.values():
+            count, amount = cells.get(policy, (0, 0))
+            cells[policy] = (count + 1, amount + (cost or 0))
+        rows[year] = cells
+    return sorted(rows.items())
+
+
+# -- every year -----------------------------------------------------------------------------------
+
+def test_every_rolled_year_validates_without_errors(rolled):
+    for year, folder in rolled.folders.items():
+        result = validate_folder(folder)
+        errors = [(i.file, i.cell, i.code) for i in result.issues if i.severity == "error"]
+        assert errors == [], year
+        assert {s.card.project_id for s in result.cards} == set(rolled.ledger[year]), year
+        assert all(s.card.fiscal_year == year for s in result.cards)
+
+
+def test_each_year_drops_some_ended_projects_extends_others_and_adds_one(rolled):
+    for year in range(FIRST + 1, FINAL + 1):
+        before, after = set(rolled.ledger[year - 1]), set(rolled.ledger[year])
+        assert after - before == {f"NEW-{year}"}
+    assert len(set(rolled.ledger[FIRST]) - set(rolled.ledger[FINAL])) > 0  # dropped over the years
+    extended = [pid for pid, (start, end) in rolled.periods.items() if not pid.startswith("NEW") and end]
+    assert extended
+
+
+def test_multi_year_csv_carries_every_rolled_year(rolled):
+    figures = parse_multi_year((rolled.folders[FINAL] / "multi_year.csv").read_text(encoding="utf-8"))
+    expected = {(year, policy): cell for year, cells in _expected_years(rolled) if year < FINAL
+                for policy, cell in cells.items()}
+    assert {(f.year, f.policy): (f.count, f.amount) for f in figures if (f.year, f.policy) in expected} == expected
+
+
+# -- the final year's report --------------------------------------------------------------------------
+
+@pytest.mark.libreoffice
+def test_subtotals_and_total_equal_the_figures_entered(rolled, built):
+    data = json.loads((built / "report.json").read_text(encoding="utf-8"))
+    assert data["fiscal_year"] == FINAL
+    final = dict(_expected_years(rolled))[FINAL]
+    for policy in data["policies"]:
+        count, amount = final.get(policy["no"], (0, 0))
+        assert (policy["count"], policy["subtotal"]) == (count, amount), policy["no"]
+    assert data["total"] == {"count": len(rolled.ledger[FINAL]),
+                             "amount": sum(cost or 0 for _, cost in rolled.ledger[FINAL].values())}
+    assert [(y["year"], y["amount"]) for y in data["years"]] == [
+        (year, sum(a for _, a in cells.values())) for year, cells in _expected_years(rolled)]
+
+
+@pytest.mark.libreoffice
+def test_every_card_takes_one_page_on_the_page_the_list_table_prints(rolled, built):
+    doc = Document(str(built / "report.docx"))
+    table = next(t for t in doc.tables if len(t.columns) == 11)
+    listed = {}
+    for row in table.rows[1:]:
+        cells = [c.text for c in row.cells]
+        if cells[10].isdigit():
+            name = cells[2].replace("\n", "").removesuffix("（再掲）")  # a reprint row names its card's page too
+            listed.setdefault(name, []).append(int(cells[10]))
+    data = json.loads((built / "report.json").read_text(encoding="utf-8"))
+    reader = PdfReader(str(built / "report.pdf"))
+    physical = bookmark_pages(built / "report.pdf")
+    offset = physical["rkh001"] - 1  # はじめに is page 1; the cover and 目次 are unnumbered
+    header = f"{nendo(FINAL)}に実施した中小企業振興施策"
+    card_pages = []
+    for project in data["projects"]:
+        pages = sorted([project["page"]] + [r["page"] for r in project["reprints"]])
+        assert sorted(listed[project["name"].replace("\n", "")]) == pages, project["name"]
+        for page in pages:
+            text = "".join(reader.pages[page + offset - 1].extract_text().split())
+            assert text.startswith(header), project["name"]
+            assert text.count(header) == 1
+            assert "".join(project["name"].split())[:6] in text
+            assert "担当課・グループ" in text, f"{project['name']} overflows its page"
+            card_pages.append(page)
+    assert len(card_pages) == len(set(card_pages))
+
+
+@pytest.mark.libreoffice
+def test_every_figure_of_the_multi_year_table_is_printed_whole(rolled, built):
+    reader = PdfReader(str(built / "report.pdf"))
+    texts = [page.extract_text() for page in reader.pages[:12]]
+    first = next(i for i, t in enumerate(texts) if "基本方針別・年度別" in t)
+    last = next(i for i, t in enumerate(texts) if "上段：事業数" in t)
+    words = set(" ".join(texts[first:last + 1]).split())
+    expected = _expected_years(rolled)
+    assert len(expected) == 14  # 平成19年度 … 令和２年度
+    for year, cells in expected:
+        figures = [f"{count:,}" for count, _ in cells.values()] + [f"{amount:,}" for _, amount in cells.values()]
+        figures += [f"{sum(c for c, _ in cells.values()):,}", f"{sum(a for _, a in cells.values()):,}"]
+        missing = [figure for figure in figures if figure not in words]
+        assert missing == [], (year, missing)
+
+
+@pytest.mark.libreoffice
+def test_multi_year_table_stacks_two_blocks_with_the_era_in_their_heads(built):
+    doc = Document(str(built / "report.docx"))
+    blocks = [t for t in doc.tables if t.rows[0].cells[0].text == "基本方針" and len(t.columns) != 11]
+    heads = [[c.text for c in t.rows[0].cells[1:]] for t in blocks]
+    assert heads == [
+        ["平成\n１９年度", "２０年度", "２１年度", "２２年度", "２３年度", "２４年度", "２５年度"],
+        ["平成\n２６年度", "２７年度", "２８年度", "２９年度", "３０年度", "令和\n元年度", "２年度"],
+    ]
+    assert all(len(t.rows) == 10 for t in blocks)  # head, eight policies, 合計
+
+
+@pytest.mark.libreoffice
+def test_reiwa_on_the_cover_the_contents_the_card_headers_and_the_list_table(rolled, built):
+    reader = PdfReader(str(built / "report.pdf"))
+    cover = "".join(reader.pages[0].extract_text().split())
+    assert cover.startswith("令和２年度")
+    contents = "".join(reader.pages[1].extract_text().split())
+    assert "２令和２年度に実施した中小企業振興施策" in contents
+    assert "（２）令和２年度の中小企業振興施策一覧" in contents
+    doc = Document(str(built / "report.docx"))
+    headers = [p.text for p in doc.paragraphs if p.style.name == "カード見出し"]
+    assert headers and set(headers) == {"令和２年度に実施した中小企業振興施策"}
+    table = next(t for t in doc.tables if len(t.columns) == 11)
+    assert table.rows[0].cells[5].text == "R2決算\n（千円）"
+    periods = {row.cells[2].text.replace("\n", ""): row.cells[6].text for row in table.rows[1:]}
+    boundary = rolled.names[BOUNDARY_PROJECT].replace("\n", "")
+    assert rolled.periods[BOUNDARY_PROJECT] == (2012, 2021)
+    assert periods[boundary] == "H24-3"  # 平成24年度 to 令和３年度: the edition's S44-29 style
+    assert periods["新規事業20"] == "2-4"
+
+
+# -- any span of years, without LibreOffice ------------------------------------------------------------
+
+def _sample_over(last: int):
+    """The sample's report with its table run on to ``last`` (later years: the sample's figures grown)."""
+    config = load_config(INPUTS)
+    cards = [s.card for s in validate_folder(INPUTS).cards]
+    report = aggregate(config, cards, parse_multi_year((INPUTS / "multi_year.csv").read_text(encoding="utf-8")))
+    years = list(report.years)
+    for year in range(FIRST + 1, last + 1):
+        grow = year - FIRST
+        cells = {no: YearCell(c.count, None if c.amount is None else c.amount * (100 + 3 * grow) // 100)
+                 for no, c in report.years[-1].cells.items()}
+        years.append(YearColumn(year, cells, sum(c.count or 0 for c in cells.values()),
+                                sum(c.amount or 0 for c in cells.values())))
+    return dataclasses.replace(report, fiscal_year=last, years=years)
+
+
+@pytest.fixture(scope="module")
+def text_width() -> int:
+    from reportkit.render.document import REFERENCE_DOCX
+
+    section = Document(str(REFERENCE_DOCX)).sections[0]
+    return int((section.page_width - section.left_margin - section.right_margin) / 635)
+
+
+@pytest.mark.parametrize("last, blocks, columns", [(2013, [7], 7), (2014, [4, 4], 4), (2020, [7, 7], 7),
+                                                   (2030, [6, 6, 6, 6], 6)])
+def test_year_blocks_hold_whole_figures_at_eight_points(text_width, last, blocks, columns):
+    report = _sample_over(last)
+    layout = year_blocks(report, text_width)
+    assert [len(b) for b in layout.blocks] == blocks
+    assert [c.year for b in layout.blocks for c in b] == [c.year for c in report.years]
+    assert FIGURES_PT >= 8
+    column_pt = layout.year_mm * MM / 20 - 2 * CELL_MARGIN / 20
+    widest = max(figure_width_pt(f"{c.amount:,}", FIGURES_PT) for c in report.years)
+    assert widest < column_pt
+    assert layout.first_mm + layout.year_mm * columns <= text_width / MM + 0.01
+    if last == FIRST:  # the sample's table as before: seven columns over the whole text width
+        assert layout.year_mm == pytest.approx((text_width / MM - 32) / 7)
+
+
+# -- era labels -------------------------------------------------------------------------------------
+
+def test_era_labels_across_heisei_31_and_reiwa_1():
+    from reportkit.japanese import era_short, period_label
+    from reportkit.render.text import period, short_nendo, year_heads
+
+    assert [era_short(y) for y in (2007, 2018, 2019, 2020)] == ["H19", "H30", "R元", "R2"]
+    assert [short_nendo(y) for y in (2018, 2019, 2020)] == ["３０年度", "元年度", "２年度"]
+    assert nendo(2019) == "令和元年度" and nendo(2020) == "令和２年度"
+    assert period_label(2019, 2020) == "1" and period_label(2012, 2020) == "H24"  # 事業期間: figures
+    assert period(2012, 2021, 2020) == "H24-3"
+    assert period(2018, 2019, 2020) == "H30-1"
+    assert period(2019, 2021, 2020) == "1-3"
+    assert period(2012, 2023, 2013) == "24-35"  # a 平成 plan past the era, as the edition printed it
+    assert year_heads([2013, 2014], [2007, 2014]) == ["２５年度", "２６年度"]  # one era: bare
+    assert year_heads([2017, 2018, 2019, 2020], list(range(2007, 2021))) == [
+        "平成\n２９年度", "３０年度", "令和\n元年度", "２年度"]
+
+
+def test_narratives_have_the_year_filters():
+    from reportkit.render.narratives import make_environment
+
+    environment = make_environment(INPUTS / "narratives")
+    template = environment.from_string("{{ year | nendo }}／{{ year | short_nendo }}／{{ year | era_short }}")
+    assert template.render(year=2019) == "令和元年度／元年度／R元"
+    assert template.render(year=2020) == "令和２年度／２年度／R2"
+
+
+@pytest.mark.libreoffice
+def test_a_24_year_table_prints_every_figure_whole_on_the_pages_planned(soffice, tmp_path):
+    """2030: 平成19年度 … 令和12年度 in four blocks over two pages, as the page plan says."""
+    from reportkit.pages import update_page_numbers
+    from reportkit.render import render_report
+
+    report = _sample_over(2030)
+    config = load_config(INPUTS)
+    config = config.model_copy(update={"fiscal_year": 2030}) if hasattr(config, "model_copy") else \
+        dataclasses.replace(config, fiscal_year=2030)
+    docx, pdf = tmp_path / "report.docx", tmp_path / "report.pdf"
+    plan = render_report(report, config, INPUTS / "narratives", INPUTS / "statistics", docx)
+    pages = update_page_numbers(docx, pdf, soffice=soffice)
+    assert dict(plan) == dict(pages)  # the blocks' page breaks are in the plan
+    texts = [page.extract_text() for page in PdfReader(str(pdf)).pages[:12]]
+    first = next(i for i, t in enumerate(texts) if "基本方針別・年度別" in t)
+    last = next(i for i, t in enumerate(texts) if "上段：事業数" in t)
+    assert last == first + 1  # two blocks a page
+    words = set(" ".join(texts[first:last + 1]).split())
+    figures = {f"{c.amount:,}" for c in report.years} | {
+        f"{cell.amount:,}" for c in report.years for cell in c.cells.values() if cell.amount is not None}
+    assert sorted(figures - words) == []
+    assert "令和" in texts[first + 1] and "１２年度" in texts[first + 1]
