@@ -91,12 +91,13 @@ class _Writer:
         marks = {name: (run - first_run, before) for name, (run, before) in self.marks.items() if run >= first_run}
         return plan_flow(runs, marks, first_page)
 
-    def paragraph(self, style: str, text: str = "", content: str | None = None) -> None:
+    def paragraph(self, style: str, text: str = "", content: str | None = None, keep_next: bool = False) -> None:
         self._runs[-1][0] += paragraph_height(style, text, self.text_width / 20)
         if content is None:
-            self.out.add(fast.paragraph(self.ids[style], text=text))
+            xml = fast.paragraph(self.ids[style], text=text)
         else:
-            self.out.add(fast.paragraph(self.ids[style], content))
+            xml = fast.paragraph(self.ids[style], content)
+        self.out.add(fast.keep_with_next(xml) if keep_next else xml)
 
     def page_break(self) -> None:
         self.out.add('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
@@ -205,10 +206,13 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
     writer.heading(1, "１　これまでの中小企業振興施策")
     narrative("section1_intro.md.j2")
     writer.paragraph(styles.CAPTION, f"表　{ordinance}に係る{count_word}つの基本方針別・年度別事業数及び事業費")
+    notes = ("※重複する再掲事業を除く。", "上段：事業数　下段：決算額（単位　千円）")
+    notes_height = sum(paragraph_height(styles.NOTE, note, writer.text_width / 20) for note in notes)
     writer.add(multi_year_table(writer.ids, report, config, writer.text_width),
-               multi_year_table_height(report, config, writer.text_width, writer.used, writer.text_height))
-    writer.paragraph(styles.NOTE, "※重複する再掲事業を除く。")
-    writer.paragraph(styles.NOTE, "上段：事業数　下段：決算額（単位　千円）")
+               multi_year_table_height(report, config, writer.text_width, writer.used, writer.text_height,
+                                       tail=notes_height))
+    writer.paragraph(styles.NOTE, notes[0], keep_next=True)  # the notes stay with the table's last block
+    writer.paragraph(styles.NOTE, notes[1])
     writer.heading(2, f"（１）{count_word}つの基本方針別の主なポイント", new_page=True)
     narrative("section1_points.md.j2")
     writer.heading(2, "（２）年度別の概況", new_page=True)

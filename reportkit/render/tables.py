@@ -92,20 +92,25 @@ def multi_year_table(ids: StyleIds, report: Report, config: ReportConfig, text_w
             rows.append(Row(cells, cant_split=True))
         rows.append(Row([Cell(x.paragraph(header, text="合計"), valign="center")]
                         + [two_lines(f"{c.count:,}", f"{c.amount:,}") for c in block], cant_split=True))
-        if len(layout.blocks) > 1:  # each block whole on a page: keepNext on every row but its last
+        if len(layout.blocks) > 1:
+            # each block whole on a page (keepNext on every row but its last); the last block also
+            # keeps with the notes that follow the table, so they never stand alone on a page
+            last = block is layout.blocks[-1]
+            kept = rows if last else rows[:-1]
             rows = [Row([Cell(x.keep_with_next(c.content), c.span, c.vmerge, c.shade, c.valign) for c in r.cells],
-                        r.header, r.cant_split) for r in rows[:-1]] + rows[-1:]
+                        r.header, r.cant_split) for r in kept] + rows[len(kept):]
         widths = [int(layout.first_mm * MM)] + [int(layout.year_mm * MM)] * len(block)
         tables.append(x.table(ids[styles.TABLE], widths, rows, cell_margin=CELL_MARGIN))
     return x.paragraph(policy_style).join(tables)  # an empty paragraph keeps the blocks apart
 
 
 def multi_year_table_height(report: Report, config: ReportConfig, text_width: int,
-                            used: float = 0.0, page_height: float | None = None) -> float:
+                            used: float = 0.0, page_height: float | None = None, tail: float = 0.0) -> float:
     """Points the tables of ``multi_year_table`` take: a policy's title wraps in the first column.
 
     With ``page_height`` and ``used`` (points of the run before the table), a block that would
-    not fit the rest of its page starts the next one, as its keep-with-next rows make it do.
+    not fit the rest of its page starts the next one, as its keep-with-next rows make it do; the
+    last block keeps with the ``tail`` points of notes after the table.
     """
     layout = year_blocks(report, text_width)
     first_width = layout.first_mm * MM / 20
@@ -119,9 +124,10 @@ def multi_year_table_height(report: Report, config: ReportConfig, text_width: in
         for policy in config.policies:
             height += row_height([figures, cell_height(f"{policy.mark}{policy.title}", first_width, TABLE_PT, 0.75)])
         position += gap if index else 0.0
-        if page_height and len(layout.blocks) > 1 and height <= page_height:
+        kept = height + (tail if index == len(layout.blocks) - 1 else 0.0)
+        if page_height and len(layout.blocks) > 1 and kept <= page_height:
             room = page_height - position % page_height
-            if height > room:
+            if kept > room:
                 position += room
         position += height
     return position - used
