@@ -103,7 +103,7 @@ def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
                 page_count = measured.page_count or None
                 checked = True
         (staging / REPORT_JSON).write_bytes(report_json_bytes(report_data(report, pages)))
-        write_tables(staging / PROJECTS_XLSX, companion_sheets(report, pages))
+        write_tables(staging / PROJECTS_XLSX, companion_sheets(report, pages), cache=cache_folder("tables"))
         written = []
         for name in (REPORT_DOCX, REPORT_JSON, PROJECTS_XLSX, REPORT_PDF):
             source = staging / name
