@@ -132,7 +132,9 @@ def _time_stages(build) -> dict[str, float]:
 def run_child(scenario: str, folder: Path) -> dict | None:
     """One fresh-process run; None (with the error on stderr) when the scenario fails."""
     command = [sys.executable, str(Path(__file__).resolve()), "--child", scenario, "--folder", str(folder)]
-    completed = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    # The in-process scenarios measure the work itself: no card, chart or table cache.
+    completed = subprocess.run(command, capture_output=True, text=True, cwd=ROOT,
+                               env=dict(os.environ, REPORTKIT_CACHE="off"))
     if completed.returncode != 0:
         print(f"scenario {scenario} on {folder} failed:\n{completed.stderr[-2000:]}", file=sys.stderr)
         return None
@@ -261,6 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-10x", action="store_true", help="sample only")
     parser.add_argument("--cards", type=int, metavar="N",
                         help="only the sample's first N workbooks (with --quick: a check that the script runs)")
+    parser.add_argument("--no-whole", action="store_true", help="skip the whole-process comparison with docxtpl")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
@@ -275,6 +278,115 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if sample != SAMPLE:
             shutil.rmtree(sample.parent, ignore_errors=True)
+
+
+# -- whole processes against the docxtpl reference (issue 15) --------------------------------------
+
+def _timed_process(command: list[str], env: dict | None = None) -> tuple[float, float | None]:
+    """Wall seconds of one whole process and its own peak memory (MB; None on Windows)."""
+    started = time.perf_counter()
+    if resource is None:  # pragma: no cover
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=ROOT, env=env)
+        return time.perf_counter() - started, None
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, cwd=ROOT, env=env)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if status != 0:
+        raise subprocess.CalledProcessError(status, command)
+    return seconds, usage.ru_maxrss / 1024
+
+
+def _build_command(folder: Path, out: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "reportkit", "build", str(folder), "-o", str(out), *extra]
+
+
+def _touch_one_workbook(folder: Path, run: int) -> None:
+    """Change one workbook of ``folder`` the way a clerk's resubmission does: a new description."""
+    sys.path.insert(0, str(ROOT))
+    from openpyxl import load_workbook
+
+    from reportkit.config import load_config
+    from reportkit.validate import card_files, validate_card_file
+
+    path = card_files(folder)[0]
+    sourced, _ = validate_card_file(path, load_config(folder))
+    workbook = load_workbook(path)
+    sheet = workbook[sourced.source.sheet]
+    cell = sourced.source.cells["description"]
+    sheet[cell] = f"{sourced.card.description}（再提出{run}）"
+    workbook.save(path)
+
+
+def whole_processes(sample: Path, runs: int, with_pages: bool, ten: Path | None) -> dict[str, dict]:
+    """Cold build, warm rebuild after one change, default build with page numbers, the docxtpl script, 10x.
+
+    Alternated run by run (each run does every scenario once) so load on a shared machine hits all alike.
+    """
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    work = Path(tempfile.mkdtemp(prefix="reportkit-bench-whole-"))
+    try:
+        inputs = work / "inputs"
+        shutil.copytree(sample, inputs)
+        out = work / "out"
+        warm_cache = work / "cache-warm"
+        first = dict(env, REPORTKIT_CACHE=str(warm_cache))
+        subprocess.run(_build_command(inputs, out, "--no-page-numbers"), check=True, stdout=subprocess.DEVNULL,
+                       cwd=ROOT, env=first)  # fills the warm cache and gives report.json for the reference
+        report_json = work / "report.json"
+        shutil.copyfile(out / "report.json", report_json)
+        reference = [sys.executable, str(ROOT / "benchmarks" / "docxtpl_reference.py"), str(report_json),
+                     str(work / "reference.docx")]
+        subprocess.run(reference, check=True, stdout=subprocess.DEVNULL, cwd=ROOT, env=env)  # template made
+        times: dict[str, list[tuple[float, float | None]]] = {}
+        for run in range(runs):
+            times.setdefault("docxtpl", []).append(_timed_process(reference, env))
+            cold = dict(env, REPORTKIT_CACHE=str(work / f"cache-cold-{run}"))
+            times.setdefault("cold", []).append(_timed_process(_build_command(inputs, out, "--no-page-numbers"), cold))
+            _touch_one_workbook(inputs, run)
+            times.setdefault("warm", []).append(_timed_process(_build_command(inputs, out, "--no-page-numbers"), first))
+            if with_pages:
+                times.setdefault("pages", []).append(_timed_process(_build_command(inputs, out), first))
+            if ten is not None:
+                big = dict(env, REPORTKIT_CACHE=str(work / f"cache-10x-{run}"))
+                times.setdefault("10x cold", []).append(
+                    _timed_process(_build_command(ten, work / "out10", "--no-page-numbers"), big))
+        figures = {}
+        for name, values in times.items():
+            peaks = [p for _, p in values if p is not None]
+            figures[name] = {"seconds": statistics.median(s for s, _ in values),
+                             "peak_mb": max(peaks) if peaks else None}
+        return figures
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+TARGETS = {"warm": 1.0, "cold": 3.0, "pages": 15.0}
+
+
+def print_whole(figures: dict[str, dict], runs: int) -> None:
+    reference = figures["docxtpl"]["seconds"]
+    labels = {"docxtpl": "docxtpl reference script (130 cards of report.json)",
+              "cold": "cold `build --no-page-numbers` (empty cache)",
+              "warm": "warm rebuild after one workbook changed",
+              "pages": "default `build` (page numbers, LibreOffice)",
+              "10x cold": "10x the sample, cold `build --no-page-numbers`"}
+    rows = [["whole process", "seconds", "peak", "× docxtpl", "target"]]
+    for name in ("docxtpl", "cold", "warm", "pages", "10x cold"):
+        if name not in figures:
+            continue
+        result = figures[name]
+        ratio = result["seconds"] / reference
+        target = TARGETS.get(name)
+        mark = "" if target is None else (f"≤ {target:g}× " + ("✓" if ratio <= target else f"✗ (+{ratio - target:.1f}×)"))
+        peak = f"{result['peak_mb']:.0f} MB" if result.get("peak_mb") is not None else "–"
+        rows.append([labels[name], f"{result['seconds']:.2f} s", peak, f"{ratio:.1f}×", mark])
+    print(f"\nwhole processes, alternated, median of {runs} run(s)\n")
+    print(table(rows))
+    if "10x cold" in figures and "cold" in figures:
+        ratio = figures["10x cold"]["seconds"] / figures["cold"]["seconds"]
+        peak = figures["10x cold"].get("peak_mb")
+        print(f"\n10x / sample (cold builds): {ratio:.1f}× the time (target ≤ 10×), "
+              f"{peak:.0f} MB peak (target ≤ 300 MB)" if peak else f"\n10x / sample (cold builds): {ratio:.1f}×")
 
 
 def report(args: argparse.Namespace, runs: int, sample: Path) -> int:
@@ -336,6 +448,15 @@ def report(args: argparse.Namespace, runs: int, sample: Path) -> int:
     if len(sets) > 1 and "build" in figures[sets[1][0]] and "build" in figures["sample"]:
         ratio = figures[sets[1][0]]["build"]["seconds"] / figures["sample"]["build"]["seconds"]
         print(f"\n10x / sample build time: {ratio:.1f}x")
+    from importlib.util import find_spec
+
+    if not args.no_whole and find_spec("docxtpl") is None:
+        print("\nwhole processes skipped: docxtpl is not installed (pip install -e \".[bench]\")")
+    elif not args.no_whole:
+        whole = whole_processes(sample, runs, bool(pdf_soffice) and not args.no_pdf,
+                                None if len(sets) == 1 else sets[1][1])
+        figures["whole"] = whole
+        print_whole(whole, runs)
     if args.json:
         args.json.write_text(json.dumps({"machine": machine(), "runs": runs, "figures": figures}, indent=1))
     if failed:

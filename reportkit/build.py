@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .aggregate import Report, aggregate
+from .usercache import cache_folder
 from .errors import OutputError, ValidationFailed
 from .export import companion_sheets, report_data, report_json_bytes
 from .issues import Issue
@@ -32,15 +33,10 @@ PROJECTS_XLSX = "projects.xlsx"
 def chart_cache_folder() -> Path | None:
     """Where charts drawn by earlier builds are kept (same data → same PNG bytes), outside outputs/.
 
-    ``REPORTKIT_CACHE`` names another folder, or ``off`` for none; otherwise the user's cache folder
-    (%LOCALAPPDATA% on Windows, $XDG_CACHE_HOME or ~/.cache elsewhere).
+    The ``charts`` folder of the user's reportkit cache folder (usercache: ``REPORTKIT_CACHE``
+    names another, ``off`` for none; %LOCALAPPDATA% on Windows, $XDG_CACHE_HOME or ~/.cache elsewhere).
     """
-    chosen = os.environ.get("REPORTKIT_CACHE")
-    if chosen:
-        return None if chosen.lower() == "off" else Path(chosen)
-    base = os.environ.get("LOCALAPPDATA") or os.environ.get("XDG_CACHE_HOME")
-    root = Path(base) if base else Path.home() / ".cache"
-    return root / "reportkit" / "charts"
+    return cache_folder("charts")
 
 
 @dataclass
@@ -107,7 +103,7 @@ def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
                 page_count = measured.page_count or None
                 checked = True
         (staging / REPORT_JSON).write_bytes(report_json_bytes(report_data(report, pages)))
-        write_tables(staging / PROJECTS_XLSX, companion_sheets(report, pages))
+        write_tables(staging / PROJECTS_XLSX, companion_sheets(report, pages), cache=cache_folder("tables"))
         written = []
         for name in (REPORT_DOCX, REPORT_JSON, PROJECTS_XLSX, REPORT_PDF):
             source = staging / name

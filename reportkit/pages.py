@@ -121,6 +121,14 @@ def update_page_numbers(docx_path: Path, pdf_path: Path | None = None, *, soffic
     the TOC's cached numbers (the renderer's plan) changed.
     """
     docx_path = Path(docx_path)
+    if pdf_path is None:
+        from .libreoffice_uno import uno_python
+
+        python = uno_python(soffice or find_soffice())
+        if python is not None:  # no PDF wanted: read the pages from Writer's layout (no export)
+            pages = read_layout_pages(docx_path, soffice=soffice, python=python, timeout=timeout)
+            write_cached_pagerefs(docx_path, pages)
+            return pages
     with tempfile.TemporaryDirectory(prefix="reportkit-pdf-") as work:
         pdf = convert_to_pdf(docx_path, Path(work), soffice=soffice, timeout=timeout)
         pages = printed_pages(bookmark_pages(pdf))
@@ -139,6 +147,23 @@ def update_page_numbers(docx_path: Path, pdf_path: Path | None = None, *, soffic
         if pdf_path is not None:
             Path(pdf_path).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(pdf, pdf_path)
+    return result
+
+
+def read_layout_pages(docx_path: Path, *, soffice: str | None = None, python: str,
+                      timeout: int = DEFAULT_TIMEOUT) -> PageNumbers:
+    """The printed page of every bookmark as Writer lays ``docx_path`` out, over UNO in one LibreOffice session."""
+    from .libreoffice_uno import layout_pages
+
+    soffice = soffice or find_soffice()
+    if soffice is None:
+        raise PageNumberError("LibreOffice（soffice）が見つかりません。ページ番号を確定できません。")
+    try:
+        physical, count = layout_pages(Path(docx_path), soffice, python, timeout)
+    except (RuntimeError, OSError, ValueError, KeyError) as exc:
+        raise PageNumberError(f"LibreOffice でページを読み取れませんでした: {exc}") from exc
+    result = PageNumbers(printed_pages(physical))
+    result.page_count = count
     return result
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import rules
+from .card_cache import cached_check
 from .cards import build_card, canonical_choice
 from .config import ReportConfig, load_config
 from .errors import InputFolderError
@@ -140,7 +141,15 @@ def validate_card_file(path: Path, config: ReportConfig) -> tuple[SourcedCard | 
 
 def _check_file(path: Path, config: ReportConfig,
                 display_name: str | None = None) -> tuple[SourcedCard | None, list[Issue], str]:
-    """The card, its issues and its division ("" when it cannot be read or is not in the config)."""
+    """The card, its issues and its division ("" when it cannot be read or is not in the config).
+
+    Served from the per-workbook cache (card_cache) when the same bytes were checked before.
+    """
+    return cached_check(path, config, display_name, _read_and_check)
+
+
+def _read_and_check(path: Path, config: ReportConfig,
+                    display_name: str | None = None) -> tuple[SourcedCard | None, list[Issue], str]:
     raw = read_workbook(path, display_name)
     issues = list(raw.issues)
     if not raw.readable:

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import os
+import tempfile
+
 import pytest
+
+# The test session never reads or writes the user's own cache folder (charts, validated cards):
+# a fresh one per session, inherited by the subprocesses the tests start.
+if os.environ.get("REPORTKIT_CACHE", "").lower() != "off":
+    os.environ["REPORTKIT_CACHE"] = tempfile.mkdtemp(prefix="reportkit-test-cache-")
 
 # --- workbook/validation fixtures -------------------------------------------------------------
 # config (session), clean_card (session, do not modify), card_folder: defined in builders.py.

@@ -36,6 +36,7 @@ def _fail(*args, **kwargs):
 def test_a_failed_libreoffice_pass_keeps_the_planned_pages(small_inputs, tmp_path, monkeypatch):
     monkeypatch.setattr(pages, "find_soffice", lambda: "soffice")
     monkeypatch.setattr(pages, "convert_to_pdf", _fail)
+    monkeypatch.setattr(pages, "read_layout_pages", _fail)
     result = build_report(small_inputs, tmp_path)
     assert not result.page_numbers_checked
     assert result.notices and "ページ番号を確定できませんでした" in result.notices[0]

@@ -58,10 +58,10 @@ def cached_png(cache: Path | None, kind: str, data: object, draw: Callable[[], b
     """
     if cache is None:
         return draw()
-    from importlib.metadata import version
+    from ..usercache import package_stamp
 
     source = Path(__file__).read_bytes()
-    key = hashlib.sha256(json.dumps([kind, data, version("matplotlib")], ensure_ascii=False,
+    key = hashlib.sha256(json.dumps([kind, data, package_stamp("matplotlib")], ensure_ascii=False,
                                     sort_keys=True, default=str).encode("utf-8") + source).hexdigest()[:32]
     path = Path(cache) / f"{kind}-{key}.png"
     try:

@@ -12,7 +12,6 @@ and ``fields.py`` write raw WordprocessingML.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape
 
 from docx.oxml import parse_xml
 from docx.styles import BabelFish
@@ -22,6 +21,11 @@ from .fields import clean
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _NSDECL = (f'xmlns:w="{W_NS}" '
            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
+
+
+def escape(text: str) -> str:
+    """``xml.sax.saxutils.escape`` (``&``, ``<``, ``>``) without importing it: saxutils pulls in urllib."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class StyleIds:

@@ -7,9 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-
 from ..textsafe import xml_safe
 
 FIXED_TIME = datetime(2000, 1, 1)
@@ -38,7 +35,11 @@ def safe_cell(value: object) -> object:
     return text
 
 
-def build_tables_workbook(sheets: Sequence[Sheet]) -> Workbook:
+def build_tables_workbook(sheets: Sequence[Sheet]):
+    """An openpyxl Workbook of the sheets (openpyxl, with numpy and PIL, imported on first use only)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
     wb = Workbook()
     wb.remove(wb.active)
     for spec in sheets:
@@ -73,9 +74,47 @@ def build_tables_workbook(sheets: Sequence[Sheet]) -> Workbook:
     return wb
 
 
-def write_tables(path: Path, sheets: Sequence[Sheet]) -> None:
-    """Write the sheets to ``path`` (the caller makes it atomic); the same sheets give the same bytes."""
+def write_tables(path: Path, sheets: Sequence[Sheet], cache: Path | None = None) -> None:
+    """Write the sheets to ``path`` (the caller makes it atomic); the same sheets give the same bytes.
+
+    ``cache``: a folder of workbooks written before, keyed by the sheets, this module's code and
+    openpyxl's version; the same sheets are then copied from there without importing openpyxl.
+    """
     from ..zipnorm import normalise_zip
 
+    entry = _cache_entry(cache, sheets)
+    if entry is not None:
+        try:
+            Path(path).write_bytes(entry.read_bytes())
+            return
+        except OSError:
+            pass
     build_tables_workbook(sheets).save(path)
     normalise_zip(path, modified=FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    if entry is not None:
+        try:
+            from ..atomic import write_bytes_atomic
+
+            write_bytes_atomic(entry, Path(path).read_bytes())
+        except OSError:  # a read-only cache folder only costs the speed-up
+            pass
+
+
+def _cache_entry(cache: Path | None, sheets: Sequence[Sheet]) -> Path | None:
+    if cache is None:
+        return None
+    import hashlib
+    import json
+
+    from ..usercache import package_stamp
+
+    def typed(value: object) -> object:  # dates and other values: their type is part of the key
+        return [type(value).__name__, str(value)]
+
+    spec = [[s.title, list(s.headings), [list(row) for row in s.rows], list(s.widths), s.autofilter, s.one_page]
+            for s in sheets]
+    digest = hashlib.sha256(json.dumps(spec, ensure_ascii=False, default=typed).encode("utf-8"))
+    for module in (__file__, Path(__file__).parent.parent / "zipnorm.py", Path(__file__).parent.parent / "textsafe.py"):
+        digest.update(Path(module).read_bytes())
+    digest.update(package_stamp("openpyxl").encode())
+    return Path(cache) / f"tables-{digest.hexdigest()[:40]}.xlsx"

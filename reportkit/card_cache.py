@@ -1,0 +1,101 @@
+"""A per-workbook cache of the validated card: a rebuild reads only the workbooks that changed.
+
+One entry per checked workbook holds what ``validate._check_file`` returned — the SourcedCard (or
+none), its issues and its division — as JSON (pydantic, no pickle). The key is the sha256 of the
+file's bytes, the name issues give the file, the hash of the year's configuration, the toolkit's
+version, a digest of the toolkit's own source and CACHE_FORMAT, so an entry is never trusted across
+versions or code changes. Entries live in the user's cache folder beside the chart cache
+(``REPORTKIT_CACHE`` names another folder, ``off`` disables); deleting the folder is always safe.
+A missing, unreadable or corrupted entry is ignored and the workbook is read again; entries are
+written atomically and never next to the inputs. Folder-wide rules are not cached: they run on
+every build over all cards.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from . import __version__
+from .config import ReportConfig
+from .issues import Issue
+from .model import SourcedCard
+from .usercache import cache_folder
+
+CACHE_FORMAT = 1  # bump when the entry's shape or meaning changes
+_MAX_CACHED_BYTES = 20 * 1024 * 1024  # larger files are refused by the reader anyway: never hash them
+
+Checked = tuple["SourcedCard | None", "list[Issue]", str]
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    format: int
+    key: str
+    sourced: SourcedCard | None
+    issues: list[Issue]
+    department: str
+
+
+def cards_cache_folder() -> Path | None:
+    return cache_folder("cards")
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """The toolkit's version and a digest of its source: any change to the code invalidates every entry."""
+    digest = hashlib.sha256(f"{__version__}\0{CACHE_FORMAT}".encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        try:
+            digest.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0" + path.read_bytes())
+        except OSError:  # an unreadable source file: never reuse anything
+            digest.update(os.urandom(16))
+    return digest.hexdigest()
+
+
+def _config_digest(config: ReportConfig) -> str:
+    return hashlib.sha256(config.model_dump_json().encode("utf-8")).hexdigest()
+
+
+def cached_check(path: Path, config: ReportConfig, display_name: str | None,
+                 check: Callable[[Path, ReportConfig, str | None], Checked]) -> Checked:
+    """``check(path, config, display_name)``, or what it returned before for the same bytes, name and config."""
+    folder = cards_cache_folder()
+    if folder is None:
+        return check(path, config, display_name)
+    path = Path(path)
+    try:
+        before = path.stat()
+        if not 0 < before.st_size <= _MAX_CACHED_BYTES or not path.is_file():
+            return check(path, config, display_name)
+        content = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return check(path, config, display_name)
+    name = display_name or path.name
+    key = hashlib.sha256("\0".join([content, path.suffix.lower(), name, _config_digest(config), _code_digest()])
+                         .encode("utf-8")).hexdigest()
+    entry_path = folder / key[:2] / f"{key}.json"
+    try:
+        entry = _Entry.model_validate_json(entry_path.read_bytes())
+        if entry.format == CACHE_FORMAT and entry.key == key:
+            return entry.sourced, list(entry.issues), entry.department
+    except (OSError, ValueError):  # missing or corrupted: read the workbook again
+        pass
+    sourced, issues, department = check(path, config, display_name)
+    try:
+        after = path.stat()
+        if (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns):  # not changed meanwhile
+            from .atomic import write_bytes_atomic
+
+            data = _Entry(format=CACHE_FORMAT, key=key, sourced=sourced, issues=issues, department=department)
+            write_bytes_atomic(entry_path, data.model_dump_json().encode("utf-8"))
+    except (OSError, ValueError):  # a read-only cache folder only costs the speed-up
+        pass
+    return sourced, issues, department

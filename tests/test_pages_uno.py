@@ -1,0 +1,33 @@
+"""The page pass over UNO (reportkit/libreoffice_uno.py): Writer's layout gives the PDF's pages, no export."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import reportkit.pages as pages_module
+from reportkit.libreoffice_uno import uno_python
+from reportkit.pages import bookmark_pages, convert_to_pdf, pdf_page_count, printed_pages, update_page_numbers
+
+pytestmark = pytest.mark.libreoffice
+
+
+def test_the_sample_pages_from_the_layout_equal_the_pdf_pages(sample_build, soffice, tmp_path, monkeypatch):
+    if uno_python(soffice) is None:
+        pytest.skip("no Python interpreter with LibreOffice's uno bridge (Debian: python3-uno)")
+    _, out = sample_build
+    by_layout, by_pdf = tmp_path / "layout.docx", tmp_path / "pdf.docx"
+    shutil.copyfile(out / "report.docx", by_layout)
+    shutil.copyfile(out / "report.docx", by_pdf)
+    conversions = []
+    original = pages_module.convert_to_pdf
+    monkeypatch.setattr(pages_module, "convert_to_pdf", lambda *a, **k: conversions.append(a) or original(*a, **k))
+    measured = update_page_numbers(by_layout, soffice=soffice)
+    assert conversions == []  # no PDF export without --pdf
+    pdf = convert_to_pdf(by_pdf, tmp_path, soffice=soffice)
+    expected = printed_pages(bookmark_pages(pdf))
+    assert len(expected) >= 150
+    assert {name: measured[name] for name in expected} == expected
+    assert measured.page_count == pdf_page_count(pdf)
