@@ -71,7 +71,7 @@ def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
     result = validate_folder(input_dir, progress=progress)
     if not result.ok:
         raise ValidationFailed(f"入力にエラーが {result.error_count} 件あるため、報告書を作成しませんでした。",
-                               result.issues, result.file_names)
+                               report=result)
     config = result.config
     report = aggregate(config, [s.card for s in result.cards], multi_year_figures(input_dir))
 
