@@ -135,10 +135,13 @@ def _build_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pdf", action="store_true", help="PDF も作る（LibreOffice が必要）")
     parser.add_argument("--no-page-numbers", action="store_true",
                         help="LibreOffice によるページ番号の確定を省く（速いが、ページ番号は Word で更新が必要）")
+    parser.add_argument("--draft", action="store_true",
+                        help="素案を OUTDIR/draft/ に作る: 提出済みの正常なカードだけで組み、未提出・要修正の事業は"
+                             "仮のページ（ページ番号は最終版と同じ位置）にする。数値は暫定")
 
 
 def run_build(args: argparse.Namespace) -> int:
-    """Validate, then write report.docx, report.json and projects.xlsx (and report.pdf)."""
+    """Validate, then write report.docx, report.json and projects.xlsx (and report.pdf); or a draft."""
     from .build import build_report
     from .errors import ValidationFailed
 
@@ -146,7 +149,7 @@ def run_build(args: argparse.Namespace) -> int:
         raise InputFolderError(f"入力フォルダが見つかりません: {args.folder}")
     try:
         result = build_report(args.folder, args.output, pdf=args.pdf, progress=_progress_bar,
-                              page_numbers=not args.no_page_numbers)
+                              page_numbers=not args.no_page_numbers, draft=args.draft)
     except ValidationFailed as exc:
         print(format_text(exc.report), end="")
         print(f"エラー: {exc}", file=sys.stderr)
@@ -167,14 +170,18 @@ def _progress_bar(files):
 def format_build_summary(result) -> str:
     """The one-screen summary printed after a build."""
     report = result.report
-    reprints = sum(1 for row in report.rows if row.is_reprint)
+    reprints = sum(1 for row in report.rows if row.is_reprint and row.placeholder is None)
+    provisional = "（暫定: 提出済みの正常なカードのみ）" if report.draft else ""
+    states = [p.state for p in result.placeholders.values()]
     lines = [
-        "報告書を作成しました。",
-        f"  事業数　　: {report.total.count} 件（再掲 {reprints} 件を除く）",
-        f"  合計　　　: {report.total.amount:,} 千円",
+        "素案を作成しました（各ページの上に「素案」と入ります）。" if report.draft else "報告書を作成しました。",
+        f"  事業数　　: {report.total.count} 件（再掲 {reprints} 件を除く）{provisional}",
+        f"  合計　　　: {report.total.amount:,} 千円{provisional}",
         f"  ページ数　: {str(result.page_count) + ' ページ' if result.page_count else '（LibreOffice で確定していないため不明）'}",
         f"  ページ番号: {'LibreOffice で確定済み' if result.page_numbers_checked else '未確定（Word で開いてフィールドを更新してください）'}",
         f"  警告　　　: {len(result.warnings)} 件" + ("（reportkit validate で確認できます）" if result.warnings else ""),
+        *([f"  仮のページ: 未提出 {states.count('missing')} 件、要修正 {states.count('errors')} 件"
+           "（最終版でカードが入る位置）"] if report.draft else []),
         f"  所要時間　: {result.seconds:.1f} 秒",
         "  出力ファイル:",
     ]

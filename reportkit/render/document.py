@@ -153,6 +153,10 @@ class _Writer:
             self._runs[-1][1] = self.text_height
 
 
+DRAFT_MARK = "素案"  # the header of every page of a draft
+DRAFT_HEADER_DISTANCE_MM = 5.0
+DRAFT_FIGURES_NOTE = "※素案のため、{year}の数値は提出済みのカードだけによる暫定値です（未提出・要修正の事業を含みません）。"
+
 # The list table's section: the edition prints the table in portrait A4 with narrow margins.
 LIST_MARGINS_MM = (14.0, 14.0, 9.0, 9.0)
 
@@ -209,6 +213,8 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
                multi_year_table_height(report, config, writer.text_width))
     writer.paragraph(styles.NOTE, "※重複する再掲事業を除く。")
     writer.paragraph(styles.NOTE, "上段：事業数　下段：決算額（単位　千円）")
+    if report.draft:
+        writer.paragraph(styles.NOTE, DRAFT_FIGURES_NOTE.format(year=year))
     writer.heading(2, f"（１）{count_word}つの基本方針別の主なポイント", new_page=True)
     narrative("section1_points.md.j2")
     writer.heading(2, "（２）年度別の概況", new_page=True)
@@ -239,7 +245,8 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
                                   [row.bookmark for row in chapter.rows]))
         narrative(f"chapter_{chapter_index + 1}.md.j2")
         for row in chapter.rows:
-            writer.add(cards.card(row, report.policy(row.host_policy).title, writer.bookmarks.xml(row.bookmark)))
+            write = cards.placeholder if row.placeholder is not None else cards.card
+            writer.add(write(row, report.policy(row.host_policy).title, writer.bookmarks.xml(row.bookmark)))
 
     # 3 and 4: they follow the last card, each document of section 4 on a new page but the first
     chapter_plan = plan_pages(chapter_bookmarks, first_free)
@@ -266,6 +273,8 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
     # plan is, so LibreOffice's one export (which leaves the TOC's results as they are) is already right
     set_cached_pagerefs(doc.element.body, plan)
     _page_numbers(doc)
+    if report.draft:
+        _draft_header(doc)
     if update_fields_on_open is None:
         from ..pages import find_soffice
 
@@ -320,6 +329,20 @@ def _table_of_contents(writer: _Writer, anchor) -> None:
         entries.append(fast.paragraph(writer.ids[styles.TOC[heading.level]], content))
     fast.insert_before(anchor._p, "".join(entries))
     anchor._p.getparent().remove(anchor._p)
+
+
+def _draft_header(doc) -> None:
+    """「素案」 at the top of every page: one header, every later section linked to it.
+
+    Close to the page edge, so that the one line fits above the body in every section (the list
+    table's margins are narrow) and moves no text.
+    """
+    for index, section in enumerate(doc.sections):
+        section.header.is_linked_to_previous = index > 0
+        section.header_distance = Mm(DRAFT_HEADER_DISTANCE_MM)
+    header = doc.sections[0].header.paragraphs[0]
+    header.style = styles.HEADER
+    header.text = DRAFT_MARK
 
 
 def _page_numbers(doc) -> None:
