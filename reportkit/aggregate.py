@@ -44,6 +44,22 @@ class YearFigure:
 
 
 @dataclass(frozen=True)
+class Placeholder:
+    """A card not in yet (draft builds only): a marked page where it will stand, out of every figure."""
+
+    state: str  # "missing" (not returned yet) or "errors" (returned, failing validation)
+    problems: tuple[str, ...] = ()  # the problems to fix, one line each (for "errors")
+    file: str = ""
+
+    @property
+    def label(self) -> str:
+        return PLACEHOLDER_LABELS[self.state]
+
+
+PLACEHOLDER_LABELS = {"missing": "未提出", "errors": "要修正"}
+
+
+@dataclass(frozen=True)
 class ListRow:
     """One row of the list table, and the card printed for it in section 2(3)."""
 
@@ -52,6 +68,7 @@ class ListRow:
     host_measure: str
     is_reprint: bool
     bookmark: str  # Word bookmark around the printed card; PAGEREF target
+    placeholder: Placeholder | None = None  # a draft's stand-in: its card is not printed, nor counted
 
     @property
     def name(self) -> str:
@@ -152,6 +169,7 @@ class Report:
     new_projects: list[NewProjectsGroup]
     chapters: list[ChapterPlan]
     warnings: list[str] = field(default_factory=list)
+    draft: bool = False  # built with placeholders: the figures count only the cards that are in
 
     def policy(self, no: int) -> PolicySummary:
         return self.policies[no - 1]
@@ -162,8 +180,14 @@ class Report:
         return [row for chapter in self.chapters for row in chapter.rows]
 
 
-def aggregate(config: ReportConfig, cards: list[Card], multi_year: list[YearFigure]) -> Report:
-    """Compute the report's figures and orders from the config and the (file-name sorted) cards."""
+def aggregate(config: ReportConfig, cards: list[Card], multi_year: list[YearFigure],
+              placeholders: dict[str, Placeholder] | None = None) -> Report:
+    """Compute the report's figures and orders from the config and the (file-name sorted) cards.
+
+    ``placeholders`` makes a draft (``Report.draft``): project id → Placeholder for the cards of
+    ``cards`` that are not in yet. Their rows keep their place in every order but count in no figure.
+    """
+    draft, placeholders = placeholders is not None, placeholders or {}
     warnings: list[str] = []
     bookmarks = _BookmarkNames()
     measure_rank = {
@@ -179,9 +203,8 @@ def aggregate(config: ReportConfig, cards: list[Card], multi_year: list[YearFigu
         if card.measure not in groups:
             warnings.append(f"{card.project_id}: 施策「{card.measure}」は基本方針 {card.policy} にありません")
             groups.setdefault(card.measure, [])
-        groups[card.measure].append(
-            ListRow(card, card.policy, card.measure, False, bookmarks.make(card.project_id))
-        )
+        groups[card.measure].append(ListRow(card, card.policy, card.measure, False, bookmarks.make(card.project_id),
+                                            placeholders.get(card.project_id)))
 
     placements = {
         (p.project_id, p.into_policy): p.after for p in getattr(config, "reprint_placements", [])
@@ -194,11 +217,11 @@ def aggregate(config: ReportConfig, cards: list[Card], multi_year: list[YearFigu
                 continue
             rows = groups.setdefault(reprint.measure, [])
             row = ListRow(card, reprint.policy, reprint.measure, True,
-                          bookmarks.make(f"{card.project_id}r{reprint.policy}"))
+                          bookmarks.make(f"{card.project_id}r{reprint.policy}"), placeholders.get(card.project_id))
             _place(rows, row, placements.get((card.project_id, reprint.policy)))
 
     subtotals = {
-        no: sum(row.card.cost or 0 for rows in groups.values() for row in rows if not row.is_reprint)
+        no: sum(_amount(row) for rows in groups.values() for row in rows if not row.is_reprint)
         for no, groups in own.items()
     }
     summaries: list[PolicySummary] = []
@@ -210,7 +233,7 @@ def aggregate(config: ReportConfig, cards: list[Card], multi_year: list[YearFigu
             if lump.into_policy == policy.no
         ]
         reprint_amount = sum(
-            row.card.cost or 0 for group in groups for row in group.rows if row.is_reprint
+            _amount(row) for group in groups for row in group.rows if row.is_reprint
         ) + sum(lump.amount for lump in lumps)
         has_reprints = bool(lumps) or any(group.has_reprints for group in groups)
         summaries.append(
@@ -220,7 +243,7 @@ def aggregate(config: ReportConfig, cards: list[Card], multi_year: list[YearFigu
                 title=policy.title,
                 measures=groups,
                 lump_lines=lumps,
-                count=sum(1 for group in groups for row in group.rows if not row.is_reprint),
+                count=sum(1 for group in groups for row in group.rows if not row.is_reprint and not row.placeholder),
                 subtotal=subtotals[policy.no],
                 subtotal_with_reprints=subtotals[policy.no] + reprint_amount if has_reprints else None,
             )
@@ -240,7 +263,13 @@ def aggregate(config: ReportConfig, cards: list[Card], multi_year: list[YearFigu
         new_projects=_new_projects(chapters),
         chapters=chapters,
         warnings=warnings,
+        draft=draft,
     )
+
+
+def _amount(row: ListRow) -> int:
+    """What a row adds to the figures: its cost, nothing for a placeholder or 「－」."""
+    return 0 if row.placeholder is not None else row.card.cost or 0
 
 
 def parse_multi_year(text: str) -> list[YearFigure]:

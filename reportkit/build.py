@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .aggregate import Report, aggregate
+from .aggregate import Placeholder, Report, aggregate
 from .usercache import cache_folder
 from .errors import OutputError, ValidationFailed
 from .export import companion_sheets, report_data, report_json_bytes
@@ -28,6 +28,7 @@ REPORT_DOCX = "report.docx"
 REPORT_JSON = "report.json"
 REPORT_PDF = "report.pdf"
 PROJECTS_XLSX = "projects.xlsx"
+DRAFT_FOLDER = "draft"  # in the output folder: a draft never replaces the final report
 
 
 def chart_cache_folder() -> Path | None:
@@ -49,15 +50,19 @@ class BuildResult:
     page_numbers_checked: bool = False
     seconds: float = 0.0
     notices: list[str] = field(default_factory=list)
+    placeholders: dict[str, Placeholder] = field(default_factory=dict)  # a draft's stand-ins by project id
 
 
 def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
                  progress: Callable[[Iterable[Path]], Iterable[Path]] | None = None,
-                 page_numbers: bool = True) -> BuildResult:
+                 page_numbers: bool = True, draft: bool = False) -> BuildResult:
     """Build report.docx, report.json and projects.xlsx (and report.pdf) from ``input_dir`` into ``output_dir``.
 
     Raises ValidationFailed (with the issues) when the inputs have errors; nothing is written then.
     ``page_numbers`` runs the LibreOffice pass when LibreOffice is installed (True) or never (False).
+    ``draft``: build 素案 from the clean cards into ``output_dir/draft/`` (report.docx, and report.pdf),
+    a placeholder page where each card not in yet will stand (``collect.draft``); only errors outside
+    the cards (narratives) refuse it.
     """
     from .pages import PageNumberError, find_soffice, update_page_numbers
     from .render import render_report
@@ -65,11 +70,17 @@ def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
     started = time.perf_counter()
     input_dir, output_dir = Path(input_dir), Path(output_dir)
     result = validate_folder(input_dir, progress=progress)
-    if not result.ok:
-        raise ValidationFailed(f"入力にエラーが {result.error_count} 件あるため、報告書を作成しませんでした。",
-                               result.issues, result.file_names)
     config = result.config
-    report = aggregate(config, [s.card for s in result.cards], multi_year_figures(input_dir))
+    notices: list[str] = []
+    placeholders: dict[str, Placeholder] = {}
+    if draft:
+        output_dir = output_dir / DRAFT_FOLDER
+        report, placeholders, notices = _draft_report(input_dir, result)
+    elif not result.ok:
+        raise ValidationFailed(f"入力にエラーが {result.error_count} 件あるため、報告書を作成しませんでした。",
+                               report=result)
+    else:
+        report = aggregate(config, [s.card for s in result.cards], multi_year_figures(input_dir))
 
     soffice = find_soffice() if (page_numbers or pdf) else None
     if pdf and soffice is None:
@@ -86,7 +97,6 @@ def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
         pages: dict[str, int | None] = dict(estimated or {})
         page_count = None
         checked = False
-        notices: list[str] = []
         if soffice is not None:
             pdf_path = staging / REPORT_PDF if pdf else None
             try:
@@ -102,8 +112,9 @@ def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
                 pages.update(measured)
                 page_count = measured.page_count or None
                 checked = True
-        (staging / REPORT_JSON).write_bytes(report_json_bytes(report_data(report, pages)))
-        write_tables(staging / PROJECTS_XLSX, companion_sheets(report, pages), cache=cache_folder("tables"))
+        if not draft:  # a draft's figures are provisional: no data file to be taken for the year's
+            (staging / REPORT_JSON).write_bytes(report_json_bytes(report_data(report, pages)))
+            write_tables(staging / PROJECTS_XLSX, companion_sheets(report, pages), cache=cache_folder("tables"))
         written = []
         for name in (REPORT_DOCX, REPORT_JSON, PROJECTS_XLSX, REPORT_PDF):
             source = staging / name
@@ -119,7 +130,22 @@ def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
         shutil.rmtree(staging, ignore_errors=True)
     warnings = [i for i in result.issues if i.severity == "warning"]
     return BuildResult(report, written, pages, page_count, warnings, checked, time.perf_counter() - started,
-                       notices)
+                       notices, placeholders)
+
+
+def _draft_report(input_dir: Path, result) -> tuple[Report, dict[str, Placeholder], list[str]]:
+    """The draft's figures and placeholders; ValidationFailed when an input other than a card has errors."""
+    from .collect.draft import draft_inputs
+    from .collect.expected import EXPECTED_FILE, load_expected
+
+    other = [task for task in result.tasks if task.path is None and task.errors]
+    if other:
+        raise ValidationFailed(f"カード以外の入力（{other[0].file} など）にエラーがあるため、素案を作成しませんでした。",
+                               report=result)
+    expected = load_expected(input_dir) if (input_dir / EXPECTED_FILE).is_file() else None
+    chosen = draft_inputs(result, expected)
+    report = aggregate(result.config, chosen.cards, multi_year_figures(input_dir), chosen.placeholders)
+    return report, chosen.placeholders, chosen.notices
 
 
 def _check_not_inside(output_dir: Path, input_dir: Path) -> None:

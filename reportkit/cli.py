@@ -11,7 +11,6 @@ functions and append a Command to COMMANDS below.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import sys
@@ -20,17 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import cli_collect, cli_yoy
-from .atomic import write_text_atomic
 from .config import load_config
 from .errors import InputFolderError, ReportkitError
-from .issues import FIELD_LABELS, SEVERITY_LABELS, Issue
-from .validate import ValidationResult, validate_folder
+from .report_text import format_json, format_text, write_by_division
+from .validate import validate_folder
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 DEFAULT_INPUT = "inputs"
-UNKNOWN_DIVISION = "担当課不明"
 
 
 # -- argparse in Japanese ------------------------------------------------------------------------
@@ -115,99 +112,12 @@ def run_validate(args: argparse.Namespace) -> int:
         raise InputFolderError(f"入力フォルダが見つかりません: {args.folder}")
     result = validate_folder(args.folder)  # no workbook at all: InputFolderError (exit 2)
     if args.format == "json":
-        print(json.dumps([issue.model_dump() for issue in result.issues], ensure_ascii=False, indent=2))
+        print(format_json(result))
     else:
-        print(format_text(result.issues, result.file_names), end="")
+        print(format_text(result), end="")
     if args.by_division:
         write_by_division(result, args.by_division)
     return EXIT_OK if result.ok else EXIT_PROBLEMS
-
-
-def format_issue(issue: Issue) -> str:
-    """``  [エラー] B11 ４ 事業費（千円）: message``"""
-    position = " ".join(part for part in (issue.cell, FIELD_LABELS.get(issue.field, issue.field)) if part)
-    prefix = f"  [{SEVERITY_LABELS[issue.severity]}]"
-    return f"{prefix} {position}: {issue.message}" if position else f"{prefix} {issue.message}"
-
-
-def _cell_order(issue: Issue) -> tuple[int, int]:
-    """Top to bottom, left to right, so a clerk can work down the sheet; file-level issues first."""
-    match = re.fullmatch(r"([A-Z]+)(\d+)", issue.cell)
-    if not match:
-        return (0, 0)
-    column = 0
-    for letter in match.group(1):
-        column = column * 26 + ord(letter) - 64
-    return (int(match.group(2)), column)
-
-
-def format_text(issues: list[Issue], files: list[str]) -> str:
-    """Issues grouped by file (in folder order), then a summary line."""
-    by_file: dict[str, list[Issue]] = {}
-    for issue in issues:
-        by_file.setdefault(issue.file, []).append(issue)
-    lines = []
-    for name in files + [f for f in by_file if f not in files]:
-        if name in by_file:
-            lines.append(name)
-            lines.extend(format_issue(i) for i in sorted(by_file[name], key=_cell_order))
-            lines.append("")
-    errors = sum(1 for i in issues if i.severity == "error")
-    warnings = len(issues) - errors
-    with_errors = len({i.file for i in issues if i.severity == "error"})
-    if not issues:
-        lines.append(f"{len(files)} ファイルを確認しました。問題はありません。")
-    else:
-        where = f"（{with_errors} ファイル）" if errors else ""
-        lines.append(f"{len(files)} ファイルを確認しました。エラー {errors} 件{where}、警告 {warnings} 件。")
-    return "\n".join(lines) + "\n"
-
-
-BY_DIVISION_HEADER = ("担当課: ", "対象ファイル: ")  # the first two lines of every file write_by_division writes
-
-
-def write_by_division(result: ValidationResult, folder: Path) -> list[Path]:
-    """One UTF-8 text file per division with the problems of its files; unreadable ones to 担当課不明.txt.
-
-    Files this function wrote there before for divisions that have no file now are removed (it
-    knows its own files by their first two lines); no other file of ``folder`` is touched.
-    """
-    groups: dict[str, list[str]] = {}
-    for name in result.file_names:
-        division = result.departments.get(name, "") or UNKNOWN_DIVISION
-        groups.setdefault(division, []).append(name)
-    written = []
-    for division, files in groups.items():
-        issues = [i for i in result.issues if i.file in files]
-        header = f"{BY_DIVISION_HEADER[0]}{division}\n{BY_DIVISION_HEADER[1]}{len(files)} 件\n\n"
-        target = Path(folder) / f"{_safe_file_name(division)}.txt"
-        try:
-            write_text_atomic(target, header + format_text(issues, files))
-        except OSError as exc:
-            raise ReportkitError(f"担当課別の結果を書き出せません: {target}（{exc.strerror or exc}）") from exc
-        written.append(target)
-    _remove_stale_division_files(Path(folder), set(written))
-    return written
-
-
-def _remove_stale_division_files(folder: Path, keep: set[Path]) -> None:
-    for path in sorted(folder.glob("*.txt")):
-        if path in keep or not path.is_file():
-            continue
-        try:
-            with path.open(encoding="utf-8") as handle:
-                first, second = handle.readline(), handle.readline()
-        except (OSError, UnicodeDecodeError):
-            continue  # not ours, or not readable: leave it
-        if first.startswith(BY_DIVISION_HEADER[0]) and second.startswith(BY_DIVISION_HEADER[1]):
-            try:
-                path.unlink()
-            except OSError as exc:
-                raise ReportkitError(f"以前の担当課別の結果を消せません: {path}（{exc.strerror or exc}）") from exc
-
-
-def _safe_file_name(name: str) -> str:
-    return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", name).strip(" .") or UNKNOWN_DIVISION
 
 
 # -- registration --------------------------------------------------------------------------------
@@ -225,10 +135,13 @@ def _build_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pdf", action="store_true", help="PDF も作る（LibreOffice が必要）")
     parser.add_argument("--no-page-numbers", action="store_true",
                         help="LibreOffice によるページ番号の確定を省く（速いが、ページ番号は Word で更新が必要）")
+    parser.add_argument("--draft", action="store_true",
+                        help="素案を OUTDIR/draft/ に作る: 提出済みの正常なカードだけで組み、未提出・要修正の事業は"
+                             "仮のページ（ページ番号は最終版と同じ位置）にする。数値は暫定")
 
 
 def run_build(args: argparse.Namespace) -> int:
-    """Validate, then write report.docx, report.json and projects.xlsx (and report.pdf)."""
+    """Validate, then write report.docx, report.json and projects.xlsx (and report.pdf); or a draft."""
     from .build import build_report
     from .errors import ValidationFailed
 
@@ -236,9 +149,9 @@ def run_build(args: argparse.Namespace) -> int:
         raise InputFolderError(f"入力フォルダが見つかりません: {args.folder}")
     try:
         result = build_report(args.folder, args.output, pdf=args.pdf, progress=_progress_bar,
-                              page_numbers=not args.no_page_numbers)
+                              page_numbers=not args.no_page_numbers, draft=args.draft)
     except ValidationFailed as exc:
-        print(format_text(exc.issues, exc.files or sorted({issue.file for issue in exc.issues})), end="")
+        print(format_text(exc.report), end="")
         print(f"エラー: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
     print(format_build_summary(result))
@@ -257,14 +170,18 @@ def _progress_bar(files):
 def format_build_summary(result) -> str:
     """The one-screen summary printed after a build."""
     report = result.report
-    reprints = sum(1 for row in report.rows if row.is_reprint)
+    reprints = sum(1 for row in report.rows if row.is_reprint and row.placeholder is None)
+    provisional = "（暫定: 提出済みの正常なカードのみ）" if report.draft else ""
+    states = [p.state for p in result.placeholders.values()]
     lines = [
-        "報告書を作成しました。",
-        f"  事業数　　: {report.total.count} 件（再掲 {reprints} 件を除く）",
-        f"  合計　　　: {report.total.amount:,} 千円",
+        "素案を作成しました（各ページの上に「素案」と入ります）。" if report.draft else "報告書を作成しました。",
+        f"  事業数　　: {report.total.count} 件（再掲 {reprints} 件を除く）{provisional}",
+        f"  合計　　　: {report.total.amount:,} 千円{provisional}",
         f"  ページ数　: {str(result.page_count) + ' ページ' if result.page_count else '（LibreOffice で確定していないため不明）'}",
         f"  ページ番号: {'LibreOffice で確定済み' if result.page_numbers_checked else '未確定（Word で開いてフィールドを更新してください）'}",
         f"  警告　　　: {len(result.warnings)} 件" + ("（reportkit validate で確認できます）" if result.warnings else ""),
+        *([f"  仮のページ: 未提出 {states.count('missing')} 件、要修正 {states.count('errors')} 件"
+           "（最終版でカードが入る位置）"] if report.draft else []),
         f"  所要時間　: {result.seconds:.1f} 秒",
         "  出力ファイル:",
     ]

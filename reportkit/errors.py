@@ -22,10 +22,11 @@ class ValidationFailed(ReportkitError):
 
     exit_code = 1
 
-    def __init__(self, message: str, issues: list | None = None, files: list[str] | None = None):
+    def __init__(self, message: str, issues: list | None = None, files: list[str] | None = None, report=None):
         super().__init__(message)
-        self.issues = issues or []
-        self.files = files or []  # every file checked, as the issues name them
+        self.report = report  # the ValidationReport, when the whole folder was checked
+        self.issues = issues if issues is not None else (report.issues if report is not None else [])
+        self.files = files if files is not None else (report.file_names if report is not None else [])
 
 
 class OutputError(ReportkitError):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import rules
@@ -12,10 +11,11 @@ from .card_cache import cached_check
 from .cards import build_card, canonical_choice
 from .config import ReportConfig, load_config
 from .errors import InputFolderError
-from .issues import Issue, has_errors, make_issue
+from .issues import Issue, make_issue
 from .japanese import one_line
 from .model import SourcedCard
 from .narrative_templates import check_narratives
+from .validation_report import ValidationReport, file_name
 from .workbook.reader import read_workbook
 
 # Read as workbooks (the reader names what is wrong with an .xls, an .xlsm or a damaged file).
@@ -31,32 +31,8 @@ INPUT_FOLDER_ENTRIES = {"config.toml", "multi_year.csv", "narratives", "statisti
 _HIDDEN_ATTRIBUTE = 0x2  # FILE_ATTRIBUTE_HIDDEN (Windows)
 
 
-@dataclass
-class ValidationResult:
-    config: ReportConfig
-    cards: list[SourcedCard] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)
-    files: list[Path] = field(default_factory=list)
-    departments: dict[str, str] = field(default_factory=dict)  # file name (see file_name) -> division ("" = unknown)
-    partial: list[SourcedCard] = field(default_factory=list)  # checked, but a field (e.g. cost) unread
-    folder: Path = Path()  # the input folder; file names are relative to it
-
-    @property
-    def ok(self) -> bool:
-        return not has_errors(self.issues)
-
-    @property
-    def error_count(self) -> int:
-        return sum(1 for i in self.issues if i.severity == "error")
-
-    @property
-    def warning_count(self) -> int:
-        return sum(1 for i in self.issues if i.severity == "warning")
-
-    @property
-    def file_names(self) -> list[str]:
-        """Every file checked, as issues name it (``cards/商工政策課/001.xlsx``), in folder order."""
-        return [file_name(self.folder, path) for path in self.files]
+# The report object validate_folder returns (the older name kept for callers).
+ValidationResult = ValidationReport
 
 
 CARDS_SUBFOLDER = "cards"
@@ -69,14 +45,6 @@ def cards_folder(folder: Path) -> Path:
         raise InputFolderError(f"入力フォルダが見つかりません: {folder}")
     sub = folder / CARDS_SUBFOLDER
     return sub if sub.is_dir() else folder
-
-
-def file_name(folder: Path, path: Path) -> str:
-    """How messages name a file: its path relative to the input folder, with forward slashes on every system."""
-    try:
-        return Path(path).relative_to(folder).as_posix()
-    except ValueError:
-        return Path(path).name
 
 
 def card_files(folder: Path) -> list[Path]:
@@ -166,14 +134,16 @@ def _read_and_check(path: Path, config: ReportConfig,
 
 
 def validate_folder(folder: Path, config: ReportConfig | None = None,
-                    progress: Callable[[Iterable[Path]], Iterable[Path]] | None = None) -> ValidationResult:
+                    progress: Callable[[Iterable[Path]], Iterable[Path]] | None = None) -> ValidationReport:
     """Every problem of every workbook in ``folder`` (config from ``folder/config.toml`` unless given).
+
+    The report has one task per file (``reportkit.validation_report``).
 
     ``progress`` may wrap the list of files (e.g. a progress bar).
     """
     folder = Path(folder)
     config = config or load_config(folder)
-    result = ValidationResult(config=config, files=card_files(folder), folder=folder)
+    result = ValidationReport(config=config, files=card_files(folder), folder=folder)
     if not any(path.suffix.lower() in WORKBOOK_SUFFIXES or path.suffix.lower() in OTHER_SPREADSHEET_CODES
                for path in result.files):
         raise InputFolderError(f"入力フォルダ {folder} にカードのブック（.xlsx）が１つもありません。"

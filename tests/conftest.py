@@ -15,6 +15,8 @@ if os.environ.get("REPORTKIT_CACHE", "").lower() != "off":
 # --- workbook/validation fixtures -------------------------------------------------------------
 # config (session), clean_card (session, do not modify), card_folder: defined in builders.py.
 from builders import card_folder, clean_card, config  # noqa: E402,F401
+# sample, rolled (session), round_ (session, copy before changing): the collection round, collect_helpers.py.
+from collect_helpers import rolled, round_, sample  # noqa: E402,F401
 
 
 def _on_ci() -> bool:

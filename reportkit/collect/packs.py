@@ -23,11 +23,12 @@ from pathlib import Path
 from ..atomic import check_new_folder, staged_folder
 from ..config import ReportConfig
 from ..errors import OutputError
+from ..validation_report import UNKNOWN_DIVISION
 from ..workbook.tables import Sheet, write_tables
 from ..workbook.template import new_project_id, write_workbook
 from .accept import free_name, safe_name
 from .expected import ExpectedProject, load_expected
-from .received import UNKNOWN_DIVISION, division_order, received_files
+from .received import division_order, received_files
 
 CHECKLIST_FILE = "提出チェックリスト.xlsx"
 BLANK_FILE = "新規事業用_事業カード.xlsx"

@@ -18,24 +18,10 @@ from ..config import ReportConfig
 from ..issues import Issue
 from ..japanese import one_line
 from ..model import SourcedCard
-from ..validate import ValidationResult, cards_folder, validate_card_file, validate_folder
+from ..validate import ValidationResult, validate_card_file, validate_folder
+from ..validation_report import IssueCounts
 from ..workbook.reader import read_workbook
 
-UNKNOWN_DIVISION = "担当課不明"
-
-
-class IssueCounts:
-    """``errors`` and ``warnings`` of an object with ``issues``."""
-
-    issues: list[Issue]
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for i in self.issues if i.severity == "error")
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for i in self.issues if i.severity == "warning")
 
 
 @dataclass
@@ -69,18 +55,11 @@ def received_files(folder: Path) -> Received:
     """Validate ``folder`` and describe every workbook under its cards folder (raises ReportkitError)."""
     folder = Path(folder)
     result = validate_folder(folder)
-    sourced_by_key = {s.source.file: s for s in result.cards + result.partial}
-    issues_by_key: dict[str, list[Issue]] = defaultdict(list)
-    for issue in result.issues:
-        issues_by_key[issue.file].append(issue)
     files = []
-    for path in result.files:
-        keys = _keys(folder, path)
-        sourced = next((sourced_by_key[k] for k in keys if k in sourced_by_key), None)
-        issues = [i for k in keys for i in issues_by_key.get(k, [])]
-        project_id, name, division, cost = _identity(path, sourced, result.config)
-        files.append(ReceivedFile(path=path, file=_relative(folder, path), project_id=project_id, name=name,
-                                  division=division, modified=_modified(path), issues=issues, cost=cost))
+    for task in result.card_tasks:
+        project_id, name, division, cost = _identity(task.path, task.card, result.config)
+        files.append(ReceivedFile(path=task.path, file=_relative(folder, task.path), project_id=project_id, name=name,
+                                  division=division, modified=_modified(task.path), issues=task.issues, cost=cost))
     return Received(config=result.config, folder=folder, files=files, validation=result)
 
 
@@ -120,18 +99,6 @@ def _relative(folder: Path, path: Path) -> str:
         return path.relative_to(folder).as_posix()
     except ValueError:
         return path.as_posix()
-
-
-def _keys(folder: Path, path: Path) -> list[str]:
-    """The names an issue or card may give this file: its name, or its path from the input or cards folder."""
-    keys = [path.name]
-    for base in (folder, cards_folder(folder)):
-        try:
-            relative = path.relative_to(base)
-        except ValueError:
-            continue
-        keys += [relative.as_posix(), str(relative)]
-    return list(dict.fromkeys(keys))
 
 
 def _modified(path: Path) -> datetime:

@@ -15,9 +15,10 @@ from typing import Literal
 from pydantic import BaseModel
 
 from ..japanese import nendo
+from ..validation_report import UNKNOWN_DIVISION
 from ..workbook.tables import Sheet
 from .expected import file_digest, load_expected
-from .received import UNKNOWN_DIVISION, ReceivedFile, division_order, received_files
+from .received import ReceivedFile, division_order, received_files
 
 State = Literal["missing", "errors", "warnings", "ok", "new"]
 STATE_LABELS = {"missing": "未提出", "errors": "要修正", "warnings": "警告あり", "ok": "受付済", "new": "新規"}

@@ -12,6 +12,9 @@ from .text import nendo, zen
 MM = 56.7  # twips per millimetre
 LABEL_WIDTH = int(44 * MM)  # 「７　担当課・グループ」 (10 characters of 10.5 pt) on one line
 INNER_MARGIN = int(6 * MM)
+# A placeholder page lists this many problems (a line of at most PROBLEM_CHARACTERS each): it stays one page.
+MAX_PROBLEMS = 12
+PROBLEM_CHARACTERS = 110
 
 
 class CardWriter:
@@ -57,6 +60,34 @@ class CardWriter:
         ]
         table = x.table(self.table_style, [LABEL_WIDTH, self.width - LABEL_WIDTH], rows)
         return header + table
+
+    def placeholder(self, row: ListRow, policy_title: str, bookmark: tuple[str, str]) -> str:
+        """A draft's one page where a card not in yet will stand: 【未提出】, or 【要修正】 with its problems."""
+        stand_in = row.placeholder
+        start, end = bookmark
+        header = x.paragraph(self.header, start + x.runs(self.header_text) + end)
+        body = [x.paragraph(self.caption, text=f"【{stand_in.label}】")]
+        if stand_in.state == "missing":
+            body.append(x.paragraph(self.text, text="この事業のカードはまだ提出されていません。"
+                                                    "提出されると、このページに事業カードが入ります。"))
+        else:
+            body.append(x.paragraph(self.text, text="提出されたカードに次の問題があるため、素案には載せていません。"
+                                                    "直したカードが提出されると、このページに事業カードが入ります。"))
+            shown = [_shortened(line) for line in stand_in.problems[:MAX_PROBLEMS]]
+            if len(stand_in.problems) > MAX_PROBLEMS:
+                shown.append(f"ほか {len(stand_in.problems) - MAX_PROBLEMS} 件")
+            body += [x.paragraph(self.cell, text=line) for line in shown]
+        if stand_in.file:
+            body.append(x.paragraph(self.cell, text=f"ファイル: {stand_in.file}"))
+        card = row.card
+        rows = [
+            self._label_value("１　基本方針", x.paragraphs(self.text, policy_title)),
+            self._label_value("２　事業名", x.paragraphs(self.text, row.card_name)),
+            Row([Cell("".join(body), span=2)]),
+            self._label_value("７　担当課・グループ", x.paragraphs(
+                self.text, "　".join(part for part in (card.department, card.group) if part))),
+        ]
+        return header + x.table(self.table_style, [LABEL_WIDTH, self.width - LABEL_WIDTH], rows)
 
     def _label_value(self, label: str, value: str) -> Row:
         return Row([Cell(x.paragraph(self.label, text=label)), Cell(value)])
@@ -120,6 +151,10 @@ class CardWriter:
             if entry.reason.strip():
                 parts.append(x.paragraphs(self.reason, entry.reason))
         return "".join(parts) or x.paragraph(self.text, text="－")
+
+
+def _shortened(line: str) -> str:
+    return line if len(line) <= PROBLEM_CHARACTERS else line[:PROBLEM_CHARACTERS - 1] + "…"
 
 
 def _free_groups(free: list[FreeRow]) -> list[tuple[str, list[FreeRow]]]:

@@ -154,6 +154,10 @@ class _Writer:
             self._runs[-1][1] = self.text_height
 
 
+DRAFT_MARK = "素案"  # the header of every page of a draft
+DRAFT_HEADER_DISTANCE_MM = 5.0
+DRAFT_FIGURES_NOTE = "※素案のため、{year}の数値は提出済みのカードだけによる暫定値です（未提出・要修正の事業を含みません）。"
+
 # The list table's section: the edition prints the table in portrait A4 with narrow margins.
 LIST_MARGINS_MM = (14.0, 14.0, 9.0, 9.0)
 
@@ -206,13 +210,15 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
     writer.heading(1, "１　これまでの中小企業振興施策")
     narrative("section1_intro.md.j2")
     writer.paragraph(styles.CAPTION, f"表　{ordinance}に係る{count_word}つの基本方針別・年度別事業数及び事業費")
-    notes = ("※重複する再掲事業を除く。", "上段：事業数　下段：決算額（単位　千円）")
+    notes = ["※重複する再掲事業を除く。", "上段：事業数　下段：決算額（単位　千円）"]
+    if report.draft:
+        notes.append(DRAFT_FIGURES_NOTE.format(year=year))
     notes_height = sum(paragraph_height(styles.NOTE, note, writer.text_width / 20) for note in notes)
     writer.add(multi_year_table(writer.ids, report, config, writer.text_width),
                multi_year_table_height(report, config, writer.text_width, writer.used, writer.text_height,
                                        tail=notes_height))
-    writer.paragraph(styles.NOTE, notes[0], keep_next=True)  # the notes stay with the table's last block
-    writer.paragraph(styles.NOTE, notes[1])
+    for index, note in enumerate(notes):  # the notes stay with the table's last block
+        writer.paragraph(styles.NOTE, note, keep_next=index < len(notes) - 1)
     writer.heading(2, f"（１）{count_word}つの基本方針別の主なポイント", new_page=True)
     narrative("section1_points.md.j2")
     writer.heading(2, "（２）年度別の概況", new_page=True)
@@ -243,7 +249,8 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
                                   [row.bookmark for row in chapter.rows]))
         narrative(f"chapter_{chapter_index + 1}.md.j2")
         for row in chapter.rows:
-            writer.add(cards.card(row, report.policy(row.host_policy).title, writer.bookmarks.xml(row.bookmark)))
+            write = cards.placeholder if row.placeholder is not None else cards.card
+            writer.add(write(row, report.policy(row.host_policy).title, writer.bookmarks.xml(row.bookmark)))
 
     # 3 and 4: they follow the last card, each document of section 4 on a new page but the first
     chapter_plan = plan_pages(chapter_bookmarks, first_free)
@@ -270,6 +277,8 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
     # plan is, so LibreOffice's one export (which leaves the TOC's results as they are) is already right
     set_cached_pagerefs(doc.element.body, plan)
     _page_numbers(doc)
+    if report.draft:
+        _draft_header(doc)
     if update_fields_on_open is None:
         from ..pages import find_soffice
 
@@ -324,6 +333,20 @@ def _table_of_contents(writer: _Writer, anchor) -> None:
         entries.append(fast.paragraph(writer.ids[styles.TOC[heading.level]], content))
     fast.insert_before(anchor._p, "".join(entries))
     anchor._p.getparent().remove(anchor._p)
+
+
+def _draft_header(doc) -> None:
+    """「素案」 at the top of every page: one header, every later section linked to it.
+
+    Close to the page edge, so that the one line fits above the body in every section (the list
+    table's margins are narrow) and moves no text.
+    """
+    for index, section in enumerate(doc.sections):
+        section.header.is_linked_to_previous = index > 0
+        section.header_distance = Mm(DRAFT_HEADER_DISTANCE_MM)
+    header = doc.sections[0].header.paragraphs[0]
+    header.style = styles.HEADER
+    header.text = DRAFT_MARK
 
 
 def _page_numbers(doc) -> None:

@@ -82,7 +82,7 @@ def list_table(ids: StyleIds, report: Report, text_width: int) -> str:
                 first = Cell(vmerge="continue")
             row_cells = [first] + cells
             rows.append(Row(row_cells if index == len(body) - 1 else kept(row_cells), cant_split=True))
-    rows.append(Row([Cell(put(center, "合計"), span=5), Cell(put(number, amount(report.total.amount))),
+    rows.append(Row([Cell(put(center, "合計（暫定）" if report.draft else "合計"), span=5), Cell(put(number, amount(report.total.amount))),
                      Cell(), Cell(), Cell(), Cell(), Cell()], cant_split=True))
     return x.table(ids[styles.LIST_TABLE], column_widths(text_width), rows, cell_margin=CELL_MARGIN,
                    empty_style=text)
@@ -98,7 +98,7 @@ def _row_cells(row: ListRow, fiscal_year: int, text: str, number: str, center: s
         put(text, row.name),
         put(center, "○" if card.priority else ""),
         put(center, "○" if card.key_result else ""),
-        put(number, amount(card.cost)),
+        put(number, row.placeholder.label if row.placeholder else amount(card.cost)),
         put(center, period(card.period_start, card.period_end, fiscal_year)),
         put(center, card.foundation),
         put(center, "緊" if card.emergency else ""),

@@ -23,5 +23,6 @@ CARD_CAPTION, CARD_CELL, CARD_CELL_INNER, CARD_CELL_HEADER = (
 CARD_HISTORY, CARD_HISTORY_REASON = "カード経緯", "カード経緯理由"
 SECTION_BREAK = "区切り"
 FOOTER = "Footer"
+HEADER = "Header"
 TABLE = "Table Grid"
 LIST_TABLE = TABLE  # the list table: bordered grid; its look comes from the 一覧表* paragraph styles
