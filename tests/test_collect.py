@@ -21,7 +21,7 @@ from reportkit.collect.packs import BLANK_FILE, CHECKLIST_FILE, CHECKLIST_HEADIN
 from reportkit.collect.received import received_files, workbook_identity
 from reportkit.collect.status import collection_status
 from reportkit.config import load_config
-from reportkit.rollover import rollover
+from reportkit.yoy.rollover import rollover
 from reportkit.validate import validate_folder
 from reportkit.workbook.template import write_workbook
 

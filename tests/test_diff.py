@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 
-from reportkit import cli_yoy
+from reportkit import cli
 from reportkit.aggregate import aggregate
-from reportkit.diff import (ADDED, COST, DROPPED, FIELD, MOVED, RENAMED, Change, Diff, PolicyFigures, compare,
+from reportkit.yoy.compare import (ADDED, COST, DROPPED, FIELD, MOVED, RENAMED, Change, Diff, PolicyFigures, compare,
                             match_projects)
-from reportkit.diff_output import diff_html, summary_text, write_diff_outputs
+from reportkit.yoy.outputs import diff_html, summary_text, write_diff_outputs
 from reportkit.export import report_data, report_json_bytes
 from reportkit.validate import validate_folder
 
@@ -205,19 +205,14 @@ def test_cli_refuses_to_write_into_an_input_folder(years, capsys):
 
 
 def _run(argv: list[str]) -> int:
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="reportkit")
-    cli_yoy.add_parsers(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return args.run(args)
+    return cli.main(argv)
 
 
 def test_a_freshly_rolled_over_folder_keeps_every_project(tmp_path):
     """Cards whose cost is not filled in yet are the same projects, not dropped ones."""
     from yoy_helpers import make_input_folder
 
-    from reportkit.rollover import rollover
+    from reportkit.yoy.rollover import rollover
 
     old = make_input_folder(tmp_path / "h25")
     new = tmp_path / "h26"
@@ -229,7 +224,7 @@ def test_a_freshly_rolled_over_folder_keeps_every_project(tmp_path):
 
 
 def _side(year: int, projects: list[dict]):
-    from reportkit.diff import Side
+    from reportkit.yoy.compare import Side
 
     return Side(label=f"{year}", fiscal_year=year, policies=[], total={}, projects=projects)
 

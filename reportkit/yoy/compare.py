@@ -13,7 +13,7 @@ The result lists one ``Change`` per difference a reviewer should see: 追加 (ad
 名称変更 (renamed), 移動 (other policy or measure), 事業費 (cost, with the difference in 千円 and %),
 項目 (any other field: texts, flags, period, reprints, results rows, history entries), and the
 policy counts and subtotals old → new. Pages and the fiscal year are not compared (they change
-with every edition). ``diff_output`` turns a Diff into the terminal summary, diff.xlsx and diff.html.
+with every edition). ``outputs`` turns a Diff into the terminal summary, diff.xlsx and diff.html.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import CIRCLED, CONFIG_FILE
-from .errors import ReportkitError
+from ..config import CIRCLED, CONFIG_FILE
+from ..errors import ReportkitError
 
 REPORT_JSON = "report.json"
 
@@ -163,9 +163,9 @@ def _side_from_json(path: Path) -> Side:
 
 
 def _side_from_inputs(folder: Path) -> Side:
-    from .aggregate import aggregate
-    from .export import report_data
-    from .validate import validate_folder
+    from ..aggregate import aggregate
+    from ..export import report_data
+    from ..validate import validate_folder
 
     result = validate_folder(folder)
     cards = result.cards + result.partial  # a card whose cost is not filled in yet is still the same project
@@ -361,7 +361,7 @@ def _period(project: dict) -> str:
 def _year_text(year: int | None) -> str:
     if year is None:
         return ""
-    from .japanese import ParseError, nendo
+    from ..japanese import ParseError, nendo
 
     try:
         return nendo(year)

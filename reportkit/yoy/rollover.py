@@ -36,16 +36,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-from .aggregate import YearFigure, aggregate, parse_multi_year
-from .atomic import check_new_folder, staged_folder
-from .collect.expected import EXPECTED_FILE, ExpectedProject, ExpectedRecord, file_digest, write_expected
-from .config import CONFIG_FILE, ReportConfig, load_config
-from .errors import OutputError, ReportkitError, ValidationFailed
-from .japanese import FULL_DIGITS, nendo
-from .model import Card
-from .validate import cards_folder, validate_folder
-from .workbook.layout import BLOCKS, CONTRACT_VERSION
-from .workbook.template import write_workbook
+from ..aggregate import YearFigure, aggregate, parse_multi_year
+from ..atomic import check_new_folder, staged_folder
+from ..collect.expected import EXPECTED_FILE, ExpectedProject, ExpectedRecord, file_digest, write_expected
+from ..config import CONFIG_FILE, ReportConfig, load_config
+from ..errors import OutputError, ReportkitError, ValidationFailed
+from ..japanese import FULL_DIGITS, nendo
+from ..model import Card
+from ..validate import cards_folder, validate_folder
+from ..workbook.layout import BLOCKS, CONTRACT_VERSION
+from ..workbook.template import write_workbook
 
 MULTI_YEAR_FILE = "multi_year.csv"
 COPIED_FOLDERS = ("narratives", "statistics")

@@ -11,10 +11,10 @@ import html
 from pathlib import Path
 
 
-from .atomic import atomic_path, write_text_atomic
-from .diff import ADDED, COST, DROPPED, FIELD, KINDS, MOVED, RENAMED, Change, Diff, PolicyFigures
-from .japanese import ParseError, nendo
-from .workbook.tables import Sheet, write_tables
+from ..atomic import atomic_path, write_text_atomic
+from .compare import ADDED, COST, DROPPED, FIELD, KINDS, MOVED, RENAMED, Change, Diff, PolicyFigures
+from ..japanese import ParseError, nendo
+from ..workbook.tables import Sheet, write_tables
 
 DIFF_XLSX = "diff.xlsx"
 DIFF_HTML = "diff.html"
