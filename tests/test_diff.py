@@ -90,8 +90,8 @@ def test_built_report_json_compares_like_the_input_folder(years, diff, tmp_path)
     _, year1, year2, _ = years
     result = validate_folder(year1)
     data = report_data(aggregate(result.config, [s.card for s in result.cards], []), {})
-    for number, project in enumerate(data["projects"], start=14):
-        project["page"] = number
+    for number, project in enumerate(data.projects, start=14):
+        project.page = number
     (tmp_path / "report.json").write_bytes(report_json_bytes(data))
     from_json = compare(tmp_path, year2)
     assert [(c.kind, c.project_id, c.field, c.old, c.new) for c in from_json.changes] == [
@@ -112,7 +112,7 @@ def test_projects_match_by_id_then_name_ignoring_whitespace_then_former_name():
             "history": [{"event": "事業名変更", "former_name": "丙　事業"}]},
            {"project_id": "A", "name": "甲事業（改）"}, {"project_id": "Y", "name": "乙事業"},
            {"project_id": "Z", "name": "戊事業", "history": [{"event": "制度創設", "former_name": "丁事業"}]}]
-    assert match_projects(old, new) == [(2, 0, "旧事業名"), (0, 1, "管理番号"), (1, 2, "事業名")]
+    assert match_projects(_projects(old), _projects(new)) == [(2, 0, "旧事業名"), (0, 1, "管理番号"), (1, 2, "事業名")]
 
 
 def test_diff_xlsx_has_one_row_a_change_with_autofilter(diff, tmp_path):
@@ -223,10 +223,17 @@ def test_a_freshly_rolled_over_folder_keeps_every_project(tmp_path):
     assert any("事業費が読めない" in warning for warning in result.warnings)
 
 
+def _projects(projects: list[dict]):
+    """report.json projects from the fields a test names (policy 1, empty measure and department by default)."""
+    from reportkit.report_json import ReportProject
+
+    return [ReportProject(**{"policy": 1, "measure": "", "department": "", **project}) for project in projects]
+
+
 def _side(year: int, projects: list[dict]):
     from reportkit.yoy.compare import Side
 
-    return Side(label=f"{year}", fiscal_year=year, policies=[], total={}, projects=projects)
+    return Side(label=f"{year}", fiscal_year=year, policies=[], total=None, projects=_projects(projects))
 
 
 def test_a_project_moved_to_another_policy_and_measure_counts_once():
