@@ -17,14 +17,13 @@ from pathlib import Path
 from .aggregate import Report, aggregate
 from .errors import OutputError, ValidationFailed
 from .export import companion_sheets, report_data, report_json_bytes
+from .input_folder import NARRATIVES_DIR, REPORT_JSON, STATISTICS_DIR, InputFolder
 from .issues import Issue
-from .narrative_templates import NARRATIVES_DIR, multi_year_figures
+from .narrative_templates import multi_year_figures
 from .validate import validate_folder
 from .workbook.tables import write_tables
 
-STATISTICS_DIR = "statistics"
 REPORT_DOCX = "report.docx"
-REPORT_JSON = "report.json"
 REPORT_PDF = "report.pdf"
 PROJECTS_XLSX = "projects.xlsx"
 
@@ -128,6 +127,5 @@ def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
 
 def _check_not_inside(output_dir: Path, input_dir: Path) -> None:
     """Never write into the input folder."""
-    out, inp = output_dir.resolve(), input_dir.resolve()
-    if out == inp or inp in out.parents:
+    if InputFolder(input_dir).contains(output_dir):
         raise OutputError(f"出力フォルダ {output_dir} が入力フォルダの中にあります。別のフォルダを指定してください。")

@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import cli_collect
-from .atomic import write_text_atomic
+from .files.atomic import write_text_atomic
 from .config import load_config
 from .errors import InputFolderError, ReportkitError
+from .input_folder import DEFAULT_INPUT
 from .issues import FIELD_LABELS, SEVERITY_LABELS, Issue
 from .validate import ValidationResult, validate_folder
 from .yoy import cli as yoy_cli
@@ -30,7 +31,6 @@ from .yoy import cli as yoy_cli
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
-DEFAULT_INPUT = "inputs"
 UNKNOWN_DIVISION = "担当課不明"
 
 

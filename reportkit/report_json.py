@@ -18,8 +18,6 @@ from .errors import ReportkitError
 from .model import (DEFAULT_OUTCOME_CAPTION, DEFAULT_PROGRESS_CAPTION, Foundation, FreeRow, HistoryEntry, NewListing,
                     ResultRow, ResultsTable)
 
-REPORT_JSON = "report.json"
-
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")

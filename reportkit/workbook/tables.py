@@ -10,7 +10,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from ..textsafe import xml_safe
+from ..files.textsafe import xml_safe
 
 FIXED_TIME = datetime(2000, 1, 1)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -75,7 +75,7 @@ def build_tables_workbook(sheets: Sequence[Sheet]) -> Workbook:
 
 def write_tables(path: Path, sheets: Sequence[Sheet]) -> None:
     """Write the sheets to ``path`` (the caller makes it atomic); the same sheets give the same bytes."""
-    from ..zipnorm import normalise_zip
+    from ..files.zipnorm import normalise_zip
 
     build_tables_workbook(sheets).save(path)
     normalise_zip(path, modified=FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ"))

@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 from ..errors import ReportkitError, ValidationFailed
+from ..input_folder import DEFAULT_INPUT, REPORT_JSON, InputFolder
 
 EXIT_OK = 0
-DEFAULT_INPUT = "inputs"
 DEFAULT_DIFF_DIR = Path("outputs") / "diff"
 REDLINE_DOCX = "redline.docx"
 
@@ -105,19 +105,16 @@ def _built_docx(side: Path) -> Path | None:
     """report.docx beside the side's report.json, when the side is a built report."""
     side = Path(side)
     folder = side.parent if side.is_file() else side
-    if (folder / "config.toml").is_file() and not side.is_file():
+    if InputFolder(folder).is_input_folder and not side.is_file():
         return None
     docx = folder / "report.docx"
-    return docx if (folder / "report.json").is_file() and docx.is_file() else None
+    return docx if (folder / REPORT_JSON).is_file() and docx.is_file() else None
 
 
 def _check_output_outside(output: Path, side: Path) -> None:
     """Never write into an input folder (diff.xlsx there would be read as a card next time)."""
-    side = Path(side)
-    if not side.is_dir() or not (side / "config.toml").is_file():
-        return
-    out, inp = Path(output).resolve(), side.resolve()
-    if out == inp or inp in out.parents:
+    folder = InputFolder(side)
+    if folder.is_input_folder and folder.contains(output):
         raise ReportkitError(f"出力フォルダ {output} が入力フォルダ {side} の中にあります。別のフォルダを指定してください。")
 
 

@@ -24,10 +24,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..config import CIRCLED, CONFIG_FILE
+from ..config import CIRCLED
+from ..input_folder import REPORT_JSON, InputFolder
+from ..japanese import nendo_or_western
 from ..errors import ReportkitError
 from ..model import FreeRow, HistoryEntry, ResultRow, ResultsTable
-from ..report_json import REPORT_JSON, ReportPolicy, ReportProject, ReportTotal, ReprintPlace, read_report_json
+from ..report_json import ReportPolicy, ReportProject, ReportTotal, ReprintPlace, read_report_json
 
 ADDED, DROPPED, RENAMED, MOVED, COST, FIELD = "追加", "廃止", "名称変更", "移動", "事業費", "項目"
 KINDS = (ADDED, DROPPED, RENAMED, MOVED, COST, FIELD)
@@ -142,10 +144,10 @@ def load_side(path: Path) -> Side:
         return _side_from_json(path)
     if not path.is_dir():
         raise ReportkitError(f"比較対象が見つかりません: {path}")
-    if (path / REPORT_JSON).is_file() and not (path / CONFIG_FILE).is_file():
-        return _side_from_json(path / REPORT_JSON)
-    if (path / CONFIG_FILE).is_file():
+    if InputFolder(path).is_input_folder:
         return _side_from_inputs(path)
+    if (path / REPORT_JSON).is_file():
+        return _side_from_json(path / REPORT_JSON)
     raise ReportkitError(
         f"{path} は報告書の出力フォルダ（report.json）でも入力フォルダ（config.toml とカード）でもありません。")
 
@@ -356,14 +358,7 @@ def _period(project: ReportProject) -> str:
 
 
 def _year_text(year: int | None) -> str:
-    if year is None:
-        return ""
-    from ..japanese import ParseError, nendo
-
-    try:
-        return nendo(year)
-    except ParseError:
-        return str(year)
+    return "" if year is None else nendo_or_western(year)
 
 
 def _list_delta(old: list[str], new: list[str]) -> tuple[list[str], list[str]]:

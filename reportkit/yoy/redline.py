@@ -12,9 +12,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..atomic import atomic_path
+from ..files.atomic import atomic_path
 from ..errors import ReportkitError
-from ..zipnorm import normalise_zip
+from ..files.zipnorm import normalise_zip
 
 FIXED_DATE = "2000-01-01T00:00:00Z"
 INSTALL_HINT = 'pip install "reportkit[redline]"（または pip install "python-redlines[docxodus]"）'
