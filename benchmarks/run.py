@@ -118,7 +118,7 @@ def _time_stages(build) -> dict[str, float]:
     build.aggregate = timed("aggregate", build.aggregate)
     render.render_report = timed("render", render.render_report)
     import reportkit.render.document as document
-    import reportkit.zipnorm as zipnorm
+    import reportkit.files.zipnorm as zipnorm
     # The report's zip is normalised inside render_report (its time is part of "render" too).
     document.normalise_zip = timed("zip normalise", document.normalise_zip)
     zipnorm.normalise_zip = timed("zip normalise", zipnorm.normalise_zip)

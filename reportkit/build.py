@@ -18,14 +18,13 @@ from .aggregate import Placeholder, Report, aggregate
 from .usercache import cache_folder
 from .errors import OutputError, ValidationFailed
 from .export import companion_sheets, report_data, report_json_bytes
+from .input_folder import NARRATIVES_DIR, REPORT_JSON, STATISTICS_DIR, InputFolder
 from .issues import Issue
-from .narrative_templates import NARRATIVES_DIR, multi_year_figures
+from .narrative_templates import multi_year_figures
 from .validate import validate_folder
 from .workbook.tables import write_tables
 
-STATISTICS_DIR = "statistics"
 REPORT_DOCX = "report.docx"
-REPORT_JSON = "report.json"
 REPORT_PDF = "report.pdf"
 PROJECTS_XLSX = "projects.xlsx"
 DRAFT_FOLDER = "draft"  # in the output folder: a draft never replaces the final report
@@ -150,6 +149,5 @@ def _draft_report(input_dir: Path, result) -> tuple[Report, dict[str, Placeholde
 
 def _check_not_inside(output_dir: Path, input_dir: Path) -> None:
     """Never write into the input folder."""
-    out, inp = output_dir.resolve(), input_dir.resolve()
-    if out == inp or inp in out.parents:
+    if InputFolder(input_dir).contains(output_dir):
         raise OutputError(f"出力フォルダ {output_dir} が入力フォルダの中にあります。別のフォルダを指定してください。")

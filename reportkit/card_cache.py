@@ -92,7 +92,7 @@ def cached_check(path: Path, config: ReportConfig, display_name: str | None,
     try:
         after = path.stat()
         if (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns):  # not changed meanwhile
-            from .atomic import write_bytes_atomic
+            from .files.atomic import write_bytes_atomic
 
             data = _Entry(format=CACHE_FORMAT, key=key, sourced=sourced, issues=issues, department=department)
             write_bytes_atomic(entry_path, data.model_dump_json().encode("utf-8"))

@@ -18,16 +18,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import cli_collect, cli_yoy
+from . import cli_collect
 from .config import load_config
 from .errors import InputFolderError, ReportkitError
+from .input_folder import DEFAULT_INPUT
 from .report_text import format_json, format_text, write_by_division
 from .validate import validate_folder
+from .yoy import cli as yoy_cli
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
-DEFAULT_INPUT = "inputs"
 
 
 # -- argparse in Japanese ------------------------------------------------------------------------
@@ -202,8 +203,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("template", "空の事業カード（.xlsx）を作る", _template_arguments, run_template),
     Command("validate", "入力フォルダのカードを検査する", _validate_arguments, run_validate),
     Command("build", "報告書（report.docx と report.json）を作る", _build_arguments, run_build),
-    Command("rollover", "次年度の入力フォルダ（記入済みのカード）を作る", cli_yoy.rollover_arguments, cli_yoy.run_rollover),
-    Command("diff", "２つの年度（報告書または入力フォルダ）の違いを一覧にする", cli_yoy.diff_arguments, cli_yoy.run_diff),
+    Command("rollover", "次年度の入力フォルダ（記入済みのカード）を作る", yoy_cli.rollover_arguments, yoy_cli.run_rollover),
+    Command("diff", "２つの年度（報告書または入力フォルダ）の違いを一覧にする", yoy_cli.diff_arguments, yoy_cli.run_diff),
     Command("packs", "担当課ごとの配布用フォルダ（記入済みのカード・空のカード・チェックリスト）を作る",
             cli_collect.packs_arguments, cli_collect.run_packs),
     Command("status", "カードの回収状況（未提出・要修正・新規）を担当課ごとに一覧にする",

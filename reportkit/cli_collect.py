@@ -10,12 +10,12 @@ import argparse
 import json
 from pathlib import Path
 
-from .atomic import atomic_path, write_text_atomic
+from .files.atomic import atomic_path, write_text_atomic
 from .errors import ReportkitError
+from .input_folder import DEFAULT_INPUT
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
-DEFAULT_INPUT = "inputs"
 
 
 # -- packs ---------------------------------------------------------------------------------------

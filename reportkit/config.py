@@ -9,13 +9,13 @@ from pathlib import Path
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import ConfigError
+from .input_folder import InputFolder
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
 
-CONFIG_FILE = "config.toml"
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 
 
@@ -116,7 +116,7 @@ class ReportConfig(_Strict):
 
 def load_config(folder: Path) -> ReportConfig:
     """Read and check ``config.toml`` in an input folder; a broken one raises ConfigError naming the key."""
-    path = Path(folder) / CONFIG_FILE
+    path = InputFolder(folder).config
     if not path.is_file():
         raise ConfigError(f"設定ファイルが見つかりません: {path}（config.toml のある入力フォルダを指定してください）")
     try:

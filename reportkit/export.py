@@ -2,54 +2,40 @@
 
 from __future__ import annotations
 
-import json
-
 from .aggregate import Report
 from .japanese import nendo
+from .report_json import CARD_FIELDS, ReportJson, ReportPolicy, ReportProject, ReportTotal, ReportYear, ReprintPlace
 from .workbook.tables import Sheet
 
 
-def report_data(report: Report, pages: dict[str, int | None]) -> dict:
-    """The ``report.json`` object (shape: shared/spec/report.md); ``pages`` maps bookmarks to printed pages."""
-    projects = []
-    reprint_pages: dict[str, list[dict]] = {}
+def report_data(report: Report, pages: dict[str, int | None]) -> ReportJson:
+    """The ``report.json`` object (see ``report_json.ReportJson``); ``pages`` maps bookmarks to printed pages."""
+    reprint_pages: dict[str, list[ReprintPlace]] = {}
     for row in report.rows:
         if row.is_reprint:
             reprint_pages.setdefault(row.card.project_id, []).append(
-                {"policy": row.host_policy, "measure": row.host_measure, "page": pages.get(row.bookmark)})
-    for row in report.rows:
-        if row.is_reprint:
-            continue
-        card = row.card.model_dump(mode="json")
-        card.pop("reprints")
-        entry = {
-            "project_id": card.pop("project_id"),
-            "name": card.pop("project_name"),
-            "policy": card.pop("policy"),
-            "measure": card.pop("measure"),
-            "cost": card.pop("cost"),
-            "department": card.pop("department"),
-            "page": pages.get(row.bookmark),
-            "reprints": reprint_pages.get(row.card.project_id, []),
-        }
-        entry.update(card)
-        projects.append(entry)
-    return {
-        "fiscal_year": report.fiscal_year,
-        "policies": [
-            {"no": p.no, "title": p.title, "count": p.count, "subtotal": p.subtotal,
-             "subtotal_with_reprints": p.subtotal_with_reprints,
-             "measures": [g.measure for g in p.measures]}
-            for p in report.policies
-        ],
-        "total": {"count": report.total.count, "amount": report.total.amount},
-        "years": [{"year": y.year, "count": y.count, "amount": y.amount} for y in report.years],
-        "projects": projects,
-    }
+                ReprintPlace(policy=row.host_policy, measure=row.host_measure, page=pages.get(row.bookmark)))
+    projects = [
+        ReportProject(project_id=row.card.project_id, name=row.card.project_name, policy=row.card.policy,
+                      measure=row.card.measure, cost=row.card.cost, department=row.card.department,
+                      page=pages.get(row.bookmark), reprints=reprint_pages.get(row.card.project_id, []),
+                      **{name: getattr(row.card, name) for name in CARD_FIELDS})
+        for row in report.rows if not row.is_reprint
+    ]
+    return ReportJson(
+        fiscal_year=report.fiscal_year,
+        policies=[ReportPolicy(no=p.no, title=p.title, count=p.count, subtotal=p.subtotal,
+                               subtotal_with_reprints=p.subtotal_with_reprints,
+                               measures=[g.measure for g in p.measures])
+                  for p in report.policies],
+        total=ReportTotal(count=report.total.count, amount=report.total.amount),
+        years=[ReportYear(year=y.year, count=y.count, amount=y.amount) for y in report.years],
+        projects=projects,
+    )
 
 
-def report_json_bytes(data: dict) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+def report_json_bytes(data: ReportJson) -> bytes:
+    return data.to_bytes()
 
 
 def companion_sheets(report: Report, pages: dict[str, int | None]) -> list[Sheet]:

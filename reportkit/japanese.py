@@ -301,3 +301,31 @@ def normalise_policy(value: object, titles: list[str]) -> int:
         if squeezed == title.replace(" ", "").replace("\u3000", ""):
             return index
     raise ParseError("unknown-policy", text)
+
+
+# -- 和暦 conventions shared by the rules, rollover and diff ---------------------------------------
+
+# The month each era began in (its first year is in ERAS): 昭和 December 1926, 平成 January 1989,
+# 令和 May 2019 (a date needs it; a fiscal year does not).
+ERA_FIRST_MONTH = {"昭和": 12, "平成": 1, "令和": 5}
+
+
+def era_year(era: str, number: int | str) -> int:
+    """The 西暦 year of year ``number`` (a number or ``元``) of ``era`` (a name or an initial): (平成, 25) → 2013."""
+    return _ERA_BY_KEY[era].first_year + (1 if number == "元" else int(number)) - 1
+
+
+def nendo_or_western(year: int, full_width: bool = True, western_suffix: str = "") -> str:
+    """``nendo(year)``; for a year no era covers, the 西暦 year followed by ``western_suffix`` (e.g. 年度)."""
+    try:
+        return nendo(year, full_width=full_width)
+    except ParseError:
+        return f"{year}{western_suffix}"
+
+
+def era_for_month(year: int, month: int) -> Era:
+    """The era of a calendar month (令和 from May 2019, 平成 from January 1989); ParseError before 昭和."""
+    for era in reversed(ERAS):
+        if (year, month) >= (era.first_year, ERA_FIRST_MONTH[era.name]):
+            return era
+    raise ParseError("year-out-of-range", f"{year}-{month}")

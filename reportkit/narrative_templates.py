@@ -18,10 +18,9 @@ import jinja2
 from .aggregate import Report, YearFigure, aggregate, parse_multi_year
 from .config import ReportConfig
 from .errors import ReportkitError
+from .input_folder import NARRATIVES_DIR, InputFolder
 from .issues import Issue, make_issue
 
-NARRATIVES_DIR = "narratives"
-MULTI_YEAR_FILE = "multi_year.csv"
 
 # Full-width braces (or a mix) around a word: meant as a placeholder, but printed literally.
 _FULL_WIDTH_PLACEHOLDER = re.compile(r"[{｛]\s*[{｛][^{}｛｝\n]*[}｝]\s*[}｝]")
@@ -58,7 +57,7 @@ def narrative_context(report: Report, config: ReportConfig) -> dict:
 
 def multi_year_figures(input_dir: Path) -> list[YearFigure]:
     """The past years of ``input_dir/multi_year.csv`` (none without the file)."""
-    path = Path(input_dir) / MULTI_YEAR_FILE
+    path = InputFolder(input_dir).multi_year
     return parse_multi_year(path.read_text(encoding="utf-8-sig")) if path.is_file() else []
 
 

@@ -10,7 +10,7 @@ import json
 import re
 from pathlib import Path
 
-from .atomic import write_text_atomic
+from .files.atomic import write_text_atomic
 from .errors import ReportkitError
 from .issues import FIELD_LABELS, SEVERITY_LABELS, Issue
 from .validation_report import UNKNOWN_DIVISION, FileTask, ValidationReport

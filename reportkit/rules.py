@@ -13,9 +13,10 @@ from collections.abc import Callable, Iterator
 
 from .config import ReportConfig
 from .issues import FIELD_LABELS, Issue, make_issue
-from .japanese import (FULL_DIGITS, ParseError, display_width, era_of, nendo, quantities, to_half_width,
-                       yen_in_thousands)
+from .japanese import (FULL_DIGITS, display_width, era_of, era_year, nendo, nendo_or_western, quantities,
+                       to_half_width, yen_in_thousands)
 from .model import Card, ResultRow, SourcedCard
+from .workbook.xlsx import column_index, column_letter
 
 CardRule = Callable[[SourcedCard, ReportConfig], Iterator[Issue]]
 
@@ -34,15 +35,7 @@ def _shift(cell: str, columns: int) -> str:
     match = re.fullmatch(r"([A-Z]+)(\d+)", cell)
     if not match or not columns:
         return cell
-    number = 0
-    for letter in match.group(1):
-        number = number * 26 + ord(letter) - 64
-    number += columns
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return f"{letters}{match.group(2)}"
+    return f"{column_letter(column_index(match.group(1)) + columns)}{match.group(2)}"
 
 
 # -- single-field rules --------------------------------------------------------------------------
@@ -64,25 +57,18 @@ def check_fiscal_year(sourced: SourcedCard, config: ReportConfig) -> Iterator[Is
     """A card of another year (usually last year's file sent again)."""
     year = sourced.card.fiscal_year
     if year != config.fiscal_year:
-        yield _issue(sourced, "stale-fiscal-year", "fiscal_year", "fiscal_year", detail=_nendo(year),
+        yield _issue(sourced, "stale-fiscal-year", "fiscal_year", "fiscal_year", detail=nendo_or_western(year),
                      expected=nendo(config.fiscal_year))
-
-
-def _nendo(year: int) -> str:
-    try:
-        return nendo(year)
-    except ParseError:
-        return str(year)
 
 
 def check_period(sourced: SourcedCard, config: ReportConfig) -> Iterator[Issue]:
     card = sourced.card
     start, end = card.period_start, card.period_end
     if start is not None and end is not None and start > end:
-        yield _issue(sourced, "period-reversed", "period_start", "period_start", detail=_nendo(start),
-                     expected=_nendo(end))
+        yield _issue(sourced, "period-reversed", "period_start", "period_start", detail=nendo_or_western(start),
+                     expected=nendo_or_western(end))
     if start is not None and start > config.fiscal_year:
-        yield _issue(sourced, "period-in-future", "period_start", "period_start", detail=_nendo(start),
+        yield _issue(sourced, "period-in-future", "period_start", "period_start", detail=nendo_or_western(start),
                      expected=nendo(config.fiscal_year))
 
 
@@ -255,9 +241,8 @@ def history_year(phrase: str) -> int | None:
     match = _LEADING_ERA.match(half)
     if not match:
         return None
-    first = {"昭和": 1926, "平成": 1989, "令和": 2019}[match.group(1)]
     number = 1 if match.group(2) == "元" else int(match.group(2))
-    return first + number - 1 if number >= 1 else None
+    return era_year(match.group(1), number) if number >= 1 else None
 
 
 def check_history(sourced: SourcedCard, config: ReportConfig) -> Iterator[Issue]:
@@ -286,7 +271,6 @@ def check_history(sourced: SourcedCard, config: ReportConfig) -> Iterator[Issue]
 
 # -- text naming last year ----------------------------------------------------------------------
 
-_ERA_FIRST = {"昭和": 1926, "平成": 1989, "令和": 2019, "S": 1926, "H": 1989, "R": 2019}
 _YEAR_PHRASE = re.compile(
     r"(?P<era>昭和|平成|令和)\s*(?P<n>\d{1,2}|元)\s*年度"
     r"|(?<![A-Za-z0-9])(?P<initial>[HRS])\s*(?P<m>\d{1,2})(?:\s*年度|(?![\d.．/／年月]))"
@@ -307,10 +291,9 @@ def year_phrases(text: str, report_year: int) -> list[tuple[int, int, int]]:
     found = []
     for match in _YEAR_PHRASE.finditer(half):
         if match.group("era"):
-            number = 1 if match.group("n") == "元" else int(match.group("n"))
-            year = _ERA_FIRST[match.group("era")] + number - 1
+            year = era_year(match.group("era"), match.group("n"))
         elif match.group("initial"):
-            year = _ERA_FIRST[match.group("initial")] + int(match.group("m")) - 1
+            year = era_year(match.group("initial"), match.group("m"))
         elif match.group("western"):
             year = int(match.group("western"))
         else:

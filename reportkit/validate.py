@@ -11,6 +11,7 @@ from .card_cache import cached_check
 from .cards import build_card, canonical_choice
 from .config import ReportConfig, load_config
 from .errors import InputFolderError
+from .input_folder import NOT_CARDS, InputFolder
 from .issues import Issue, make_issue
 from .japanese import one_line
 from .model import SourcedCard
@@ -27,7 +28,6 @@ OTHER_SPREADSHEET_CODES = {".ods": "ods-workbook", ".fods": "ods-workbook", ".cs
 SYSTEM_FILES = {"thumbs.db", "desktop.ini", "ehthumbs.db"}
 _EXCEL_TEMPORARY = re.compile(r"[0-9A-F]{8}")  # Excel's own temporary file while it saves: no suffix
 # Without a cards/ subfolder the input folder itself holds the workbooks; its other inputs are not cards.
-INPUT_FOLDER_ENTRIES = {"config.toml", "multi_year.csv", "narratives", "statistics", "readme.md"}
 _HIDDEN_ATTRIBUTE = 0x2  # FILE_ATTRIBUTE_HIDDEN (Windows)
 
 
@@ -35,15 +35,12 @@ _HIDDEN_ATTRIBUTE = 0x2  # FILE_ATTRIBUTE_HIDDEN (Windows)
 ValidationResult = ValidationReport
 
 
-CARDS_SUBFOLDER = "cards"
-
-
 def cards_folder(folder: Path) -> Path:
     """Where the workbooks of an input folder are: its ``cards/`` subfolder when there is one."""
     folder = Path(folder)
     if not folder.is_dir():
         raise InputFolderError(f"入力フォルダが見つかりません: {folder}")
-    sub = folder / CARDS_SUBFOLDER
+    sub = InputFolder(folder).cards
     return sub if sub.is_dir() else folder
 
 
@@ -68,7 +65,7 @@ def card_files(folder: Path) -> list[Path]:
             return
         seen.add(real)
         for path in directory.iterdir():
-            if _skipped(path) or (top and root == Path(folder) and path.name.lower() in INPUT_FOLDER_ENTRIES):
+            if _skipped(path) or (top and root == Path(folder) and path.name.lower() in NOT_CARDS):
                 continue
             # A folder named like a workbook is listed, not entered: the reader reports it as unreadable.
             if path.is_dir() and path.suffix.lower() not in WORKBOOK_SUFFIXES:
@@ -147,7 +144,7 @@ def validate_folder(folder: Path, config: ReportConfig | None = None,
     if not any(path.suffix.lower() in WORKBOOK_SUFFIXES or path.suffix.lower() in OTHER_SPREADSHEET_CODES
                for path in result.files):
         raise InputFolderError(f"入力フォルダ {folder} にカードのブック（.xlsx）が１つもありません。"
-                               f"カードは {folder / CARDS_SUBFOLDER} に（課ごとのフォルダに分けても構いません）置いてください。")
+                               f"カードは {InputFolder(folder).cards} に（課ごとのフォルダに分けても構いません）置いてください。")
     checked: list[SourcedCard] = []
     for path in (progress(result.files) if progress else result.files):
         name = file_name(folder, path)

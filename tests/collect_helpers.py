@@ -17,7 +17,7 @@ import pytest
 
 from reportkit import cli
 from reportkit.config import load_config
-from reportkit.rollover import rollover
+from reportkit.yoy.rollover import rollover
 from reportkit.validate import validate_folder
 from reportkit.workbook.template import write_workbook
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 
-from reportkit import cli_yoy
+from reportkit import cli
 from reportkit.aggregate import aggregate
-from reportkit.diff import (ADDED, COST, DROPPED, FIELD, MOVED, RENAMED, Change, Diff, PolicyFigures, compare,
+from reportkit.yoy.compare import (ADDED, COST, DROPPED, FIELD, MOVED, RENAMED, Change, Diff, PolicyFigures, compare,
                             match_projects)
-from reportkit.diff_output import diff_html, summary_text, write_diff_outputs
+from reportkit.yoy.outputs import diff_html, summary_text, write_diff_outputs
 from reportkit.export import report_data, report_json_bytes
 from reportkit.validate import validate_folder
 
@@ -90,8 +90,8 @@ def test_built_report_json_compares_like_the_input_folder(years, diff, tmp_path)
     _, year1, year2, _ = years
     result = validate_folder(year1)
     data = report_data(aggregate(result.config, [s.card for s in result.cards], []), {})
-    for number, project in enumerate(data["projects"], start=14):
-        project["page"] = number
+    for number, project in enumerate(data.projects, start=14):
+        project.page = number
     (tmp_path / "report.json").write_bytes(report_json_bytes(data))
     from_json = compare(tmp_path, year2)
     assert [(c.kind, c.project_id, c.field, c.old, c.new) for c in from_json.changes] == [
@@ -112,7 +112,7 @@ def test_projects_match_by_id_then_name_ignoring_whitespace_then_former_name():
             "history": [{"event": "事業名変更", "former_name": "丙　事業"}]},
            {"project_id": "A", "name": "甲事業（改）"}, {"project_id": "Y", "name": "乙事業"},
            {"project_id": "Z", "name": "戊事業", "history": [{"event": "制度創設", "former_name": "丁事業"}]}]
-    assert match_projects(old, new) == [(2, 0, "旧事業名"), (0, 1, "管理番号"), (1, 2, "事業名")]
+    assert match_projects(_projects(old), _projects(new)) == [(2, 0, "旧事業名"), (0, 1, "管理番号"), (1, 2, "事業名")]
 
 
 def test_diff_xlsx_has_one_row_a_change_with_autofilter(diff, tmp_path):
@@ -205,19 +205,14 @@ def test_cli_refuses_to_write_into_an_input_folder(years, capsys):
 
 
 def _run(argv: list[str]) -> int:
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="reportkit")
-    cli_yoy.add_parsers(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return args.run(args)
+    return cli.main(argv)
 
 
 def test_a_freshly_rolled_over_folder_keeps_every_project(tmp_path):
     """Cards whose cost is not filled in yet are the same projects, not dropped ones."""
     from yoy_helpers import make_input_folder
 
-    from reportkit.rollover import rollover
+    from reportkit.yoy.rollover import rollover
 
     old = make_input_folder(tmp_path / "h25")
     new = tmp_path / "h26"
@@ -228,10 +223,17 @@ def test_a_freshly_rolled_over_folder_keeps_every_project(tmp_path):
     assert any("事業費が読めない" in warning for warning in result.warnings)
 
 
-def _side(year: int, projects: list[dict]):
-    from reportkit.diff import Side
+def _projects(projects: list[dict]):
+    """report.json projects from the fields a test names (policy 1, empty measure and department by default)."""
+    from reportkit.report_json import ReportProject
 
-    return Side(label=f"{year}", fiscal_year=year, policies=[], total={}, projects=projects)
+    return [ReportProject(**{"policy": 1, "measure": "", "department": "", **project}) for project in projects]
+
+
+def _side(year: int, projects: list[dict]):
+    from reportkit.yoy.compare import Side
+
+    return Side(label=f"{year}", fiscal_year=year, policies=[], total=None, projects=_projects(projects))
 
 
 def test_a_project_moved_to_another_policy_and_measure_counts_once():

@@ -145,7 +145,7 @@ def test_file_without_read_permission_is_reported_not_skipped(tmp_path, config, 
 
 def test_control_characters_never_reach_word_or_excel_text(tmp_path, config):
     from reportkit.cards import build_card
-    from reportkit.textsafe import has_illegal
+    from reportkit.files.textsafe import has_illegal
 
     case = next(c for c in CASES if c.name == "control_characters_in_a_cell")
     folder = make_input(case, tmp_path)

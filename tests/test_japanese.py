@@ -93,3 +93,27 @@ def test_widths_and_dashes():
 
 def test_clean_text_unifies_line_breaks_and_trims():
     assert clean_text("  一行目\r\n二行目　\r\n\n") == "一行目\n二行目"
+
+
+@pytest.mark.parametrize("era, number, year", [("平成", 25, 2013), ("H", "25", 2013), ("令和", "元", 2019),
+                                               ("S", 44, 1969)])
+def test_era_year_reads_names_and_initials(era, number, year):
+    from reportkit.japanese import era_year
+
+    assert era_year(era, number) == year
+
+
+def test_nendo_or_western_falls_back_to_the_western_year():
+    from reportkit.japanese import nendo_or_western
+
+    assert nendo_or_western(2013) == "平成２５年度"
+    assert nendo_or_western(2013, full_width=False) == "平成25年度"
+    assert nendo_or_western(1900) == "1900" and nendo_or_western(1900, western_suffix="年度") == "1900年度"
+
+
+@pytest.mark.parametrize("year, month, era", [(2019, 4, "平成"), (2019, 5, "令和"), (1989, 1, "平成"),
+                                              (1926, 12, "昭和"), (1988, 12, "昭和")])
+def test_era_for_month_changes_in_the_month_the_era_began(year, month, era):
+    from reportkit.japanese import era_for_month
+
+    assert era_for_month(year, month).name == era

@@ -30,7 +30,7 @@ from reportkit.japanese import nendo
 from reportkit.pages import bookmark_pages
 from reportkit.render.estimate import figure_width_pt
 from reportkit.render.tables import CELL_MARGIN, FIGURES_PT, MM, year_blocks
-from reportkit.rollover import prefilled_values, rollover
+from reportkit.yoy.rollover import prefilled_values, rollover
 from reportkit.validate import validate_folder
 from reportkit.workbook.reader import read_workbook
 from reportkit.workbook.template import write_workbook

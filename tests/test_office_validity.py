@@ -92,7 +92,7 @@ def written(sample_build, tmp_path_factory) -> dict[str, list[Path]]:
     files["rolled-over report.docx"] = [out2 / "report.docx"]
     files["rolled-over projects.xlsx"] = [out2 / "projects.xlsx"]
     diff_out = base / "diff"
-    from reportkit.redline import engine_available
+    from reportkit.yoy.redline import engine_available
 
     arguments = ["diff", str(out1 / "report.json"), str(out2 / "report.json"), "-o", str(diff_out)]
     assert cli.main(arguments + (["--redline"] if engine_available() else [])) == 0

@@ -9,8 +9,9 @@ import zipfile
 import docx
 import pytest
 
-from reportkit import cli_yoy, redline as redline_module
-from reportkit.redline import RedlineUnavailable, engine_available, redline
+from reportkit import cli
+from reportkit.yoy import redline as redline_module
+from reportkit.yoy.redline import RedlineUnavailable, engine_available, redline
 
 import os
 
@@ -88,13 +89,8 @@ def test_cli_diff_with_redline_on_two_built_reports(pair, tmp_path, capsys):
             "fiscal_year": 2013 if name == "old" else 2014, "policies": [], "total": {"count": 1, "amount": 1},
             "projects": [{"project_id": "P1", "name": "事業", "policy": 1, "measure": "m",
                           "cost": 1237 if name == "old" else 1500, "department": "課"}]}), encoding="utf-8")
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="reportkit")
-    cli_yoy.add_parsers(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["diff", str(tmp_path / "old"), str(tmp_path / "new"), "-o", str(tmp_path / "out"),
-                              "--redline"])
-    assert args.run(args) == 0
+    assert cli.main(["diff", str(tmp_path / "old"), str(tmp_path / "new"), "-o", str(tmp_path / "out"),
+                     "--redline"]) == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["diff.html", "diff.xlsx", "redline.docx"]
     assert "<w:ins " in _body(tmp_path / "out" / "redline.docx")
     assert "変更履歴付きの Word 文書を作りました" in capsys.readouterr().out

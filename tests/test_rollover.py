@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from reportkit import cli_yoy
+from reportkit import cli
 from reportkit.aggregate import aggregate
 from reportkit.config import load_config
 from reportkit.errors import ReportkitError, ValidationFailed
-from reportkit.rollover import advance_wareki_month, rollover
+from reportkit.yoy.rollover import advance_wareki_month, rollover
 from reportkit.validate import validate_folder
 
 from yoy_helpers import edit, make_input_folder, year_values
@@ -221,12 +221,7 @@ def test_cli_rollover_refusal_is_exit_2_without_traceback(rolled, capsys):
 
 
 def _run(argv: list[str]) -> int:
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="reportkit")
-    cli_yoy.add_parsers(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return args.run(args)
+    return cli.main(argv)
 
 
 def test_same_input_folder_rolls_over_to_the_same_bytes(rolled, tmp_path):

@@ -66,7 +66,7 @@ def make_two_years(base: Path):
     moved (to another measure of policy ①) and results (a changed row of table 1).
     """
     from reportkit.config import load_config
-    from reportkit.rollover import rollover
+    from reportkit.yoy.rollover import rollover
     from reportkit.validate import validate_folder
     from reportkit.workbook.template import write_workbook
 

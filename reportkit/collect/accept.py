@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from ..atomic import atomic_path
+from ..files.atomic import atomic_path
 from ..config import load_config
 from ..errors import ReportkitError
 from ..issues import Issue
-from ..validate import CARDS_SUBFOLDER, card_files
+from ..input_folder import InputFolder
+from ..validate import card_files
 from .received import IssueCounts, received_files, workbook_identity
 
 ARCHIVE_FOLDER = "archive"
@@ -48,7 +49,7 @@ def accept(files: list[Path], folder: Path) -> list[Filed]:
     if not folder.is_dir():
         raise AcceptError(f"受付先の入力フォルダが見つかりません: {folder}")
     config = load_config(folder)
-    cards = folder / CARDS_SUBFOLDER
+    cards = InputFolder(folder).cards
     if not cards.is_dir() and card_files(folder):
         raise AcceptError(f"{folder} のカードは cards フォルダの外に置かれています。"
                           f"{cards} を作ってカードを移してから、もう一度受け付けてください。")

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from ..atomic import write_text_atomic
+from ..files.atomic import write_text_atomic
 from ..errors import ReportkitError
+from ..input_folder import EXPECTED_FILE, InputFolder
 
-EXPECTED_FILE = "expected.json"
 
 
 class ExpectedProject(BaseModel):
@@ -47,7 +47,7 @@ def write_expected(path: Path, record: ExpectedRecord) -> None:
 
 def load_expected(folder: Path, expected_file: Path | None = None) -> ExpectedRecord:
     """The record ``expected_file`` (an expected.json or a report.json), else ``folder/expected.json``."""
-    path = Path(expected_file) if expected_file is not None else Path(folder) / EXPECTED_FILE
+    path = Path(expected_file) if expected_file is not None else InputFolder(folder).expected
     if not path.is_file():
         if expected_file is None:
             raise ExpectedError(

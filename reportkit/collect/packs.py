@@ -20,9 +20,10 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..atomic import check_new_folder, staged_folder
+from ..files.atomic import staged_folder
 from ..config import ReportConfig
 from ..errors import OutputError
+from ..input_folder import InputFolder
 from ..validation_report import UNKNOWN_DIVISION
 from ..workbook.tables import Sheet, write_tables
 from ..workbook.template import new_project_id, write_workbook
@@ -54,7 +55,7 @@ class PacksResult:
 def write_packs(folder: Path, out_dir: Path, zip_packs: bool = False, expected: Path | None = None) -> PacksResult:
     """One pack per division of ``folder`` into ``out_dir`` (raises ReportkitError, Japanese message)."""
     folder, out_dir = Path(folder), Path(out_dir)
-    check_new_folder(folder, out_dir)
+    InputFolder(folder).check_new_output(out_dir)
     received = received_files(folder)
     record = load_expected(folder, expected)
     config = received.config

@@ -70,7 +70,7 @@ def cached_png(cache: Path | None, kind: str, data: object, draw: Callable[[], b
         pass
     png = draw()
     try:
-        from ..atomic import write_bytes_atomic
+        from ..files.atomic import write_bytes_atomic
 
         write_bytes_atomic(path, png)
     except OSError:  # a read-only output folder only costs the speed-up

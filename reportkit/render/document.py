@@ -13,7 +13,7 @@ from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.shared import Mm
 
-from ..zipnorm import normalise_zip
+from ..files.zipnorm import normalise_zip
 from ..aggregate import Report
 from ..config import ReportConfig
 from ..narrative_templates import narrative_context

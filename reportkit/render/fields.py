@@ -7,20 +7,16 @@ goes through python-docx proxies.
 
 from __future__ import annotations
 
-import re
-
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-# XML 1.0 allows tab, LF, CR and these ranges; everything else (control characters,
-# lone surrogates, U+FFFE/U+FFFF) would make Word refuse the file.
-_INVALID_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+from ..files.textsafe import xml_safe
 
 
 def clean(text: str) -> str:
     """Strip the characters XML 1.0 cannot hold (and normalise CRLF, CR and Excel's ``_x000D_`` to LF)."""
     text = str(text).replace("_x000D_\n", "\n").replace("_x000D_", "\n")  # an escaped CR, as Excel writes it
-    return _INVALID_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return xml_safe(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def add_text(paragraph, text: str, style: str | None = None):

@@ -1,4 +1,4 @@
-"""Where every defined name of the card sheet sits in the template (see shared/spec/workbook.md).
+"""Where every defined name of the card sheet sits in the template: the card contract (CONTRACT_VERSION).
 
 Only the template writes by these positions; every reader and filler goes through the
 defined names, so a clerk may insert rows and the names move with them.

@@ -18,7 +18,7 @@ from pathlib import Path
 from functools import lru_cache
 
 from ..issues import Issue, make_issue
-from ..textsafe import has_illegal, xml_safe
+from ..files.textsafe import has_illegal, xml_safe
 from . import layout
 from .layout import BLOCKS, CARD_SHEET, CELLS, PAIRS
 from .xlsx import Package, Sheet, Workbook, column_index, column_letter, load_workbook, sheet_names

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ..textsafe import xml_safe
+from ..files.textsafe import xml_safe
 
 FIXED_TIME = datetime(2000, 1, 1)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -80,7 +80,7 @@ def write_tables(path: Path, sheets: Sequence[Sheet], cache: Path | None = None)
     ``cache``: a folder of workbooks written before, keyed by the sheets, this module's code and
     openpyxl's version; the same sheets are then copied from there without importing openpyxl.
     """
-    from ..zipnorm import normalise_zip
+    from ..files.zipnorm import normalise_zip
 
     entry = _cache_entry(cache, sheets)
     if entry is not None:
@@ -93,7 +93,7 @@ def write_tables(path: Path, sheets: Sequence[Sheet], cache: Path | None = None)
     normalise_zip(path, modified=FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ"))
     if entry is not None:
         try:
-            from ..atomic import write_bytes_atomic
+            from ..files.atomic import write_bytes_atomic
 
             write_bytes_atomic(entry, Path(path).read_bytes())
         except OSError:  # a read-only cache folder only costs the speed-up

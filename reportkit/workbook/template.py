@@ -17,9 +17,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..config import ReportConfig
 from ..japanese import display_width, nendo
 from ..model import DEFAULT_HEADERS, DEFAULT_OUTCOME_CAPTION, DEFAULT_PROGRESS_CAPTION
-from ..textsafe import xml_safe
-from ..atomic import atomic_path
-from ..zipnorm import normalise_zip
+from ..files.textsafe import xml_safe
+from ..files.atomic import atomic_path
+from ..files.zipnorm import normalise_zip
 from . import layout
 from .layout import BLOCKS, CARD_SHEET, CELLS, HELP_SHEET, INPUT_COLUMNS, LISTS_SHEET, NOTE_TEXT, PAIRS, title_text
 

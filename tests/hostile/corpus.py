@@ -373,7 +373,7 @@ def megabyte_of_text_in_a_cell(folder, cfg):
 
 
 def _no_control_characters(folder: Path) -> None:
-    from reportkit.textsafe import has_illegal
+    from reportkit.files.textsafe import has_illegal
     from reportkit.workbook.reader import read_workbook
 
     raw = read_workbook(folder / CARD)

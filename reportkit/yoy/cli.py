@@ -1,38 +1,22 @@
 """The year-over-year commands: ``reportkit rollover`` and ``reportkit diff``.
 
-``add_parsers(subparsers)`` registers both on the ``reportkit`` parser; each handler returns the
-exit code (0 ok, 1 problems in the inputs, 2 usage or fatal error) and prints Japanese messages,
-never a traceback.
+Argument and run functions for the COMMANDS table of ``reportkit.cli``: each handler returns the
+exit code (0 ok, 1 problems in the inputs); fatal errors are ReportkitError, turned into a
+Japanese message and exit code by ``cli.main``.
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
 import sys
 from pathlib import Path
 
-from .errors import ReportkitError, ValidationFailed
+from ..errors import ReportkitError, ValidationFailed
+from ..input_folder import DEFAULT_INPUT, REPORT_JSON, InputFolder
 
 EXIT_OK = 0
-EXIT_USAGE = 2
-DEFAULT_INPUT = "inputs"
 DEFAULT_DIFF_DIR = Path("outputs") / "diff"
 REDLINE_DOCX = "redline.docx"
-
-
-def add_parsers(subparsers) -> None:
-    """Register ``rollover`` and ``diff`` (handlers are set as ``run``, as cli.build_parser expects)."""
-    rollover = subparsers.add_parser("rollover", help="次年度の入力フォルダ（記入済みのカード）を作る",
-                                     description="今年度の入力フォルダから次年度の入力フォルダを作ります。"
-                                     "カードは事業名・事業内容・経緯などを引き継ぎ、事業費と実績の値は空欄にします。")
-    rollover_arguments(rollover)
-    rollover.set_defaults(run=run_rollover)
-    diff = subparsers.add_parser("diff", help="２つの年度（報告書または入力フォルダ）の違いを一覧にする",
-                                 description="２つの報告書（report.json）または入力フォルダを比べ、追加・廃止・名称変更・"
-                                 "移動・事業費・項目の変更を diff.xlsx と diff.html に書き出します。")
-    diff_arguments(diff)
-    diff.set_defaults(run=run_diff)
 
 
 def rollover_arguments(parser: argparse.ArgumentParser) -> None:
@@ -55,7 +39,7 @@ def diff_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _year_argument(text: str) -> int:
-    from .japanese import ParseError, parse_fiscal_year
+    from ..japanese import ParseError, parse_fiscal_year
 
     try:
         return parse_fiscal_year(text)
@@ -65,28 +49,8 @@ def _year_argument(text: str) -> int:
 
 # -- rollover ------------------------------------------------------------------------------------
 
-def _reporting_errors(what_failed: str):
-    """Turn a handler's fatal errors into a Japanese message and an exit code (never a traceback)."""
-    def decorate(handler):
-        @functools.wraps(handler)
-        def run(args: argparse.Namespace) -> int:
-            try:
-                return handler(args)
-            except BrokenPipeError:  # the reader of our output went away (``| head``): not a failure
-                raise
-            except ReportkitError as exc:
-                _error(str(exc))
-                return exc.exit_code
-            except OSError as exc:
-                _error(f"{what_failed}: {exc}")
-                return EXIT_USAGE
-        return run
-    return decorate
-
-
-@_reporting_errors("次年度のフォルダを作れません")
 def run_rollover(args: argparse.Namespace) -> int:
-    from .japanese import nendo
+    from ..japanese import nendo
     from .rollover import rollover
 
     try:
@@ -110,19 +74,17 @@ def run_rollover(args: argparse.Namespace) -> int:
 
 # -- diff ----------------------------------------------------------------------------------------
 
-@_reporting_errors("比較結果を書き出せません")
 def run_diff(args: argparse.Namespace) -> int:
-    from .diff import compare
-    from .diff_output import summary_text, write_diff_outputs
+    from .compare import compare
+    from .outputs import summary_text, write_diff_outputs
 
     sides = [_built_docx(args.old), _built_docx(args.new)]
     if args.redline:
         if None in sides:
-            _error("--redline は、両方が作成済みの報告書（report.json の横に report.docx があるフォルダ）のときだけ使えます。")
-            return EXIT_USAGE
-        from .redline import _engine
+            raise ReportkitError("--redline は、両方が作成済みの報告書（report.json の横に report.docx があるフォルダ）のときだけ使えます。")
+        from .redline import require_engine
 
-        _engine()  # fail early, before any output is written
+        require_engine()  # fail early, before any output is written
     for side in (args.old, args.new):
         _check_output_outside(args.output, side)
     diff = compare(args.old, args.new)
@@ -143,19 +105,16 @@ def _built_docx(side: Path) -> Path | None:
     """report.docx beside the side's report.json, when the side is a built report."""
     side = Path(side)
     folder = side.parent if side.is_file() else side
-    if (folder / "config.toml").is_file() and not side.is_file():
+    if InputFolder(folder).is_input_folder and not side.is_file():
         return None
     docx = folder / "report.docx"
-    return docx if (folder / "report.json").is_file() and docx.is_file() else None
+    return docx if (folder / REPORT_JSON).is_file() and docx.is_file() else None
 
 
 def _check_output_outside(output: Path, side: Path) -> None:
     """Never write into an input folder (diff.xlsx there would be read as a card next time)."""
-    side = Path(side)
-    if not side.is_dir() or not (side / "config.toml").is_file():
-        return
-    out, inp = Path(output).resolve(), side.resolve()
-    if out == inp or inp in out.parents:
+    folder = InputFolder(side)
+    if folder.is_input_folder and folder.contains(output):
         raise ReportkitError(f"出力フォルダ {output} が入力フォルダ {side} の中にあります。別のフォルダを指定してください。")
 
 

@@ -11,10 +11,10 @@ import html
 from pathlib import Path
 
 
-from .atomic import atomic_path, write_text_atomic
-from .diff import ADDED, COST, DROPPED, FIELD, KINDS, MOVED, RENAMED, Change, Diff, PolicyFigures
-from .japanese import ParseError, nendo
-from .workbook.tables import Sheet, write_tables
+from ..files.atomic import atomic_path, write_text_atomic
+from .compare import ADDED, COST, DROPPED, FIELD, KINDS, MOVED, RENAMED, Change, Diff, PolicyFigures
+from ..japanese import nendo_or_western
+from ..workbook.tables import Sheet, write_tables
 
 DIFF_XLSX = "diff.xlsx"
 DIFF_HTML = "diff.html"
@@ -26,12 +26,7 @@ KIND_TITLES = {ADDED: "追加された事業", DROPPED: "廃止（なくなっ�
 # -- small formatting helpers ----------------------------------------------------------------------
 
 def year_label(year: int | None) -> str:
-    if year is None:
-        return "（年度不明）"
-    try:
-        return nendo(year, full_width=False)
-    except ParseError:
-        return f"{year}年度"
+    return "（年度不明）" if year is None else nendo_or_western(year, full_width=False, western_suffix="年度")
 
 
 def amount(value: int | None) -> str:

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import ReportkitError
 
 
 @contextmanager
@@ -40,22 +39,8 @@ def write_text_atomic(target: Path, text: str) -> None:
 
 # -- whole folders: built in a staging folder, then renamed into place -----------------------------
 
-def check_new_folder(input_dir: Path, out_dir: Path) -> None:
-    """Refuse an output folder that is not empty, or lies in (or is) the input folder."""
-    if not input_dir.is_dir():
-        raise ReportkitError(f"入力フォルダが見つかりません: {input_dir}")
-    inp, out = input_dir.resolve(), out_dir.resolve()
-    if out == inp or inp in out.parents:
-        raise ReportkitError(f"出力フォルダ {out_dir} が入力フォルダ {input_dir} の中にあります。別のフォルダを指定してください。")
-    if out_dir.exists():
-        if not out_dir.is_dir():
-            raise ReportkitError(f"出力先 {out_dir} はフォルダではありません。")
-        if any(out_dir.iterdir()):
-            raise ReportkitError(f"出力フォルダ {out_dir} は空ではありません。新しいフォルダ名を指定してください（上書きはしません）。")
-
-
 def move_folder_into_place(staging: Path, out_dir: Path) -> None:
-    """Rename a finished staging folder to ``out_dir`` (which check_new_folder found absent or empty)."""
+    """Rename a finished staging folder to ``out_dir`` (found absent or empty by InputFolder.check_new_output)."""
     if out_dir.exists():  # checked empty at the start; an empty folder can be replaced
         out_dir.rmdir()
     os.replace(staging, out_dir)

@@ -12,9 +12,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .atomic import atomic_path
-from .errors import ReportkitError
-from .zipnorm import normalise_zip
+from ..files.atomic import atomic_path
+from ..errors import ReportkitError
+from ..files.zipnorm import normalise_zip
 
 FIXED_DATE = "2000-01-01T00:00:00Z"
 INSTALL_HINT = 'pip install "reportkit[redline]"（または pip install "python-redlines[docxodus]"）'
@@ -34,13 +34,14 @@ class RedlineResult:
 def engine_available() -> bool:
     """True when the Docxodus engine can be found (it is not run)."""
     try:
-        _engine()
+        require_engine()
     except RedlineUnavailable:
         return False
     return True
 
 
-def _engine():
+def require_engine():
+    """The Docxodus engine; raises RedlineUnavailable (with the install hint) when it cannot be used."""
     try:
         from python_redlines.engines import DocxodusEngine
     except ImportError as exc:
@@ -65,7 +66,7 @@ def redline(old_docx: Path, new_docx: Path, out_docx: Path, author: str = "repor
     for path in (old_docx, new_docx):
         if not path.is_file():
             raise ReportkitError(f"比較する Word 文書が見つかりません: {path}")
-    engine = _engine()
+    engine = require_engine()
     started = time.perf_counter()
     try:
         data, stdout, _stderr = engine.run_redline(author, old_docx, new_docx, date_time=FIXED_DATE)

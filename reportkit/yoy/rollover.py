@@ -36,20 +36,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-from .aggregate import YearFigure, aggregate, parse_multi_year
-from .atomic import check_new_folder, staged_folder
-from .collect.expected import EXPECTED_FILE, ExpectedProject, ExpectedRecord, file_digest, write_expected
-from .config import CONFIG_FILE, ReportConfig, load_config
-from .errors import OutputError, ReportkitError, ValidationFailed
-from .japanese import FULL_DIGITS, nendo
-from .model import Card
-from .validate import cards_folder, validate_folder
-from .workbook.layout import BLOCKS, CONTRACT_VERSION
-from .workbook.template import write_workbook
+from ..aggregate import YearFigure, aggregate, parse_multi_year
+from ..files.atomic import staged_folder
+from ..collect.expected import ExpectedProject, ExpectedRecord, file_digest, write_expected
+from ..config import ReportConfig, load_config
+from ..errors import OutputError, ReportkitError, ValidationFailed
+from ..input_folder import CARDS_DIR, CONFIG_FILE, EDITABLE_FOLDERS, EXPECTED_FILE, MULTI_YEAR_FILE, InputFolder
+from ..japanese import FULL_DIGITS, ParseError, era_for_month, era_year, nendo, nendo_or_western
+from ..model import Card
+from ..validate import cards_folder, validate_folder
+from ..workbook.layout import BLOCKS, CONTRACT_VERSION
+from ..workbook.template import write_workbook
 
-MULTI_YEAR_FILE = "multi_year.csv"
-COPIED_FOLDERS = ("narratives", "statistics")
-CARDS_FOLDER = "cards"
 _DIGIT = re.compile(r"\d")
 _FULL_TO_HALF = str.maketrans({FULL_DIGITS[i]: str(i) for i in range(10)})
 
@@ -74,12 +72,12 @@ def rollover(input_dir: Path, to_year: int, out_dir: Path) -> RolloverResult:
     folder has errors (its figures could not be trusted).
     """
     input_dir, out_dir = Path(input_dir), Path(out_dir)
-    check_new_folder(input_dir, out_dir)
+    InputFolder(input_dir).check_new_output(out_dir)
     result = validate_folder(input_dir)
     config = result.config
     if to_year <= config.fiscal_year:
         raise ReportkitError(
-            f"移行先の年度（{_nendo(to_year)}）は入力フォルダの年度（{nendo(config.fiscal_year)}）より後にしてください。")
+            f"移行先の年度（{nendo_or_western(to_year, western_suffix='年度')}）は入力フォルダの年度（{nendo(config.fiscal_year)}）より後にしてください。")
     if not result.ok:
         raise ValidationFailed(
             f"入力フォルダ {input_dir} にエラーが {result.error_count} 件あるため、次年度のフォルダを作りませんでした。"
@@ -90,7 +88,7 @@ def rollover(input_dir: Path, to_year: int, out_dir: Path) -> RolloverResult:
     outcome = RolloverResult(out_dir=out_dir, from_year=config.fiscal_year, to_year=to_year)
     if to_year != config.fiscal_year + 1:
         outcome.notices.append(
-            f"{nendo(config.fiscal_year)}から{_nendo(to_year)}へ {to_year - config.fiscal_year} 年進めます。"
+            f"{nendo(config.fiscal_year)}から{nendo_or_western(to_year, western_suffix='年度')}へ {to_year - config.fiscal_year} 年進めます。"
             "間の年度の実績は multi_year.csv に追記してください。")
 
     config_text, publication_note = advance_config_text(
@@ -110,31 +108,31 @@ def rollover(input_dir: Path, to_year: int, out_dir: Path) -> RolloverResult:
             (staging / MULTI_YEAR_FILE).write_text(
                 _multi_year_text(input_dir / MULTI_YEAR_FILE, config.fiscal_year, outcome), encoding="utf-8")
 
-            for name in COPIED_FOLDERS:
+            for name in EDITABLE_FOLDERS:
                 if (input_dir / name).is_dir():
                     shutil.copytree(input_dir / name, staging / name)
                 else:
                     outcome.notices.append(f"入力フォルダに {name}/ がないため、コピーしませんでした。")
 
-            (staging / CARDS_FOLDER).mkdir()
+            (staging / CARDS_DIR).mkdir()
             source_root = cards_folder(input_dir)
             expected = ExpectedRecord(fiscal_year=config.fiscal_year, projects=[])
             for sourced in result.cards:
                 card = sourced.card
                 # Same sub-folders, same file names: 商工政策課/001.xlsx stays 商工政策課/001.xlsx.
                 relative = (input_dir / sourced.source.file).relative_to(source_root).with_suffix(".xlsx")
-                target = staging / CARDS_FOLDER / relative
+                target = staging / CARDS_DIR / relative
                 target.parent.mkdir(parents=True, exist_ok=True)
                 _write_card(new_config, target, card, sourced.source.file)
-                shown = (Path(CARDS_FOLDER) / relative).as_posix()
+                shown = (Path(CARDS_DIR) / relative).as_posix()
                 expected.projects.append(ExpectedProject(project_id=card.project_id, name=card.one_line_name,
                                                          division=card.department, cost=card.cost, file=shown,
                                                          sha256=file_digest(target)))
-                outcome.cards.append(out_dir / CARDS_FOLDER / relative)
+                outcome.cards.append(out_dir / CARDS_DIR / relative)
                 if card.period_end is not None and card.period_end < to_year:
                     outcome.notices.append(
-                        f"{shown}: 事業期間は{_nendo(card.period_end)}までです。"
-                        f"{_nendo(to_year)}も続ける場合は事業期間を、終了した場合はファイルを削除してください。")
+                        f"{shown}: 事業期間は{nendo_or_western(card.period_end, western_suffix='年度')}までです。"
+                        f"{nendo_or_western(to_year, western_suffix='年度')}も続ける場合は事業期間を、終了した場合はファイルを削除してください。")
 
             write_expected(staging / EXPECTED_FILE, expected)  # what `reportkit status` and `packs` expect back
             if config.deadline:
@@ -148,11 +146,6 @@ def rollover(input_dir: Path, to_year: int, out_dir: Path) -> RolloverResult:
 
 # -- checks --------------------------------------------------------------------------------------
 
-def _nendo(year: int) -> str:
-    try:
-        return nendo(year)
-    except Exception:
-        return f"{year}年度"
 
 
 # -- config --------------------------------------------------------------------------------------
@@ -160,7 +153,6 @@ def _nendo(year: int) -> str:
 _FISCAL_YEAR_LINE = re.compile(r"^(fiscal_year\s*=\s*)(\d{4})\b", re.MULTILINE)
 _PUBLICATION_LINE = re.compile(r'^(publication\s*=\s*")([^"\n]*)(")', re.MULTILINE)
 _WAREKI_MONTH = re.compile(r"^(昭和|平成|令和)([0-9０-９]{1,2}|元)年([0-9０-９]{1,2})月$")
-_ERA_START = {"昭和": (1926, 12), "平成": (1989, 1), "令和": (2019, 5)}
 
 
 def advance_config_text(text: str, config: ReportConfig, to_year: int) -> tuple[str, str]:
@@ -194,24 +186,18 @@ def advance_wareki_month(text: str, years: int) -> str | None:
     month = int(month_text.translate(_FULL_TO_HALF))
     if not 1 <= month <= 12:
         return None
-    year = _ERA_START[era][0] + number - 1 + years
-    new_era = era_for_month(year, month)
-    new_number = year - _ERA_START[new_era][0] + 1
+    year = era_year(era, number) + years
+    try:
+        new_era = era_for_month(year, month)
+    except ParseError:
+        raise ReportkitError(f"{year}年{month}月 は和暦に直せません。") from None
+    new_number = year - new_era.first_year + 1
     digits = "元" if new_number == 1 else str(new_number)
     month_digits = str(month)
     if full_width:
         digits = digits.translate({ord(str(i)): FULL_DIGITS[i] for i in range(10)})
         month_digits = month_digits.translate({ord(str(i)): FULL_DIGITS[i] for i in range(10)})
-    return f"{new_era}{digits}年{month_digits}月"
-
-
-def era_for_month(year: int, month: int) -> str:
-    """The era of a calendar month (令和 from May 2019, 平成 from January 1989)."""
-    for era in ("令和", "平成", "昭和"):
-        start_year, start_month = _ERA_START[era]
-        if (year, month) >= (start_year, start_month):
-            return era
-    raise ReportkitError(f"{year}年{month}月 は和暦に直せません。")
+    return f"{new_era.name}{digits}年{month_digits}月"
 
 
 # -- multi-year table ----------------------------------------------------------------------------

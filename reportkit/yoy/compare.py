@@ -1,8 +1,8 @@
 """Year-over-year comparison of two reports, on the data (report.json shape), never on the .docx.
 
 ``compare(old, new)`` takes each side as a built ``report.json`` (the file, or the output folder
-holding it) or an input folder (read with ``validate_folder`` and turned into the same project
-dicts as ``export.report_data``, without pages). Projects are matched
+holding it, read as ``report_json.ReportJson``) or an input folder (read with ``validate_folder``
+and turned into the same ``ReportJson`` by ``export.report_data``, without pages). Projects are matched
 
 1. by ``project_id``;
 2. else by name, ignoring whitespace;
@@ -13,22 +13,23 @@ The result lists one ``Change`` per difference a reviewer should see: 追加 (ad
 名称変更 (renamed), 移動 (other policy or measure), 事業費 (cost, with the difference in 千円 and %),
 項目 (any other field: texts, flags, period, reprints, results rows, history entries), and the
 policy counts and subtotals old → new. Pages and the fiscal year are not compared (they change
-with every edition). ``diff_output`` turns a Diff into the terminal summary, diff.xlsx and diff.html.
+with every edition). ``outputs`` turns a Diff into the terminal summary, diff.xlsx and diff.html.
 """
 
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import CIRCLED, CONFIG_FILE
-from .errors import ReportkitError
-
-REPORT_JSON = "report.json"
+from ..config import CIRCLED
+from ..input_folder import REPORT_JSON, InputFolder
+from ..japanese import nendo_or_western
+from ..errors import ReportkitError
+from ..model import FreeRow, HistoryEntry, ResultRow, ResultsTable
+from ..report_json import ReportPolicy, ReportProject, ReportTotal, ReprintPlace, read_report_json
 
 ADDED, DROPPED, RENAMED, MOVED, COST, FIELD = "追加", "廃止", "名称変更", "移動", "事業費", "項目"
 KINDS = (ADDED, DROPPED, RENAMED, MOVED, COST, FIELD)
@@ -97,13 +98,13 @@ class Match:
 
 @dataclass
 class Side:
-    """One side of the comparison: report.json-shaped data and where it came from."""
+    """One side of the comparison: report.json data and where it came from."""
 
     label: str
     fiscal_year: int | None
-    policies: list[dict]
-    total: dict
-    projects: list[dict]
+    policies: list[ReportPolicy]
+    total: ReportTotal | None
+    projects: list[ReportProject]
     warnings: list[str] = field(default_factory=list)
 
 
@@ -143,37 +144,28 @@ def load_side(path: Path) -> Side:
         return _side_from_json(path)
     if not path.is_dir():
         raise ReportkitError(f"比較対象が見つかりません: {path}")
-    if (path / REPORT_JSON).is_file() and not (path / CONFIG_FILE).is_file():
-        return _side_from_json(path / REPORT_JSON)
-    if (path / CONFIG_FILE).is_file():
+    if InputFolder(path).is_input_folder:
         return _side_from_inputs(path)
+    if (path / REPORT_JSON).is_file():
+        return _side_from_json(path / REPORT_JSON)
     raise ReportkitError(
         f"{path} は報告書の出力フォルダ（report.json）でも入力フォルダ（config.toml とカード）でもありません。")
 
 
 def _side_from_json(path: Path) -> Side:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ReportkitError(f"{path} を report.json として読めません: {exc}") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("projects"), list):
-        raise ReportkitError(f"{path} は report.json の形ではありません（projects がありません）。")
-    return Side(label=str(path), fiscal_year=data.get("fiscal_year"), policies=list(data.get("policies") or []),
-                total=dict(data.get("total") or {}), projects=list(data["projects"]))
+    data = read_report_json(path)
+    return Side(label=str(path), fiscal_year=data.fiscal_year, policies=data.policies, total=data.total,
+                projects=data.projects)
 
 
 def _side_from_inputs(folder: Path) -> Side:
-    from .aggregate import aggregate
-    from .export import report_data
-    from .validate import validate_folder
+    from ..aggregate import aggregate
+    from ..export import report_data
+    from ..validate import validate_folder
 
     result = validate_folder(folder)
     cards = result.cards + result.partial  # a card whose cost is not filled in yet is still the same project
-    data = report_data(aggregate(result.config, [s.card for s in cards], []), {})
-    for project in data["projects"]:
-        project.pop("page", None)
-        for reprint in project.get("reprints", []):
-            reprint.pop("page", None)
+    data = report_data(aggregate(result.config, [s.card for s in cards], []), {})  # no pages
     built = {s.source.file for s in cards}
     unread = sorted({i.file for i in result.issues if i.severity == "error" and i.file not in built})
     warnings = []
@@ -184,8 +176,8 @@ def _side_from_inputs(folder: Path) -> Side:
     if unread:
         warnings.append(f"{folder}: エラーのため読めなかったカードが {len(unread)} 件あります（比較に含まれません）: "
                         + "、".join(unread[:5]) + ("…" if len(unread) > 5 else ""))
-    return Side(label=str(folder), fiscal_year=data["fiscal_year"], policies=data["policies"], total=data["total"],
-                projects=data["projects"], warnings=warnings)
+    return Side(label=str(folder), fiscal_year=data.fiscal_year, policies=data.policies, total=data.total,
+                projects=data.projects, warnings=warnings)
 
 
 # -- matching ------------------------------------------------------------------------------------
@@ -195,7 +187,7 @@ def name_key(name: str) -> str:
     return re.sub(r"\s", "", name or "")
 
 
-def match_projects(old: list[dict], new: list[dict]) -> list[tuple[int, int, str]]:
+def match_projects(old: list[ReportProject], new: list[ReportProject]) -> list[tuple[int, int, str]]:
     """(old index, new index, how) for every matched pair: id first, then name, then a recorded former name."""
     pairs: list[tuple[int, int, str]] = []
     free_old = list(range(len(old)))
@@ -215,19 +207,25 @@ def match_projects(old: list[dict], new: list[dict]) -> list[tuple[int, int, str
                     free_new.remove(j)
                     break
 
-    take(lambda p: [p["project_id"]] if p.get("project_id") else [],
-         lambda p: [p["project_id"]] if p.get("project_id") else [], "管理番号")
-    take(lambda p: [name_key(p.get("name", ""))] if name_key(p.get("name", "")) else [],
-         lambda p: [name_key(p.get("name", ""))] if name_key(p.get("name", "")) else [], "事業名")
-    take(lambda p: [name_key(p.get("name", ""))] if name_key(p.get("name", "")) else [], _former_names, "旧事業名")
+    take(_project_id, _project_id, "管理番号")
+    take(_name, _name, "事業名")
+    take(_name, _former_names, "旧事業名")
     return sorted(pairs, key=lambda pair: pair[1])
 
 
-def _former_names(project: dict) -> list[str]:
+def _project_id(project: ReportProject) -> list[str]:
+    return [project.project_id] if project.project_id else []
+
+
+def _name(project: ReportProject) -> list[str]:
+    return [name_key(project.name)] if name_key(project.name) else []
+
+
+def _former_names(project: ReportProject) -> list[str]:
     names = []
-    for entry in project.get("history") or []:
-        if any(word in (entry.get("event") or "") for word in RENAME_EVENTS) and entry.get("former_name"):
-            names.append(name_key(entry["former_name"]))
+    for entry in project.history:
+        if any(word in entry.event for word in RENAME_EVENTS) and entry.former_name:
+            names.append(name_key(entry.former_name))
     return names[::-1]  # the latest rename first
 
 
@@ -253,13 +251,17 @@ def compare(old: Path | Side, new: Path | Side) -> Diff:
         if i not in matched_old:
             changes.append(_change(DROPPED, project, "事業", _place(project, titles), None))
 
-    matches = [Match(old_side.projects[i].get("project_id", ""), new_side.projects[j].get("project_id", ""), how)
+    matches = [Match(old_side.projects[i].project_id, new_side.projects[j].project_id, how)
                for i, j, how in pairs]
     return Diff(old_label=old_side.label, new_label=new_side.label, old_year=old_side.fiscal_year,
                 new_year=new_side.fiscal_year, changes=changes, policies=_policy_figures(old_side, new_side),
-                total=PolicyFigures(0, "合計", old_side.total.get("count"), new_side.total.get("count"),
-                                    old_side.total.get("amount"), new_side.total.get("amount"), None, None),
+                total=PolicyFigures(0, "合計", _figure(old_side.total, "count"), _figure(new_side.total, "count"),
+                                    _figure(old_side.total, "amount"), _figure(new_side.total, "amount"), None, None),
                 matches=matches, warnings=_order_warnings(old_side, new_side) + old_side.warnings + new_side.warnings)
+
+
+def _figure(source: ReportTotal | ReportPolicy | None, name: str) -> int | None:
+    return getattr(source, name) if source is not None else None
 
 
 def _order_warnings(old: Side, new: Side) -> list[str]:
@@ -274,7 +276,7 @@ def _policy_titles(*sides: Side) -> dict[int, str]:
     titles: dict[int, str] = {}
     for side in sides:  # the new side's titles win
         for policy in side.policies:
-            titles[int(policy["no"])] = policy.get("title", "")
+            titles[policy.no] = policy.title
     return titles
 
 
@@ -285,57 +287,54 @@ def _policy_label(no: int | None, titles: dict[int, str]) -> str:
     return f"{mark}{titles.get(no, '')}"
 
 
-def _place(project: dict, titles: dict[int, str]) -> str:
-    """Where a project is listed: ``①… ／ measure``."""
-    return f"{_policy_label(project.get('policy'), titles)}／{project.get('measure', '')}"
+def _place(project: ReportProject | ReprintPlace, titles: dict[int, str]) -> str:
+    """Where a project (or one of its reprints) is listed: ``①… ／ measure``."""
+    return f"{_policy_label(project.policy, titles)}／{project.measure}"
 
 
-def _change(kind: str, project: dict, field_label: str, old, new, **extra) -> Change:
-    return Change(kind=kind, project_id=project.get("project_id", ""), name=_one_line(project.get("name", "")),
-                  department=project.get("department", ""), field=field_label, old=old, new=new, **extra)
+def _change(kind: str, project: ReportProject, field_label: str, old, new, **extra) -> Change:
+    return Change(kind=kind, project_id=project.project_id, name=_one_line(project.name),
+                  department=project.department, field=field_label, old=old, new=new, **extra)
 
 
 def _one_line(text: str) -> str:
     return "".join((text or "").splitlines())
 
 
-def project_changes(old: dict, new: dict, titles: dict[int, str]) -> list[Change]:
+def project_changes(old: ReportProject, new: ReportProject, titles: dict[int, str]) -> list[Change]:
     """The changes of one matched project, in card order."""
     changes: list[Change] = []
     add = lambda kind, label, a, b, **extra: changes.append(_change(kind, new, label, a, b, **extra))  # noqa: E731
 
-    if (old.get("name") or "") != (new.get("name") or ""):
-        add(RENAMED, "事業名", _one_line(old.get("name", "")), _one_line(new.get("name", "")))
-    if old.get("policy") != new.get("policy"):
-        add(MOVED, "基本方針", _policy_label(old.get("policy"), titles), _policy_label(new.get("policy"), titles))
-    if (old.get("measure") or "") != (new.get("measure") or ""):
-        add(MOVED, "施策", old.get("measure") or "", new.get("measure") or "")
-    if old.get("cost") != new.get("cost"):
-        a, b = old.get("cost"), new.get("cost")
+    if old.name != new.name:
+        add(RENAMED, "事業名", _one_line(old.name), _one_line(new.name))
+    if old.policy != new.policy:
+        add(MOVED, "基本方針", _policy_label(old.policy, titles), _policy_label(new.policy, titles))
+    if old.measure != new.measure:
+        add(MOVED, "施策", old.measure, new.measure)
+    if old.cost != new.cost:
+        a, b = old.cost, new.cost
         delta = b - a if isinstance(a, int) and isinstance(b, int) else None
         ratio = delta / a if delta is not None and a else None
         add(COST, "事業費（千円）", a, b, delta=delta, ratio=ratio)
 
     for key, label in TEXT_FIELDS:
-        a, b = _text(old.get(key)), _text(new.get(key))
+        a, b = _text(getattr(old, key)), _text(getattr(new, key))
         if a != b:
             add(FIELD, label, a, b)
     a, b = _period(old), _period(new)
     if a != b:
         add(FIELD, "事業期間", a, b)
-    removed, added = _list_delta([_place(r, titles) for r in old.get("reprints") or []],
-                                 [_place(r, titles) for r in new.get("reprints") or []])
+    removed, added = _list_delta([_place(r, titles) for r in old.reprints], [_place(r, titles) for r in new.reprints])
     for item in removed:
         add(FIELD, "再掲先（削除）", item, "")
     for item in added:
         add(FIELD, "再掲先（追加）", "", item)
 
     for key, label in TABLES:
-        changes.extend(_change(FIELD, new, f, a, b) for f, a, b in table_changes(old.get(key) or {}, new.get(key) or {}, label))
-    changes.extend(_change(FIELD, new, f, a, b) for f, a, b in free_changes(old.get("results_free") or [],
-                                                                              new.get("results_free") or []))
-    removed, added = _list_delta([_history_text(e) for e in old.get("history") or []],
-                                 [_history_text(e) for e in new.get("history") or []])
+        changes.extend(_change(FIELD, new, f, a, b) for f, a, b in table_changes(getattr(old, key), getattr(new, key), label))
+    changes.extend(_change(FIELD, new, f, a, b) for f, a, b in free_changes(old.results_free, new.results_free))
+    removed, added = _list_delta([_history_text(e) for e in old.history], [_history_text(e) for e in new.history])
     for item in removed:
         add(FIELD, "事業の経緯（削除）", item, "")
     for item in added:
@@ -351,22 +350,15 @@ def _text(value) -> str:
     return str(value)
 
 
-def _period(project: dict) -> str:
-    start, end = project.get("period_start"), project.get("period_end")
+def _period(project: ReportProject) -> str:
+    start, end = project.period_start, project.period_end
     if start is None and end is None:
         return ""
     return f"{_year_text(start)}〜{_year_text(end)}"
 
 
 def _year_text(year: int | None) -> str:
-    if year is None:
-        return ""
-    from .japanese import ParseError, nendo
-
-    try:
-        return nendo(year)
-    except ParseError:
-        return str(year)
+    return "" if year is None else nendo_or_western(year)
 
 
 def _list_delta(old: list[str], new: list[str]) -> tuple[list[str], list[str]]:
@@ -386,37 +378,36 @@ def _list_delta(old: list[str], new: list[str]) -> tuple[list[str], list[str]]:
     return removed, added
 
 
-def _history_text(entry: dict) -> str:
-    parts = [f"{entry.get('year', '')}　{entry.get('event', '')}".strip("　")]
-    if entry.get("former_name"):
-        parts.append(f"「{entry['former_name']}」")
-    if entry.get("reason"):
-        parts.append(entry["reason"])
+def _history_text(entry: HistoryEntry) -> str:
+    parts = [f"{entry.year}　{entry.event}".strip("　")]
+    if entry.former_name:
+        parts.append(f"「{entry.former_name}」")
+    if entry.reason:
+        parts.append(entry.reason)
     return "\n".join(parts)
 
 
-def _row_text(row: dict) -> str:
-    kind = row.get("kind") or ""
-    value = row.get("value") or ""
+def _row_text(row: ResultRow) -> str:
+    kind, value = row.kind, row.value
     return f"{value}（{kind}）" if kind in ("計", "内訳") and value else value
 
 
-def table_changes(old: dict, new: dict, label: str) -> list[tuple[str, str, str]]:
+def table_changes(old: ResultsTable, new: ResultsTable, label: str) -> list[tuple[str, str, str]]:
     """(項目, old, new) for a results table: caption, headers, and rows matched by item label."""
     out: list[tuple[str, str, str]] = []
-    if (old.get("caption") or "") != (new.get("caption") or "") and (old.get("rows") or new.get("rows")):
-        out.append((f"{label}の見出し", old.get("caption") or "", new.get("caption") or ""))
-    old_headers, new_headers = list(old.get("headers") or []), list(new.get("headers") or [])
-    if old_headers != new_headers and (old.get("rows") or new.get("rows")):
+    if old.caption != new.caption and (old.rows or new.rows):
+        out.append((f"{label}の見出し", old.caption, new.caption))
+    old_headers, new_headers = list(old.headers), list(new.headers)
+    if old_headers != new_headers and (old.rows or new.rows):
         out.append((f"{label}の列名", "｜".join(old_headers), "｜".join(new_headers)))
-    old_rows, new_rows = _keyed_rows(old.get("rows") or []), _keyed_rows(new.get("rows") or [])
+    old_rows, new_rows = _keyed_rows(old.rows), _keyed_rows(new.rows)
     new_keys = {key for key, _ in new_rows}
     old_by_key = dict(old_rows)
     for key, row in new_rows:
         item = key[0] or "（項目名なし）"
         if key not in old_by_key:
             out.append((f"{label}「{item}」（行の追加）", "", _row_text(row)))
-        elif (_row_text(old_by_key[key]), old_by_key[key].get("kind") or "") != (_row_text(row), row.get("kind") or ""):
+        elif (_row_text(old_by_key[key]), old_by_key[key].kind) != (_row_text(row), row.kind):
             out.append((f"{label}「{item}」", _row_text(old_by_key[key]), _row_text(row)))
     for key, row in old_rows:
         if key not in new_keys:
@@ -424,23 +415,22 @@ def table_changes(old: dict, new: dict, label: str) -> list[tuple[str, str, str]
     return out
 
 
-def _keyed_rows(rows: list[dict]) -> list[tuple[tuple[str, int], dict]]:
+def _keyed_rows(rows: list[ResultRow]) -> list[tuple[tuple[str, int], ResultRow]]:
     """Rows keyed by (item, occurrence) so repeated labels (several うち rows) stay apart."""
     seen: Counter = Counter()
     keyed = []
     for row in rows:
-        item = row.get("item") or ""
+        item = row.item
         keyed.append(((item, seen[item]), row))
         seen[item] += 1
     return keyed
 
 
-def _free_text(row: dict) -> str:
-    cells = [c for c in row.get("cells") or []]
-    return f"［{row.get('kind', '')}］" + "｜".join(cells)
+def _free_text(row: FreeRow) -> str:
+    return f"［{row.kind}］" + "｜".join(row.cells)
 
 
-def free_changes(old: list[dict], new: list[dict]) -> list[tuple[str, str, str]]:
+def free_changes(old: list[FreeRow], new: list[FreeRow]) -> list[tuple[str, str, str]]:
     """(項目, old, new) for the free-form results, line by line (difflib over the lines)."""
     a, b = [_free_text(r) for r in old], [_free_text(r) for r in new]
     out: list[tuple[str, str, str]] = []
@@ -460,12 +450,13 @@ def free_changes(old: list[dict], new: list[dict]) -> list[tuple[str, str, str]]
 
 
 def _policy_figures(old: Side, new: Side) -> list[PolicyFigures]:
-    old_by_no = {int(p["no"]): p for p in old.policies}
-    new_by_no = {int(p["no"]): p for p in new.policies}
+    old_by_no = {p.no: p for p in old.policies}
+    new_by_no = {p.no: p for p in new.policies}
     figures = []
     for no in sorted(set(old_by_no) | set(new_by_no)):
-        a, b = old_by_no.get(no, {}), new_by_no.get(no, {})
-        figures.append(PolicyFigures(no, b.get("title") or a.get("title") or "", a.get("count"), b.get("count"),
-                                     a.get("subtotal"), b.get("subtotal"), a.get("subtotal_with_reprints"),
-                                     b.get("subtotal_with_reprints")))
+        a, b = old_by_no.get(no), new_by_no.get(no)
+        figures.append(PolicyFigures(no, (b.title if b else "") or (a.title if a else ""),
+                                     _figure(a, "count"), _figure(b, "count"), _figure(a, "subtotal"),
+                                     _figure(b, "subtotal"), _figure(a, "subtotal_with_reprints"),
+                                     _figure(b, "subtotal_with_reprints")))
     return figures

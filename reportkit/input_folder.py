@@ -1,0 +1,85 @@
+"""An input folder: the names of its files, and whether a path lies inside it.
+
+One year's inputs live in one folder (``inputs/``)::
+
+    config.toml      the year's configuration
+    multi_year.csv   earlier years' counts and totals per policy
+    cards/           the card workbooks, in sub-folders if liked
+    narratives/      the chapters' text templates
+    statistics/      the statistics appendix
+    expected.json    (a rolled-over folder) last year's projects, to check returns against
+
+Nothing is ever written into it: every command that writes asks ``contains`` first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ReportkitError
+
+DEFAULT_INPUT = "inputs"  # the input folder a command reads when none is named
+
+CONFIG_FILE = "config.toml"
+MULTI_YEAR_FILE = "multi_year.csv"
+CARDS_DIR = "cards"
+NARRATIVES_DIR = "narratives"
+STATISTICS_DIR = "statistics"
+EXPECTED_FILE = "expected.json"
+REPORT_JSON = "report.json"  # the built report's data, in an output folder (diff and status read it back)
+README_FILE = "readme.md"
+
+# Copied for editing into next year's folder by ``reportkit rollover``.
+EDITABLE_FOLDERS = (NARRATIVES_DIR, STATISTICS_DIR)
+# Without a cards/ subfolder the folder itself holds the workbooks; these entries of it are not cards.
+NOT_CARDS = frozenset({CONFIG_FILE, MULTI_YEAR_FILE, NARRATIVES_DIR, STATISTICS_DIR, README_FILE})
+
+
+@dataclass(frozen=True)
+class InputFolder:
+    """The files of one input folder, by name."""
+
+    root: Path
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "root", Path(self.root))
+
+    @property
+    def config(self) -> Path:
+        return self.root / CONFIG_FILE
+
+    @property
+    def multi_year(self) -> Path:
+        return self.root / MULTI_YEAR_FILE
+
+    @property
+    def cards(self) -> Path:
+        return self.root / CARDS_DIR
+
+    @property
+    def expected(self) -> Path:
+        return self.root / EXPECTED_FILE
+
+    @property
+    def is_input_folder(self) -> bool:
+        """True when the folder holds a config.toml (what tells an input folder from an output folder)."""
+        return self.config.is_file()
+
+    def contains(self, path: Path) -> bool:
+        """True when ``path`` is this folder or lies inside it (links resolved): never write there."""
+        inside, root = Path(path).resolve(), self.root.resolve()
+        return inside == root or root in inside.parents
+
+    def check_new_output(self, out_dir: Path) -> None:
+        """Refuse a new output folder that is not empty, or lies in (or is) this folder."""
+        out_dir = Path(out_dir)
+        if not self.root.is_dir():
+            raise ReportkitError(f"入力フォルダが見つかりません: {self.root}")
+        if self.contains(out_dir):
+            raise ReportkitError(f"出力フォルダ {out_dir} が入力フォルダ {self.root} の中にあります。別のフォルダを指定してください。")
+        if out_dir.exists():
+            if not out_dir.is_dir():
+                raise ReportkitError(f"出力先 {out_dir} はフォルダではありません。")
+            if any(out_dir.iterdir()):
+                raise ReportkitError(f"出力フォルダ {out_dir} は空ではありません。新しいフォルダ名を指定してください（上書きはしません）。")
