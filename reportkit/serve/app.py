@@ -31,6 +31,7 @@ from ..collect.status import STATE_LABELS, CollectionStatus, collection_status, 
 from ..config import load_config
 from ..errors import ReportkitError
 from ..issues import SEVERITY_LABELS, Issue
+from ..japanese import nendo
 from ..validate import non_workbook_issue, validate_card_file
 from ..workbook.reader import MAX_FILE_BYTES
 from .access import SECRETARIAT, AccessCodes, Principal, state_folder
@@ -193,7 +194,8 @@ def create_app(folder: Path, *, outputs: Path | None = None, previous: Path | No
     )
     app.extensions["reportkit"] = intake
     app.jinja_env.globals.update(STATE_LABELS=STATE_LABELS, SEVERITY_LABELS=SEVERITY_LABELS,
-                                 PART_TITLES=PART_TITLES, issue_place=issue_place, SECRETARIAT=SECRETARIAT)
+                                 PART_TITLES=PART_TITLES, issue_place=issue_place, SECRETARIAT=SECRETARIAT,
+                                 nendo=nendo)
 
     # -- who is asking ------------------------------------------------------------------------------
 

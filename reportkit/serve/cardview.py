@@ -120,7 +120,14 @@ def card_view(sourced: SourcedCard | None, issues: list[Issue], config: ReportCo
     if sourced is None:
         return CardView(header, {}, parts, [], [], [], file_issues, fits)
     card, cells = sourced.card, sourced.source.cells
-    mark = _marker(issues)
+    marker = _marker(issues)
+    unread = set(sourced.source.unread)
+
+    def mark(text: str, cell: str, *, whole_row: bool = False, field_name: str = "") -> Marked:
+        if field_name in unread:  # the card holds a placeholder; say so rather than show it
+            text = "（読み取れません）"
+        return marker(text, cell, whole_row=whole_row, field_name=field_name)
+
     try:
         policy = config.policy(card.policy)
         policy_text = f"{policy.mark}　{policy.title}"
