@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import cli_collect
+from . import cli_collect, cli_serve
 from .config import load_config
 from .errors import InputFolderError, ReportkitError
 from .input_folder import DEFAULT_INPUT
@@ -211,6 +211,10 @@ COMMANDS: tuple[Command, ...] = (
             cli_collect.status_arguments, cli_collect.run_status),
     Command("accept", "返ってきたカードを担当課別に受け付ける（前の版は archive/ に保管）",
             cli_collect.accept_arguments, cli_collect.run_accept),
+    Command("access", "受付ページのアクセスコードを作る（担当課ごと、または事務局）",
+            cli_serve.access_arguments, cli_serve.run_access),
+    Command("serve", "ブラウザで使う受付ページ（担当課）と取りまとめの画面（事務局）を開く",
+            cli_serve.serve_arguments, cli_serve.run_serve),
 )
 
 

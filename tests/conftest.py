@@ -69,3 +69,31 @@ def sample_build(tmp_path_factory):
     out = tmp_path_factory.mktemp("sample-build")
     result = build_report(Path(__file__).resolve().parents[1] / "inputs", out, page_numbers=False)
     return result, out
+
+
+# --- the web desk (reportkit serve) --------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def serve_rolled(tmp_path_factory):
+    """The sample rolled to 2014 once a session for the web tests (do not modify: copy it)."""
+    from reportkit.yoy.rollover import rollover
+    from yoy_helpers import INPUTS
+
+    return rollover(INPUTS, 2014, tmp_path_factory.mktemp("serve") / "inputs2014").out_dir
+
+
+@pytest.fixture(scope="session")
+def chromedriver() -> str:
+    """Debian's chromedriver; skips when chromium is missing, except on CI (CI=true), where that fails."""
+    import shutil
+
+    driver, browser = shutil.which("chromedriver") or "/usr/bin/chromedriver", shutil.which("chromium")
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        browser = None
+    if not (browser and os.path.exists(driver)):
+        if _on_ci():
+            pytest.fail("chromium, chromium-driver and selenium are required on CI for the browser test")
+        pytest.skip("chromium / chromium-driver / selenium are not installed")
+    return driver

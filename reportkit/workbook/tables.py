@@ -114,7 +114,8 @@ def _cache_entry(cache: Path | None, sheets: Sequence[Sheet]) -> Path | None:
     spec = [[s.title, list(s.headings), [list(row) for row in s.rows], list(s.widths), s.autofilter, s.one_page]
             for s in sheets]
     digest = hashlib.sha256(json.dumps(spec, ensure_ascii=False, default=typed).encode("utf-8"))
-    for module in (__file__, Path(__file__).parent.parent / "zipnorm.py", Path(__file__).parent.parent / "textsafe.py"):
+    files = Path(__file__).parent.parent / "files"  # the helpers that shape the bytes are part of the key
+    for module in (__file__, files / "zipnorm.py", files / "textsafe.py"):
         digest.update(Path(module).read_bytes())
     digest.update(package_stamp("openpyxl").encode())
     return Path(cache) / f"tables-{digest.hexdigest()[:40]}.xlsx"

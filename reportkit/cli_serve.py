@@ -1,0 +1,60 @@
+"""``reportkit access`` and ``reportkit serve``: access codes, and the web page for clerks and the secretariat.
+
+Thin shells over ``reportkit.serve``: parse, call, print in Japanese, return the exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+EXIT_OK = 0
+DEFAULT_INPUT = "inputs"
+
+
+def access_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("folder", metavar="DIR", type=Path, help="受付に使う入力フォルダ（config.toml のあるフォルダ）")
+    who = parser.add_mutually_exclusive_group(required=True)
+    who.add_argument("--division", metavar="課名", help="この担当課のアクセスコードを作る（前のコードは使えなくなります）")
+    who.add_argument("--secretariat", action="store_true", help="事務局（すべての担当課を見られる）のアクセスコードを作る")
+
+
+def run_access(args: argparse.Namespace) -> int:
+    """Print a new access code once; only its hash is kept (DIR/.reportkit/access.json)."""
+    from .serve.access import SECRETARIAT, new_code
+
+    code = new_code(args.folder, division=args.division, secretariat=args.secretariat)
+    who = SECRETARIAT if args.secretariat else args.division
+    print(f"{who} のアクセスコード: {code}")
+    print("このコードは今だけ表示されます（保存されるのは確認用の値だけです）。担当者に伝えてください。"
+          "同じ担当課のコードを作り直すと、前のコードは使えなくなります。")
+    return EXIT_OK
+
+
+def serve_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("folder", nargs="?", metavar="DIR", type=Path, default=Path(DEFAULT_INPUT),
+                        help=f"受付に使う入力フォルダ（既定: {DEFAULT_INPUT}）")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="待ち受けるアドレス（既定: 127.0.0.1 ＝このパソコンだけ。庁内 LAN に公開するときは 0.0.0.0 など）")
+    parser.add_argument("--port", type=int, default=8000, help="待ち受けるポート番号（既定: 8000）")
+    parser.add_argument("--outputs", metavar="OUTDIR", type=Path,
+                        help="報告書の出力先（既定: DIR の隣の outputs フォルダ。inputs2014 なら outputs2014）")
+    parser.add_argument("--previous", metavar="FILE", type=Path,
+                        help="前年度の report.json（指定すると前年度との比較のページが使えます）")
+    parser.add_argument("--threads", type=int, default=4, help="同時に処理する要求の数（既定: 4）")
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Serve the clerk's page and the secretariat's desk with waitress until interrupted."""
+    import waitress
+
+    from .serve.access import ACCESS_FILE, state_folder
+    from .serve.app import create_app
+
+    app = create_app(args.folder, outputs=args.outputs, previous=args.previous)
+    if not (state_folder(args.folder) / ACCESS_FILE).is_file():
+        print(f"注意: アクセスコードがまだありません。reportkit access {args.folder} --secretariat で作ってください。")
+    print(f"受付を始めました: http://{args.host}:{args.port}/ （終了は Ctrl+C）", flush=True)
+    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="reportkit",
+                   _quiet=True)
+    return EXIT_OK

@@ -1,0 +1,149 @@
+"""Access codes: printed once, stored only as salted PBKDF2 hashes in ``DIR/.reportkit/access.json``.
+
+A code reads ``<id>-<secret>``: the id finds its record (one hash to compute per check), the
+secret (about 80 random bits) is what proves it. A new code for a division replaces its earlier
+one. ``DIR/.reportkit`` is never served.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from ..files.atomic import write_text_atomic
+from ..config import load_config
+from ..errors import ReportkitError
+
+STATE_FOLDER = ".reportkit"
+ACCESS_FILE = "access.json"
+ITERATIONS = 120_000
+SECRETARIAT = "事務局"
+_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: codes are read aloud and typed
+
+
+class AccessError(ReportkitError):
+    """The access file cannot be read or written, or a division is unknown."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who a valid code belongs to: the secretariat (division "") or one division."""
+
+    role: str  # "secretariat" | "division"
+    division: str = ""
+
+    @property
+    def secretariat(self) -> bool:
+        return self.role == "secretariat"
+
+    @property
+    def label(self) -> str:
+        return SECRETARIAT if self.secretariat else self.division
+
+    def may_see(self, division: str) -> bool:
+        return self.secretariat or division == self.division
+
+
+def state_folder(folder: Path) -> Path:
+    return Path(folder) / STATE_FOLDER
+
+
+def _hash(secret: str, salt: bytes) -> str:
+    return hashlib.pbkdf2_hmac("sha256", secret.encode("utf-8"), salt, ITERATIONS).hex()
+
+
+def _load(folder: Path) -> dict:
+    path = state_folder(folder) / ACCESS_FILE
+    if not path.exists():
+        return {"codes": []}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise AccessError(f"アクセスコードのファイルを読めません: {path}（{exc}）") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("codes"), list):
+        raise AccessError(f"アクセスコードのファイルの形式が正しくありません: {path}")
+    return data
+
+
+def new_code(folder: Path, *, division: str | None = None, secretariat: bool = False) -> str:
+    """Make a code for ``division`` (or the secretariat), store its hash, return the code (shown once)."""
+    folder = Path(folder)
+    if secretariat == (division is not None):
+        raise AccessError("--division か --secretariat のどちらか一方を指定してください。")
+    if division is not None:
+        config = load_config(folder)
+        if division not in config.divisions:
+            raise AccessError(f"担当課「{division}」は設定ファイル（config.toml）の担当課にありません。"
+                              f"使える担当課: {'、'.join(config.divisions)}")
+    data = _load(folder)
+    role = "secretariat" if secretariat else "division"
+    codes = [c for c in data["codes"] if not (c.get("role") == role and c.get("division", "") == (division or ""))]
+    used = {c.get("id") for c in codes}
+    code_id = _random(4)
+    while code_id in used:
+        code_id = _random(4)
+    secret = _random(16)
+    salt = secrets.token_bytes(16)
+    codes.append({"id": code_id, "role": role, "division": division or "", "salt": salt.hex(),
+                  "hash": _hash(secret, salt), "created": datetime.now().replace(microsecond=0).isoformat()})
+    data["codes"] = codes
+    target = state_folder(folder) / ACCESS_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(target, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    return f"{code_id}-{secret}"
+
+
+def _random(length: int) -> str:
+    return "".join(secrets.choice(_ALPHABET) for _ in range(length))
+
+
+class AccessCodes:
+    """Checks codes against the access file (re-read when it changes, so new codes work at once)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = state_folder(folder) / ACCESS_FILE
+        self.folder = Path(folder)
+        self._stamp: tuple[float, int] | None = None
+        self._codes: dict[str, dict] = {}
+        self._verified: dict[str, Principal] = {}  # sha256 of a code checked already -> principal
+
+    def _refresh(self) -> None:
+        try:
+            stat = self.path.stat()
+            stamp = (stat.st_mtime, stat.st_size)
+        except OSError:
+            stamp = None
+        if stamp != self._stamp:
+            self._codes = {c["id"]: c for c in _load(self.folder)["codes"] if isinstance(c, dict) and "id" in c}
+            self._verified = {}
+            self._stamp = stamp
+
+    def check(self, code: str, division: str | None = None) -> Principal | None:
+        """The principal of ``code`` (None when wrong); ``division`` given: the code must be that one's."""
+        self._refresh()
+        code = (code or "").strip()
+        key = hashlib.sha256(code.encode("utf-8")).hexdigest()
+        principal = self._verified.get(key)
+        if principal is None:
+            code_id, _, secret = code.partition("-")
+            record = self._codes.get(code_id)
+            if record is None or not secret:
+                return None
+            try:
+                expected = record["hash"]
+                actual = _hash(secret, bytes.fromhex(record["salt"]))
+            except (KeyError, ValueError):
+                return None
+            if not hmac.compare_digest(expected, actual):
+                return None
+            principal = Principal(role=record.get("role", "division"), division=record.get("division", ""))
+            self._verified[key] = principal
+        if division is not None and not (principal.secretariat and division == SECRETARIAT) \
+                and principal.division != division:
+            return None
+        return principal

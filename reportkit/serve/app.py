@@ -1,0 +1,527 @@
+"""The Flask application: the clerk's page, the secretariat's desk and the JSON API.
+
+Everything is read from and filed into one input folder (``DIR``). Uploads are written under a
+temporary folder the server owns, with a name the server chooses, checked with the same guards
+as ``reportkit validate`` (the reader refuses zip bombs, DTDs and oversize files before
+inflating anything), and only ``accept`` ever writes into the cards folder.
+"""
+
+from __future__ import annotations
+
+import hmac
+import io
+import json
+import re
+import secrets
+import shutil
+import tempfile
+import threading
+import time
+from collections import deque
+from datetime import datetime
+from pathlib import Path
+
+from flask import Flask, Response, abort, g, jsonify, redirect, render_template, request, send_file, session, url_for
+from werkzeug.exceptions import HTTPException
+
+from ..files.atomic import write_text_atomic
+from ..collect.accept import AcceptError, accept, safe_name
+from ..collect.expected import load_expected
+from ..collect.status import STATE_LABELS, CollectionStatus, collection_status, status_data
+from ..config import load_config
+from ..errors import ReportkitError
+from ..issues import SEVERITY_LABELS, Issue
+from ..japanese import nendo
+from ..validate import non_workbook_issue, validate_card_file
+from ..workbook.reader import MAX_FILE_BYTES
+from .access import SECRETARIAT, AccessCodes, Principal, state_folder
+from .cardview import PART_TITLES, card_view, issue_place
+from .desk import BuildJob, OUTPUT_FILES, default_outputs, division_error_text, policy_figures
+
+SECRET_FILE = "session_key"
+LOG_FILE = "access.log"
+UPLOAD_SLACK = 64 * 1024  # multipart headers around a file of MAX_FILE_BYTES
+LOGIN_ATTEMPTS = 5  # failed logins allowed per address (and per division) in LOGIN_WINDOW
+LOGIN_WINDOW = 10 * 60
+API_ATTEMPTS = 30  # wrong bearer codes allowed per address in LOGIN_WINDOW
+_SUFFIX = re.compile(r"\.[A-Za-z]{2,7}")
+
+
+class RateLimiter:
+    """Failed attempts per key in a sliding window (memory only; a restart forgets them)."""
+
+    def __init__(self, limit: int, window: float) -> None:
+        self.limit, self.window = limit, window
+        self._failures: dict[str, deque] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> deque:
+        times = self._failures.setdefault(key, deque())
+        while times and now - times[0] > self.window:
+            times.popleft()
+        return times
+
+    def blocked(self, *keys: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            return any(len(self._recent(k, now)) >= self.limit for k in keys)
+
+    def fail(self, *keys: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            for key in keys:
+                self._recent(key, now).append(now)
+
+
+class Intake:
+    """The server's state: the folder, the codes, the accept lock, the upload area, the build job."""
+
+    def __init__(self, folder: Path, outputs: Path | None = None, previous: Path | None = None) -> None:
+        self.folder = Path(folder).resolve()
+        self.config = load_config(self.folder)  # an unusable folder stops the server before it starts
+        self.codes = AccessCodes(self.folder)
+        self.accept_lock = threading.Lock()
+        self.log_lock = threading.Lock()
+        self.uploads = Path(tempfile.mkdtemp(prefix="reportkit-serve-"))
+        self.outputs = Path(outputs) if outputs else default_outputs(self.folder)
+        self.previous = Path(previous) if previous else None
+        self.build = BuildJob(self.folder, self.outputs)
+        self.logins = RateLimiter(LOGIN_ATTEMPTS, LOGIN_WINDOW)
+        self.api_failures = RateLimiter(API_ATTEMPTS, LOGIN_WINDOW)
+
+    def status(self, principal: Principal) -> CollectionStatus:
+        status = collection_status(self.folder)
+        if principal.secretariat:
+            return status
+        return status.model_copy(update={
+            "divisions": [d for d in status.divisions if d.division == principal.division],
+            "projects": [p for p in status.projects if p.division == principal.division]})
+
+    def expected_divisions(self) -> dict[str, str] | None:
+        try:
+            return {p.project_id: p.division for p in load_expected(self.folder).projects}
+        except ReportkitError:
+            return None
+
+    def log(self, line: str) -> None:
+        path = state_folder(self.folder) / LOG_FILE
+        with self.log_lock:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("a", encoding="utf-8") as handle:
+                handle.write(line + "\n")
+
+
+class Upload:
+    """One uploaded workbook in its own server-owned folder, checked on its own."""
+
+    def __init__(self, intake: Intake, storage) -> None:
+        self.display = Path((storage.filename or "").replace("\\", "/")).name[:200] or "upload.xlsx"
+        suffix = Path(self.display).suffix
+        suffix = suffix.lower() if _SUFFIX.fullmatch(suffix) else ".xlsx"
+        self.folder = Path(tempfile.mkdtemp(dir=intake.uploads))
+        self.path = self.folder / f"upload{suffix}"  # never the browser's name
+        storage.save(str(self.path))
+        issue = non_workbook_issue(self.path, self.display)
+        if issue is not None:
+            self.sourced, self.issues = None, [issue]
+        else:
+            self.sourced, issues = validate_card_file(self.path, intake.config)
+            self.issues = [i.model_copy(update={"file": self.display}) for i in issues]
+        self.project_id, self.name, self.division = "", "", ""
+        if self.sourced is not None:
+            card = self.sourced.card
+            self.project_id, self.name = card.project_id, card.one_line_name
+            self.division = card.department if card.department in intake.config.divisions else ""
+        elif issue is None:
+            from ..collect.received import workbook_identity
+            self.project_id, self.name, self.division, _ = workbook_identity(self.path, intake.config)
+
+    def owner_problem(self, intake: Intake, principal: Principal) -> str:
+        """A Japanese reason when ``principal`` may not send this project ("" when it may)."""
+        if principal.secretariat:
+            return ""
+        if self.division and self.division != principal.division:
+            return f"このカードの担当課は「{self.division}」です。{principal.division}のコードでは扱えません。"
+        expected = (intake.expected_divisions() or {}).get(self.project_id)
+        if expected and expected != principal.division:
+            return f"管理番号 {self.project_id} は「{expected}」の事業です。{principal.division}のコードでは扱えません。"
+        return ""
+
+    def file_into(self, intake: Intake):
+        """accept() the workbook under the process-wide lock; returns the Filed record."""
+        named = self.folder / f"{safe_name(self.project_id or 'card')}.xlsx"
+        self.path.rename(named)
+        self.path = named
+        with intake.accept_lock:
+            (filed,) = accept([named], intake.folder)
+        return filed
+
+    def state(self, intake: Intake, issues: list[Issue]) -> str:
+        expected = intake.expected_divisions()
+        if expected is not None and self.project_id not in expected:
+            return "new"
+        if any(i.severity == "error" for i in issues):
+            return "errors"
+        return "warnings" if issues else "ok"
+
+    def close(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _session_key(folder: Path) -> bytes:
+    path = state_folder(folder) / SECRET_FILE
+    if path.is_file():
+        text = path.read_text(encoding="ascii").strip()
+        if len(text) >= 64:
+            return bytes.fromhex(text)
+    key = secrets.token_bytes(32)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(path, key.hex() + "\n")
+    return key
+
+
+def create_app(folder: Path, *, outputs: Path | None = None, previous: Path | None = None) -> Flask:
+    intake = Intake(folder, outputs, previous)
+    app = Flask(__name__)
+    app.json.ensure_ascii = False
+    app.config.update(
+        SECRET_KEY=_session_key(intake.folder),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="reportkit_session",
+        MAX_CONTENT_LENGTH=MAX_FILE_BYTES + UPLOAD_SLACK,
+        PERMANENT_SESSION_LIFETIME=8 * 3600,
+    )
+    app.extensions["reportkit"] = intake
+    app.jinja_env.globals.update(STATE_LABELS=STATE_LABELS, SEVERITY_LABELS=SEVERITY_LABELS,
+                                 PART_TITLES=PART_TITLES, issue_place=issue_place, SECRETARIAT=SECRETARIAT,
+                                 nendo=nendo)
+
+    # -- who is asking ------------------------------------------------------------------------------
+
+    def bearer() -> Principal | None:
+        header = request.headers.get("Authorization", "")
+        if not header.lower().startswith("bearer "):
+            return None
+        return intake.codes.check(header[7:].strip())
+
+    def current() -> Principal | None:
+        if "principal" not in g:
+            principal = None
+            if request.headers.get("Authorization"):
+                principal = bearer()
+            elif session.get("role"):
+                principal = Principal(role=session["role"], division=session.get("division", ""))
+            g.principal = principal
+        return g.principal
+
+    def api_principal() -> Principal:
+        addr = request.remote_addr or "-"
+        if intake.api_failures.blocked(f"api:{addr}"):
+            abort(429)
+        principal = bearer()
+        if principal is None:
+            if request.headers.get("Authorization"):
+                intake.api_failures.fail(f"api:{addr}")
+            abort(401)
+        g.principal = principal
+        return principal
+
+    def page_principal(secretariat: bool = False) -> Principal:
+        principal = current() if not request.headers.get("Authorization") else None
+        if principal is None:
+            abort(redirect(url_for("login")))
+        if secretariat and not principal.secretariat:
+            abort(403)
+        return principal
+
+    def csrf_token() -> str:
+        token = session.get("csrf")
+        if not token:
+            token = session["csrf"] = secrets.token_urlsafe(32)
+        return token
+
+    app.jinja_env.globals["csrf_token"] = csrf_token
+
+    @app.before_request
+    def _start():
+        g.started = time.perf_counter()
+        g.note = ""
+        if request.method == "POST" and not request.path.startswith("/api/"):
+            sent = request.form.get("csrf", "")
+            if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
+                abort(400, "csrf")
+
+    @app.after_request
+    def _log(response: Response) -> Response:
+        principal = g.get("principal")
+        who = principal.label if principal else "-"
+        elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+        intake.log("\t".join([datetime.now().isoformat(timespec="seconds"), request.remote_addr or "-", who,
+                              request.method, request.full_path.rstrip("?"), str(response.status_code),
+                              f"{elapsed:.0f}ms", g.get("note", "")]))
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers["X-Elapsed-Ms"] = f"{elapsed:.1f}"
+        return response
+
+    ERROR_TEXT = {
+        400: "要求が正しくありません。ページを読み込み直してから、もう一度操作してください。",
+        401: "アクセスコードがないか、正しくありません。",
+        403: "この操作をする権限がありません。",
+        404: "ページまたはファイルが見つかりません。",
+        413: f"ファイルが大きすぎます（上限 {MAX_FILE_BYTES // 1024 // 1024} MB）。事業カードのブックを送ってください。",
+        429: "失敗が続いたため、しばらく受け付けません。10 分ほど待ってから、もう一度試してください。",
+    }
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        if exc.response is not None:  # abort(redirect(...))
+            return exc.response
+        code = exc.code or 500
+        message = ERROR_TEXT.get(code, "処理できませんでした。")
+        if code == 400 and exc.description == "csrf":
+            message = "フォームの有効期限が切れました。ページを読み込み直してから、もう一度操作してください。"
+        elif code == 403 and isinstance(exc.description, str) and exc.description and not exc.description.startswith("You"):
+            message = exc.description
+        if request.path.startswith("/api/"):
+            response = jsonify({"error": message, "status": code})
+            if code == 401:
+                response.headers["WWW-Authenticate"] = 'Bearer realm="reportkit"'
+            return response, code
+        return render_template("error.html", code=code, message=message), code
+
+    @app.errorhandler(ReportkitError)
+    def _reportkit_error(exc: ReportkitError):
+        if request.path.startswith("/api/"):
+            return jsonify({"error": str(exc), "status": 422}), 422
+        return render_template("error.html", code=422, message=str(exc)), 422
+
+    # -- pages: login ---------------------------------------------------------------------------------
+
+    @app.get("/")
+    def index():
+        principal = current()
+        if principal is None:
+            return redirect(url_for("login"))
+        return redirect(url_for("desk" if principal.secretariat else "clerk"))
+
+    @app.route("/login", methods=["GET", "POST"])
+    def login():
+        divisions = intake.config.divisions
+        if request.method == "GET":
+            return render_template("login.html", divisions=divisions, error="", chosen="")
+        division = request.form.get("division", "")
+        code = request.form.get("code", "")
+        keys = (f"addr:{request.remote_addr}", f"division:{division}")
+        if intake.logins.blocked(*keys):
+            g.note = f"login blocked {division}"
+            return render_template("login.html", divisions=divisions, error=ERROR_TEXT[429], chosen=division), 429
+        principal = intake.codes.check(code, division) if division in divisions + [SECRETARIAT] else None
+        if principal is None:
+            intake.logins.fail(*keys)
+            g.note = f"login failed {division}"
+            return render_template("login.html", divisions=divisions, chosen=division,
+                                   error="担当課かアクセスコードが正しくありません。"), 401
+        session.clear()
+        session["role"], session["division"] = principal.role, principal.division
+        session["csrf"] = secrets.token_urlsafe(32)
+        session.permanent = True
+        g.principal = principal
+        g.note = "login"
+        return redirect(url_for("index"))
+
+    @app.post("/logout")
+    def logout():
+        current()
+        session.clear()
+        return redirect(url_for("login"))
+
+    # -- pages: the clerk ---------------------------------------------------------------------------
+
+    def division_for_page(principal: Principal) -> str:
+        if principal.secretariat:
+            chosen = request.values.get("division", "")
+            return chosen if chosen in intake.config.divisions else ""
+        return principal.division
+
+    @app.get("/clerk")
+    def clerk():
+        principal = page_principal()
+        division = division_for_page(principal)
+        if principal.secretariat and not division:
+            return redirect(url_for("desk"))
+        status = intake.status(Principal("division", division))
+        return render_template("clerk.html", principal=principal, division=division, status=status,
+                               row=status.divisions[0] if status.divisions else None)
+
+    @app.get("/download/project/<project_id>")
+    def download_project(project_id: str):
+        principal = page_principal()
+        status = intake.status(principal)
+        project = next((p for p in status.projects if p.project_id == project_id and p.file), None)
+        if project is None:
+            abort(404)
+        path = (intake.folder / project.file).resolve()
+        if intake.folder not in path.parents or not path.is_file():
+            abort(404)
+        g.note = f"download {project_id}"
+        return send_file(path, as_attachment=True, download_name=path.name)
+
+    @app.get("/download/blank")
+    def download_blank():
+        from ..workbook.template import new_project_id, write_workbook
+
+        principal = page_principal()
+        division = division_for_page(principal) or None
+        folder = Path(tempfile.mkdtemp(dir=intake.uploads))
+        try:
+            project_id = new_project_id()
+            target = folder / "blank.xlsx"
+            write_workbook(intake.config, target, {"project_id": project_id}, department=division)
+            data = target.read_bytes()
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        g.note = f"blank {project_id}"
+        return send_file(io.BytesIO(data), as_attachment=True, download_name=f"事業カード_{project_id}.xlsx",
+                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+    @app.post("/upload")
+    def upload():
+        principal = page_principal()
+        storage = request.files.get("file")
+        if storage is None or not storage.filename:
+            return render_template("error.html", code=400, message="ファイルを選んでください。"), 400
+        action = "submit" if request.form.get("action") == "submit" else "check"
+        item = Upload(intake, storage)
+        try:
+            problem = item.owner_problem(intake, principal)
+            if problem:
+                abort(403, problem)
+            filed, refused = None, ""
+            if action == "submit":
+                try:
+                    filed = item.file_into(intake)
+                except AcceptError as exc:
+                    refused = str(exc)
+            state = item.state(intake, item.issues)
+            g.note = f"{action} {item.project_id} {state}"
+            view = card_view(item.sourced, item.issues, intake.config)
+            division = division_for_page(principal) or item.division
+            return render_template("result.html", principal=principal, item=item, view=view, action=action,
+                                   filed=filed, refused=refused, state=state, division=division)
+        finally:
+            item.close()
+
+    # -- pages: the secretariat ---------------------------------------------------------------------
+
+    @app.get("/desk")
+    def desk():
+        principal = page_principal(secretariat=True)
+        try:
+            status, status_problem = intake.status(principal), ""
+        except ReportkitError as exc:  # e.g. a folder without expected.json: the desk still builds
+            status, status_problem = None, str(exc)
+        figures, figures_note = policy_figures(intake.folder, intake.config)
+        present = {name: (intake.outputs / name).is_file() for name in OUTPUT_FILES}
+        return render_template("desk.html", principal=principal, status=status, figures=figures,
+                               figures_note=figures_note, status_problem=status_problem, build=intake.build.snapshot(), present=present,
+                               outputs=intake.outputs, previous=intake.previous)
+
+    @app.get("/desk/errors/<division>.txt")
+    def division_errors(division: str):
+        page_principal(secretariat=True)
+        if division not in intake.config.divisions + ["担当課不明"]:
+            abort(404)
+        text = division_error_text(intake.folder, division)
+        return Response(text, mimetype="text/plain; charset=utf-8",
+                        headers={"Content-Disposition": _attachment(f"{division}.txt")})
+
+    @app.post("/desk/build")
+    def start_build():
+        page_principal(secretariat=True)
+        started = intake.build.start()
+        g.note = "build started" if started else "build busy"
+        return redirect(url_for("desk"))
+
+    @app.get("/desk/download/<name>")
+    def download_output(name: str):
+        page_principal(secretariat=True)
+        if name not in OUTPUT_FILES:
+            abort(404)
+        path = intake.outputs / name
+        if not path.is_file():
+            abort(404)
+        g.note = f"download {name}"
+        return send_file(path, as_attachment=True, download_name=name)
+
+    @app.get("/desk/diff")
+    def diff_page():
+        page_principal(secretariat=True)
+        from .desk import year_over_year
+
+        diff, problem = year_over_year(intake.previous, intake.outputs)
+        return render_template("diff.html", diff=diff, problem=problem, previous=intake.previous)
+
+    # -- JSON API ----------------------------------------------------------------------------------
+
+    def _api_upload() -> Upload:
+        """The uploaded workbook of an API call by a code that may send it (401/403/400 otherwise)."""
+        principal = api_principal()
+        storage = request.files.get("file")
+        if storage is None:
+            abort(400)
+        item = Upload(intake, storage)
+        problem = item.owner_problem(intake, principal)
+        if problem:
+            item.close()
+            abort(403, problem)
+        return item
+
+    @app.post("/api/check")
+    def api_check():
+        item = _api_upload()
+        try:
+            g.note = f"check {item.project_id}"
+            return jsonify([issue.model_dump() for issue in item.issues])
+        finally:
+            item.close()
+
+    @app.post("/api/submit")
+    def api_submit():
+        item = _api_upload()
+        try:
+            filed = item.file_into(intake)  # AcceptError: 422 with the reason
+            state = item.state(intake, item.issues)
+            g.note = f"submit {item.project_id} {state} {filed.target.relative_to(intake.folder).as_posix()}"
+            return jsonify({"project_id": item.project_id, "state": state,
+                            "issues": [issue.model_dump() for issue in item.issues]})
+        finally:
+            item.close()
+
+    @app.get("/api/status")
+    def api_status():
+        principal = current() or api_principal()
+        if principal is None:
+            abort(401)
+        return Response(json.dumps(status_data(intake.status(principal)), ensure_ascii=False),
+                        mimetype="application/json")
+
+    @app.get("/api/build")
+    def api_build():
+        principal = current()
+        if principal is None:
+            api_principal()
+            principal = g.principal
+        if not principal.secretariat:
+            abort(403)
+        return jsonify(intake.build.snapshot())
+
+    return app
+
+
+def _attachment(name: str) -> str:
+    from urllib.parse import quote
+
+    return f"attachment; filename=\"errors.txt\"; filename*=UTF-8''{quote(name)}"

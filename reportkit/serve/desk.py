@@ -1,0 +1,155 @@
+"""The secretariat's desk: figures so far, per-division error lists, one background build at a time."""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import ReportConfig
+from ..errors import ReportkitError
+
+OUTPUT_FILES = ("report.docx", "report.pdf", "report.json", "projects.xlsx")
+
+
+def default_outputs(folder: Path) -> Path:
+    """The outputs folder beside ``folder``: inputs → outputs, inputs2014 → outputs2014, else <name>_outputs."""
+    name = folder.name
+    sibling = "outputs" + name[len("inputs"):] if name.startswith("inputs") else f"{name}_outputs"
+    return folder.parent / sibling
+
+
+@dataclass
+class PolicyFigure:
+    mark: str
+    title: str
+    count: int
+    subtotal: int
+
+
+def policy_figures(folder: Path, config: ReportConfig) -> tuple[list[PolicyFigure], str]:
+    """Count and 小計 per policy over the clean cards received so far, and a note on what is counted."""
+    from ..aggregate import aggregate
+    from ..collect.received import received_files
+    from ..narrative_templates import multi_year_figures
+
+    received = received_files(folder)
+    clean_files = {item.file for item in received.files if not item.errors}
+    cards = [s.card for s in received.validation.cards if s.source.file in clean_files
+             or f"cards/{s.source.file}" in clean_files]
+    # A rolled, untouched card has errors (its emptied cost), so it is not counted.
+    try:
+        report = aggregate(config, cards, multi_year_figures(folder))
+    except (ReportkitError, ValueError) as exc:
+        return [], f"集計できませんでした: {exc}"
+    rows = [PolicyFigure(p.mark, p.title, p.count, p.subtotal) for p in report.policies]
+    rows.append(PolicyFigure("", "合計", report.total.count, report.total.amount))
+    return rows, f"エラーのないカード {len(cards)} 件の集計（暫定）"
+
+
+def division_error_text(folder: Path, division: str) -> str:
+    """The problems of one division's workbooks, as text to send back."""
+    from ..collect.received import received_files
+    from ..validation_report import UNKNOWN_DIVISION
+    from ..issues import SEVERITY_LABELS
+
+    received = received_files(folder)
+    lines = [f"{division} の事業カードの確認結果", ""]
+    count = 0
+    for item in received.files:
+        if (item.division or UNKNOWN_DIVISION) != division or not item.issues:
+            continue
+        lines.append(f"{item.file}（{item.project_id or '管理番号なし'}　{item.name}）")
+        for issue in item.issues:
+            place = " ".join(p for p in (issue.cell, issue.field and _label(issue.field)) if p)
+            lines.append(f"  [{SEVERITY_LABELS.get(issue.severity, issue.severity)}] {place}: {issue.message}")
+            count += 1
+        lines.append("")
+    if not count:
+        lines.append("問題は見つかりませんでした。")
+    return "\n".join(lines) + "\n"
+
+
+def _label(field: str) -> str:
+    from ..issues import FIELD_LABELS
+
+    return FIELD_LABELS.get(field, field)
+
+
+class BuildJob:
+    """One build at a time in a background thread; ``snapshot()`` is what the desk polls."""
+
+    def __init__(self, folder: Path, outputs: Path) -> None:
+        self.folder, self.outputs = folder, outputs
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._state = {"state": "idle", "message": "", "done": 0, "total": 0, "started": None, "seconds": None,
+                       "issues": 0}
+
+    def snapshot(self) -> dict:
+        with self._lock:
+            return dict(self._state)
+
+    def _set(self, **values) -> None:
+        with self._lock:
+            self._state.update(values)
+
+    def start(self) -> bool:
+        """Start a build; False when one is running already."""
+        with self._lock:
+            if self._thread is not None and self._thread.is_alive():
+                return False
+            self._state = {"state": "running", "message": "カードを確認しています", "done": 0, "total": 0,
+                           "started": time.strftime("%Y-%m-%d %H:%M:%S"), "seconds": None, "issues": 0}
+            self._thread = threading.Thread(target=self._run, name="reportkit-build", daemon=True)
+            self._thread.start()
+            return True
+
+    def wait(self, timeout: float) -> None:
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
+    def _progress(self, files):
+        files = list(files)
+        self._set(total=len(files))
+        for index, path in enumerate(files, 1):
+            yield path
+            self._set(done=index)
+        self._set(message="報告書を作成しています")
+
+    def _run(self) -> None:
+        from ..build import build_report
+        from ..errors import ValidationFailed
+
+        started = time.perf_counter()
+        try:
+            result = build_report(self.folder, self.outputs, progress=self._progress)
+            notes = getattr(result, "notices", [])
+            self._set(state="done", message="報告書を作成しました。" + ("　".join(notes) if notes else ""))
+        except ValidationFailed as exc:
+            self._set(state="failed", message=str(exc), issues=len(getattr(exc, "issues", [])))
+        except ReportkitError as exc:
+            self._set(state="failed", message=str(exc))
+        except Exception as exc:  # a bug: keep serving, say so
+            traceback.print_exc()
+            self._set(state="failed", message=f"予期しないエラーで作成できませんでした: {exc}")
+        finally:
+            self._set(seconds=round(time.perf_counter() - started, 1))
+
+
+def year_over_year(previous: Path | None, outputs: Path):
+    """(Diff, "") of the previous report.json against this year's, or (None, reason in Japanese)."""
+    if previous is None:
+        return None, "前年度の report.json が指定されていません（reportkit serve --previous FILE）。"
+    current = outputs / "report.json"
+    if not current.is_file():
+        return None, "今年度の報告書がまだ作成されていません。先に報告書を作成してください。"
+    from ..yoy.compare import compare
+
+    try:
+        return compare(previous, current), ""
+    except ReportkitError as exc:
+        return None, str(exc)

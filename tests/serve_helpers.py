@@ -1,0 +1,108 @@
+"""Helpers for the web tests: a rolled sample folder with access codes, and returned workbooks."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+from reportkit.validate import validate_folder
+
+from yoy_helpers import INPUTS, edit, sample_card, year_values
+
+LABOUR = "労政・能力開発課"  # the division of the sample's 001
+OTHER = "商工政策課"
+
+
+def rolled_copy(rolled: Path, target: Path) -> Path:
+    shutil.copytree(rolled, target)
+    return target
+
+
+def returned(rolled: Path, target: Path, prefix: str, **changes) -> Path:
+    """The prefilled workbook of ``prefix`` filled in again as last year (``changes`` on top)."""
+    sample = {s.card.project_id: s.card for s in validate_folder(INPUTS).cards}
+    source = sample_card(prefix)
+    card = next(c for c in sample.values() if c.project_id == f"AOM-{prefix}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(rolled / "cards" / source.name, target)
+    edit(target, {**year_values(card), **changes})
+    return target
+
+
+def digest(folder: Path, skip: str = ".reportkit") -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and skip not in p.relative_to(folder).parts}
+
+
+# -- a real server (waitress) in a subprocess ------------------------------------------------------
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from contextlib import contextmanager
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def running_server(folder: Path, *extra: str, startup: float = 60.0):
+    """``reportkit serve folder`` on 127.0.0.1 and a free port; yields its base URL; always stopped."""
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+    log = open(folder.parent / f"server-{port}.log", "wb")
+    process = subprocess.Popen([sys.executable, "-m", "reportkit", "serve", str(folder), "--host", "127.0.0.1",
+                                "--port", str(port), *extra], stdout=log, stderr=subprocess.STDOUT, env=env)
+    try:
+        deadline = time.monotonic() + startup
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"the server stopped: {(folder.parent / f'server-{port}.log').read_text()}")
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the server did not start in time")
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(15)
+        log.close()
+
+
+def http(url: str, *, code: str = "", data: bytes | None = None, content_type: str = "", timeout: float = 30):
+    """(status, body bytes) of one request; HTTP errors are returned, not raised."""
+    request = urllib.request.Request(url, data=data, method="POST" if data is not None else "GET")
+    if code:
+        request.add_header("Authorization", f"Bearer {code}")
+    if content_type:
+        request.add_header("Content-Type", content_type)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def multipart(path: Path, name: str = "card.xlsx") -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
+            "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n").encode()
+    body += path.read_bytes() + f"\r\n--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"

@@ -1,0 +1,111 @@
+"""A real browser (Debian's chromium through selenium) against ``reportkit serve``.
+
+A clerk logs in, uploads a broken card, sees the error at its cell on the rendered card, submits
+the fixed one and sees it accepted; the secretariat sees the state change on the desk. Skips
+without chromium on a laptop; fails on CI (CI=true). Screenshots go to /tmp/serve_png/.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from reportkit.serve.access import new_code
+
+from serve_helpers import LABOUR, returned, rolled_copy, running_server
+
+SHOTS = Path("/tmp/serve_png")
+
+
+@pytest.fixture()
+def browser(chromedriver):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", "--window-size=1280,1600", "--lang=ja"):
+        options.add_argument(flag)
+    profile = tempfile.mkdtemp(prefix="reportkit-chromium-")
+    options.add_argument(f"--user-data-dir={profile}")
+    options.binary_location = "/usr/bin/chromium"
+    driver = webdriver.Chrome(service=Service(chromedriver), options=options)
+    driver.set_page_load_timeout(60)
+    driver.set_script_timeout(30)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _shot(driver, name: str) -> None:
+    height = driver.execute_script("return document.body.scrollHeight")
+    driver.set_window_size(1280, min(max(height + 40, 800), 6000))
+    driver.save_screenshot(str(SHOTS / f"{name}.png"))
+
+
+def _login(driver, base: str, division: str, code: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    driver.get(f"{base}/login")
+    Select(driver.find_element(By.ID, "division")).select_by_value(division)
+    driver.find_element(By.ID, "code").send_keys(code)
+    driver.find_element(By.ID, "login-button").click()
+
+
+def test_clerk_fixes_a_card_in_the_browser_and_the_desk_sees_it(browser, serve_rolled, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    folder = rolled_copy(serve_rolled, tmp_path / "inputs2014")
+    secretariat = new_code(folder, secretariat=True)
+    labour = new_code(folder, division=LABOUR)
+    broken = returned(serve_rolled, tmp_path / "a" / "001_修正前.xlsx", "001", cost="未定")
+    fixed = returned(serve_rolled, tmp_path / "b" / "001_修正後.xlsx", "001")
+    wait = WebDriverWait(browser, 60)
+    with running_server(folder) as base:
+        browser.get(f"{base}/login")
+        _shot(browser, "1_login")
+        _login(browser, base, LABOUR, labour)
+        wait.until(ec.presence_of_element_located((By.ID, "upload-form")))
+        assert LABOUR in browser.find_element(By.ID, "projects").text or LABOUR in browser.page_source
+        _shot(browser, "2_clerk")
+
+        browser.find_element(By.ID, "file").send_keys(str(broken))
+        browser.find_element(By.ID, "check-button").click()
+        wait.until(ec.presence_of_element_located((By.ID, "card")))
+        marked = browser.find_element(By.CSS_SELECTOR, '#part-4 ~ * .cell-error[data-cell="B11"], '
+                                                       '#part-4 .cell-error[data-cell="B11"]')
+        assert "B11" in marked.text
+        assert "part-error" in browser.find_element(By.ID, "part-4").get_attribute("class")
+        assert "何も保存していません" in browser.find_element(By.ID, "outcome").text
+        _shot(browser, "3_check_broken")
+
+        browser.find_element(By.ID, "back-link").click()
+        wait.until(ec.presence_of_element_located((By.ID, "file"))).send_keys(str(fixed))
+        browser.find_element(By.ID, "submit-button").click()
+        outcome = wait.until(ec.presence_of_element_located((By.ID, "outcome")))
+        assert "提出を受け付けました" in outcome.text
+        assert not browser.find_elements(By.CSS_SELECTOR, ".cell-error")
+        _shot(browser, "4_submit_fixed")
+
+        browser.find_element(By.CSS_SELECTOR, "header button").click()  # ログアウト
+        wait.until(ec.presence_of_element_located((By.ID, "login-button")))
+        _login(browser, base, "事務局", secretariat)
+        row = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, f'tr[data-division="{LABOUR}"]')))
+        cells = [td.text for td in row.find_elements(By.TAG_NAME, "td")]
+        assert cells[2] == "1"  # 受付
+        project = browser.find_element(By.CSS_SELECTOR, 'tr[data-project="AOM-001"]')
+        assert "受付済" in project.text or "警告あり" in project.text
+        _shot(browser, "5_desk")
+
+        browser.find_element(By.ID, "build-button").click()  # the rolled folder still has errors: refused
+        WebDriverWait(browser, 120).until(
+            lambda d: "エラー" in d.find_element(By.ID, "build-state").text)
+        _shot(browser, "6_desk_build")
