@@ -65,6 +65,7 @@ def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
     """
     from .pages import PageNumberError, find_soffice, update_page_numbers
     from .render import render_report
+    from .render.package import set_update_fields, write_cached_pagerefs
 
     started = time.perf_counter()
     input_dir, output_dir = Path(input_dir), Path(output_dir)
@@ -99,13 +100,12 @@ def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
         if soffice is not None:
             pdf_path = staging / REPORT_PDF if pdf else None
             try:
-                measured = update_page_numbers(docx, pdf_path)
+                measured = update_page_numbers(docx, pdf_path, write_pages=write_cached_pagerefs)
             except PageNumberError as exc:
                 if pdf:
                     raise
-                # Keep the planned pages and let Word update the fields when the file is opened.
-                render_report(report, config, input_dir / NARRATIVES_DIR, input_dir / STATISTICS_DIR, docx,
-                              update_fields_on_open=True, chart_cache=chart_cache_folder())
+                # Keep the planned pages (the file is as rendered) and let Word update the fields on opening.
+                set_update_fields(docx)
                 notices.append(f"ページ番号を確定できませんでした（{exc}）。見込みのページ番号で作成しました。")
             else:
                 pages.update(measured)

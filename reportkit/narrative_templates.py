@@ -69,7 +69,7 @@ def make_environment(folder: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     from .japanese import era_short
-    from .render.text import full_width, nendo, short_nendo, zen  # the printed forms of years and amounts
+    from .printed import full_width, nendo, short_nendo, zen  # the printed forms of years and amounts
 
     environment.filters["nendo"] = nendo  # {{ year | nendo }} → 令和２年度; {{ 2019 | nendo }} → 令和元年度
     environment.filters["short_nendo"] = short_nendo  # the column heads' ２年度, 元年度

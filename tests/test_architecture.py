@@ -27,10 +27,7 @@ HOME_EXCEPTIONS = {
     ("yoy/redline.py", "subprocess"): "catches CalledProcessError, which the python-redlines engine raises",
 }
 # Import loops between top-level modules that are known, with the reason (docs/architecture.md).
-KNOWN_LOOPS = {
-    frozenset({"narrative_templates", "render"}):
-        "validate renders narratives with render/text.py's filters; render renders the narratives",
-}
+KNOWN_LOOPS: dict[frozenset, str] = {}
 
 
 @functools.cache

@@ -335,7 +335,7 @@ def test_year_blocks_hold_whole_figures_at_eight_points(text_width, last, blocks
 
 def test_era_labels_across_heisei_31_and_reiwa_1():
     from reportkit.japanese import era_short, period_label
-    from reportkit.render.text import period, short_nendo, year_heads
+    from reportkit.printed import period, short_nendo, year_heads
 
     assert [era_short(y) for y in (2007, 2018, 2019, 2020)] == ["H19", "H30", "R元", "R2"]
     assert [short_nendo(y) for y in (2018, 2019, 2020)] == ["３０年度", "元年度", "２年度"]
@@ -363,6 +363,7 @@ def test_narratives_have_the_year_filters():
 def test_a_24_year_table_prints_every_figure_whole_on_the_pages_planned(soffice, tmp_path):
     """2030: 平成19年度 … 令和12年度 in four blocks over two pages, as the page plan says."""
     from reportkit.pages import update_page_numbers
+    from reportkit.render.package import write_cached_pagerefs
     from reportkit.render import render_report
 
     report = _sample_over(2030)
@@ -371,7 +372,7 @@ def test_a_24_year_table_prints_every_figure_whole_on_the_pages_planned(soffice,
         dataclasses.replace(config, fiscal_year=2030)
     docx, pdf = tmp_path / "report.docx", tmp_path / "report.pdf"
     plan = render_report(report, config, INPUTS / "narratives", INPUTS / "statistics", docx)
-    pages = update_page_numbers(docx, pdf, soffice=soffice)
+    pages = update_page_numbers(docx, pdf, soffice=soffice, write_pages=write_cached_pagerefs)
     assert dict(plan) == dict(pages)  # the blocks' page breaks are in the plan
     texts = [page.extract_text() for page in PdfReader(str(pdf)).pages[:12]]
     first = next(i for i, t in enumerate(texts) if "基本方針別・年度別" in t)

@@ -21,7 +21,7 @@ from openpyxl import Workbook
 import ooxml_checks as checks
 from reportkit import cli
 from reportkit.build import build_report
-from reportkit.pages import write_cached_pagerefs
+from reportkit.render.package import write_cached_pagerefs
 from yoy_helpers import make_two_years
 
 ROOT = Path(__file__).resolve().parents[1]

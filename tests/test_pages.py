@@ -12,7 +12,8 @@ from pypdf import PdfReader
 from builders_report import cards, config, multi_year
 from reportkit.aggregate import aggregate
 import reportkit.pages as pages_module
-from reportkit.pages import bookmark_pages, printed_pages, update_page_numbers, write_cached_pagerefs
+from reportkit.pages import bookmark_pages, printed_pages, update_page_numbers
+from reportkit.render.package import write_cached_pagerefs
 from reportkit.render import render_report
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -42,7 +43,7 @@ def measured(tmp_path_factory, soffice) -> SimpleNamespace:
     plan = render_report(report, cfg, FIXTURES / "narratives", FIXTURES / "statistics", docx)
     with pytest.MonkeyPatch.context() as monkeypatch:
         converted = _counting_conversions(monkeypatch)
-        pages = update_page_numbers(docx, folder / "report.pdf", soffice=soffice)
+        pages = update_page_numbers(docx, folder / "report.pdf", soffice=soffice, write_pages=write_cached_pagerefs)
     return SimpleNamespace(report=report, docx=docx, pdf=folder / "report.pdf", pages=pages, plan=plan,
                            conversions=len(converted))
 
@@ -112,7 +113,7 @@ def test_every_card_takes_exactly_one_page(built):
 
 
 def test_render_plan_matches_the_measured_card_pages_when_front_matter_is_known(built):
-    from reportkit.pages import plan_pages
+    from reportkit.render.estimate import plan_pages
 
     report, _, _, pages = built
     chapters = [([], [row.bookmark for row in chapter.rows]) for chapter in report.chapters]
@@ -151,6 +152,6 @@ def test_a_wrong_plan_costs_a_second_conversion_and_the_pdf_is_still_right(tmp_p
                          docx)
     write_cached_pagerefs(docx, {name: page + 1 for name, page in plan.items()})  # as if the estimate were off
     converted = _counting_conversions(monkeypatch)
-    pages = update_page_numbers(docx, tmp_path / "report.pdf", soffice=soffice)
+    pages = update_page_numbers(docx, tmp_path / "report.pdf", soffice=soffice, write_pages=write_cached_pagerefs)
     assert len(converted) == 2
     assert _toc_numbers(tmp_path / "report.pdf") == _heading_pages(pages)

@@ -10,6 +10,7 @@ import pytest
 import reportkit.pages as pages_module
 from reportkit.libreoffice_uno import uno_python
 from reportkit.pages import bookmark_pages, convert_to_pdf, pdf_page_count, printed_pages, update_page_numbers
+from reportkit.render.package import write_cached_pagerefs
 
 pytestmark = pytest.mark.libreoffice
 
@@ -24,7 +25,7 @@ def test_the_sample_pages_from_the_layout_equal_the_pdf_pages(sample_build, soff
     conversions = []
     original = pages_module.convert_to_pdf
     monkeypatch.setattr(pages_module, "convert_to_pdf", lambda *a, **k: conversions.append(a) or original(*a, **k))
-    measured = update_page_numbers(by_layout, soffice=soffice)
+    measured = update_page_numbers(by_layout, soffice=soffice, write_pages=write_cached_pagerefs)
     assert conversions == []  # no PDF export without --pdf
     pdf = convert_to_pdf(by_pdf, tmp_path, soffice=soffice)
     expected = printed_pages(bookmark_pages(pdf))

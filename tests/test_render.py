@@ -118,6 +118,15 @@ def test_update_fields_is_set_only_when_pages_will_not_be_measured(tmp_path):
     assert b"w:updateFields" not in zipfile.ZipFile(measured).read("word/settings.xml")
 
 
+def test_update_fields_set_on_the_saved_file_gives_the_bytes_of_rendering_with_it(tmp_path):
+    from reportkit.render.package import set_update_fields
+
+    asked, _ = _render_with(tmp_path / "a", update_fields_on_open=True)
+    later, _ = _render_with(tmp_path / "b", update_fields_on_open=False)
+    set_update_fields(later)  # what build does when the LibreOffice pass fails
+    assert later.read_bytes() == asked.read_bytes()
+
+
 def test_render_returns_a_page_plan_with_one_page_per_card_and_odd_chapter_starts(tmp_path):
     cfg = config()
     report = aggregate(cfg, cards(), multi_year())
@@ -130,7 +139,7 @@ def test_render_returns_a_page_plan_with_one_page_per_card_and_odd_chapter_start
 
 
 def test_list_table_period_past_the_era_is_printed_as_the_edition_did():
-    from reportkit.render.text import period
+    from reportkit.printed import period
 
     assert period(1968, 2023, 2013) == "S43-Ｈ35"  # 近代化診断事業
     assert period(2011, 2026, 2013) == "23-38"
@@ -161,7 +170,7 @@ def test_every_pageref_caches_its_planned_page(tmp_path):
 
 
 def test_plan_flow_runs_start_on_new_pages_and_headings_on_the_page_their_run_has_reached():
-    from reportkit.pages import plan_flow
+    from reportkit.render.estimate import plan_flow
 
     runs = [(100, 700), (900, 700), (0, 700), (1500, 760)]
     marks = {"a": (0, 0), "b": (1, 0), "c": (1, 750), "d": (3, 800)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from .atomic import atomic_path
@@ -15,15 +16,20 @@ CORE = "docProps/core.xml"
 DCTERMS = "{http://purl.org/dc/terms/}"
 
 
-def normalise_zip(path: Path, modified: str | None = None) -> None:
+def normalise_zip(path: Path, modified: str | None = None, *,
+                  edit: Mapping[str, Callable[[bytes], bytes]] | None = None) -> None:
     """Rewrite ``path`` in place: [Content_Types].xml first, then entries by name, fixed dates, deflated.
 
     ``modified`` (W3CDTF, e.g. ``2000-01-01T00:00:00Z``) replaces the package's last-modified date,
-    which openpyxl sets to the time of saving.
+    which openpyxl sets to the time of saving. ``edit``: entry name → function of its bytes giving
+    the new bytes (an entry not in the package is left out).
     """
     path = Path(path)
     with zipfile.ZipFile(path) as source:
         entries = {info.filename: source.read(info) for info in source.infolist()}
+    for name, change in (edit or {}).items():
+        if name in entries:
+            entries[name] = change(entries[name])
     if modified and CORE in entries:
         entries[CORE] = _set_modified(entries[CORE], modified)
     order = [n for n in FIRST if n in entries] + sorted(n for n in entries if n not in FIRST)

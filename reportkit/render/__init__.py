@@ -1,8 +1,8 @@
 """The Word document: the only package that imports python-docx.
 
 ``render_report(report, config, narratives_dir, statistics_dir, out_path)`` writes the .docx.
-python-docx is imported on first use, so a module that needs only ``render.text`` (the narratives'
-filters, checked by ``validate``) does not pay for it.
+python-docx is imported on first use, so a module that needs only ``NarrativeError`` does not pay
+for it. ``package`` sets page numbers and settings on the saved file.
 """
 
 from ..narrative_templates import NarrativeError

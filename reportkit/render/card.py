@@ -7,7 +7,7 @@ from ..model import FreeRow, ResultsTable
 from . import fast_table as x
 from . import styles
 from .fast_table import Cell, Row, StyleIds
-from .text import nendo, zen
+from ..printed import nendo, zen
 
 MM = 56.7  # twips per millimetre
 LABEL_WIDTH = int(44 * MM)  # 「７　担当課・グループ」 (10 characters of 10.5 pt) on one line

@@ -24,14 +24,15 @@ from . import card as cards_module
 from . import charts, narratives, styles
 from . import fast_table as fast
 from .card import CardWriter
-from .estimate import BODY_PITCH, PICTURE_EXTRA_PT, PT_PER_MM, heading_height, paragraph_height, text_height_pt
+from .estimate import (BODY_PITCH, PICTURE_EXTRA_PT, PT_PER_MM, heading_height, paragraph_height, plan_flow, plan_pages,
+                       text_height_pt)
 from .fast_table import Emitter, StyleIds
 from .fields import (Bookmarks, add_page_field, restart_page_numbers, set_no_expand_shift_return, set_update_fields,
                      text_width_twips)
 from .list_table import list_table, list_table_height
-from ..pages import plan_flow, plan_pages, set_cached_pagerefs
+from .package import set_cached_pagerefs
 from .tables import load_statistics, multi_year_table, multi_year_table_height, statistics_object
-from .text import full_width, nendo
+from ..printed import full_width, nendo
 
 REFERENCE_DOCX = Path(__file__).resolve().parents[2] / "templates" / "reference.docx"
 TOC_INSTRUCTION = 'TOC \\o "1-3" \\h \\z \\u'
@@ -164,12 +165,13 @@ LIST_MARGINS_MM = (14.0, 14.0, 9.0, 9.0)
 
 def render_report(report: Report, config: ReportConfig, narratives_dir: Path, statistics_dir: Path,
                   out_path: Path, reference: Path = REFERENCE_DOCX, *,
-                  update_fields_on_open: bool | None = None, chart_cache: Path | None = None) -> dict[str, int]:
+                  update_fields_on_open: bool = False, chart_cache: Path | None = None) -> dict[str, int]:
     """Write the report as .docx; return the page plan it assumed (bookmark → printed page).
 
-    Page references are cached from that plan until ``pages.update_page_numbers`` measures them.
-    ``update_fields_on_open``: ask Word to update the fields when it opens the file (settings.xml
-    ``w:updateFields``); None = only when LibreOffice is not installed (nobody will measure the pages).
+    Page references are cached from that plan until ``pages.update_page_numbers`` measures them
+    (``package.write_cached_pagerefs``). ``update_fields_on_open``: ask Word to update the fields when
+    it opens the file (settings.xml ``w:updateFields``), for a file whose pages nobody will measure;
+    ``package.set_update_fields`` sets it on a saved file.
     """
     writer = _Writer(reference)
     writer.chart_cache = chart_cache
@@ -279,12 +281,8 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
     _page_numbers(doc)
     if report.draft:
         _draft_header(doc)
-    if update_fields_on_open is None:
-        from ..pages import find_soffice
-
-        update_fields_on_open = find_soffice() is None
     if update_fields_on_open:
-        set_update_fields(doc)
+        set_update_fields(doc.settings.element)
     set_no_expand_shift_return(doc)
     _save(doc, out_path, report.fiscal_year)
     return plan

@@ -3,7 +3,8 @@
 Heights are in points, measured on LibreOffice's PDF of the 平成25年度 sample with the IPAex
 fonts: a single-spaced line is 7/6 of its font size; 本文 and 箇条書き have exact 18 pt lines;
 a line holds as many full-width characters as its width in points over the font size (half-width
-characters count half). The renderer sums these per run of pages to plan every heading's page.
+characters count half). The renderer sums these per run of pages to plan every heading's page
+(``plan_flow``), and places chapters and cards (``plan_pages``).
 """
 
 from __future__ import annotations
@@ -74,3 +75,46 @@ def row_height(cells: list[float]) -> float:
 def text_height_pt(section) -> float:
     """The height of a section's text area in points."""
     return (section.page_height - section.top_margin - section.bottom_margin) / 12700
+
+
+def plan_flow(runs: list[tuple[float, float]], marks: dict[str, tuple[int, float]],
+              first_page: int) -> tuple[dict[str, int], int]:
+    """The printed page of headings in flowing text, and the first page after it.
+
+    ``runs``: per run of pages (each starts on a new page: a level-1 heading, a heading the edition
+    starts on a new page, a new section) its estimated height and the height of its pages' text
+    area, in the same unit; ``marks``: heading bookmark → (index in ``runs``, height before the
+    heading in its run). The first run starts on ``first_page`` and a run takes
+    ``ceil(height / page height)`` pages; a heading is on the page its preceding content fills.
+    """
+    starts = []
+    page = first_page
+    for used, capacity in runs:
+        starts.append(page)
+        page += math.ceil(used / capacity) if used > 0 else 0
+    plan = {}
+    for name, (run, before) in marks.items():
+        if 0 <= run < len(runs):
+            plan[name] = starts[run] + int(before // runs[run][1])
+    return plan, page
+
+
+def plan_pages(chapters: list[tuple[list[str], list[str]]], first_free_page: int) -> dict[str, int]:
+    """The printed page of every chapter heading and card when the front matter ends before ``first_free_page``.
+
+    ``chapters``: per chapter (its heading bookmarks, its card bookmarks in order). Each chapter
+    starts on an odd page with its narrative on that page, and every card takes exactly one page,
+    so this is exact once the page the first chapter may start on is known (the renderer's
+    estimate without LibreOffice; the measured pages replace it when LibreOffice runs).
+    """
+    plan: dict[str, int] = {}
+    page = first_free_page
+    for headings, cards in chapters:
+        if page % 2 == 0:
+            page += 1  # the blank left page before a chapter
+        for name in headings:
+            plan[name] = page
+        for offset, name in enumerate(cards, start=1):
+            plan[name] = page + offset
+        page += len(cards) + 1
+    return plan

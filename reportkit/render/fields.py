@@ -1,8 +1,8 @@
 """The one place that writes raw WordprocessingML where python-docx has no API.
 
-Fields (PAGE, PAGEREF, TOC), bookmarks, section page numbering, table cell
-spans/borders, and the text sanitiser. Everything else in the render package
-goes through python-docx proxies.
+Fields (PAGE), bookmarks, section page numbering, the settings Word reads on
+opening, and the text sanitiser. Tables and paragraphs go out as XML from
+``fast_table``; the saved package is ``package``'s.
 """
 
 from __future__ import annotations
@@ -17,17 +17,6 @@ def clean(text: str) -> str:
     """Strip the characters XML 1.0 cannot hold (and normalise CRLF, CR and Excel's ``_x000D_`` to LF)."""
     text = str(text).replace("_x000D_\n", "\n").replace("_x000D_", "\n")  # an escaped CR, as Excel writes it
     return xml_safe(text.replace("\r\n", "\n").replace("\r", "\n"))
-
-
-def add_text(paragraph, text: str, style: str | None = None):
-    """Append text as runs; a newline becomes a line break inside the paragraph."""
-    run = None
-    for index, line in enumerate(clean(text).split("\n")):
-        if index:
-            run = paragraph.add_run()
-            run.add_break()
-        run = paragraph.add_run(line, style)
-    return run
 
 
 def _fld_char(kind: str, dirty: bool = False):
@@ -71,10 +60,6 @@ def add_page_field(paragraph) -> None:
     add_field(paragraph, "PAGE", "1")
 
 
-def add_pageref(paragraph, bookmark: str, cached: str = "0") -> None:
-    add_field(paragraph, f"PAGEREF {bookmark} \\h", cached)
-
-
 class Bookmarks:
     """Allocates unique bookmark ids for one document and wraps paragraphs in bookmarks."""
 
@@ -99,22 +84,6 @@ class Bookmarks:
         return (f'<w:bookmarkStart w:id="{bookmark_id}" w:name="{name}"/>',
                 f'<w:bookmarkEnd w:id="{bookmark_id}"/>')
 
-    def wrap(self, paragraph, name: str) -> None:
-        """Put a bookmark around the whole content of a paragraph."""
-        bookmark_id = self.allocate(name)
-        start = OxmlElement("w:bookmarkStart")
-        start.set(qn("w:id"), bookmark_id)
-        start.set(qn("w:name"), name)
-        end = OxmlElement("w:bookmarkEnd")
-        end.set(qn("w:id"), bookmark_id)
-        p = paragraph._p
-        ppr = p.find(qn("w:pPr"))
-        if ppr is not None:
-            ppr.addnext(start)
-        else:
-            p.insert(0, start)
-        p.append(end)
-
 
 def restart_page_numbers(section, start: int = 1) -> None:
     """Number the pages of a section from ``start`` (the cover and TOC stay outside)."""
@@ -128,20 +97,9 @@ def restart_page_numbers(section, start: int = 1) -> None:
     _insert_ordered(sect_pr, element, _SECT_PR_ORDER)
 
 
-def continue_page_numbers(section) -> None:
-    existing = section._sectPr.find(qn("w:pgNumType"))
-    if existing is not None:
-        section._sectPr.remove(existing)
-
-
 _SECT_PR_ORDER = ("headerReference", "footerReference", "footnotePr", "endnotePr", "type", "pgSz", "pgMar",
                   "paperSrc", "pgBorders", "lnNumType", "pgNumType", "cols", "formProt", "vAlign", "noEndnote",
                   "titlePg", "textDirection", "bidi", "rtlGutter", "docGrid", "printerSettings", "sectPrChange")
-_TC_PR_ORDER = ("cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
-                "textDirection", "tcFitText", "vAlign", "hideMark")
-_TBL_PR_ORDER = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
-                 "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar",
-                 "tblLook", "tblCaption", "tblDescription")
 
 
 def _insert_ordered(parent, element, order: tuple[str, ...]) -> None:
@@ -158,100 +116,6 @@ def _insert_ordered(parent, element, order: tuple[str, ...]) -> None:
     parent.append(element)
 
 
-def set_column_span(cell, span: int) -> None:
-    """Declare a horizontal span on a cell whose neighbours were merged by python-docx."""
-    grid = OxmlElement("w:gridSpan")
-    grid.set(qn("w:val"), str(span))
-    _insert_ordered(cell._tc.get_or_add_tcPr(), grid, _TC_PR_ORDER)
-
-
-def repeat_header(row) -> None:
-    """Repeat a table row at the top of every page the table runs onto."""
-    tr_pr = row._tr.get_or_add_trPr()
-    element = OxmlElement("w:tblHeader")
-    element.set(qn("w:val"), "true")
-    tr_pr.append(element)
-
-
-def cant_split(row) -> None:
-    """Keep a table row on one page."""
-    tr_pr = row._tr.get_or_add_trPr()
-    tr_pr.append(OxmlElement("w:cantSplit"))
-
-
-def set_table_borders(table, size: int = 4) -> None:
-    """Single borders on every edge and inner line (size in eighths of a point)."""
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "single")
-        element.set(qn("w:sz"), str(size))
-        element.set(qn("w:space"), "0")
-        element.set(qn("w:color"), "000000")
-        borders.append(element)
-    _insert_ordered(table._tbl.tblPr, borders, _TBL_PR_ORDER)
-
-
-def set_fixed_layout(table, widths_twips: list[int]) -> None:
-    """Fixed column widths (twips), so Word and LibreOffice lay the table out alike."""
-    tbl_pr = table._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    _insert_ordered(tbl_pr, layout, _TBL_PR_ORDER)
-    width = OxmlElement("w:tblW")
-    width.set(qn("w:w"), str(sum(widths_twips)))
-    width.set(qn("w:type"), "dxa")
-    _insert_ordered(tbl_pr, width, _TBL_PR_ORDER)
-    grid = table._tbl.tblGrid
-    for col, w in zip(grid.findall(qn("w:gridCol")), widths_twips):
-        col.set(qn("w:w"), str(w))
-    for row in table.rows:
-        for tc, w in zip(row._tr.findall(qn("w:tc")), widths_twips):
-            tc_pr = tc.get_or_add_tcPr()
-            tc_w = OxmlElement("w:tcW")
-            tc_w.set(qn("w:w"), str(w))
-            tc_w.set(qn("w:type"), "dxa")
-            _insert_ordered(tc_pr, tc_w, _TC_PR_ORDER)
-
-
-def set_cell_width(cell, twips: int) -> None:
-    tc_pr = cell._tc.get_or_add_tcPr()
-    tc_w = OxmlElement("w:tcW")
-    tc_w.set(qn("w:w"), str(twips))
-    tc_w.set(qn("w:type"), "dxa")
-    _insert_ordered(tc_pr, tc_w, _TC_PR_ORDER)
-
-
-def set_cell_shading(cell, fill: str = "D9D9D9") -> None:
-    tc_pr = cell._tc.get_or_add_tcPr()
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    _insert_ordered(tc_pr, shading, _TC_PR_ORDER)
-
-
-def set_cell_no_borders(cell, edges=("top", "left", "bottom", "right")) -> None:
-    tc_pr = cell._tc.get_or_add_tcPr()
-    borders = OxmlElement("w:tcBorders")
-    for edge in edges:
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "nil")
-        borders.append(element)
-    _insert_ordered(tc_pr, borders, _TC_PR_ORDER)
-
-
-def set_cell_margins(table, left_right: int = 40, top_bottom: int = 0) -> None:
-    """Inner cell margins of a whole table (twips): narrow columns of figures need them small."""
-    margins = OxmlElement("w:tblCellMar")
-    for edge, value in (("top", top_bottom), ("left", left_right), ("bottom", top_bottom), ("right", left_right)):
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:w"), str(value))
-        element.set(qn("w:type"), "dxa")
-        margins.append(element)
-    _insert_ordered(table._tbl.tblPr, margins, _TBL_PR_ORDER)
-
-
 def text_width_twips(doc) -> int:
     """Width between the margins of the last section (from reference.docx), in twips."""
     section = doc.sections[-1]
@@ -265,9 +129,8 @@ _SETTINGS_AFTER_UPDATE_FIELDS = ("hdrShapeDefaults", "footnotePr", "endnotePr", 
                                  "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator")
 
 
-def set_update_fields(doc) -> None:
-    """settings.xml ``w:updateFields``: Word offers to update every field (PAGEREF, TOC) when it opens the file."""
-    settings = doc.settings.element
+def set_update_fields(settings) -> None:
+    """``w:updateFields`` in settings.xml's root element: Word offers to update every field (PAGEREF, TOC) on opening."""
     for old in settings.findall(qn("w:updateFields")):
         settings.remove(old)
     element = OxmlElement("w:updateFields")

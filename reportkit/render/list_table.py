@@ -17,7 +17,7 @@ from . import styles
 from .estimate import LINE, ROW_EXTRA_PT, cell_height, row_height
 from .fast_table import Cell, Row, StyleIds
 from ..japanese import era_of, era_year_number
-from .text import amount, period
+from ..printed import amount, period
 
 MM = 56.7
 # 基本方針, 施策, 事業名 (None = the rest), 重点, 主要成果, 決算, 事業期間, 21財団, 緊急雇用, 担当課等, ページ

@@ -16,7 +16,7 @@ from . import fast_table as x
 from .estimate import LINE, cell_height, figure_width_pt, row_height
 from .fast_table import Cell, Row, StyleIds
 from .narratives import NarrativeError
-from .text import full_width, year_heads
+from ..printed import full_width, year_heads
 
 if sys.version_info >= (3, 11):
     import tomllib
