@@ -17,6 +17,9 @@ if os.environ.get("REPORTKIT_CACHE", "").lower() != "off":
 from builders import card_folder, clean_card, config  # noqa: E402,F401
 # sample, rolled (session), round_ (session, copy before changing): the collection round, collect_helpers.py.
 from collect_helpers import rolled, round_, sample  # noqa: E402,F401
+# later_years (session): the sample rolled to 令和２年度; later_years_built (session, LibreOffice): its
+# final year built. Defined in later_years_helpers.py, used by test_later_years and test_office_validity.
+from later_years_helpers import later_years, later_years_built  # noqa: E402,F401
 
 
 def _on_ci() -> bool:

@@ -138,3 +138,59 @@ def test_draft_pdf_shows_the_placeholders_on_the_final_pages(soffice, round_, fi
     texts = [page.extract_text() for page in reader.pages]
     assert all("素案" in text for text in texts if text.strip())
     assert sum(1 for text in texts if not text.strip()) < len(draft.report.chapters)
+
+
+@pytest.fixture(scope="module")
+def deleted(round_, tmp_path_factory):
+    """(folder, draft BuildResult) of the round with 023's prefilled workbook deleted (2 reprints)."""
+    folder = tmp_path_factory.mktemp("deleted") / "r14"
+    shutil.copytree(round_[0], folder)
+    (folder / "cards" / sample_card("023").name).unlink()
+    return folder, build_report(folder, tmp_path_factory.mktemp("deleted-out"), page_numbers=False, draft=True)
+
+
+def test_rollover_records_where_each_card_stands(rolled, sample):
+    record = load_expected(rolled)
+    places = {p.project_id: (p.policy, p.measure, [(r.policy, r.measure) for r in p.reprints]) for p in record.projects}
+    assert places == {pid: (c.policy, c.measure, [(r.policy, r.measure) for r in c.reprints]) for pid, c in sample.items()}
+    assert len(places["AOM-023"][2]) == 2
+
+
+def test_a_deleted_card_gets_its_placeholder_pages_where_the_final_has_its_card(deleted, draft, filled, sample, tmp_path):
+    folder, result = deleted
+    assert result.placeholders["AOM-023"].state == "missing" and result.placeholders["AOM-023"].file == ""
+    assert any(n.startswith("AOM-023 ") and "未提出の仮のページ" in n for n in result.notices)
+    stand_ins = [row for row in result.report.rows if row.card.project_id == "AOM-023"]
+    card = sample["AOM-023"]
+    assert [(r.host_policy, r.host_measure, r.is_reprint) for r in stand_ins] == \
+        [(card.policy, card.measure, False)] + [(r.policy, r.measure, True) for r in card.reprints]
+    assert all(row.placeholder is not None for row in stand_ins)
+    # the same rows in the same order, every card and placeholder on the page the final report has
+    final = build_report(filled, tmp_path / "final", page_numbers=False)
+    assert [(r.card.project_id, r.host_policy, r.is_reprint) for r in result.report.rows] == \
+        [(r.card.project_id, r.host_policy, r.is_reprint) for r in final.report.rows]
+    cards = {row.bookmark for row in final.report.rows}
+    assert {b: result.pages[b] for b in cards} == {b: final.pages[b] for b in cards}
+    assert result.pages == draft[1].pages  # as if the prefilled workbook were still there
+    doc = Document(str(result.files[0]))
+    unique = {cell._tc: cell for table in doc.tables for row in table.rows for cell in row.cells}
+    cells = [p.text for cell in unique.values() for p in cell.paragraphs]
+    assert cells.count("【未提出】") == sum(1 for r in result.report.rows if r.placeholder and r.placeholder.state == "missing")
+
+
+def test_an_older_expected_json_without_places_still_reads_and_gives_a_notice(deleted, tmp_path):
+    import json
+
+    folder = tmp_path / "r14"
+    shutil.copytree(deleted[0], folder)
+    path = folder / "expected.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for project in data["projects"]:
+        for key in ("policy", "measure", "reprints"):
+            del project[key]
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert load_expected(folder).projects[0].policy is None
+    result = build_report(folder, tmp_path / "out", page_numbers=False, draft=True)
+    assert "AOM-023" not in result.placeholders
+    assert "AOM-023" not in {row.card.project_id for row in result.report.rows}
+    assert any(n.startswith("AOM-023 ") and "仮のページを置けません" in n for n in result.notices)

@@ -21,6 +21,8 @@ from openpyxl import Workbook
 import ooxml_checks as checks
 from reportkit import cli
 from reportkit.build import build_report
+from reportkit.collect.accept import safe_name
+from reportkit.collect.packs import BLANK_FILE, CHECKLIST_FILE
 from reportkit.render.package import write_cached_pagerefs
 from yoy_helpers import make_two_years
 
@@ -52,14 +54,20 @@ ALLOWED = (
 
 # Every kind of Office file a command writes (the key is the test id).
 DOCX_KINDS = ("report.docx", "report.docx with page numbers", "reference.docx", "rolled-over report.docx",
-              "redline.docx")
+              "redline.docx", "build --draft", "build --draft with page numbers", "令和2年度 report.docx")
 XLSX_KINDS = ("projects.xlsx", "template", "template --department", "sample cards", "rolled-over cards",
-              "rolled-over projects.xlsx", "diff.xlsx")
+              "rolled-over projects.xlsx", "diff.xlsx", "packs checklist", "packs blank card",
+              "packs prefilled cards", "status --format xlsx", "web desk downloads", "令和2年度 projects.xlsx")
+# A pack's files for these divisions: the one with most projects, one with a returned and a broken card.
+PACK_DIVISIONS = ("地域産業課", "労政・能力開発課")
+# The sample rolled year by year to 令和２年度 (14 year columns, stacked multi-year blocks, era labels),
+# at full size: the session build of test_later_years (later_years_helpers.py), not built again here.
+LATER_KINDS = {"令和2年度 report.docx": "report.docx", "令和2年度 projects.xlsx": "projects.xlsx"}
 
 
 @pytest.fixture(scope="module")
-def written(sample_build, tmp_path_factory) -> dict[str, list[Path]]:
-    """Kind → the files of that kind, written the way the commands write them."""
+def written(sample_build, round_, rolled, tmp_path_factory) -> dict[str, list[Path]]:
+    """Kind → the files of that kind, written the way the commands write them (but the LATER_KINDS)."""
     _, sample_out = sample_build
     base = tmp_path_factory.mktemp("office")
     files: dict[str, list[Path]] = {
@@ -98,7 +106,70 @@ def written(sample_build, tmp_path_factory) -> dict[str, list[Path]]:
     assert cli.main(arguments + (["--redline"] if engine_available() else [])) == 0
     files["diff.xlsx"] = [diff_out / "diff.xlsx"]
     files["redline.docx"] = [diff_out / "redline.docx"] if engine_available() else []
-    assert set(files) == set(DOCX_KINDS) | set(XLSX_KINDS)
+    files.update(_collection_round(round_, rolled, base))
+    assert set(files) | set(LATER_KINDS) == set(DOCX_KINDS) | set(XLSX_KINDS)
+    return files
+
+
+@pytest.fixture()
+def paths_of(written, request):
+    """kind → its files; the 令和2年度 kinds from test_later_years' session build (needs LibreOffice)."""
+    def paths(kind: str) -> list[Path]:
+        if kind in LATER_KINDS:
+            return [request.getfixturevalue("later_years_built") / LATER_KINDS[kind]]
+        return written[kind]
+    return paths
+
+
+def _collection_round(round_, rolled, base: Path) -> dict[str, list[Path]]:
+    """The files of the collection round (packs, status --format xlsx, build --draft, the web desk's
+    downloads), written from the session's sample round (collect_helpers.py): 001/002/012 and a new
+    project returned clean, 003 broken, the others still prefilled (未提出)."""
+    folder = round_[0]
+    packs = base / "packs"
+    assert cli.main(["packs", str(folder), "-o", str(packs)]) == 0
+    chosen = [packs / safe_name(division) for division in PACK_DIVISIONS]
+    files = {"packs checklist": [pack / CHECKLIST_FILE for pack in chosen],
+             "packs blank card": [pack / BLANK_FILE for pack in chosen],
+             "packs prefilled cards": sorted(p for pack in chosen for p in pack.glob("*.xlsx")
+                                             if p.name not in (CHECKLIST_FILE, BLANK_FILE))}
+    assert cli.main(["status", str(folder), "--format", "xlsx", "-o", str(base / "回収状況.xlsx")]) == 1
+    files["status --format xlsx"] = [base / "回収状況.xlsx"]
+
+    draft = build_report(folder, base / "draft-out", page_numbers=False, draft=True)
+    assert {p.state for p in draft.placeholders.values()} == {"missing", "errors"}
+    draft_docx = base / "draft-out" / "draft" / "report.docx"
+    numbered = base / "draft-numbered" / "report.docx"
+    numbered.parent.mkdir()
+    shutil.copy(draft_docx, numbered)
+    with zipfile.ZipFile(numbered) as package:
+        names = sorted(checks.bookmark_names(package))
+    assert write_cached_pagerefs(numbered, {name: 100 + i for i, name in enumerate(names)})[0] > 0
+    files["build --draft"], files["build --draft with page numbers"] = [draft_docx], [numbered]
+    files["web desk downloads"] = _desk_downloads(rolled, base / "desk")
+    return files
+
+
+def _desk_downloads(rolled: Path, base: Path) -> list[Path]:
+    """What a clerk downloads from ``reportkit serve``: a blank card with the division, a prefilled one."""
+    from reportkit.serve.access import new_code
+    from reportkit.serve.app import create_app
+
+    folder = base / "inputs"
+    shutil.copytree(rolled, folder)
+    division = PACK_DIVISIONS[1]
+    code = new_code(folder, division=division)
+    app = create_app(folder)
+    app.config["TESTING"] = True
+    client = app.test_client()
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+    assert client.post("/login", data={"division": division, "code": code, "csrf": token}).status_code == 302
+    files = []
+    for url, name in (("/download/blank", "blank.xlsx"), ("/download/project/AOM-001", "AOM-001.xlsx")):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        files.append(base / name)
+        files[-1].write_bytes(response.data)
     return files
 
 
@@ -113,8 +184,8 @@ def _validator_errors(ooxml, paths: list[Path]) -> list[str]:
 
 
 @pytest.mark.parametrize("kind", DOCX_KINDS + XLSX_KINDS)
-def test_microsoft_validator_finds_no_errors(kind, written, ooxml):
-    paths = written[kind]
+def test_microsoft_validator_finds_no_errors(kind, paths_of, ooxml):
+    paths = paths_of(kind)
     if not paths:
         pytest.skip(f"{kind}: not written here (python-redlines[docxodus] missing)")
     assert _validator_errors(ooxml, paths) == []
@@ -142,31 +213,31 @@ def test_allow_list_is_still_needed(written, ooxml):
 
 # -- structure checks (plain Python) ---------------------------------------------------------------
 
-def _each(written, kinds):
+def _each(paths_of, kinds):
     for kind in kinds:
-        for path in written[kind]:
+        for path in paths_of(kind):
             with zipfile.ZipFile(path) as package:
                 yield path, package
 
 
 @pytest.mark.parametrize("kind", DOCX_KINDS)
-def test_word_properties_are_in_schema_order(kind, written):
+def test_word_properties_are_in_schema_order(kind, paths_of):
     problems = []
-    for path, package in _each(written, [kind]):
+    for path, package in _each(paths_of, [kind]):
         parts = [n for n in package.namelist() if re.fullmatch(r"word/[^/]+\.xml", n)]
         problems += [f"{path.name}: {p}" for p in checks.schema_order_problems(package, parts)]
     assert problems == []
 
 
 @pytest.mark.parametrize("kind", DOCX_KINDS)
-def test_word_bookmarks_fields_and_package_are_sound(kind, written):
-    problems = [f"{path.name}: {p}" for path, package in _each(written, [kind]) for p in checks.word_problems(package)]
+def test_word_bookmarks_fields_and_package_are_sound(kind, paths_of):
+    problems = [f"{path.name}: {p}" for path, package in _each(paths_of, [kind]) for p in checks.word_problems(package)]
     assert problems == []
 
 
 @pytest.mark.parametrize("kind", XLSX_KINDS)
-def test_excel_sheets_cells_validations_and_package_are_sound(kind, written):
-    problems = [f"{path.name}: {p}" for path, package in _each(written, [kind]) for p in checks.excel_problems(package)]
+def test_excel_sheets_cells_validations_and_package_are_sound(kind, paths_of):
+    problems = [f"{path.name}: {p}" for path, package in _each(paths_of, [kind]) for p in checks.excel_problems(package)]
     assert problems == []
 
 
@@ -185,6 +256,48 @@ def test_templates_have_the_validations_the_checks_read(written):
         sheet = dict(checks._worksheets(package))["事業カード"]
         formulas = [f.text for f in checks._xml(package, sheet).iter(f"{{{checks.S}}}formula1")]
     assert any("INDIRECT" in f for f in formulas) and len(formulas) > 10
+
+
+@pytest.mark.parametrize("kind", ["build --draft", "build --draft with page numbers"])
+def test_draft_header_parts_are_referenced_typed_and_marked(kind, written):
+    """素案 on every page: each section's header reference resolves to a header part of the right
+    relationship and content type, and that part says 素案."""
+    header_type = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
+    with zipfile.ZipFile(written[kind][0]) as package:
+        document = checks._xml(package, "word/document.xml")
+        relationships = {r.get("Id"): r for r in checks._relationships(package, "word/document.xml")}
+        overrides = {o.get("PartName"): o.get("ContentType")
+                     for o in checks._xml(package, "[Content_Types].xml").iter(f"{{{checks.CT}}}Override")}
+        sections = list(document.iter(f"{{{checks.W}}}sectPr"))
+        references = [ref for section in sections[:1] for ref in section.iter(f"{{{checks.W}}}headerReference")]
+        assert {ref.get(checks.qn("w:type")) for ref in references} >= {"default"}
+        for ref in references:
+            relationship = relationships[ref.get(checks.qn("r:id"))]
+            assert relationship.get("Type") == header_type
+            part = "word/" + relationship.get("Target")
+            assert overrides["/" + part].endswith("wordprocessingml.header+xml")
+            texts = "".join(t.text or "" for t in checks._xml(package, part).iter(f"{{{checks.W}}}t"))
+            assert "素案" in texts, part
+        # the later sections inherit it (no reference of their own that would drop the mark)
+        assert not [s for s in sections[1:] if s.find(f"{{{checks.W}}}headerReference") is not None]
+        assert checks.schema_order_problems(package, [n for n in package.namelist()
+                                                      if re.fullmatch(r"word/header\d*\.xml", n)]) == []
+
+
+def test_checklist_prints_on_one_page(written):
+    """The division's checklist: fit to one page (fitToPage and fitToWidth/Height 1), the heading row
+    repeated, the projects of the biggest pack all listed."""
+    biggest = written["packs checklist"][0]
+    with zipfile.ZipFile(biggest) as package:
+        ((title, sheet),) = checks._worksheets(package)
+        root = checks._xml(package, sheet)
+        names = checks.defined_names(package)
+    (setup_pr,) = root.iter(f"{{{checks.S}}}pageSetUpPr")
+    (setup,) = root.iter(f"{{{checks.S}}}pageSetup")
+    assert setup_pr.get("fitToPage") == "1"
+    assert (setup.get("fitToWidth"), setup.get("fitToHeight"), setup.get("paperSize")) == ("1", "1", "9")
+    assert "_xlnm.Print_Titles" in names
+    assert len(list(root.iter(f"{{{checks.S}}}row"))) == 1 + 26  # 地域産業課: 26 projects expected
 
 
 def test_reference_docx_is_japanese_and_has_no_styles_with_effects():

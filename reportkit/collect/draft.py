@@ -5,7 +5,10 @@ when there is one) into what ``aggregate`` needs for a draft: the cards in the o
 build will read them, and a ``Placeholder`` for each project whose card is not usable yet:
 
 * ``missing`` (未提出): an expected project whose workbook is still the one rollover prefilled;
-* ``errors`` (要修正): a returned workbook that fails validation, with its errors listed.
+* ``errors`` (要修正): a returned workbook that fails validation, with its errors listed;
+* ``missing`` too for an expected project with no workbook at all (deleted, never filed): its card
+  is made from ``expected.json`` (policy, measure, reprints; older files without them get only a
+  notice) and placed where ``reportkit accept`` will file its return.
 
 A placeholder keeps its card's place in every order (policy, measure, reprints from the
 workbook, which even a prefilled or failing one holds), so each page stands where the final
@@ -24,7 +27,7 @@ from ..report_text import format_issue, sorted_issues
 from ..validate import cards_folder
 from ..validation_report import FileTask, ValidationReport
 from .accept import safe_name
-from .expected import ExpectedRecord, file_digest
+from .expected import ExpectedProject, ExpectedRecord, file_digest
 
 
 
@@ -62,13 +65,29 @@ def draft_inputs(report: ValidationReport, expected: ExpectedRecord | None = Non
             else:
                 result.placeholders[card.project_id] = Placeholder("errors", _problems(task), task.file)
         placed.append((_order(root, position), card))
-    if expected is not None:
-        unplaced = [p for p in expected.projects if p.project_id not in seen]
-        result.notices += [f"{p.project_id} {p.name}: カードのブックが入力フォルダにないため、素案に仮のページを置けません。"
-                           for p in unplaced]
+    for project in expected.projects if expected is not None else ():
+        if project.project_id in seen:
+            continue
+        seen.add(project.project_id)
+        if not (project.placeable and project.file):
+            result.notices.append(f"{project.project_id} {project.name}: カードのブックが入力フォルダになく、"
+                                  "expected.json に基本方針・施策がないため、素案に仮のページを置けません。")
+            continue
+        result.placeholders[project.project_id] = Placeholder("missing")
+        result.notices.append(f"{project.project_id} {project.name}: カードのブックが入力フォルダにないため、"
+                              "未提出の仮のページを置きました（終了した事業なら expected.json から外してください）。")
+        position = root / safe_name(project.division) / Path(project.file).name
+        placed.append((_order(root, position), _expected_card(project, report.config.fiscal_year)))
     placed.sort(key=lambda item: item[0])
     result.cards = [card for _, card in placed]
     return result
+
+
+def _expected_card(project: ExpectedProject, fiscal_year: int) -> Card:
+    """The card of a placeholder for a project whose workbook is gone: what expected.json knows."""
+    return Card(project_id=project.project_id, fiscal_year=fiscal_year, policy=project.policy,
+                measure=project.measure, project_name=project.name, department=project.division,
+                reprints=project.reprints)
 
 
 def _problems(task: FileTask) -> tuple[str, ...]:

@@ -1,8 +1,10 @@
 """The projects a collection round expects: ``expected.json`` in a rolled folder, or a ``report.json``.
 
 ``expected.json`` is written by ``reportkit rollover``: last year's projects (管理番号, 事業名,
-担当課, 事業費, the prefilled workbook's file name and digest) as the new year's checklist. A
-workbook still byte for byte as rollover wrote it has not come back yet: it counts as missing.
+担当課, 事業費, 基本方針, 施策, 再掲, the prefilled workbook's file name and digest) as the new
+year's checklist. A workbook still byte for byte as rollover wrote it has not come back yet: it
+counts as missing. Files written before policy, measure and reprints were recorded still read
+(those fields empty); a draft then cannot place a project whose workbook is gone.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from ..files.atomic import write_text_atomic
 from ..errors import ReportkitError
 from ..input_folder import EXPECTED_FILE, InputFolder
+from ..model import Reprint
 
 
 
@@ -26,6 +29,15 @@ class ExpectedProject(BaseModel):
     cost: int | None = None  # last year's 事業費 (千円); None when it was 「－」 or is not known
     file: str = ""  # the prefilled workbook's file name in cards/ ("" when not known)
     sha256: str = ""  # of the prefilled workbook as rollover wrote it: that file unchanged is not a return
+    # Where the card stands (a draft's placeholder when the workbook is gone); None/"" in older files.
+    policy: int | None = None  # 基本方針 number
+    measure: str = ""  # 施策
+    reprints: list[Reprint] = []  # 再掲 under other policies/measures
+
+    @property
+    def placeable(self) -> bool:
+        """Policy and measure known: a draft can put a placeholder page where the card will stand."""
+        return self.policy is not None and bool(self.measure)
 
 
 class ExpectedRecord(BaseModel):
@@ -71,7 +83,10 @@ def load_expected(folder: Path, expected_file: Path | None = None) -> ExpectedRe
 def _from_report_json(data: dict) -> dict:
     return {"fiscal_year": data["fiscal_year"],
             "projects": [{"project_id": p["project_id"], "name": "".join(str(p["name"]).splitlines()),
-                          "division": p["department"], "cost": p.get("cost")} for p in data["projects"]]}
+                          "division": p["department"], "cost": p.get("cost"), "policy": p.get("policy"),
+                          "measure": p.get("measure") or "",
+                          "reprints": [{"policy": r["policy"], "measure": r["measure"]} for r in p.get("reprints") or []]}
+                         for p in data["projects"]]}
 
 
 def file_digest(path: Path) -> str:

@@ -8,8 +8,9 @@
 * ``multi_year.csv`` with this year's count and settled cost per policy appended (computed from
   the cards, reprints excluded — the figures of the list table's 小計);
 * ``narratives/`` and ``statistics/`` copied for editing;
-* ``expected.json``: this year's projects (管理番号, 事業名, 担当課, 事業費, file), the list
-  ``reportkit status`` and ``reportkit packs`` check next year's returns against;
+* ``expected.json``: this year's projects (管理番号, 事業名, 担当課, 事業費, 基本方針, 施策, 再掲,
+  file), the list ``reportkit status`` and ``reportkit packs`` check next year's returns against
+  (and where ``build --draft`` puts a project whose workbook is gone);
 * ``cards/`` with one prefilled workbook per project, same sub-folder, file name and project_id. Kept: name,
   description, history, department, group, policy, measure, period, reprints, the list
   attributes (foundation), captions, headers and item labels of the results. Emptied: the cost
@@ -127,7 +128,8 @@ def rollover(input_dir: Path, to_year: int, out_dir: Path) -> RolloverResult:
                 shown = (Path(CARDS_DIR) / relative).as_posix()
                 expected.projects.append(ExpectedProject(project_id=card.project_id, name=card.one_line_name,
                                                          division=card.department, cost=card.cost, file=shown,
-                                                         sha256=file_digest(target)))
+                                                         sha256=file_digest(target), policy=card.policy,
+                                                         measure=card.measure, reprints=card.reprints))
                 outcome.cards.append(out_dir / CARDS_DIR / relative)
                 if card.period_end is not None and card.period_end < to_year:
                     outcome.notices.append(
