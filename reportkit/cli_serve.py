@@ -49,12 +49,12 @@ def run_serve(args: argparse.Namespace) -> int:
     import waitress
 
     from .serve.access import ACCESS_FILE, state_folder
-    from .serve.app import create_app
+    from .serve.app import SERVER_BODY_LIMIT, create_app
 
     app = create_app(args.folder, outputs=args.outputs, previous=args.previous)
     if not (state_folder(args.folder) / ACCESS_FILE).is_file():
         print(f"注意: アクセスコードがまだありません。reportkit access {args.folder} --secretariat で作ってください。")
     print(f"受付を始めました: http://{args.host}:{args.port}/ （終了は Ctrl+C）", flush=True)
     waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="reportkit",
-                   _quiet=True)
+                   max_request_body_size=SERVER_BODY_LIMIT, channel_timeout=60, _quiet=True)
     return EXIT_OK

@@ -58,7 +58,14 @@ def free_port() -> int:
 @contextmanager
 def running_server(folder: Path, *extra: str, startup: float = 60.0):
     """``reportkit serve folder`` on 127.0.0.1 and a free port; yields its base URL; always stopped."""
-    port = free_port()
+    with server_process(folder, *extra, startup=startup) as (base, _):
+        yield base
+
+
+@contextmanager
+def server_process(folder: Path, *extra: str, startup: float = 60.0, port: int | None = None):
+    """Like ``running_server``, yielding (base URL, the Popen) so a test can kill it or read its memory."""
+    port = port or free_port()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
     log = open(folder.parent / f"server-{port}.log", "wb")
     process = subprocess.Popen([sys.executable, "-m", "reportkit", "serve", str(folder), "--host", "127.0.0.1",
@@ -75,9 +82,10 @@ def running_server(folder: Path, *extra: str, startup: float = 60.0):
                 if time.monotonic() > deadline:
                     raise RuntimeError("the server did not start in time")
                 time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", process
     finally:
-        process.terminate()
+        if process.poll() is None:
+            process.terminate()
         try:
             process.wait(15)
         except subprocess.TimeoutExpired:
@@ -106,3 +114,15 @@ def multipart(path: Path, name: str = "card.xlsx") -> tuple[bytes, str]:
             "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n").encode()
     body += path.read_bytes() + f"\r\n--{boundary}--\r\n".encode()
     return body, f"multipart/form-data; boundary={boundary}"
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The peak resident memory of a process (Linux /proc; 0.0 elsewhere)."""
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    for line in text.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0

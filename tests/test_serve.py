@@ -336,7 +336,22 @@ def test_build_from_the_desk_in_the_background(site, tmp_path):
     assert desk.post("/desk/build", data={"csrf": token}).status_code == 302
     app.extensions["reportkit"].build.wait(120)
     state = desk.get("/api/build").get_json()
-    assert state["state"] == "failed" and "エラー" in state["message"]
+    assert state["state"] == "failed" and "エラー" in state["message"] and not state["draft"]
+    page = desk.get("/desk").get_data(as_text=True)
+    assert 'id="draft-button"' in page and "素案を作成する" in page
+    assert desk.get("/desk/download/draft/report.docx").status_code == 404
+
+    # the 素案 from the same folder: written to outputs/draft/, downloaded under a name that says so
+    assert desk.post("/desk/build", data={"csrf": token, "kind": "draft"}).status_code == 302
+    app.extensions["reportkit"].build.wait(180)
+    state = desk.get("/api/build").get_json()
+    assert state["state"] == "done" and state["draft"], state
+    draft = desk.get("/desk/download/draft/report.docx")
+    assert draft.status_code == 200 and draft.data[:2] == b"PK"
+    assert "report_%E7%B4%A0%E6%A1%88.docx" in draft.headers["Content-Disposition"]  # report_素案.docx
+    assert desk.get("/desk/download/report.docx").status_code == 404  # no final report was written
+    assert desk.get("/desk/download/draft/report.json").status_code == 404
+    assert "【素案】report.docx</a>" in desk.get("/desk").get_data(as_text=True)
 
     small = make_input_folder(tmp_path / "inputs")
     code = new_code(small, secretariat=True)

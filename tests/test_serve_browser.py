@@ -1,13 +1,16 @@
 """A real browser (Debian's chromium through selenium) against ``reportkit serve``.
 
 A clerk logs in, uploads a broken card, sees the error at its cell on the rendered card, submits
-the fixed one and sees it accepted; the secretariat sees the state change on the desk. Skips
-without chromium on a laptop; fails on CI (CI=true). Screenshots go to /tmp/serve_png/.
+the fixed one and sees it accepted; the secretariat sees the state change on the desk, is refused
+the final build (the rolled folder still has errors), builds the 素案 and downloads it; and on a
+small clean folder builds the final report and downloads report.docx, which python-docx opens.
+Skips without chromium on a laptop; fails on CI (CI=true). Screenshots go to /tmp/serve2_png/.
 """
 
 from __future__ import annotations
 
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -16,11 +19,18 @@ from reportkit.serve.access import new_code
 
 from serve_helpers import LABOUR, returned, rolled_copy, running_server
 
-SHOTS = Path("/tmp/serve_png")
+SHOTS = Path("/tmp/serve2_png")
 
 
 @pytest.fixture()
-def browser(chromedriver):
+def downloads(tmp_path):
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture()
+def browser(chromedriver, downloads):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -32,7 +42,11 @@ def browser(chromedriver):
     profile = tempfile.mkdtemp(prefix="reportkit-chromium-")
     options.add_argument(f"--user-data-dir={profile}")
     options.binary_location = "/usr/bin/chromium"
+    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                              "download.prompt_for_download": False,
+                                              "safebrowsing.enabled": False})
     driver = webdriver.Chrome(service=Service(chromedriver), options=options)
+    driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
     driver.set_page_load_timeout(60)
     driver.set_script_timeout(30)
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -43,7 +57,8 @@ def browser(chromedriver):
 
 
 def _shot(driver, name: str) -> None:
-    height = driver.execute_script("return document.body.scrollHeight")
+    height = driver.execute_script(
+        "return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)")
     driver.set_window_size(1280, min(max(height + 40, 800), 6000))
     driver.save_screenshot(str(SHOTS / f"{name}.png"))
 
@@ -58,7 +73,46 @@ def _login(driver, base: str, division: str, code: str) -> None:
     driver.find_element(By.ID, "login-button").click()
 
 
-def test_clerk_fixes_a_card_in_the_browser_and_the_desk_sees_it(browser, serve_rolled, tmp_path):
+def _downloaded(folder: Path, name: str, timeout: float = 60) -> Path:
+    """The file the browser saved as ``name`` once it is complete."""
+    deadline = time.monotonic() + timeout
+    path = folder / name
+    while time.monotonic() < deadline:
+        if path.is_file() and not list(folder.glob("*.crdownload")):
+            return path
+        time.sleep(0.2)
+    raise AssertionError(f"{name} was not downloaded: {sorted(p.name for p in folder.iterdir())}")
+
+
+def _opens(path: Path) -> int:
+    from docx import Document
+
+    return len(Document(str(path)).paragraphs)
+
+
+def _build(browser, button: str, timeout: float = 300, shot: str = "") -> str:
+    """Press a build button on the desk, see the progress, wait for the end; the final state's text."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.webdriver.support import expected_conditions as ec
+
+    page = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(By.ID, button).click()
+    WebDriverWait(browser, 30).until(ec.staleness_of(page))  # the desk again, the build running
+    if shot and browser.find_element(By.ID, "build-state").get_attribute("class") == "build-running":
+        _shot(browser, shot)
+    ignored = (NoSuchElementException, StaleElementReferenceException)
+
+    def finished(driver):
+        state = driver.find_element(By.ID, "build-state")
+        return state.text if state.get_attribute("class") in ("build-done", "build-failed") else False
+
+    return WebDriverWait(browser, timeout, ignored_exceptions=ignored).until(finished)
+
+
+def test_clerk_fixes_a_card_in_the_browser_and_the_desk_sees_it(browser, downloads, serve_rolled, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
@@ -105,7 +159,43 @@ def test_clerk_fixes_a_card_in_the_browser_and_the_desk_sees_it(browser, serve_r
         assert "受付済" in project.text or "警告あり" in project.text
         _shot(browser, "5_desk")
 
-        browser.find_element(By.ID, "build-button").click()  # the rolled folder still has errors: refused
-        WebDriverWait(browser, 120).until(
-            lambda d: "エラー" in d.find_element(By.ID, "build-state").text)
-        _shot(browser, "6_desk_build")
+        assert "まだありません" in browser.find_element(By.ID, "draft-downloads").text
+        text = _build(browser, "build-button")  # the rolled folder still has errors: the final report is refused
+        assert "エラー" in text and "素案なら" in text
+        _shot(browser, "6_desk_final_refused")
+
+        text = _build(browser, "draft-button", shot="7a_desk_draft_running")  # the 素案 while the cards come in
+        assert "【素案】" in text and "作成しました" in text, text
+        link = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, '#draft-downloads a[data-kind="draft"]')))
+        assert "【素案】" in link.text
+        assert not browser.find_elements(By.CSS_SELECTOR, '#downloads a')  # no final report was written
+        _shot(browser, "7_desk_draft_built")
+        link.click()
+        draft = _downloaded(downloads, "report_素案.docx")
+        assert _opens(draft) > 0
+        assert not (tmp_path / "outputs2014" / "report.docx").exists()
+        assert (tmp_path / "outputs2014" / "draft" / "report.docx").is_file()
+
+
+def test_the_secretariat_builds_the_final_report_and_downloads_it(browser, downloads, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from yoy_helpers import make_input_folder
+
+    folder = make_input_folder(tmp_path / "inputs")
+    secretariat = new_code(folder, secretariat=True)
+    wait = WebDriverWait(browser, 60)
+    with running_server(folder) as base:
+        _login(browser, base, "事務局", secretariat)
+        wait.until(ec.presence_of_element_located((By.ID, "build-button")))
+        _shot(browser, "8_desk_small_folder")
+        text = _build(browser, "build-button")
+        assert "【確定版】" in text and "作成しました" in text, text
+        link = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, '#downloads a[href$="report.docx"]')))
+        _shot(browser, "9_desk_final_built")
+        link.click()
+        report = _downloaded(downloads, "report.docx")
+        assert _opens(report) > 0
+        assert report.read_bytes() == (tmp_path / "outputs" / "report.docx").read_bytes()

@@ -36,11 +36,15 @@ from ..validate import non_workbook_issue, validate_card_file
 from ..workbook.reader import MAX_FILE_BYTES
 from .access import SECRETARIAT, AccessCodes, Principal, state_folder
 from .cardview import PART_TITLES, card_view, issue_place
-from .desk import BuildJob, OUTPUT_FILES, default_outputs, division_error_text, policy_figures
+from .desk import (DRAFT_FILES, DRAFT_LABEL, OUTPUT_FILES, BuildJob, default_outputs, division_error_text, draft_folder,
+                   output_files, pdf_available, policy_figures)
 
 SECRET_FILE = "session_key"
 LOG_FILE = "access.log"
 UPLOAD_SLACK = 64 * 1024  # multipart headers around a file of MAX_FILE_BYTES
+# waitress refuses a body declared larger than this before reading it (its own short 413); up to it the
+# body is spooled to a temporary file by waitress and the app answers 413 in Japanese from Content-Length.
+SERVER_BODY_LIMIT = 3 * MAX_FILE_BYTES
 LOGIN_ATTEMPTS = 5  # failed logins allowed per address (and per division) in LOGIN_WINDOW
 LOGIN_WINDOW = 10 * 60
 API_ATTEMPTS = 30  # wrong bearer codes allowed per address in LOGIN_WINDOW
@@ -424,10 +428,11 @@ def create_app(folder: Path, *, outputs: Path | None = None, previous: Path | No
         except ReportkitError as exc:  # e.g. a folder without expected.json: the desk still builds
             status, status_problem = None, str(exc)
         figures, figures_note = policy_figures(intake.folder, intake.config)
-        present = {name: (intake.outputs / name).is_file() for name in OUTPUT_FILES}
         return render_template("desk.html", principal=principal, status=status, figures=figures,
-                               figures_note=figures_note, status_problem=status_problem, build=intake.build.snapshot(), present=present,
-                               outputs=intake.outputs, previous=intake.previous)
+                               figures_note=figures_note, status_problem=status_problem, build=intake.build.snapshot(),
+                               finals=output_files(intake.outputs, OUTPUT_FILES),
+                               drafts=output_files(draft_folder(intake.outputs), DRAFT_FILES),
+                               pdf=pdf_available(), outputs=intake.outputs, previous=intake.previous)
 
     @app.get("/desk/errors/<division>.txt")
     def division_errors(division: str):
@@ -441,8 +446,10 @@ def create_app(folder: Path, *, outputs: Path | None = None, previous: Path | No
     @app.post("/desk/build")
     def start_build():
         page_principal(secretariat=True)
-        started = intake.build.start()
-        g.note = "build started" if started else "build busy"
+        draft = request.form.get("kind") == "draft"
+        pdf = request.form.get("pdf") == "on" and pdf_available()
+        started = intake.build.start(draft=draft, pdf=pdf)
+        g.note = f"build {'draft' if draft else 'final'}{' pdf' if pdf else ''} " + ("started" if started else "busy")
         return redirect(url_for("desk"))
 
     @app.get("/desk/download/<name>")
@@ -455,6 +462,19 @@ def create_app(folder: Path, *, outputs: Path | None = None, previous: Path | No
             abort(404)
         g.note = f"download {name}"
         return send_file(path, as_attachment=True, download_name=name)
+
+    @app.get("/desk/download/draft/<name>")
+    def download_draft(name: str):
+        """A 素案 from outputs/draft/, named so it is never taken for the final report."""
+        page_principal(secretariat=True)
+        if name not in DRAFT_FILES:
+            abort(404)
+        path = draft_folder(intake.outputs) / name
+        if not path.is_file():
+            abort(404)
+        g.note = f"download draft/{name}"
+        stem, suffix = name.rsplit(".", 1)
+        return send_file(path, as_attachment=True, download_name=f"{stem}_{DRAFT_LABEL}.{suffix}")
 
     @app.get("/desk/diff")
     def diff_page():

@@ -12,6 +12,20 @@ from ..config import ReportConfig
 from ..errors import ReportkitError
 
 OUTPUT_FILES = ("report.docx", "report.pdf", "report.json", "projects.xlsx")
+DRAFT_FILES = ("report.docx", "report.pdf")  # build --draft writes no data files
+DRAFT_LABEL = "素案"
+
+
+def draft_folder(outputs: Path) -> Path:
+    from ..build import DRAFT_FOLDER
+
+    return outputs / DRAFT_FOLDER
+
+
+def pdf_available() -> bool:
+    from ..pages import find_soffice
+
+    return find_soffice() is not None
 
 
 def default_outputs(folder: Path) -> Path:
@@ -86,7 +100,7 @@ class BuildJob:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._state = {"state": "idle", "message": "", "done": 0, "total": 0, "started": None, "seconds": None,
-                       "issues": 0}
+                       "issues": 0, "draft": False, "pdf": False}
 
     def snapshot(self) -> dict:
         with self._lock:
@@ -96,14 +110,16 @@ class BuildJob:
         with self._lock:
             self._state.update(values)
 
-    def start(self) -> bool:
-        """Start a build; False when one is running already."""
+    def start(self, *, draft: bool = False, pdf: bool = False) -> bool:
+        """Start a build (final, or 素案 into outputs/draft/; with report.pdf); False when one is running already."""
         with self._lock:
             if self._thread is not None and self._thread.is_alive():
                 return False
             self._state = {"state": "running", "message": "カードを確認しています", "done": 0, "total": 0,
-                           "started": time.strftime("%Y-%m-%d %H:%M:%S"), "seconds": None, "issues": 0}
-            self._thread = threading.Thread(target=self._run, name="reportkit-build", daemon=True)
+                           "started": time.strftime("%Y-%m-%d %H:%M:%S"), "seconds": None, "issues": 0,
+                           "draft": draft, "pdf": pdf}
+            self._thread = threading.Thread(target=self._run, args=(draft, pdf), name="reportkit-build",
+                                            daemon=True)
             self._thread.start()
             return True
 
@@ -118,19 +134,23 @@ class BuildJob:
         for index, path in enumerate(files, 1):
             yield path
             self._set(done=index)
-        self._set(message="報告書を作成しています")
+        self._set(message=("素案" if self.snapshot()["draft"] else "報告書") + "を作成しています"
+                  + ("（PDF も作ります。数分かかることがあります）" if self.snapshot()["pdf"] else ""))
 
-    def _run(self) -> None:
+    def _run(self, draft: bool, pdf: bool) -> None:
         from ..build import build_report
         from ..errors import ValidationFailed
 
         started = time.perf_counter()
         try:
-            result = build_report(self.folder, self.outputs, progress=self._progress)
+            result = build_report(self.folder, self.outputs, progress=self._progress, draft=draft, pdf=pdf)
             notes = getattr(result, "notices", [])
-            self._set(state="done", message="報告書を作成しました。" + ("　".join(notes) if notes else ""))
+            what = "仮の報告書（確定版の報告書は置き換えません）" if draft else "報告書"
+            shown = "　".join(notes[:3]) + (f"　ほか {len(notes) - 3} 件のお知らせ" if len(notes) > 3 else "")
+            self._set(state="done", message=f"{what}を作成しました。" + shown)
         except ValidationFailed as exc:
-            self._set(state="failed", message=str(exc), issues=len(getattr(exc, "issues", [])))
+            hint = "" if draft else "　素案なら、エラーのないカードだけで作成できます。"
+            self._set(state="failed", message=str(exc) + hint, issues=len(getattr(exc, "issues", [])))
         except ReportkitError as exc:
             self._set(state="failed", message=str(exc))
         except Exception as exc:  # a bug: keep serving, say so
@@ -138,6 +158,22 @@ class BuildJob:
             self._set(state="failed", message=f"予期しないエラーで作成できませんでした: {exc}")
         finally:
             self._set(seconds=round(time.perf_counter() - started, 1))
+
+
+@dataclass
+class OutputFile:
+    name: str  # report.docx, …
+    present: bool
+    made: str  # when it was written, "" when absent
+
+
+def output_files(folder: Path, names: tuple[str, ...]) -> list[OutputFile]:
+    rows = []
+    for name in names:
+        path = folder / name
+        made = time.strftime("%Y-%m-%d %H:%M", time.localtime(path.stat().st_mtime)) if path.is_file() else ""
+        rows.append(OutputFile(name, bool(made), made))
+    return rows
 
 
 def year_over_year(previous: Path | None, outputs: Path):
