@@ -7,8 +7,9 @@ import re
 import unicodedata
 
 from .config import ReportConfig
+from .errors import ParseError
 from .issues import Issue, make_issue
-from .japanese import (ParseError, clean_text, normalise_policy, one_line, parse_amount, parse_fiscal_year,
+from .japanese import (clean_text, normalise_policy, one_line, parse_amount, parse_fiscal_year,
                        parse_mark, to_half_width, yen_in_thousands)
 from .model import (DEFAULT_HEADERS, DEFAULT_OUTCOME_CAPTION, DEFAULT_PROGRESS_CAPTION, Card, FreeRow,
                     HistoryEntry, Reprint, ResultRow, ResultsTable, SourceInfo, SourcedCard)
