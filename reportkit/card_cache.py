@@ -27,7 +27,7 @@ from .issues import Issue
 from .model import SourcedCard
 from .usercache import cache_folder
 
-CACHE_FORMAT = 2  # bump when the entry's shape or meaning changes
+CACHE_FORMAT = 3  # bump when the entry's shape or meaning changes
 _MAX_CACHED_BYTES = 20 * 1024 * 1024  # larger files are refused by the reader anyway: never hash them
 
 Checked = tuple["SourcedCard | None", "list[Issue]", str]
