@@ -19,7 +19,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_serializer
 
 from . import __version__
 from .config import ReportConfig
@@ -27,7 +27,7 @@ from .issues import Issue
 from .model import SourcedCard
 from .usercache import cache_folder
 
-CACHE_FORMAT = 1  # bump when the entry's shape or meaning changes
+CACHE_FORMAT = 3  # bump when the entry's shape or meaning changes
 _MAX_CACHED_BYTES = 20 * 1024 * 1024  # larger files are refused by the reader anyway: never hash them
 
 Checked = tuple["SourcedCard | None", "list[Issue]", str]
@@ -41,6 +41,11 @@ class _Entry(BaseModel):
     sourced: SourcedCard | None
     issues: list[Issue]
     department: str
+
+    @field_serializer("issues")
+    def _issues_with_params(self, issues: list[Issue]) -> list[dict]:
+        """Each Issue with its ``params``, which Issue's own dump leaves out."""
+        return [issue.model_dump(mode="json") | {"params": issue.params} for issue in issues]
 
 
 def cards_cache_folder() -> Path | None:

@@ -7,11 +7,12 @@ import re
 import unicodedata
 
 from .config import ReportConfig
+from .errors import ParseError
 from .issues import Issue, make_issue
-from .japanese import (ParseError, clean_text, normalise_policy, one_line, parse_amount, parse_fiscal_year,
+from .japanese import (clean_text, normalise_policy, one_line, parse_amount, parse_fiscal_year,
                        parse_mark, to_half_width, yen_in_thousands)
-from .model import (DEFAULT_HEADERS, DEFAULT_OUTCOME_CAPTION, DEFAULT_PROGRESS_CAPTION, Card, FreeRow,
-                    HistoryEntry, Reprint, ResultRow, ResultsTable, SourceInfo, SourcedCard)
+from .model import (DEFAULT_HEADERS, DEFAULT_OUTCOME_CAPTION, DEFAULT_PROGRESS_CAPTION, Card, CellRef,
+                    FreeRow, HistoryEntry, Reprint, ResultRow, ResultsTable, SourceInfo, SourcedCard)
 from .workbook.layout import CARD_SHEET, FREE_KINDS, ROW_KINDS
 from .workbook.reader import RawCard, RawValue
 
@@ -41,15 +42,20 @@ class _Collector:
         self.raw = raw
         self.config = config
         self.issues: list[Issue] = []
-        self.cells: dict[str, str] = {}
+        self.positions: list[CellRef] = []
 
     def issue(self, code: str, cell: str, field: str, **params) -> None:
         self.issues.append(make_issue(code, self.raw.file, sheet=CARD_SHEET, cell=cell, field=field, **params))
 
     def value(self, name: str) -> RawValue:
         raw = self.raw.values.get(name) or RawValue(None, "")
-        self.cells[name] = raw.cell
+        self.place(name, None, [raw])
         return raw
+
+    def place(self, field: str, row: int | None, values: list[RawValue]) -> None:
+        """Record the cell of each column of a single value, a header pair or a block row."""
+        self.positions += [CellRef(field=field, row=row, column=column, a1=v.cell)
+                           for column, v in enumerate(values) if v.cell]
 
 
 def build_card(raw: RawCard, config: ReportConfig) -> tuple[SourcedCard | None, list[Issue]]:
@@ -86,7 +92,7 @@ def build_card(raw: RawCard, config: ReportConfig) -> tuple[SourcedCard | None, 
     fields["project_name"] = "\n".join(line.strip(" \u3000") for line in str(fields["project_name"]).split("\n"))
     for name in ("project_name", "measure", "department", "description"):
         if not fields[name]:
-            c.issue("missing-value", c.cells[name], name)
+            c.issue("missing-value", (c.raw.values.get(name) or RawValue(None, "")).cell, name)
 
     cost = c.value("cost")
     try:
@@ -116,7 +122,7 @@ def build_card(raw: RawCard, config: ReportConfig) -> tuple[SourcedCard | None, 
     fields["history"] = _history(c)
     fields["reprints"] = _reprints(c, titles)
 
-    source = SourceInfo(file=raw.file, cells=c.cells)
+    source = SourceInfo(file=raw.file, positions=c.positions)
     required = ("project_id", "fiscal_year", "policy", "project_name", "measure", "department")
     if any(not fields.get(k) for k in required):
         return None, c.issues
@@ -153,8 +159,7 @@ def _table(c: _Collector, prefix: str, default_caption: str) -> ResultsTable:
     headers = tuple(one_line(v.value) or DEFAULT_HEADERS[i] for i, v in enumerate(pair[:2]))
     if len(headers) < 2:
         headers = DEFAULT_HEADERS
-    if pair:
-        c.cells[f"{prefix}_headers"] = pair[0].cell
+    c.place(f"{prefix}_headers", None, pair[:2])
     rows = []
     for index, raw_row in enumerate(c.raw.blocks.get(f"{prefix}_rows", [])):
         item, value, kind = (raw_row.cells + [RawValue(None, "")] * 3)[:3]
@@ -163,9 +168,7 @@ def _table(c: _Collector, prefix: str, default_caption: str) -> ResultsTable:
         if normal and normal not in ROW_KINDS:
             c.issue("bad-row-kind", kind.cell, f"{prefix}_rows", detail=kind_text)
             normal = ""
-        key = f"{prefix}_rows.{index}"
-        c.cells[key] = item.cell
-        c.cells[key + ".value"] = value.cell
+        c.place(f"{prefix}_rows", index, raw_row.cells)
         rows.append(ResultRow(item=clean_text(item.value), value=_value_text(value.value), kind=normal))
     return ResultsTable(caption=caption, headers=headers, rows=rows)
 
@@ -188,7 +191,7 @@ def _free_rows(c: _Collector) -> list[FreeRow]:
         if kind not in FREE_KINDS:
             c.issue("bad-free-kind", raw_row.cells[0].cell, "results_free", detail=kind or "（空欄）")
             continue
-        c.cells[f"results_free.{len(rows)}"] = raw_row.cells[0].cell  # keyed by the card's row index
+        c.place("results_free", len(rows), raw_row.cells)  # by the card's row index
         cells = [_value_text(v.value) for v in raw_row.cells[1:7]]
         while cells and not cells[-1]:
             cells.pop()
@@ -200,7 +203,7 @@ def _history(c: _Collector) -> list[HistoryEntry]:
     entries = []
     for index, raw_row in enumerate(c.raw.blocks.get("history_rows", [])):
         values = (raw_row.cells + [RawValue(None, "")] * 4)[:4]
-        c.cells[f"history_rows.{index}"] = values[0].cell
+        c.place("history_rows", index, raw_row.cells)
         year = values[0].value
         if _is_date(year):
             # Excel turned 2010/4/1 into a date: printed it would read 2010-04-01 00:00:00.
@@ -247,7 +250,7 @@ def _reprints(c: _Collector, titles: list[str]) -> list[Reprint]:
         except ParseError as exc:
             c.issue("unknown-reprint-policy", policy_cell.cell, "reprint_rows", detail=exc.detail or "（空欄）")
             continue
-        c.cells[f"reprint_rows.{len(reprints)}"] = policy_cell.cell  # keyed by the card's reprint index
+        c.place("reprint_rows", len(reprints), raw_row.cells)  # by the card's reprint index
         measure = canonical_choice(one_line(measure_cell.value), c.config.policy(number).measures)
         reprints.append(Reprint(policy=number, measure=measure))
     return reprints

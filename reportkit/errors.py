@@ -1,4 +1,8 @@
-"""The one root of the exceptions that mean "cannot continue"."""
+"""Every exception class of reportkit: one root for "cannot continue", and the internal ones.
+
+The modules that raise them import them from here; ``tests/test_errors_home.py`` checks no
+other module defines an exception class.
+"""
 
 from __future__ import annotations
 
@@ -31,3 +35,45 @@ class ValidationFailed(ReportkitError):
 
 class OutputError(ReportkitError):
     """An output could not be written."""
+
+
+class AccessError(ReportkitError):
+    """The access file cannot be read or written, or a division is unknown (serve.access)."""
+
+
+class NarrativeError(ReportkitError):
+    """A narrative template is missing, malformed or uses an unknown placeholder.
+
+    ``issue`` is the :class:`reportkit.issues.Issue` the message comes from, when there is one.
+    """
+
+    def __init__(self, message: str, issue=None):
+        super().__init__(message)
+        self.issue = issue
+
+
+class AcceptError(ReportkitError):
+    """A returned workbook cannot be filed (nothing was moved or copied)."""
+
+
+class ExpectedError(ReportkitError):
+    """No usable record of the expected projects."""
+
+
+class RedlineUnavailable(ReportkitError):
+    """The comparison engine is not installed or cannot run on this machine."""
+
+
+# Internal: raised and caught inside reportkit, each turned into an Issue; never shown as such.
+
+class ParseError(ValueError):
+    """A value that cannot be read; ``code`` names the problem for the issue catalogue."""
+
+    def __init__(self, code: str, detail: str = ""):
+        super().__init__(code)
+        self.code = code
+        self.detail = detail
+
+
+class DTDForbidden(ValueError):
+    """A part of an .xlsx declares a DTD (Office never writes one): refused before parsing."""

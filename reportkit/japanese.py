@@ -7,6 +7,8 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .errors import ParseError
+
 FULL_DIGITS = "０１２３４５６７８９"
 _TO_HALF = str.maketrans({
     **{FULL_DIGITS[i]: str(i) for i in range(10)},
@@ -18,15 +20,6 @@ _TO_HALF = str.maketrans({
 })
 _TO_FULL_DIGITS = str.maketrans({str(i): FULL_DIGITS[i] for i in range(10)} | {",": "，"})
 DASHES = {"-", "－", "―", "‐", "−", "ー", "–", "—", "ｰ", "﹣"}
-
-
-class ParseError(ValueError):
-    """A value that cannot be read; ``code`` names the problem for the issue catalogue."""
-
-    def __init__(self, code: str, detail: str = ""):
-        super().__init__(code)
-        self.code = code
-        self.detail = detail
 
 
 def to_half_width(text: str) -> str:

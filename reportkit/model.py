@@ -90,13 +90,43 @@ class Card(_Model):
         return "".join(self.project_name.splitlines())
 
 
+class CellRef(_Model):
+    """The cell a value was read from: ``column`` (0 = first) of ``row`` of a block (None: a single
+    cell or a header pair) of the defined name ``field``, at ``a1`` on the card sheet."""
+
+    field: str
+    row: int | None = None  # the card's row index (the n-th row kept), not the sheet's row
+    column: int = 0
+    a1: str
+
+
 class SourceInfo(_Model):
-    """Where a card came from: its file and the cell of every field (defined name → address)."""
+    """Where a card came from: its file and the cell of every value read (``positions``)."""
 
     file: str
     sheet: str = "事業カード"
-    cells: dict[str, str] = Field(default_factory=dict)
+    positions: list[CellRef] = Field(default_factory=list)
     unread: list[str] = Field(default_factory=list)  # fields whose value could not be read (an error says why)
+
+    def cell(self, field: str, row: int | None = None, column: int = 0) -> str:
+        """The A1 address of ``column`` of ``row`` of ``field``, or "" when it was not read."""
+        for ref in self.positions:
+            if ref.field == field and ref.row == row and ref.column == column:
+                return ref.a1
+        return ""
+
+    @property
+    def cells(self) -> dict[str, str]:
+        """The first cell of each field and row by a flat key (``progress_rows.3``; ``progress_rows.3.value``
+        for the value column of a results table), for views that look cells up by name."""
+        flat: dict[str, str] = {}
+        for ref in self.positions:
+            key = ref.field if ref.row is None else f"{ref.field}.{ref.row}"
+            if ref.column == 0:
+                flat[key] = ref.a1
+            elif ref.column == 1 and ref.row is not None and ref.field in ("progress_rows", "outcome_rows"):
+                flat[key + ".value"] = ref.a1
+        return flat
 
 
 class SourcedCard(_Model):

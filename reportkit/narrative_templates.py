@@ -17,7 +17,7 @@ import jinja2
 
 from .aggregate import Report, YearFigure, aggregate, parse_multi_year
 from .config import ReportConfig
-from .errors import ReportkitError
+from .errors import NarrativeError
 from .input_folder import NARRATIVES_DIR, InputFolder
 from .issues import Issue, make_issue
 
@@ -26,14 +26,6 @@ from .issues import Issue, make_issue
 _FULL_WIDTH_PLACEHOLDER = re.compile(r"[{｛]\s*[{｛][^{}｛｝\n]*[}｝]\s*[}｝]")
 _PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
 _UNDEFINED_NAME = re.compile(r"'([^']+)' (?:is undefined|has no attribute '([^']+)')")
-
-
-class NarrativeError(ReportkitError):
-    """A narrative template is missing, malformed or uses an unknown placeholder."""
-
-    def __init__(self, message: str, issue: Issue | None = None):
-        super().__init__(message)
-        self.issue = issue
 
 
 def narrative_files(config: ReportConfig) -> list[str]:

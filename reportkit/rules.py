@@ -16,26 +16,17 @@ from .issues import FIELD_LABELS, Issue, make_issue
 from .japanese import (FULL_DIGITS, display_width, era_of, era_year, nendo, nendo_or_western, quantities,
                        to_half_width, yen_in_thousands)
 from .model import Card, ResultRow, SourcedCard
-from .workbook.xlsx import column_index, column_letter
 
 CardRule = Callable[[SourcedCard, ReportConfig], Iterator[Issue]]
 
 
 # -- helpers -------------------------------------------------------------------------------------
 
-def _issue(sourced: SourcedCard, code: str, cell_key: str, field: str, *, shift: int = 0,
+def _issue(sourced: SourcedCard, code: str, field: str, row: int | None = None, *, column: int = 0,
            **params: object) -> Issue:
-    """An Issue at the cell SourceInfo recorded under ``cell_key`` (``shift`` columns to its right)."""
-    cell = _shift(sourced.source.cells.get(cell_key, ""), shift)
+    """An Issue at the cell the reader read ``column`` of ``row`` of ``field`` from (SourceInfo.positions)."""
+    cell = sourced.source.cell(field, row, column)
     return make_issue(code, sourced.source.file, sheet=sourced.source.sheet, cell=cell, field=field, **params)
-
-
-def _shift(cell: str, columns: int) -> str:
-    """The address ``columns`` to the right of ``cell`` (a later column of a block, same row)."""
-    match = re.fullmatch(r"([A-Z]+)(\d+)", cell)
-    if not match or not columns:
-        return cell
-    return f"{column_letter(column_index(match.group(1)) + columns)}{match.group(2)}"
 
 
 # -- single-field rules --------------------------------------------------------------------------
@@ -44,20 +35,20 @@ def check_measure(sourced: SourcedCard, config: ReportConfig) -> Iterator[Issue]
     """The measure is one of the card's policy's measures."""
     card = sourced.card
     if card.measure not in config.policy(card.policy).measures:
-        yield _issue(sourced, "unknown-measure", "measure", "measure", detail=card.measure,
+        yield _issue(sourced, "unknown-measure", "measure", detail=card.measure,
                      policy=config.policy(card.policy).mark)
 
 
 def check_division(sourced: SourcedCard, config: ReportConfig) -> Iterator[Issue]:
     if sourced.card.department not in config.divisions:
-        yield _issue(sourced, "unknown-division", "department", "department", detail=sourced.card.department)
+        yield _issue(sourced, "unknown-division", "department", detail=sourced.card.department)
 
 
 def check_fiscal_year(sourced: SourcedCard, config: ReportConfig) -> Iterator[Issue]:
     """A card of another year (usually last year's file sent again)."""
     year = sourced.card.fiscal_year
     if year != config.fiscal_year:
-        yield _issue(sourced, "stale-fiscal-year", "fiscal_year", "fiscal_year", detail=nendo_or_western(year),
+        yield _issue(sourced, "stale-fiscal-year", "fiscal_year", detail=nendo_or_western(year),
                      expected=nendo(config.fiscal_year))
 
 
@@ -65,10 +56,10 @@ def check_period(sourced: SourcedCard, config: ReportConfig) -> Iterator[Issue]:
     card = sourced.card
     start, end = card.period_start, card.period_end
     if start is not None and end is not None and start > end:
-        yield _issue(sourced, "period-reversed", "period_start", "period_start", detail=nendo_or_western(start),
+        yield _issue(sourced, "period-reversed", "period_start", detail=nendo_or_western(start),
                      expected=nendo_or_western(end))
     if start is not None and start > config.fiscal_year:
-        yield _issue(sourced, "period-in-future", "period_start", "period_start", detail=nendo_or_western(start),
+        yield _issue(sourced, "period-in-future", "period_start", detail=nendo_or_western(start),
                      expected=nendo(config.fiscal_year))
 
 
@@ -122,7 +113,7 @@ def check_cost_note(sourced: SourcedCard, config: ReportConfig) -> Iterator[Issu
     card = sourced.card
     in_yen = note_yen_amounts(card.cost_note) if card.cost_note else []
     if in_yen:
-        yield _issue(sourced, "amount-in-yen", "cost_note", "cost_note", detail=in_yen[0],
+        yield _issue(sourced, "amount-in-yen", "cost_note", detail=in_yen[0],
                      expected=yen_in_thousands(in_yen[0]))
         return
     if "cost" in sourced.source.unread:
@@ -132,16 +123,16 @@ def check_cost_note(sourced: SourcedCard, config: ReportConfig) -> Iterator[Issu
         return
     total = sum(amounts)
     if card.cost is None:
-        yield _issue(sourced, "cost-note-mismatch", "cost_note", "cost_note", detail=f"{total:,}",
+        yield _issue(sourced, "cost-note-mismatch", "cost_note", detail=f"{total:,}",
                      expected="「－」（事業費なし）")
     elif total != card.cost:
-        yield _issue(sourced, "cost-note-mismatch", "cost_note", "cost_note", detail=f"{total:,}",
+        yield _issue(sourced, "cost-note-mismatch", "cost_note", detail=f"{total:,}",
                      expected=f"{card.cost:,}千円")
 
 
 def check_summary(sourced: SourcedCard, config: ReportConfig) -> Iterator[Issue]:
     if sourced.card.new_listing == "◎" and not sourced.card.new_summary.strip():
-        yield _issue(sourced, "summary-required", "new_summary", "new_summary")
+        yield _issue(sourced, "summary-required", "new_summary")
 
 
 # -- results -------------------------------------------------------------------------------------
@@ -151,20 +142,19 @@ def check_result_rows(sourced: SourcedCard, config: ReportConfig) -> Iterator[Is
     for prefix, table in (("progress", sourced.card.progress), ("outcome", sourced.card.outcome)):
         field = f"{prefix}_rows"
         for index, row in enumerate(table.rows):
-            key = f"{field}.{index}"
             if row.kind == "見出し":
                 if row.value:
-                    yield _issue(sourced, "heading-row-has-value", key + ".value", field, detail=_snip(row.value))
+                    yield _issue(sourced, "heading-row-has-value", field, index, column=1, detail=_snip(row.value))
                 continue
             if row.value and not row.item:
-                yield _issue(sourced, "row-without-item", key, field, detail=_snip(row.value))
+                yield _issue(sourced, "row-without-item", field, index, detail=_snip(row.value))
             if row.item and not row.value:
                 # a blank value prints as a blank cell: a rolled-over card's emptied value, or one forgotten
-                yield _issue(sourced, "row-without-value", key + ".value", field, detail=_snip(row.item))
+                yield _issue(sourced, "row-without-value", field, index, column=1, detail=_snip(row.item))
             if row.kind == "計":
                 mismatch = total_mismatch(table.rows, index)
                 if mismatch:
-                    yield _issue(sourced, "total-row-mismatch", key + ".value", field, detail=mismatch[0],
+                    yield _issue(sourced, "total-row-mismatch", field, index, column=1, detail=mismatch[0],
                                  expected=mismatch[1])
 
 
@@ -210,15 +200,14 @@ def check_free_rows(sourced: SourcedCard, config: ReportConfig) -> Iterator[Issu
     """
     previous, columns = "", 0
     for index, row in enumerate(sourced.card.results_free):
-        key = f"results_free.{index}"
         if row.kind in ("文", "見出し") and not (row.cells and row.cells[0].strip()):
-            yield _issue(sourced, "free-row-without-value", key, "results_free", shift=1, detail=row.kind)
+            yield _issue(sourced, "free-row-without-value", "results_free", index, column=1, detail=row.kind)
         if row.kind == "表頭":
             columns = len(row.cells)
         if row.kind == "表" and columns >= 2 and not (row.cells[columns - 1:columns] or [""])[0].strip():
-            yield _issue(sourced, "free-row-without-value", key, "results_free", shift=columns, detail=row.kind)
+            yield _issue(sourced, "free-row-without-value", "results_free", index, column=columns, detail=row.kind)
         if row.kind == "表" and previous not in ("表頭", "表"):
-            yield _issue(sourced, "free-row-order", key, "results_free")
+            yield _issue(sourced, "free-row-order", "results_free", index)
             previous = "表"  # the rest of this run is the same mistake
             continue
         previous = row.kind
@@ -255,17 +244,16 @@ def check_history(sourced: SourcedCard, config: ReportConfig) -> Iterator[Issue]
     """
     former_seen = False
     for index, entry in enumerate(sourced.card.history):
-        key = f"history_rows.{index}"
         if not entry.year and (entry.event or index == 0):
-            yield _issue(sourced, "history-incomplete", key, "history_rows")
+            yield _issue(sourced, "history-incomplete", "history_rows", index)
         elif entry.year and not entry.event:
-            yield _issue(sourced, "history-without-event", key, "history_rows", shift=1)
+            yield _issue(sourced, "history-without-event", "history_rows", index, column=1)
         year = history_year(entry.year) if entry.year else None
         if year is not None and year > config.fiscal_year:
-            yield _issue(sourced, "history-after-report", key, "history_rows", detail=entry.year,
+            yield _issue(sourced, "history-after-report", "history_rows", index, detail=entry.year,
                          expected=nendo(config.fiscal_year))
         if any(word in entry.event for word in _RENAME) and not entry.former_name and not former_seen:
-            yield _issue(sourced, "rename-without-former-name", key, "history_rows", shift=2)
+            yield _issue(sourced, "rename-without-former-name", "history_rows", index, column=2)
         former_seen = former_seen or bool(entry.former_name)
 
 
@@ -308,22 +296,22 @@ def _is_span(half: str, start: int, end: int) -> bool:
 
 
 def _texts_by_group(sourced: SourcedCard) -> list[list[tuple[str, int, str, str]]]:
-    """The card's texts that a new year should rewrite, as groups of (cell key, shift, field, text).
+    """The card's texts that a new year should rewrite, as groups of (field, row, column, text): where each text was read.
 
     Texts that compare with the report year name last year on purpose; a group is the unit of
     that comparison (one text, or one results table with its caption and headers). History and
     事業期間 name past years by nature and are not included.
     """
     card = sourced.card
-    groups = [[("description", 0, "description", card.description)],
-              [("cost_note", 0, "cost_note", card.cost_note)],
-              [("new_summary", 0, "new_summary", card.new_summary)]]
+    groups = [[("description", None, 0, card.description)],
+              [("cost_note", None, 0, card.cost_note)],
+              [("new_summary", None, 0, card.new_summary)]]
     for prefix, table in (("progress", card.progress), ("outcome", card.outcome)):
-        group = [(f"{prefix}_caption", 0, f"{prefix}_caption", table.caption)]
-        group += [(f"{prefix}_headers", i, f"{prefix}_headers", h) for i, h in enumerate(table.headers)]
-        group += [(f"{prefix}_rows.{i}", 0, f"{prefix}_rows", row.item) for i, row in enumerate(table.rows)]
+        group = [(f"{prefix}_caption", None, 0, table.caption)]
+        group += [(f"{prefix}_headers", None, i, h) for i, h in enumerate(table.headers)]
+        group += [(f"{prefix}_rows", i, 0, row.item) for i, row in enumerate(table.rows)]
         groups.append(group)
-    groups.append([(f"results_free.{i}", j + 1, "results_free", cell)
+    groups.append([("results_free", i, j + 1, cell)
                    for i, row in enumerate(card.results_free) for j, cell in enumerate(row.cells)])
     return groups
 
@@ -345,11 +333,11 @@ def check_stale_year_text(sourced: SourcedCard, config: ReportConfig) -> Iterato
     for found in groups:
         if any(year == config.fiscal_year for _, phrases in found for year, _, _, _ in phrases):
             continue
-        for (key, shift, field, text), entry_phrases in found:
+        for (field, row, column, text), entry_phrases in found:
             stale = [(start, end) for year, start, end, span in entry_phrases if year == previous and not span]
             if stale:
                 start, end = stale[0]
-                yield _issue(sourced, "stale-year-text", key, field, shift=shift, detail=text[start:end],
+                yield _issue(sourced, "stale-year-text", field, row, column=column, detail=text[start:end],
                              expected=nendo(config.fiscal_year))
 
 
@@ -360,18 +348,17 @@ def check_reprints(sourced: SourcedCard, config: ReportConfig) -> Iterator[Issue
     card = sourced.card
     seen: set[tuple[int, str]] = set()
     for index, reprint in enumerate(card.reprints):
-        key = f"reprint_rows.{index}"
         policy = config.policy(reprint.policy)
         if reprint.policy == card.policy:
-            yield _issue(sourced, "reprint-to-home", key, "reprint_rows", detail=policy.mark)
+            yield _issue(sourced, "reprint-to-home", "reprint_rows", index, detail=policy.mark)
             continue
         if reprint.measure not in policy.measures:
-            yield _issue(sourced, "unknown-measure", key, "reprint_rows", shift=1,
+            yield _issue(sourced, "unknown-measure", "reprint_rows", index, column=1,
                          detail=reprint.measure or "（空欄）", policy=policy.mark)
             continue
         target = (reprint.policy, reprint.measure)
         if target in seen:
-            yield _issue(sourced, "duplicate-reprint", key, "reprint_rows",
+            yield _issue(sourced, "duplicate-reprint", "reprint_rows", index,
                          detail=f"{policy.mark} {reprint.measure}")
         seen.add(target)
 
@@ -452,10 +439,8 @@ def check_length(sourced: SourcedCard, config: ReportConfig) -> Iterator[Issue]:
     if total <= PAGE_LINES:
         return
     field = max((k for k in lines if k not in ("fixed", "policy", "department")), key=lambda k: lines[k])
-    key = f"{field}.0" if field.endswith("_rows") or field == "results_free" else field
-    if key not in sourced.source.cells:
-        key = field
-    yield _issue(sourced, "card-too-long", key, field, detail=f"{FIELD_LABELS.get(field, field)}（約{lines[field]}行）",
+    row = 0 if (field.endswith("_rows") or field == "results_free") and sourced.source.cell(field, 0) else None
+    yield _issue(sourced, "card-too-long", field, row, detail=f"{FIELD_LABELS.get(field, field)}（約{lines[field]}行）",
                  expected=f"{total}", limit=PAGE_LINES)
 
 
@@ -496,5 +481,5 @@ def check_folder(cards: list[SourcedCard], config: ReportConfig) -> list[Issue]:
             for sourced in group:
                 others = "、".join(o.source.file for o in group if o is not sourced)
                 shown = sourced.card.one_line_name if field == "project_name" else value
-                issues.append(_issue(sourced, code, field, field, detail=shown, other=others))
+                issues.append(_issue(sourced, code, field, detail=shown, other=others))
     return issues

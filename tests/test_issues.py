@@ -22,11 +22,29 @@ def test_docs_errors_md_is_current():
 
 @pytest.mark.parametrize("code", list(CATALOGUE))
 def test_every_code_is_kebab_case_and_renders(code):
-    assert re.fullmatch(r"[a-z]+(-[a-z]+)*", code)
-    used = {name for _, name, _, _ in string.Formatter().parse(CATALOGUE[code][1]) if name}
+    assert re.fullmatch(r"[a-z]+(-[a-z]+)*", code.value)
+    assert CATALOGUE[code].title and CATALOGUE[code].severity in ("error", "warning")
+    used = {name for _, name, _, _ in string.Formatter().parse(CATALOGUE[code].template) if name}
     assert used <= PARAMS
     issue = make_issue(code, "card.xlsx", cell="B11", field="cost", limit=58)
     assert issue.message and "{" not in issue.message
+    assert issue.code is code and issue.params == {"limit": "58"}
+
+
+def test_issue_json_keeps_its_seven_keys_and_the_params_stay_on_the_record():
+    issue = make_issue("not-a-number", "card.xlsx", sheet="事業カード", cell="B11", field="cost", detail="abc")
+    assert list(issue.model_dump()) == ["severity", "code", "file", "sheet", "cell", "field", "message"]
+    assert issue.model_dump_json().startswith('{"severity":"error","code":"not-a-number",')
+    assert issue.params == {"detail": "abc"} and issue.title == "数値でない"
+    assert issue.code == "not-a-number" and f"{issue.code}" == "not-a-number" and hash(issue) == hash(issue.model_copy())
+
+
+def test_card_cache_entry_round_trips_the_params():
+    from reportkit.card_cache import _Entry
+
+    issue = make_issue("bad-year", "card.xlsx", cell="C5", field="period_start", detail="H99")
+    entry = _Entry(format=1, key="k", sourced=None, issues=[issue], department="")
+    assert _Entry.model_validate_json(entry.model_dump_json()).issues[0].params == {"detail": "H99"}
 
 
 def test_rules_use_only_catalogued_codes():

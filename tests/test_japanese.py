@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reportkit.japanese import (ParseError, clean_text, display_width, is_dash, nendo, parse_amount,
+from reportkit.errors import ParseError
+from reportkit.japanese import (clean_text, display_width, is_dash, nendo, parse_amount,
                                 parse_fiscal_year, parse_mark, period_label, quantities, to_half_width, zen)
 
 

@@ -19,17 +19,13 @@ from pathlib import Path
 
 from ..files.atomic import atomic_path
 from ..config import load_config
-from ..errors import ReportkitError
+from ..errors import AcceptError
 from ..issues import Issue
 from ..input_folder import InputFolder
 from ..validate import card_files
 from .received import IssueCounts, received_files, workbook_identity
 
 ARCHIVE_FOLDER = "archive"
-
-
-class AcceptError(ReportkitError):
-    """A returned workbook cannot be filed (nothing was moved or copied)."""
 
 
 @dataclass

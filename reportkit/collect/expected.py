@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from ..files.atomic import write_text_atomic
-from ..errors import ReportkitError
+from ..errors import ExpectedError
 from ..input_folder import EXPECTED_FILE, InputFolder
 from ..model import Reprint
 
@@ -46,10 +46,6 @@ class ExpectedRecord(BaseModel):
     fiscal_year: int
     projects: list[ExpectedProject]
     source: str = EXPECTED_FILE  # where the record was read from (for messages)
-
-
-class ExpectedError(ReportkitError):
-    """No usable record of the expected projects."""
 
 
 def write_expected(path: Path, record: ExpectedRecord) -> None:

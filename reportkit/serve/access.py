@@ -17,17 +17,13 @@ from pathlib import Path
 
 from ..files.atomic import write_text_atomic
 from ..config import load_config
-from ..errors import ReportkitError
+from ..errors import AccessError
 
 STATE_FOLDER = ".reportkit"
 ACCESS_FILE = "access.json"
 ITERATIONS = 120_000
 SECRETARIAT = "事務局"
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: codes are read aloud and typed
-
-
-class AccessError(ReportkitError):
-    """The access file cannot be read or written, or a division is unknown."""
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..issues import FIELDS
+
 CARD_SHEET = "事業カード"
 HELP_SHEET = "記入要領"
 LISTS_SHEET = "選択肢"
@@ -21,7 +23,6 @@ class Cell:
     """A single-cell field: its defined name, the label a clerk reads, and its input help."""
 
     name: str
-    label: str
     row: int
     help: str
     merge_to: str = "B"  # last column the input box spans
@@ -29,18 +30,27 @@ class Cell:
     choices: str | None = None  # name of a choice list on the lists sheet
     whole_number: bool = False
 
+    @property
+    def label(self) -> str:
+        """The label the template writes beside it (issues.FIELDS, the one table of field labels)."""
+        return FIELDS[self.name].sheet
+
 
 @dataclass(frozen=True)
 class Block:
     """A rectangle of rows: one record a row."""
 
     name: str
-    label: str
     header_row: int
     columns: tuple[str, ...]  # header labels, one per column from B
     rows: int
     help: str
     choices: dict[int, str] = field(default_factory=dict)  # column index -> choice list
+
+    @property
+    def label(self) -> str:
+        """The label the template writes beside it (issues.FIELDS, the one table of field labels)."""
+        return FIELDS[self.name].sheet
 
     @property
     def first_row(self) -> int:
@@ -60,52 +70,56 @@ class Pair:
     """A two-cell header row (labels of a results table)."""
 
     name: str
-    label: str
     row: int
     help: str
+
+    @property
+    def label(self) -> str:
+        """The label the template writes beside it (issues.FIELDS, the one table of field labels)."""
+        return FIELDS[self.name].sheet
 
 
 TITLE_ROW = 1
 CELLS: tuple[Cell, ...] = (
-    Cell("rk_version", "様式の版（変更しないでください）", 3, "様式の版です。変更しないでください。"),
-    Cell("project_id", "管理番号（変更しないでください）", 4, "事業ごとの管理番号です。年度をまたいで同じ番号を使います。変更しないでください。", merge_to="C"),
-    Cell("fiscal_year", "報告年度", 5, "報告する年度を入力します（例：平成25年度、2013、H25）。"),
-    Cell("policy", "１ 基本方針", 7, "一覧から基本方針を選んでください（①〜⑧）。", merge_to="H", choices="policies"),
-    Cell("measure", "　施策（一覧表の区分）", 8, "一覧から、選んだ基本方針に属する施策を選んでください。", merge_to="H", choices="measures"),
-    Cell("project_name", "２ 事業名", 9, "事業名を入力します。２つの事業をまとめた場合は Alt+Enter で改行して２行に書きます。", merge_to="H", height=30),
-    Cell("description", "３ 事業内容", 10, "実施した内容を文章で入力します。段落は Alt+Enter で改行します。", merge_to="H", height=150),
-    Cell("cost", "４ 事業費（千円）", 11, "決算額を千円単位の整数で入力します（例：1,237）。事業費がない場合は「－」を入力します。空欄にはできません。", whole_number=True),
-    Cell("cost_note", "　内訳（金額の下に表示）", 12, "内訳を表示する場合に入力します（例：保証料補助86,524、利子補給104,300）。", merge_to="H"),
-    Cell("progress_caption", "５ 事業実施結果　表１の見出し", 14, "表１の見出しです。通常は変更不要です。", merge_to="H"),
-    Cell("outcome_caption", "　表２の見出し", 32, "表２の見出しです。通常は変更不要です。", merge_to="H"),
-    Cell("department", "７ 担当課", 90, "一覧から担当課を選んでください。", merge_to="C", choices="divisions"),
-    Cell("group", "　グループ", 91, "担当グループ名を入力します（任意）。", merge_to="C"),
-    Cell("priority", "重点", 95, "重点事業の場合は「○」を選びます。", choices="circle"),
-    Cell("key_result", "主要成果", 96, "主要成果に該当する場合は「○」を選びます。", choices="circle"),
-    Cell("period_start", "事業期間（開始年度）", 97, "事業を始めた年度（例：平成24年度、S44、24）。数字だけの場合は報告年度と同じ元号とみなします。"),
-    Cell("period_end", "事業期間（終了年度）", 98, "終了予定の年度。終了年度が決まっていない場合は空欄にします。"),
-    Cell("foundation", "21財団への補助・委託", 99, "全部を補助・委託する場合は「○」、予算の一部の場合は「△」、該当しない場合は空欄。", choices="foundation"),
-    Cell("emergency", "緊急雇用", 100, "緊急雇用創出事業の基金を使う場合は「○」を選びます。", choices="circle"),
-    Cell("new_listing", "新規事業一覧への掲載", 101, "新規事業で、概要付きで紹介する場合は「◎」、名称のみ掲載する場合は「・」、掲載しない場合は空欄。", choices="new_listing"),
-    Cell("new_summary", "新規事業の概要", 102, "「◎」の場合は必須。新規事業一覧に載せる１〜２行の概要です。", merge_to="H", height=45),
+    Cell("rk_version", 3, "様式の版です。変更しないでください。"),
+    Cell("project_id", 4, "事業ごとの管理番号です。年度をまたいで同じ番号を使います。変更しないでください。", merge_to="C"),
+    Cell("fiscal_year", 5, "報告する年度を入力します（例：平成25年度、2013、H25）。"),
+    Cell("policy", 7, "一覧から基本方針を選んでください（①〜⑧）。", merge_to="H", choices="policies"),
+    Cell("measure", 8, "一覧から、選んだ基本方針に属する施策を選んでください。", merge_to="H", choices="measures"),
+    Cell("project_name", 9, "事業名を入力します。２つの事業をまとめた場合は Alt+Enter で改行して２行に書きます。", merge_to="H", height=30),
+    Cell("description", 10, "実施した内容を文章で入力します。段落は Alt+Enter で改行します。", merge_to="H", height=150),
+    Cell("cost", 11, "決算額を千円単位の整数で入力します（例：1,237）。事業費がない場合は「－」を入力します。空欄にはできません。", whole_number=True),
+    Cell("cost_note", 12, "内訳を表示する場合に入力します（例：保証料補助86,524、利子補給104,300）。", merge_to="H"),
+    Cell("progress_caption", 14, "表１の見出しです。通常は変更不要です。", merge_to="H"),
+    Cell("outcome_caption", 32, "表２の見出しです。通常は変更不要です。", merge_to="H"),
+    Cell("department", 90, "一覧から担当課を選んでください。", merge_to="C", choices="divisions"),
+    Cell("group", 91, "担当グループ名を入力します（任意）。", merge_to="C"),
+    Cell("priority", 95, "重点事業の場合は「○」を選びます。", choices="circle"),
+    Cell("key_result", 96, "主要成果に該当する場合は「○」を選びます。", choices="circle"),
+    Cell("period_start", 97, "事業を始めた年度（例：平成24年度、S44、24）。数字だけの場合は報告年度と同じ元号とみなします。"),
+    Cell("period_end", 98, "終了予定の年度。終了年度が決まっていない場合は空欄にします。"),
+    Cell("foundation", 99, "全部を補助・委託する場合は「○」、予算の一部の場合は「△」、該当しない場合は空欄。", choices="foundation"),
+    Cell("emergency", 100, "緊急雇用創出事業の基金を使う場合は「○」を選びます。", choices="circle"),
+    Cell("new_listing", 101, "新規事業で、概要付きで紹介する場合は「◎」、名称のみ掲載する場合は「・」、掲載しない場合は空欄。", choices="new_listing"),
+    Cell("new_summary", 102, "「◎」の場合は必須。新規事業一覧に載せる１〜２行の概要です。", merge_to="H", height=45),
 )
 
 PAIRS: tuple[Pair, ...] = (
-    Pair("progress_headers", "　表１の列名", 15, "表１の列の見出しです。通常は変更不要です。"),
-    Pair("outcome_headers", "　表２の列名", 33, "表２の列の見出しです。通常は変更不要です。"),
+    Pair("progress_headers", 15, "表１の列の見出しです。通常は変更不要です。"),
+    Pair("outcome_headers", 33, "表２の列の見出しです。通常は変更不要です。"),
 )
 
 ROW_KIND_HELP = "種別：空欄＝通常の行、「内訳」＝うち書きの行、「計」＝合計の行、「見出し」＝値のない見出し行。"
 BLOCKS: tuple[Block, ...] = (
-    Block("progress_rows", "　表１の行", 15, ("項目名", "件数・金額など", "種別"), 15,
+    Block("progress_rows", 15, ("項目名", "件数・金額など", "種別"), 15,
           "表１の行を１行に１件入力します。値は Alt+Enter で複数行にできます。" + ROW_KIND_HELP, {2: "row_kind"}),
-    Block("outcome_rows", "　表２の行", 33, ("項目名", "件数・金額など", "種別"), 15,
+    Block("outcome_rows", 33, ("項目名", "件数・金額など", "種別"), 15,
           "表２の行を１行に１件入力します。" + ROW_KIND_HELP, {2: "row_kind"}),
-    Block("results_free", "　自由形式の結果", 50, ("種別", "１", "２", "３", "４", "５", "６"), 25,
+    Block("results_free", 50, ("種別", "１", "２", "３", "４", "５", "６"), 25,
           "表形式でない結果（番号付きの文章、列の多い表）に使います。種別：見出し／文／表頭（表の列名）／表（表の行）。", {0: "free_kind"}),
-    Block("history_rows", "６ 事業の経緯", 77, ("年度", "事項", "旧事業名", "理由・内容"), 10,
+    Block("history_rows", 77, ("年度", "事項", "旧事業名", "理由・内容"), 10,
           "年度（例：平成22年度）、事項（制度創設、事業名変更など）、旧事業名（「」なし）、理由・内容を入力します。", {1: "events"}),
-    Block("reprint_rows", "再掲先", 104, ("基本方針", "施策"), 5,
+    Block("reprint_rows", 104, ("基本方針", "施策"), 5,
           "他の基本方針にも再掲する場合に、その基本方針と施策を選びます。", {0: "policies", 1: "measures"}),
 )
 

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from ..errors import DTDForbidden
+
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
@@ -38,10 +40,6 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=Fals
 _ROOT_ELEMENT = re.compile(rb"<[A-Za-z_]")
 _CELL_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
 _RANGE_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)(?::\$?([A-Za-z]{1,3})\$?(\d+))?")
-
-
-class DTDForbidden(ValueError):
-    """A part declares a DTD (Office never writes one): refused before parsing."""
 
 
 class Package:

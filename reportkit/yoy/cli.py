@@ -39,7 +39,8 @@ def diff_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _year_argument(text: str) -> int:
-    from ..japanese import ParseError, parse_fiscal_year
+    from ..errors import ParseError
+    from ..japanese import parse_fiscal_year
 
     try:
         return parse_fiscal_year(text)

@@ -28,6 +28,7 @@ from ..config import CIRCLED
 from ..input_folder import REPORT_JSON, InputFolder
 from ..japanese import nendo_or_western
 from ..errors import ReportkitError
+from ..issues import FIELDS
 from ..model import FreeRow, HistoryEntry, ResultRow, ResultsTable
 from ..report_json import ReportPolicy, ReportProject, ReportTotal, ReprintPlace, read_report_json
 
@@ -35,20 +36,11 @@ ADDED, DROPPED, RENAMED, MOVED, COST, FIELD = "追加", "廃止", "名称変更"
 KINDS = (ADDED, DROPPED, RENAMED, MOVED, COST, FIELD)
 RENAME_EVENTS = ("事業名変更", "名称変更", "事業名の変更")
 
-# Scalar fields compared as text, in card order, with the label a reviewer reads.
-TEXT_FIELDS = (
-    ("description", "事業内容"),
-    ("cost_note", "事業費の内訳"),
-    ("department", "担当課"),
-    ("group", "グループ"),
-    ("priority", "重点"),
-    ("key_result", "主要成果"),
-    ("foundation", "21財団への補助・委託"),
-    ("emergency", "緊急雇用"),
-    ("new_listing", "新規事業一覧への掲載"),
-    ("new_summary", "新規事業の概要"),
-)
-TABLES = (("progress", "表１"), ("outcome", "表２"))
+# Scalar fields compared as text, in card order, with the label a reviewer reads (issues.FIELDS).
+TEXT_FIELDS = tuple((name, FIELDS[name].diff) for name in (
+    "description", "cost_note", "department", "group", "priority", "key_result", "foundation", "emergency",
+    "new_listing", "new_summary"))
+TABLES = (("progress", FIELDS["progress_rows"].diff), ("outcome", FIELDS["outcome_rows"].diff))
 
 
 @dataclass(frozen=True)
@@ -307,16 +299,16 @@ def project_changes(old: ReportProject, new: ReportProject, titles: dict[int, st
     add = lambda kind, label, a, b, **extra: changes.append(_change(kind, new, label, a, b, **extra))  # noqa: E731
 
     if old.name != new.name:
-        add(RENAMED, "事業名", _one_line(old.name), _one_line(new.name))
+        add(RENAMED, FIELDS["project_name"].diff, _one_line(old.name), _one_line(new.name))
     if old.policy != new.policy:
-        add(MOVED, "基本方針", _policy_label(old.policy, titles), _policy_label(new.policy, titles))
+        add(MOVED, FIELDS["policy"].diff, _policy_label(old.policy, titles), _policy_label(new.policy, titles))
     if old.measure != new.measure:
-        add(MOVED, "施策", old.measure, new.measure)
+        add(MOVED, FIELDS["measure"].diff, old.measure, new.measure)
     if old.cost != new.cost:
         a, b = old.cost, new.cost
         delta = b - a if isinstance(a, int) and isinstance(b, int) else None
         ratio = delta / a if delta is not None and a else None
-        add(COST, "事業費（千円）", a, b, delta=delta, ratio=ratio)
+        add(COST, FIELDS["cost"].diff, a, b, delta=delta, ratio=ratio)
 
     for key, label in TEXT_FIELDS:
         a, b = _text(getattr(old, key)), _text(getattr(new, key))
@@ -327,18 +319,18 @@ def project_changes(old: ReportProject, new: ReportProject, titles: dict[int, st
         add(FIELD, "事業期間", a, b)
     removed, added = _list_delta([_place(r, titles) for r in old.reprints], [_place(r, titles) for r in new.reprints])
     for item in removed:
-        add(FIELD, "再掲先（削除）", item, "")
+        add(FIELD, f"{FIELDS['reprint_rows'].diff}（削除）", item, "")
     for item in added:
-        add(FIELD, "再掲先（追加）", "", item)
+        add(FIELD, f"{FIELDS['reprint_rows'].diff}（追加）", "", item)
 
     for key, label in TABLES:
         changes.extend(_change(FIELD, new, f, a, b) for f, a, b in table_changes(getattr(old, key), getattr(new, key), label))
     changes.extend(_change(FIELD, new, f, a, b) for f, a, b in free_changes(old.results_free, new.results_free))
     removed, added = _list_delta([_history_text(e) for e in old.history], [_history_text(e) for e in new.history])
     for item in removed:
-        add(FIELD, "事業の経緯（削除）", item, "")
+        add(FIELD, f"{FIELDS['history_rows'].diff}（削除）", item, "")
     for item in added:
-        add(FIELD, "事業の経緯（追加）", "", item)
+        add(FIELD, f"{FIELDS['history_rows'].diff}（追加）", "", item)
     return changes
 
 
@@ -434,7 +426,7 @@ def free_changes(old: list[FreeRow], new: list[FreeRow]) -> list[tuple[str, str,
     """(項目, old, new) for the free-form results, line by line (difflib over the lines)."""
     a, b = [_free_text(r) for r in old], [_free_text(r) for r in new]
     out: list[tuple[str, str, str]] = []
-    label = "自由形式の結果"
+    label = FIELDS["results_free"].diff
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
         if tag == "equal":
             continue

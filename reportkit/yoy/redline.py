@@ -13,15 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..files.atomic import atomic_path
-from ..errors import ReportkitError
+from ..errors import RedlineUnavailable, ReportkitError
 from ..files.zipnorm import normalise_zip
 
 FIXED_DATE = "2000-01-01T00:00:00Z"
 INSTALL_HINT = 'pip install "reportkit[redline]"（または pip install "python-redlines[docxodus]"）'
-
-
-class RedlineUnavailable(ReportkitError):
-    """The comparison engine is not installed or cannot run on this machine."""
 
 
 @dataclass

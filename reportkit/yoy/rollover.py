@@ -41,9 +41,9 @@ from ..aggregate import YearFigure, aggregate, parse_multi_year
 from ..files.atomic import staged_folder
 from ..collect.expected import ExpectedProject, ExpectedRecord, file_digest, write_expected
 from ..config import ReportConfig, load_config
-from ..errors import OutputError, ReportkitError, ValidationFailed
+from ..errors import OutputError, ParseError, ReportkitError, ValidationFailed
 from ..input_folder import CARDS_DIR, CONFIG_FILE, EDITABLE_FOLDERS, EXPECTED_FILE, MULTI_YEAR_FILE, InputFolder
-from ..japanese import FULL_DIGITS, ParseError, era_for_month, era_year, nendo, nendo_or_western
+from ..japanese import FULL_DIGITS, era_for_month, era_year, nendo, nendo_or_western
 from ..model import Card
 from ..validate import cards_folder, validate_folder
 from ..workbook.layout import BLOCKS, CONTRACT_VERSION
