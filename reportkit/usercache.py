@@ -2,7 +2,7 @@
 
 ``REPORTKIT_CACHE`` names the folder (``off`` disables every cache); otherwise
 %LOCALAPPDATA%\\reportkit on Windows, $XDG_CACHE_HOME/reportkit or ~/.cache/reportkit elsewhere.
-Each cache is a subfolder (``charts``, ``cards``, ``tables``); deleting any of them is always safe.
+Each cache is a subfolder (``cards``, ``tables``); deleting any of them is always safe.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ import tempfile
 
 import pytest
 
-# The test session never reads or writes the user's own cache folder (charts, validated cards):
+# The test session never reads or writes the user's own cache folder (validated cards, projects.xlsx):
 # a fresh one per session, inherited by the subprocesses the tests start.
 if os.environ.get("REPORTKIT_CACHE", "").lower() != "off":
     os.environ["REPORTKIT_CACHE"] = tempfile.mkdtemp(prefix="reportkit-test-cache-")

@@ -19,7 +19,6 @@ HOMES = {
     "openpyxl": ("workbook/",),
     "subprocess": ("pages.py", "libreoffice_uno.py"),
     "pypdf": ("pages.py",),
-    "matplotlib": ("render/charts.py",),
     "python_redlines": ("yoy/redline.py",),
 }
 # (module, module it may import outside its home, why) — each also named in docs/architecture.md.

@@ -1,138 +1,232 @@
-"""Charts as PNG bytes (matplotlib, Japanese labels, deterministic output)."""
+"""Charts as native Word charts: a DrawingML chart part (word/charts/chartN.xml) with its figures cached.
+
+No drawing library: Word and LibreOffice draw the chart from the numbers in the part (``c:strCache`` and
+``c:numCache``), so a chart costs a few kilobytes of XML and no import. The same figures always give
+the same bytes.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import io
-import json
-from collections.abc import Callable
-from pathlib import Path
+import math
+from dataclasses import dataclass
 
 from ..aggregate import Report
 from ..japanese import era_short
-from .text import short_nendo
+from .estimate import PICTURE_EXTRA_PT, PT_PER_MM
+from .fast_table import escape
+from ..printed import short_nendo
 
 MANY_YEARS = 12  # more years than this: compact, rotated labels on the trend chart
-_FONTS = ["IPAexGothic", "IPAGothic", "IPAPGothic", "Noto Sans CJK JP", "MS Gothic", "Yu Gothic", "Hiragino Sans",
-          "DejaVu Sans"]
+WIDTH_MM = 150.0
+EMU_PER_MM = 36_000
+FONT = "ＭＳ ゴシック"  # the edition's gothic (reference.docx's major East Asian font)
+BAR_COLOUR = "7F9FBF"
+LINE_COLOUR = "C0392B"
+LINE_COLOURS = ("1F77B4", "FF7F0E", "2CA02C", "D62728", "9467BD", "8C564B", "E377C2", "7F7F7F")
+
+C_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+CHART_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
+CHART_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart"
+DOCPR_BASE = 10_000  # wp:docPr ids of charts: 10001, 10002 … (python-docx numbers pictures from 1)
 
 
-def _matplotlib():
-    """Import matplotlib on first use only (it costs ~0.3 s); the Agg canvas, never a GUI backend."""
-    import matplotlib
+@dataclass(frozen=True)
+class Chart:
+    """A chart part's XML and the size it is shown at (its extent in the document)."""
 
-    matplotlib.use("Agg")
-    from matplotlib import font_manager
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    xml: bytes
+    width_mm: float
+    height_mm: float
 
-    return matplotlib, font_manager, Figure, FigureCanvasAgg
-
-
-def _font_family(font_manager) -> list[str]:
-    available = {font.name for font in font_manager.fontManager.ttflist}
-    return [name for name in _FONTS if name in available] or ["DejaVu Sans"]
+    @property
+    def height_pt(self) -> float:
+        """What the chart's paragraph takes of the page in the page plan: its extent, plus the picture's extra."""
+        return self.height_mm * PT_PER_MM + PICTURE_EXTRA_PT
 
 
-def _figure(size: tuple[float, float]):
-    """A bare Figure on an Agg canvas (no pyplot state) and the rc settings to draw it with."""
-    matplotlib, font_manager, Figure, FigureCanvasAgg = _matplotlib()
-    rc = {"font.family": _font_family(font_manager), "font.size": 9, "svg.hashsalt": "reportkit"}
-    return matplotlib, Figure, FigureCanvasAgg, rc
+def trend_chart(report: Report) -> Chart:
+    """Project counts (line, 件, right axis) and costs (bars, 億円, left axis) per fiscal year, as the edition draws them."""
+    many = len(report.years) > MANY_YEARS
+    # The edition's ２５年度 labels fit up to a dozen years; beyond, H19 … R元 … R12 on end.
+    labels = [era_short(c.year) if many else short_nendo(c.year) for c in report.years]
+    amounts = [column.amount / 100_000 for column in report.years]  # 千円 → 億円
+    counts = [float(column.count) for column in report.years]
+    count_max, count_unit = _nice_max(max(counts + [1.0]) * (1.4 if many else 1.25))
+    bars = ('<c:barChart><c:barDir val="col"/><c:grouping val="clustered"/><c:varyColors val="0"/>'
+            + _series(0, "事業費（億円）", labels, amounts, "#,##0.0", _fill(BAR_COLOUR))
+            + '<c:gapWidth val="25"/><c:axId val="1"/><c:axId val="2"/></c:barChart>')
+    labels_xml = ('<c:dLbls><c:numFmt formatCode="#,##0" sourceLinked="0"/><c:spPr><a:noFill/><a:ln><a:noFill/>'
+                  f'</a:ln></c:spPr>{_text_properties(700 if many else 800, rotated=many)}<c:dLblPos val="t"/>'
+                  '<c:showLegendKey val="0"/><c:showVal val="1"/><c:showCatName val="0"/><c:showSerName val="0"/>'
+                  '<c:showPercent val="0"/><c:showBubbleSize val="0"/></c:dLbls>')
+    line = ('<c:lineChart><c:grouping val="standard"/><c:varyColors val="0"/>'
+            + _series(1, "事業数（件）", labels, counts, "#,##0", _line(LINE_COLOUR),
+                      marker=_marker(LINE_COLOUR, 5), labels_xml=labels_xml)
+            + '<c:marker val="1"/><c:axId val="3"/><c:axId val="4"/></c:lineChart>')
+    axes = (_category_axis(1, 2, rotated=many) + _value_axis(2, 1, "l", "（億円）", "#,##0")
+            + _category_axis(3, 4, deleted=True)
+            + _value_axis(4, 3, "r", "（件）", "#,##0", maximum=count_max, unit=count_unit, crosses="max"))
+    return _chart(bars + line + axes, legend="t", height_mm=WIDTH_MM * 3.4 / 6.2)
 
 
-def _png(figure, canvas_class) -> bytes:
-    buffer = io.BytesIO()
-    canvas_class(figure)
-    # No Software/date metadata: the same data gives the same bytes.
-    figure.savefig(buffer, format="png", dpi=150, metadata={"Software": None})
-    return buffer.getvalue()
+def line_chart(title: str, x_labels: list[str], series: dict[str, list[float | None]]) -> Chart:
+    """A plain line chart of a statistics CSV (first column = x axis; the caption above it carries ``title``)."""
+    plots = "".join(_series(i, name, x_labels, values, "General", _line(LINE_COLOURS[i % len(LINE_COLOURS)], 19050),
+                            marker=_marker(LINE_COLOURS[i % len(LINE_COLOURS)], 3))
+                    for i, (name, values) in enumerate(series.items()))
+    line = (f'<c:lineChart><c:grouping val="standard"/><c:varyColors val="0"/>{plots}'
+            '<c:marker val="1"/><c:axId val="1"/><c:axId val="2"/></c:lineChart>')
+    axes = _category_axis(1, 2, rotated=len(x_labels) > MANY_YEARS, angle=-2_700_000) + _value_axis(2, 1, "l", "", "General")
+    return _chart(line + axes, legend="t", height_mm=WIDTH_MM * 3.2 / 6.2)
 
 
-def cached_png(cache: Path | None, kind: str, data: object, draw: Callable[[], bytes]) -> bytes:
-    """``draw()``, or the PNG it gave before for the same data and drawing code (kept in ``cache``).
+def add_chart(writer, chart: Chart) -> None:
+    """Put ``chart`` in its own centred figure paragraph of ``writer``'s document (a new chart part)."""
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
 
-    Importing and running matplotlib costs most of a render; a secretariat rebuilds the report many
-    times with the same figures. The key covers the data, this module's source and matplotlib's version,
-    and the cached bytes are the very bytes ``draw`` gives, so a cache never changes the output.
-    """
+    from . import styles
+
+    document_part = writer.doc.part
+    partname = document_part.package.next_partname("/word/charts/chart%d.xml")
+    part = Part(PackURI(partname), CHART_CONTENT_TYPE, chart.xml, document_part.package)
+    rid = document_part.relate_to(part, CHART_RELATIONSHIP)
+    number = int(partname.rsplit("chart", 1)[1].split(".")[0])
+    cx, cy = round(chart.width_mm * EMU_PER_MM), round(chart.height_mm * EMU_PER_MM)
+    drawing = (f'<w:r><w:drawing><wp:inline xmlns:wp="{WP_NS}" xmlns:a="{A_NS}" xmlns:c="{C_NS}" distT="0" distB="0" '
+               f'distL="0" distR="0"><wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
+               f'<wp:docPr id="{DOCPR_BASE + number}" name="グラフ {number}"/><wp:cNvGraphicFramePr/>'
+               f'<a:graphic><a:graphicData uri="{C_NS}"><c:chart r:id="{rid}"/></a:graphicData></a:graphic>'
+               '</wp:inline></w:drawing></w:r>')
+    writer.add(f'<w:p><w:pPr><w:pStyle w:val="{writer.ids[styles.FIGURE]}"/></w:pPr>{drawing}</w:p>', chart.height_pt)
+
+
+def chart_values(xml: bytes) -> list[tuple[str, list[str], list[float | None]]]:
+    """Read a chart part back: (series name, categories, values) of every series, in order (tests, checks)."""
+    from lxml import etree
+
+    root = etree.fromstring(xml, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    ns = {"c": C_NS}
+    found = []
+    for ser in root.iterfind(".//c:ser", ns):
+        name = ser.findtext("c:tx/c:strRef/c:strCache/c:pt/c:v", namespaces=ns) or ""
+        categories = _points(ser.find("c:cat/c:strRef/c:strCache", ns), ns)
+        values = _points(ser.find("c:val/c:numRef/c:numCache", ns), ns)
+        found.append((name, [c or "" for c in categories], [None if v is None else float(v) for v in values]))
+    return found
+
+
+def _points(cache, ns) -> list[str | None]:
     if cache is None:
-        return draw()
-    from ..usercache import package_stamp
-
-    source = Path(__file__).read_bytes()
-    key = hashlib.sha256(json.dumps([kind, data, package_stamp("matplotlib")], ensure_ascii=False,
-                                    sort_keys=True, default=str).encode("utf-8") + source).hexdigest()[:32]
-    path = Path(cache) / f"{kind}-{key}.png"
-    try:
-        return path.read_bytes()
-    except OSError:
-        pass
-    png = draw()
-    try:
-        from ..files.atomic import write_bytes_atomic
-
-        write_bytes_atomic(path, png)
-    except OSError:  # a read-only output folder only costs the speed-up
-        pass
-    return png
+        return []
+    count = int(cache.find("c:ptCount", ns).get("val"))
+    points: list[str | None] = [None] * count
+    for pt in cache.iterfind("c:pt", ns):
+        points[int(pt.get("idx"))] = pt.findtext("c:v", namespaces=ns)
+    return points
 
 
-def trend_chart(report: Report, cache: Path | None = None) -> bytes:
-    """Project counts (line, 件) and costs (bars, 億円) per fiscal year, as the edition draws them."""
-    data = [(column.year, column.count, column.amount) for column in report.years]
-    return cached_png(cache, "trend", data, lambda: _draw_trend(report))
+def _chart(plots_and_axes: str, *, legend: str, height_mm: float) -> Chart:
+    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           f'<c:chartSpace xmlns:c="{C_NS}" xmlns:a="{A_NS}" xmlns:r="{R_NS}">'
+           '<c:date1904 val="0"/><c:lang val="ja-JP"/><c:roundedCorners val="0"/>'
+           '<c:chart><c:autoTitleDeleted val="1"/>'
+           f'<c:plotArea><c:layout/>{plots_and_axes}<c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr></c:plotArea>'
+           f'<c:legend><c:legendPos val="{legend}"/><c:overlay val="0"/>{_text_properties(800)}</c:legend>'
+           '<c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/></c:chart>'
+           '<c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr>'
+           f'{_text_properties(900)}</c:chartSpace>')
+    return Chart(xml.encode("utf-8"), WIDTH_MM, height_mm)
 
 
-def _draw_trend(report: Report) -> bytes:
-    matplotlib, Figure, canvas, rc = _figure((6.2, 3.4))
-    with matplotlib.rc_context(rc):
-        figure = Figure(figsize=(6.2, 3.4))
-        bars_axis = figure.add_subplot()
-        many = len(report.years) > MANY_YEARS
-        # The edition's ２５年度 labels fit up to a dozen years; beyond, H19 … R元 … R12 on end.
-        labels = [era_short(c.year) if many else short_nendo(c.year) for c in report.years]
-        amounts = [column.amount / 100_000 for column in report.years]  # 千円 → 億円
-        counts = [column.count for column in report.years]
-        bars_axis.bar(labels, amounts, color="#7f9fbf", label="事業費（億円）")
-        bars_axis.set_ylabel("（億円）", rotation=0, labelpad=14)
-        bars_axis.spines["top"].set_visible(False)
-        line_axis = bars_axis.twinx()
-        line_axis.plot(labels, counts, color="#c0392b", marker="o", label="事業数（件）")
-        line_axis.set_ylabel("（件）", rotation=0, labelpad=12)
-        line_axis.set_ylim(0, max(counts + [1]) * 1.25)
-        line_axis.spines["top"].set_visible(False)
-        for x, y in zip(labels, counts):
-            line_axis.annotate(str(y), (x, y), textcoords="offset points", xytext=(0, 5), ha="center",
-                               va="bottom", fontsize=7 if many else 8, rotation=90 if many else 0)
-        handles = bars_axis.get_legend_handles_labels()
-        more = line_axis.get_legend_handles_labels()
-        if many:  # above the plot, where no bar or count can run into it
-            bars_axis.tick_params(axis="x", labelrotation=90, labelsize=8)
-            line_axis.set_ylim(0, max(counts + [1]) * 1.4)
-            bars_axis.legend(handles[0] + more[0], handles[1] + more[1], loc="lower center",
-                             bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=8, frameon=False)
-        else:
-            bars_axis.legend(handles[0] + more[0], handles[1] + more[1], loc="upper left", fontsize=8,
-                             frameon=False)
-        figure.tight_layout()
-        return _png(figure, canvas)
+def _series(index: int, name: str, labels: list[str], values: list[float | None], number_format: str,
+            shape: str, *, marker: str = "", labels_xml: str = "") -> str:
+    column = chr(ord("B") + index)  # where the figures would stand in the chart's sheet (no workbook is embedded)
+    last = len(labels) + 1
+    categories = "".join(f'<c:pt idx="{i}"><c:v>{escape(label)}</c:v></c:pt>' for i, label in enumerate(labels))
+    points = "".join(f'<c:pt idx="{i}"><c:v>{_number(value)}</c:v></c:pt>'
+                     for i, value in enumerate(values) if value is not None)
+    return (f'<c:ser><c:idx val="{index}"/><c:order val="{index}"/>'
+            f'<c:tx><c:strRef><c:f>Sheet1!${column}$1</c:f><c:strCache><c:ptCount val="1"/>'
+            f'<c:pt idx="0"><c:v>{escape(name)}</c:v></c:pt></c:strCache></c:strRef></c:tx>'
+            f'{shape}{marker}{labels_xml}'
+            f'<c:cat><c:strRef><c:f>Sheet1!$A$2:$A${last}</c:f><c:strCache><c:ptCount val="{len(labels)}"/>'
+            f'{categories}</c:strCache></c:strRef></c:cat>'
+            f'<c:val><c:numRef><c:f>Sheet1!${column}$2:${column}${last}</c:f><c:numCache>'
+            f'<c:formatCode>{escape(number_format)}</c:formatCode><c:ptCount val="{len(values)}"/>{points}'
+            '</c:numCache></c:numRef></c:val>'
+            + ('<c:smooth val="0"/>' if marker else "") + '</c:ser>')
 
 
-def line_chart(title: str, x_labels: list[str], series: dict[str, list[float | None]],
-               cache: Path | None = None) -> bytes:
-    """A plain line chart of a statistics CSV (first column = x axis)."""
-    return cached_png(cache, "line", [title, x_labels, series], lambda: _draw_line(title, x_labels, series))
+def _number(value: float) -> str:
+    """Shortest exact text of a figure: 118, 215.3379 (never 1e-05)."""
+    if float(value).is_integer():
+        return str(int(value))
+    return repr(float(value)) if "e" not in repr(float(value)) else f"{value:.10f}".rstrip("0")
 
 
-def _draw_line(title: str, x_labels: list[str], series: dict[str, list[float | None]]) -> bytes:
-    matplotlib, Figure, canvas, rc = _figure((6.2, 3.2))
-    with matplotlib.rc_context(rc):
-        figure = Figure(figsize=(6.2, 3.2))
-        axis = figure.add_subplot()
-        for name, values in series.items():
-            axis.plot(x_labels, values, marker="o", markersize=3, label=name)
-        axis.legend(fontsize=8, frameon=False)
-        axis.tick_params(axis="x", labelrotation=45)
-        figure.tight_layout()
-        return _png(figure, canvas)
+def _nice_max(target: float) -> tuple[float, float]:
+    """An axis maximum at or above ``target`` on a round step (1, 2, 2.5 or 5 × 10ⁿ) with 4–8 steps."""
+    magnitude = 10 ** math.floor(math.log10(target / 5))
+    for step in (1, 2, 2.5, 5, 10):
+        unit = step * magnitude
+        if target / unit <= 8:
+            return math.ceil(target / unit) * unit, unit
+    return target, target  # not reached
+
+
+def _fill(colour: str) -> str:
+    return f'<c:spPr><a:solidFill><a:srgbClr val="{colour}"/></a:solidFill><a:ln><a:noFill/></a:ln></c:spPr>'
+
+
+def _line(colour: str, width_emu: int = 22225) -> str:
+    return (f'<c:spPr><a:ln w="{width_emu}" cap="rnd"><a:solidFill><a:srgbClr val="{colour}"/></a:solidFill>'
+            '<a:round/></a:ln></c:spPr>')
+
+
+def _marker(colour: str, size: int) -> str:
+    return (f'<c:marker><c:symbol val="circle"/><c:size val="{size}"/><c:spPr><a:solidFill><a:srgbClr val="{colour}"/>'
+            f'</a:solidFill><a:ln><a:solidFill><a:srgbClr val="{colour}"/></a:solidFill></a:ln></c:spPr></c:marker>')
+
+
+def _text_properties(size: int, *, rotated: bool = False, angle: int = -5_400_000) -> str:
+    rotation = f' rot="{angle}" vert="horz"' if rotated else ' rot="0" vert="horz"'
+    return (f'<c:txPr><a:bodyPr{rotation}/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="{size}">'
+            f'<a:solidFill><a:srgbClr val="000000"/></a:solidFill><a:latin typeface="{FONT}"/>'
+            f'<a:ea typeface="{FONT}"/></a:defRPr></a:pPr><a:endParaRPr lang="ja-JP"/></a:p></c:txPr>')
+
+
+def _axis_line() -> str:
+    return '<c:spPr><a:noFill/><a:ln w="9525"><a:solidFill><a:srgbClr val="000000"/></a:solidFill></a:ln></c:spPr>'
+
+
+def _category_axis(axis: int, cross: int, *, deleted: bool = False, rotated: bool = False,
+                   angle: int = -5_400_000) -> str:
+    return (f'<c:catAx><c:axId val="{axis}"/><c:scaling><c:orientation val="minMax"/></c:scaling>'
+            f'<c:delete val="{1 if deleted else 0}"/><c:axPos val="b"/><c:numFmt formatCode="General" sourceLinked="0"/>'
+            '<c:majorTickMark val="out"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>'
+            f'{_axis_line()}{_text_properties(800 if rotated else 900, rotated=rotated, angle=angle)}'
+            f'<c:crossAx val="{cross}"/><c:crosses val="autoZero"/><c:auto val="1"/><c:lblAlgn val="ctr"/>'
+            '<c:lblOffset val="100"/><c:tickLblSkip val="1"/><c:noMultiLvlLbl val="0"/></c:catAx>')
+
+
+def _value_axis(axis: int, cross: int, position: str, title: str, number_format: str, *,
+                maximum: float | None = None, unit: float | None = None, crosses: str = "autoZero") -> str:
+    scaling = '<c:orientation val="minMax"/>'
+    if maximum is not None:
+        scaling += f'<c:max val="{_number(maximum)}"/><c:min val="0"/>'
+    title_xml = ""
+    if title:
+        title_xml = ('<c:title><c:tx><c:rich><a:bodyPr rot="0" vert="horz"/><a:lstStyle/><a:p><a:pPr>'
+                     f'<a:defRPr sz="900" b="0"><a:latin typeface="{FONT}"/><a:ea typeface="{FONT}"/></a:defRPr></a:pPr>'
+                     f'<a:r><a:rPr lang="ja-JP" sz="900" b="0"><a:latin typeface="{FONT}"/><a:ea typeface="{FONT}"/>'
+                     f'</a:rPr><a:t>{escape(title)}</a:t></a:r></a:p></c:rich></c:tx><c:overlay val="0"/></c:title>')
+    major = f'<c:majorUnit val="{_number(unit)}"/>' if unit is not None else ""
+    return (f'<c:valAx><c:axId val="{axis}"/><c:scaling>{scaling}</c:scaling><c:delete val="0"/>'
+            f'<c:axPos val="{position}"/>{title_xml}<c:numFmt formatCode="{escape(number_format)}" sourceLinked="0"/>'
+            '<c:majorTickMark val="out"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>'
+            f'{_axis_line()}{_text_properties(900)}<c:crossAx val="{cross}"/><c:crosses val="{crosses}"/>'
+            f'<c:crossBetween val="between"/>{major}</c:valAx>')

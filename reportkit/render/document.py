@@ -205,7 +205,7 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
     narrative("introduction.md.j2")
     ordinance = _ordinance_name(config)
     writer.paragraph(styles.CAPTION, f"図　{ordinance}に係る主要事業の事業数及び事業費の推移")
-    writer.picture(charts.trend_chart(report, chart_cache), width_mm=150)
+    charts.add_chart(writer, charts.trend_chart(report))
 
     # 1 これまでの中小企業振興施策: the table page, then (1) and (2) each from a new page as in the edition
     count_word = full_width(len(config.policies))

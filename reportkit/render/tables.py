@@ -184,8 +184,7 @@ def statistics_object(writer, items: dict[str, StatisticsItem], folder: Path, ke
     else:
         labels = [row[0] for row in rows[1:]]
         series = {name: [_number(row[i]) for row in rows[1:]] for i, name in enumerate(rows[0]) if i}
-        writer.picture(charts.line_chart(item.caption, labels, series, getattr(writer, "chart_cache", None)),
-                       width_mm=150)
+        charts.add_chart(writer, charts.line_chart(item.caption, labels, series))
     for note in item.notes:
         writer.paragraph(styles.NOTE, note)
     if item.source:

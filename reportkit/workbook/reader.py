@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from ..issues import Issue, make_issue
 from ..files.textsafe import has_illegal, xml_safe
-from . import layout
+from . import import_openpyxl, layout
 from .layout import BLOCKS, CARD_SHEET, CELLS, PAIRS
 from .xlsx import Package, Sheet, Workbook, column_index, column_letter, load_workbook, sheet_names
 
@@ -304,6 +304,7 @@ def _name_bounds(text: str) -> Bounds | None:
 
 
 def _unusual_name_bounds(text: str) -> Bounds | None:
+    import_openpyxl()
     from openpyxl.utils.cell import range_boundaries
     from openpyxl.workbook.defined_name import DefinedName
 

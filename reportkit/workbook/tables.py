@@ -36,7 +36,10 @@ def safe_cell(value: object) -> object:
 
 
 def build_tables_workbook(sheets: Sequence[Sheet]):
-    """An openpyxl Workbook of the sheets (openpyxl, with numpy and PIL, imported on first use only)."""
+    """An openpyxl Workbook of the sheets (openpyxl imported on first use only, without numpy and PIL)."""
+    from . import import_openpyxl
+
+    import_openpyxl()
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 

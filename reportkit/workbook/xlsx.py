@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from ..errors import DTDForbidden
+from . import import_openpyxl
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -207,6 +208,7 @@ def read_sheet(package: Package, part: str, date1904: bool = False) -> Sheet:
                 elif kind == "b":
                     value = bool(int(text))
                 elif kind == "d":
+                    import_openpyxl()
                     from openpyxl.utils.datetime import from_ISO8601
 
                     value = from_ISO8601(text)
@@ -342,6 +344,7 @@ def _shared_strings(package: Package) -> list[str]:
 
 
 def _date(value: int | float, date1904: bool, timedelta: bool) -> object:
+    import_openpyxl()
     from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
     try:
