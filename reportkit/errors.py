@@ -64,6 +64,10 @@ class RedlineUnavailable(ReportkitError):
     """The comparison engine is not installed or cannot run on this machine."""
 
 
+class PageNumberError(ReportkitError):
+    """LibreOffice is missing or the conversion failed."""
+
+
 # Internal: raised and caught inside reportkit, each turned into an Issue; never shown as such.
 
 class ParseError(ValueError):

@@ -22,7 +22,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import ReportkitError
+from .errors import PageNumberError
 
 FIRST_NUMBERED_BOOKMARK = "rkh001"  # はじめに, printed page 1
 # Bookmarks become named destinations; the blank pages LibreOffice inserts before odd-page
@@ -31,10 +31,6 @@ PDF_FILTER = ('pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":
               '"IsSkipEmptyPages":{"type":"boolean","value":"false"}}')
 WINDOWS_SOFFICE = r"C:\Program Files\LibreOffice\program\soffice.exe"
 DEFAULT_TIMEOUT = 300
-
-
-class PageNumberError(ReportkitError):
-    """LibreOffice is missing or the conversion failed."""
 
 
 def find_soffice() -> str | None:

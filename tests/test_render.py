@@ -297,3 +297,47 @@ def test_numbered_items_keep_their_numbers(tmp_path):
     assert "1. 情報収集、意見交換を促進する。" in texts and "2. 気運の醸成を図る。" in texts
     assert "（３）その他必要な事項を推進する。" in texts
     assert "・情報収集、意見交換を促進する。" not in texts
+
+
+def _reference_with(tmp_path: Path, replace: tuple[str, str]) -> Path:
+    """A copy of reference.docx with one edit to word/styles.xml, as Word would save it."""
+    from reportkit.render.styles import REFERENCE_DOCX
+
+    copy = tmp_path / "reference.docx"
+    with zipfile.ZipFile(REFERENCE_DOCX) as source, zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/styles.xml":
+                text = data.decode("utf-8")
+                assert text.count(replace[0]) == 1
+                data = text.replace(*replace).encode("utf-8")
+            target.writestr(item, data)
+    return copy
+
+
+def test_the_page_plan_reads_font_sizes_from_reference_docx():
+    from reportkit.render import estimate, list_table, tables
+    from reportkit.render import styles as s
+
+    assert (tables.TABLE_PT, tables.FIGURES_PT) == (s.style_size_pt(s.TABLE_TEXT), s.style_size_pt(s.FIGURES)) == (9.0, 8.0)
+    assert (list_table.TEXT_PT, list_table.HEADER_PT) == (7.5, 6.5)
+    assert [estimate.heading_font_pt(level) for level in (1, 2, 3)] == [14.0, 12.0, 11.0]
+    body = s.style_figures(s.BODY)
+    assert (body.size, body.spacing, body.exact_line) == (10.5, 0.0, 18.0)
+    assert s.style_figures(s.CAPTION).spacing == 12.0
+
+
+def test_a_style_edited_in_word_changes_what_the_plan_reads(tmp_path):
+    import re
+
+    from reportkit.render import styles as s
+
+    with zipfile.ZipFile(s.REFERENCE_DOCX) as package:
+        xml = package.read("word/styles.xml").decode("utf-8")
+    style = re.search(r'<w:style [^>]*w:styleId="[^"]+"[^>]*>(?:(?!</w:style>).)*?<w:name w:val="表数値小"/>'
+                      r'(?:(?!</w:style>).)*?</w:style>', xml).group(0)
+    size = re.search(r'<w:sz w:val="\d+"/>', style).group(0)
+    edited = _reference_with(tmp_path, (style, style.replace(size, '<w:sz w:val="19"/>')))
+    assert s.style_size_pt(s.FIGURES, edited) == 9.5
+    assert s.style_size_pt(s.FIGURES) == 8.0  # the project's reference.docx is untouched
+    assert s.style_size_pt(s.TABLE_TEXT, edited) == 9.0  # other styles keep theirs

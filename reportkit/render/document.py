@@ -34,7 +34,7 @@ from .package import set_cached_pagerefs
 from .tables import load_statistics, multi_year_table, multi_year_table_height, statistics_object
 from ..printed import full_width, nendo
 
-REFERENCE_DOCX = Path(__file__).resolve().parents[2] / "templates" / "reference.docx"
+REFERENCE_DOCX = styles.REFERENCE_DOCX
 TOC_INSTRUCTION = 'TOC \\o "1-3" \\h \\z \\u'
 TOC_PLACEHOLDER_TEXT = "目次"
 INTRODUCTION_BOOKMARK = "rkh001"  # はじめに: printed page 1

@@ -9,6 +9,7 @@ characters count half). The renderer sums these per run of pages to plan every h
 
 from __future__ import annotations
 
+import functools
 import math
 
 from ..japanese import display_width
@@ -18,21 +19,35 @@ LINE = 7 / 6
 BODY_PITCH = 18.0
 PT_PER_MM = 72 / 25.4
 HEADING_PT = 26.5  # one line of Heading 1–3 with its spacing
-HEADING_FONT_PT = {1: 14.0, 2: 12.0, 3: 11.0}
 PICTURE_EXTRA_PT = 2.0
 ROW_EXTRA_PT = 0.5  # a table row's border
-# style → (font size, line pitch, space before + after, first-line offset in characters, left indent in characters)
-_METRICS = {
-    styles.BODY: (10.5, BODY_PITCH, 0.0, 1, 0),
-    styles.BULLET: (10.5, BODY_PITCH, 0.0, -1, 2),
-    styles.SUBHEADING: (10.5, 10.5 * LINE, 6.0, 0, 0),
-    styles.CAPTION: (10.5, 10.5 * LINE, 12.0, 0, 0),
-    styles.SOURCE: (9.0, 9.0 * LINE, 6.0, 0, 0),
-    styles.NOTE: (9.0, 9.0 * LINE, 0.0, 0, 0),
-    styles.NEW_ENTRY: (10.5, 10.5 * LINE, 2.0, 0, 0),
-    styles.NEW_SUMMARY: (10.5, 10.5 * LINE, 0.0, 0, 2),
+# style → (first-line offset in characters, left indent in characters); the font size, line pitch
+# and spacing come from the style in reference.docx. Other styles are read as Normal.
+_INDENTS = {
+    styles.BODY: (1, 0),
+    styles.BULLET: (-1, 2),
+    styles.SUBHEADING: (0, 0),
+    styles.CAPTION: (0, 0),
+    styles.SOURCE: (0, 0),
+    styles.NOTE: (0, 0),
+    styles.NEW_ENTRY: (0, 0),
+    styles.NEW_SUMMARY: (0, 2),
 }
-_DEFAULT_METRICS = (10.5, 10.5 * LINE, 0.0, 0, 0)
+
+
+@functools.lru_cache(maxsize=None)
+def _metrics(style: str) -> tuple[float, float, float, float, float]:
+    """(font size, line pitch, space before + after, first-line offset, left indent) of ``style``."""
+    if style not in _INDENTS:
+        style = "Normal"
+    figures = styles.style_figures(style)
+    pitch = figures.exact_line if figures.exact_line is not None else figures.size * LINE
+    return (figures.size, pitch, figures.spacing, *_INDENTS.get(style, (0, 0)))
+
+
+def heading_font_pt(level: int) -> float:
+    """The font size of Heading ``level`` in reference.docx."""
+    return styles.style_size_pt(styles.HEADING[level])
 
 
 def lines(text: str, chars_per_line: float, first_offset: float = 0) -> int:
@@ -43,12 +58,12 @@ def lines(text: str, chars_per_line: float, first_offset: float = 0) -> int:
 
 def paragraph_height(style: str, text: str, width_pt: float) -> float:
     """Points a paragraph of ``style`` takes in a text area ``width_pt`` wide."""
-    size, pitch, spacing, first, indent = _METRICS.get(style, _DEFAULT_METRICS)
+    size, pitch, spacing, first, indent = _metrics(style)
     return lines(text, width_pt / size - indent, first) * pitch + spacing
 
 
 def heading_height(level: int, text: str, width_pt: float) -> float:
-    size = HEADING_FONT_PT[level]
+    size = heading_font_pt(level)
     return HEADING_PT + (lines(text, width_pt / size) - 1) * size * LINE
 
 

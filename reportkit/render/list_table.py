@@ -23,7 +23,8 @@ MM = 56.7
 # 基本方針, 施策, 事業名 (None = the rest), 重点, 主要成果, 決算, 事業期間, 21財団, 緊急雇用, 担当課等, ページ
 WIDTHS_MM: list[float | None] = [13, 19, None, 4.2, 4.2, 16.5, 13, 9, 5.8, 30, 6.5]
 CELL_MARGIN = 20  # twips each side: the figures need the room
-TEXT_PT, HEADER_PT = 7.5, 6.5  # 一覧表文字 … and 一覧表見出し in reference.docx
+# font sizes of 一覧表文字 (as the other 一覧表 styles) and 一覧表見出し, read from reference.docx
+TEXT_PT, HEADER_PT = styles.style_size_pt(styles.LIST_TEXT), styles.style_size_pt(styles.LIST_HEADER)
 
 
 def headers(fiscal_year: int) -> list[str]:

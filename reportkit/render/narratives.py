@@ -25,7 +25,7 @@ from . import styles
 from .estimate import cell_height, row_height
 
 _OBJECT = re.compile(r"^\[(表|図):\s*([0-9A-Za-z０-９\-－]+)\]$")
-TABLE_PT = 9.0  # 表文字 / 表見出し in reference.docx
+TABLE_PT = styles.style_size_pt(styles.TABLE_TEXT)  # 表文字 / 表見出し, read from reference.docx
 CELL_MARGIN = 40  # twips each side, as the statistics tables
 MERGE_UP, MERGE_LEFT = "^", "<"
 

@@ -1,4 +1,17 @@
-"""Names of the styles of templates/reference.docx that the render package uses."""
+"""Names of the styles of templates/reference.docx that the render package uses, and the figures
+(font size, spacing, exact line pitch) the page plan reads from them, so that a style edited in
+Word moves the plan with it."""
+
+from __future__ import annotations
+
+import functools
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from defusedxml import ElementTree
+
+REFERENCE_DOCX = Path(__file__).resolve().parents[2] / "templates" / "reference.docx"
 
 HEADING = {1: "Heading 1", 2: "Heading 2", 3: "Heading 3"}
 SUBHEADING = "Heading 4"  # narrative sub-headings; in the navigation pane, not in the TOC
@@ -26,3 +39,77 @@ FOOTER = "Footer"
 HEADER = "Header"
 TABLE = "Table Grid"
 LIST_TABLE = TABLE  # the list table: bordered grid; its look comes from the 一覧表* paragraph styles
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@dataclass(frozen=True)
+class StyleFigures:
+    """What the page plan reads from one paragraph style of reference.docx, in points."""
+
+    size: float  # font size
+    spacing: float  # space before + after
+    exact_line: float | None  # an exact line pitch; None when the spacing is not exact
+
+
+def style_figures(name: str, reference: Path = REFERENCE_DOCX) -> StyleFigures:
+    """The figures of the paragraph style ``name`` (as Word names it), through basedOn and docDefaults."""
+    try:
+        return _read(Path(reference))[name.lower()]
+    except KeyError:
+        raise KeyError(f"reference.docx has no paragraph style named {name!r}") from None
+
+
+def style_size_pt(name: str, reference: Path = REFERENCE_DOCX) -> float:
+    """The font size in points of the paragraph style ``name``."""
+    return style_figures(name, reference).size
+
+
+@functools.lru_cache(maxsize=8)
+def _read(reference: Path) -> dict[str, StyleFigures]:
+    with zipfile.ZipFile(reference) as package:
+        root = ElementTree.fromstring(package.read("word/styles.xml"))
+    defaults = root.find(f"{_W}docDefaults")
+
+    def own(element, key: str) -> str | None:
+        """The value ``key`` set directly on a style (or docDefaults' rPr/pPr), None when not set."""
+        if element is None:
+            return None
+        if key == "sz":
+            found = element.find(f"{_W}rPr/{_W}sz")
+            if found is None:
+                found = element.find(f"{_W}rPrDefault/{_W}rPr/{_W}sz")
+            return None if found is None else found.get(f"{_W}val")
+        found = element.find(f"{_W}pPr/{_W}spacing")
+        if found is None:
+            found = element.find(f"{_W}pPrDefault/{_W}pPr/{_W}spacing")
+        return None if found is None else found.get(f"{_W}{key}")
+
+    styles_by_id, names = {}, {}
+    for style in root.iter(f"{_W}style"):
+        if style.get(f"{_W}type") == "paragraph":
+            sid = style.get(f"{_W}styleId")
+            name = style.find(f"{_W}name")
+            styles_by_id[sid] = style
+            names[sid] = (sid if name is None else name.get(f"{_W}val")).lower()
+
+    def inherited(sid: str, key: str) -> str | None:
+        seen = set()
+        while sid in styles_by_id and sid not in seen:
+            seen.add(sid)
+            value = own(styles_by_id[sid], key)
+            if value is not None:
+                return value
+            based = styles_by_id[sid].find(f"{_W}basedOn")
+            sid = None if based is None else based.get(f"{_W}val")
+        return own(defaults, key)
+
+    def figures(sid: str) -> StyleFigures:
+        size = inherited(sid, "sz")
+        line, rule = inherited(sid, "line"), inherited(sid, "lineRule")
+        return StyleFigures(int(size) / 2 if size is not None else 10.0,  # Word's default: 10 pt
+                            (int(inherited(sid, "before") or 0) + int(inherited(sid, "after") or 0)) / 20,
+                            int(line) / 20 if line is not None and rule == "exact" else None)
+
+    return {names[sid]: figures(sid) for sid in styles_by_id}

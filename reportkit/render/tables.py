@@ -24,7 +24,8 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 MM = 56.7
-TABLE_PT, FIGURES_PT = 9.0, 8.0  # 表文字/表数値/表見出し and 表数値小 in reference.docx
+# font sizes of 表文字 (as 表数値, 表見出し) and 表数値小, read from reference.docx
+TABLE_PT, FIGURES_PT = styles.style_size_pt(styles.TABLE_TEXT), styles.style_size_pt(styles.FIGURES)
 YEAR_MM, FIRST_MIN_MM = 18.5, 32.0  # the widest year column; the least the 基本方針 column keeps
 CELL_MARGIN = 15  # twips each side of a multi-year cell
 FIT_SLACK_PT = 1.0  # so that a figure that just fits by the metrics never wraps in a layout engine
