@@ -12,6 +12,8 @@ from pathlib import Path
 
 from .files.atomic import write_text_atomic
 from .errors import ReportkitError
+from .files.textsafe import safe_file_name
+from .workbook.xlsx import column_index
 from .issues import FIELD_LABELS, SEVERITY_LABELS, Issue
 from .validation_report import UNKNOWN_DIVISION, FileTask, ValidationReport
 
@@ -30,10 +32,7 @@ def _cell_order(issue: Issue) -> tuple[int, int]:
     match = re.fullmatch(r"([A-Z]+)(\d+)", issue.cell)
     if not match:
         return (0, 0)
-    column = 0
-    for letter in match.group(1):
-        column = column * 26 + ord(letter) - 64
-    return (int(match.group(2)), column)
+    return (int(match.group(2)), column_index(match.group(1)))
 
 
 def sorted_issues(issues: list[Issue]) -> list[Issue]:
@@ -82,7 +81,7 @@ def write_by_division(report: ValidationReport, folder: Path) -> list[Path]:
     written = []
     for division, tasks in report.by_division().items():
         header = f"{BY_DIVISION_HEADER[0]}{division}\n{BY_DIVISION_HEADER[1]}{len(tasks)} 件\n\n"
-        target = Path(folder) / f"{_safe_file_name(division)}.txt"
+        target = Path(folder) / f"{safe_file_name(division, UNKNOWN_DIVISION)}.txt"
         try:
             write_text_atomic(target, header + format_tasks(tasks))
         except OSError as exc:
@@ -107,6 +106,3 @@ def _remove_stale_division_files(folder: Path, keep: set[Path]) -> None:
             except OSError as exc:
                 raise ReportkitError(f"以前の担当課別の結果を消せません: {path}（{exc.strerror or exc}）") from exc
 
-
-def _safe_file_name(name: str) -> str:
-    return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", name).strip(" .") or UNKNOWN_DIVISION

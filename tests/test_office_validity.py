@@ -21,7 +21,7 @@ from openpyxl import Workbook
 import ooxml_checks as checks
 from reportkit import cli
 from reportkit.build import build_report
-from reportkit.collect.accept import safe_name
+from reportkit.files.textsafe import safe_file_name
 from reportkit.collect.packs import BLANK_FILE, CHECKLIST_FILE
 from reportkit.render.package import write_cached_pagerefs
 from yoy_helpers import make_two_years
@@ -128,7 +128,7 @@ def _collection_round(round_, rolled, base: Path) -> dict[str, list[Path]]:
     folder = round_[0]
     packs = base / "packs"
     assert cli.main(["packs", str(folder), "-o", str(packs)]) == 0
-    chosen = [packs / safe_name(division) for division in PACK_DIVISIONS]
+    chosen = [packs / safe_file_name(division) for division in PACK_DIVISIONS]
     files = {"packs checklist": [pack / CHECKLIST_FILE for pack in chosen],
              "packs blank card": [pack / BLANK_FILE for pack in chosen],
              "packs prefilled cards": sorted(p for pack in chosen for p in pack.glob("*.xlsx")

@@ -11,13 +11,13 @@ moves; one that cannot be read, has no 管理番号 or no known 担当課 stops 
 from __future__ import annotations
 
 import os
-import re
 import shutil
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from ..files.atomic import atomic_path
+from ..files.textsafe import safe_file_name
 from ..config import load_config
 from ..errors import AcceptError
 from ..issues import Issue
@@ -59,8 +59,8 @@ def accept(files: list[Path], folder: Path) -> list[Filed]:
     filed = []
     for item, _ in incoming:
         for old in earlier.get(item.project_id, []):
-            item.archived.append((old, _archive(old, folder / ARCHIVE_FOLDER / safe_name(item.project_id))))
-        item.target = free_name(cards / safe_name(item.division) / item.source.name)
+            item.archived.append((old, _archive(old, folder / ARCHIVE_FOLDER / safe_file_name(item.project_id))))
+        item.target = free_name(cards / safe_file_name(item.division) / item.source.name)
         with atomic_path(item.target) as tmp:
             shutil.copy2(item.source, tmp)  # keeps the return's own time, shown by `reportkit status`
         earlier[item.project_id] = [item.target]
@@ -104,6 +104,3 @@ def free_name(path: Path) -> Path:
     return candidate
 
 
-def safe_name(name: str) -> str:
-    """A division or 管理番号 as a folder name on Windows too."""
-    return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", name).strip(" .") or "_"

@@ -26,7 +26,7 @@ from ..model import Card
 from ..report_text import format_issue, sorted_issues
 from ..validate import cards_folder
 from ..validation_report import FileTask, ValidationReport
-from .accept import safe_name
+from ..files.textsafe import safe_file_name
 from .expected import ExpectedProject, ExpectedRecord, file_digest
 
 
@@ -61,7 +61,7 @@ def draft_inputs(report: ValidationReport, expected: ExpectedRecord | None = Non
             if prefilled.get(card.project_id) == file_digest(task.path):
                 result.placeholders[card.project_id] = Placeholder("missing", file=task.file)
                 if task.division:
-                    position = root / safe_name(task.division) / task.path.name
+                    position = root / safe_file_name(task.division) / task.path.name
             else:
                 result.placeholders[card.project_id] = Placeholder("errors", _problems(task), task.file)
         placed.append((_order(root, position), card))
@@ -76,7 +76,7 @@ def draft_inputs(report: ValidationReport, expected: ExpectedRecord | None = Non
         result.placeholders[project.project_id] = Placeholder("missing")
         result.notices.append(f"{project.project_id} {project.name}: カードのブックが入力フォルダにないため、"
                               "未提出の仮のページを置きました（終了した事業なら expected.json から外してください）。")
-        position = root / safe_name(project.division) / Path(project.file).name
+        position = root / safe_file_name(project.division) / Path(project.file).name
         placed.append((_order(root, position), _expected_card(project, report.config.fiscal_year)))
     placed.sort(key=lambda item: item[0])
     result.cards = [card for _, card in placed]

@@ -27,7 +27,8 @@ from ..input_folder import InputFolder
 from ..validation_report import UNKNOWN_DIVISION
 from ..workbook.tables import Sheet, write_tables
 from ..workbook.template import new_project_id, write_workbook
-from .accept import free_name, safe_name
+from ..files.textsafe import safe_file_name
+from .accept import free_name
 from .expected import ExpectedProject, load_expected
 from .received import division_order, received_files
 
@@ -71,13 +72,13 @@ def write_packs(folder: Path, out_dir: Path, zip_packs: bool = False, expected: 
     try:
         with staged_folder(out_dir, "packs") as staging:
             for division in divisions:
-                pack = Pack(division=division, folder=out_dir / safe_name(division),
+                pack = Pack(division=division, folder=out_dir / safe_file_name(division),
                             expected=len(by_division.get(division, [])))
-                _write_pack(staging / safe_name(division), pack, config, workbooks.get(division, []),
+                _write_pack(staging / safe_file_name(division), pack, config, workbooks.get(division, []),
                             by_division.get(division, []), result.notices)
                 if zip_packs:
-                    pack.zip_file = out_dir / f"{safe_name(division)}.zip"
-                    _zip_folder(staging / safe_name(division), staging / pack.zip_file.name)
+                    pack.zip_file = out_dir / f"{safe_file_name(division)}.zip"
+                    _zip_folder(staging / safe_file_name(division), staging / pack.zip_file.name)
                 result.packs.append(pack)
     except OSError as exc:
         raise OutputError(f"配布用フォルダ {out_dir} を作れません: {exc.strerror or exc}") from exc

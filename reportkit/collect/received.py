@@ -58,7 +58,7 @@ def received_files(folder: Path) -> Received:
     files = []
     for task in result.card_tasks:
         project_id, name, division, cost = _identity(task.path, task.card, result.config)
-        files.append(ReceivedFile(path=task.path, file=_relative(folder, task.path), project_id=project_id, name=name,
+        files.append(ReceivedFile(path=task.path, file=task.file, project_id=project_id, name=name,
                                   division=division, modified=_modified(task.path), issues=task.issues, cost=cost))
     return Received(config=result.config, folder=folder, files=files, validation=result)
 
@@ -93,12 +93,6 @@ def _identity(path: Path, sourced: SourcedCard | None, config: ReportConfig) -> 
     division = canonical_choice(text("department"), config.divisions)
     return text("project_id"), text("project_name"), division if division in config.divisions else "", None
 
-
-def _relative(folder: Path, path: Path) -> str:
-    try:
-        return path.relative_to(folder).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def _modified(path: Path) -> datetime:

@@ -14,3 +14,8 @@ def xml_safe(text: str) -> str:
 
 def has_illegal(text: str) -> bool:
     return bool(_ILLEGAL.search(text))
+
+
+def safe_file_name(name: str, fallback: str = "_") -> str:
+    """A division or 管理番号 as a file or folder name on Windows too (``fallback`` when nothing is left)."""
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", name).strip(" .") or fallback

@@ -25,7 +25,8 @@ from flask import Flask, Response, abort, g, jsonify, redirect, render_template,
 from werkzeug.exceptions import HTTPException
 
 from ..files.atomic import write_text_atomic
-from ..collect.accept import AcceptError, accept, safe_name
+from ..collect.accept import AcceptError, accept
+from ..files.textsafe import safe_file_name
 from ..collect.expected import load_expected
 from ..collect.status import STATE_LABELS, CollectionStatus, collection_status, status_data
 from ..config import load_config
@@ -153,7 +154,7 @@ class Upload:
 
     def file_into(self, intake: Intake):
         """accept() the workbook under the process-wide lock; returns the Filed record."""
-        named = self.folder / f"{safe_name(self.project_id or 'card')}.xlsx"
+        named = self.folder / f"{safe_file_name(self.project_id or 'card')}.xlsx"
         self.path.rename(named)
         self.path = named
         with intake.accept_lock:
