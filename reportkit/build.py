@@ -30,15 +30,6 @@ PROJECTS_XLSX = "projects.xlsx"
 DRAFT_FOLDER = "draft"  # in the output folder: a draft never replaces the final report
 
 
-def chart_cache_folder() -> Path | None:
-    """Where charts drawn by earlier builds are kept (same data → same PNG bytes), outside outputs/.
-
-    The ``charts`` folder of the user's reportkit cache folder (usercache: ``REPORTKIT_CACHE``
-    names another, ``off`` for none; %LOCALAPPDATA% on Windows, $XDG_CACHE_HOME or ~/.cache elsewhere).
-    """
-    return cache_folder("charts")
-
-
 @dataclass
 class BuildResult:
     report: Report
@@ -93,7 +84,7 @@ def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
     try:
         docx = staging / REPORT_DOCX
         estimated = render_report(report, config, input_dir / NARRATIVES_DIR, input_dir / STATISTICS_DIR, docx,
-                                  update_fields_on_open=soffice is None, chart_cache=chart_cache_folder())
+                                  update_fields_on_open=soffice is None)
         pages: dict[str, int | None] = dict(estimated or {})
         page_count = None
         checked = False

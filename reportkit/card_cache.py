@@ -4,7 +4,7 @@ One entry per checked workbook holds what ``validate._check_file`` returned — 
 none), its issues and its division — as JSON (pydantic, no pickle). The key is the sha256 of the
 file's bytes, the name issues give the file, the hash of the year's configuration, the toolkit's
 version, a digest of the toolkit's own source and CACHE_FORMAT, so an entry is never trusted across
-versions or code changes. Entries live in the user's cache folder beside the chart cache
+versions or code changes. Entries live in the user's cache folder beside the projects.xlsx cache
 (``REPORTKIT_CACHE`` names another folder, ``off`` disables); deleting the folder is always safe.
 A missing, unreadable or corrupted entry is ignored and the workbook is read again; entries are
 written atomically and never next to the inputs. Folder-wide rules are not cached: they run on

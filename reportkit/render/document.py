@@ -59,7 +59,6 @@ class _Writer:
         self.ids = StyleIds(self.doc)
         self.out = Emitter(self.doc)
         self.bookmarks = Bookmarks()
-        self.chart_cache: Path | None = None  # where charts of earlier builds are kept (see charts.cached_png)
         self.headings: list[_Heading] = []
         section = self.doc.sections[-1]
         self.margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
@@ -165,7 +164,7 @@ LIST_MARGINS_MM = (14.0, 14.0, 9.0, 9.0)
 
 def render_report(report: Report, config: ReportConfig, narratives_dir: Path, statistics_dir: Path,
                   out_path: Path, reference: Path = REFERENCE_DOCX, *,
-                  update_fields_on_open: bool = False, chart_cache: Path | None = None) -> dict[str, int]:
+                  update_fields_on_open: bool = False) -> dict[str, int]:
     """Write the report as .docx; return the page plan it assumed (bookmark → printed page).
 
     Page references are cached from that plan until ``pages.update_page_numbers`` measures them
@@ -174,7 +173,6 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
     ``package.set_update_fields`` sets it on a saved file.
     """
     writer = _Writer(reference)
-    writer.chart_cache = chart_cache
     doc = writer.doc
     context = narrative_context(report, config)
     statistics = load_statistics(Path(statistics_dir))
