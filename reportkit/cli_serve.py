@@ -42,6 +42,9 @@ def serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--previous", metavar="FILE", type=Path,
                         help="前年度の report.json（指定すると前年度との比較のページが使えます）")
     parser.add_argument("--threads", type=int, default=4, help="同時に処理する要求の数（既定: 4）")
+    parser.add_argument("--no-office", action="store_true",
+                        help="LibreOffice を起動したままにしない（既定では、ページ番号の確定を速くするため"
+                             "受付の間 LibreOffice を 1 つ起動したままにし、このパソコンでの作成にも使います）")
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -54,7 +57,32 @@ def run_serve(args: argparse.Namespace) -> int:
     app = create_app(args.folder, outputs=args.outputs, previous=args.previous)
     if not (state_folder(args.folder) / ACCESS_FILE).is_file():
         print(f"注意: アクセスコードがまだありません。reportkit access {args.folder} --secretariat で作ってください。")
+    office = None if args.no_office else start_kept_office()
+    _exit_on_terminate()  # so that a stopped server ends its LibreOffice too
     print(f"受付を始めました: http://{args.host}:{args.port}/ （終了は Ctrl+C）", flush=True)
-    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="reportkit",
-                   max_request_body_size=SERVER_BODY_LIMIT, channel_timeout=60, _quiet=True)
+    try:
+        waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="reportkit",
+                       max_request_body_size=SERVER_BODY_LIMIT, channel_timeout=60, _quiet=True)
+    finally:
+        if office is not None:
+            office.close()
     return EXIT_OK
+
+
+def _exit_on_terminate() -> None:
+    """Turn SIGTERM (a service manager stopping the server) into SystemExit, so ``finally`` runs."""
+    import signal
+    import sys
+
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(EXIT_OK))
+
+
+def start_kept_office():
+    """A LibreOffice kept running for the page passes of builds while serving (None without LibreOffice)."""
+    from .pages import start_kept_office as start
+
+    office = start()
+    if office is not None:
+        print("LibreOffice を起動したままにしました（報告書の作成でページ番号を速く確定します）。")
+    return office

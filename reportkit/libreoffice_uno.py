@@ -1,24 +1,36 @@
-"""The page of every bookmark read from Writer's own layout over UNO: no PDF export, no pypdf.
+"""The page of every bookmark read from Writer's own layout over UNO, and a LibreOffice kept running.
 
 LibreOffice's Python bridge (``uno``) ships with LibreOffice for its own interpreter (Debian:
 the ``python3-uno`` package for /usr/bin/python3; Windows: ``program\\python.exe`` of the install),
 rarely for the interpreter reportkit runs in. So this file is also a script: ``layout_pages`` runs
-it with an interpreter that can import ``uno``; the script starts one private, headless LibreOffice,
-loads the .docx hidden and read-only, moves the view cursor to each bookmark and prints its
-(physical) page and the page count as JSON. ``uno_python`` returns None when no such interpreter
-exists; the caller then converts to PDF as before.
+it with an interpreter that can import ``uno``; the script loads the .docx hidden and read-only,
+moves the view cursor to each bookmark, prints its (physical) page and the page count as JSON and,
+when asked, exports the PDF from the same layout. ``uno_python`` returns None when no such
+interpreter exists; the caller then converts to PDF as before.
+
+Starting LibreOffice is a third of a pass. ``KeptOffice`` (run by ``reportkit serve``) starts one
+headless LibreOffice listening on a private pipe and registers it, in this process and in the
+user's cache folder (``libreoffice.json``), so every build — the desk's and a ``reportkit build``
+on the same machine — loads its document into it instead of starting its own; without one, each
+pass starts and ends a private LibreOffice.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+import uuid
 from functools import lru_cache
 from pathlib import Path
 
 _PROBE = "import uno"
+KEPT_FILE = "libreoffice.json"  # in the user's cache folder: the pipe and process of the kept LibreOffice
+STARTING_WAIT = 90.0  # seconds a pass waits for a kept LibreOffice this process has just started
+REGISTERED_WAIT = 3.0  # … for one another process registered (it is up, or gone)
 
 
 @lru_cache(maxsize=None)
@@ -43,59 +55,208 @@ def uno_python(soffice: str | None) -> str | None:
     return None
 
 
-def layout_pages(docx: Path, soffice: str, python: str, timeout: int) -> tuple[dict[str, int], int]:
-    """(bookmark → physical page, page count) of ``docx`` as Writer lays it out. Raises RuntimeError."""
-    command = [python, "-I", str(Path(__file__).resolve()), soffice, str(Path(docx).resolve()), str(timeout)]
+def office_command(soffice: str, profile: Path, pipe: str) -> list[str]:
+    """A headless LibreOffice with a private profile, listening for UNO on ``pipe``."""
+    return [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--norestore",
+            "--nologo", "--nodefault", f"--accept=pipe,name={pipe};urp;"]
+
+
+def start_office(command: list[str]) -> subprocess.Popen:
+    """Start LibreOffice in a process group of its own (soffice starts soffice.bin: ``kill_office`` ends both)."""
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=os.name == "posix")
+
+
+def kill_office(process: subprocess.Popen) -> None:
+    """End a LibreOffice at once: its whole process group on POSIX, the launched process elsewhere."""
+    if os.name == "posix":
+        import signal
+
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    else:
+        process.kill()
+    process.wait()
+
+
+def layout_pages(docx: Path, soffice: str, python: str, timeout: int, *, pdf: Path | None = None,
+                 pipe: str | None = None, wait: float = 0.0) -> tuple[dict[str, int], int]:
+    """(bookmark → physical page, page count) of ``docx`` as Writer lays it out. Raises RuntimeError.
+
+    ``pdf``: also export the PDF there (bookmarks as named destinations, blank pages kept).
+    ``pipe``: use the LibreOffice listening there (waiting up to ``wait`` seconds for it) instead of
+    starting one; raises RuntimeError when it does not answer.
+    """
+    command = [python, "-I", str(Path(__file__).resolve()), "layout", soffice, str(Path(docx).resolve()), str(timeout)]
+    if pdf is not None:
+        command += ["--pdf", str(Path(pdf).resolve())]
+    if pipe:
+        command += ["--pipe", pipe, "--wait", str(wait)]
     try:
-        done = subprocess.run(command, capture_output=True, timeout=timeout + 30, check=False)
+        done = subprocess.run(command, capture_output=True, timeout=timeout + wait + 30, check=False)
     except subprocess.TimeoutExpired as exc:
         raise RuntimeError(f"LibreOffice のレイアウトが {timeout} 秒で終わりませんでした") from exc
     if done.returncode != 0:
-        raise RuntimeError(done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or "LibreOffice")
+        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise RuntimeError(lines[-1] if lines else "LibreOffice")
     data = json.loads(done.stdout.decode("utf-8"))
     return {str(k): int(v) for k, v in data["bookmarks"].items()}, int(data["page_count"])
 
 
+# -- a LibreOffice kept running -------------------------------------------------------------------
+
+_kept: KeptOffice | None = None  # the one this process started
+
+
+class KeptOffice:
+    """One headless LibreOffice for every page pass while it runs (``reportkit serve``); ``close`` ends it."""
+
+    def __init__(self, soffice: str, python: str, registry: Path | None) -> None:
+        self.soffice, self.python, self.registry = soffice, python, registry
+        self.pipe = ""
+        self.process: subprocess.Popen | None = None
+        self.profile: Path | None = None
+
+    def start(self) -> KeptOffice:
+        """Start LibreOffice (without waiting for it to be ready) and register it."""
+        global _kept
+        self.pipe = f"reportkit_{uuid.uuid4().hex}"
+        self.profile = Path(tempfile.mkdtemp(prefix="reportkit-kept-"))
+        self.process = start_office(office_command(self.soffice, self.profile, self.pipe))
+        _kept = self
+        if self.registry is not None:
+            try:
+                self.registry.parent.mkdir(parents=True, exist_ok=True)
+                self.registry.write_text(json.dumps({"pipe": self.pipe, "pid": self.process.pid,
+                                                     "soffice": self.soffice}), encoding="utf-8")
+            except OSError:  # a read-only cache folder: this process still uses it
+                pass
+        return self
+
+    def wait_ready(self, timeout: float = STARTING_WAIT) -> bool:
+        """Wait until it answers over UNO (True), or ``timeout`` seconds (False)."""
+        try:
+            return subprocess.run([self.python, "-I", str(Path(__file__).resolve()), "ready", self.pipe, str(timeout)],
+                                  capture_output=True, timeout=timeout + 30, check=False).returncode == 0
+        except (OSError, subprocess.TimeoutExpired):
+            return False
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def restart(self) -> None:
+        """After a pass it failed: end it and start a fresh one."""
+        self.close()
+        self.start()
+
+    def close(self) -> None:
+        """Unregister, ask LibreOffice to end over UNO, kill it if it does not, remove its profile."""
+        global _kept
+        if _kept is self:
+            _kept = None
+        if self.registry is not None:
+            try:
+                if json.loads(self.registry.read_text(encoding="utf-8")).get("pipe") == self.pipe:
+                    self.registry.unlink()
+            except (OSError, ValueError):
+                pass
+        if self.running:
+            try:
+                asked = subprocess.run([self.python, "-I", str(Path(__file__).resolve()), "terminate", self.pipe],
+                                       capture_output=True, timeout=30, check=False).returncode == 0
+            except (OSError, subprocess.TimeoutExpired):
+                asked = False
+            try:
+                self.process.wait(timeout=20 if asked else 0.1)
+            except subprocess.TimeoutExpired:  # it does not answer: end it
+                kill_office(self.process)
+        if self.profile is not None:
+            shutil.rmtree(self.profile, ignore_errors=True)
+
+    def __enter__(self) -> KeptOffice:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def kept_office() -> tuple[str, float, KeptOffice | None] | None:
+    """(pipe, seconds to wait for it, this process's KeptOffice or None) of a LibreOffice kept running, or None.
+
+    This process's own first; else the one registered in the user's cache folder by another process
+    (on POSIX only while its process lives; elsewhere a short wait tells).
+    """
+    if _kept is not None and _kept.running:
+        return _kept.pipe, STARTING_WAIT, _kept
+    from .usercache import cache_home
+
+    home = cache_home()
+    if home is None:
+        return None
+    try:
+        entry = json.loads((home / KEPT_FILE).read_text(encoding="utf-8"))
+        pipe, pid = str(entry["pipe"]), int(entry["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if os.name == "posix":
+        try:
+            os.kill(pid, 0)  # no signal: is the process there?
+        except ProcessLookupError:
+            return None
+        except PermissionError:  # another user's process
+            return None
+    return pipe, REGISTERED_WAIT, None
+
+
+def kept_registry() -> Path | None:
+    """Where a kept LibreOffice is registered for other processes (None when caching is off)."""
+    from .usercache import cache_home
+
+    home = cache_home()
+    return None if home is None else home / KEPT_FILE
+
+
 # -- the script, run by an interpreter with ``uno`` ---------------------------------------------------
 
-def _run(soffice: str, docx: str, timeout: float) -> dict:
-    import shutil
-    import tempfile
+def _prop(name, value):
+    from com.sun.star.beans import PropertyValue
+
+    item = PropertyValue()
+    item.Name, item.Value = name, value
+    return item
+
+
+def _connect(pipe: str, wait: float, office: subprocess.Popen | None):
+    """The component context of the LibreOffice on ``pipe``; RuntimeError when it does not answer in ``wait`` s."""
     import time
-    import uuid
 
     import uno
-    from com.sun.star.beans import PropertyValue
     from com.sun.star.connection import NoConnectException
 
-    def prop(name, value):
-        item = PropertyValue()
-        item.Name, item.Value = name, value
-        return item
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+        except NoConnectException:
+            if (office is not None and office.poll() is not None) or time.monotonic() > deadline:
+                raise RuntimeError("LibreOffice に接続できませんでした") from None
+            time.sleep(0.1)
 
-    pipe = f"reportkit_{uuid.uuid4().hex}"
-    profile = tempfile.mkdtemp(prefix="reportkit-uno-")
-    office = subprocess.Popen([soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--invisible",
-                               "--norestore", "--nologo", "--nodefault", f"--accept=pipe,name={pipe};urp;"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    desktop = None
+
+def _measure(context, docx: str, pdf: str | None) -> dict:
+    import uno
+
+    desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
+    document = desktop.loadComponentFromURL(Path(docx).as_uri(), "_blank", 0,
+                                            (_prop("Hidden", True), _prop("ReadOnly", True)))
+    if document is None:
+        raise RuntimeError("LibreOffice で文書を開けませんでした")
     try:
-        local = uno.getComponentContext()
-        resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                context = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-                break
-            except NoConnectException:
-                if office.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("LibreOffice を起動できませんでした")
-                time.sleep(0.1)
-        desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
-        document = desktop.loadComponentFromURL(Path(docx).as_uri(), "_blank", 0,
-                                                (prop("Hidden", True), prop("ReadOnly", True)))
-        if document is None:
-            raise RuntimeError("LibreOffice で文書を開けませんでした")
         cursor = document.getCurrentController().getViewCursor()
         bookmarks = document.getBookmarks()
         pages = {}
@@ -104,21 +265,71 @@ def _run(soffice: str, docx: str, timeout: float) -> dict:
             pages[name] = cursor.getPage()
         cursor.jumpToLastPage()
         count = cursor.getPage()
-        document.close(True)
-        return {"bookmarks": pages, "page_count": count}
+        if pdf:  # the same filter options as pages.PDF_FILTER
+            options = uno.Any("[]com.sun.star.beans.PropertyValue",
+                              (_prop("ExportBookmarksToPDFDestination", True), _prop("IsSkipEmptyPages", False)))
+            arguments = uno.Any("[]com.sun.star.beans.PropertyValue",
+                                (_prop("FilterName", "writer_pdf_Export"), _prop("FilterData", options)))
+            uno.invoke(document, "storeToURL", (Path(pdf).as_uri(), arguments))
     finally:
-        try:
-            if desktop is not None:
-                desktop.terminate()
-        except Exception:  # the bridge goes away while terminating
-            pass
+        document.close(True)
+    return {"bookmarks": pages, "page_count": count}
+
+
+def _layout(soffice: str, docx: str, timeout: float, pdf: str | None, pipe: str | None, wait: float) -> dict:
+    if pipe:  # a kept LibreOffice: use it, leave it running
+        return _measure(_connect(pipe, wait, None), docx, pdf)
+    pipe = f"reportkit_{uuid.uuid4().hex}"
+    profile = Path(tempfile.mkdtemp(prefix="reportkit-uno-"))
+    office = start_office(office_command(soffice, profile, pipe))
+    context = None
+    try:
+        context = _connect(pipe, timeout, office)
+        return _measure(context, docx, pdf)
+    finally:
+        if context is not None:
+            _terminate(context)
         try:
             office.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            office.kill()
-            office.wait()
+            kill_office(office)
         shutil.rmtree(profile, ignore_errors=True)
 
 
+def _terminate(context) -> None:
+    try:
+        context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context).terminate()
+    except Exception:  # the bridge goes away while terminating
+        pass
+
+
+def _script(argv: list[str]) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="libreoffice_uno")
+    commands = parser.add_subparsers(dest="command", required=True)
+    layout = commands.add_parser("layout")
+    layout.add_argument("soffice")
+    layout.add_argument("docx")
+    layout.add_argument("timeout", type=float)
+    layout.add_argument("--pdf")
+    layout.add_argument("--pipe")
+    layout.add_argument("--wait", type=float, default=0.0)
+    terminate = commands.add_parser("terminate")
+    terminate.add_argument("pipe")
+    ready = commands.add_parser("ready")
+    ready.add_argument("pipe")
+    ready.add_argument("wait", type=float)
+    args = parser.parse_args(argv)
+    if args.command == "ready":
+        _connect(args.pipe, args.wait, None)
+        return 0
+    if args.command == "terminate":
+        _terminate(_connect(args.pipe, 5.0, None))
+        return 0
+    print(json.dumps(_layout(args.soffice, args.docx, args.timeout, args.pdf, args.pipe, args.wait)))
+    return 0
+
+
 if __name__ == "__main__":
-    print(json.dumps(_run(sys.argv[1], sys.argv[2], float(sys.argv[3]))))
+    raise SystemExit(_script(sys.argv[1:]))

@@ -1,16 +1,17 @@
 """True page numbers without Word: drive LibreOffice once and read the page of every bookmark back.
 
-LibreOffice converts the .docx to PDF and exports every Word bookmark as a PDF named destination;
-pypdf gives the physical page of each (or, when no PDF is wanted, the UNO helper
-``libreoffice_uno`` reads them from Writer's layout). Physical pages minus the unnumbered front
+The UNO helper ``libreoffice_uno`` reads the physical page of every Word bookmark from Writer's
+layout (and exports the PDF from that same layout when one is wanted), in a LibreOffice kept
+running by ``serve`` when there is one; without an interpreter that has ``uno``, LibreOffice
+converts the .docx to PDF, every bookmark becomes a named destination and pypdf gives its page. Physical pages minus the unnumbered front
 pages (cover, TOC) are the printed numbers. Writing them into the .docx is the render package's
 (``render.package.write_cached_pagerefs``), passed in as ``write_pages``: this module never touches
 Word XML.
 
 LibreOffice recomputes PAGEREF fields itself when it exports, except inside the TOC field, whose
 cached results it prints as they are. The renderer therefore caches its page plan in every
-PAGEREF: when the plan is right, the PDF of the single conversion is final; only when it was wrong
-and a PDF is wanted does a second conversion print the corrected TOC.
+PAGEREF: when the plan is right, the PDF of the single pass is final; only when it was wrong
+and a PDF is wanted does a second pass print the corrected TOC.
 """
 
 from __future__ import annotations
@@ -105,55 +106,96 @@ WritePages = Callable[[Path, dict[str, int]], tuple[int, int]]
 
 def update_page_numbers(docx_path: Path, pdf_path: Path | None = None, *, write_pages: WritePages,
                         soffice: str | None = None, timeout: int = DEFAULT_TIMEOUT) -> PageNumbers:
-    """Convert once, have ``write_pages`` put the printed page of every bookmark into the .docx; return them.
+    """Measure once, have ``write_pages`` put the printed page of every bookmark into the .docx; return them.
 
     ``write_pages(docx_path, pages)`` returns (results changed, of which inside the TOC field)
     (``render.package.write_cached_pagerefs``). ``pdf_path``: where to keep the PDF (None = none).
     LibreOffice updates every PAGEREF on export except those inside the TOC field, so a second
-    conversion happens only when a PDF is wanted and the TOC's cached numbers (the renderer's plan) changed.
+    pass happens only when a PDF is wanted and the TOC's cached numbers (the renderer's plan) changed.
     """
     docx_path = Path(docx_path)
-    if pdf_path is None:
-        from .libreoffice_uno import uno_python
-
-        python = uno_python(soffice or find_soffice())
-        if python is not None:  # no PDF wanted: read the pages from Writer's layout (no export)
-            pages = read_layout_pages(docx_path, soffice=soffice, python=python, timeout=timeout)
-            write_pages(docx_path, pages)
-            return pages
     with tempfile.TemporaryDirectory(prefix="reportkit-pdf-") as work:
-        pdf = convert_to_pdf(docx_path, Path(work), soffice=soffice, timeout=timeout)
-        pages = printed_pages(bookmark_pages(pdf))
+        pdf = Path(work) / (docx_path.stem + ".pdf") if pdf_path is not None else None
+        pages = measure_pages(docx_path, pdf, soffice=soffice, timeout=timeout)
         _, toc_changed = write_pages(docx_path, pages)
-        if pdf_path is not None and toc_changed:
-            pdf.unlink()
-            pdf = convert_to_pdf(docx_path, Path(work), soffice=soffice, timeout=timeout)
-            again = printed_pages(bookmark_pages(pdf))
+        if pdf is not None and toc_changed:
+            again = measure_pages(docx_path, pdf, soffice=soffice, timeout=timeout)
             if again != pages:  # the TOC grew a page: numbers moved, write them once more
-                pages = again
-                write_pages(docx_path, pages)
-                pdf.unlink()
-                pdf = convert_to_pdf(docx_path, Path(work), soffice=soffice, timeout=timeout)
-        result = PageNumbers(pages)
-        result.page_count = pdf_page_count(pdf)
+                write_pages(docx_path, again)
+                again = measure_pages(docx_path, pdf, soffice=soffice, timeout=timeout)
+            pages = again
         if pdf_path is not None:
             Path(pdf_path).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(pdf, pdf_path)
-    return result
+    return pages
 
 
-def read_layout_pages(docx_path: Path, *, soffice: str | None = None, python: str,
-                      timeout: int = DEFAULT_TIMEOUT) -> PageNumbers:
-    """The printed page of every bookmark as Writer lays ``docx_path`` out, over UNO in one LibreOffice session."""
-    from .libreoffice_uno import layout_pages
+def start_kept_office():
+    """Start a LibreOffice that every page pass uses while it runs (``libreoffice_uno.KeptOffice``).
+
+    None when LibreOffice or an interpreter with ``uno`` is missing (then each pass starts its own).
+    """
+    from .libreoffice_uno import KeptOffice, kept_registry, uno_python
+
+    soffice = find_soffice()
+    python = uno_python(soffice) if soffice else None
+    if python is None:
+        return None
+    return KeptOffice(soffice, python, kept_registry()).start()
+
+
+def measure_pages(docx_path: Path, pdf: Path | None = None, *, soffice: str | None = None,
+                  timeout: int = DEFAULT_TIMEOUT) -> PageNumbers:
+    """One LibreOffice pass: the printed page of every bookmark and the page count (and the PDF at ``pdf``).
+
+    Over UNO when an interpreter with ``uno`` exists (in a kept LibreOffice when one runs), else by
+    converting to PDF and reading its named destinations.
+    """
+    from .libreoffice_uno import uno_python
 
     soffice = soffice or find_soffice()
     if soffice is None:
         raise PageNumberError("LibreOffice（soffice）が見つかりません。ページ番号を確定できません。")
+    python = uno_python(soffice)
+    if python is not None:
+        return read_layout_pages(docx_path, soffice=soffice, python=python, timeout=timeout, pdf=pdf)
+    with tempfile.TemporaryDirectory(prefix="reportkit-lo-out-") as work:
+        converted = convert_to_pdf(docx_path, Path(work), soffice=soffice, timeout=timeout)
+        result = PageNumbers(printed_pages(bookmark_pages(converted)))
+        result.page_count = pdf_page_count(converted)
+        if pdf is not None:
+            shutil.move(str(converted), pdf)
+    return result
+
+
+def read_layout_pages(docx_path: Path, *, soffice: str | None = None, python: str,
+                      timeout: int = DEFAULT_TIMEOUT, pdf: Path | None = None) -> PageNumbers:
+    """The printed page of every bookmark as Writer lays ``docx_path`` out, over UNO (and the PDF at ``pdf``).
+
+    In the LibreOffice kept running (``libreoffice_uno.KeptOffice``) when there is one; when it does
+    not answer or fails, in a LibreOffice of its own (and a kept one of this process is restarted).
+    """
+    from .libreoffice_uno import kept_office, layout_pages
+
+    soffice = soffice or find_soffice()
+    if soffice is None:
+        raise PageNumberError("LibreOffice（soffice）が見つかりません。ページ番号を確定できません。")
+    docx_path = Path(docx_path)
     try:
-        physical, count = layout_pages(Path(docx_path), soffice, python, timeout)
+        measured = None
+        kept = kept_office()
+        if kept is not None:
+            pipe, wait, own = kept
+            try:
+                measured = layout_pages(docx_path, soffice, python, timeout, pdf=pdf, pipe=pipe, wait=wait)
+            except (RuntimeError, OSError, ValueError, KeyError):
+                if own is not None:
+                    own.restart()
+        if measured is None:
+            measured = layout_pages(docx_path, soffice, python, timeout, pdf=pdf)
     except (RuntimeError, OSError, ValueError, KeyError) as exc:
         raise PageNumberError(f"LibreOffice でページを読み取れませんでした: {exc}") from exc
+    physical, count = measured
     result = PageNumbers(printed_pages(physical))
     result.page_count = count
     return result

@@ -28,17 +28,29 @@ def _on_ci() -> bool:
 
 # --- LibreOffice ------------------------------------------------------------------------------
 
+def required(found, missing: str):
+    """``found`` when it is not None; else skip with ``missing`` — or fail, on CI (CI=true)."""
+    if found is None:
+        if _on_ci():
+            pytest.fail(f"required on CI: {missing}")
+        pytest.skip(missing)
+    return found
+
+
 @pytest.fixture(scope="session")
 def soffice() -> str:
     """Path of LibreOffice; skips when it is missing, except on CI (CI=true), where that is a failure."""
     from reportkit.pages import find_soffice
 
-    path = find_soffice()
-    if path is None:
-        if _on_ci():
-            pytest.fail("LibreOffice (soffice) is required on CI but was not found")
-        pytest.skip("LibreOffice (soffice) is not installed")
-    return path
+    return required(find_soffice(), "LibreOffice (soffice) is not installed")
+
+
+@pytest.fixture(scope="session")
+def uno_interpreter(soffice) -> str:
+    """An interpreter that imports LibreOffice's ``uno`` (Debian: python3-uno); skips, or fails on CI, without."""
+    from reportkit.libreoffice_uno import uno_python
+
+    return required(uno_python(soffice), "no Python interpreter with LibreOffice's uno bridge (Debian: python3-uno)")
 
 
 # --- Microsoft's Open XML SDK validator ---------------------------------------------------------

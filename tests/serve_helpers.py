@@ -63,9 +63,13 @@ def running_server(folder: Path, *extra: str, startup: float = 60.0):
 
 
 @contextmanager
-def server_process(folder: Path, *extra: str, startup: float = 60.0, port: int | None = None):
-    """Like ``running_server``, yielding (base URL, the Popen) so a test can kill it or read its memory."""
+def server_process(folder: Path, *extra: str, startup: float = 60.0, port: int | None = None, office: bool = False):
+    """Like ``running_server``, yielding (base URL, the Popen) so a test can kill it or read its memory.
+
+    ``office``: let the server keep its LibreOffice running (``--no-office`` otherwise, to spare CI one per server).
+    """
     port = port or free_port()
+    extra = extra if office else (*extra, "--no-office")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
     log = open(folder.parent / f"server-{port}.log", "wb")
     process = subprocess.Popen([sys.executable, "-m", "reportkit", "serve", str(folder), "--host", "127.0.0.1",

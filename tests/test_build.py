@@ -49,6 +49,7 @@ def test_a_failed_libreoffice_pass_fails_a_pdf_build_and_keeps_old_outputs(small
                                                                            monkeypatch, capsys):
     monkeypatch.setattr(pages, "find_soffice", lambda: "soffice")
     monkeypatch.setattr(pages, "convert_to_pdf", _fail)
+    monkeypatch.setattr(pages, "read_layout_pages", _fail)
     (tmp_path / "report.docx").write_bytes(b"old")
     assert main(["build", str(small_inputs), "-o", str(tmp_path), "--pdf"]) == 2
     err = capsys.readouterr().err

@@ -21,15 +21,15 @@ pytestmark = pytest.mark.libreoffice
 
 
 def _counting_conversions(monkeypatch) -> list[Path]:
-    """Replace pages.convert_to_pdf by a wrapper that records every conversion."""
+    """Replace pages.measure_pages by a wrapper that records every LibreOffice pass."""
     converted: list[Path] = []
-    original = pages_module.convert_to_pdf
+    original = pages_module.measure_pages
 
     def counting(docx_path, *args, **kwargs):
         converted.append(Path(docx_path))
         return original(docx_path, *args, **kwargs)
 
-    monkeypatch.setattr(pages_module, "convert_to_pdf", counting)
+    monkeypatch.setattr(pages_module, "measure_pages", counting)
     return converted
 
 

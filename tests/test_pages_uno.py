@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
 import reportkit.pages as pages_module
-from reportkit.libreoffice_uno import uno_python
 from reportkit.pages import bookmark_pages, convert_to_pdf, pdf_page_count, printed_pages, update_page_numbers
 from reportkit.render.package import write_cached_pagerefs
 
 pytestmark = pytest.mark.libreoffice
 
 
-def test_the_sample_pages_from_the_layout_equal_the_pdf_pages(sample_build, soffice, tmp_path, monkeypatch):
-    if uno_python(soffice) is None:
-        pytest.skip("no Python interpreter with LibreOffice's uno bridge (Debian: python3-uno)")
+def test_the_sample_pages_from_the_layout_equal_the_pdf_pages(sample_build, soffice, uno_interpreter, tmp_path,
+                                                               monkeypatch):
     _, out = sample_build
     by_layout, by_pdf = tmp_path / "layout.docx", tmp_path / "pdf.docx"
     shutil.copyfile(out / "report.docx", by_layout)

@@ -1,0 +1,156 @@
+"""A LibreOffice kept running (libreoffice_uno.KeptOffice, started by ``reportkit serve``): every page pass
+loads its document into it instead of starting its own, with the same pages; a dead or silent one is
+passed over."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import reportkit.libreoffice_uno as uno_module
+from builders_report import cards, config, multi_year
+from reportkit.aggregate import aggregate
+from reportkit.libreoffice_uno import KEPT_FILE, KeptOffice, kept_office
+from reportkit.pages import bookmark_pages, printed_pages, update_page_numbers
+from reportkit.render import render_report
+from reportkit.render.package import write_cached_pagerefs
+from serve_helpers import rolled_copy, server_process
+
+FIXTURES = Path(__file__).parent / "fixtures"
+pytestmark = pytest.mark.libreoffice
+
+
+@pytest.fixture(scope="module")
+def python(uno_interpreter) -> str:
+    return uno_interpreter
+
+
+@pytest.fixture(scope="module")
+def report_docx(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("kept")
+    cfg = config()
+    docx = folder / "report.docx"
+    render_report(aggregate(cfg, cards(), multi_year()), cfg, FIXTURES / "narratives", FIXTURES / "statistics", docx)
+    return docx
+
+
+def _office_command_lines() -> str:
+    """The command lines of the LibreOffice processes running now (POSIX /proc; empty elsewhere)."""
+    lines = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            lines.append((proc / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace"))
+        except OSError:
+            continue
+    return "\n".join(line for line in lines if "soffice" in line)
+
+
+def _recording_passes(monkeypatch) -> list[dict]:
+    """Wrap libreoffice_uno.layout_pages: record each call's pipe and whether it returned."""
+    calls: list[dict] = []
+    original = uno_module.layout_pages
+
+    def recording(*args, **kwargs):
+        call = {"pipe": kwargs.get("pipe"), "ok": False}
+        calls.append(call)
+        result = original(*args, **kwargs)
+        call["ok"] = True
+        return result
+
+    monkeypatch.setattr(uno_module, "layout_pages", recording)
+    return calls
+
+
+def _pages(docx: Path, tmp_path: Path, name: str, soffice: str, pdf: bool = False):
+    copy = tmp_path / name
+    copy.write_bytes(docx.read_bytes())
+    return update_page_numbers(copy, tmp_path / f"{name}.pdf" if pdf else None, soffice=soffice,
+                               write_pages=write_cached_pagerefs), copy
+
+
+def test_passes_use_the_kept_office_and_give_the_same_pages(report_docx, soffice, python, tmp_path, monkeypatch):
+    monkeypatch.setenv("REPORTKIT_CACHE", str(tmp_path / "cache"))
+    alone, alone_docx = _pages(report_docx, tmp_path, "alone.docx", soffice)
+    with KeptOffice(soffice, python, tmp_path / "cache" / KEPT_FILE).start() as office:
+        assert office.wait_ready()
+        registered = json.loads((tmp_path / "cache" / KEPT_FILE).read_text(encoding="utf-8"))
+        assert registered["pipe"] == office.pipe and registered["pid"] == office.process.pid
+        calls = _recording_passes(monkeypatch)
+        first, first_docx = _pages(report_docx, tmp_path, "first.docx", soffice)
+        second, _ = _pages(report_docx, tmp_path, "second.docx", soffice, pdf=True)
+        # both passes loaded their document into the kept LibreOffice (a pass with a pipe never starts one)
+        assert calls == [{"pipe": office.pipe, "ok": True}, {"pipe": office.pipe, "ok": True}]
+        assert office.running
+        assert first == alone and second == alone and first.page_count == alone.page_count > 10
+        assert first_docx.read_bytes() == alone_docx.read_bytes()  # the same numbers written
+        # the PDF exported from the kept office's layout: its named destinations are the pages read
+        assert printed_pages(bookmark_pages(tmp_path / "second.docx.pdf")) == dict(second)
+        profile = office.profile
+    assert not office.running and not profile.exists()
+    assert office.pipe not in _office_command_lines()
+    assert not (tmp_path / "cache" / KEPT_FILE).exists()
+    assert kept_office() is None
+
+
+def test_a_kept_office_that_died_is_passed_over_and_restarted(report_docx, soffice, python, tmp_path, monkeypatch):
+    monkeypatch.setenv("REPORTKIT_CACHE", str(tmp_path / "cache"))
+    with KeptOffice(soffice, python, None).start() as office:
+        first_pipe = office.pipe
+        calls = _recording_passes(monkeypatch)
+        uno_module.kill_office(office.process)  # LibreOffice crashed
+        assert kept_office() is None  # not running: not offered
+        pages, _ = _pages(report_docx, tmp_path, "a.docx", soffice)
+        assert calls == [{"pipe": None, "ok": True}] and pages.page_count > 10
+        # one that is running but does not answer (a hung LibreOffice): the pass starts its own, the kept one restarts
+        office.start()
+        silent = office.pipe
+        monkeypatch.setattr(office, "pipe", "reportkit_nobody_listens_here")
+        monkeypatch.setattr(uno_module, "STARTING_WAIT", 2.0)
+        calls.clear()
+        again, _ = _pages(report_docx, tmp_path, "b.docx", soffice)
+        assert [c["pipe"] for c in calls] == ["reportkit_nobody_listens_here", None] and calls[1]["ok"]
+        assert again == pages
+        assert office.running and office.pipe not in (first_pipe, silent, "reportkit_nobody_listens_here")
+    running = _office_command_lines()
+    assert first_pipe not in running and silent not in running and office.pipe not in running  # none left behind
+
+
+def test_a_stale_registration_is_ignored(tmp_path, monkeypatch):
+    monkeypatch.setenv("REPORTKIT_CACHE", str(tmp_path))
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = int(finished.stdout)
+    (tmp_path / KEPT_FILE).write_text(json.dumps({"pipe": "reportkit_gone", "pid": dead}), encoding="utf-8")
+    if os.name == "posix":
+        assert kept_office() is None
+    (tmp_path / KEPT_FILE).write_text("not json", encoding="utf-8")
+    assert kept_office() is None
+    (tmp_path / KEPT_FILE).write_text(json.dumps({"pipe": "reportkit_here", "pid": os.getpid()}), encoding="utf-8")
+    assert kept_office() == ("reportkit_here", uno_module.REGISTERED_WAIT, None)
+
+
+def test_serve_keeps_one_office_that_a_build_elsewhere_reuses(soffice, python, report_docx, tmp_path, monkeypatch,
+                                                               serve_rolled):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("REPORTKIT_CACHE", str(cache))
+    folder = rolled_copy(serve_rolled, tmp_path / "inputs2014")
+    with server_process(folder, office=True) as (_, server):
+        deadline = time.monotonic() + 30
+        while not (cache / KEPT_FILE).exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        entry = json.loads((cache / KEPT_FILE).read_text(encoding="utf-8"))
+        calls = _recording_passes(monkeypatch)
+        pages, _ = _pages(report_docx, tmp_path, "elsewhere.docx", soffice)  # this process is not the server
+        assert calls == [{"pipe": entry["pipe"], "ok": True}] and pages.page_count > 10
+        server.terminate()
+        server.wait(60)
+    assert not (cache / KEPT_FILE).exists()  # the server ended its LibreOffice and unregistered it
+    assert entry["pipe"] not in _office_command_lines()
+    if os.name == "posix":
+        with pytest.raises(ProcessLookupError):
+            os.kill(entry["pid"], 0)
