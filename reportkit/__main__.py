@@ -1,5 +1,5 @@
 """``python -m reportkit``: the same as the ``reportkit`` command."""
 
-from .cli import main
+from .cli import console
 
-raise SystemExit(main())
+console()

@@ -91,7 +91,7 @@ def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
         if soffice is not None:
             pdf_path = staging / REPORT_PDF if pdf else None
             try:
-                measured = update_page_numbers(docx, pdf_path, write_pages=write_cached_pagerefs)
+                measured = update_page_numbers(docx, pdf_path, write_pages=write_cached_pagerefs, planned=estimated)
             except PageNumberError as exc:
                 if pdf:
                     raise

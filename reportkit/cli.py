@@ -269,6 +269,34 @@ def _discard_stdout() -> None:
         pass
 
 
+KEEP_INTERPRETER = ("serve",)  # commands whose threads and servers end through the normal interpreter exit
+
+
+def console() -> None:
+    """The ``reportkit`` command: ``main()``, then leave without tearing the interpreter down.
+
+    Freeing every module and object of a build (lxml trees, pydantic models) at exit costs
+    0.1–0.25 s of a rebuild and changes nothing on disk: every output is written, closed and moved
+    into place before ``main`` returns. So the streams are flushed and the process ends at once,
+    except for ``serve``. A command allocates millions of small objects that live until it ends
+    (trees, models), so the collector runs seldom (every 20,000 allocations, not 700: ≈0.05 s).
+    """
+    if not (len(sys.argv) > 1 and sys.argv[1] in KEEP_INTERPRETER):
+        import gc
+
+        gc.set_threshold(20_000, 20, 20)
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")  # no scan of every installed package for plugins
+    code = main()
+    if len(sys.argv) > 1 and sys.argv[1] in KEEP_INTERPRETER:
+        raise SystemExit(code)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more to say
+            pass
+    os._exit(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (never raises, never prints a traceback)."""
     _utf8_streams()

@@ -10,6 +10,7 @@ same function, so it can never show jinja's English text.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace, TracebackType
 
@@ -54,11 +55,26 @@ def multi_year_figures(input_dir: Path) -> list[YearFigure]:
 
 
 def make_environment(folder: Path) -> jinja2.Environment:
+    """The jinja2 environment of a narratives folder, one a folder and process (read-only: do not change it).
+
+    jinja2 keeps each compiled template and compiles it again when its file's time changes; the
+    compiled code is also kept in the user's cache folder (``jinja``, checked against the
+    template's text), so a new process does not compile what an earlier one did.
+    """
+    return _environment(str(Path(folder).resolve()))
+
+
+@lru_cache(maxsize=8)
+def _environment(folder: str) -> jinja2.Environment:
+    from .usercache import cache_folder
+
+    compiled = cache_folder("jinja")
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(folder), encoding="utf-8-sig"),  # a BOM from Notepad is fine
+        loader=_ContentLoader(folder, encoding="utf-8-sig"),  # a BOM from Notepad is fine
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
+        bytecode_cache=_bytecode_cache(compiled) if compiled is not None else None,
     )
     from .japanese import era_short
     from .printed import full_width, nendo, short_nendo, zen  # the printed forms of years and amounts
@@ -69,6 +85,33 @@ def make_environment(folder: Path) -> jinja2.Environment:
     environment.filters["zen"] = zen
     environment.filters["full_width"] = full_width
     return environment
+
+
+class _ContentLoader(jinja2.FileSystemLoader):
+    """A FileSystemLoader whose kept templates stay valid while the file's bytes are the same.
+
+    (jinja2 compares modification times, which two saves within one clock tick can share.)
+    """
+
+    def get_source(self, environment, template):
+        source, filename, _ = super().get_source(environment, template)
+        loaded = Path(filename).read_bytes()
+
+        def uptodate() -> bool:
+            try:
+                return Path(filename).read_bytes() == loaded
+            except OSError:
+                return False
+
+        return source, filename, uptodate
+
+
+def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a read-only cache folder: compile every time
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def render_narrative(folder: Path, name: str, context: dict, *, shown_as: str | None = None,

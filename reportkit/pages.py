@@ -105,19 +105,25 @@ WritePages = Callable[[Path, dict[str, int]], tuple[int, int]]
 
 
 def update_page_numbers(docx_path: Path, pdf_path: Path | None = None, *, write_pages: WritePages,
-                        soffice: str | None = None, timeout: int = DEFAULT_TIMEOUT) -> PageNumbers:
+                        soffice: str | None = None, timeout: int = DEFAULT_TIMEOUT,
+                        planned: dict[str, int] | None = None) -> PageNumbers:
     """Measure once, have ``write_pages`` put the printed page of every bookmark into the .docx; return them.
 
     ``write_pages(docx_path, pages)`` returns (results changed, of which inside the TOC field)
     (``render.package.write_cached_pagerefs``). ``pdf_path``: where to keep the PDF (None = none).
     LibreOffice updates every PAGEREF on export except those inside the TOC field, so a second
     pass happens only when a PDF is wanted and the TOC's cached numbers (the renderer's plan) changed.
+    ``planned``: the pages the .docx already carries (the renderer's plan, every PAGEREF's target);
+    when the measure agrees with it, the .docx is left as it is (nothing to write).
     """
     docx_path = Path(docx_path)
     with tempfile.TemporaryDirectory(prefix="reportkit-pdf-") as work:
         pdf = Path(work) / (docx_path.stem + ".pdf") if pdf_path is not None else None
         pages = measure_pages(docx_path, pdf, soffice=soffice, timeout=timeout)
-        _, toc_changed = write_pages(docx_path, pages)
+        if planned and all(pages.get(name) == page for name, page in planned.items()):
+            toc_changed = False  # the plan was right: the cached numbers are the true ones
+        else:
+            _, toc_changed = write_pages(docx_path, pages)
         if pdf is not None and toc_changed:
             again = measure_pages(docx_path, pdf, soffice=soffice, timeout=timeout)
             if again != pages:  # the TOC grew a page: numbers moved, write them once more

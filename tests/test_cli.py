@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import zipfile
 import sys
 from pathlib import Path
 
@@ -137,6 +138,19 @@ def test_python_dash_m_runs_the_cli_in_utf8(card_folder, config):
                           env=env, cwd=ROOT)
     assert done.returncode == 1
     assert "事業費" in done.stdout.decode("utf-8")
+
+
+def test_the_command_leaves_without_teardown_yet_says_and_writes_everything(folder_with_problems, tmp_path):
+    """console(): os._exit after main; every line printed (a long JSON into a pipe) and every file written."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, "-m", "reportkit", "validate", str(folder_with_problems), "--format",
+                           "json", "--by-division", str(tmp_path / "lists")], capture_output=True, env=env, cwd=ROOT)
+    assert done.returncode == 1
+    data = json.loads(done.stdout.decode("utf-8"))  # complete: it parses
+    assert data and sorted(p.suffix for p in (tmp_path / "lists").iterdir())
+    template = subprocess.run([sys.executable, "-m", "reportkit", "template", "-o", str(tmp_path / "t.xlsx")],
+                              capture_output=True, env=env, cwd=ROOT)
+    assert template.returncode == 0 and zipfile.is_zipfile(tmp_path / "t.xlsx")
 
 
 def test_template_into_a_folder_path_exits_2_without_traceback(tmp_path, capsys):

@@ -155,3 +155,22 @@ def test_a_wrong_plan_costs_a_second_conversion_and_the_pdf_is_still_right(tmp_p
     pages = update_page_numbers(docx, tmp_path / "report.pdf", soffice=soffice, write_pages=write_cached_pagerefs)
     assert len(converted) == 2
     assert _toc_numbers(tmp_path / "report.pdf") == _heading_pages(pages)
+
+
+def test_a_right_plan_is_not_written_again(measured, tmp_path, soffice):
+    """With ``planned``, a measure that agrees leaves the .docx as rendered: the same bytes the write would give."""
+    skipped, written = tmp_path / "skipped.docx", tmp_path / "written.docx"
+    cfg = config()
+    plan = render_report(aggregate(cfg, cards(), multi_year()), cfg, FIXTURES / "narratives", FIXTURES / "statistics",
+                         skipped)
+    written.write_bytes(skipped.read_bytes())
+    calls = []
+    pages = update_page_numbers(skipped, soffice=soffice, planned=plan,
+                                write_pages=lambda *a: calls.append(a) or write_cached_pagerefs(*a))
+    assert calls == [] and pages == measured.pages
+    assert write_cached_pagerefs(written, pages) == (0, 0)
+    assert written.read_bytes() == skipped.read_bytes()
+    wrong = {name: page + 1 for name, page in plan.items()}
+    update_page_numbers(written, soffice=soffice, planned=wrong,
+                        write_pages=lambda *a: calls.append(a) or write_cached_pagerefs(*a))
+    assert len(calls) == 1  # a plan that disagrees is written
