@@ -54,12 +54,21 @@ def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
     a placeholder page where each card not in yet will stand (``collect.draft``); only errors outside
     the cards (narratives) refuse it.
     """
+    from .pages import office_started_early
+
+    # LibreOffice starts while the cards are read and the document is rendered (its start-up is
+    # ≈ a fifth of the page pass); a refused build ends it at once.
+    with office_started_early(page_numbers or pdf):
+        return _build(Path(input_dir), Path(output_dir), pdf=pdf, progress=progress, page_numbers=page_numbers,
+                      draft=draft)
+
+
+def _build(input_dir: Path, output_dir: Path, *, pdf: bool, progress, page_numbers: bool, draft: bool) -> BuildResult:
     from .pages import PageNumberError, find_soffice, update_page_numbers
     from .render import render_report
     from .render.package import set_update_fields, write_cached_pagerefs
 
     started = time.perf_counter()
-    input_dir, output_dir = Path(input_dir), Path(output_dir)
     result = validate_folder(input_dir, progress=progress)
     config = result.config
     notices: list[str] = []

@@ -152,8 +152,8 @@ class KeptOffice:
         self.close()
         self.start()
 
-    def close(self) -> None:
-        """Unregister, ask LibreOffice to end over UNO, kill it if it does not, remove its profile."""
+    def close(self, *, ask: bool = True) -> None:
+        """Unregister, ask LibreOffice to end over UNO (``ask``), kill it if it does not, remove its profile."""
         global _kept
         if _kept is self:
             _kept = None
@@ -163,6 +163,8 @@ class KeptOffice:
                     self.registry.unlink()
             except (OSError, ValueError):
                 pass
+        if self.running and not ask:
+            kill_office(self.process)
         if self.running:
             try:
                 asked = subprocess.run([self.python, "-I", str(Path(__file__).resolve()), "terminate", self.pipe],

@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import PageNumberError
@@ -136,10 +137,11 @@ def update_page_numbers(docx_path: Path, pdf_path: Path | None = None, *, write_
     return pages
 
 
-def start_kept_office():
+def start_kept_office(*, register: bool = True):
     """Start a LibreOffice that every page pass uses while it runs (``libreoffice_uno.KeptOffice``).
 
-    None when LibreOffice or an interpreter with ``uno`` is missing (then each pass starts its own).
+    ``register``: also for other processes (serve); False for one build's own. None when
+    LibreOffice or an interpreter with ``uno`` is missing (then each pass starts its own).
     """
     from .libreoffice_uno import KeptOffice, kept_registry, uno_python
 
@@ -147,7 +149,26 @@ def start_kept_office():
     python = uno_python(soffice) if soffice else None
     if python is None:
         return None
-    return KeptOffice(soffice, python, kept_registry()).start()
+    return KeptOffice(soffice, python, kept_registry() if register else None).start()
+
+
+@contextmanager
+def office_started_early(wanted: bool):
+    """A LibreOffice for one build's page pass, started now so that its start-up (≈1.5–2 s) runs while
+    the build validates and renders; ended when the build is. Nothing when ``wanted`` is False or a
+    LibreOffice is kept running already (serve's). Yields the KeptOffice or None.
+    """
+    from .libreoffice_uno import kept_office
+
+    office = start_kept_office(register=False) if wanted and kept_office() is None else None
+    try:
+        yield office
+    except BaseException:  # a refused or failed build: nothing to wait for
+        if office is not None:
+            office.close(ask=False)
+        raise
+    if office is not None:
+        office.close()
 
 
 def measure_pages(docx_path: Path, pdf: Path | None = None, *, soffice: str | None = None,

@@ -154,3 +154,60 @@ def test_serve_keeps_one_office_that_a_build_elsewhere_reuses(soffice, python, r
     if os.name == "posix":
         with pytest.raises(ProcessLookupError):
             os.kill(entry["pid"], 0)
+
+
+def _small_inputs(target: Path, cards: int = 6) -> Path:
+    import shutil
+
+    inputs = Path(__file__).resolve().parents[1] / "inputs"
+    shutil.copytree(inputs, target, ignore=shutil.ignore_patterns("cards"))
+    (target / "cards").mkdir()
+    for card in sorted((inputs / "cards").glob("*.xlsx"))[:cards]:
+        shutil.copy(card, target / "cards" / card.name)
+    return target
+
+
+def test_a_build_starts_its_libreoffice_while_it_reads_the_cards(soffice, python, tmp_path, monkeypatch):
+    import reportkit.build as build_module
+    from reportkit.build import build_report
+    from reportkit.errors import ValidationFailed
+
+    monkeypatch.setenv("REPORTKIT_CACHE", str(tmp_path / "cache"))
+    folder = _small_inputs(tmp_path / "inputs")
+    seen = []
+    original = build_module.validate_folder
+
+    def validating(*args, **kwargs):
+        seen.append(uno_module._kept)  # the build's own LibreOffice, already starting
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "validate_folder", validating)
+    calls = _recording_passes(monkeypatch)
+    result = build_report(folder, tmp_path / "out")
+    office = seen[0]
+    assert office is not None and office.registry is None  # this build's alone, not offered to others
+    assert calls == [{"pipe": office.pipe, "ok": True}] and result.page_numbers_checked
+    assert uno_module._kept is None and not office.running and office.pipe not in _office_command_lines()
+    # a refused build ends its LibreOffice at once
+    from openpyxl import load_workbook
+
+    broken = next((folder / "cards").glob("*.xlsx"))
+    workbook = load_workbook(broken)
+    sheet_name, cell = next(workbook.defined_names["project_name"].destinations)
+    workbook[sheet_name][cell.replace("$", "")] = None
+    workbook.save(broken)
+    seen.clear()
+    with pytest.raises(ValidationFailed):
+        build_report(folder, tmp_path / "out2")
+    assert seen[0] is not None and not seen[0].running and seen[0].pipe not in _office_command_lines()
+    assert not (tmp_path / "out2").exists() or not any((tmp_path / "out2").iterdir())
+
+
+def test_no_libreoffice_is_started_for_a_build_without_page_numbers(tmp_path, monkeypatch):
+    from reportkit.build import build_report
+
+    monkeypatch.setenv("REPORTKIT_CACHE", str(tmp_path / "cache"))
+    started = []
+    monkeypatch.setattr(uno_module.KeptOffice, "start", lambda self: started.append(self) or self)
+    build_report(_small_inputs(tmp_path / "inputs", 2), tmp_path / "out", page_numbers=False)
+    assert started == []
