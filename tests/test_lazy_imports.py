@@ -11,7 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 NOT_ON_ANY_BUILD = ("numpy", "matplotlib", "PIL")
-NOT_ON_A_WARM_BUILD = NOT_ON_ANY_BUILD + ("openpyxl", "http", "urllib.request", "xml.sax", "pypdf")
+NOT_ON_A_WARM_BUILD = NOT_ON_ANY_BUILD + ("openpyxl", "http", "urllib.request", "xml.sax", "pypdf", "asyncio", "ssl")
 
 _BUILD = """
 import json, sys
