@@ -21,3 +21,17 @@ def test_quick_benchmark_on_a_few_cards_exits_0_and_prints_figures():
         line = next(line for line in done.stdout.splitlines() if scenario in line)
         assert re.search(r"\d+(\.\d+)? (ms|s)", line), line
     assert "build_report stages (sample): validate" in done.stdout and "zip normalise" in done.stdout
+
+
+def test_the_breakdown_prints_five_cpu_figures():
+    if not hasattr(os, "wait4"):
+        import pytest
+
+        pytest.skip("os.wait4 is POSIX only")
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "breakdown.py"), "--runs", "1"],
+                          capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=600,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert done.returncode == 0, done.stderr[-2000:]
+    figures = re.findall(r"^\s*(\d+\.\d+) s  (.+)$", done.stdout, re.M)
+    assert [label for _, label in figures][0] == "python -c pass" and len(figures) == 5
+    assert all(float(seconds) > 0 for seconds, _ in figures)
