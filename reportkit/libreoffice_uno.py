@@ -33,9 +33,16 @@ STARTING_WAIT = 90.0  # seconds a pass waits for a kept LibreOffice this process
 REGISTERED_WAIT = 3.0  # … for one another process registered (it is up, or gone)
 
 
+PROBE_FILE = "uno-python.json"  # in the user's cache folder: the interpreter found, and what it was found with
+
+
 @lru_cache(maxsize=None)
 def uno_python(soffice: str | None) -> str | None:
-    """An interpreter that imports ``uno`` (``REPORTKIT_UNO_PYTHON``, this one, the system's, LibreOffice's)."""
+    """An interpreter that imports ``uno`` (``REPORTKIT_UNO_PYTHON``, this one, the system's, LibreOffice's).
+
+    Trying them costs a process each (≈0.05 s); the answer is kept in the user's cache folder
+    while the candidates' files are unchanged.
+    """
     chosen = os.environ.get("REPORTKIT_UNO_PYTHON")
     if chosen:
         return None if chosen.lower() == "off" else chosen
@@ -43,6 +50,11 @@ def uno_python(soffice: str | None) -> str | None:
     if soffice:
         folder = Path(soffice).resolve().parent
         candidates += [str(folder / "python.exe"), str(folder / "python")]
+    stamp = [[candidate, _file_stamp(candidate)] for candidate in [*candidates, soffice or ""]]
+    kept = _kept_probe()
+    if kept is not None and kept.get("stamp") == stamp:
+        return kept.get("python")
+    found = None
     for candidate in candidates:
         if not Path(candidate).is_file():
             continue
@@ -51,8 +63,47 @@ def uno_python(soffice: str | None) -> str | None:
         except (OSError, subprocess.TimeoutExpired):
             continue
         if done.returncode == 0:
-            return candidate
-    return None
+            found = candidate
+            break
+    _keep_probe({"stamp": stamp, "python": found})
+    return found
+
+
+def _file_stamp(path: str) -> list[int] | None:
+    try:
+        status = Path(path).stat()
+    except (OSError, ValueError):
+        return None
+    return [status.st_size, status.st_mtime_ns]
+
+
+def _probe_file() -> Path | None:
+    from .usercache import cache_home
+
+    home = cache_home()
+    return None if home is None else home / PROBE_FILE
+
+
+def _kept_probe() -> dict | None:
+    path = _probe_file()
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8")) if path is not None else None
+    except (OSError, ValueError):
+        return None
+    return kept if isinstance(kept, dict) else None
+
+
+def _keep_probe(entry: dict) -> None:
+    path = _probe_file()
+    if path is None:
+        return
+    try:
+        from .files.atomic import write_text_atomic
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(path, json.dumps(entry))
+    except OSError:  # a read-only cache folder: probe again next time
+        pass
 
 
 def office_command(soffice: str, profile: Path, pipe: str) -> list[str]:

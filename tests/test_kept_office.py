@@ -211,3 +211,30 @@ def test_no_libreoffice_is_started_for_a_build_without_page_numbers(tmp_path, mo
     monkeypatch.setattr(uno_module.KeptOffice, "start", lambda self: started.append(self) or self)
     build_report(_small_inputs(tmp_path / "inputs", 2), tmp_path / "out", page_numbers=False)
     assert started == []
+
+
+def test_the_uno_interpreter_is_found_once_and_again_when_a_candidate_changes(tmp_path, monkeypatch):
+    monkeypatch.setenv("REPORTKIT_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("REPORTKIT_UNO_PYTHON", raising=False)
+    probes = []
+    original = subprocess.run
+
+    def counting(command, *args, **kwargs):
+        if "-c" in command and uno_module._PROBE in command:
+            probes.append(command[0])
+        return original(command, *args, **kwargs)
+
+    monkeypatch.setattr(uno_module.subprocess, "run", counting)
+    soffice = tmp_path / "program" / "soffice"
+    soffice.parent.mkdir()
+    soffice.write_text("not LibreOffice")
+    uno_module.uno_python.cache_clear()
+    first = uno_module.uno_python(str(soffice))
+    assert probes  # tried the candidates
+    tried = len(probes)
+    uno_module.uno_python.cache_clear()  # as a new process
+    assert uno_module.uno_python(str(soffice)) == first and len(probes) == tried  # from the user cache
+    (soffice.parent / "python").write_text("#!/bin/sh\nexit 1\n")  # LibreOffice's folder got an interpreter
+    uno_module.uno_python.cache_clear()
+    assert uno_module.uno_python(str(soffice)) == first and len(probes) > tried  # tried again
+    uno_module.uno_python.cache_clear()
