@@ -66,6 +66,7 @@ def run_serve(args: argparse.Namespace) -> int:
     finally:
         if office is not None:
             office.close()
+        app.extensions["reportkit"].close()
     return EXIT_OK
 
 

@@ -28,6 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 
 _PROBE = "import uno"
+KEPT_PROFILE_PREFIX = "reportkit-kept-"
 KEPT_FILE = "libreoffice.json"  # in the user's cache folder: the pipe and process of the kept LibreOffice
 STARTING_WAIT = 90.0  # seconds a pass waits for a kept LibreOffice this process has just started
 REGISTERED_WAIT = 3.0  # … for one another process registered (it is up, or gone)
@@ -174,17 +175,36 @@ class KeptOffice:
         """Start LibreOffice (without waiting for it to be ready) and register it."""
         global _kept
         self.pipe = f"reportkit_{uuid.uuid4().hex}"
-        self.profile = Path(tempfile.mkdtemp(prefix="reportkit-kept-"))
+        self.profile = Path(tempfile.mkdtemp(prefix=KEPT_PROFILE_PREFIX))
+        if self.registry is not None:
+            self._end_orphan()
         self.process = start_office(office_command(self.soffice, self.profile, self.pipe))
         _kept = self
         if self.registry is not None:
             try:
                 self.registry.parent.mkdir(parents=True, exist_ok=True)
-                self.registry.write_text(json.dumps({"pipe": self.pipe, "pid": self.process.pid,
-                                                     "soffice": self.soffice}), encoding="utf-8")
+                self.registry.write_text(json.dumps({"pipe": self.pipe, "pid": self.process.pid, "owner": os.getpid(),
+                                                     "profile": str(self.profile), "soffice": self.soffice}),
+                                         encoding="utf-8")
             except OSError:  # a read-only cache folder: this process still uses it
                 pass
         return self
+
+    def _end_orphan(self) -> None:
+        """End the LibreOffice a server that was killed left registered (it would run on for ever)."""
+        entry = _registered(self.registry)
+        if entry is None or entry.get("owner") is None:
+            return
+        if not _alive(entry["pid"]) or _alive(entry["owner"]) is not False:
+            return  # gone already, or its server still runs (or this system cannot tell)
+        try:
+            subprocess.run([self.python, "-I", str(Path(__file__).resolve()), "terminate", entry["pipe"]],
+                           capture_output=True, timeout=30, check=False)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+        profile = Path(str(entry.get("profile") or ""))
+        if profile.name.startswith(KEPT_PROFILE_PREFIX) and profile.parent == Path(tempfile.gettempdir()):
+            shutil.rmtree(profile, ignore_errors=True)
 
     def wait_ready(self, timeout: float = STARTING_WAIT) -> bool:
         """Wait until it answers over UNO (True), or ``timeout`` seconds (False)."""
@@ -247,21 +267,35 @@ def kept_office() -> tuple[str, float, KeptOffice | None] | None:
     from .usercache import cache_home
 
     home = cache_home()
-    if home is None:
+    entry = None if home is None else _registered(home / KEPT_FILE)
+    if entry is None or _alive(entry["pid"]) is False or _alive(entry.get("owner")) is False:
+        return None  # gone, or left behind by a server that was killed (the next serve ends it)
+    return entry["pipe"], REGISTERED_WAIT, None
+
+
+def _registered(path: Path | None) -> dict | None:
+    """The registry's entry (pipe, pid, owner), or None when there is none or it cannot be read."""
+    try:
+        entry = json.loads(path.read_text(encoding="utf-8"))
+        entry["pipe"], entry["pid"] = str(entry["pipe"]), int(entry["pid"])
+        if entry.get("owner") is not None:
+            entry["owner"] = int(entry["owner"])
+    except (AttributeError, OSError, ValueError, KeyError, TypeError):
+        return None
+    return entry
+
+
+def _alive(pid: int | None) -> bool | None:
+    """Whether process ``pid`` runs (POSIX); None where that cannot be told (Windows, no pid)."""
+    if pid is None or os.name != "posix":
         return None
     try:
-        entry = json.loads((home / KEPT_FILE).read_text(encoding="utf-8"))
-        pipe, pid = str(entry["pipe"]), int(entry["pid"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    if os.name == "posix":
-        try:
-            os.kill(pid, 0)  # no signal: is the process there?
-        except ProcessLookupError:
-            return None
-        except PermissionError:  # another user's process
-            return None
-    return pipe, REGISTERED_WAIT, None
+        os.kill(pid, 0)  # no signal: is the process there?
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return False
+    return True
 
 
 def kept_registry() -> Path | None:

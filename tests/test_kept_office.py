@@ -238,3 +238,39 @@ def test_the_uno_interpreter_is_found_once_and_again_when_a_candidate_changes(tm
     uno_module.uno_python.cache_clear()
     assert uno_module.uno_python(str(soffice)) == first and len(probes) > tried  # tried again
     uno_module.uno_python.cache_clear()
+
+
+def _wait_for(condition, seconds: float = 60.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a killed owner is told from /proc and signals (POSIX)")
+def test_a_killed_servers_libreoffice_is_not_used_and_the_next_server_ends_it(soffice, python, tmp_path, monkeypatch,
+                                                                            serve_rolled):
+    cache, temp = tmp_path / "cache", tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setenv("REPORTKIT_CACHE", str(cache))
+    monkeypatch.setenv("TMPDIR", str(temp))  # the servers' scratch and profile folders
+    folder = rolled_copy(serve_rolled, tmp_path / "inputs2014")
+    with server_process(folder, office=True) as (_, server):
+        assert _wait_for(lambda: (cache / KEPT_FILE).exists())
+        entry = json.loads((cache / KEPT_FILE).read_text(encoding="utf-8"))
+        assert entry["owner"] == server.pid and Path(entry["profile"]).parent == temp
+        assert len(list(temp.glob("reportkit-serve-*"))) == 1  # its upload area
+        server.kill()  # no chance to clean up
+        server.wait(30)
+    assert entry["pipe"] in _office_command_lines()  # the orphan runs on …
+    assert kept_office() is None  # … but no build uses it
+    with server_process(folder, office=True) as (_, second):
+        assert _wait_for(lambda: json.loads((cache / KEPT_FILE).read_text(encoding="utf-8"))["pipe"] != entry["pipe"])
+        assert _wait_for(lambda: entry["pipe"] not in _office_command_lines())  # the next server ended it
+        assert not Path(entry["profile"]).exists()
+        second.terminate()
+        second.wait(60)
+    assert not (cache / KEPT_FILE).exists()
+    assert len(list(temp.glob("reportkit-serve-*"))) == 1  # the killed one's is left; the stopped one removed its own

@@ -94,6 +94,10 @@ class Intake:
         self.logins = RateLimiter(LOGIN_ATTEMPTS, LOGIN_WINDOW)
         self.api_failures = RateLimiter(API_ATTEMPTS, LOGIN_WINDOW)
 
+    def close(self) -> None:
+        """Remove the upload area (what is in it was never filed: filed cards are in the input folder)."""
+        shutil.rmtree(self.uploads, ignore_errors=True)
+
     def status(self, principal: Principal) -> CollectionStatus:
         status = collection_status(self.folder)
         if principal.secretariat:
