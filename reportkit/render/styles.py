@@ -1,6 +1,6 @@
-"""Names of the styles of templates/reference.docx that the render package uses, and the figures
-(font size, spacing, exact line pitch) the page plan reads from them, so that a style edited in
-Word moves the plan with it."""
+"""Names of the styles of reportkit/templates/reference.docx that the render package uses, and the
+figures (font size, spacing, exact line pitch) the page plan reads from them, so that a style edited
+in Word moves the plan with it."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from lxml import etree
 
-REFERENCE_DOCX = Path(__file__).resolve().parents[2] / "templates" / "reference.docx"
+REFERENCE_DOCX = Path(__file__).resolve().parents[1] / "templates" / "reference.docx"  # package data
 
 HEADING = {1: "Heading 1", 2: "Heading 2", 3: "Heading 3"}
 SUBHEADING = "Heading 4"  # narrative sub-headings; in the navigation pane, not in the TOC
