@@ -107,7 +107,7 @@ def test_status_text_and_xlsx(round_, capsys, tmp_path):
     wb = load_workbook(target, read_only=True)
     rows = list(wb["担当課別"].iter_rows(values_only=True))
     assert rows[0][:7] == ("担当課", "予定", "受付", "正常", "要修正", "警告あり", "未提出")
-    assert (LABOUR, 13, 3, 2, 1, 0, 10, 0) in rows
+    assert (LABOUR, 13, 3, 2, 1, 0, 10, 0, 0) in rows
     projects = list(wb["事業別"].iter_rows(values_only=True))
     assert len(projects) == 1 + 120
 
@@ -277,3 +277,36 @@ def test_deadline_may_be_a_toml_date(rolled, tmp_path):
     rows = list(load_workbook(tmp_path / "packs" / LABOUR / CHECKLIST_FILE).active.iter_rows(values_only=True))
     assert {r[3] for r in rows[1:]} == {"2014年5月30日"}
 
+
+
+def test_an_ended_project_whose_workbook_was_deleted_is_ended_not_missing(rolled, tmp_path, capsys):
+    """Rollover's notice: 事業期間 over → delete the workbook if it is not continued. Status and draft follow it."""
+    from reportkit.collect.draft import draft_inputs
+    from reportkit.collect.expected import load_expected
+    from reportkit.validate import validate_folder
+
+    folder = tmp_path / "r14"
+    shutil.copytree(rolled, folder)
+    record = load_expected(folder)
+    ended = [p for p in record.projects if p.period_end is not None and p.period_end <= record.fiscal_year]
+    running = [p for p in record.projects if p.period_end is None or p.period_end > record.fiscal_year]
+    assert len(ended) >= 2 and running  # the sample has projects whose period ends with 平成25年度
+    deleted, kept, gone_running = ended[0], ended[1], running[0]
+    (folder / deleted.file).unlink()  # the secretariat ended it
+    (folder / gone_running.file).unlink()  # deleted although it runs on: still awaited
+    status = collection_status(folder)
+    states = {p.project_id: p.state for p in status.projects}
+    assert states[deleted.project_id] == "ended"
+    assert states[kept.project_id] == "missing"  # its workbook is still there: nobody has decided
+    assert states[gone_running.project_id] == "missing"
+    row = next(d for d in status.divisions if d.division == deleted.division)
+    in_division = [p for p in record.projects if p.division == deleted.division]
+    assert row.ended == 1 and row.expected == len(in_division) - 1
+    assert status.total.ended == 1 and status.total.expected == len(record.projects) - 1
+    assert status.total.missing == len(record.projects) - 1
+    code, out, _ = _run(capsys, "status", folder)
+    assert "終了（1 件）" in out and deleted.project_id in out.split("終了（1 件）")[1]
+    inputs = draft_inputs(validate_folder(folder), record)
+    assert deleted.project_id not in inputs.placeholders
+    assert inputs.placeholders[gone_running.project_id].state == "missing"
+    assert any(deleted.project_id in n and "終了した事業" in n and "平成２５年度まで" in n for n in inputs.notices)

@@ -142,10 +142,12 @@ def test_draft_pdf_shows_the_placeholders_on_the_final_pages(soffice, round_, fi
 
 @pytest.fixture(scope="module")
 def deleted(round_, tmp_path_factory):
-    """(folder, draft BuildResult) of the round with 023's prefilled workbook deleted (2 reprints)."""
+    """(folder, draft BuildResult) of the round with 024's prefilled workbook deleted (it runs to 2015, 1 reprint).
+
+    (A project whose 事業期間 ended, e.g. 023, is ended when its workbook is deleted: test_collect.)"""
     folder = tmp_path_factory.mktemp("deleted") / "r14"
     shutil.copytree(round_[0], folder)
-    (folder / "cards" / sample_card("023").name).unlink()
+    (folder / "cards" / sample_card("024").name).unlink()
     return folder, build_report(folder, tmp_path_factory.mktemp("deleted-out"), page_numbers=False, draft=True)
 
 
@@ -158,10 +160,10 @@ def test_rollover_records_where_each_card_stands(rolled, sample):
 
 def test_a_deleted_card_gets_its_placeholder_pages_where_the_final_has_its_card(deleted, draft, filled, sample, tmp_path):
     folder, result = deleted
-    assert result.placeholders["AOM-023"].state == "missing" and result.placeholders["AOM-023"].file == ""
-    assert any(n.startswith("AOM-023 ") and "未提出の仮のページ" in n for n in result.notices)
-    stand_ins = [row for row in result.report.rows if row.card.project_id == "AOM-023"]
-    card = sample["AOM-023"]
+    assert result.placeholders["AOM-024"].state == "missing" and result.placeholders["AOM-024"].file == ""
+    assert any(n.startswith("AOM-024 ") and "未提出の仮のページ" in n for n in result.notices)
+    stand_ins = [row for row in result.report.rows if row.card.project_id == "AOM-024"]
+    card = sample["AOM-024"]
     assert [(r.host_policy, r.host_measure, r.is_reprint) for r in stand_ins] == \
         [(card.policy, card.measure, False)] + [(r.policy, r.measure, True) for r in card.reprints]
     assert all(row.placeholder is not None for row in stand_ins)
@@ -191,6 +193,6 @@ def test_an_older_expected_json_without_places_still_reads_and_gives_a_notice(de
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     assert load_expected(folder).projects[0].policy is None
     result = build_report(folder, tmp_path / "out", page_numbers=False, draft=True)
-    assert "AOM-023" not in result.placeholders
-    assert "AOM-023" not in {row.card.project_id for row in result.report.rows}
-    assert any(n.startswith("AOM-023 ") and "仮のページを置けません" in n for n in result.notices)
+    assert "AOM-024" not in result.placeholders
+    assert "AOM-024" not in {row.card.project_id for row in result.report.rows}
+    assert any(n.startswith("AOM-024 ") and "仮のページを置けません" in n for n in result.notices)

@@ -6,7 +6,9 @@ build will read them, and a ``Placeholder`` for each project whose card is not u
 
 * ``missing`` (未提出): an expected project whose workbook is still the one rollover prefilled;
 * ``errors`` (要修正): a returned workbook that fails validation, with its errors listed;
-* ``missing`` too for an expected project with no workbook at all (deleted, never filed): its card
+* nothing for an expected project whose 事業期間 ended with last year and whose workbook was
+  deleted (rollover's notice): it has ended;
+* ``missing`` too for another expected project with no workbook at all (deleted, never filed): its card
   is made from ``expected.json`` (policy, measure, reprints; older files without them get only a
   notice) and placed where ``reportkit accept`` will file its return.
 
@@ -27,6 +29,7 @@ from ..report_text import format_issue, sorted_issues
 from ..validate import cards_folder
 from ..validation_report import FileTask, ValidationReport
 from ..files.textsafe import safe_file_name
+from ..japanese import nendo_or_western
 from .expected import ExpectedProject, ExpectedRecord, file_digest
 
 
@@ -69,13 +72,19 @@ def draft_inputs(report: ValidationReport, expected: ExpectedRecord | None = Non
         if project.project_id in seen:
             continue
         seen.add(project.project_id)
+        if expected.ended(project):
+            result.notices.append(f"{project.project_id} {project.name}: 事業期間が"
+                                  f"{nendo_or_western(project.period_end, western_suffix='年度')}までで、"
+                                  "カードのブックが削除されているため、終了した事業として素案に載せていません。")
+            continue
         if not (project.placeable and project.file):
             result.notices.append(f"{project.project_id} {project.name}: カードのブックが入力フォルダになく、"
                                   "expected.json に基本方針・施策がないため、素案に仮のページを置けません。")
             continue
         result.placeholders[project.project_id] = Placeholder("missing")
         result.notices.append(f"{project.project_id} {project.name}: カードのブックが入力フォルダにないため、"
-                              "未提出の仮のページを置きました（終了した事業なら expected.json から外してください）。")
+                              "未提出の仮のページを置きました（終了した事業なら、事業期間を前年度までにしたカードを"
+                              "提出してもらうか、expected.json から外してください）。")
         position = root / safe_file_name(project.division) / Path(project.file).name
         placed.append((_order(root, position), _expected_card(project, report.config.fiscal_year)))
     placed.sort(key=lambda item: item[0])

@@ -3,7 +3,8 @@
 ``expected.json`` is written by ``reportkit rollover``: last year's projects (管理番号, 事業名,
 担当課, 事業費, 基本方針, 施策, 再掲, the prefilled workbook's file name and digest) as the new
 year's checklist. A workbook still byte for byte as rollover wrote it has not come back yet: it
-counts as missing. Files written before policy, measure and reprints were recorded still read
+counts as missing. A project whose 事業期間 ended with last year (``period_end``) and whose
+workbook the secretariat deleted, as rollover's notice says, has ended: it is no longer expected. Files written before policy, measure and reprints were recorded still read
 (those fields empty); a draft then cannot place a project whose workbook is gone.
 """
 
@@ -33,6 +34,7 @@ class ExpectedProject(BaseModel):
     policy: int | None = None  # 基本方針 number
     measure: str = ""  # 施策
     reprints: list[Reprint] = []  # 再掲 under other policies/measures
+    period_end: int | None = None  # the last year of 事業期間 (西暦) on last year's card; None = open or not known
 
     @property
     def placeable(self) -> bool:
@@ -46,6 +48,10 @@ class ExpectedRecord(BaseModel):
     fiscal_year: int
     projects: list[ExpectedProject]
     source: str = EXPECTED_FILE  # where the record was read from (for messages)
+
+    def ended(self, project: ExpectedProject) -> bool:
+        """Its 事業期間 ended with the year reported (rollover asked to delete its workbook if it is not continued)."""
+        return project.period_end is not None and project.period_end <= self.fiscal_year
 
 
 def write_expected(path: Path, record: ExpectedRecord) -> None:
@@ -80,7 +86,7 @@ def _from_report_json(data: dict) -> dict:
     return {"fiscal_year": data["fiscal_year"],
             "projects": [{"project_id": p["project_id"], "name": "".join(str(p["name"]).splitlines()),
                           "division": p["department"], "cost": p.get("cost"), "policy": p.get("policy"),
-                          "measure": p.get("measure") or "",
+                          "measure": p.get("measure") or "", "period_end": p.get("period_end"),
                           "reprints": [{"policy": r["policy"], "measure": r["measure"]} for r in p.get("reprints") or []]}
                          for p in data["projects"]]}
 

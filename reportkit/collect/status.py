@@ -20,8 +20,10 @@ from ..workbook.tables import Sheet
 from .expected import file_digest, load_expected
 from .received import ReceivedFile, division_order, received_files
 
-State = Literal["missing", "errors", "warnings", "ok", "new"]
-STATE_LABELS = {"missing": "未提出", "errors": "要修正", "warnings": "警告あり", "ok": "受付済", "new": "新規"}
+State = Literal["missing", "errors", "warnings", "ok", "new", "ended"]
+# ended: 事業期間 over with last year and its workbook deleted (rollover's notice): no longer expected
+STATE_LABELS = {"missing": "未提出", "errors": "要修正", "warnings": "警告あり", "ok": "受付済", "new": "新規",
+                "ended": "終了"}
 
 
 class ProjectStatus(BaseModel):
@@ -45,6 +47,7 @@ class DivisionStatus(BaseModel):
     warnings: int = 0  # received, warnings but no errors
     missing: int = 0
     new: int = 0
+    ended: int = 0  # expected last year, ended: 事業期間 over and the workbook deleted (not in ``expected``)
 
 
 class CollectionStatus(BaseModel):
@@ -78,15 +81,21 @@ def collection_status(folder: Path, expected: Path | None = None) -> CollectionS
     for wanted in record.projects:
         if wanted.project_id not in got:
             waiting = prefilled.get(wanted.project_id)
+            ended = waiting is None and record.ended(wanted)
             projects.append(ProjectStatus(project_id=wanted.project_id, name=wanted.name, division=wanted.division,
-                                          state="missing", file=waiting.file if waiting else "",
-                                          modified=waiting.modified if waiting else None))
+                                          state="ended" if ended else "missing", file=waiting.file if waiting else "",
+                                          modified=waiting.modified if waiting else None, expected=not ended))
     divisions = division_order(received.config.divisions, {p.division for p in record.projects + projects})
     rows = {name: DivisionStatus(division=name) for name in divisions}
+    ended = {p.project_id for p in projects if p.state == "ended"}
     for wanted in record.projects:
-        rows[wanted.division].expected += 1
+        if wanted.project_id not in ended:
+            rows[wanted.division].expected += 1
     for project in projects:
         row = rows[project.division]
+        if project.state == "ended":
+            row.ended += 1
+            continue
         if project.state == "missing":
             row.missing += 1
             continue
@@ -119,7 +128,7 @@ def _received_status(item: ReceivedFile, expected: bool) -> ProjectStatus:
 # -- rendering -----------------------------------------------------------------------------------
 
 COUNT_LABELS = (("expected", "予定"), ("received", "受付"), ("ok", "正常"), ("with_errors", "要修正"),
-                ("warnings", "警告あり"), ("missing", "未提出"), ("new", "新規"))
+                ("warnings", "警告あり"), ("missing", "未提出"), ("new", "新規"), ("ended", "終了"))
 
 
 def status_data(status: CollectionStatus) -> dict:
@@ -135,7 +144,7 @@ def format_status_text(status: CollectionStatus) -> str:
     lines = [f"{nendo(status.fiscal_year)} 事業カードの回収状況（提出予定: {status.expected_from}）", ""]
     lines += [f"  {row.division}: {counts(row)}" for row in status.divisions]
     lines += [f"  合計: {counts(status.total)}", ""]
-    for state in ("missing", "errors", "new", "warnings"):
+    for state in ("missing", "errors", "new", "warnings", "ended"):
         chosen = [p for p in status.projects if p.state == state]
         if not chosen:
             continue

@@ -129,7 +129,8 @@ def rollover(input_dir: Path, to_year: int, out_dir: Path) -> RolloverResult:
                 expected.projects.append(ExpectedProject(project_id=card.project_id, name=card.one_line_name,
                                                          division=card.department, cost=card.cost, file=shown,
                                                          sha256=file_digest(target), policy=card.policy,
-                                                         measure=card.measure, reprints=card.reprints))
+                                                         measure=card.measure, reprints=card.reprints,
+                                                         period_end=card.period_end))
                 outcome.cards.append(out_dir / CARDS_DIR / relative)
                 if card.period_end is not None and card.period_end < to_year:
                     outcome.notices.append(
