@@ -410,14 +410,21 @@ def whole_processes(sample: Path, runs: int, with_pages: bool, ten: Path | None)
 def _kept_office(cache: Path):
     """The LibreOffice ``reportkit serve`` keeps running, registered in ``cache`` (None without LibreOffice/uno)."""
     sys.path.insert(0, str(ROOT))
-    from reportkit.libreoffice_uno import KEPT_FILE, KeptOffice, uno_python
-    from reportkit.pages import find_soffice
+    from reportkit.pages import start_kept_office
 
-    soffice = find_soffice()
-    python = uno_python(soffice) if soffice else None
-    if python is None or resource is None:
+    if resource is None:  # its CPU is read from /proc
         return None
-    office = KeptOffice(soffice, python, cache / KEPT_FILE).start()
+    before = os.environ.get("REPORTKIT_CACHE")
+    os.environ["REPORTKIT_CACHE"] = str(cache)  # registered where the measured builds look, as serve does
+    try:
+        office = start_kept_office()
+    finally:
+        if before is None:
+            os.environ.pop("REPORTKIT_CACHE")
+        else:
+            os.environ["REPORTKIT_CACHE"] = before
+    if office is None:
+        return None
     office.wait_ready()  # serve's has long been up when the desk builds: its start is not the build's
     return office
 

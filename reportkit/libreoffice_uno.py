@@ -78,32 +78,41 @@ def _file_stamp(path: str) -> list[int] | None:
     return [status.st_size, status.st_mtime_ns]
 
 
-def _probe_file() -> Path | None:
+def _cache_file(name: str) -> Path | None:
+    """``name`` in the user's cache folder (None when caching is off)."""
     from .usercache import cache_home
 
     home = cache_home()
-    return None if home is None else home / PROBE_FILE
+    return None if home is None else home / name
+
+
+def _read_json(path: Path | None) -> dict | None:
+    """The JSON object in ``path``; None when there is none or it cannot be read."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")) if path is not None else None
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _kept_probe() -> dict | None:
-    path = _probe_file()
-    try:
-        kept = json.loads(path.read_text(encoding="utf-8")) if path is not None else None
-    except (OSError, ValueError):
-        return None
-    return kept if isinstance(kept, dict) else None
+    return _read_json(_cache_file(PROBE_FILE))
 
 
 def _keep_probe(entry: dict) -> None:
-    path = _probe_file()
+    _write_json(_cache_file(PROBE_FILE), entry)  # when it cannot be written, the next process probes again
+
+
+def _write_json(path: Path | None, data: dict) -> None:
+    """Write ``data`` to ``path`` atomically; nothing when there is no path or it cannot be written (read-only cache)."""
     if path is None:
         return
-    try:
-        from .files.atomic import write_text_atomic
+    from .files.atomic import write_text_atomic
 
+    try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(path, json.dumps(entry))
-    except OSError:  # a read-only cache folder: probe again next time
+        write_text_atomic(path, json.dumps(data))
+    except OSError:
         pass
 
 
@@ -133,6 +142,20 @@ def kill_office(process: subprocess.Popen) -> None:
     process.wait()
 
 
+def _script_command(python: str, *arguments: str) -> list[str]:
+    """The command that runs this file as a script with ``python`` (an interpreter that has ``uno``)."""
+    return [python, "-I", str(Path(__file__).resolve()), *arguments]
+
+
+def _ask_to_terminate(python: str, pipe: str) -> bool:
+    """Ask the LibreOffice on ``pipe`` to end, over UNO; True when it was asked (it then ends by itself)."""
+    try:
+        return subprocess.run(_script_command(python, "terminate", pipe), capture_output=True, timeout=30,
+                              check=False).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
 def layout_pages(docx: Path, soffice: str, python: str, timeout: int, *, pdf: Path | None = None,
                  pipe: str | None = None, wait: float = 0.0) -> tuple[dict[str, int], int]:
     """(bookmark → physical page, page count) of ``docx`` as Writer lays it out. Raises RuntimeError.
@@ -141,7 +164,7 @@ def layout_pages(docx: Path, soffice: str, python: str, timeout: int, *, pdf: Pa
     ``pipe``: use the LibreOffice listening there (waiting up to ``wait`` seconds for it) instead of
     starting one; raises RuntimeError when it does not answer.
     """
-    command = [python, "-I", str(Path(__file__).resolve()), "layout", soffice, str(Path(docx).resolve()), str(timeout)]
+    command = _script_command(python, "layout", soffice, str(Path(docx).resolve()), str(timeout))
     if pdf is not None:
         command += ["--pdf", str(Path(pdf).resolve())]
     if pipe:
@@ -180,14 +203,9 @@ class KeptOffice:
             self._end_orphan()
         self.process = start_office(office_command(self.soffice, self.profile, self.pipe))
         _kept = self
-        if self.registry is not None:
-            try:
-                self.registry.parent.mkdir(parents=True, exist_ok=True)
-                self.registry.write_text(json.dumps({"pipe": self.pipe, "pid": self.process.pid, "owner": os.getpid(),
-                                                     "profile": str(self.profile), "soffice": self.soffice}),
-                                         encoding="utf-8")
-            except OSError:  # a read-only cache folder: this process still uses it
-                pass
+        if self.registry is not None:  # written whole (atomically): a reader never sees half of it
+            _write_json(self.registry, {"pipe": self.pipe, "pid": self.process.pid, "owner": os.getpid(),
+                                        "profile": str(self.profile), "soffice": self.soffice})
         return self
 
     def _end_orphan(self) -> None:
@@ -197,11 +215,7 @@ class KeptOffice:
             return
         if not _alive(entry["pid"]) or _alive(entry["owner"]) is not False:
             return  # gone already, or its server still runs (or this system cannot tell)
-        try:
-            subprocess.run([self.python, "-I", str(Path(__file__).resolve()), "terminate", entry["pipe"]],
-                           capture_output=True, timeout=30, check=False)
-        except (OSError, subprocess.TimeoutExpired):
-            pass
+        _ask_to_terminate(self.python, entry["pipe"])
         profile = Path(str(entry.get("profile") or ""))
         if profile.name.startswith(KEPT_PROFILE_PREFIX) and profile.parent == Path(tempfile.gettempdir()):
             shutil.rmtree(profile, ignore_errors=True)
@@ -209,7 +223,7 @@ class KeptOffice:
     def wait_ready(self, timeout: float = STARTING_WAIT) -> bool:
         """Wait until it answers over UNO (True), or ``timeout`` seconds (False)."""
         try:
-            return subprocess.run([self.python, "-I", str(Path(__file__).resolve()), "ready", self.pipe, str(timeout)],
+            return subprocess.run(_script_command(self.python, "ready", self.pipe, str(timeout)),
                                   capture_output=True, timeout=timeout + 30, check=False).returncode == 0
         except (OSError, subprocess.TimeoutExpired):
             return False
@@ -228,20 +242,15 @@ class KeptOffice:
         global _kept
         if _kept is self:
             _kept = None
-        if self.registry is not None:
+        if (_read_json(self.registry) or {}).get("pipe") == self.pipe:
             try:
-                if json.loads(self.registry.read_text(encoding="utf-8")).get("pipe") == self.pipe:
-                    self.registry.unlink()
-            except (OSError, ValueError):
+                self.registry.unlink()
+            except OSError:
                 pass
         if self.running and not ask:
             kill_office(self.process)
         if self.running:
-            try:
-                asked = subprocess.run([self.python, "-I", str(Path(__file__).resolve()), "terminate", self.pipe],
-                                       capture_output=True, timeout=30, check=False).returncode == 0
-            except (OSError, subprocess.TimeoutExpired):
-                asked = False
+            asked = _ask_to_terminate(self.python, self.pipe)
             try:
                 self.process.wait(timeout=20 if asked else 0.1)
             except subprocess.TimeoutExpired:  # it does not answer: end it
@@ -264,10 +273,7 @@ def kept_office() -> tuple[str, float, KeptOffice | None] | None:
     """
     if _kept is not None and _kept.running:
         return _kept.pipe, STARTING_WAIT, _kept
-    from .usercache import cache_home
-
-    home = cache_home()
-    entry = None if home is None else _registered(home / KEPT_FILE)
+    entry = _registered(kept_registry())
     if entry is None or _alive(entry["pid"]) is False or _alive(entry.get("owner")) is False:
         return None  # gone, or left behind by a server that was killed (the next serve ends it)
     return entry["pipe"], REGISTERED_WAIT, None
@@ -275,12 +281,12 @@ def kept_office() -> tuple[str, float, KeptOffice | None] | None:
 
 def _registered(path: Path | None) -> dict | None:
     """The registry's entry (pipe, pid, owner), or None when there is none or it cannot be read."""
+    entry = _read_json(path)
     try:
-        entry = json.loads(path.read_text(encoding="utf-8"))
         entry["pipe"], entry["pid"] = str(entry["pipe"]), int(entry["pid"])
         if entry.get("owner") is not None:
             entry["owner"] = int(entry["owner"])
-    except (AttributeError, OSError, ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):
         return None
     return entry
 
@@ -300,10 +306,7 @@ def _alive(pid: int | None) -> bool | None:
 
 def kept_registry() -> Path | None:
     """Where a kept LibreOffice is registered for other processes (None when caching is off)."""
-    from .usercache import cache_home
-
-    home = cache_home()
-    return None if home is None else home / KEPT_FILE
+    return _cache_file(KEPT_FILE)
 
 
 # -- the script, run by an interpreter with ``uno`` ---------------------------------------------------

@@ -95,12 +95,11 @@ class _ContentLoader(jinja2.FileSystemLoader):
 
     def get_source(self, environment, template):
         source, filename, _ = super().get_source(environment, template)
-        loaded = Path(filename).read_bytes()
 
         def uptodate() -> bool:
             try:
-                return Path(filename).read_bytes() == loaded
-            except OSError:
+                return Path(filename).read_bytes().decode(self.encoding) == source
+            except (OSError, UnicodeDecodeError):
                 return False
 
         return source, filename, uptodate

@@ -35,6 +35,14 @@ WINDOWS_SOFFICE = r"C:\Program Files\LibreOffice\program\soffice.exe"
 DEFAULT_TIMEOUT = 300
 
 
+def _soffice(chosen: str | None) -> str:
+    """``chosen``, else the installed LibreOffice; PageNumberError when there is none."""
+    soffice = chosen or find_soffice()
+    if soffice is None:
+        raise PageNumberError("LibreOffice（soffice）が見つかりません。ページ番号を確定できません。")
+    return soffice
+
+
 def find_soffice() -> str | None:
     """The LibreOffice executable (soffice / libreoffice on PATH, or the Windows default path), or None."""
     for name in ("soffice", "libreoffice"):
@@ -49,9 +57,7 @@ def find_soffice() -> str | None:
 def convert_to_pdf(docx_path: Path, out_dir: Path, soffice: str | None = None,
                    timeout: int = DEFAULT_TIMEOUT) -> Path:
     """One headless conversion with a private profile; bookmarks become PDF named destinations."""
-    soffice = soffice or find_soffice()
-    if soffice is None:
-        raise PageNumberError("LibreOffice（soffice）が見つかりません。ページ番号を確定できません。")
+    soffice = _soffice(soffice)
     docx_path = Path(docx_path).resolve()
     out_dir = Path(out_dir)
     with tempfile.TemporaryDirectory(prefix="reportkit-lo-") as profile:
@@ -140,8 +146,8 @@ def update_page_numbers(docx_path: Path, pdf_path: Path | None = None, *, write_
 def start_kept_office(*, register: bool = True):
     """Start a LibreOffice that every page pass uses while it runs (``libreoffice_uno.KeptOffice``).
 
-    ``register``: also for other processes (serve); False for one build's own. None when
-    LibreOffice or an interpreter with ``uno`` is missing (then each pass starts its own).
+    ``register``: also for other processes, in the user cache (serve); False for one build's own.
+    None when LibreOffice or an interpreter with ``uno`` is missing (then each pass starts its own).
     """
     from .libreoffice_uno import KeptOffice, kept_registry, uno_python
 
@@ -180,9 +186,7 @@ def measure_pages(docx_path: Path, pdf: Path | None = None, *, soffice: str | No
     """
     from .libreoffice_uno import uno_python
 
-    soffice = soffice or find_soffice()
-    if soffice is None:
-        raise PageNumberError("LibreOffice（soffice）が見つかりません。ページ番号を確定できません。")
+    soffice = _soffice(soffice)
     python = uno_python(soffice)
     if python is not None:
         return read_layout_pages(docx_path, soffice=soffice, python=python, timeout=timeout, pdf=pdf)
@@ -204,9 +208,7 @@ def read_layout_pages(docx_path: Path, *, soffice: str | None = None, python: st
     """
     from .libreoffice_uno import kept_office, layout_pages
 
-    soffice = soffice or find_soffice()
-    if soffice is None:
-        raise PageNumberError("LibreOffice（soffice）が見つかりません。ページ番号を確定できません。")
+    soffice = _soffice(soffice)
     docx_path = Path(docx_path)
     try:
         measured = None

@@ -21,6 +21,7 @@ from reportkit.pages import bookmark_pages, printed_pages, update_page_numbers
 from reportkit.render import render_report
 from reportkit.render.package import write_cached_pagerefs
 from serve_helpers import rolled_copy, server_process
+from yoy_helpers import make_input_folder
 
 FIXTURES = Path(__file__).parent / "fixtures"
 pytestmark = pytest.mark.libreoffice
@@ -156,24 +157,13 @@ def test_serve_keeps_one_office_that_a_build_elsewhere_reuses(soffice, python, r
             os.kill(entry["pid"], 0)
 
 
-def _small_inputs(target: Path, cards: int = 6) -> Path:
-    import shutil
-
-    inputs = Path(__file__).resolve().parents[1] / "inputs"
-    shutil.copytree(inputs, target, ignore=shutil.ignore_patterns("cards"))
-    (target / "cards").mkdir()
-    for card in sorted((inputs / "cards").glob("*.xlsx"))[:cards]:
-        shutil.copy(card, target / "cards" / card.name)
-    return target
-
-
 def test_a_build_starts_its_libreoffice_while_it_reads_the_cards(soffice, python, tmp_path, monkeypatch):
     import reportkit.build as build_module
     from reportkit.build import build_report
     from reportkit.errors import ValidationFailed
 
     monkeypatch.setenv("REPORTKIT_CACHE", str(tmp_path / "cache"))
-    folder = _small_inputs(tmp_path / "inputs")
+    folder = make_input_folder(tmp_path / "inputs")
     seen = []
     original = build_module.validate_folder
 
@@ -209,7 +199,7 @@ def test_no_libreoffice_is_started_for_a_build_without_page_numbers(tmp_path, mo
     monkeypatch.setenv("REPORTKIT_CACHE", str(tmp_path / "cache"))
     started = []
     monkeypatch.setattr(uno_module.KeptOffice, "start", lambda self: started.append(self) or self)
-    build_report(_small_inputs(tmp_path / "inputs", 2), tmp_path / "out", page_numbers=False)
+    build_report(make_input_folder(tmp_path / "inputs", ("001", "002")), tmp_path / "out", page_numbers=False)
     assert started == []
 
 
@@ -267,7 +257,7 @@ def test_a_killed_servers_libreoffice_is_not_used_and_the_next_server_ends_it(so
     assert entry["pipe"] in _office_command_lines()  # the orphan runs on …
     assert kept_office() is None  # … but no build uses it
     with server_process(folder, office=True) as (_, second):
-        assert _wait_for(lambda: json.loads((cache / KEPT_FILE).read_text(encoding="utf-8"))["pipe"] != entry["pipe"])
+        assert _wait_for(lambda: (uno_module._registered(cache / KEPT_FILE) or entry)["pipe"] != entry["pipe"])
         assert _wait_for(lambda: entry["pipe"] not in _office_command_lines())  # the next server ended it
         assert not Path(entry["profile"]).exists()
         second.terminate()

@@ -87,9 +87,9 @@ def collection_status(folder: Path, expected: Path | None = None) -> CollectionS
                                           modified=waiting.modified if waiting else None, expected=not ended))
     divisions = division_order(received.config.divisions, {p.division for p in record.projects + projects})
     rows = {name: DivisionStatus(division=name) for name in divisions}
-    ended = {p.project_id for p in projects if p.state == "ended"}
+    ended_ids = {p.project_id for p in projects if p.state == "ended"}
     for wanted in record.projects:
-        if wanted.project_id not in ended:
+        if wanted.project_id not in ended_ids:
             rows[wanted.division].expected += 1
     for project in projects:
         row = rows[project.division]
