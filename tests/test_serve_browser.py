@@ -107,12 +107,22 @@ def _build(browser, button: str, timeout: float = 300, shot: str = "") -> str:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
-    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 
     page = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.ID, button).click()
-    WebDriverWait(browser, 30).until(ec.staleness_of(page))  # the desk again, the build running
+
+    def left(_driver) -> bool:
+        """The page before the click is gone (as ec.staleness_of, and Chrome's own word for it mid-navigation)."""
+        try:
+            page.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:  # "Node with given id does not belong to the document"
+            return "does not belong to the document" in str(exc)
+        return False
+
+    WebDriverWait(browser, 30).until(left)  # the desk again, the build running
     if shot and browser.find_element(By.ID, "build-state").get_attribute("class") == "build-running":
         _shot(browser, shot)
     ignored = (NoSuchElementException, StaleElementReferenceException)
