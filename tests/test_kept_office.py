@@ -252,9 +252,11 @@ def test_a_killed_servers_libreoffice_is_not_used_and_the_next_server_ends_it(so
         entry = json.loads((cache / KEPT_FILE).read_text(encoding="utf-8"))
         assert entry["owner"] == server.pid and Path(entry["profile"]).parent == temp
         assert len(list(temp.glob("reportkit-serve-*"))) == 1  # its upload area
+        # The registration may be written while its LibreOffice is still starting: wait until it runs
+        assert _wait_for(lambda: entry["pipe"] in _office_command_lines())
         server.kill()  # no chance to clean up
         server.wait(30)
-    assert entry["pipe"] in _office_command_lines()  # the orphan runs on …
+    assert _wait_for(lambda: entry["pipe"] in _office_command_lines(), 5)  # the orphan runs on …
     assert kept_office() is None  # … but no build uses it
     with server_process(folder, office=True) as (_, second):
         assert _wait_for(lambda: (uno_module._registered(cache / KEPT_FILE) or entry)["pipe"] != entry["pipe"])

@@ -10,7 +10,6 @@ import io
 import json
 import re
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -26,7 +25,6 @@ from hostile import corpus
 from serve_helpers import LABOUR, OTHER, digest, returned, rolled_copy
 
 ISSUE_KEYS = {name for name, info in Issue.model_fields.items() if not info.exclude}  # the promised JSON keys
-TIMINGS: dict[str, float] = {}
 
 
 @pytest.fixture()
@@ -96,9 +94,7 @@ def test_api_needs_a_valid_code(site, serve_rolled):
 def test_api_status_of_119_and_of_one_division(site):
     folder, app, codes = site
     client = app.test_client()
-    started = time.perf_counter()
     response = client.get("/api/status", headers=bearer(codes["secretariat"]))
-    TIMINGS["status of 119 (API)"] = time.perf_counter() - started
     data = response.get_json()
     assert response.status_code == 200 and data["fiscal_year"] == 2014
     assert len(data["projects"]) == 119 and {p["state"] for p in data["projects"]} == {"missing"}
@@ -113,9 +109,7 @@ def test_api_check_gives_the_issues_and_saves_nothing(site, serve_rolled, tmp_pa
     client = app.test_client()
     broken = returned(serve_rolled, tmp_path / "ret" / "../x/001.xlsx", "001", cost="未定")
     before = digest(folder)
-    started = time.perf_counter()
     response = client.post("/api/check", headers=bearer(codes[LABOUR]), data=upload(broken, "..\\..\\evil.xlsx"))
-    TIMINGS["check of one card (API)"] = time.perf_counter() - started
     assert response.status_code == 200
     issues = response.get_json()
     assert issues and all(set(i) == ISSUE_KEYS for i in issues)
@@ -265,9 +259,7 @@ def test_clerk_checks_a_broken_card_then_submits_the_fixed_one(site, serve_rolle
     _, token = login(client, LABOUR, codes[LABOUR])
     broken = returned(serve_rolled, tmp_path / "a" / "001.xlsx", "001", cost="未定")
     before = digest(folder)
-    started = time.perf_counter()
     response = client.post("/upload", data={**upload(broken), "action": "check", "csrf": token})
-    TIMINGS["check of one card (page)"] = time.perf_counter() - started
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and digest(folder) == before
     for part in ("１　基本方針", "２　事業名", "３　事業内容", "４　事業費（千円）", "５　事業実施結果", "６　事業の経緯",
@@ -314,9 +306,7 @@ def test_the_desk_is_the_secretariats(site, serve_rolled, tmp_path):
     assert app.test_client().get("/api/build", headers=bearer(codes[LABOUR])).status_code == 403
     desk = app.test_client()
     _, token = login(desk, "事務局", codes["secretariat"])
-    started = time.perf_counter()
     page = desk.get("/desk")
-    TIMINGS["desk page (119 cards)"] = time.perf_counter() - started
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "回収状況" in text and "基本方針ごとの集計" in text
     assert re.search(r'<tr data-division="合計">.*?<td class="num">119</td>', text, re.S)
@@ -383,8 +373,3 @@ def test_every_request_is_logged(site):
     assert fields[1][2:6] == ["-", "GET", "/api/status", "401"]
     assert codes[LABOUR] not in "\n".join(lines)
 
-
-def test_report_request_times():
-    """Not an assertion on speed: the times measured above, printed for the record (pytest -s)."""
-    for label, seconds in TIMINGS.items():
-        print(f"{label}: {seconds * 1000:.0f} ms")

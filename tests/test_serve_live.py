@@ -29,6 +29,11 @@ def test_reportkit_serve_answers_over_http_and_stops(serve_rolled, tmp_path):
         status, body = http(f"{base}/api/check", code=labour, data=data, content_type=content_type)
         times["check of one card"] = time.perf_counter() - started
         assert status == 200 and isinstance(json.loads(body), list)
+        # An old browser sends the whole Windows path, with bare backslashes: labelled by the file's own name
+        windows_path, windows_type = multipart(returned(serve_rolled, tmp_path / "w" / "043.xlsx", "001", cost="未定"),
+                                               "C:\\Users\\user01\\Desktop\\043.xlsx")
+        status, body = http(f"{base}/api/check", code=labour, data=windows_path, content_type=windows_type)
+        assert status == 200 and {issue["file"] for issue in json.loads(body)} == {"043.xlsx"}
         status, body = http(f"{base}/api/submit", code=labour, data=data, content_type=content_type)
         assert status == 200 and json.loads(body)["project_id"] == "AOM-001"
         status, body = http(f"{base}/api/status", code=labour)

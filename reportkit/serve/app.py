@@ -120,11 +120,28 @@ class Intake:
                 handle.write(line + "\n")
 
 
+_QUOTED_FILENAME = re.compile(r'filename="([^"]*)"', re.IGNORECASE)
+
+
+def upload_name(storage) -> str:
+    """The uploaded file's own name, without the folders an old browser sends with it.
+
+    Edge in IE mode sends ``filename="C:\\Users\\…\\043.xlsx"`` with bare backslashes, which
+    Werkzeug 3.1.9 and later read as escapes (``C:Users…043.xlsx``): when the part's raw header has a
+    backslash in its quoted name (and no ``filename*``), the name is taken from the raw header."""
+    name = storage.filename or ""
+    raw = storage.headers.get("Content-Disposition", "") if storage.headers else ""
+    quoted = _QUOTED_FILENAME.search(raw)
+    if quoted and "\\" in quoted.group(1) and "filename*" not in raw.lower():
+        name = quoted.group(1)
+    return re.split(r"[\\/]", name)[-1][:200] or "upload.xlsx"
+
+
 class Upload:
     """One uploaded workbook in its own server-owned folder, checked on its own."""
 
     def __init__(self, intake: Intake, storage) -> None:
-        self.display = Path((storage.filename or "").replace("\\", "/")).name[:200] or "upload.xlsx"
+        self.display = upload_name(storage)
         suffix = Path(self.display).suffix
         suffix = suffix.lower() if _SUFFIX.fullmatch(suffix) else ".xlsx"
         self.folder = Path(tempfile.mkdtemp(dir=intake.uploads))
