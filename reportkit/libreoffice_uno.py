@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from functools import lru_cache
 from pathlib import Path
@@ -216,6 +217,7 @@ class KeptOffice:
         if not _alive(entry["pid"]) or _alive(entry["owner"]) is not False:
             return  # gone already, or its server still runs (or this system cannot tell)
         _ask_to_terminate(self.python, entry["pipe"])
+        _end_process_group(entry["pid"])  # it may write to its profile until it has ended
         profile = Path(str(entry.get("profile") or ""))
         if profile.name.startswith(KEPT_PROFILE_PREFIX) and profile.parent == Path(tempfile.gettempdir()):
             shutil.rmtree(profile, ignore_errors=True)
@@ -302,6 +304,33 @@ def _alive(pid: int | None) -> bool | None:
     except PermissionError:  # another user's process
         return False
     return True
+
+
+def _ended(pid: int) -> bool:
+    """Whether ``pid`` has ended: gone, or a zombie no one reaps (Linux /proc tells; elsewhere gone only)."""
+    if _alive(pid) is not True:
+        return True
+    try:
+        return Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace").rsplit(") ", 1)[-1][:1] == "Z"
+    except OSError:
+        return False
+
+
+def _end_process_group(pid: int, seconds: float = 20.0) -> None:
+    """Wait up to ``seconds`` for the LibreOffice launched as ``pid`` (a process group of its own) to end
+    after it was asked to; then kill its group. POSIX only: elsewhere nothing can be told of it."""
+    if _alive(pid) is None:
+        return
+    deadline = time.monotonic() + seconds
+    while not _ended(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if not _ended(pid):
+        import signal
+
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
 
 
 def kept_registry() -> Path | None:

@@ -145,6 +145,7 @@ def test_serve_keeps_one_office_that_a_build_elsewhere_reuses(soffice, python, r
         while not (cache / KEPT_FILE).exists() and time.monotonic() < deadline:
             time.sleep(0.2)
         entry = json.loads((cache / KEPT_FILE).read_text(encoding="utf-8"))
+        assert _answers(entry["pipe"], soffice, python)  # a build elsewhere waits only seconds for a registered one
         calls = _recording_passes(monkeypatch)
         pages, _ = _pages(report_docx, tmp_path, "elsewhere.docx", soffice)  # this process is not the server
         assert calls == [{"pipe": entry["pipe"], "ok": True}] and pages.page_count > 10
@@ -177,7 +178,8 @@ def test_a_build_starts_its_libreoffice_while_it_reads_the_cards(soffice, python
     office = seen[0]
     assert office is not None and office.registry is None  # this build's alone, not offered to others
     assert calls == [{"pipe": office.pipe, "ok": True}] and result.page_numbers_checked
-    assert uno_module._kept is None and not office.running and office.pipe not in _office_command_lines()
+    assert uno_module._kept is None and not office.running
+    assert _wait_for(lambda: office.pipe not in _office_command_lines(), 10)  # a killed process takes a moment
     # a refused build ends its LibreOffice at once
     from openpyxl import load_workbook
 
@@ -189,7 +191,8 @@ def test_a_build_starts_its_libreoffice_while_it_reads_the_cards(soffice, python
     seen.clear()
     with pytest.raises(ValidationFailed):
         build_report(folder, tmp_path / "out2")
-    assert seen[0] is not None and not seen[0].running and seen[0].pipe not in _office_command_lines()
+    assert seen[0] is not None and not seen[0].running
+    assert _wait_for(lambda: seen[0].pipe not in _office_command_lines(), 10)
     assert not (tmp_path / "out2").exists() or not any((tmp_path / "out2").iterdir())
 
 
@@ -228,6 +231,13 @@ def test_the_uno_interpreter_is_found_once_and_again_when_a_candidate_changes(tm
     uno_module.uno_python.cache_clear()
     assert uno_module.uno_python(str(soffice)) == first and len(probes) > tried  # tried again
     uno_module.uno_python.cache_clear()
+
+
+def _answers(pipe: str, soffice: str, python: str) -> bool:
+    """Wait (up to a minute) until the LibreOffice on ``pipe`` answers over UNO."""
+    probe = KeptOffice(soffice, python, None)
+    probe.pipe = pipe
+    return probe.wait_ready(60)
 
 
 def _wait_for(condition, seconds: float = 60.0) -> bool:
