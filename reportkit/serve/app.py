@@ -9,8 +9,8 @@ Every place a code is checked (the login form, a bearer code on any route) first
 which counts failures per address and per (address, division): a guesser is stopped without
 locking the division's own clerks out from their own PCs. A browser's session is a record on the
 server (``sessions``), ended by logout, by a replaced code and by its absolute lifetime. A project
-belongs to the division whose card was filed for it (or, before any, to its division in
-``expected.json``): another division can neither check nor file it; the secretariat can.
+belongs to its division in ``expected.json``, a new project to the division that filed it first:
+another division can neither check nor file it; the secretariat can.
 """
 
 from __future__ import annotations
@@ -126,11 +126,15 @@ class Intake:
             return None
 
     def owner(self, project_id: str) -> str:
-        """The division a project belongs to: that of its filed card, else its division in expected.json."""
+        """The division a project belongs to: its division in expected.json, or for a new project that of
+        the card filed for it ("" before any)."""
         from ..collect.received import received_files
 
+        expected = self.expected_divisions() or {}
+        if project_id in expected:
+            return expected[project_id]
         filed = [f.division for f in received_files(self.folder).by_project().get(project_id, []) if f.division]
-        return filed[0] if filed else (self.expected_divisions() or {}).get(project_id, "")
+        return filed[0] if filed else ""
 
     def upload_folder(self) -> Path:
         """A new folder in the upload area (made again if something removed it)."""
@@ -390,17 +394,18 @@ def create_app(folder: Path, *, outputs: Path | None = None, previous: Path | No
         division = request.form.get("division", "")
         code = request.form.get("code", "")
         address = request.remote_addr or "-"
-        pair = f"{address}\t{division}"  # a guesser elsewhere cannot lock this division out of this PC
+        known = division in divisions + [SECRETARIAT]
+        pair = f"{address}\t{division if known else '?'}"  # a guesser elsewhere cannot lock this division out here
         if intake.failures.blocked(address) or intake.logins.blocked(pair):
-            g.note = f"login blocked {division}"
+            g.note = f"login blocked {division[:40]}"
             return render_template("login.html", divisions=divisions, error=ERROR_TEXT[429], chosen=division), 429
         principal = intake.codes.check(code, division)  # the hash is computed even for a division that is not one
-        if division not in divisions + [SECRETARIAT]:
+        if not known:
             principal = None
         if principal is None:
             intake.failures.fail(address)
             intake.logins.fail(pair)
-            g.note = f"login failed {division}"
+            g.note = f"login failed {division[:40]}"
             return render_template("login.html", divisions=divisions, chosen=division,
                                    error="担当課かアクセスコードが正しくありません。"), 401
         session.clear()

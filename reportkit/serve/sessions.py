@@ -20,6 +20,7 @@ from .private import write_private
 
 SESSIONS_FILE = "sessions.json"
 LIFETIME = 10 * 3600  # a working day: a login in the morning lasts into the evening, not to the next day
+MOST = 2000  # records kept at the most (the oldest dropped first): logins in a loop cannot grow the file for ever
 
 
 def _key(session_id: str) -> str:
@@ -53,7 +54,8 @@ class Sessions:
         self._stamp = stamp
 
     def _save(self, now: float) -> None:
-        self._records = {k: v for k, v in self._records.items() if self._alive(v, now)}
+        alive = sorted(((k, v) for k, v in self._records.items() if self._alive(v, now)), key=lambda kv: kv[1]["started"])
+        self._records = dict(alive[-MOST:])
         write_private(self.path, json.dumps({"sessions": self._records}, ensure_ascii=False, indent=1) + "\n")
         self._stamp = None  # re-read our own write once: its stamp is then known
 
