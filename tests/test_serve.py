@@ -237,6 +237,20 @@ def test_login_logout_and_rate_limit(site):
     assert response.status_code == 429 and "しばらく" in response.get_data(as_text=True)
 
 
+def test_a_clerk_who_mistypes_twice_still_gets_in_and_other_addresses_are_not_locked(site):
+    folder, app, codes = site
+    clerk = app.test_client()
+    for _ in range(2):
+        assert login(clerk, LABOUR, codes[LABOUR][:-1] + "#")[0].status_code == 401
+    assert login(clerk, LABOUR, codes[LABOUR])[0].status_code == 302
+    guesser = app.test_client()
+    guesser.environ_base["REMOTE_ADDR"] = "192.0.2.7"  # another PC
+    for _ in range(5):
+        assert login(guesser, LABOUR, "abcd-wrong")[0].status_code == 401
+    assert login(guesser, LABOUR, codes[LABOUR])[0].status_code == 429
+    assert login(app.test_client(), LABOUR, codes[LABOUR])[0].status_code == 302
+
+
 def test_every_form_needs_its_csrf_token(site, serve_rolled, tmp_path):
     folder, app, codes = site
     client = app.test_client()
