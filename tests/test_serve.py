@@ -214,6 +214,30 @@ def test_two_submissions_of_one_project_at_once_are_both_kept(site, serve_rolled
     assert log.count("submit AOM-001") == 2
 
 
+def test_two_divisions_sending_one_new_project_at_once_file_it_once(site, serve_rolled, tmp_path):
+    folder, app, codes = site
+    cards = {division: returned(serve_rolled, tmp_path / division / "new.xlsx", "001", project_id="RK-RACE00000001",
+                                department=division) for division in (LABOUR, OTHER)}
+    results: dict[str, int] = {}
+    barrier = threading.Barrier(2, timeout=30)
+
+    def send(division: str) -> None:
+        client = app.test_client()
+        data = upload(cards[division])
+        barrier.wait()
+        results[division] = client.post("/api/submit", headers=bearer(codes[division]), data=data).status_code
+
+    threads = [threading.Thread(target=send, args=(division,)) for division in cards]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(results.values()) == [200, 403]
+    winner = next(division for division, status in results.items() if status == 200)
+    assert [p.parent.name for p in (folder / "cards").rglob("RK-RACE00000001*.xlsx")] == [winner]
+    assert not (folder / "archive" / "RK-RACE00000001").exists()
+
+
 # -- the pages ---------------------------------------------------------------------------------------
 
 def test_login_logout_and_rate_limit(site):
