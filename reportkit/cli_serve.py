@@ -42,6 +42,8 @@ def serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--previous", metavar="FILE", type=Path,
                         help="前年度の report.json（指定すると前年度との比較のページが使えます）")
     parser.add_argument("--threads", type=int, default=4, help="同時に処理する要求の数（既定: 4）")
+    parser.add_argument("--request-deadline", metavar="秒", type=float, default=None,
+                        help="1 つの要求を送り終えるまでの上限（既定: 120 秒。少しずつしか送ってこない接続はこれで切ります）")
     parser.add_argument("--no-office", action="store_true",
                         help="LibreOffice を起動したままにしない（既定では、ページ番号の確定を速くするため"
                              "受付の間 LibreOffice を 1 つ起動したままにし、このパソコンでの作成にも使います）")
@@ -53,8 +55,11 @@ def run_serve(args: argparse.Namespace) -> int:
 
     from .serve.access import ACCESS_FILE, state_folder
     from .serve.app import SERVER_BODY_LIMIT, create_app
+    from .serve.server import REQUEST_DEADLINE, deadline_server
 
     app = create_app(args.folder, outputs=args.outputs, previous=args.previous)
+    for notice in app.extensions["reportkit"].notices:  # secrets tightened, a killed server's leftovers swept
+        print(notice)
     if not (state_folder(args.folder) / ACCESS_FILE).is_file():
         print(f"注意: アクセスコードがまだありません。reportkit access {args.folder} --secretariat で作ってください。")
     office = None if args.no_office else start_kept_office()
@@ -62,7 +67,8 @@ def run_serve(args: argparse.Namespace) -> int:
     print(f"受付を始めました: http://{args.host}:{args.port}/ （終了は Ctrl+C）", flush=True)
     try:
         waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="reportkit",
-                       max_request_body_size=SERVER_BODY_LIMIT, channel_timeout=60, _quiet=True)
+                       max_request_body_size=SERVER_BODY_LIMIT, channel_timeout=60, _quiet=True,
+                       _server=deadline_server(args.request_deadline or REQUEST_DEADLINE))
     finally:
         if office is not None:
             office.close()

@@ -130,3 +130,55 @@ def peak_rss_mb(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+# -- a browser's requests, spelled out (no redirect followed, the cookie kept by the caller) -------------
+
+from http.client import HTTPConnection
+import re
+from urllib.parse import urlencode, urlparse
+
+SECOND_ADDRESS = "127.0.0.2"  # another loopback address: "another PC" to a server on 127.0.0.1 (Linux, Windows)
+
+
+def second_address_usable() -> bool:
+    try:
+        with socket.socket() as sock:
+            sock.bind((SECOND_ADDRESS, 0))
+        return True
+    except OSError:
+        return False
+
+
+def exchange(base: str, path: str, *, method: str = "GET", headers: dict | None = None, body: bytes | None = None,
+             source: str | None = None, timeout: float = 30) -> tuple[int, dict, bytes]:
+    """(status, headers, body) of one request from ``source`` (an address of this machine); nothing followed."""
+    port = urlparse(base).port
+    connection = HTTPConnection("127.0.0.1", port, timeout=timeout,
+                                            source_address=(source, 0) if source else None)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        connection.close()
+
+
+def cookie_of(headers: dict, cookie: str = "") -> str:
+    """The session cookie a response sets (``cookie`` when it sets none)."""
+    found = re.search(r"(reportkit_session=[^;]*)", headers.get("set-cookie", ""))
+    return found.group(1) if found else cookie
+
+
+def csrf_of(page: bytes) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', page.decode("utf-8")).group(1)
+
+
+def browser_login(base: str, division: str, code: str, *, source: str | None = None) -> tuple[int, str]:
+    """(status of the login POST, the session cookie after it), as a browser from ``source`` would."""
+    _, headers, page = exchange(base, "/login", source=source)
+    cookie = cookie_of(headers)
+    form = urlencode({"division": division, "code": code, "csrf": csrf_of(page)}).encode()
+    status, headers, _ = exchange(base, "/login", method="POST", body=form, source=source,
+                                  headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+    return status, cookie_of(headers, cookie)

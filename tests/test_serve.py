@@ -214,6 +214,30 @@ def test_two_submissions_of_one_project_at_once_are_both_kept(site, serve_rolled
     assert log.count("submit AOM-001") == 2
 
 
+def test_two_divisions_sending_one_new_project_at_once_file_it_once(site, serve_rolled, tmp_path):
+    folder, app, codes = site
+    cards = {division: returned(serve_rolled, tmp_path / division / "new.xlsx", "001", project_id="RK-RACE00000001",
+                                department=division) for division in (LABOUR, OTHER)}
+    results: dict[str, int] = {}
+    barrier = threading.Barrier(2, timeout=30)
+
+    def send(division: str) -> None:
+        client = app.test_client()
+        data = upload(cards[division])
+        barrier.wait()
+        results[division] = client.post("/api/submit", headers=bearer(codes[division]), data=data).status_code
+
+    threads = [threading.Thread(target=send, args=(division,)) for division in cards]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(results.values()) == [200, 403]
+    winner = next(division for division, status in results.items() if status == 200)
+    assert [p.parent.name for p in (folder / "cards").rglob("RK-RACE00000001*.xlsx")] == [winner]
+    assert not (folder / "archive" / "RK-RACE00000001").exists()
+
+
 # -- the pages ---------------------------------------------------------------------------------------
 
 def test_login_logout_and_rate_limit(site):
@@ -235,6 +259,20 @@ def test_login_logout_and_rate_limit(site):
         assert login(attacker, OTHER, "wrong-code")[0].status_code == 401
     response, _ = login(attacker, OTHER, codes[OTHER])  # even the right code is refused for a while
     assert response.status_code == 429 and "しばらく" in response.get_data(as_text=True)
+
+
+def test_a_clerk_who_mistypes_twice_still_gets_in_and_other_addresses_are_not_locked(site):
+    folder, app, codes = site
+    clerk = app.test_client()
+    for _ in range(2):
+        assert login(clerk, LABOUR, codes[LABOUR][:-1] + "#")[0].status_code == 401
+    assert login(clerk, LABOUR, codes[LABOUR])[0].status_code == 302
+    guesser = app.test_client()
+    guesser.environ_base["REMOTE_ADDR"] = "192.0.2.7"  # another PC
+    for _ in range(5):
+        assert login(guesser, LABOUR, "abcd-wrong")[0].status_code == 401
+    assert login(guesser, LABOUR, codes[LABOUR])[0].status_code == 429
+    assert login(app.test_client(), LABOUR, codes[LABOUR])[0].status_code == 302
 
 
 def test_every_form_needs_its_csrf_token(site, serve_rolled, tmp_path):

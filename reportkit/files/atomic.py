@@ -12,8 +12,10 @@ from pathlib import Path
 
 
 @contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path next to ``target``; on success it replaces ``target``, on error it is removed."""
+def atomic_path(target: Path, mode: int = 0o644) -> Iterator[Path]:
+    """Yield a temporary path next to ``target``; on success it replaces ``target``, on error it is removed.
+
+    ``mode``: the replaced file's permissions (0o600 for secrets; on Windows only the read-only bit counts)."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix + ".tmp", dir=target.parent)
@@ -21,20 +23,20 @@ def atomic_path(target: Path) -> Iterator[Path]:
     temporary = Path(name)
     try:
         yield temporary
-        os.chmod(temporary, 0o644)  # mkstemp makes 0600; outputs are ordinary files
+        os.chmod(temporary, mode)  # mkstemp makes 0600; outputs are ordinary files
         os.replace(temporary, target)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
 
 
-def write_bytes_atomic(target: Path, data: bytes) -> None:
-    with atomic_path(target) as tmp:
+def write_bytes_atomic(target: Path, data: bytes, mode: int = 0o644) -> None:
+    with atomic_path(target, mode) as tmp:
         tmp.write_bytes(data)
 
 
-def write_text_atomic(target: Path, text: str) -> None:
-    write_bytes_atomic(target, text.encode("utf-8"))
+def write_text_atomic(target: Path, text: str, mode: int = 0o644) -> None:
+    write_bytes_atomic(target, text.encode("utf-8"), mode)
 
 
 # -- whole folders: built in a staging folder, then renamed into place -----------------------------

@@ -1,8 +1,9 @@
 """Access codes: printed once, stored only as salted PBKDF2 hashes in ``DIR/.reportkit/access.json``.
 
-A code reads ``<id>-<secret>``: the id finds its record (one hash to compute per check), the
-secret (about 80 random bits) is what proves it. A new code for a division replaces its earlier
-one. ``DIR/.reportkit`` is never served.
+A code reads ``<id>-<secret>``: the id finds its record (one hash to compute per check, also for an
+id that has no record, so that the time taken does not tell which ids exist), the secret (about 80
+random bits) is what proves it. A new code for a division replaces its earlier one (and ends the
+sessions opened with it). ``DIR/.reportkit`` is never served; the file is owner-only (0600).
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ import hashlib
 import hmac
 import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from ..files.atomic import write_text_atomic
 from ..config import load_config
 from ..errors import AccessError
+from .private import write_private
 
 STATE_FOLDER = ".reportkit"
 ACCESS_FILE = "access.json"
@@ -32,6 +33,7 @@ class Principal:
 
     role: str  # "secretariat" | "division"
     division: str = ""
+    code_id: str = field(default="", compare=False)  # the id of the code that proved it ("" when not by a code)
 
     @property
     def secretariat(self) -> bool:
@@ -88,10 +90,11 @@ def new_code(folder: Path, *, division: str | None = None, secretariat: bool = F
     codes.append({"id": code_id, "role": role, "division": division or "", "salt": salt.hex(),
                   "hash": _hash(secret, salt), "created": datetime.now().replace(microsecond=0).isoformat()})
     data["codes"] = codes
-    target = state_folder(folder) / ACCESS_FILE
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(target, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    write_private(state_folder(folder) / ACCESS_FILE, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     return f"{code_id}-{secret}"
+
+
+_NO_SALT = secrets.token_bytes(16)  # hashed with for an id that has no record: the same work either way
 
 
 def _random(length: int) -> str:
@@ -111,7 +114,7 @@ class AccessCodes:
     def _refresh(self) -> None:
         try:
             stat = self.path.stat()
-            stamp = (stat.st_mtime, stat.st_size)
+            stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)  # a replaced file is a new inode
         except OSError:
             stamp = None
         if stamp != self._stamp:
@@ -127,19 +130,23 @@ class AccessCodes:
         principal = self._verified.get(key)
         if principal is None:
             code_id, _, secret = code.partition("-")
-            record = self._codes.get(code_id)
-            if record is None or not secret:
-                return None
+            record = self._codes.get(code_id) or {}
             try:
-                expected = record["hash"]
-                actual = _hash(secret, bytes.fromhex(record["salt"]))
-            except (KeyError, ValueError):
+                salt = bytes.fromhex(record["salt"])
+            except (KeyError, TypeError, ValueError):
+                record, salt = {}, _NO_SALT
+            actual = _hash(secret, salt)  # known id or not, right or wrong: one hash
+            if not record or not secret or not hmac.compare_digest(str(record.get("hash", "")), actual):
                 return None
-            if not hmac.compare_digest(expected, actual):
-                return None
-            principal = Principal(role=record.get("role", "division"), division=record.get("division", ""))
+            principal = Principal(role=record.get("role", "division"), division=record.get("division", ""),
+                                  code_id=code_id)
             self._verified[key] = principal
         if division is not None and not (principal.secretariat and division == SECRETARIAT) \
                 and principal.division != division:
             return None
         return principal
+
+    def current(self, code_id: str) -> bool:
+        """Whether ``code_id`` is still a code (not replaced by a newer one for its division)."""
+        self._refresh()
+        return bool(code_id) and code_id in self._codes

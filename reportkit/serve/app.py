@@ -4,6 +4,13 @@ Everything is read from and filed into one input folder (``DIR``). Uploads are w
 temporary folder the server owns, with a name the server chooses, checked with the same guards
 as ``reportkit validate`` (the reader refuses zip bombs, DTDs and oversize files before
 inflating anything), and only ``accept`` ever writes into the cards folder.
+
+Every place a code is checked (the login form, a bearer code on any route) first asks the limiter,
+which counts failures per address and per (address, division): a guesser is stopped without
+locking the division's own clerks out from their own PCs. A browser's session is a record on the
+server (``sessions``), ended by logout, by a replaced code and by its absolute lifetime. A project
+belongs to its division in ``expected.json``, a new project to the division that filed it first:
+another division can neither check nor file it; the secretariat can.
 """
 
 from __future__ import annotations
@@ -24,7 +31,6 @@ from pathlib import Path
 from flask import Flask, Response, abort, g, jsonify, redirect, render_template, request, send_file, session, url_for
 from werkzeug.exceptions import HTTPException
 
-from ..files.atomic import write_text_atomic
 from ..collect.accept import AcceptError, accept
 from ..files.textsafe import safe_file_name
 from ..collect.expected import load_expected
@@ -35,7 +41,10 @@ from ..issues import SEVERITY_LABELS, Issue
 from ..japanese import nendo
 from ..validate import non_workbook_issue, validate_card_file
 from ..workbook.reader import MAX_FILE_BYTES
-from .access import SECRETARIAT, AccessCodes, Principal, state_folder
+from .access import ACCESS_FILE, SECRETARIAT, AccessCodes, Principal, state_folder
+from .leftovers import sweep, uploads_prefix
+from .private import append_private, tighten, write_private
+from .sessions import LIFETIME, SESSIONS_FILE, Sessions
 from .cardview import PART_TITLES, card_view, issue_place
 from .desk import (DRAFT_FILES, DRAFT_LABEL, OUTPUT_FILES, BuildJob, default_outputs, division_error_text, draft_folder,
                    output_files, pdf_available, policy_figures)
@@ -46,9 +55,9 @@ UPLOAD_SLACK = 64 * 1024  # multipart headers around a file of MAX_FILE_BYTES
 # waitress refuses a body declared larger than this before reading it (its own short 413); up to it the
 # body is spooled to a temporary file by waitress and the app answers 413 in Japanese from Content-Length.
 SERVER_BODY_LIMIT = 3 * MAX_FILE_BYTES
-LOGIN_ATTEMPTS = 5  # failed logins allowed per address (and per division) in LOGIN_WINDOW
+LOGIN_ATTEMPTS = 5  # failed logins allowed per (address, division) in LOGIN_WINDOW
+ADDRESS_ATTEMPTS = 20  # wrong codes allowed per address in LOGIN_WINDOW, login form and bearer codes together
 LOGIN_WINDOW = 10 * 60
-API_ATTEMPTS = 30  # wrong bearer codes allowed per address in LOGIN_WINDOW
 _SUFFIX = re.compile(r"\.[A-Za-z]{2,7}")
 
 
@@ -84,15 +93,19 @@ class Intake:
     def __init__(self, folder: Path, outputs: Path | None = None, previous: Path | None = None) -> None:
         self.folder = Path(folder).resolve()
         self.config = load_config(self.folder)  # an unusable folder stops the server before it starts
+        self.outputs = Path(outputs) if outputs else default_outputs(self.folder)
+        # what to say at start: secrets left readable by others tightened, a killed server's leftovers swept
+        self.notices = tighten(state_folder(self.folder), (ACCESS_FILE, LOG_FILE, SESSIONS_FILE), SECRET_FILE)
+        self.notices += sweep(self.folder, [self.outputs, draft_folder(self.outputs)])
         self.codes = AccessCodes(self.folder)
+        self.sessions = Sessions(self.folder, self.codes)
         self.accept_lock = threading.Lock()
         self.log_lock = threading.Lock()
-        self.uploads = Path(tempfile.mkdtemp(prefix="reportkit-serve-"))
-        self.outputs = Path(outputs) if outputs else default_outputs(self.folder)
+        self.uploads = Path(tempfile.mkdtemp(prefix=uploads_prefix(self.folder)))
         self.previous = Path(previous) if previous else None
         self.build = BuildJob(self.folder, self.outputs)
-        self.logins = RateLimiter(LOGIN_ATTEMPTS, LOGIN_WINDOW)
-        self.api_failures = RateLimiter(API_ATTEMPTS, LOGIN_WINDOW)
+        self.failures = RateLimiter(ADDRESS_ATTEMPTS, LOGIN_WINDOW)  # per address
+        self.logins = RateLimiter(LOGIN_ATTEMPTS, LOGIN_WINDOW)  # per (address, division)
 
     def close(self) -> None:
         """Remove the upload area (what is in it was never filed: filed cards are in the input folder)."""
@@ -112,12 +125,41 @@ class Intake:
         except ReportkitError:
             return None
 
-    def log(self, line: str) -> None:
-        path = state_folder(self.folder) / LOG_FILE
+    def owner(self, project_id: str) -> str:
+        """The division a project belongs to: its division in expected.json, or for a new project that of
+        the card filed for it ("" before any)."""
+        from ..collect.received import received_files
+
+        expected = self.expected_divisions() or {}
+        if project_id in expected:
+            return expected[project_id]
+        filed = [f.division for f in received_files(self.folder).by_project().get(project_id, []) if f.division]
+        return filed[0] if filed else ""
+
+    def upload_folder(self) -> Path:
+        """A new folder in the upload area (made again if something removed it)."""
+        self.uploads.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(dir=self.uploads))
+
+    def log(self, fields: list[str]) -> None:
+        """One line per request: the fields tab-separated, each escaped, so no field can start a line."""
+        line = "\t".join(log_field(field) for field in fields) + "\n"
         with self.log_lock:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("a", encoding="utf-8") as handle:
-                handle.write(line + "\n")
+            append_private(state_folder(self.folder) / LOG_FILE, line)
+
+
+_LOG_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_LOG_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\\\u2028\u2029]")
+
+
+def log_field(value: str) -> str:
+    """``value`` with backslashes, tabs, line breaks and other control characters written as escapes."""
+    return _LOG_UNSAFE.sub(_escape, value)
+
+
+def _escape(match: re.Match) -> str:
+    char = match.group()
+    return _LOG_ESCAPES.get(char) or (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
 
 
 _QUOTED_FILENAME = re.compile(r'filename="([^"]*)"', re.IGNORECASE)
@@ -144,7 +186,7 @@ class Upload:
         self.display = upload_name(storage)
         suffix = Path(self.display).suffix
         suffix = suffix.lower() if _SUFFIX.fullmatch(suffix) else ".xlsx"
-        self.folder = Path(tempfile.mkdtemp(dir=intake.uploads))
+        self.folder = intake.upload_folder()
         self.path = self.folder / f"upload{suffix}"  # never the browser's name
         storage.save(str(self.path))
         issue = non_workbook_issue(self.path, self.display)
@@ -168,17 +210,22 @@ class Upload:
             return ""
         if self.division and self.division != principal.division:
             return f"このカードの担当課は「{self.division}」です。{principal.division}のコードでは扱えません。"
-        expected = (intake.expected_divisions() or {}).get(self.project_id)
-        if expected and expected != principal.division:
-            return f"管理番号 {self.project_id} は「{expected}」の事業です。{principal.division}のコードでは扱えません。"
+        owner = intake.owner(self.project_id) if self.project_id else ""
+        if owner and owner != principal.division:
+            return (f"管理番号 {self.project_id} は「{owner}」の事業です。{principal.division}のコードでは扱えません。"
+                    "担当課を移すときは、事務局に相談してください。")
         return ""
 
-    def file_into(self, intake: Intake):
-        """accept() the workbook under the process-wide lock; returns the Filed record."""
+    def file_into(self, intake: Intake, principal: Principal):
+        """accept() the workbook under the process-wide lock (the owner checked again under it, so two
+        divisions sending one new project at once cannot both file it); returns the Filed record."""
         named = self.folder / f"{safe_file_name(self.project_id or 'card')}.xlsx"
         self.path.rename(named)
         self.path = named
         with intake.accept_lock:
+            problem = self.owner_problem(intake, principal)
+            if problem:
+                abort(403, problem)
             (filed,) = accept([named], intake.folder)
         return filed
 
@@ -201,8 +248,7 @@ def _session_key(folder: Path) -> bytes:
         if len(text) >= 64:
             return bytes.fromhex(text)
     key = secrets.token_bytes(32)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(path, key.hex() + "\n")
+    write_private(path, key.hex() + "\n")
     return key
 
 
@@ -216,7 +262,8 @@ def create_app(folder: Path, *, outputs: Path | None = None, previous: Path | No
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_NAME="reportkit_session",
         MAX_CONTENT_LENGTH=MAX_FILE_BYTES + UPLOAD_SLACK,
-        PERMANENT_SESSION_LIFETIME=8 * 3600,
+        PERMANENT_SESSION_LIFETIME=LIFETIME,  # the server's record decides; the cookie goes with it
+        SESSION_REFRESH_EACH_REQUEST=False,
     )
     app.extensions["reportkit"] = intake
     app.jinja_env.globals.update(STATE_LABELS=STATE_LABELS, SEVERITY_LABELS=SEVERITY_LABELS,
@@ -226,29 +273,36 @@ def create_app(folder: Path, *, outputs: Path | None = None, previous: Path | No
     # -- who is asking ------------------------------------------------------------------------------
 
     def bearer() -> Principal | None:
+        """The principal of the request's Authorization header; an address that has failed too often
+        gets 429 before its code is looked at, whatever the route."""
         header = request.headers.get("Authorization", "")
-        if not header.lower().startswith("bearer "):
+        if not header:
             return None
-        return intake.codes.check(header[7:].strip())
+        if "bearer" not in g:  # checked (and a failure counted) once per request
+            address = request.remote_addr or "-"
+            if intake.failures.blocked(address):
+                g.note = "bearer blocked"
+                abort(429)
+            g.bearer = intake.codes.check(header[7:].strip()) if header.lower().startswith("bearer ") else None
+            if g.bearer is None:
+                intake.failures.fail(address)
+        return g.bearer
 
     def current() -> Principal | None:
         if "principal" not in g:
             principal = None
             if request.headers.get("Authorization"):
                 principal = bearer()
-            elif session.get("role"):
-                principal = Principal(role=session["role"], division=session.get("division", ""))
+            elif session.get("sid"):
+                principal = intake.sessions.principal(session["sid"])
+                if principal is None:  # ended: logout, a replaced code or its lifetime
+                    session.clear()
             g.principal = principal
         return g.principal
 
     def api_principal() -> Principal:
-        addr = request.remote_addr or "-"
-        if intake.api_failures.blocked(f"api:{addr}"):
-            abort(429)
         principal = bearer()
         if principal is None:
-            if request.headers.get("Authorization"):
-                intake.api_failures.fail(f"api:{addr}")
             abort(401)
         g.principal = principal
         return principal
@@ -283,9 +337,8 @@ def create_app(folder: Path, *, outputs: Path | None = None, previous: Path | No
         principal = g.get("principal")
         who = principal.label if principal else "-"
         elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
-        intake.log("\t".join([datetime.now().isoformat(timespec="seconds"), request.remote_addr or "-", who,
-                              request.method, request.full_path.rstrip("?"), str(response.status_code),
-                              f"{elapsed:.0f}ms", g.get("note", "")]))
+        intake.log([datetime.now().isoformat(timespec="seconds"), request.remote_addr or "-", who, request.method,
+                    request.full_path.rstrip("?"), str(response.status_code), f"{elapsed:.0f}ms", g.get("note", "")])
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
@@ -340,18 +393,23 @@ def create_app(folder: Path, *, outputs: Path | None = None, previous: Path | No
             return render_template("login.html", divisions=divisions, error="", chosen="")
         division = request.form.get("division", "")
         code = request.form.get("code", "")
-        keys = (f"addr:{request.remote_addr}", f"division:{division}")
-        if intake.logins.blocked(*keys):
-            g.note = f"login blocked {division}"
+        address = request.remote_addr or "-"
+        known = division in divisions + [SECRETARIAT]
+        pair = f"{address}\t{division if known else '?'}"  # a guesser elsewhere cannot lock this division out here
+        if intake.failures.blocked(address) or intake.logins.blocked(pair):
+            g.note = f"login blocked {division[:40]}"
             return render_template("login.html", divisions=divisions, error=ERROR_TEXT[429], chosen=division), 429
-        principal = intake.codes.check(code, division) if division in divisions + [SECRETARIAT] else None
+        principal = intake.codes.check(code, division)  # the hash is computed even for a division that is not one
+        if not known:
+            principal = None
         if principal is None:
-            intake.logins.fail(*keys)
-            g.note = f"login failed {division}"
+            intake.failures.fail(address)
+            intake.logins.fail(pair)
+            g.note = f"login failed {division[:40]}"
             return render_template("login.html", divisions=divisions, chosen=division,
                                    error="担当課かアクセスコードが正しくありません。"), 401
         session.clear()
-        session["role"], session["division"] = principal.role, principal.division
+        session["sid"] = intake.sessions.open(principal)
         session["csrf"] = secrets.token_urlsafe(32)
         session.permanent = True
         g.principal = principal
@@ -361,6 +419,7 @@ def create_app(folder: Path, *, outputs: Path | None = None, previous: Path | No
     @app.post("/logout")
     def logout():
         current()
+        intake.sessions.end(session.get("sid", ""))
         session.clear()
         return redirect(url_for("login"))
 
@@ -401,7 +460,7 @@ def create_app(folder: Path, *, outputs: Path | None = None, previous: Path | No
 
         principal = page_principal()
         division = division_for_page(principal) or None
-        folder = Path(tempfile.mkdtemp(dir=intake.uploads))
+        folder = intake.upload_folder()
         try:
             project_id = new_project_id()
             target = folder / "blank.xlsx"
@@ -428,7 +487,7 @@ def create_app(folder: Path, *, outputs: Path | None = None, previous: Path | No
             filed, refused = None, ""
             if action == "submit":
                 try:
-                    filed = item.file_into(intake)
+                    filed = item.file_into(intake, principal)
                 except AcceptError as exc:
                     refused = str(exc)
             state = item.state(intake, item.issues)
@@ -534,7 +593,7 @@ def create_app(folder: Path, *, outputs: Path | None = None, previous: Path | No
     def api_submit():
         item = _api_upload()
         try:
-            filed = item.file_into(intake)  # AcceptError: 422 with the reason
+            filed = item.file_into(intake, g.principal)  # AcceptError: 422 with the reason
             state = item.state(intake, item.issues)
             g.note = f"submit {item.project_id} {state} {filed.target.relative_to(intake.folder).as_posix()}"
             return jsonify({"project_id": item.project_id, "state": state,
