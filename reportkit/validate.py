@@ -8,12 +8,11 @@ from pathlib import Path
 
 from . import rules
 from .card_cache import cached_check
-from .cards import build_card, canonical_choice
+from .cards import is_complete, read_card
 from .config import ReportConfig, load_config
 from .errors import InputFolderError
 from .input_folder import NOT_CARDS, InputFolder
 from .issues import Issue, make_issue
-from .japanese import one_line
 from .model import SourcedCard
 from .narrative_templates import check_narratives
 from .validation_report import ValidationReport, file_name
@@ -119,15 +118,12 @@ def _read_and_check(path: Path, config: ReportConfig,
     issues = list(raw.issues)
     if not raw.readable:
         return None, issues, ""
-    sourced, card_issues = build_card(raw, config)
+    # Every rule runs on what was read, also when a required field was not (one pass names every problem).
+    sourced, card_issues = read_card(raw, config)
     issues.extend(card_issues)
-    if sourced is None:
-        department = raw.values.get("department")
-        text = canonical_choice(one_line(department.value), config.divisions) if department is not None else ""
-        return None, issues, text if text in config.divisions else ""
     issues.extend(rules.check_card(sourced, config))
     department = sourced.card.department
-    return sourced, issues, department if department in config.divisions else ""
+    return (sourced if is_complete(sourced) else None), issues, department if department in config.divisions else ""
 
 
 def validate_folder(folder: Path, config: ReportConfig | None = None,
