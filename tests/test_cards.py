@@ -117,3 +117,12 @@ def test_rules_leave_alone_the_fields_that_could_not_be_read(card_folder, config
     assert {(i.code, i.field) for i in result.issues} == {
         ("bad-year", "fiscal_year"), ("unknown-policy", "policy"), ("missing-value", "department")}
     assert result.cards == [] and result.partial == [] and result.departments == {"card.xlsx": ""}
+
+
+def test_a_cost_with_a_yen_sign_is_an_error_at_the_cost_cell_never_thousand_yen(tmp_path, config):
+    """￥1,237,000 is 1,237 千円: read as 千円 it would be 1,237,000 千円 (12億円) in the report."""
+    path = write_card(tmp_path / "card.xlsx", config, cost="￥1,237,000", cost_note=None)
+    sourced, issues = build_card(read_workbook(path), config)
+    assert [(i.code, i.cell, i.field) for i in issues] == [("amount-in-yen", address("cost"), "cost")]
+    assert "1,237" in issues[0].params["expected"]
+    assert sourced.card.cost is None and sourced.source.unread == ["cost"]

@@ -114,6 +114,19 @@ def test_rollover_empties_cost_results_values_flags_and_new_listing(rolled, tmp_
     assert all(r.cells == [] for r in free.results_free if r.kind == "文")
 
 
+def test_rollover_empties_the_year_flags_that_were_set(tmp_path):
+    """主要成果, 緊急雇用 and 重点 describe one year: set on last year's card, blank on the prefilled one."""
+    year1 = make_input_folder(tmp_path / "h25", prefixes=("001",))
+    (card_file,) = (year1 / "cards").glob("*.xlsx")
+    edit(card_file, {"key_result": "○", "emergency": "○", "priority": "○"})
+    (before,) = validate_folder(year1).cards
+    assert (before.card.key_result, before.card.emergency, before.card.priority) == (True, True, True)
+    result = rollover(year1, 2014, tmp_path / "h26")
+    (after,) = [task.card.card for task in validate_folder(result.out_dir).card_tasks]
+    assert after.project_id == before.card.project_id
+    assert (after.key_result, after.emergency, after.priority) == (False, False, False)
+
+
 def test_rollover_advances_config_and_appends_this_years_figures(rolled):
     year1, old, result, _ = rolled
     config = load_config(result.out_dir)

@@ -46,6 +46,8 @@ BROKEN_CARDS = [
     ("period reversed", {"period_start": "H25", "period_end": "H24"},
      ("period-reversed", address("period_start"), "period_start")),
     ("period in the future", {"period_start": "令和元年度"}, ("period-in-future", address("period_start"), "period_start")),
+    ("period starting the year after the report year", {"period_start": "平成26年度"},
+     ("period-in-future", address("period_start"), "period_start")),
     ("breakdown does not add up", {"cost": "190,000"}, ("cost-note-mismatch", address("cost_note"), "cost_note")),
     ("breakdown without cost", {"cost": "－"}, ("cost-note-mismatch", address("cost_note"), "cost_note")),
     ("table row before its header", {"results_free": [("表", "商工会", "42")]},
@@ -311,7 +313,8 @@ def test_cost_in_yen_message_gives_the_thousand_yen_figure(tmp_path, config):
     {"cost": "190,824千円"},
     {"history_rows": [("平成２４年度", "制度創設", None, "平成２４年度に創設した。")]},  # history names past years
     {"period_start": "平成24年度"},
-], ids=["span", "comparison", "thousand yen", "history", "period"])
+    {"period_start": "平成25年度"},  # starting in the report year itself is not in the future
+], ids=["span", "comparison", "thousand yen", "history", "period", "period starting in the report year"])
 def test_what_is_not_a_silent_number_stays_clean(tmp_path, config, changes):
     path = write_card(tmp_path / "card.xlsx", config, **changes)
     assert triples(path, config) == set()
