@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -126,6 +127,22 @@ def _read_and_check(path: Path, config: ReportConfig,
     return (sourced if is_complete(sourced) else None), issues, department if department in config.divisions else ""
 
 
+def last_year_costs(folder: Path) -> tuple[int, dict[str, int]] | None:
+    """(last year, its 事業費 in 千円 by 管理番号) from the folder's ``expected.json`` (rollover writes it).
+
+    None without the file, or when it cannot be read: ``status`` and ``build --draft`` report that;
+    the check of this year's costs against last year's is then left out.
+    """
+    path = InputFolder(folder).expected
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        costs = {str(p["project_id"]): p["cost"] for p in data["projects"]
+                 if isinstance(p.get("cost"), int) and not isinstance(p.get("cost"), bool)}
+        return int(data["fiscal_year"]), costs
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
 def validate_folder(folder: Path, config: ReportConfig | None = None,
                     progress: Callable[[Iterable[Path]], Iterable[Path]] | None = None) -> ValidationReport:
     """Every problem of every workbook in ``folder`` (config from ``folder/config.toml`` unless given).
@@ -155,6 +172,9 @@ def validate_folder(folder: Path, config: ReportConfig | None = None,
         if sourced is not None:
             checked.append(sourced)
     result.issues.extend(rules.check_folder(checked, config))
+    last_year = last_year_costs(folder)
+    if last_year is not None:
+        result.issues.extend(rules.check_costs_against_last_year(checked, last_year[1], last_year[0], config))
     result.issues.extend(check_narratives(folder, config, checked))
     # Cards with a field that could not be read were checked, but are not cards to build from.
     result.cards = [s for s in checked if not s.source.unread]

@@ -231,6 +231,22 @@ def test_stale_fiscal_year_message_shows_both_years_in_wareki(config):
     assert "平成２４年度" in issue.message and "平成２５年度" in issue.message
 
 
+@pytest.mark.parametrize("typed, code, shown", [
+    ("平成24年度", "stale-fiscal-year", "平成２４年度"),  # exactly the year before: last year's file sent again?
+    ("令和元年度", "other-fiscal-year", "令和元年度"),
+    ("平成23年度", "other-fiscal-year", "平成２３年度"),
+    ("平成26年度", "other-fiscal-year", "平成２６年度"),
+], ids=["the year before", "reiwa 1", "two years before", "the year after"])
+def test_a_card_of_another_year_is_told_what_is_wrong(tmp_path, config, typed, code, shown):
+    """Both years named; 「前年度のファイル」 suggested only when the card is of exactly the year before."""
+    path = write_card(tmp_path / "card.xlsx", config, fiscal_year=typed)
+    _, issues = validate_card_file(path, config)
+    assert [(i.code, i.cell, i.severity) for i in issues] == [(code, address("fiscal_year"), "error")]
+    message = issues[0].message
+    assert f"報告年度が{'前年度の' if code == 'stale-fiscal-year' else ''}{shown}になっていますが、この報告書は平成２５年度です。" in message
+    assert ("前年度のファイルを送っていませんか" in message) == (code == "stale-fiscal-year")
+
+
 def test_unknown_measure_message_names_the_policy(config):
     issue = rules.check_card(_sourced(config, measure="経営支援の強化"), config)[0]
     assert "①" in issue.message
