@@ -198,7 +198,7 @@ def _figures_without_data(warnings) -> list[str]:
     if not figures:
         return []
     lines = [f"  データのない図表: {len(figures)} 件（報告書に「（データ未入力）」と印刷されています）"]
-    lines += [f"    {i.params['detail']}　{i.params['expected']}（{i.file} {i.params['line']}）" for i in figures]
+    lines += [f"    {i.params['detail']}（{i.file} {i.params['line']}）" for i in figures]
     return lines
 
 

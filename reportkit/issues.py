@@ -259,7 +259,7 @@ CATALOGUE: dict[IssueCode, CodeEntry] = {
     IssueCode.NARRATIVE_PLACEHOLDER_IN_MD: CodeEntry("warning", ".md の差し込み",
                                   "{line}の「{detail}」は差し込まれず、そのまま印刷されます。差し込みを使うには、ファイル名を .md.j2 にしてください。"),
     IssueCode.STATISTICS_NO_DATA: CodeEntry("warning", "データのない図表",
-                                  "{line}の{detail}「{expected}」にはデータがないため、報告書に「（データ未入力）」と印刷されます。statistics フォルダに CSV を置き、index.toml のその項目の file に指定してください。"),
+                                  "{line}の{detail}にはデータがないため、報告書に「（データ未入力）」と印刷されます。statistics フォルダに CSV を置き、index.toml のその項目の file に指定してください。"),
 }
 
 

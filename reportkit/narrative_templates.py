@@ -170,7 +170,10 @@ def check_narratives(input_dir: Path, config: ReportConfig, cards: list) -> list
     extra = sorted(p.name for p in folder.iterdir()
                    if p.is_file() and p.name.endswith((".md", ".md.j2")) and p.name not in required)
     statistics_dir = Path(input_dir) / STATISTICS_DIR
-    statistics = load_statistics(statistics_dir)
+    try:
+        statistics = load_statistics(statistics_dir)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # a broken index.toml: the build says so
+        statistics = {}
     issues: list[Issue] = []
     for name in [*required, *extra]:
         shown = f"{NARRATIVES_DIR}/{name}"
@@ -182,10 +185,16 @@ def check_narratives(input_dir: Path, config: ReportConfig, cards: list) -> list
             if exc.issue.code in ("narrative-missing", "narrative-encoding"):
                 continue
         lines = (folder / name).read_bytes().decode("utf-8-sig").splitlines()
-        issues.extend(_literal_placeholders(lines, shown, name.endswith(".j2")))
-        issues.extend(_stale_years(lines, shown, config.fiscal_year))
-        issues.extend(_figures_without_data(text, lines, shown, statistics, statistics_dir))
+        found = [*_literal_placeholders(lines, shown, name.endswith(".j2")),
+                 *_stale_years(lines, shown, config.fiscal_year),
+                 *_figures_without_data(text, lines, shown, statistics, statistics_dir)]
+        issues.extend(sorted(found, key=_line_number))  # a narrative's issues have no cell: by line
     return issues
+
+
+def _line_number(issue: Issue) -> int:
+    match = re.match(r"\d+", issue.params.get("line", ""))
+    return int(match.group()) if match else 0
 
 
 # A placeholder of the report year (``{{ year | nendo }}``): the line names this year, as a comparison does.
@@ -220,10 +229,14 @@ def _figures_without_data(text: str, lines: list[str], shown: str, statistics: d
     issues = []
     for key in dict.fromkeys(marker_key(line) for line in text.splitlines()):
         item = statistics.get(key) if key else None
-        if item is None or not without_data(item, folder):
+        try:
+            if item is None or not without_data(item, folder):
+                continue
+        except (OSError, ValueError):  # a CSV that cannot be read: the build says so
             continue
         number = next((n for n, line in enumerate(lines, start=1) if marker_key(line) == key), None)
-        issues.append(_issue("statistics-no-data", shown, number, detail=item.label, expected=item.caption))
+        named = f"{item.label}「{item.caption}」" if item.caption else item.label
+        issues.append(_issue("statistics-no-data", shown, number, detail=named))
     return issues
 
 

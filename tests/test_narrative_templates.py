@@ -140,7 +140,7 @@ def test_a_rolled_narrative_still_naming_last_year_is_a_warning_at_its_line(fold
 
     rolled = rollover(folder, 2014, tmp_path / "inputs2014").out_dir
     stale = [i for i in validate_folder(rolled).issues if i.file.startswith("narratives/") and i.code == "stale-year-text"]
-    assert [(i.severity, i.file, i.params["line"], i.params["detail"]) for i in stale] == [
+    assert [(i.severity, i.file, i.params["line"], i.params["detail"]) for i in stale] == [  # by file, then line
         ("warning", "narratives/section1_points.md.j2", "13 行目に", "平成２５年度"),  # （平成１９年度２件 → 平成２５年度１２件）
         ("warning", "narratives/section1_points.md.j2", "29 行目に", "平成２５年度"),  # 平成２５年度までに
         ("warning", "narratives/section1_points.md.j2", "31 行目に", "平成２５年度"),
@@ -187,11 +187,18 @@ def test_figures_without_data_are_named_by_validate_and_by_the_build_summary(fol
     assert main(["validate", str(folder)]) == 0
     out = capsys.readouterr().out
     assert "[警告] 説明文: 11 行目の表４－２「年齢別推計人口の推移」にはデータがないため、報告書に「（データ未入力）」と印刷されます。" in out
+    assert "41 行目の図４－５にはデータがないため" in out  # an item without a caption is named by its label
     assert "図４－１" not in out
 
     assert main(["build", str(folder), "-o", str(tmp_path / "out"), "--no-page-numbers"]) == 0
     summary = capsys.readouterr().out
     assert "  データのない図表: 6 件（報告書に「（データ未入力）」と印刷されています）" in summary
-    assert "    表４－２　年齢別推計人口の推移（narratives/section3.md.j2 11 行目）" in summary
-    assert "    図４－６　企業倒産件数及び負債総額の推移（narratives/section3.md.j2 47 行目）" in summary
+    assert "    表４－２「年齢別推計人口の推移」（narratives/section3.md.j2 11 行目）" in summary
+    assert "    図４－６「企業倒産件数及び負債総額の推移」（narratives/section3.md.j2 47 行目）" in summary
     assert "図４－１" not in summary
+
+
+def test_a_broken_statistics_index_does_not_stop_validate(folder):
+    """The build names a broken index.toml; validate still checks everything else."""
+    (folder / "statistics" / "index.toml").write_text("[[items]]\nid = \n", "utf-8")
+    assert _narrative_issues(folder, figures=True) == []
