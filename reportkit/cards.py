@@ -145,12 +145,11 @@ def read_card(raw: RawCard, config: ReportConfig) -> tuple[SourcedCard, list[Iss
     fields["reprints"] = _reprints(c, titles)
 
     source = SourceInfo(file=raw.file, positions=c.positions)
-    for name in (*REQUIRED_FIELDS, "cost"):
-        if name == "cost" and "cost" in fields or name != "cost" and fields.get(name):
-            continue
-        # e.g. a rolled-over card has its cost emptied; the error above keeps the card out of any build
-        fields[name] = config.fiscal_year if name == "fiscal_year" else _PLACEHOLDERS.get(name)
-        source.unread.append(name)
+    source.unread = [name for name in REQUIRED_FIELDS if not fields.get(name)]
+    if "cost" not in fields:  # e.g. emptied by rollover: the card is checked, and its error keeps it out of a build
+        source.unread.append("cost")
+    for name in source.unread:
+        fields[name] = year if name == "fiscal_year" else _PLACEHOLDERS.get(name)  # the cost: None
     return SourcedCard(card=Card(**fields), source=source), c.issues
 
 
