@@ -492,8 +492,7 @@ def check_card(sourced: SourcedCard, config: ReportConfig) -> list[Issue]:
 FAR_FACTOR = 100  # a cost this many times last year's, or this fraction of it, is likely a slip of unit or digits
 
 
-def check_costs_against_last_year(cards: list[SourcedCard], last_costs: dict[str, int], last_year: int,
-                                  config: ReportConfig) -> list[Issue]:
+def check_costs_against_last_year(cards: list[SourcedCard], last_costs: dict[str, int], last_year: int) -> list[Issue]:
     """A warning at the cost cell of each card whose cost is 100 times last year's or more, or a hundredth or less.
 
     ``last_costs``: last year's 事業費 (千円) by 管理番号 (``expected.json``, written by rollover). A cost

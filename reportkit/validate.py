@@ -131,7 +131,8 @@ def last_year_costs(folder: Path) -> tuple[int, dict[str, int]] | None:
     """(last year, its 事業費 in 千円 by 管理番号) from the folder's ``expected.json`` (rollover writes it).
 
     None without the file, or when it cannot be read: ``status`` and ``build --draft`` report that;
-    the check of this year's costs against last year's is then left out.
+    the check of this year's costs against last year's is then left out. (The record is
+    ``collect.expected``'s; only its costs are read here, as collect builds on validate.)
     """
     path = InputFolder(folder).expected
     try:
@@ -174,7 +175,7 @@ def validate_folder(folder: Path, config: ReportConfig | None = None,
     result.issues.extend(rules.check_folder(checked, config))
     last_year = last_year_costs(folder)
     if last_year is not None:
-        result.issues.extend(rules.check_costs_against_last_year(checked, last_year[1], last_year[0], config))
+        result.issues.extend(rules.check_costs_against_last_year(checked, last_year[1], last_year[0]))
     result.issues.extend(check_narratives(folder, config, checked))
     # Cards with a field that could not be read were checked, but are not cards to build from.
     result.cards = [s for s in checked if not s.source.unread]
