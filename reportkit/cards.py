@@ -58,8 +58,30 @@ class _Collector:
                            for column, v in enumerate(values) if v.cell]
 
 
+# Without these a card has no place in the report: it is checked, but never built from.
+REQUIRED_FIELDS = ("project_id", "fiscal_year", "policy", "project_name", "measure", "department")
+# What stands in a field that could not be read, so that the rules can still check the rest of the card.
+_PLACEHOLDERS: dict[str, object] = {"project_id": "", "policy": 0, "project_name": "", "measure": "", "department": ""}
+
+
 def build_card(raw: RawCard, config: ReportConfig) -> tuple[SourcedCard | None, list[Issue]]:
     """A normalised card and the problems found on the way; None when required fields cannot be read."""
+    sourced, issues = read_card(raw, config)
+    return (sourced if is_complete(sourced) else None), issues
+
+
+def is_complete(sourced: SourcedCard) -> bool:
+    """Every required field was read: the card has a place in the report (it may still have errors)."""
+    return not set(sourced.source.unread) & set(REQUIRED_FIELDS)
+
+
+def read_card(raw: RawCard, config: ReportConfig) -> tuple[SourcedCard, list[Issue]]:
+    """The card as far as it could be read, and the problems found on the way.
+
+    Always a card, so that every rule can run on what was read and a clerk sees every problem in
+    one pass: a field that could not be read (an error says why) holds a placeholder and is listed
+    in ``source.unread``; the rules leave such fields alone.
+    """
     c = _Collector(raw, config)
     year = config.fiscal_year
     titles = [p.title for p in config.policies]
@@ -123,14 +145,11 @@ def build_card(raw: RawCard, config: ReportConfig) -> tuple[SourcedCard | None, 
     fields["reprints"] = _reprints(c, titles)
 
     source = SourceInfo(file=raw.file, positions=c.positions)
-    required = ("project_id", "fiscal_year", "policy", "project_name", "measure", "department")
-    if any(not fields.get(k) for k in required):
-        return None, c.issues
-    if "cost" not in fields:
-        # Keep checking the rest of the card, so the clerk sees every problem in one pass
-        # (a rolled-over card has its cost emptied); the error above keeps it out of any build.
-        fields["cost"] = None
+    source.unread = [name for name in REQUIRED_FIELDS if not fields.get(name)]
+    if "cost" not in fields:  # e.g. emptied by rollover: the card is checked, and its error keeps it out of a build
         source.unread.append("cost")
+    for name in source.unread:
+        fields[name] = year if name == "fiscal_year" else _PLACEHOLDERS.get(name)  # the cost: None
     return SourcedCard(card=Card(**fields), source=source), c.issues
 
 

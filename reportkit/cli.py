@@ -181,6 +181,7 @@ def format_build_summary(result) -> str:
         f"  ページ数　: {str(result.page_count) + ' ページ' if result.page_count else '（LibreOffice で確定していないため不明）'}",
         f"  ページ番号: {'LibreOffice で確定済み' if result.page_numbers_checked else '未確定（Word で開いてフィールドを更新してください）'}",
         f"  警告　　　: {len(result.warnings)} 件" + ("（reportkit validate で確認できます）" if result.warnings else ""),
+        *_figures_without_data(result.warnings),
         *([f"  仮のページ: 未提出 {states.count('missing')} 件、要修正 {states.count('errors')} 件"
            "（最終版でカードが入る位置）"] if report.draft else []),
         f"  所要時間　: {result.seconds:.1f} 秒",
@@ -189,6 +190,16 @@ def format_build_summary(result) -> str:
     lines += [f"    {path}" for path in result.files]
     lines += [f"  注意: {notice}" for notice in result.notices]
     return "\n".join(lines)
+
+
+def _figures_without_data(warnings) -> list[str]:
+    """The summary's lines naming each statistics table or chart printed as 「（データ未入力）」."""
+    figures = [i for i in warnings if i.code == "statistics-no-data"]
+    if not figures:
+        return []
+    lines = [f"  データのない図表: {len(figures)} 件（報告書に「（データ未入力）」と印刷されています）"]
+    lines += [f"    {i.params['detail']}（{i.file} {i.params['line']}）" for i in figures]
+    return lines
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,7 @@ class IssueCode(str, Enum):
     BAD_FREE_KIND = "bad-free-kind"
     # rules
     STALE_FISCAL_YEAR = "stale-fiscal-year"
+    OTHER_FISCAL_YEAR = "other-fiscal-year"
     PERIOD_REVERSED = "period-reversed"
     PERIOD_IN_FUTURE = "period-in-future"
     COST_NOTE_MISMATCH = "cost-note-mismatch"
@@ -83,6 +84,7 @@ class IssueCode(str, Enum):
     DUPLICATE_PROJECT_NAME = "duplicate-project-name"
     STALE_YEAR_TEXT = "stale-year-text"
     CARD_TOO_LONG = "card-too-long"
+    COST_FAR_FROM_LAST_YEAR = "cost-far-from-last-year"
     # narratives (narratives/*.md.j2, *.md): {line} is "3 行目"
     NARRATIVE_MISSING = "narrative-missing"
     NARRATIVE_ENCODING = "narrative-encoding"
@@ -92,6 +94,7 @@ class IssueCode(str, Enum):
     NARRATIVE_BAD_VALUE = "narrative-bad-value"
     NARRATIVE_FULL_WIDTH_BRACES = "narrative-full-width-braces"
     NARRATIVE_PLACEHOLDER_IN_MD = "narrative-placeholder-in-md"
+    STATISTICS_NO_DATA = "statistics-no-data"
 
 
 class CodeEntry(NamedTuple):
@@ -191,7 +194,9 @@ CATALOGUE: dict[IssueCode, CodeEntry] = {
                                   "自由形式の種別「{detail}」は使えません。「見出し」「文」「表頭」「表」のいずれかにしてください。"),
     # rules
     IssueCode.STALE_FISCAL_YEAR: CodeEntry("error", "前年度の報告年度",
-                                  "報告年度が{detail}になっています。今年度（{expected}）の内容に更新して、報告年度を{expected}にしてください（前年度のファイルを送っていませんか）。"),
+                                  "報告年度が前年度の{detail}になっていますが、この報告書は{expected}です。前年度のファイルを送っていませんか。{expected}の内容に更新して、報告年度を{expected}にしてください。"),
+    IssueCode.OTHER_FISCAL_YEAR: CodeEntry("error", "報告書と違う報告年度",
+                                  "報告年度が{detail}になっていますが、この報告書は{expected}です。報告年度を{expected}に直してください（{detail}の報告なら、{detail}の入力フォルダで確認してください）。"),
     IssueCode.PERIOD_REVERSED: CodeEntry("error", "開始と終了が逆の事業期間",
                                   "事業期間の開始年度（{detail}）が終了年度（{expected}）より後になっています。"),
     IssueCode.PERIOD_IN_FUTURE: CodeEntry("error", "報告年度より後の開始年度",
@@ -231,9 +236,11 @@ CATALOGUE: dict[IssueCode, CodeEntry] = {
     IssueCode.DUPLICATE_PROJECT_NAME: CodeEntry("error", "重複した事業名",
                                   "事業名「{detail}」が別のファイル（{other}）と重複しています。同じ事業のファイルが２つないか確認してください。"),
     IssueCode.STALE_YEAR_TEXT: CodeEntry("warning", "前年度を指す文言",
-                                  "前年度を指す「{detail}」が書かれています。{expected}の内容に更新したか確認してください（前年度と比べて書いている場合などは、そのままで構いません）。"),
+                                  "{line}前年度を指す「{detail}」が書かれています。{expected}の内容に更新したか確認してください（前年度と比べて書いている場合などは、そのままで構いません）。"),
     IssueCode.CARD_TOO_LONG: CodeEntry("warning", "１ページに収まらないカード",
                                   "カードが１ページ（約{limit}行）に収まらない見込みです（全体で約{expected}行、うち{detail}）。{field_label}を短くしてください。"),
+    IssueCode.COST_FAR_FROM_LAST_YEAR: CodeEntry("warning", "前年度と桁違いの事業費",
+                                  "事業費（{detail}千円）が前年度の事業費（{expected}）の{other}です。円単位で入力していないか、桁を間違えていないか確認してください（事業費は千円単位です）。正しい金額なら、そのままで構いません。"),
     # narratives (narratives/*.md.j2, *.md): {line} is "3 行目"
     IssueCode.NARRATIVE_MISSING: CodeEntry("error", "説明文のファイルがない",
                                   "説明文のファイルがありません。前年度の narratives フォルダからコピーするか、作成してください。"),
@@ -251,6 +258,8 @@ CATALOGUE: dict[IssueCode, CodeEntry] = {
                                   "{line}の「{detail}」は全角の波括弧のため差し込まれず、そのまま印刷されます。差し込むには半角の波括弧にしてください。"),
     IssueCode.NARRATIVE_PLACEHOLDER_IN_MD: CodeEntry("warning", ".md の差し込み",
                                   "{line}の「{detail}」は差し込まれず、そのまま印刷されます。差し込みを使うには、ファイル名を .md.j2 にしてください。"),
+    IssueCode.STATISTICS_NO_DATA: CodeEntry("warning", "データのない図表",
+                                  "{line}の{detail}にはデータがないため、報告書に「（データ未入力）」と印刷されます。statistics フォルダに CSV を置き、index.toml のその項目の file に指定してください。"),
 }
 
 

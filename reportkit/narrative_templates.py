@@ -19,8 +19,11 @@ import jinja2
 from .aggregate import Report, YearFigure, aggregate, parse_multi_year
 from .config import ReportConfig
 from .errors import NarrativeError
-from .input_folder import NARRATIVES_DIR, InputFolder
+from .input_folder import NARRATIVES_DIR, STATISTICS_DIR, InputFolder
 from .issues import Issue, make_issue
+from .japanese import nendo
+from .rules import stale_year_phrase
+from .statistics import StatisticsItem, load_statistics, marker_key, without_data
 
 
 # Full-width braces (or a mix) around a word: meant as a placeholder, but printed literally.
@@ -166,23 +169,81 @@ def check_narratives(input_dir: Path, config: ReportConfig, cards: list) -> list
     required = narrative_files(config)
     extra = sorted(p.name for p in folder.iterdir()
                    if p.is_file() and p.name.endswith((".md", ".md.j2")) and p.name not in required)
+    statistics_dir = Path(input_dir) / STATISTICS_DIR
+    try:
+        statistics = load_statistics(statistics_dir)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # a broken index.toml: the build says so
+        statistics = {}
     issues: list[Issue] = []
     for name in [*required, *extra]:
+        shown = f"{NARRATIVES_DIR}/{name}"
+        text = ""
         try:
-            render_narrative(folder, name, context, environment=environment)
+            text = render_narrative(folder, name, context, environment=environment)
         except NarrativeError as exc:
             issues.append(exc.issue)
             if exc.issue.code in ("narrative-missing", "narrative-encoding"):
                 continue
-        issues.extend(_literal_placeholders(folder / name, f"{NARRATIVES_DIR}/{name}"))
+        lines = (folder / name).read_bytes().decode("utf-8-sig").splitlines()
+        found = [*_literal_placeholders(lines, shown, name.endswith(".j2")),
+                 *_stale_years(lines, shown, config.fiscal_year),
+                 *_figures_without_data(text, lines, shown, statistics, statistics_dir)]
+        issues.extend(sorted(found, key=_line_number))  # a narrative's issues have no cell: by line
     return issues
 
 
-def _literal_placeholders(path: Path, shown: str) -> list[Issue]:
+def _line_number(issue: Issue) -> int:
+    match = re.match(r"\d+", issue.params.get("line", ""))
+    return int(match.group()) if match else 0
+
+
+# A placeholder of the report year (``{{ year | nendo }}``): the line names this year, as a comparison does.
+_YEAR_PLACEHOLDER = re.compile(r"\{\{[^}]*\byear\b")
+
+
+def _stale_years(lines: list[str], shown: str, report_year: int) -> list[Issue]:
+    """``stale-year-text`` for a narrative: a line naming last year as this year's, as on cards.
+
+    After a rollover, 「平成２５年度の県内中小企業は…」 would print unchanged in the 平成26年度 report. As on
+    cards, a line that names the report year too (literally or by a ``year`` placeholder) compares the
+    two years, and a span (``平成25年度から``) tells a course. Headings are not checked: they title a
+    chronology (section １'s ``### ＜平成２４年度＞``).
+    """
+    issues = []
+    for number, line in enumerate(lines, start=1):
+        if line.lstrip().startswith("#") or _YEAR_PLACEHOLDER.search(line):
+            continue
+        phrase = stale_year_phrase(line, report_year)
+        if phrase:
+            issues.append(make_issue("stale-year-text", shown, field="narrative", line=f"{number} 行目に",
+                                     detail=phrase, expected=nendo(report_year)))
+    return issues
+
+
+def _figures_without_data(text: str, lines: list[str], shown: str, statistics: dict[str, StatisticsItem],
+                          folder: Path) -> list[Issue]:
+    """A warning for each statistics table or chart the narrative places that would print 「（データ未入力）」.
+
+    (A marker without an index entry, or a CSV named but missing, stops the build with its own message.)
+    """
+    issues = []
+    for key in dict.fromkeys(marker_key(line) for line in text.splitlines()):
+        item = statistics.get(key) if key else None
+        try:
+            if item is None or not without_data(item, folder):
+                continue
+        except (OSError, ValueError):  # a CSV that cannot be read: the build says so
+            continue
+        number = next((n for n, line in enumerate(lines, start=1) if marker_key(line) == key), None)
+        named = f"{item.label}「{item.caption}」" if item.caption else item.label
+        issues.append(_issue("statistics-no-data", shown, number, detail=named))
+    return issues
+
+
+def _literal_placeholders(lines: list[str], shown: str, template: bool) -> list[Issue]:
     """Warnings for text meant as a placeholder that would print literally."""
     issues = []
-    template = path.name.endswith(".j2")
-    for number, line in enumerate(path.read_bytes().decode("utf-8-sig").splitlines(), start=1):
+    for number, line in enumerate(lines, start=1):
         for match in _FULL_WIDTH_PLACEHOLDER.finditer(line):
             if any(ch in match.group() for ch in "｛｝"):
                 issues.append(_issue("narrative-full-width-braces", shown, number, detail=match.group()))

@@ -29,27 +29,32 @@ def _issue(sourced: SourcedCard, code: str, field: str, row: int | None = None, 
     return make_issue(code, sourced.source.file, sheet=sourced.source.sheet, cell=cell, field=field, **params)
 
 
+def _read(sourced: SourcedCard, *fields: str) -> bool:
+    """Every one of ``fields`` was read (an unread one holds a placeholder, and an error says why)."""
+    return not set(fields) & set(sourced.source.unread)
+
+
 # -- single-field rules --------------------------------------------------------------------------
 
 def check_measure(sourced: SourcedCard, config: ReportConfig) -> Iterator[Issue]:
     """The measure is one of the card's policy's measures."""
     card = sourced.card
-    if card.measure not in config.policy(card.policy).measures:
+    if _read(sourced, "policy", "measure") and card.measure not in config.policy(card.policy).measures:
         yield _issue(sourced, "unknown-measure", "measure", detail=card.measure,
                      policy=config.policy(card.policy).mark)
 
 
 def check_division(sourced: SourcedCard, config: ReportConfig) -> Iterator[Issue]:
-    if sourced.card.department not in config.divisions:
+    if _read(sourced, "department") and sourced.card.department not in config.divisions:
         yield _issue(sourced, "unknown-division", "department", detail=sourced.card.department)
 
 
 def check_fiscal_year(sourced: SourcedCard, config: ReportConfig) -> Iterator[Issue]:
-    """A card of another year (usually last year's file sent again)."""
+    """A card of another year: naming both years; last year's file sent again only when it is last year's."""
     year = sourced.card.fiscal_year
-    if year != config.fiscal_year:
-        yield _issue(sourced, "stale-fiscal-year", "fiscal_year", detail=nendo_or_western(year),
-                     expected=nendo(config.fiscal_year))
+    if _read(sourced, "fiscal_year") and year != config.fiscal_year:
+        code = "stale-fiscal-year" if year == config.fiscal_year - 1 else "other-fiscal-year"
+        yield _issue(sourced, code, "fiscal_year", detail=nendo_or_western(year), expected=nendo(config.fiscal_year))
 
 
 def check_period(sourced: SourcedCard, config: ReportConfig) -> Iterator[Issue]:
@@ -116,7 +121,7 @@ def check_cost_note(sourced: SourcedCard, config: ReportConfig) -> Iterator[Issu
         yield _issue(sourced, "amount-in-yen", "cost_note", detail=in_yen[0],
                      expected=yen_in_thousands(in_yen[0]))
         return
-    if "cost" in sourced.source.unread:
+    if not _read(sourced, "cost"):
         return
     amounts = note_amounts(card.cost_note) if card.cost_note else None
     if not amounts:
@@ -295,6 +300,24 @@ def _is_span(half: str, start: int, end: int) -> bool:
             or half[:start].rstrip(" ").endswith(_SPAN_BEFORE))
 
 
+def _dated_phrases(text: str, report_year: int) -> list[tuple[int, int, int, bool]]:
+    """(fiscal year, start, end, is a span) of every 年度 phrase of ``text``."""
+    half = to_half_width(text)
+    return [(year, start, end, _is_span(half, start, end)) for year, start, end in year_phrases(text, report_year)]
+
+
+def stale_year_phrase(text: str, report_year: int) -> str:
+    """The first phrase of one text naming report year − 1 as this year's (``平成２５年度`` in 平成26年度), or "".
+
+    Not when the text names the report year too (it compares the two), nor a span (``平成25年度から``).
+    """
+    phrases = _dated_phrases(text, report_year)
+    if any(year == report_year for year, _, _, _ in phrases):
+        return ""
+    stale = [(start, end) for year, start, end, span in phrases if year == report_year - 1 and not span]
+    return text[stale[0][0]:stale[0][1]] if stale else ""
+
+
 def _texts_by_group(sourced: SourcedCard) -> list[list[tuple[str, int, str, str]]]:
     """The card's texts that a new year should rewrite, as groups of (field, row, column, text): where each text was read.
 
@@ -325,9 +348,8 @@ def check_stale_year_text(sourced: SourcedCard, config: ReportConfig) -> Iterato
     (``平成25年度から``, ``H24-25``: the course of the project).
     """
     previous = config.fiscal_year - 1
-    groups = [[(entry, [(year, start, end, _is_span(to_half_width(entry[3]), start, end))
-                        for year, start, end in year_phrases(entry[3], config.fiscal_year)])
-               for entry in group if entry[3]] for group in _texts_by_group(sourced)]
+    groups = [[(entry, _dated_phrases(entry[3], config.fiscal_year)) for entry in group if entry[3]]
+              for group in _texts_by_group(sourced)]
     if any(year == previous and span for group in groups for _, phrases in group for year, _, _, span in phrases):
         return  # the card tells a course that started or ended last year: naming it is on purpose
     for found in groups:
@@ -463,6 +485,34 @@ CARD_RULES: tuple[CardRule, ...] = (
 def check_card(sourced: SourcedCard, config: ReportConfig) -> list[Issue]:
     """Every rule that looks at one card."""
     return [issue for rule in CARD_RULES for issue in rule(sourced, config)]
+
+
+# -- last year's figures --------------------------------------------------------------------------
+
+FAR_FACTOR = 100  # a cost this many times last year's, or this fraction of it, is likely a slip of unit or digits
+
+
+def check_costs_against_last_year(cards: list[SourcedCard], last_costs: dict[str, int], last_year: int) -> list[Issue]:
+    """A warning at the cost cell of each card whose cost is 100 times last year's or more, or a hundredth or less.
+
+    ``last_costs``: last year's 事業費 (千円) by 管理番号 (``expected.json``, written by rollover). A cost
+    typed as a bare number in 円 (``1237000`` for last year's 1,237) would otherwise print 1,000 times too
+    much. Costs of 「－」 or 0, on either side, are not compared.
+    """
+    issues = []
+    for sourced in cards:
+        cost, last = sourced.card.cost, last_costs.get(sourced.card.project_id)
+        if not cost or not last or not _read(sourced, "cost"):
+            continue
+        if cost >= FAR_FACTOR * last:
+            times = f"{cost // last:,}倍"
+        elif cost * FAR_FACTOR <= last:
+            times = f"{last // cost:,}分の１"
+        else:
+            continue
+        issues.append(_issue(sourced, "cost-far-from-last-year", "cost", detail=f"{cost:,}",
+                             expected=f"{nendo(last_year)} {last:,}千円", other=times))
+    return issues
 
 
 # -- folder --------------------------------------------------------------------------------------

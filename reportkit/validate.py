@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from . import rules
 from .card_cache import cached_check
-from .cards import build_card, canonical_choice
+from .cards import is_complete, read_card
 from .config import ReportConfig, load_config
 from .errors import InputFolderError
 from .input_folder import NOT_CARDS, InputFolder
 from .issues import Issue, make_issue
-from .japanese import one_line
 from .model import SourcedCard
 from .narrative_templates import check_narratives
 from .validation_report import ValidationReport, file_name
@@ -119,15 +119,29 @@ def _read_and_check(path: Path, config: ReportConfig,
     issues = list(raw.issues)
     if not raw.readable:
         return None, issues, ""
-    sourced, card_issues = build_card(raw, config)
+    # Every rule runs on what was read, also when a required field was not (one pass names every problem).
+    sourced, card_issues = read_card(raw, config)
     issues.extend(card_issues)
-    if sourced is None:
-        department = raw.values.get("department")
-        text = canonical_choice(one_line(department.value), config.divisions) if department is not None else ""
-        return None, issues, text if text in config.divisions else ""
     issues.extend(rules.check_card(sourced, config))
     department = sourced.card.department
-    return sourced, issues, department if department in config.divisions else ""
+    return (sourced if is_complete(sourced) else None), issues, department if department in config.divisions else ""
+
+
+def last_year_costs(folder: Path) -> tuple[int, dict[str, int]] | None:
+    """(last year, its 事業費 in 千円 by 管理番号) from the folder's ``expected.json`` (rollover writes it).
+
+    None without the file, or when it cannot be read: ``status`` and ``build --draft`` report that;
+    the check of this year's costs against last year's is then left out. (The record is
+    ``collect.expected``'s; only its costs are read here, as collect builds on validate.)
+    """
+    path = InputFolder(folder).expected
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        costs = {str(p["project_id"]): p["cost"] for p in data["projects"]
+                 if isinstance(p.get("cost"), int) and not isinstance(p.get("cost"), bool)}
+        return int(data["fiscal_year"]), costs
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
 
 
 def validate_folder(folder: Path, config: ReportConfig | None = None,
@@ -159,6 +173,9 @@ def validate_folder(folder: Path, config: ReportConfig | None = None,
         if sourced is not None:
             checked.append(sourced)
     result.issues.extend(rules.check_folder(checked, config))
+    last_year = last_year_costs(folder)
+    if last_year is not None:
+        result.issues.extend(rules.check_costs_against_last_year(checked, last_year[1], last_year[0]))
     result.issues.extend(check_narratives(folder, config, checked))
     # Cards with a field that could not be read were checked, but are not cards to build from.
     result.cards = [s for s in checked if not s.source.unread]

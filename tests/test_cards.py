@@ -75,3 +75,54 @@ def test_a_missing_cost_does_not_hide_the_other_problems(tmp_path, config):
     assert ("missing-value", address("cost"), "cost") in triples
     assert ("unknown-measure", address("measure"), "measure") in triples
     assert result.cards == []
+
+
+# -- one pass names every problem (issue 19, item 4) -------------------------------------------------
+
+def _found(folder: Path) -> set[tuple[str, str, str]]:
+    from reportkit.validate import validate_folder
+
+    return {(i.code, i.cell, i.field) for i in validate_folder(folder).issues}
+
+
+def test_an_unknown_policy_does_not_hide_the_other_problems(card_folder, config, capsys):
+    """Policy ⑨ used to stop the checks: the division, the period and the breakdown are reported with it."""
+    from reportkit import cli
+
+    write_card(card_folder / "card.xlsx", config, policy="9", department="観光企画課", period_start="平成26年度",
+               cost="190,000")
+    assert _found(card_folder) == {
+        ("unknown-policy", address("policy"), "policy"),
+        ("unknown-division", address("department"), "department"),
+        ("period-in-future", address("period_start"), "period_start"),
+        ("cost-note-mismatch", address("cost_note"), "cost_note")}
+    assert cli.main(["validate", str(card_folder)]) == 1
+    out = capsys.readouterr().out
+    assert "基本方針「9」がありません" in out and "担当課「観光企画課」" in out and "エラー 4 件" in out
+
+
+def test_a_blank_project_id_does_not_hide_the_division(card_folder, config):
+    write_card(card_folder / "card.xlsx", config, project_id="", department="観光企画課")
+    assert _found(card_folder) == {("missing-value", address("project_id"), "project_id"),
+                                   ("unknown-division", address("department"), "department")}
+
+
+def test_rules_leave_alone_the_fields_that_could_not_be_read(card_folder, config):
+    """An unreadable year, policy or blank division is one error each, not a second one from a rule."""
+    write_card(card_folder / "card.xlsx", config, fiscal_year="来年", policy="⑨", department=None,
+               measure="どこにもない施策")
+    from reportkit.validate import validate_folder
+
+    result = validate_folder(card_folder)
+    assert {(i.code, i.field) for i in result.issues} == {
+        ("bad-year", "fiscal_year"), ("unknown-policy", "policy"), ("missing-value", "department")}
+    assert result.cards == [] and result.partial == [] and result.departments == {"card.xlsx": ""}
+
+
+def test_a_cost_with_a_yen_sign_is_an_error_at_the_cost_cell_never_thousand_yen(tmp_path, config):
+    """￥1,237,000 is 1,237 千円: read as 千円 it would be 1,237,000 千円 (12億円) in the report."""
+    path = write_card(tmp_path / "card.xlsx", config, cost="￥1,237,000", cost_note=None)
+    sourced, issues = build_card(read_workbook(path), config)
+    assert [(i.code, i.cell, i.field) for i in issues] == [("amount-in-yen", address("cost"), "cost")]
+    assert "1,237" in issues[0].params["expected"]
+    assert sourced.card.cost is None and sourced.source.unread == ["cost"]

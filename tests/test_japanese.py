@@ -24,6 +24,8 @@ def test_parse_amount(value, amount):
 @pytest.mark.parametrize("value, code", [
     ("", "missing-value"), (None, "missing-value"), ("約200", "not-a-number"), ("-5", "negative-amount"),
     (12.5, "fractional-amount"), ("1,23", "not-a-number"), (True, "not-a-number"),
+    # an amount in 円 is never read as 千円 (it would be 1,000 times too much)
+    ("￥1,237,000", "amount-in-yen"), ("¥1,237,000", "amount-in-yen"), ("１，２３７，０００円", "amount-in-yen"),
 ])
 def test_parse_amount_rejects(value, code):
     with pytest.raises(ParseError) as caught:

@@ -59,8 +59,11 @@ def test_rollover_then_validate_reports_every_emptied_value(rolled):
     assert errors == sum((_emptied_fields(s) for s in old.cards), Counter())
     assert sum(errors.values()) > 2 * len(old.cards)  # values as well as costs
     # last year's 「25年度」 column head of 035's free table is still there: a warning, not an error
-    assert {(Path(i.file).name[:3], i.field, i.code, i.cell) for i in issues if i.severity == "warning"} == {
+    card_warnings = [i for i in issues if i.severity == "warning" and i.file.startswith("cards/")]
+    assert {(Path(i.file).name[:3], i.field, i.code, i.cell) for i in card_warnings} == {
         ("035", "results_free", "stale-year-text", "E59")}
+    # the narratives' own warnings (last year's 年度, figures without data): tests/test_narrative_templates.py
+    assert {i.code for i in issues if not i.file.startswith("cards/")} == {"stale-year-text", "statistics-no-data"}
 
 
 def test_rollover_writes_one_workbook_per_project_with_same_file_names(rolled):
@@ -112,6 +115,44 @@ def test_rollover_empties_cost_results_values_flags_and_new_listing(rolled, tmp_
     assert [(r.kind, r.cells) for r in free.results_free if r.kind == "表"][:2] == [
         ("表", ["商工会議所"]), ("表", ["商工会"])]
     assert all(r.cells == [] for r in free.results_free if r.kind == "文")
+
+
+def test_rollover_empties_the_year_flags_that_were_set(tmp_path):
+    """主要成果, 緊急雇用 and 重点 describe one year: set on last year's card, blank on the prefilled one."""
+    year1 = make_input_folder(tmp_path / "h25", prefixes=("001",))
+    (card_file,) = (year1 / "cards").glob("*.xlsx")
+    edit(card_file, {"key_result": "○", "emergency": "○", "priority": "○"})
+    (before,) = validate_folder(year1).cards
+    assert (before.card.key_result, before.card.emergency, before.card.priority) == (True, True, True)
+    result = rollover(year1, 2014, tmp_path / "h26")
+    (after,) = [task.card.card for task in validate_folder(result.out_dir).card_tasks]
+    assert after.project_id == before.card.project_id
+    assert (after.key_result, after.emergency, after.priority) == (False, False, False)
+
+
+def test_a_cost_far_from_last_years_is_a_warning_at_its_cell_naming_last_years_figure(rolled, tmp_path):
+    """A cost typed as a bare number in 円 (1,000 times last year's 千円) or a hundredth of it: checked against expected.json."""
+    import shutil
+
+    from builders import address
+
+    year1, old, result, _ = rolled
+    copy = tmp_path / "filled"
+    shutil.copytree(result.out_dir, copy)
+    costs = [s for s in old.cards if s.card.cost and s.card.cost >= 1000]
+    in_yen, tenfold, tiny = costs[0], costs[1], costs[2]
+    edit(copy / in_yen.source.file, {"cost": in_yen.card.cost * 1000})
+    edit(copy / tenfold.source.file, {"cost": tenfold.card.cost * 10})  # a big change, but not a slip of unit
+    edit(copy / tiny.source.file, {"cost": tiny.card.cost // 100})
+    far = [i for i in validate_folder(copy).issues if i.code == "cost-far-from-last-year"]
+    assert [(i.file, i.cell, i.field, i.severity) for i in far] == [
+        (in_yen.source.file, address("cost"), "cost", "warning"), (tiny.source.file, address("cost"), "cost", "warning")]
+    last = in_yen.card.cost
+    assert far[0].message == (
+        f"事業費（{last * 1000:,}千円）が前年度の事業費（平成２５年度 {last:,}千円）の1,000倍です。"
+        "円単位で入力していないか、桁を間違えていないか確認してください（事業費は千円単位です）。"
+        "正しい金額なら、そのままで構いません。")
+    assert f"（平成２５年度 {tiny.card.cost:,}千円）の" in far[1].message and "分の１です。" in far[1].message
 
 
 def test_rollover_advances_config_and_appends_this_years_figures(rolled):

@@ -46,6 +46,8 @@ BROKEN_CARDS = [
     ("period reversed", {"period_start": "H25", "period_end": "H24"},
      ("period-reversed", address("period_start"), "period_start")),
     ("period in the future", {"period_start": "令和元年度"}, ("period-in-future", address("period_start"), "period_start")),
+    ("period starting the year after the report year", {"period_start": "平成26年度"},
+     ("period-in-future", address("period_start"), "period_start")),
     ("breakdown does not add up", {"cost": "190,000"}, ("cost-note-mismatch", address("cost_note"), "cost_note")),
     ("breakdown without cost", {"cost": "－"}, ("cost-note-mismatch", address("cost_note"), "cost_note")),
     ("table row before its header", {"results_free": [("表", "商工会", "42")]},
@@ -229,6 +231,22 @@ def test_stale_fiscal_year_message_shows_both_years_in_wareki(config):
     assert "平成２４年度" in issue.message and "平成２５年度" in issue.message
 
 
+@pytest.mark.parametrize("typed, code, shown", [
+    ("平成24年度", "stale-fiscal-year", "平成２４年度"),  # exactly the year before: last year's file sent again?
+    ("令和元年度", "other-fiscal-year", "令和元年度"),
+    ("平成23年度", "other-fiscal-year", "平成２３年度"),
+    ("平成26年度", "other-fiscal-year", "平成２６年度"),
+], ids=["the year before", "reiwa 1", "two years before", "the year after"])
+def test_a_card_of_another_year_is_told_what_is_wrong(tmp_path, config, typed, code, shown):
+    """Both years named; 「前年度のファイル」 suggested only when the card is of exactly the year before."""
+    path = write_card(tmp_path / "card.xlsx", config, fiscal_year=typed)
+    _, issues = validate_card_file(path, config)
+    assert [(i.code, i.cell, i.severity) for i in issues] == [(code, address("fiscal_year"), "error")]
+    message = issues[0].message
+    assert f"報告年度が{'前年度の' if code == 'stale-fiscal-year' else ''}{shown}になっていますが、この報告書は平成２５年度です。" in message
+    assert ("前年度のファイルを送っていませんか" in message) == (code == "stale-fiscal-year")
+
+
 def test_unknown_measure_message_names_the_policy(config):
     issue = rules.check_card(_sourced(config, measure="経営支援の強化"), config)[0]
     assert "①" in issue.message
@@ -311,7 +329,8 @@ def test_cost_in_yen_message_gives_the_thousand_yen_figure(tmp_path, config):
     {"cost": "190,824千円"},
     {"history_rows": [("平成２４年度", "制度創設", None, "平成２４年度に創設した。")]},  # history names past years
     {"period_start": "平成24年度"},
-], ids=["span", "comparison", "thousand yen", "history", "period"])
+    {"period_start": "平成25年度"},  # starting in the report year itself is not in the future
+], ids=["span", "comparison", "thousand yen", "history", "period", "period starting in the report year"])
 def test_what_is_not_a_silent_number_stays_clean(tmp_path, config, changes):
     path = write_card(tmp_path / "card.xlsx", config, **changes)
     assert triples(path, config) == set()

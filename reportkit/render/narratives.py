@@ -11,7 +11,6 @@ The templates themselves (placeholders, checks) are ``reportkit.narrative_templa
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,11 +19,11 @@ from markdown_it import MarkdownIt
 
 from ..japanese import display_width
 from ..narrative_templates import NarrativeError, make_environment, render_narrative
+from ..statistics import marker_key
 from . import fast_table as fast
 from . import styles
 from .estimate import cell_height, row_height
 
-_OBJECT = re.compile(r"^\[(表|図):\s*([0-9A-Za-z０-９\-－]+)\]$")
 TABLE_PT = styles.style_size_pt(styles.TABLE_TEXT)  # 表文字 / 表見出し, read from reference.docx
 CELL_MARGIN = 40  # twips each side, as the statistics tables
 MERGE_UP, MERGE_LEFT = "^", "<"
@@ -71,10 +70,9 @@ def parse(text: str) -> list[Block]:
         elif token.type == "inline":
             content = _inline_text(token)
             kind = pending_kind or "paragraph"
-            match = _OBJECT.match(content.strip())
-            if kind == "paragraph" and match:
-                number = match.group(2).translate(str.maketrans("０１２３４５６７８９－", "0123456789-"))
-                blocks.append(("table" if match.group(1) == "表" else "figure", f"{match.group(1)}{number}"))
+            key = marker_key(content)
+            if kind == "paragraph" and key:
+                blocks.append(("table" if key.startswith("表") else "figure", key))
             elif kind == "numbered":
                 blocks.append((kind, f"{items[-1]} {content}"))
             else:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import math
-import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..aggregate import Report, YearColumn
@@ -16,12 +13,8 @@ from . import fast_table as x
 from .estimate import LINE, cell_height, figure_width_pt, row_height
 from .fast_table import Cell, Row, StyleIds
 from .narratives import NarrativeError
-from ..printed import full_width, year_heads
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from ..printed import year_heads
+from ..statistics import StatisticsItem, load_statistics, read_rows  # noqa: F401 (load_statistics: document's)
 
 MM = 56.7
 # font sizes of 表文字 (as 表数値, 表見出し) and 表数値小, read from reference.docx
@@ -134,41 +127,6 @@ def multi_year_table_height(report: Report, config: ReportConfig, text_width: in
     return position - used
 
 
-@dataclass
-class StatisticsItem:
-    id: str
-    kind: str
-    caption: str
-    source: str = ""
-    notes: list[str] = field(default_factory=list)
-    file: str = ""
-
-    @property
-    def label(self) -> str:
-        """表4-1 → 表４－１."""
-        return full_width(self.id)
-
-
-def load_statistics(folder: Path) -> dict[str, StatisticsItem]:
-    """Read index.toml of the statistics folder (the keys other than these are documentation)."""
-    index = folder / "index.toml"
-    if not index.is_file():
-        return {}
-    data = tomllib.loads(index.read_text(encoding="utf-8-sig"))
-    items = {}
-    for entry in data.get("items", []):
-        item = StatisticsItem(
-            id=str(entry["id"]),
-            kind=str(entry.get("kind", "table")),
-            caption=str(entry.get("caption", "")),
-            source=str(entry.get("source", "")),
-            notes=[str(note) for note in entry.get("notes", [])],
-            file=str(entry.get("file", "")),
-        )
-        items[item.id] = item
-    return items
-
-
 def statistics_object(writer, items: dict[str, StatisticsItem], folder: Path, key: str) -> None:
     """Insert ``[表:4-1]`` / ``[図:4-1]``: caption, table or chart, notes and the 資料 line."""
     item = items.get(key)
@@ -176,7 +134,7 @@ def statistics_object(writer, items: dict[str, StatisticsItem], folder: Path, ke
         raise NarrativeError(f"統計の索引 {folder / 'index.toml'} に {key} がありません")
     caption = f"{item.label}　{item.caption}".rstrip()
     writer.paragraph(styles.CAPTION, caption)
-    rows = _read_csv(folder / item.file) if item.file else []
+    rows = read_rows(folder / item.file) if item.file else []
     if not rows:
         writer.paragraph(styles.FIGURE, "（データ未入力）")
     elif item.kind == "table":
@@ -190,13 +148,6 @@ def statistics_object(writer, items: dict[str, StatisticsItem], folder: Path, ke
         writer.paragraph(styles.NOTE, note)
     if item.source:
         writer.paragraph(styles.SOURCE, item.source)
-
-
-def _read_csv(path: Path) -> list[list[str]]:
-    if not path.is_file():
-        raise NarrativeError(f"統計のファイルが見つかりません: {path}")
-    text = path.read_text(encoding="utf-8-sig")
-    return [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
 
 
 def _number(text: str) -> float | None:

@@ -1,0 +1,85 @@
+"""Section ３'s statistics: ``statistics/index.toml``, its CSV files, and the markers that place them.
+
+A narrative paragraph that is exactly ``[表:4-1]`` or ``[図:4-1]`` is replaced by that table or
+chart (``render``). An item whose index gives no file, or whose CSV holds no row, prints as
+「（データ未入力）」: ``figures_without_data`` names them, so that ``validate`` and the build say so.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import NarrativeError
+from .printed import full_width
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+INDEX_FILE = "index.toml"
+_MARKER = re.compile(r"^\[(表|図):\s*([0-9A-Za-z０-９\-－]+)\]$")
+
+
+@dataclass
+class StatisticsItem:
+    id: str
+    kind: str
+    caption: str
+    source: str = ""
+    notes: list[str] = field(default_factory=list)
+    file: str = ""
+
+    @property
+    def label(self) -> str:
+        """表4-1 → 表４－１."""
+        return full_width(self.id)
+
+
+def marker_key(text: str) -> str | None:
+    """The statistics key a paragraph places (``[表:４－１]`` → ``表4-1``), or None for any other text."""
+    match = _MARKER.match(text.strip())
+    if not match:
+        return None
+    return match.group(1) + match.group(2).translate(str.maketrans("０１２３４５６７８９－", "0123456789-"))
+
+
+def load_statistics(folder: Path) -> dict[str, StatisticsItem]:
+    """Read index.toml of the statistics folder (the keys other than these are documentation)."""
+    index = Path(folder) / INDEX_FILE
+    if not index.is_file():
+        return {}
+    data = tomllib.loads(index.read_text(encoding="utf-8-sig"))
+    items = {}
+    for entry in data.get("items", []):
+        item = StatisticsItem(
+            id=str(entry["id"]),
+            kind=str(entry.get("kind", "table")),
+            caption=str(entry.get("caption", "")),
+            source=str(entry.get("source", "")),
+            notes=[str(note) for note in entry.get("notes", [])],
+            file=str(entry.get("file", "")),
+        )
+        items[item.id] = item
+    return items
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    """The non-empty rows of a statistics CSV (UTF-8, a BOM allowed); NarrativeError when it is missing."""
+    if not path.is_file():
+        raise NarrativeError(f"統計のファイルが見つかりません: {path}")
+    text = path.read_text(encoding="utf-8-sig")
+    return [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+
+
+def without_data(item: StatisticsItem, folder: Path) -> bool:
+    """Printed as 「（データ未入力）」: no file named, or a CSV without a row (a missing file is the build's error)."""
+    if not item.file:
+        return True
+    path = Path(folder) / item.file
+    return path.is_file() and not read_rows(path)
