@@ -164,7 +164,7 @@ CATALOGUE: dict[IssueCode, CodeEntry] = {
     IssueCode.NO_YEAR_SETTINGS: CodeEntry("warning", "年度設定のない（以前の様式の）カード",
                                   "このブックには事務局の年度設定が入っていません（以前の様式です）。そのため{detail}は確認していません。{expected}"
                                   "すべてを確認するには、事務局の入力フォルダ（config.toml のあるフォルダ）を指定して "
-                                  "reportkit validate ブック.xlsx --input フォルダ とするか、今年度の様式（reportkit template）に入力し直してください。"),
+                                  "reportkit validate ブック.xlsx --input フォルダ とするか、事務局から今年度の様式をもらって入力し直してください。"),
     IssueCode.BROKEN_YEAR_SETTINGS: CodeEntry("warning", "年度設定が壊れたカード",
                                   "このブックの年度設定（非表示のシート「年度設定」）が壊れているため使えません（{other}）。そのため{detail}は確認していません。{expected}"
                                   "すべてを確認するには、事務局の入力フォルダ（config.toml のあるフォルダ）を指定して "
