@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import cli_collect, cli_serve
-from .config import load_config
+from .card_settings import default_year_config, year_config
 from .errors import InputFolderError, ReportkitError
 from .input_folder import DEFAULT_INPUT
 from .report_text import format_json, format_text, write_by_division
-from .validate import validate_folder
+from .validate import validate_files, validate_folder
 from .yoy import cli as yoy_cli
 
 EXIT_OK = 0
@@ -71,8 +71,9 @@ def _template_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", metavar="FILE", type=Path,
                         help="書き出すファイル（既定: 現在のフォルダの 事業カード_<管理番号>.xlsx）")
     parser.add_argument("--department", metavar="課名", help="担当課をあらかじめ入れておく（設定ファイルの担当課から）")
-    parser.add_argument("--input", metavar="DIR", type=Path, default=Path(DEFAULT_INPUT),
-                        help=f"config.toml のある入力フォルダ（既定: {DEFAULT_INPUT}）")
+    parser.add_argument("--input", metavar="PATH", type=Path,
+                        help="年度設定のあるところ: 事務局から配られた事業カード（.xlsx）、config.toml、"
+                             f"またはそれのある入力フォルダ（既定: {DEFAULT_INPUT}/ か現在のフォルダの config.toml）")
     parser.add_argument("--force", action="store_true", help="FILE がすでにあっても上書きする（記入済みのカードは消えます）")
 
 
@@ -80,7 +81,7 @@ def run_template(args: argparse.Namespace) -> int:
     """Write a blank card workbook with a fresh project id and print its path."""
     from .workbook.template import new_project_id, write_workbook
 
-    config = load_config(args.input)
+    config = year_config(args.input) if args.input else default_year_config()
     project_id = new_project_id()
     output = args.output or Path(f"事業カード_{project_id}.xlsx")
     if output.is_dir():
@@ -99,8 +100,12 @@ def run_template(args: argparse.Namespace) -> int:
 # -- validate ------------------------------------------------------------------------------------
 
 def _validate_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("folder", nargs="?", metavar="DIR", type=Path, default=Path(DEFAULT_INPUT),
-                        help=f"カードのブックと config.toml のある入力フォルダ（既定: {DEFAULT_INPUT}）")
+    parser.add_argument("paths", nargs="*", metavar="DIR|FILE", type=Path,
+                        help=f"カードのブックと config.toml のある入力フォルダ（既定: {DEFAULT_INPUT}）、"
+                             "または確認するカードのブック（.xlsx、いくつでも、どこにあっても）")
+    parser.add_argument("--input", metavar="PATH", type=Path,
+                        help="ブックを確認するときの年度設定: config.toml のある入力フォルダ、config.toml、"
+                             "または事業カード（既定: ブックのある入力フォルダ、なければブックに入っている年度設定）")
     parser.add_argument("--format", choices=("text", "json"), default="text",
                         help="出力の形式: text（読みやすい一覧、既定）または json")
     parser.add_argument("--by-division", metavar="OUTDIR", type=Path,
@@ -108,10 +113,24 @@ def _validate_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    """Check every card workbook of a folder and report every problem, grouped by file."""
-    if not args.folder.is_dir():
-        raise InputFolderError(f"入力フォルダが見つかりません: {args.folder}")
-    result = validate_folder(args.folder)  # no workbook at all: InputFolderError (exit 2)
+    """Check every card workbook of a folder, or the workbooks named, and report every problem, by file."""
+    paths = args.paths or [Path(DEFAULT_INPUT)]
+    config = year_config(args.input) if args.input else None
+    folders = [path for path in paths if path.is_dir()]
+    if folders and len(paths) > 1:
+        raise InputFolderError("入力フォルダは１つだけ、ブックとは別に指定してください"
+                               f"（{'、'.join(str(p) for p in paths)}）。")
+    if folders:
+        result = validate_folder(folders[0], config)  # no workbook at all: InputFolderError (exit 2)
+    else:
+        missing = [path for path in paths if not path.exists()]
+        if missing == [Path(DEFAULT_INPUT)] and not args.paths:
+            raise InputFolderError(f"入力フォルダが見つかりません: {DEFAULT_INPUT}（カードのブックを確認するときは、"
+                                   "reportkit validate 事業カード.xlsx のようにブックを指定してください）")
+        if missing:
+            kind = "入力フォルダ" if len(paths) == 1 and not missing[0].suffix else "ファイル"
+            raise InputFolderError(f"{kind}が見つかりません: {'、'.join(str(p) for p in missing)}")
+        result = validate_files(paths, config)
     if args.format == "json":
         print(format_json(result))
     else:
@@ -212,7 +231,7 @@ class Command:
 
 COMMANDS: tuple[Command, ...] = (
     Command("template", "空の事業カード（.xlsx）を作る", _template_arguments, run_template),
-    Command("validate", "入力フォルダのカードを検査する", _validate_arguments, run_validate),
+    Command("validate", "入力フォルダのカード、または指定したカードのブックを検査する", _validate_arguments, run_validate),
     Command("build", "報告書（report.docx と report.json）を作る", _build_arguments, run_build),
     Command("rollover", "次年度の入力フォルダ（記入済みのカード）を作る", yoy_cli.rollover_arguments, yoy_cli.run_rollover),
     Command("diff", "２つの年度（報告書または入力フォルダ）の違いを一覧にする", yoy_cli.diff_arguments, yoy_cli.run_diff),

@@ -119,6 +119,12 @@ def load_config(folder: Path) -> ReportConfig:
     path = InputFolder(folder).config
     if not path.is_file():
         raise ConfigError(f"設定ファイルが見つかりません: {path}（config.toml のある入力フォルダを指定してください）")
+    return load_config_file(path)
+
+
+def load_config_file(path: Path) -> ReportConfig:
+    """Read and check one config file (``config.toml`` or another name)."""
+    path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError as exc:
@@ -128,11 +134,23 @@ def load_config(folder: Path) -> ReportConfig:
     try:
         return ReportConfig.model_validate(data)
     except ValidationError as exc:
-        lines = []
-        for err in exc.errors():
-            key = ".".join(str(p) for p in err["loc"]) or "(全体)"
-            lines.append(f"  キー {key}: {_japanese_reason(err)}")
-        raise ConfigError(f"設定ファイル {path} に誤りがあります:\n" + "\n".join(lines)) from exc
+        raise ConfigError(f"設定ファイル {path} に誤りがあります:\n" + _reasons(exc)) from exc
+
+
+def config_from_json(text: str, source: str) -> ReportConfig:
+    """The config a card carries (its year's settings as JSON); ConfigError naming ``source`` when broken."""
+    try:
+        return ReportConfig.model_validate_json(text)
+    except ValidationError as exc:
+        raise ConfigError(f"{source} の年度設定を読めません:\n" + _reasons(exc)) from exc
+
+
+def _reasons(exc: ValidationError) -> str:
+    lines = []
+    for err in exc.errors():
+        key = ".".join(str(p) for p in err["loc"]) or "(全体)"
+        lines.append(f"  キー {key}: {_japanese_reason(err)}")
+    return "\n".join(lines)
 
 
 def _japanese_reason(err: dict) -> str:

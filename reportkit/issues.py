@@ -44,6 +44,9 @@ class IssueCode(str, Enum):
     DUPLICATE_CARD_SHEET = "duplicate-card-sheet"
     DRAWING_IGNORED = "drawing-ignored"
     UNMAPPED_CONTENT_MORE = "unmapped-content-more"
+    # a card checked alone (without the input folder): what its year's settings leave unchecked
+    NO_YEAR_SETTINGS = "no-year-settings"
+    BROKEN_YEAR_SETTINGS = "broken-year-settings"
     # values
     MISSING_VALUE = "missing-value"
     NOT_A_NUMBER = "not-a-number"
@@ -161,6 +164,14 @@ CATALOGUE: dict[IssueCode, CodeEntry] = {
                                   "「事業カード」シートの図・画像・グラフは報告書に載りません。必要な内容は入力欄に文字で入力してください。"),
     IssueCode.UNMAPPED_CONTENT_MORE: CodeEntry("warning", "入力欄の外のほかの入力",
                                   "入力欄の外にほかにも {detail} 個のセルに入力があります（このセルから）。報告書には載りません。不要なら削除してください。"),
+    IssueCode.NO_YEAR_SETTINGS: CodeEntry("warning", "年度設定のない（以前の様式の）カード",
+                                  "このブックには事務局の年度設定が入っていません（以前の様式です）。そのため{detail}は確認していません。{expected}"
+                                  "すべてを確認するには、事務局の入力フォルダ（config.toml のあるフォルダ）を指定して "
+                                  "reportkit validate ブック.xlsx --input フォルダ とするか、事務局から今年度の様式をもらって入力し直してください。"),
+    IssueCode.BROKEN_YEAR_SETTINGS: CodeEntry("warning", "年度設定が壊れたカード",
+                                  "このブックの年度設定（非表示のシート「年度設定」）が壊れているため使えません（{other}）。そのため{detail}は確認していません。{expected}"
+                                  "すべてを確認するには、事務局の入力フォルダ（config.toml のあるフォルダ）を指定して "
+                                  "reportkit validate ブック.xlsx --input フォルダ とするか、事務局から様式をもらい直してください。"),
     # values
     IssueCode.MISSING_VALUE: CodeEntry("error", "未入力",
                                   "{label}が入力されていません。"),
@@ -319,8 +330,8 @@ class FieldLabel(NamedTuple):
 
 # The one table of field labels, by defined name.
 FIELDS: dict[str, FieldLabel] = {
-    "rk_version": FieldLabel("様式の版", sheet="様式の版（変更しないでください）"),
-    "project_id": FieldLabel("管理番号", sheet="管理番号（変更しないでください）"),
+    "rk_version": FieldLabel("様式の版", sheet="様式の版（変更不可）"),
+    "project_id": FieldLabel("管理番号", sheet="管理番号（変更不可）"),
     "fiscal_year": FieldLabel("報告年度", sheet="報告年度"),
     "policy": FieldLabel("１ 基本方針", sheet="１ 基本方針", diff="基本方針"),
     "measure": FieldLabel("施策", sheet="　施策（一覧表の区分）", diff="施策"),

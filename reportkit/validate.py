@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from . import rules
 from .card_cache import cached_check
+from .card_settings import CardSettings, card_settings, input_folder_of
 from .cards import is_complete, read_card
 from .config import ReportConfig, load_config
 from .errors import InputFolderError
@@ -17,7 +19,7 @@ from .issues import Issue, make_issue
 from .model import SourcedCard
 from .narrative_templates import check_narratives
 from .validation_report import ValidationReport, file_name
-from .workbook.reader import read_workbook
+from .workbook.reader import RawCard, read_workbook
 
 # Read as workbooks (the reader names what is wrong with an .xls, an .xlsm or a damaged file).
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xltx"}
@@ -115,7 +117,10 @@ def _check_file(path: Path, config: ReportConfig,
 
 def _read_and_check(path: Path, config: ReportConfig,
                     display_name: str | None = None) -> tuple[SourcedCard | None, list[Issue], str]:
-    raw = read_workbook(path, display_name)
+    return _check_raw(read_workbook(path, display_name), config)
+
+
+def _check_raw(raw: RawCard, config: ReportConfig) -> tuple[SourcedCard | None, list[Issue], str]:
     issues = list(raw.issues)
     if not raw.readable:
         return None, issues, ""
@@ -181,3 +186,65 @@ def validate_folder(folder: Path, config: ReportConfig | None = None,
     result.cards = [s for s in checked if not s.source.unread]
     result.partial = [s for s in checked if s.source.unread]
     return result
+
+
+def validate_files(paths: Sequence[Path], config: ReportConfig | None = None) -> ValidationReport:
+    """Every problem of workbooks named one by one, wherever they lie (a clerk's own card).
+
+    Each is checked with ``config`` when given, else with the config of the input folder it lies in,
+    else with the year's settings it carries (``card_settings``: an older card is checked as far as
+    its own lists and year allow, and a notice says what was not). The rules across a folder run over
+    the workbooks given; narratives belong to an input folder and are not checked. Files are named
+    relative to the folder that holds them all (one file: its name). Not cached: read once, here.
+    """
+    files = list({Path(p).resolve(): None for p in paths})
+    folder = _common_folder(files)
+    issues: list[Issue] = []
+    departments: dict[str, str] = {}
+    checked: list[SourcedCard] = []
+    folder_configs: dict[Path, ReportConfig] = {}
+    used: list[ReportConfig] = []
+    for path in files:
+        name = file_name(folder, path)
+        departments[name] = ""
+        issue = non_workbook_issue(path, name)
+        if issue is not None:
+            issues.append(issue)
+            continue
+        raw = read_workbook(path, name, settings=True)
+        if not raw.readable:
+            issues.extend(raw.issues)
+            continue
+        settings = _settings_for(path, raw, config, folder_configs)
+        sourced, card_issues, departments[name] = _check_raw(raw, settings.config)
+        issues.extend(settings.apply(card_issues))
+        used.append(settings.config)
+        if sourced is not None:
+            checked.append(sourced)
+    result = ValidationReport(config=(used or [config or card_settings(RawCard(file="")).config])[0],
+                              files=files, folder=folder, issues=issues, departments=departments)
+    result.issues.extend(rules.check_folder(checked, result.config))
+    result.cards = [s for s in checked if not s.source.unread]
+    result.partial = [s for s in checked if s.source.unread]
+    return result
+
+
+def _settings_for(path: Path, raw: RawCard, config: ReportConfig | None,
+                  folder_configs: dict[Path, ReportConfig]) -> CardSettings:
+    """The given config, else the input folder's the workbook lies in, else what the card carries."""
+    if config is not None:
+        return CardSettings(config)
+    inputs = input_folder_of(path)
+    if inputs is None:
+        return card_settings(raw)
+    if inputs not in folder_configs:
+        folder_configs[inputs] = load_config(inputs)
+    return CardSettings(folder_configs[inputs])
+
+
+def _common_folder(files: list[Path]) -> Path:
+    """The deepest folder holding every file (messages name the files relative to it)."""
+    try:
+        return Path(os.path.commonpath([str(path.parent) for path in files]))
+    except ValueError:  # no files, or files on several drives (Windows)
+        return files[0].parent if files else Path()

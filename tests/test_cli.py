@@ -96,11 +96,19 @@ def test_folder_without_workbooks_exits_2(card_folder, capsys):
     assert "１つもありません" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("argv", [["validate", "--format", "xml"], ["nosuchcommand"], [], ["validate", "a", "b"]])
+@pytest.mark.parametrize("argv", [["validate", "--format", "xml"], ["nosuchcommand"], []])
 def test_usage_errors_exit_2_in_japanese(argv, capsys):
     assert cli.main(argv) == 2
     err = capsys.readouterr().err
     assert "使い方:" in err and "エラー:" in err
+
+
+def test_workbooks_that_do_not_exist_exit_2_naming_them(tmp_path, monkeypatch, capsys):
+    """Several paths are workbooks to check (issue 19 item 5); missing ones are named, nothing checked."""
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["validate", "a.xlsx", "b.xlsx"]) == 2
+    err = capsys.readouterr().err
+    assert "ファイルが見つかりません: a.xlsx、b.xlsx" in err and "Traceback" not in err
 
 
 def test_help_exits_0(capsys):

@@ -256,6 +256,9 @@ def test_limits_doc_states_the_reader_constants():
                         ("MAX_PROLOG_BYTES", f"{reader.MAX_PROLOG_BYTES // 1024} KB"),
                         ("MAX_CELL_CHARS", f"{reader.MAX_CELL_CHARS:,} characters"),
                         ("MAX_NAME_CELLS", f"{reader.MAX_NAME_CELLS:,}"),
-                        ("MAX_UNMAPPED_ISSUES", f"{reader.MAX_UNMAPPED_ISSUES} per file")):
+                        ("MAX_UNMAPPED_ISSUES", f"{reader.MAX_UNMAPPED_ISSUES} per file"),
+                        ("MAX_SETTINGS_CELLS", f"| {reader.MAX_SETTINGS_CELLS:,} |"),
+                        ("MAX_SETTINGS_CHARS", f"{reader.MAX_SETTINGS_CHARS:,} characters"),
+                        ("MAX_LIST_CELLS", f"| {reader.MAX_LIST_CELLS:,} |")):
         row = next(line for line in text.splitlines() if f"`{name}`" in line)
         assert shown in row, (name, shown)

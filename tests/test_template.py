@@ -152,20 +152,30 @@ def _effective_font_sizes(pdf, page: int) -> list[float]:
     return sizes
 
 
-@pytest.mark.libreoffice
-def test_printed_card_text_is_at_least_9_pt(soffice, tmp_path, config):
+@pytest.fixture(scope="module")
+def printed_card(soffice, tmp_path_factory, config):
+    """A blank card printed to PDF by LibreOffice Calc (needs pdftotext to read it back)."""
     import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler) is not installed")
+    folder = tmp_path_factory.mktemp("printed")
+    path = write_workbook(config, folder / "card.xlsx", department="商工政策課")
+    subprocess.run([soffice, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--norestore",
+                    "--convert-to", "pdf", "--outdir", str(folder), str(path)], capture_output=True, timeout=180)
+    pdf = folder / "card.pdf"
+    assert pdf.is_file(), "LibreOffice could not convert the workbook (is Calc installed?)"
+    return pdf
+
+
+@pytest.mark.libreoffice
+def test_printed_card_text_is_at_least_9_pt(printed_card):
     import subprocess
 
     from pypdf import PdfReader
 
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler) is not installed")
-    path = write_workbook(config, tmp_path / "card.xlsx", department="商工政策課")
-    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--norestore",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)], capture_output=True, timeout=180)
-    pdf = tmp_path / "card.pdf"
-    assert pdf.is_file(), "LibreOffice could not convert the workbook (is Calc installed?)"
+    pdf = printed_card
     pages = PdfReader(str(pdf)).pages
     widths = [(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in pages]
     card_pages = [i + 1 for i, size in enumerate(widths) if size == (842, 595)]  # A4 landscape
@@ -181,6 +191,22 @@ def test_printed_card_text_is_at_least_9_pt(soffice, tmp_path, config):
                          capture_output=True, text=True, check=True).stdout
     right = max(float(x) for x in re.findall(r'xMax="([\d.]+)"', xml))
     assert right <= 595 - 20  # 記入要領's lines end inside the page
+
+
+@pytest.mark.libreoffice
+def test_every_label_prints_whole_on_one_line(printed_card):
+    """Issue 19: 「様式の版（変更しないでください」 and 「管理番号（変更しないでください」 printed without their ）."""
+    import re
+    import subprocess
+
+    from reportkit.workbook.layout import BLOCKS, CELLS, PAIRS
+
+    text = subprocess.run(["pdftotext", str(printed_card), "-"], capture_output=True, text=True, check=True).stdout
+    lines = {re.sub(r"\s", "", line) for line in text.splitlines()}
+    labels = [spec.label for spec in (*CELLS, *PAIRS, *BLOCKS)]
+    assert "様式の版（変更不可）" in labels and "管理番号（変更不可）" in labels
+    assert [label for label in labels if re.sub(r"\s", "", label) not in lines] == []
+    assert "年度設定" not in text  # the year's settings stay on their hidden sheet, never printed
 
 
 def test_has_an_instructions_sheet(blank):

@@ -15,6 +15,20 @@ HELP_SHEET = "記入要領"
 LISTS_SHEET = "選択肢"
 CONTRACT_VERSION = 1
 
+# The year's settings every card carries, so that it can be checked alone (docs/layout.md): the
+# report config as JSON, cut into cells of the column ``SETTINGS_NAME`` covers on a hidden,
+# protected sheet; the cells' texts joined in order are the JSON. An addition to the contract:
+# a card without it (made before) is still read as before.
+SETTINGS_SHEET = "年度設定"
+SETTINGS_NAME = "rk_config"
+SETTINGS_NOTE = ("このシートは事務局の年度設定（報告年度、基本方針と施策、担当課）です。"
+                 "カードだけで確認（reportkit validate）するときに使います。変更しないでください。")
+# The drop-down lists of the hidden 選択肢 sheet, by the key in their first row: what an older card
+# without the year's settings still tells about the year (the policies with their measures, the divisions).
+POLICIES_LIST = "policies"
+DIVISIONS_LIST = "divisions"
+MEASURES_OF_POLICY_LIST = "measures_{}"  # .format(policy number)
+
 INPUT_COLUMNS = "BCDEFGH"
 
 
@@ -133,6 +147,10 @@ ROW_KINDS = ("内訳", "計", "見出し")
 FREE_KINDS = ("見出し", "文", "表頭", "表")
 
 
+# Labels earlier templates wrote (too wide for column A: printed, their closing ） went to a line of
+# its own): still template text, not content, in the cards made with them.
+EARLIER_LABELS = ("様式の版（変更しないでください）", "管理番号（変更しないでください）")
+
 TITLE_TEXT = "事業カード（中小企業振興施策の年次報告）"
 NOTE_TEXT = "黄色のセルに入力してください。各セルを選ぶと入力のヒントが表示されます。記入方法は「記入要領」シートを参照してください。"
 
@@ -150,6 +168,7 @@ def label_texts(config: object = None) -> set[str]:
     for block in BLOCKS:
         texts.update(block.columns)
     texts.update(SECTION_LABELS.values())
+    texts.update(EARLIER_LABELS)
     return texts
 
 

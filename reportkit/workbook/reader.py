@@ -20,7 +20,7 @@ from functools import lru_cache
 from ..issues import Issue, make_issue
 from ..files.textsafe import has_illegal, xml_safe
 from . import import_openpyxl, layout
-from .layout import BLOCKS, CARD_SHEET, CELLS, PAIRS
+from .layout import BLOCKS, CARD_SHEET, CELLS, LISTS_SHEET, PAIRS, SETTINGS_NAME
 from .xlsx import Package, Sheet, Workbook, column_index, column_letter, load_workbook, sheet_names
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a filled card is ~30 KB
@@ -32,6 +32,9 @@ MAX_PROLOG_BYTES = 64 * 1024  # XML declaration and anything before the root ele
 MAX_UNMAPPED_ISSUES = 20  # per file; the rest is one summary warning
 MAX_NAME_CELLS = 10_000  # cells one defined name may cover (the largest block has 175)
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MAX_SETTINGS_CELLS = 200  # the year's settings (rk_config): a sample year's fill one cell
+MAX_SETTINGS_CHARS = 1_000_000
+MAX_LIST_CELLS = 5_000  # the drop-down lists sheet (選択肢) of an older card
 
 
 @dataclass
@@ -59,6 +62,11 @@ class RawCard:
     pairs: dict[str, list[RawValue]] = field(default_factory=dict)
     blocks: dict[str, list[RawRow]] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
+    # Read with ``settings=True`` only: the year's settings the card carries (rk_config's text joined;
+    # None without the name, "" when the name is there but broken or empty), and the drop-down lists
+    # of the 選択肢 sheet by the key in their first row (what an older card carries instead).
+    settings: str | None = None
+    choice_lists: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def readable(self) -> bool:
@@ -70,8 +78,12 @@ FATAL_CODES = {"not-xlsx", "old-xls", "encrypted", "corrupt-file", "too-large", 
                "missing-card-sheet", "missing-name", "broken-name"}
 
 
-def read_workbook(path: Path, display_name: str | None = None) -> RawCard:
-    """Read one card workbook; every problem becomes an Issue on the returned RawCard."""
+def read_workbook(path: Path, display_name: str | None = None, *, settings: bool = False) -> RawCard:
+    """Read one card workbook; every problem becomes an Issue on the returned RawCard.
+
+    ``settings``: also read what the card carries of the year's settings (``RawCard.settings``,
+    ``choice_lists``), to check it alone.
+    """
     path = Path(path)
     name = display_name or path.name
     raw = RawCard(file=name)
@@ -102,10 +114,10 @@ def read_workbook(path: Path, display_name: str | None = None) -> RawCard:
     except Exception as exc:  # damaged zip
         return fail("corrupt-file", detail=_describe(exc))
     with archive:
-        return _read_archive(archive, suffix, raw, fail)
+        return _read_archive(archive, suffix, raw, fail, settings)
 
 
-def _read_archive(archive: zipfile.ZipFile, suffix: str, raw: RawCard, fail) -> RawCard:
+def _read_archive(archive: zipfile.ZipFile, suffix: str, raw: RawCard, fail, settings: bool = False) -> RawCard:
     """The checks, cheapest first, then the card sheet: one open zip, each part parsed at most once."""
     name = raw.file
     try:
@@ -140,7 +152,48 @@ def _read_archive(archive: zipfile.ZipFile, suffix: str, raw: RawCard, fail) -> 
     if raw.readable:
         _report_formulas(raw, sheet.formulas_without_value)
         _report_unmapped(sheet, spans, raw)
+        if settings:
+            raw.settings = _read_settings(workbook)
+            raw.choice_lists = _read_choice_lists(workbook)
     return raw
+
+
+def _read_settings(workbook: Workbook) -> str | None:
+    """The texts of the cells ``rk_config`` covers, joined in order; "" when broken; None without the name."""
+    text = workbook.defined_names.get(SETTINGS_NAME, False)
+    if text is False:
+        return None
+    area = _name_area(text or "")
+    if area is None:
+        return ""
+    sheet_name, (min_row, min_col, max_row, max_col) = area
+    if (max_row - min_row + 1) * (max_col - min_col + 1) > MAX_SETTINGS_CELLS or sheet_name not in workbook.sheet_parts:
+        return ""
+    try:
+        sheet = workbook[sheet_name]
+    except Exception:  # damaged sheet XML: the settings are unusable, the card is still read
+        return ""
+    parts = [sheet.value(r, c) for r in range(min_row, max_row + 1) for c in range(min_col, max_col + 1)]
+    joined = "".join(_unescape_ooxml(p) for p in parts if isinstance(p, str))
+    return joined if len(joined) <= MAX_SETTINGS_CHARS else ""
+
+
+def _read_choice_lists(workbook: Workbook) -> dict[str, list[str]]:
+    """The columns of the 選択肢 sheet by the key in row 1, their texts top down ({} without the sheet)."""
+    if LISTS_SHEET not in workbook.sheet_parts:
+        return {}
+    try:
+        sheet = workbook[LISTS_SHEET]
+    except Exception:
+        return {}
+    if len(sheet.cells) > MAX_LIST_CELLS:
+        return {}
+    keys = {c: str(v) for (r, c), v in sheet.cells.items() if r == 1}
+    lists: dict[str, list[str]] = {key: [] for key in keys.values()}
+    for (r, c), value in sorted(sheet.cells.items()):
+        if r > 1 and c in keys and _present(value):
+            lists[keys[c]].append(str(value).strip())
+    return lists
 
 
 def _os_reason(exc: OSError) -> str:
@@ -287,23 +340,27 @@ def _name_bounds(text: str) -> Bounds | None:
     Anything but the one-area form Excel writes is handed to openpyxl's formula tokenizer, so an
     unusual spelling is judged exactly as before.
     """
+    area = _name_area(text)
+    return area[1] if area is not None and area[0] == CARD_SHEET else None
+
+
+def _name_area(text: str) -> tuple[str, Bounds] | None:
+    """The sheet and rectangle a defined name covers; None when it is broken."""
     if "#REF!" in text:
         return None
     match = _SHEET_AREA.fullmatch(text)
     if match is None:
-        return _unusual_name_bounds(text)
-    sheet = match.group("quoted") if match.group("quoted") is not None else match.group("plain")
-    if sheet != CARD_SHEET:
-        return None
+        return _unusual_name_area(text)
+    sheet = match.group("quoted").replace("''", "'") if match.group("quoted") is not None else match.group("plain")
     min_row, min_col = int(match.group("r1")), column_index(match.group("c1"))
     max_row, max_col = ((int(match.group("r2")), column_index(match.group("c2"))) if match.group("c2")
                         else (min_row, min_col))
     if min(min_row, min_col) < 1 or min_row > max_row or min_col > max_col:
         return None
-    return min_row, min_col, max_row, max_col
+    return sheet, (min_row, min_col, max_row, max_col)
 
 
-def _unusual_name_bounds(text: str) -> Bounds | None:
+def _unusual_name_area(text: str) -> tuple[str, Bounds] | None:
     import_openpyxl()
     from openpyxl.utils.cell import range_boundaries
     from openpyxl.workbook.defined_name import DefinedName
@@ -312,7 +369,7 @@ def _unusual_name_bounds(text: str) -> Bounds | None:
         destinations = list(DefinedName("name", attr_text=text).destinations)
     except Exception:
         destinations = []
-    if len(destinations) != 1 or destinations[0][0] != CARD_SHEET:
+    if len(destinations) != 1:
         return None
     try:
         min_col, min_row, max_col, max_row = range_boundaries(destinations[0][1].replace("$", ""))
@@ -320,7 +377,7 @@ def _unusual_name_bounds(text: str) -> Bounds | None:
         return None
     if None in (min_col, min_row, max_col, max_row) or min_row > max_row or min_col > max_col:
         return None  # whole rows or columns: far beyond any block
-    return min_row, min_col, max_row, max_col
+    return destinations[0][0], (min_row, min_col, max_row, max_col)
 
 
 def _raw(sheet: Sheet, position: Position, raw: RawCard, name: str) -> RawValue:

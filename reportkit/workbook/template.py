@@ -21,7 +21,9 @@ from ..files.textsafe import xml_safe
 from ..files.atomic import atomic_path
 from ..files.zipnorm import normalise_zip
 from . import layout
-from .layout import BLOCKS, CARD_SHEET, CELLS, HELP_SHEET, INPUT_COLUMNS, LISTS_SHEET, NOTE_TEXT, PAIRS, title_text
+from .layout import (BLOCKS, CARD_SHEET, CELLS, DIVISIONS_LIST, HELP_SHEET, INPUT_COLUMNS, LISTS_SHEET,
+                     MEASURES_OF_POLICY_LIST, NOTE_TEXT, PAIRS, POLICIES_LIST, SETTINGS_NAME, SETTINGS_NOTE,
+                     SETTINGS_SHEET, title_text)
 
 FIXED_TIME = datetime(2000, 1, 1)
 FIXED_MODIFIED = "2000-01-01T00:00:00Z"
@@ -31,6 +33,7 @@ LABEL_FILL = PatternFill("solid", fgColor="DDEBF7")
 THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 COLUMN_WIDTHS = {"A": 22, "B": 24, "C": 20, "D": 14, "E": 24, "F": 6, "G": 6, "H": 6}
+SETTINGS_CHUNK = 8_000  # characters of the settings' JSON a cell (Excel holds 32,767; the reader reads 20,000)
 HELP_WIDTH = 66  # 記入要領: one wrapped column that fits A4 portrait's width at full size
 # Printed on A4 landscape at (nearly) full size, as many pages as it takes: the 10 pt text stays
 # ≥ 9 pt on paper (fitted on one page it was about 5 pt). The columns add up to what fits the width.
@@ -70,6 +73,7 @@ def build_workbook(config: ReportConfig, values: Mapping[str, object] | None = N
     choice_ranges = _write_lists_sheet(wb, config)
     _write_card_sheet(wb, sheet, choice_ranges)
     _write_help_sheet(wb, config)
+    _write_settings_sheet(wb, config)
     merged = default_values(config, department)
     merged.update(values or {})
     fill_workbook(wb, merged)
@@ -283,9 +287,9 @@ def _write_lists_sheet(wb: Workbook, config: ReportConfig) -> dict[str, str]:
     """The hidden sheet of choice lists; returns each list's range for the drop-downs."""
     sheet = wb.create_sheet(LISTS_SHEET)
     lists = {
-        "policies": [f"{p.mark}{p.title}" for p in config.policies],
+        POLICIES_LIST: [f"{p.mark}{p.title}" for p in config.policies],
         "measures": config.all_measures(),
-        "divisions": list(config.divisions),
+        DIVISIONS_LIST: list(config.divisions),
         "circle": ["○"],
         "foundation": ["○", "△"],
         "new_listing": ["◎", "・"],
@@ -294,7 +298,7 @@ def _write_lists_sheet(wb: Workbook, config: ReportConfig) -> dict[str, str]:
         "events": list(layout.COMMON_EVENTS),
     }
     for policy in config.policies:  # the measures of each policy, for the dependent drop-down
-        lists[f"measures_{policy.no}"] = list(policy.measures)
+        lists[MEASURES_OF_POLICY_LIST.format(policy.no)] = list(policy.measures)
     ranges: dict[str, str] = {}
     for index, (key, items) in enumerate(lists.items(), start=1):
         column = _column_letter(index)
@@ -303,11 +307,11 @@ def _write_lists_sheet(wb: Workbook, config: ReportConfig) -> dict[str, str]:
             sheet[f"{column}{row}"] = item
         ranges[key] = f"'{LISTS_SHEET}'!${column}$2:${column}${len(items) + 1}"
         sheet.column_dimensions[column].width = 40 if key in ("policies", "measures", "divisions") else 10
-    wb.defined_names[POLICY_LIST] = DefinedName(POLICY_LIST, attr_text=ranges["policies"])
+    wb.defined_names[POLICY_LIST] = DefinedName(POLICY_LIST, attr_text=ranges[POLICIES_LIST])
     wb.defined_names[f"{MEASURE_LIST}0"] = DefinedName(f"{MEASURE_LIST}0", attr_text=ranges["measures"])
     for policy in config.policies:
         name = f"{MEASURE_LIST}{policy.no}"
-        wb.defined_names[name] = DefinedName(name, attr_text=ranges[f"measures_{policy.no}"])
+        wb.defined_names[name] = DefinedName(name, attr_text=ranges[MEASURES_OF_POLICY_LIST.format(policy.no)])
     sheet.sheet_state = "hidden"
     sheet.protection.sheet = True
     return ranges
@@ -356,3 +360,25 @@ def _write_help_sheet(wb: Workbook, config: ReportConfig) -> None:
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.print_area = f"A1:A{len(lines)}"
+
+
+def settings_json(config: ReportConfig) -> str:
+    """The year's settings as a card carries them: the config as JSON (Japanese as is, not escaped)."""
+    return config.model_dump_json()
+
+
+def _write_settings_sheet(wb: Workbook, config: ReportConfig) -> None:
+    """The hidden, protected sheet with the year's settings, so the card can be checked alone."""
+    sheet = wb.create_sheet(SETTINGS_SHEET)
+    sheet["A1"] = SETTINGS_NOTE
+    text = settings_json(config)
+    chunks = [text[i:i + SETTINGS_CHUNK] for i in range(0, len(text), SETTINGS_CHUNK)]
+    for row, chunk in enumerate(chunks, start=2):
+        cell = sheet.cell(row=row, column=1)
+        cell.value = xml_safe(chunk)
+        cell.data_type = "s"  # a piece of JSON, never a formula
+    sheet.column_dimensions["A"].width = 100
+    wb.defined_names[SETTINGS_NAME] = DefinedName(
+        SETTINGS_NAME, attr_text=f"'{SETTINGS_SHEET}'!$A$2:$A${len(chunks) + 1}")
+    sheet.sheet_state = "hidden"
+    sheet.protection.sheet = True
