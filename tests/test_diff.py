@@ -255,8 +255,8 @@ def _moves(old: list[dict], new: list[dict]) -> list[tuple[str, str, str]]:
 def test_order_moves_are_the_projects_out_of_the_longest_run_kept_in_order():
     # the round as found: AOM-005 filed before AOM-001 — one project moved, four only shifted
     assert _moves(_in_measure("A1", "A2", "A3", "A4", "A5"), _in_measure("A5", "A1", "A2", "A3", "A4")) == \
-        [("A5", "5番目", "1番目")]
-    assert _moves(_in_measure("A1", "A2"), _in_measure("A2", "A1")) == [("A1", "1番目", "2番目")]
+        [("A5", "5番目（A4 の次）", "1番目（先頭）")]
+    assert _moves(_in_measure("A1", "A2"), _in_measure("A2", "A1")) == [("A1", "1番目（先頭）", "2番目（A2 の次）")]
     # each measure on its own; an added, a dropped or a project moved to another measure moves nobody
     assert _moves(_in_measure("A1", "A2", "A3") + _in_measure("B1", "B2", measure="施策イ"),
                   _in_measure("N1", "A1", "A3") + _in_measure("B1", "A2", measure="施策イ")) == \

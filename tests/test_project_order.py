@@ -25,11 +25,13 @@ from reportkit.config import load_config
 from reportkit.validate import validate_folder
 from reportkit.workbook.reader import read_workbook
 from reportkit.workbook.template import write_workbook
-from reportkit.yoy.compare import MOVED, ORDER_LABEL, compare
+from reportkit.yoy.compare import ADDED, DROPPED, MOVED, ORDER_LABEL, compare
 from reportkit.yoy.outputs import summary_text
+from reportkit.yoy.redline import redline
 from reportkit.yoy.rollover import rollover
 
 from collect_helpers import SCHOOL, accept
+from test_redline import needs_engine
 from yoy_helpers import INPUTS, edit, year_values
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -159,31 +161,54 @@ def test_a_new_project_goes_to_the_end_of_its_measure(with_new, last_year, tmp_p
     assert "追加 1、" in line and "移動 0、" in line
 
 
-def test_the_secretariat_places_a_new_project_and_moves_a_continuing_one(with_new, last_year, tmp_path, capsys):
-    source, _ = with_new
-    folder = _copy(source, tmp_path)
-    measure = load_config(folder).policy(1).measures[0]
+@pytest.fixture(scope="module")
+def placed(with_new, tmp_path_factory):
+    """The round with a new project, and three placements in config.toml (the third cannot be followed)."""
+    base = tmp_path_factory.mktemp("order-placed")
+    folder = _copy(with_new[0], base)
     with (folder / "config.toml").open("a", encoding="utf-8") as config:
         config.write(f'\n[[placements]]\nproject_id = "{NEW_ID}"\nafter = "AOM-001"\n'
                      '\n[[placements]]\nproject_id = "AOM-005"\nafter = ""\n'
                      '\n[[placements]]\nproject_id = "AOM-010"\nafter = "AOM-001"\n')
-    result = build_report(folder, tmp_path / "o14", page_numbers=False)
-    before = _own_ids(last_year, 1, measure)
-    rest = [i for i in before if i not in ("AOM-001", "AOM-005")]
-    assert _own_ids(tmp_path / "o14", 1, measure) == ["AOM-005", "AOM-001", NEW_ID] + rest
+    result = build_report(folder, base / "o14", page_numbers=False)
+    return folder, base / "o14", result
+
+
+def test_the_secretariat_places_a_new_project_and_moves_a_continuing_one(placed, last_year, tmp_path, capsys):
+    folder, out, result = placed
+    measure = load_config(folder).policy(1).measures[0]
+    rest = [i for i in _own_ids(last_year, 1, measure) if i not in ("AOM-001", "AOM-005")]
+    assert _own_ids(out, 1, measure) == ["AOM-005", "AOM-001", NEW_ID] + rest
+    assert _card_order(out).index("rkAAA001") == _card_order(out).index("rkAOM001") + 1
     # AOM-010 is not in that measure: the placement is not followed, and the build says so
     assert any("AOM-010" in n and "AOM-001" in n and "使いませんでした" in n for n in result.notices)
-    assert _card_order(tmp_path / "o14").index("rkAAA001") == _card_order(tmp_path / "o14").index("rkAOM001") + 1
     # diff: AOM-005 moved inside its measure (AOM-001 only shifted), the new project added
-    diff = compare(last_year, tmp_path / "o14")
+    diff = compare(last_year, out)
     assert [(c.project_id, c.field, c.old, c.new) for c in diff.of_kind(MOVED)] == \
-        [("AOM-005", ORDER_LABEL, "5番目", "1番目")]
-    line = _summary_line(capsys, last_year, tmp_path / "o14", tmp_path / "diff")
+        [("AOM-005", ORDER_LABEL, "5番目（AOM-004 の次）", "1番目（先頭）")]
+    line = _summary_line(capsys, last_year, out, tmp_path / "diff")
     assert "追加 1、" in line and "移動 1、" in line
     assert "あおもりツーリズム創発事業（AOM-005、" in summary_text(diff)
     # next year keeps this year's order, placements and all, wherever the files lie
     record = load_expected(rollover(folder, 2015, tmp_path / "r15").out_dir)
-    assert [p.project_id for p in record.projects] == _ids(tmp_path / "o14")
+    assert [p.project_id for p in record.projects] == _ids(out)
+    config = tmp_path / "r15" / "config.toml"  # the placements done their work: taken out, the order stays
+    config.write_text(config.read_text(encoding="utf-8").split("\n[[placements]]")[0], encoding="utf-8")
+    rolled_on = compare(out, tmp_path / "r15")  # the 2015 folder as it stands (nothing returned yet)
+    assert rolled_on.of_kind(MOVED) == [] and rolled_on.of_kind(ADDED) == rolled_on.of_kind(DROPPED) == []
+
+
+@needs_engine
+def test_the_redline_shows_moved_the_projects_diff_reports_moved(placed, last_year, tmp_path):
+    out = placed[1]
+    redline(last_year / "report.docx", out / "report.docx", tmp_path / "redline.docx")
+    with zipfile.ZipFile(tmp_path / "redline.docx") as package:
+        root = etree.fromstring(package.read("word/document.xml"))
+    # a card moved whole: its part ２ 事業名 and the name after it in one moved range
+    moved = [text for move in root.iter(W + "moveTo") if (text := "".join(t.text or "" for t in move.iter(W + "t")))]
+    names = [moved[k + 1] for k, text in enumerate(moved[:-1]) if text == "２\u3000事業名"]
+    ids = {p["name"]: p["project_id"] for p in json.loads((out / "report.json").read_text(encoding="utf-8"))["projects"]}
+    assert [ids[name] for name in names] == [c.project_id for c in compare(last_year, out).of_kind(MOVED)] == ["AOM-005"]
 
 
 # -- the sample ------------------------------------------------------------------------------------

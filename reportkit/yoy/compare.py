@@ -228,7 +228,7 @@ def compare(old: Path | Side, new: Path | Side) -> Diff:
             i, _ = matched_new[j]
             changes.extend(project_changes(old_side.projects[i], project, titles))
             if j in moves:
-                changes.append(_change(MOVED, project, ORDER_LABEL, *(f"{n}番目" for n in moves[j])))
+                changes.append(_change(MOVED, project, ORDER_LABEL, *moves[j]))
         else:
             changes.append(_change(ADDED, project, "事業", None, _place(project, titles)))
     for i, project in enumerate(old_side.projects):
@@ -245,8 +245,8 @@ def compare(old: Path | Side, new: Path | Side) -> Diff:
 
 
 def order_moves(old: list[ReportProject], new: list[ReportProject],
-                pairs: list[tuple[int, int, str]]) -> dict[int, tuple[int, int]]:
-    """The matched projects that changed place inside their measure: new index → (old, new) place (1 = first).
+                pairs: list[tuple[int, int, str]]) -> dict[int, tuple[str, str]]:
+    """The matched projects that changed place inside their measure: new index → (old, new) place.
 
     Per measure, of the projects listed in it on both sides, the longest run that keeps its order
     stays; every other one has moved — the cards a redline shows deleted at one place and inserted
@@ -266,13 +266,15 @@ def order_moves(old: list[ReportProject], new: list[ReportProject],
     return moves
 
 
-def _places_in_measure(projects: list[ReportProject]) -> list[int]:
-    """Each project's place in its measure's list (1 = first), report.json being in document order."""
-    counts: Counter = Counter()
+def _places_in_measure(projects: list[ReportProject]) -> list[str]:
+    """Each project's place in its measure (report.json is in document order): ``5番目（AOM-004 の次）``, ``1番目（先頭）``."""
+    last: dict[tuple[int, str], tuple[int, str]] = {}
     places = []
     for project in projects:
-        counts[(project.policy, project.measure)] += 1
-        places.append(counts[(project.policy, project.measure)])
+        key = (project.policy, project.measure)
+        count, before = last.get(key, (0, ""))
+        places.append(f"{count + 1}番目（{before} の次）" if count else "1番目（先頭）")
+        last[key] = (count + 1, project.project_id)
     return places
 
 
