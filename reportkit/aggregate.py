@@ -8,10 +8,11 @@ section 2(3).
 
 Order rules (checked against the 平成25年度 edition):
 
-* own cards of a measure keep the order they are given in (the caller sorts
-  the workbooks by file name);
-* a reprint copy goes at the end of its host measure, in the order the source
-  cards are given, unless ``config.reprint_placements`` names the host row it
+* own cards of a measure follow ``project_order``: last year's order, then new
+  projects by 管理番号, then the secretariat's ``placements`` — never the order
+  the cards are given in (file names, folders);
+* a reprint copy goes at the end of its host measure, in the list order of the
+  source cards, unless ``config.reprint_placements`` names the host row it
   follows (the edition interleaves some reprints inside the measure group);
 * a lump reprint (a whole policy reprinted as one line) follows the host
   policy's rows;
@@ -25,10 +26,12 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .config import ReportConfig
 from .model import Card
+from .project_order import Listed, in_report_order
 
 REPRINT_SUFFIX = "（再掲）"
 
@@ -181,21 +184,20 @@ class Report:
 
 
 def aggregate(config: ReportConfig, cards: list[Card], multi_year: list[YearFigure],
-              placeholders: dict[str, Placeholder] | None = None) -> Report:
-    """Compute the report's figures and orders from the config and the (file-name sorted) cards.
+              placeholders: dict[str, Placeholder] | None = None, previous: Sequence[Listed] = ()) -> Report:
+    """Compute the report's figures and orders from the config and the cards (in any order).
 
     ``placeholders`` makes a draft (``Report.draft``): project id → Placeholder for the cards of
     ``cards`` that are not in yet. Their rows keep their place in every order but count in no figure.
+    ``previous``: last year's projects in last year's report order (``expected.json``), which the
+    projects that continue keep (``project_order``).
     """
     draft, placeholders = placeholders is not None, placeholders or {}
-    warnings: list[str] = []
+    cards, warnings = in_report_order(config, cards, previous)
     bookmarks = _BookmarkNames()
-    measure_rank = {
-        (policy.no, measure): index for policy in config.policies for index, measure in enumerate(policy.measures)
-    }
-    # Own rows: stable sort by measure order; unknown measures go last (validation reports them).
+    # Own rows in list order; unknown measures go last (validation reports them).
     own: dict[int, dict[str, list[ListRow]]] = {p.no: {m: [] for m in p.measures} for p in config.policies}
-    for card in sorted(cards, key=lambda c: measure_rank.get((c.policy, c.measure), 10**6)):
+    for card in cards:
         groups = own.get(card.policy)
         if groups is None:
             warnings.append(f"{card.project_id}: 基本方針 {card.policy} は設定にありません")

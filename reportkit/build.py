@@ -80,7 +80,11 @@ def _build(input_dir: Path, output_dir: Path, *, pdf: bool, progress, page_numbe
         raise ValidationFailed(f"入力にエラーが {result.error_count} 件あるため、報告書を作成しませんでした。",
                                report=result)
     else:
-        report = aggregate(config, [s.card for s in result.cards], multi_year_figures(input_dir))
+        from .collect.expected import previous_order
+
+        report = aggregate(config, [s.card for s in result.cards], multi_year_figures(input_dir),
+                           previous=previous_order(input_dir))
+    notices = [*notices, *report.warnings]  # e.g. placements of config.toml that could not be followed
 
     soffice = find_soffice() if (page_numbers or pdf) else None
     if pdf and soffice is None:
@@ -143,7 +147,8 @@ def _draft_report(input_dir: Path, result) -> tuple[Report, dict[str, Placeholde
                                report=result)
     expected = load_expected(input_dir) if (input_dir / EXPECTED_FILE).is_file() else None
     chosen = draft_inputs(result, expected)
-    report = aggregate(result.config, chosen.cards, multi_year_figures(input_dir), chosen.placeholders)
+    report = aggregate(result.config, chosen.cards, multi_year_figures(input_dir), chosen.placeholders,
+                       previous=expected.projects if expected is not None else ())
     return report, chosen.placeholders, chosen.notices
 
 

@@ -49,12 +49,20 @@ class LumpReprint(_Strict):
     label: str = Field(min_length=1)
 
 
-class ReprintPlacement(_Strict):
-    """Where a reprint copy goes inside its host measure: after the row of project ``after`` ("" = first)."""
+class Placement(_Strict):
+    """Where the secretariat puts a project inside its measure: after project ``after`` ("" = first).
+
+    ``[[placements]]`` of config.toml; the rules it overrides are in ``project_order``.
+    """
 
     project_id: str
-    into_policy: int
     after: str = ""
+
+
+class ReprintPlacement(Placement):
+    """Where a reprint copy goes inside its host measure: after the row of project ``after`` ("" = first)."""
+
+    into_policy: int
 
 
 class Cover(_Strict):
@@ -74,6 +82,7 @@ class ReportConfig(_Strict):
     chapters: list[Chapter] = Field(min_length=1)
     lump_reprints: list[LumpReprint] = []
     reprint_placements: list[ReprintPlacement] = []
+    placements: list[Placement] = []  # a project's place in its measure, set by the secretariat (project_order)
     divisions: list[str] = Field(min_length=1)
     # 提出期限 for the divisions' returns (printed on the packs' checklists): text, or a TOML date.
     deadline: str | date = Field(default="", validation_alias=AliasChoices("deadline", "提出期限"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -14,6 +15,7 @@ NewListing = Literal["", "◎", "・"]
 DEFAULT_PROGRESS_CAPTION = "申込、相談件数など事業実績（経過）"
 DEFAULT_OUTCOME_CAPTION = "補助、開催件数など事業実績（結果）"
 DEFAULT_HEADERS = ("項目名", "件数・金額など")
+RENAME_EVENTS = ("事業名変更", "名称変更", "事業名の変更")  # an entry of 事業の経緯 that records a former name
 
 
 class _Model(BaseModel):
@@ -42,6 +44,18 @@ class HistoryEntry(_Model):
     event: str = ""
     former_name: str = ""
     reason: str = ""
+
+
+def name_key(name: str) -> str:
+    """A project name with every whitespace (line breaks included) removed: how names are matched."""
+    return re.sub(r"\s", "", name or "")
+
+
+def former_names(history: list[HistoryEntry]) -> list[str]:
+    """The names (``name_key``) a project had before, from the 事業名変更 entries of its 事業の経緯, latest first."""
+    names = [name_key(e.former_name) for e in history
+             if e.former_name and any(word in e.event for word in RENAME_EVENTS)]
+    return names[::-1]
 
 
 class Reprint(_Model):

@@ -9,8 +9,9 @@ import pytest
 import seed_sample
 from builders_report import card, cards, config, multi_year
 from reportkit.aggregate import aggregate, parse_multi_year
-from reportkit.config import ReprintPlacement, load_config
-from reportkit.model import Reprint
+from reportkit.collect.expected import ExpectedProject
+from reportkit.config import Placement, ReprintPlacement, load_config
+from reportkit.model import HistoryEntry, Reprint
 
 
 def test_reprint_counts_only_in_subtotal_with_reprints():
@@ -44,7 +45,7 @@ def test_lump_reprint_adds_the_whole_policy_subtotal_as_one_line():
     assert third.subtotal_with_reprints == 300 + 3000
 
 
-def test_rows_follow_measure_order_then_given_order():
+def test_rows_follow_measure_order_then_project_id():
     report = aggregate(config(), cards(), multi_year())
     first = report.policy(1)
     assert [g.measure for g in first.measures] == ["人材育成", "若年者支援"]
@@ -61,6 +62,52 @@ def test_reprint_placement_puts_the_copy_after_the_named_row():
     assert [r.card.project_id for r in rows] == ["X1", "Y1", "X2", "X3"]
     rows = aggregate(config(), base, []).policy(2).measures[0].rows
     assert [r.card.project_id for r in rows] == ["X1", "X2", "X3", "Y1"]
+
+
+def _first_measure(report) -> list[str]:
+    return [r.card.project_id for r in report.policy(1).measures[0].rows]
+
+
+def _listed(*places: tuple[str, int, str]) -> list[ExpectedProject]:
+    """Last year's projects in last year's order, as expected.json records them."""
+    return [ExpectedProject(project_id=pid, name=f"事業{pid}", division="商工政策課", policy=no, measure=measure)
+            for pid, no, measure in places]
+
+
+def test_the_order_cards_are_given_in_does_not_matter():
+    given = aggregate(config(), cards(), multi_year())
+    reversed_ = aggregate(config(), cards()[::-1], multi_year())
+    assert [(r.card.project_id, r.host_policy, r.is_reprint) for r in reversed_.rows] == \
+        [(r.card.project_id, r.host_policy, r.is_reprint) for r in given.rows]
+
+
+def test_continuing_projects_keep_last_years_order_and_the_others_follow_by_project_id():
+    previous = _listed(("A04", 1, "人材育成"), ("A03", 1, "人材育成"), ("A02", 1, "人材育成"), ("A01", 1, "人材育成"))
+    extra = [card("A00", 1, "人材育成", 10)]  # new this year, its 管理番号 first
+    report = aggregate(config(), cards() + extra, multi_year(), previous=previous)
+    assert _first_measure(report) == ["A04", "A02", "A01", "A00"]
+    # A03 stood in 人材育成 last year and is in 若年者支援 now: it goes to the end of its new measure
+    assert [r.card.project_id for r in report.policy(1).measures[1].rows if not r.is_reprint] == ["A03"]
+    # renamed under a new 管理番号 (事業名変更 in 事業の経緯): still last year's A02
+    renamed = card("X02", 1, "人材育成", 10, project_name="新事業名",
+                   history=[HistoryEntry(year="平成２６年度", event="事業名変更", former_name="事業 A02")])
+    rest = [c for c in cards() if c.project_id != "A02"]
+    assert _first_measure(aggregate(config(), rest + [renamed], multi_year(), previous=previous)) == ["A04", "X02", "A01"]
+    # an expected.json written before places were recorded (no policy) still gives the order
+    older = [ExpectedProject(project_id=p.project_id, name=p.name, division=p.division) for p in previous]
+    assert _first_measure(aggregate(config(), cards(), multi_year(), previous=older)) == ["A04", "A02", "A01"]
+
+
+def test_placements_put_projects_where_the_secretariat_says_in_the_order_written():
+    placed = config(placements=[Placement(project_id="A04", after=""), Placement(project_id="A02", after="A04"),
+                                Placement(project_id="A01", after="A04"), Placement(project_id="ZZ9", after="A01"),
+                                Placement(project_id="B02", after="A01")])
+    report = aggregate(placed, cards(), multi_year())
+    assert _first_measure(report) == ["A04", "A02", "A01"]
+    assert [r.card.project_id for r in report.policy(2).measures[0].rows] == ["B02", "B03"]  # not followed
+    assert report.warnings == [
+        "config.toml の placements: 管理番号「ZZ9」のカードがないため、この指定は使いませんでした。",
+        "config.toml の placements: 「A01」は B02 と同じ施策（経営支援）の事業にないため、B02 の位置の指定は使いませんでした。"]
 
 
 def test_document_order_is_chapters_then_list_table_rows():

@@ -8,8 +8,8 @@ from openpyxl import load_workbook
 
 from reportkit import cli
 from reportkit.aggregate import aggregate
-from reportkit.yoy.compare import (ADDED, COST, DROPPED, FIELD, MOVED, RENAMED, Change, Diff, PolicyFigures, compare,
-                            match_projects)
+from reportkit.yoy.compare import (ADDED, COST, DROPPED, FIELD, MOVED, ORDER_LABEL, RENAMED, Change, Diff,
+                                   PolicyFigures, compare, match_projects)
 from reportkit.yoy.outputs import diff_html, summary_text, write_diff_outputs
 from reportkit.export import report_data, report_json_bytes
 from reportkit.validate import validate_folder
@@ -242,6 +242,28 @@ def test_a_project_moved_to_another_policy_and_measure_counts_once():
     result = compare(old, new)
     assert len(result.of_kind(MOVED)) == 2 and result.counts()[MOVED] == 1
     assert "移動 1、" in summary_text(result)
+
+
+def _in_measure(*ids: str, measure: str = "施策ア") -> list[dict]:
+    return [{"project_id": pid, "name": f"事業{pid}", "policy": 1, "measure": measure} for pid in ids]
+
+
+def _moves(old: list[dict], new: list[dict]) -> list[tuple[str, str, str]]:
+    return [(c.project_id, c.old, c.new) for c in compare(_side(2013, old), _side(2014, new)).of_kind(MOVED)]
+
+
+def test_order_moves_are_the_projects_out_of_the_longest_run_kept_in_order():
+    # the round as found: AOM-005 filed before AOM-001 — one project moved, four only shifted
+    assert _moves(_in_measure("A1", "A2", "A3", "A4", "A5"), _in_measure("A5", "A1", "A2", "A3", "A4")) == \
+        [("A5", "5番目（A4 の次）", "1番目（先頭）")]
+    assert _moves(_in_measure("A1", "A2"), _in_measure("A2", "A1")) == [("A1", "1番目（先頭）", "2番目（A2 の次）")]
+    # each measure on its own; an added, a dropped or a project moved to another measure moves nobody
+    assert _moves(_in_measure("A1", "A2", "A3") + _in_measure("B1", "B2", measure="施策イ"),
+                  _in_measure("N1", "A1", "A3") + _in_measure("B1", "A2", measure="施策イ")) == \
+        [("A2", "施策ア", "施策イ")]
+    result = compare(_side(2013, _in_measure("A1", "A2", "A3")), _side(2014, _in_measure("A3", "A2", "A1")))
+    assert result.counts()[MOVED] == 2 and "移動 2、" in summary_text(result)
+    assert {c.field for c in result.of_kind(MOVED)} == {ORDER_LABEL}
 
 
 def test_old_side_of_a_later_year_is_a_warning(years, tmp_path, capsys):

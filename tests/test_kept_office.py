@@ -275,4 +275,4 @@ def test_a_killed_servers_libreoffice_is_not_used_and_the_next_server_ends_it(so
         second.terminate()
         second.wait(60)
     assert not (cache / KEPT_FILE).exists()
-    assert len(list(temp.glob("reportkit-serve-*"))) == 1  # the killed one's is left; the stopped one removed its own
+    assert not list(temp.glob("reportkit-serve-*"))  # the next server swept the killed one's; the stopped one removed its own

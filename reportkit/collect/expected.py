@@ -1,8 +1,9 @@
 """The projects a collection round expects: ``expected.json`` in a rolled folder, or a ``report.json``.
 
 ``expected.json`` is written by ``reportkit rollover``: last year's projects (管理番号, 事業名,
-担当課, 事業費, 基本方針, 施策, 再掲, the prefilled workbook's file name and digest) as the new
-year's checklist. A workbook still byte for byte as rollover wrote it has not come back yet: it
+担当課, 事業費, 基本方針, 施策, 再掲, the prefilled workbook's file name and digest) in last year's
+report order, as the new year's checklist and the order the new report keeps (``previous_order``,
+``project_order``). A workbook still byte for byte as rollover wrote it has not come back yet: it
 counts as missing. A project whose 事業期間 ended with last year (``period_end``) and whose
 workbook the secretariat deleted, as rollover's notice says, has ended: it is no longer expected. Files written before policy, measure and reprints were recorded still read
 (those fields empty); a draft then cannot place a project whose workbook is gone.
@@ -80,6 +81,11 @@ def load_expected(folder: Path, expected_file: Path | None = None) -> ExpectedRe
         raise ExpectedError(
             f"{path} は提出予定の事業の一覧（expected.json）でも報告書の report.json でもありません。") from exc
     return record.model_copy(update={"source": path.name})
+
+
+def previous_order(folder: Path) -> list[ExpectedProject]:
+    """Last year's projects in last year's report order (``folder/expected.json``); [] without one."""
+    return load_expected(folder).projects if InputFolder(folder).expected.is_file() else []
 
 
 def _from_report_json(data: dict) -> dict:

@@ -10,7 +10,8 @@ and turned into the same ``ReportJson`` by ``export.report_data``, without pages
    and whose former name is the old project's name.
 
 The result lists one ``Change`` per difference a reviewer should see: 追加 (added), 廃止 (dropped),
-名称変更 (renamed), 移動 (other policy or measure), 事業費 (cost, with the difference in 千円 and %),
+名称変更 (renamed), 移動 (other policy or measure, or another place in its measure's order: ``order_moves``,
+as the redline shows it), 事業費 (cost, with the difference in 千円 and %),
 項目 (any other field: texts, flags, period, reprints, results rows, history entries), and the
 policy counts and subtotals old → new. Pages and the fiscal year are not compared (they change
 with every edition). ``outputs`` turns a Diff into the terminal summary, diff.xlsx and diff.html.
@@ -19,7 +20,6 @@ with every edition). ``outputs`` turns a Diff into the terminal summary, diff.xl
 from __future__ import annotations
 
 import difflib
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,12 +29,12 @@ from ..input_folder import REPORT_JSON, InputFolder
 from ..japanese import nendo_or_western
 from ..errors import ReportkitError
 from ..issues import FIELDS
-from ..model import FreeRow, HistoryEntry, ResultRow, ResultsTable
+from ..model import FreeRow, HistoryEntry, ResultRow, ResultsTable, former_names, name_key
 from ..report_json import ReportPolicy, ReportProject, ReportTotal, ReprintPlace, read_report_json
 
 ADDED, DROPPED, RENAMED, MOVED, COST, FIELD = "追加", "廃止", "名称変更", "移動", "事業費", "項目"
 KINDS = (ADDED, DROPPED, RENAMED, MOVED, COST, FIELD)
-RENAME_EVENTS = ("事業名変更", "名称変更", "事業名の変更")
+ORDER_LABEL = "施策内の並び順"  # the 項目 of a 移動 inside the measure
 
 # Scalar fields compared as text, in card order, with the label a reviewer reads (issues.FIELDS).
 TEXT_FIELDS = tuple((name, FIELDS[name].diff) for name in (
@@ -152,12 +152,14 @@ def _side_from_json(path: Path) -> Side:
 
 def _side_from_inputs(folder: Path) -> Side:
     from ..aggregate import aggregate
+    from ..collect.expected import previous_order
     from ..export import report_data
     from ..validate import validate_folder
 
     result = validate_folder(folder)
     cards = result.cards + result.partial  # a card whose cost is not filled in yet is still the same project
-    data = report_data(aggregate(result.config, [s.card for s in cards], []), {})  # no pages
+    report = aggregate(result.config, [s.card for s in cards], [], previous=previous_order(folder))
+    data = report_data(report, {})  # no pages
     built = {s.source.file for s in cards}
     unread = sorted({i.file for i in result.issues if i.severity == "error" and i.file not in built})
     warnings = []
@@ -173,11 +175,6 @@ def _side_from_inputs(folder: Path) -> Side:
 
 
 # -- matching ------------------------------------------------------------------------------------
-
-def name_key(name: str) -> str:
-    """A project name with every whitespace (line breaks included) removed."""
-    return re.sub(r"\s", "", name or "")
-
 
 def match_projects(old: list[ReportProject], new: list[ReportProject]) -> list[tuple[int, int, str]]:
     """(old index, new index, how) for every matched pair: id first, then name, then a recorded former name."""
@@ -201,7 +198,7 @@ def match_projects(old: list[ReportProject], new: list[ReportProject]) -> list[t
 
     take(_project_id, _project_id, "管理番号")
     take(_name, _name, "事業名")
-    take(_name, _former_names, "旧事業名")
+    take(_name, lambda project: former_names(project.history), "旧事業名")
     return sorted(pairs, key=lambda pair: pair[1])
 
 
@@ -211,14 +208,6 @@ def _project_id(project: ReportProject) -> list[str]:
 
 def _name(project: ReportProject) -> list[str]:
     return [name_key(project.name)] if name_key(project.name) else []
-
-
-def _former_names(project: ReportProject) -> list[str]:
-    names = []
-    for entry in project.history:
-        if any(word in entry.event for word in RENAME_EVENTS) and entry.former_name:
-            names.append(name_key(entry.former_name))
-    return names[::-1]  # the latest rename first
 
 
 # -- comparing -----------------------------------------------------------------------------------
@@ -231,12 +220,15 @@ def compare(old: Path | Side, new: Path | Side) -> Diff:
     pairs = match_projects(old_side.projects, new_side.projects)
     matched_old = {i for i, _, _ in pairs}
     matched_new = {j: (i, how) for i, j, how in pairs}
+    moves = order_moves(old_side.projects, new_side.projects, pairs)
 
     changes: list[Change] = []
     for j, project in enumerate(new_side.projects):
         if j in matched_new:
             i, _ = matched_new[j]
             changes.extend(project_changes(old_side.projects[i], project, titles))
+            if j in moves:
+                changes.append(_change(MOVED, project, ORDER_LABEL, *moves[j]))
         else:
             changes.append(_change(ADDED, project, "事業", None, _place(project, titles)))
     for i, project in enumerate(old_side.projects):
@@ -250,6 +242,56 @@ def compare(old: Path | Side, new: Path | Side) -> Diff:
                 total=PolicyFigures(0, "合計", _figure(old_side.total, "count"), _figure(new_side.total, "count"),
                                     _figure(old_side.total, "amount"), _figure(new_side.total, "amount"), None, None),
                 matches=matches, warnings=_order_warnings(old_side, new_side) + old_side.warnings + new_side.warnings)
+
+
+def order_moves(old: list[ReportProject], new: list[ReportProject],
+                pairs: list[tuple[int, int, str]]) -> dict[int, tuple[str, str]]:
+    """The matched projects that changed place inside their measure: new index → (old, new) place.
+
+    Per measure, of the projects listed in it on both sides, the longest run that keeps its order
+    stays; every other one has moved — the cards a redline shows deleted at one place and inserted
+    at another. Projects added or dropped around them move nobody.
+    """
+    old_of = {j: i for i, j, _ in pairs}
+    old_place, new_place = _places_in_measure(old), _places_in_measure(new)
+    stayed: dict[tuple[int, str], list[int]] = {}
+    for j, project in enumerate(new):
+        i = old_of.get(j)
+        if i is not None and (old[i].policy, old[i].measure) == (project.policy, project.measure):
+            stayed.setdefault((project.policy, project.measure), []).append(j)
+    moves = {}
+    for group in stayed.values():
+        kept = _longest_increasing([old_of[j] for j in group])
+        moves.update({j: (old_place[old_of[j]], new_place[j]) for k, j in enumerate(group) if k not in kept})
+    return moves
+
+
+def _places_in_measure(projects: list[ReportProject]) -> list[str]:
+    """Each project's place in its measure (report.json is in document order): ``5番目（AOM-004 の次）``, ``1番目（先頭）``."""
+    last: dict[tuple[int, str], tuple[int, str]] = {}
+    places = []
+    for project in projects:
+        key = (project.policy, project.measure)
+        count, before = last.get(key, (0, ""))
+        places.append(f"{count + 1}番目（{before} の次）" if count else "1番目（先頭）")
+        last[key] = (count + 1, project.project_id)
+    return places
+
+
+def _longest_increasing(values: list[int]) -> set[int]:
+    """The positions of one longest strictly increasing subsequence of ``values`` (the earliest such)."""
+    length = [1] * len(values)
+    before = [-1] * len(values)
+    for k, value in enumerate(values):
+        for m in range(k):
+            if values[m] < value and length[m] + 1 > length[k]:
+                length[k], before[k] = length[m] + 1, m
+    k = max(range(len(values)), key=lambda n: (length[n], -n), default=-1)
+    kept = set()
+    while k >= 0:
+        kept.add(k)
+        k = before[k]
+    return kept
 
 
 def _figure(source: ReportTotal | ReportPolicy | None, name: str) -> int | None:

@@ -19,7 +19,7 @@ from ..workbook.tables import Sheet, write_tables
 DIFF_XLSX = "diff.xlsx"
 DIFF_HTML = "diff.html"
 CHANGE_HEADINGS = ("担当課", "事業名", "管理番号", "区分", "項目", "旧", "新", "増減（千円）", "増減率（％）")
-KIND_TITLES = {ADDED: "追加された事業", DROPPED: "廃止（なくなった）事業", RENAMED: "名称変更", MOVED: "基本方針・施策の移動",
+KIND_TITLES = {ADDED: "追加された事業", DROPPED: "廃止（なくなった）事業", RENAMED: "名称変更", MOVED: "基本方針・施策・並び順の移動",
                COST: "事業費の変更", FIELD: "項目の変更"}
 
 

@@ -9,8 +9,9 @@
   the cards, reprints excluded — the figures of the list table's 小計);
 * ``narratives/`` and ``statistics/`` copied for editing;
 * ``expected.json``: this year's projects (管理番号, 事業名, 担当課, 事業費, 基本方針, 施策, 再掲,
-  file), the list ``reportkit status`` and ``reportkit packs`` check next year's returns against
-  (and where ``build --draft`` puts a project whose workbook is gone);
+  file) in this year's report order, the list ``reportkit status`` and ``reportkit packs`` check next
+  year's returns against, where ``build --draft`` puts a project whose workbook is gone, and the
+  order next year's report keeps (``project_order``);
 * ``cards/`` with one prefilled workbook per project, same sub-folder, file name and project_id. Kept: name,
   description, history, department, group, policy, measure, period, reprints, the list
   attributes (foundation), captions, headers and item labels of the results. Emptied: the cost
@@ -37,9 +38,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-from ..aggregate import YearFigure, aggregate, parse_multi_year
+from ..aggregate import Report, YearFigure, aggregate, parse_multi_year
 from ..files.atomic import staged_folder
-from ..collect.expected import ExpectedProject, ExpectedRecord, file_digest, write_expected
+from ..collect.expected import ExpectedProject, ExpectedRecord, file_digest, previous_order, write_expected
 from ..config import ReportConfig, load_config
 from ..errors import OutputError, ParseError, ReportkitError, ValidationFailed
 from ..input_folder import CARDS_DIR, CONFIG_FILE, EDITABLE_FOLDERS, EXPECTED_FILE, MULTI_YEAR_FILE, InputFolder
@@ -104,8 +105,8 @@ def rollover(input_dir: Path, to_year: int, out_dir: Path) -> RolloverResult:
             if new_config.fiscal_year != to_year:
                 raise ReportkitError("設定ファイルの fiscal_year を書き換えられませんでした（fiscal_year = 数字 の行が必要です）。")
 
-            cards = [s.card for s in result.cards]
-            outcome.figures = year_figures(config, cards)
+            report = aggregate(config, [s.card for s in result.cards], [], previous=previous_order(input_dir))
+            outcome.figures = year_figures(report)
             (staging / MULTI_YEAR_FILE).write_text(
                 _multi_year_text(input_dir / MULTI_YEAR_FILE, config.fiscal_year, outcome), encoding="utf-8")
 
@@ -137,6 +138,8 @@ def rollover(input_dir: Path, to_year: int, out_dir: Path) -> RolloverResult:
                         f"{shown}: 事業期間は{nendo_or_western(card.period_end, western_suffix='年度')}までです。"
                         f"{nendo_or_western(to_year, western_suffix='年度')}も続ける場合は事業期間を、終了した場合はファイルを削除してください。")
 
+            listed = {row.card.project_id: i for i, row in enumerate(r for r in report.rows if not r.is_reprint)}
+            expected.projects.sort(key=lambda p: listed[p.project_id])  # the order next year's report keeps
             write_expected(staging / EXPECTED_FILE, expected)  # what `reportkit status` and `packs` expect back
             if config.deadline:
                 outcome.notices.append(f"config.toml の提出期限（deadline = {config.deadline_text}）は前年度のままです。"
@@ -205,10 +208,9 @@ def advance_wareki_month(text: str, years: int) -> str | None:
 
 # -- multi-year table ----------------------------------------------------------------------------
 
-def year_figures(config: ReportConfig, cards: list[Card]) -> list[YearFigure]:
+def year_figures(report: Report) -> list[YearFigure]:
     """The report year's count and 小計 per policy (reprints excluded), as in the list table."""
-    report = aggregate(config, cards, [])
-    return [YearFigure(config.fiscal_year, p.no, p.count, p.subtotal) for p in report.policies]
+    return [YearFigure(report.fiscal_year, p.no, p.count, p.subtotal) for p in report.policies]
 
 
 def _multi_year_text(path: Path, year: int, outcome: RolloverResult) -> str:
