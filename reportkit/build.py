@@ -45,7 +45,7 @@ class BuildResult:
 
 def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
                  progress: Callable[[Iterable[Path]], Iterable[Path]] | None = None,
-                 page_numbers: bool = True, draft: bool = False) -> BuildResult:
+                 page_numbers: bool = True, draft: bool = False, force: bool = False) -> BuildResult:
     """Build report.docx, report.json and projects.xlsx (and report.pdf) from ``input_dir`` into ``output_dir``.
 
     Raises ValidationFailed (with the issues) when the inputs have errors; nothing is written then.
@@ -53,6 +53,8 @@ def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
     ``draft``: build 素案 from the clean cards into ``output_dir/draft/`` (report.docx, and report.pdf),
     a placeholder page where each card not in yet will stand (``collect.draft``); only errors outside
     the cards (narratives) refuse it.
+    A report of another fiscal year where this one goes (``report.json``, else ``report.docx``'s title)
+    is never replaced unless ``force``: OtherYearOutput, before anything is written.
     """
     from .pages import office_started_early
 
@@ -60,10 +62,11 @@ def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
     # ≈ a fifth of the page pass); a refused build ends it at once.
     with office_started_early(page_numbers or pdf):
         return _build(Path(input_dir), Path(output_dir), pdf=pdf, progress=progress, page_numbers=page_numbers,
-                      draft=draft)
+                      draft=draft, force=force)
 
 
-def _build(input_dir: Path, output_dir: Path, *, pdf: bool, progress, page_numbers: bool, draft: bool) -> BuildResult:
+def _build(input_dir: Path, output_dir: Path, *, pdf: bool, progress, page_numbers: bool, draft: bool,
+           force: bool) -> BuildResult:
     from .pages import PageNumberError, find_soffice, update_page_numbers
     from .render import render_report
     from .render.package import set_update_fields, write_cached_pagerefs
@@ -88,6 +91,8 @@ def _build(input_dir: Path, output_dir: Path, *, pdf: bool, progress, page_numbe
 
         raise ReportkitError("PDF を作るには LibreOffice が必要です。LibreOffice をインストールするか、--pdf を付けずに実行してください。")
     _check_not_inside(output_dir, input_dir)
+    if not force:
+        _check_same_year(output_dir, config.fiscal_year, draft)
     output_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".build-", dir=output_dir))
     try:
@@ -145,6 +150,40 @@ def _draft_report(input_dir: Path, result) -> tuple[Report, dict[str, Placeholde
     chosen = draft_inputs(result, expected)
     report = aggregate(result.config, chosen.cards, multi_year_figures(input_dir), chosen.placeholders)
     return report, chosen.placeholders, chosen.notices
+
+
+def report_year(folder: Path) -> int | None:
+    """The fiscal year of the report in ``folder``: its report.json's, else report.docx's title; None if none tells."""
+    import json
+    import re
+    import zipfile
+
+    from .japanese import parse_fiscal_year
+
+    try:
+        data = json.loads((folder / REPORT_JSON).read_text(encoding="utf-8"))
+        return int(data["fiscal_year"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    try:
+        with zipfile.ZipFile(folder / REPORT_DOCX) as docx:
+            core = docx.read("docProps/core.xml").decode("utf-8")
+        title = re.search(r"<dc:title>([^<]*)</dc:title>", core)
+        return parse_fiscal_year(title.group(1).split()[0]) if title else None
+    except (OSError, KeyError, ValueError, IndexError, zipfile.BadZipFile):
+        return None
+
+
+def _check_same_year(output_dir: Path, year: int, draft: bool) -> None:
+    """Never replace the report of another fiscal year (OtherYearOutput); ``--force`` skips this."""
+    from .errors import OtherYearOutput
+    from .japanese import nendo
+
+    found = report_year(output_dir)
+    if found is not None and found != year:
+        what = "素案" if draft else "報告書"
+        raise OtherYearOutput(f"{output_dir} には{nendo(found)}の{what}があるため、{nendo(year)}の{what}で置き換えませんでした。",
+                              output_dir, found, year)
 
 
 def _check_not_inside(output_dir: Path, input_dir: Path) -> None:

@@ -38,7 +38,7 @@ def serve_arguments(parser: argparse.ArgumentParser) -> None:
                         help="待ち受けるアドレス（既定: 127.0.0.1 ＝このパソコンだけ。庁内 LAN に公開するときは 0.0.0.0 など）")
     parser.add_argument("--port", type=int, default=8000, help="待ち受けるポート番号（既定: 8000）")
     parser.add_argument("--outputs", metavar="OUTDIR", type=Path,
-                        help="報告書の出力先（既定: DIR の隣の outputs フォルダ。inputs2014 なら outputs2014）")
+                        help="報告書の出力先（既定: reportkit build と同じ DIR の隣のフォルダ。inputs2014 なら outputs2014）")
     parser.add_argument("--previous", metavar="FILE", type=Path,
                         help="前年度の report.json（指定すると前年度との比較のページが使えます）")
     parser.add_argument("--threads", type=int, default=4, help="同時に処理する要求の数（既定: 4）")

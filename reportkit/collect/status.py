@@ -78,10 +78,12 @@ def collection_status(folder: Path, expected: Path | None = None) -> CollectionS
         projects.append(_received_status(item, wanted is not None))
         got.add(item.project_id)
     prefilled = {item.project_id: item for item in received.files}
+    # An empty cards folder (a round's first day) deleted nothing: every expected project is missing.
+    deleted = bool(received.files)
     for wanted in record.projects:
         if wanted.project_id not in got:
             waiting = prefilled.get(wanted.project_id)
-            ended = waiting is None and record.ended(wanted)
+            ended = deleted and waiting is None and record.ended(wanted)
             projects.append(ProjectStatus(project_id=wanted.project_id, name=wanted.name, division=wanted.division,
                                           state="ended" if ended else "missing", file=waiting.file if waiting else "",
                                           modified=waiting.modified if waiting else None, expected=not ended))
