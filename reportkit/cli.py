@@ -39,6 +39,8 @@ _ARGPARSE_MESSAGES = (
     (r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)", r"\1 の値 \2 は使えません（選べる値: \3）"),
     (r"argument (\S+): expected one argument", r"\1 には値を１つ指定してください"),
     (r"invalid choice: (.*?) \(choose from (.*)\)", r"\1 は使えません（選べる値: \2）"),
+    (r"argument (\S+): invalid \w+ value: (.*)", r"\1 の値 \2 は使えません"),
+    (r"argument (\S+): ", r"\1: "),
 )
 
 
