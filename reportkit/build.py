@@ -125,11 +125,16 @@ def _build(input_dir: Path, output_dir: Path, *, pdf: bool, progress, page_numbe
             if source.exists():
                 os.replace(source, output_dir / name)
                 written.append(output_dir / name)
+    except (OutputError, PageNumberError) as exc:  # raised with the staging path: name the real output
+        exc.args = (_real_paths(str(exc), staging, output_dir), *exc.args[1:])
+        raise
     except PermissionError as exc:
-        raise OutputError(f"{exc.filename or output_dir} に書き込めません。Word や Excel で開いている場合は閉じてから"
+        where = _real_path(exc.filename2 or exc.filename, staging, output_dir)
+        raise OutputError(f"{where} に書き込めません。Word や Excel で開いている場合は閉じてから"
                           "もう一度実行してください。") from exc
     except OSError as exc:
-        raise OutputError(f"出力フォルダ {output_dir} に書き込めません: {exc.strerror or exc}") from exc
+        where = _real_path(exc.filename2 or exc.filename, staging, output_dir)
+        raise OutputError(f"{where} に書き込めません（{exc.strerror or exc}）。") from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     warnings = [i for i in result.issues if i.severity == "warning"]
@@ -150,6 +155,21 @@ def _draft_report(input_dir: Path, result) -> tuple[Report, dict[str, Placeholde
     chosen = draft_inputs(result, expected)
     report = aggregate(result.config, chosen.cards, multi_year_figures(input_dir), chosen.placeholders)
     return report, chosen.placeholders, chosen.notices
+
+
+def _real_path(path, staging: Path, output_dir: Path) -> Path:
+    """Where a file of the staging folder goes in the output folder (the output folder for anything else)."""
+    if not path:
+        return output_dir
+    try:
+        return output_dir / Path(path).relative_to(staging)
+    except ValueError:
+        return Path(path)
+
+
+def _real_paths(text: str, staging: Path, output_dir: Path) -> str:
+    """``text`` naming the output folder wherever it names the staging folder (a user never sees .build-…)."""
+    return text.replace(str(staging), str(output_dir))
 
 
 def report_year(folder: Path) -> int | None:

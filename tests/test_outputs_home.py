@@ -5,6 +5,7 @@ and a build never replaces the report of another fiscal year unless --force. Rea
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -164,3 +165,43 @@ def _ended(base: Path) -> set[str]:
     """The projects whose 事業期間 ended with 平成25年度 (rollover asks to delete them if not continued)."""
     record = json.loads((base / "inputs2014" / "expected.json").read_text(encoding="utf-8"))
     return {p["project_id"] for p in record["projects"] if p.get("period_end") and p["period_end"] <= 2013}
+
+
+# -- a failed write names the real output, never the staging folder -----------------------------------
+
+def test_a_failed_write_names_the_real_output(two_years, tmp_path):
+    base = shutil.copytree(two_years, tmp_path / "work")
+    (base / "outputs" / "report.docx").mkdir(parents=True)  # something in the way of the report
+    done = run_reportkit("build", "--no-page-numbers", cwd=base)
+    assert done.returncode == 2
+    assert done.stderr.replace("\\", "/").startswith("エラー: outputs/report.docx に書き込めません（")  # （Is a directory）
+    assert ".build-" not in done.stderr
+    assert sorted(p.name for p in (base / "outputs").iterdir()) == ["report.docx"]  # staging removed
+
+
+def test_a_report_open_in_word_on_windows_is_named(two_years, tmp_path, monkeypatch, capsys):
+    """Windows refuses to replace a file Word has open: PermissionError naming the source (the staging
+    file) and the target. The message names the target, with what to do."""
+    import errno
+
+    import reportkit.build as build_module
+    from reportkit.cli import main
+
+    base = shutil.copytree(two_years, tmp_path / "work")
+    out = base / "outputs"
+    out.mkdir()
+    (out / "report.docx").write_bytes(b"the last good report")
+    real_replace = os.replace
+
+    def locked(source, target):
+        if Path(target) == out / "report.docx":  # the move into place (not the writes inside the staging folder)
+            raise PermissionError(errno.EACCES, "アクセスが拒否されました。", str(source), None, str(target))
+        return real_replace(source, target)
+
+    monkeypatch.setattr(build_module.os, "replace", locked)
+    assert main(["build", str(base / "inputs"), "-o", str(out), "--no-page-numbers"]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == (f"エラー: {out / 'report.docx'} に書き込めません。Word や Excel で開いている場合は閉じてから"
+                           "もう一度実行してください。")
+    assert (out / "report.docx").read_bytes() == b"the last good report"
+    assert sorted(p.name for p in out.iterdir()) == ["report.docx"]
