@@ -56,17 +56,20 @@ def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
     A report of another fiscal year where this one goes (``report.json``, else ``report.docx``'s title)
     is never replaced unless ``force``: OtherYearOutput, before anything is written.
     """
+    from .config import load_config
     from .pages import office_started_early
 
+    if not force:  # before anything is read or started: the most basic problem, said first
+        _check_same_year(Path(output_dir) / DRAFT_FOLDER if draft else Path(output_dir),
+                         load_config(input_dir).fiscal_year, draft)
     # LibreOffice starts while the cards are read and the document is rendered (its start-up is
     # ≈ a fifth of the page pass); a refused build ends it at once.
     with office_started_early(page_numbers or pdf):
         return _build(Path(input_dir), Path(output_dir), pdf=pdf, progress=progress, page_numbers=page_numbers,
-                      draft=draft, force=force)
+                      draft=draft)
 
 
-def _build(input_dir: Path, output_dir: Path, *, pdf: bool, progress, page_numbers: bool, draft: bool,
-           force: bool) -> BuildResult:
+def _build(input_dir: Path, output_dir: Path, *, pdf: bool, progress, page_numbers: bool, draft: bool) -> BuildResult:
     from .pages import PageNumberError, find_soffice, update_page_numbers
     from .render import render_report
     from .render.package import set_update_fields, write_cached_pagerefs
@@ -91,8 +94,6 @@ def _build(input_dir: Path, output_dir: Path, *, pdf: bool, progress, page_numbe
 
         raise ReportkitError("PDF を作るには LibreOffice が必要です。LibreOffice をインストールするか、--pdf を付けずに実行してください。")
     _check_not_inside(output_dir, input_dir)
-    if not force:
-        _check_same_year(output_dir, config.fiscal_year, draft)
     output_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".build-", dir=output_dir))
     try:
