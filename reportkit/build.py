@@ -120,12 +120,8 @@ def _build(input_dir: Path, output_dir: Path, *, pdf: bool, progress, page_numbe
         if not draft:  # a draft's figures are provisional: no data file to be taken for the year's
             (staging / REPORT_JSON).write_bytes(report_json_bytes(report_data(report, pages)))
             write_tables(staging / PROJECTS_XLSX, companion_sheets(report, pages), cache=cache_folder("tables"))
-        written = []
-        for name in (REPORT_DOCX, REPORT_JSON, PROJECTS_XLSX, REPORT_PDF):
-            source = staging / name
-            if source.exists():
-                os.replace(source, output_dir / name)
-                written.append(output_dir / name)
+        written = _move_into_place(staging, output_dir, [name for name in (REPORT_DOCX, REPORT_JSON, PROJECTS_XLSX,
+                                                                           REPORT_PDF) if (staging / name).exists()])
     except (OutputError, PageNumberError) as exc:  # raised with the staging path: name the real output
         exc.args = (_real_paths(str(exc), staging, output_dir), *exc.args[1:])
         raise
@@ -156,6 +152,38 @@ def _draft_report(input_dir: Path, result) -> tuple[Report, dict[str, Placeholde
     chosen = draft_inputs(result, expected)
     report = aggregate(result.config, chosen.cards, multi_year_figures(input_dir), chosen.placeholders)
     return report, chosen.placeholders, chosen.notices
+
+
+def _move_into_place(staging: Path, output_dir: Path, names: list[str]) -> list[Path]:
+    """Move the staged files into the output folder as one set; the paths written.
+
+    The earlier files are first set aside (a file Word or Excel holds open on Windows refuses that,
+    before anything changed), then the new ones moved in; when any move fails, the earlier files
+    are put back and the new ones removed, so a failed build leaves the last good report whole.
+    An OSError raised names the output file that could not be replaced.
+    """
+    aside = Path(tempfile.mkdtemp(prefix=".previous-", dir=output_dir))
+    set_aside: list[str] = []
+    placed: list[str] = []
+    current = ""
+    try:
+        for current in names:
+            if (output_dir / current).is_file():
+                os.replace(output_dir / current, aside / current)
+                set_aside.append(current)
+        for current in names:
+            os.replace(staging / current, output_dir / current)
+            placed.append(current)
+    except OSError as exc:
+        for name in placed:
+            if name not in set_aside:
+                os.remove(output_dir / name)
+        for name in set_aside:
+            os.replace(aside / name, output_dir / name)  # a failure here keeps ``aside`` (the last good files)
+        shutil.rmtree(aside, ignore_errors=True)
+        raise type(exc)(exc.errno, exc.strerror, str(output_dir / current)) from exc
+    shutil.rmtree(aside, ignore_errors=True)
+    return [output_dir / name for name in names]
 
 
 def _real_path(path, staging: Path, output_dir: Path) -> Path:

@@ -169,19 +169,31 @@ def _ended(base: Path) -> set[str]:
 
 # -- a failed write names the real output, never the staging folder -----------------------------------
 
-def test_a_failed_write_names_the_real_output(two_years, tmp_path):
+def _last_good_report(out: Path) -> dict[str, bytes]:
+    """Stand-ins for last time's files, written into ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    files = {"report.docx": b"last good report", "projects.xlsx": b"last good projects"}
+    for name, data in files.items():
+        (out / name).write_bytes(data)
+    return files
+
+
+def test_a_failed_write_names_the_real_output_and_keeps_the_last_report_whole(two_years, tmp_path):
     base = shutil.copytree(two_years, tmp_path / "work")
-    (base / "outputs" / "report.docx").mkdir(parents=True)  # something in the way of the report
+    out = base / "outputs"
+    before = _last_good_report(out)
+    (out / "report.json").mkdir()  # something in the way of the second file
     done = run_reportkit("build", "--no-page-numbers", cwd=base)
     assert done.returncode == 2
-    assert done.stderr.replace("\\", "/").startswith("エラー: outputs/report.docx に書き込めません（")  # （Is a directory）
-    assert ".build-" not in done.stderr
-    assert sorted(p.name for p in (base / "outputs").iterdir()) == ["report.docx"]  # staging removed
+    assert done.stderr.replace("\\", "/").startswith("エラー: outputs/report.json に書き込めません（")  # （Is a directory）
+    assert ".build-" not in done.stderr and ".previous-" not in done.stderr
+    assert {name: (out / name).read_bytes() for name in before} == before  # report.docx put back
+    assert sorted(p.name for p in out.iterdir()) == ["projects.xlsx", "report.docx", "report.json"]  # nothing left over
 
 
-def test_a_report_open_in_word_on_windows_is_named(two_years, tmp_path, monkeypatch, capsys):
-    """Windows refuses to replace a file Word has open: PermissionError naming the source (the staging
-    file) and the target. The message names the target, with what to do."""
+def test_a_file_open_in_excel_on_windows_is_named_and_nothing_is_replaced(two_years, tmp_path, monkeypatch, capsys):
+    """Windows refuses to rename or replace a file Word or Excel holds open (PermissionError naming both
+    paths). The message names the output file, with what to do; the set stays last time's."""
     import errno
 
     import reportkit.build as build_module
@@ -189,19 +201,18 @@ def test_a_report_open_in_word_on_windows_is_named(two_years, tmp_path, monkeypa
 
     base = shutil.copytree(two_years, tmp_path / "work")
     out = base / "outputs"
-    out.mkdir()
-    (out / "report.docx").write_bytes(b"the last good report")
+    before = _last_good_report(out)
     real_replace = os.replace
 
     def locked(source, target):
-        if Path(target) == out / "report.docx":  # the move into place (not the writes inside the staging folder)
+        if out / "projects.xlsx" in (Path(source), Path(target)):  # Excel has projects.xlsx open
             raise PermissionError(errno.EACCES, "アクセスが拒否されました。", str(source), None, str(target))
         return real_replace(source, target)
 
     monkeypatch.setattr(build_module.os, "replace", locked)
     assert main(["build", str(base / "inputs"), "-o", str(out), "--no-page-numbers"]) == 2
     err = capsys.readouterr().err
-    assert err.strip() == (f"エラー: {out / 'report.docx'} に書き込めません。Word や Excel で開いている場合は閉じてから"
+    assert err.strip() == (f"エラー: {out / 'projects.xlsx'} に書き込めません。Word や Excel で開いている場合は閉じてから"
                            "もう一度実行してください。")
-    assert (out / "report.docx").read_bytes() == b"the last good report"
-    assert sorted(p.name for p in out.iterdir()) == ["report.docx"]
+    assert {name: (out / name).read_bytes() for name in before} == before
+    assert sorted(p.name for p in out.iterdir()) == ["projects.xlsx", "report.docx"]
