@@ -45,7 +45,7 @@ class BuildResult:
 
 def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
                  progress: Callable[[Iterable[Path]], Iterable[Path]] | None = None,
-                 page_numbers: bool = True, draft: bool = False) -> BuildResult:
+                 page_numbers: bool = True, draft: bool = False, force: bool = False) -> BuildResult:
     """Build report.docx, report.json and projects.xlsx (and report.pdf) from ``input_dir`` into ``output_dir``.
 
     Raises ValidationFailed (with the issues) when the inputs have errors; nothing is written then.
@@ -53,9 +53,15 @@ def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
     ``draft``: build 素案 from the clean cards into ``output_dir/draft/`` (report.docx, and report.pdf),
     a placeholder page where each card not in yet will stand (``collect.draft``); only errors outside
     the cards (narratives) refuse it.
+    A report of another fiscal year where this one goes (``report.json``, else ``report.docx``'s title)
+    is never replaced unless ``force``: OtherYearOutput, before anything is written.
     """
+    from .config import load_config
     from .pages import office_started_early
 
+    if not force:  # before anything is read or started: the most basic problem, said first
+        _check_same_year(Path(output_dir) / DRAFT_FOLDER if draft else Path(output_dir),
+                         load_config(input_dir).fiscal_year, draft)
     # LibreOffice starts while the cards are read and the document is rendered (its start-up is
     # ≈ a fifth of the page pass); a refused build ends it at once.
     with office_started_early(page_numbers or pdf):
@@ -118,17 +124,18 @@ def _build(input_dir: Path, output_dir: Path, *, pdf: bool, progress, page_numbe
         if not draft:  # a draft's figures are provisional: no data file to be taken for the year's
             (staging / REPORT_JSON).write_bytes(report_json_bytes(report_data(report, pages)))
             write_tables(staging / PROJECTS_XLSX, companion_sheets(report, pages), cache=cache_folder("tables"))
-        written = []
-        for name in (REPORT_DOCX, REPORT_JSON, PROJECTS_XLSX, REPORT_PDF):
-            source = staging / name
-            if source.exists():
-                os.replace(source, output_dir / name)
-                written.append(output_dir / name)
+        written = _move_into_place(staging, output_dir, [name for name in (REPORT_DOCX, REPORT_JSON, PROJECTS_XLSX,
+                                                                           REPORT_PDF) if (staging / name).exists()])
+    except (OutputError, PageNumberError) as exc:  # raised with the staging path: name the real output
+        exc.args = (_real_paths(str(exc), staging, output_dir), *exc.args[1:])
+        raise
     except PermissionError as exc:
-        raise OutputError(f"{exc.filename or output_dir} に書き込めません。Word や Excel で開いている場合は閉じてから"
+        where = _real_path(exc.filename2 or exc.filename, staging, output_dir)
+        raise OutputError(f"{where} に書き込めません。Word や Excel で開いている場合は閉じてから"
                           "もう一度実行してください。") from exc
     except OSError as exc:
-        raise OutputError(f"出力フォルダ {output_dir} に書き込めません: {exc.strerror or exc}") from exc
+        where = _real_path(exc.filename2 or exc.filename, staging, output_dir)
+        raise OutputError(f"{where} に書き込めません（{exc.strerror or exc}）。") from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     warnings = [i for i in result.issues if i.severity == "warning"]
@@ -150,6 +157,87 @@ def _draft_report(input_dir: Path, result) -> tuple[Report, dict[str, Placeholde
     report = aggregate(result.config, chosen.cards, multi_year_figures(input_dir), chosen.placeholders,
                        previous=expected.projects if expected is not None else ())
     return report, chosen.placeholders, chosen.notices
+
+
+def _move_into_place(staging: Path, output_dir: Path, names: list[str]) -> list[Path]:
+    """Move the staged files into the output folder as one set; the paths written.
+
+    The earlier files are first set aside (a file Word or Excel holds open on Windows refuses that,
+    before anything changed), then the new ones moved in; when any move fails, the earlier files
+    are put back and the new ones removed, so a failed build leaves the last good report whole.
+    An OSError raised names the output file that could not be replaced.
+    """
+    aside = Path(tempfile.mkdtemp(prefix=".previous-", dir=output_dir))
+    set_aside: list[str] = []
+    placed: list[str] = []
+    current = ""
+    try:
+        for current in names:
+            if (output_dir / current).is_file():
+                os.replace(output_dir / current, aside / current)
+                set_aside.append(current)
+        for current in names:
+            os.replace(staging / current, output_dir / current)
+            placed.append(current)
+    except OSError as exc:
+        for name in placed:
+            if name not in set_aside:
+                os.remove(output_dir / name)
+        for name in set_aside:
+            os.replace(aside / name, output_dir / name)  # a failure here keeps ``aside`` (the last good files)
+        shutil.rmtree(aside, ignore_errors=True)
+        raise type(exc)(exc.errno, exc.strerror, str(output_dir / current)) from exc
+    shutil.rmtree(aside, ignore_errors=True)
+    return [output_dir / name for name in names]
+
+
+def _real_path(path, staging: Path, output_dir: Path) -> Path:
+    """Where a file of the staging folder goes in the output folder (the output folder for anything else)."""
+    if not path:
+        return output_dir
+    try:
+        return output_dir / Path(path).relative_to(staging)
+    except ValueError:
+        return Path(path)
+
+
+def _real_paths(text: str, staging: Path, output_dir: Path) -> str:
+    """``text`` naming the output folder wherever it names the staging folder (a user never sees .build-…)."""
+    return text.replace(str(staging), str(output_dir))
+
+
+def report_year(folder: Path) -> int | None:
+    """The fiscal year of the report in ``folder``: its report.json's, else report.docx's title; None if none tells."""
+    import json
+    import re
+    import zipfile
+
+    from .japanese import parse_fiscal_year
+
+    try:
+        data = json.loads((folder / REPORT_JSON).read_text(encoding="utf-8"))
+        return int(data["fiscal_year"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    try:
+        with zipfile.ZipFile(folder / REPORT_DOCX) as docx:
+            core = docx.read("docProps/core.xml").decode("utf-8")
+        title = re.search(r"<dc:title>([^<]*)</dc:title>", core)
+        return parse_fiscal_year(title.group(1).split()[0]) if title else None
+    except (OSError, KeyError, ValueError, IndexError, zipfile.BadZipFile):
+        return None
+
+
+def _check_same_year(output_dir: Path, year: int, draft: bool) -> None:
+    """Never replace the report of another fiscal year (OtherYearOutput); ``--force`` skips this."""
+    from .errors import OtherYearOutput
+    from .japanese import nendo
+
+    found = report_year(output_dir)
+    if found is not None and found != year:
+        what = "素案" if draft else "報告書"
+        raise OtherYearOutput(f"{output_dir} には{nendo(found)}の{what}があるため、{nendo(year)}の{what}で置き換えませんでした。",
+                              output_dir, found, year)
 
 
 def _check_not_inside(output_dir: Path, input_dir: Path) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 from . import cli_collect, cli_serve
 from .card_settings import default_year_config, year_config
 from .errors import InputFolderError, ReportkitError
-from .input_folder import DEFAULT_INPUT
+from .input_folder import DEFAULT_INPUT, default_outputs
 from .report_text import format_json, format_text, write_by_division
 from .validate import validate_files, validate_folder
 from .yoy import cli as yoy_cli
@@ -39,6 +39,8 @@ _ARGPARSE_MESSAGES = (
     (r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)", r"\1 の値 \2 は使えません（選べる値: \3）"),
     (r"argument (\S+): expected one argument", r"\1 には値を１つ指定してください"),
     (r"invalid choice: (.*?) \(choose from (.*)\)", r"\1 は使えません（選べる値: \2）"),
+    (r"argument (\S+): invalid \w+ value: (.*)", r"\1 の値 \2 は使えません"),
+    (r"argument (\S+): ", r"\1: "),
 )
 
 
@@ -144,14 +146,14 @@ def run_validate(args: argparse.Namespace) -> int:
 
 # -- build ---------------------------------------------------------------------------------------
 
-DEFAULT_OUTPUT = "outputs"
-
-
 def _build_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("folder", nargs="?", metavar="DIR", type=Path, default=Path(DEFAULT_INPUT),
                         help=f"入力フォルダ（既定: {DEFAULT_INPUT}）")
-    parser.add_argument("-o", "--output", metavar="OUTDIR", type=Path, default=Path(DEFAULT_OUTPUT),
-                        help=f"出力フォルダ（既定: {DEFAULT_OUTPUT}）")
+    parser.add_argument("-o", "--output", metavar="OUTDIR", type=Path,
+                        help="出力フォルダ（既定: DIR の隣。inputs なら outputs、inputs2014 なら outputs2014、"
+                             "ほかの名前なら <DIR>_outputs）")
+    parser.add_argument("--force", action="store_true",
+                        help="OUTDIR にある別の年度の報告書（素案）を置き換える（既定では置き換えずに終了 2）")
     parser.add_argument("--pdf", action="store_true", help="PDF も作る（LibreOffice が必要）")
     parser.add_argument("--no-page-numbers", action="store_true",
                         help="LibreOffice によるページ番号の確定を省く（速いが、ページ番号は Word で更新が必要）")
@@ -163,17 +165,22 @@ def _build_arguments(parser: argparse.ArgumentParser) -> None:
 def run_build(args: argparse.Namespace) -> int:
     """Validate, then write report.docx, report.json and projects.xlsx (and report.pdf); or a draft."""
     from .build import build_report
-    from .errors import ValidationFailed
+    from .errors import OtherYearOutput, ValidationFailed
 
     if not args.folder.is_dir():
         raise InputFolderError(f"入力フォルダが見つかりません: {args.folder}")
+    output = args.output if args.output is not None else default_outputs(args.folder)
     try:
-        result = build_report(args.folder, args.output, pdf=args.pdf, progress=_progress_bar,
-                              page_numbers=not args.no_page_numbers, draft=args.draft)
+        result = build_report(args.folder, output, pdf=args.pdf, progress=_progress_bar,
+                              page_numbers=not args.no_page_numbers, draft=args.draft, force=args.force)
     except ValidationFailed as exc:
         print(format_text(exc.report), end="")
         print(f"エラー: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
+    except OtherYearOutput as exc:
+        print(f"エラー: {exc}別の出力フォルダを -o で指定するか、置き換えてよい場合は --force を付けてください。",
+              file=sys.stderr)
+        return exc.exit_code
     print(format_build_summary(result))
     return EXIT_OK
 

@@ -6,6 +6,7 @@ Thin shells over ``reportkit.serve``: parse, call, print in Japanese, return the
 from __future__ import annotations
 
 import argparse
+import errno
 from pathlib import Path
 
 EXIT_OK = 0
@@ -36,9 +37,9 @@ def serve_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"受付に使う入力フォルダ（既定: {DEFAULT_INPUT}）")
     parser.add_argument("--host", default="127.0.0.1",
                         help="待ち受けるアドレス（既定: 127.0.0.1 ＝このパソコンだけ。庁内 LAN に公開するときは 0.0.0.0 など）")
-    parser.add_argument("--port", type=int, default=8000, help="待ち受けるポート番号（既定: 8000）")
+    parser.add_argument("--port", type=_port, default=8000, help="待ち受けるポート番号（既定: 8000）")
     parser.add_argument("--outputs", metavar="OUTDIR", type=Path,
-                        help="報告書の出力先（既定: DIR の隣の outputs フォルダ。inputs2014 なら outputs2014）")
+                        help="報告書の出力先（既定: reportkit build と同じ DIR の隣のフォルダ。inputs2014 なら outputs2014）")
     parser.add_argument("--previous", metavar="FILE", type=Path,
                         help="前年度の report.json（指定すると前年度との比較のページが使えます）")
     parser.add_argument("--threads", type=int, default=4, help="同時に処理する要求の数（既定: 4）")
@@ -49,31 +50,99 @@ def serve_arguments(parser: argparse.ArgumentParser) -> None:
                              "受付の間 LibreOffice を 1 つ起動したままにし、このパソコンでの作成にも使います）")
 
 
+def _port(text: str) -> int:
+    """A port number, 1–65535 (argparse type)."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"ポート番号は 1〜65535 の数で指定してください（{text}）")
+    return port
+
+
 def run_serve(args: argparse.Namespace) -> int:
     """Serve the clerk's page and the secretariat's desk with waitress until interrupted."""
-    import waitress
-
     from .serve.access import ACCESS_FILE, state_folder
     from .serve.app import SERVER_BODY_LIMIT, create_app
     from .serve.server import REQUEST_DEADLINE, deadline_server
 
     app = create_app(args.folder, outputs=args.outputs, previous=args.previous)
-    for notice in app.extensions["reportkit"].notices:  # secrets tightened, a killed server's leftovers swept
-        print(notice)
-    if not (state_folder(args.folder) / ACCESS_FILE).is_file():
-        print(f"注意: アクセスコードがまだありません。reportkit access {args.folder} --secretariat で作ってください。")
-    office = None if args.no_office else start_kept_office()
-    _exit_on_terminate()  # so that a stopped server ends its LibreOffice too
-    print(f"受付を始めました: http://{args.host}:{args.port}/ （終了は Ctrl+C）", flush=True)
+    office = None
     try:
-        waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="reportkit",
-                       max_request_body_size=SERVER_BODY_LIMIT, channel_timeout=60, _quiet=True,
-                       _server=deadline_server(args.request_deadline or REQUEST_DEADLINE))
+        server = _listen(deadline_server(args.request_deadline or REQUEST_DEADLINE), app, args.host, args.port,
+                         threads=args.threads, ident="reportkit", max_request_body_size=SERVER_BODY_LIMIT,
+                         channel_timeout=60)
+        for notice in app.extensions["reportkit"].notices:  # secrets tightened, a killed server's leftovers swept
+            print(notice)
+        if not (state_folder(args.folder) / ACCESS_FILE).is_file():
+            print(f"注意: アクセスコードがまだありません。reportkit access {args.folder} --secretariat で作ってください。")
+        office = None if args.no_office else start_kept_office()
+        _exit_on_terminate()  # so that a stopped server ends its LibreOffice too
+        print(f"受付を始めました: http://{args.host}:{args.port}/ （終了は Ctrl+C）", flush=True)  # listening now
+        server.run()
     finally:
         if office is not None:
             office.close()
         app.extensions["reportkit"].close()
     return EXIT_OK
+
+
+_ADDRESS_IN_USE = {errno.EADDRINUSE, 10048}  # 10048: WSAEADDRINUSE (Windows)
+_ACCESS_DENIED = {errno.EACCES, 10013}  # 10013: WSAEACCES (a port Windows reserves, or below 1024 on POSIX)
+_NOT_HERE = {errno.EADDRNOTAVAIL, 10049}  # 10049: WSAEADDRNOTAVAIL
+
+
+def _listen(make_server, app, host: str, port: int, **options):
+    """A waitress server bound and listening on ``host:port``; ReportkitError (exit 2) in Japanese when it cannot.
+
+    On Windows a second server could bind a port another one listens on (waitress asks for address
+    reuse): a port that already answers is refused before binding, on every system.
+    """
+    import socket
+
+    from .errors import ReportkitError
+
+    taken = (f"ポート {port} はほかのプログラム（すでに動いている reportkit serve など）が使っています。"
+             f"--port {port + 1 if port < 65535 else 8000} のように別のポート番号を指定してください。")
+    if _answers(host, port):
+        raise ReportkitError(taken)
+    try:
+        return make_server(app, host=host, port=port, **options)
+    except ValueError as exc:  # waitress: a name that does not resolve, a port out of range
+        raise ReportkitError(f"待ち受けるアドレスかポート番号が正しくありません（--host {host} --port {port}）。"
+                             "--host 127.0.0.1 --port 8000 のように指定してください。") from exc
+    except OSError as exc:
+        code = getattr(exc, "winerror", None) or exc.errno
+        if code in _ADDRESS_IN_USE:
+            raise ReportkitError(taken) from exc
+        if code in _ACCESS_DENIED:
+            raise ReportkitError(f"ポート {port} で待ち受ける権限がありません（予約されたポートか 1024 未満です）。"
+                                 "--port 8000 のように別のポート番号を指定してください。") from exc
+        if code in _NOT_HERE or isinstance(exc, socket.gaierror):
+            raise ReportkitError(f"アドレス {host} はこのパソコンのものではありません。--host 127.0.0.1（このパソコンだけ）"
+                                 "か --host 0.0.0.0（庁内 LAN）を指定してください。") from exc
+        raise ReportkitError(f"{host}:{port} で待ち受けられません（{exc.strerror or exc}）。"
+                             "--port で別のポート番号を指定してください。") from exc
+
+
+def _answers(host: str, port: int) -> bool:
+    """True when something already listens on ``port`` of this machine's loopback (a connection is accepted).
+
+    Asked for the loopback and wildcard addresses (the default 127.0.0.1, 0.0.0.0, localhost); for
+    another address binding tells.
+    """
+    import socket
+
+    target = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "localhost": "127.0.0.1", "127.0.0.1": "127.0.0.1",
+              "::": "::1", "::1": "::1"}.get(host)
+    if target is None:
+        return False
+    try:
+        with socket.create_connection((target, port), timeout=1):
+            return True
+    except OSError:
+        return False
 
 
 def _exit_on_terminate() -> None:

@@ -37,6 +37,18 @@ class OutputError(ReportkitError):
     """An output could not be written."""
 
 
+class OtherYearOutput(OutputError):
+    """The output folder holds the report of another fiscal year: not replaced unless forced (exit 2).
+
+    ``folder`` is the output folder, ``found`` the fiscal year of the report there, ``year`` the
+    year being built (西暦).
+    """
+
+    def __init__(self, message: str, folder, found: int, year: int):
+        super().__init__(message)
+        self.folder, self.found, self.year = folder, found, year
+
+
 class AccessError(ReportkitError):
     """The access file cannot be read or written, or a division is unknown (serve.access)."""
 

@@ -33,7 +33,27 @@ README_FILE = "readme.md"
 # Copied for editing into next year's folder by ``reportkit rollover``.
 EDITABLE_FOLDERS = (NARRATIVES_DIR, STATISTICS_DIR)
 # Without a cards/ subfolder the folder itself holds the workbooks; these entries of it are not cards.
-NOT_CARDS = frozenset({CONFIG_FILE, MULTI_YEAR_FILE, NARRATIVES_DIR, STATISTICS_DIR, README_FILE})
+NOT_CARDS = frozenset({CONFIG_FILE, MULTI_YEAR_FILE, NARRATIVES_DIR, STATISTICS_DIR, README_FILE, EXPECTED_FILE})
+
+INPUTS_PREFIX, OUTPUTS_PREFIX = "inputs", "outputs"
+
+
+def default_outputs(folder: Path) -> Path:
+    """Where a folder's outputs go when no output folder is named: beside it, one folder per input folder.
+
+    The one rule of ``build``, ``build --draft`` and ``serve``: ``inputs`` → ``outputs``,
+    ``inputs<suffix>`` → ``outputs<suffix>`` (``inputs2014`` → ``outputs2014``), any other name
+    ``<name>_outputs`` (``平成26年度`` → ``平成26年度_outputs``), in the input folder's parent.
+    """
+    folder = Path(folder)
+    if folder.name in ("", ".", ".."):
+        folder = folder.resolve()
+    name = folder.name
+    if name.lower().startswith(INPUTS_PREFIX):
+        sibling = OUTPUTS_PREFIX + name[len(INPUTS_PREFIX):]
+    else:
+        sibling = f"{name}_{OUTPUTS_PREFIX}"
+    return folder.parent / sibling
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ interpreter exists; the caller then converts to PDF as before.
 
 Starting LibreOffice is a third of a pass. ``KeptOffice`` (run by ``reportkit serve``) starts one
 headless LibreOffice listening on a private pipe and registers it, in this process and in the
-user's cache folder (``libreoffice.json``), so every build — the desk's and a ``reportkit build``
+user's cache folder (``libreoffice/<pipe>.json``, one file per server: two servers on one machine
+never replace or remove each other's), so every build — the desk's and a ``reportkit build``
 on the same machine — loads its document into it instead of starting its own; without one, each
 pass starts and ends a private LibreOffice.
 """
@@ -30,7 +31,7 @@ from pathlib import Path
 
 _PROBE = "import uno"
 KEPT_PROFILE_PREFIX = "reportkit-kept-"
-KEPT_FILE = "libreoffice.json"  # in the user's cache folder: the pipe and process of the kept LibreOffice
+KEPT_FOLDER = "libreoffice"  # in the user's cache folder: <pipe>.json, the pipe and process of each kept LibreOffice
 STARTING_WAIT = 90.0  # seconds a pass waits for a kept LibreOffice this process has just started
 REGISTERED_WAIT = 3.0  # … for one another process registered (it is up, or gone)
 
@@ -190,6 +191,7 @@ class KeptOffice:
     """One headless LibreOffice for every page pass while it runs (``reportkit serve``); ``close`` ends it."""
 
     def __init__(self, soffice: str, python: str, registry: Path | None) -> None:
+        """``registry``: the folder to register in (``kept_registry()``), None to keep it to this process."""
         self.soffice, self.python, self.registry = soffice, python, registry
         self.pipe = ""
         self.process: subprocess.Popen | None = None
@@ -201,26 +203,31 @@ class KeptOffice:
         self.pipe = f"reportkit_{uuid.uuid4().hex}"
         self.profile = Path(tempfile.mkdtemp(prefix=KEPT_PROFILE_PREFIX))
         if self.registry is not None:
-            self._end_orphan()
+            self._end_orphans()
         self.process = start_office(office_command(self.soffice, self.profile, self.pipe))
         _kept = self
-        if self.registry is not None:  # written whole (atomically): a reader never sees half of it
-            _write_json(self.registry, {"pipe": self.pipe, "pid": self.process.pid, "owner": os.getpid(),
-                                        "profile": str(self.profile), "soffice": self.soffice})
+        if self.registration is not None:  # written whole (atomically): a reader never sees half of it
+            _write_json(self.registration, {"pipe": self.pipe, "pid": self.process.pid, "owner": os.getpid(),
+                                            "profile": str(self.profile), "soffice": self.soffice})
         return self
 
-    def _end_orphan(self) -> None:
-        """End the LibreOffice a server that was killed left registered (it would run on for ever)."""
-        entry = _registered(self.registry)
-        if entry is None or entry.get("owner") is None:
-            return
-        if not _alive(entry["pid"]) or _alive(entry["owner"]) is not False:
-            return  # gone already, or its server still runs (or this system cannot tell)
-        _ask_to_terminate(self.python, entry["pipe"])
-        _end_process_group(entry["pid"])  # it may write to its profile until it has ended
-        profile = Path(str(entry.get("profile") or ""))
-        if profile.name.startswith(KEPT_PROFILE_PREFIX) and profile.parent == Path(tempfile.gettempdir()):
-            shutil.rmtree(profile, ignore_errors=True)
+    @property
+    def registration(self) -> Path | None:
+        """This LibreOffice's own file in the registry (None when not registered)."""
+        return None if self.registry is None or not self.pipe else self.registry / f"{self.pipe}.json"
+
+    def _end_orphans(self) -> None:
+        """End the LibreOffices that killed servers left registered (they would run on for ever)."""
+        for path, entry in _registrations(self.registry):
+            if entry.get("owner") is None or _alive(entry["owner"]) is not False:
+                continue  # its server still runs (or this system cannot tell)
+            if _alive(entry["pid"]):
+                _ask_to_terminate(self.python, entry["pipe"])
+                _end_process_group(entry["pid"])  # it may write to its profile until it has ended
+            profile = Path(str(entry.get("profile") or ""))
+            if profile.name.startswith(KEPT_PROFILE_PREFIX) and profile.parent == Path(tempfile.gettempdir()):
+                shutil.rmtree(profile, ignore_errors=True)
+            _unlink(path)
 
     def wait_ready(self, timeout: float = STARTING_WAIT) -> bool:
         """Wait until it answers over UNO (True), or ``timeout`` seconds (False)."""
@@ -244,11 +251,8 @@ class KeptOffice:
         global _kept
         if _kept is self:
             _kept = None
-        if (_read_json(self.registry) or {}).get("pipe") == self.pipe:
-            try:
-                self.registry.unlink()
-            except OSError:
-                pass
+        if self.registration is not None:  # its own registration only: another server's stays
+            _unlink(self.registration)
         if self.running and not ask:
             kill_office(self.process)
         if self.running:
@@ -270,15 +274,39 @@ class KeptOffice:
 def kept_office() -> tuple[str, float, KeptOffice | None] | None:
     """(pipe, seconds to wait for it, this process's KeptOffice or None) of a LibreOffice kept running, or None.
 
-    This process's own first; else the one registered in the user's cache folder by another process
-    (on POSIX only while its process lives; elsewhere a short wait tells).
+    This process's own first; else the newest one registered in the user's cache folder by another
+    process (on POSIX only while its process lives; elsewhere a short wait tells).
     """
     if _kept is not None and _kept.running:
         return _kept.pipe, STARTING_WAIT, _kept
-    entry = _registered(kept_registry())
-    if entry is None or _alive(entry["pid"]) is False or _alive(entry.get("owner")) is False:
-        return None  # gone, or left behind by a server that was killed (the next serve ends it)
-    return entry["pipe"], REGISTERED_WAIT, None
+    for _, entry in _registrations(kept_registry()):
+        if _alive(entry["pid"]) is False or _alive(entry.get("owner")) is False:
+            continue  # gone, or left behind by a server that was killed (the next serve ends it)
+        return entry["pipe"], REGISTERED_WAIT, None
+    return None
+
+
+def _registrations(folder: Path | None) -> list[tuple[Path, dict]]:
+    """(file, entry) of every readable registration in ``folder``, the newest first."""
+    if folder is None:
+        return []
+    found = []
+    for path in folder.glob("*.json"):
+        entry = _registered(path)
+        try:
+            stamp = path.stat().st_mtime_ns
+        except OSError:
+            continue
+        if entry is not None:
+            found.append((stamp, path, entry))
+    return [(path, entry) for _, path, entry in sorted(found, key=lambda item: (-item[0], item[1].name))]
+
+
+def _unlink(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:  # removed already (or a read-only cache)
+        pass
 
 
 def _registered(path: Path | None) -> dict | None:
@@ -334,8 +362,8 @@ def _end_process_group(pid: int, seconds: float = 20.0) -> None:
 
 
 def kept_registry() -> Path | None:
-    """Where a kept LibreOffice is registered for other processes (None when caching is off)."""
-    return _cache_file(KEPT_FILE)
+    """The folder where kept LibreOffices are registered for other processes (None when caching is off)."""
+    return _cache_file(KEPT_FOLDER)
 
 
 # -- the script, run by an interpreter with ``uno`` ---------------------------------------------------

@@ -150,17 +150,19 @@ def last_year_costs(folder: Path) -> tuple[int, dict[str, int]] | None:
 
 
 def validate_folder(folder: Path, config: ReportConfig | None = None,
-                    progress: Callable[[Iterable[Path]], Iterable[Path]] | None = None) -> ValidationReport:
+                    progress: Callable[[Iterable[Path]], Iterable[Path]] | None = None,
+                    empty_ok: bool = False) -> ValidationReport:
     """Every problem of every workbook in ``folder`` (config from ``folder/config.toml`` unless given).
 
     The report has one task per file (``reportkit.validation_report``).
 
-    ``progress`` may wrap the list of files (e.g. a progress bar).
+    ``progress`` may wrap the list of files (e.g. a progress bar). A folder without any workbook is
+    an InputFolderError unless ``empty_ok`` (the collection round's first day: nothing received yet).
     """
     folder = Path(folder)
     config = config or load_config(folder)
     result = ValidationReport(config=config, files=card_files(folder), folder=folder)
-    if not any(path.suffix.lower() in WORKBOOK_SUFFIXES or path.suffix.lower() in OTHER_SPREADSHEET_CODES
+    if not empty_ok and not any(path.suffix.lower() in WORKBOOK_SUFFIXES or path.suffix.lower() in OTHER_SPREADSHEET_CODES
                for path in result.files):
         raise InputFolderError(f"入力フォルダ {folder} にカードのブック（.xlsx）が１つもありません。"
                                f"カードは {InputFolder(folder).cards} に（課ごとのフォルダに分けても構いません）置いてください。")

@@ -37,7 +37,6 @@ def digest(folder: Path, skip: str = ".reportkit") -> dict[str, str]:
 
 # -- a real server (waitress) in a subprocess ------------------------------------------------------
 
-import os
 import socket
 import subprocess
 import sys
@@ -45,6 +44,8 @@ import time
 import urllib.request
 import uuid
 from contextlib import contextmanager
+
+from command_helpers import command_env
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -70,7 +71,7 @@ def server_process(folder: Path, *extra: str, startup: float = 60.0, port: int |
     """
     port = port or free_port()
     extra = extra if office else (*extra, "--no-office")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+    env = command_env()
     log = open(folder.parent / f"server-{port}.log", "wb")
     process = subprocess.Popen([sys.executable, "-m", "reportkit", "serve", str(folder), "--host", "127.0.0.1",
                                 "--port", str(port), *extra], stdout=log, stderr=subprocess.STDOUT, env=env)

@@ -16,7 +16,7 @@ import pytest
 import reportkit.libreoffice_uno as uno_module
 from builders_report import cards, config, multi_year
 from reportkit.aggregate import aggregate
-from reportkit.libreoffice_uno import KEPT_FILE, KeptOffice, kept_office
+from reportkit.libreoffice_uno import KEPT_FOLDER, KeptOffice, kept_office
 from reportkit.pages import bookmark_pages, printed_pages, update_page_numbers
 from reportkit.render import render_report
 from reportkit.render.package import write_cached_pagerefs
@@ -52,6 +52,11 @@ def _office_command_lines() -> str:
     return "\n".join(line for line in lines if "soffice" in line)
 
 
+def _entries(cache: Path) -> list[dict]:
+    """The kept LibreOffices registered in the user cache ``cache`` (one file per server)."""
+    return [json.loads(path.read_text(encoding="utf-8")) for path in sorted((cache / KEPT_FOLDER).glob("*.json"))]
+
+
 def _recording_passes(monkeypatch) -> list[dict]:
     """Wrap libreoffice_uno.layout_pages: record each call's pipe and whether it returned."""
     calls: list[dict] = []
@@ -78,9 +83,9 @@ def _pages(docx: Path, tmp_path: Path, name: str, soffice: str, pdf: bool = Fals
 def test_passes_use_the_kept_office_and_give_the_same_pages(report_docx, soffice, python, tmp_path, monkeypatch):
     monkeypatch.setenv("REPORTKIT_CACHE", str(tmp_path / "cache"))
     alone, alone_docx = _pages(report_docx, tmp_path, "alone.docx", soffice)
-    with KeptOffice(soffice, python, tmp_path / "cache" / KEPT_FILE).start() as office:
+    with KeptOffice(soffice, python, tmp_path / "cache" / KEPT_FOLDER).start() as office:
         assert office.wait_ready()
-        registered = json.loads((tmp_path / "cache" / KEPT_FILE).read_text(encoding="utf-8"))
+        (registered,) = _entries(tmp_path / "cache")
         assert registered["pipe"] == office.pipe and registered["pid"] == office.process.pid
         calls = _recording_passes(monkeypatch)
         first, first_docx = _pages(report_docx, tmp_path, "first.docx", soffice)
@@ -95,7 +100,7 @@ def test_passes_use_the_kept_office_and_give_the_same_pages(report_docx, soffice
         profile = office.profile
     assert not office.running and not profile.exists()
     assert office.pipe not in _office_command_lines()
-    assert not (tmp_path / "cache" / KEPT_FILE).exists()
+    assert _entries(tmp_path / "cache") == []
     assert kept_office() is None
 
 
@@ -126,12 +131,14 @@ def test_a_stale_registration_is_ignored(tmp_path, monkeypatch):
     monkeypatch.setenv("REPORTKIT_CACHE", str(tmp_path))
     finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     dead = int(finished.stdout)
-    (tmp_path / KEPT_FILE).write_text(json.dumps({"pipe": "reportkit_gone", "pid": dead}), encoding="utf-8")
+    registration = tmp_path / KEPT_FOLDER / "reportkit_gone.json"
+    registration.parent.mkdir()
+    registration.write_text(json.dumps({"pipe": "reportkit_gone", "pid": dead}), encoding="utf-8")
     if os.name == "posix":
         assert kept_office() is None
-    (tmp_path / KEPT_FILE).write_text("not json", encoding="utf-8")
+    registration.write_text("not json", encoding="utf-8")
     assert kept_office() is None
-    (tmp_path / KEPT_FILE).write_text(json.dumps({"pipe": "reportkit_here", "pid": os.getpid()}), encoding="utf-8")
+    registration.write_text(json.dumps({"pipe": "reportkit_here", "pid": os.getpid()}), encoding="utf-8")
     assert kept_office() == ("reportkit_here", uno_module.REGISTERED_WAIT, None)
 
 
@@ -141,17 +148,15 @@ def test_serve_keeps_one_office_that_a_build_elsewhere_reuses(soffice, python, r
     monkeypatch.setenv("REPORTKIT_CACHE", str(cache))
     folder = rolled_copy(serve_rolled, tmp_path / "inputs2014")
     with server_process(folder, office=True) as (_, server):
-        deadline = time.monotonic() + 30
-        while not (cache / KEPT_FILE).exists() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        entry = json.loads((cache / KEPT_FILE).read_text(encoding="utf-8"))
+        assert _wait_for(lambda: _entries(cache), 30)
+        (entry,) = _entries(cache)
         assert _answers(entry["pipe"], soffice, python)  # a build elsewhere waits only seconds for a registered one
         calls = _recording_passes(monkeypatch)
         pages, _ = _pages(report_docx, tmp_path, "elsewhere.docx", soffice)  # this process is not the server
         assert calls == [{"pipe": entry["pipe"], "ok": True}] and pages.page_count > 10
         server.terminate()
         server.wait(60)
-    assert not (cache / KEPT_FILE).exists()  # the server ended its LibreOffice and unregistered it
+    assert _entries(cache) == []  # the server ended its LibreOffice and unregistered it
     assert entry["pipe"] not in _office_command_lines()
     if os.name == "posix":
         with pytest.raises(ProcessLookupError):
@@ -258,8 +263,8 @@ def test_a_killed_servers_libreoffice_is_not_used_and_the_next_server_ends_it(so
     monkeypatch.setenv("TMPDIR", str(temp))  # the servers' scratch and profile folders
     folder = rolled_copy(serve_rolled, tmp_path / "inputs2014")
     with server_process(folder, office=True) as (_, server):
-        assert _wait_for(lambda: (cache / KEPT_FILE).exists())
-        entry = json.loads((cache / KEPT_FILE).read_text(encoding="utf-8"))
+        assert _wait_for(lambda: _entries(cache))
+        (entry,) = _entries(cache)
         assert entry["owner"] == server.pid and Path(entry["profile"]).parent == temp
         assert len(list(temp.glob("reportkit-serve-*"))) == 1  # its upload area
         # The registration may be written while its LibreOffice is still starting: wait until it runs
@@ -269,10 +274,38 @@ def test_a_killed_servers_libreoffice_is_not_used_and_the_next_server_ends_it(so
     assert _wait_for(lambda: entry["pipe"] in _office_command_lines(), 5)  # the orphan runs on …
     assert kept_office() is None  # … but no build uses it
     with server_process(folder, office=True) as (_, second):
-        assert _wait_for(lambda: (uno_module._registered(cache / KEPT_FILE) or entry)["pipe"] != entry["pipe"])
+        assert _wait_for(lambda: [e["pipe"] for e in _entries(cache)] not in ([], [entry["pipe"]]))
         assert _wait_for(lambda: entry["pipe"] not in _office_command_lines())  # the next server ended it
         assert not Path(entry["profile"]).exists()
+        assert entry["pipe"] not in [e["pipe"] for e in _entries(cache)]  # its registration went with it
         second.terminate()
         second.wait(60)
-    assert not (cache / KEPT_FILE).exists()
+    assert _entries(cache) == []
     assert not list(temp.glob("reportkit-serve-*"))  # the next server swept the killed one's; the stopped one removed its own
+
+
+def test_two_servers_on_one_machine_keep_one_registration_each(soffice, python, report_docx, tmp_path, monkeypatch,
+                                                               serve_rolled):
+    """The second server neither replaces the first's registration nor removes it when it stops."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("REPORTKIT_CACHE", str(cache))
+    first_folder = rolled_copy(serve_rolled, tmp_path / "inputs2014")
+    second_folder = rolled_copy(serve_rolled, tmp_path / "other" / "inputs2014")
+    with server_process(first_folder, office=True) as (_, first):
+        assert _wait_for(lambda: len(_entries(cache)) == 1)
+        (mine,) = _entries(cache)
+        assert mine["owner"] == first.pid
+        with server_process(second_folder, office=True) as (_, second):
+            assert _wait_for(lambda: len(_entries(cache)) == 2)
+            assert {e["owner"] for e in _entries(cache)} == {first.pid, second.pid}
+            assert mine in _entries(cache)  # not replaced
+            second.terminate()
+            second.wait(60)
+        assert _entries(cache) == [mine]  # the second removed its own registration only
+        assert _wait_for(lambda: mine["pipe"] in _office_command_lines())
+        calls = _recording_passes(monkeypatch)
+        pages, _ = _pages(report_docx, tmp_path, "after.docx", soffice)  # a build elsewhere still finds the first's
+        assert calls == [{"pipe": mine["pipe"], "ok": True}] and pages.page_count > 10
+        first.terminate()
+        first.wait(60)
+    assert _entries(cache) == []

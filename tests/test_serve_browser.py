@@ -221,3 +221,40 @@ def test_the_secretariat_builds_the_final_report_and_downloads_it(browser, downl
         report = _downloaded(downloads, "report.docx")
         assert _opens(report) > 0
         assert report.read_bytes() == (tmp_path / "outputs" / "report.docx").read_bytes()
+
+
+# The rendered lines of each element's text (1: it did not wrap).
+_LINES = """return Array.from(document.querySelectorAll(arguments[0])).map(element => {
+  const range = document.createRange();
+  range.selectNodeContents(element);
+  const tops = new Set(Array.from(range.getClientRects()).filter(r => r.width > 0).map(r => Math.round(r.top)));
+  return [element.textContent.trim(), tops.size, element.getBoundingClientRect().height];
+});"""
+
+
+def test_ids_states_and_headings_never_wrap_at_1300_pixels(browser, serve_rolled, tmp_path):
+    """At 1300 px the desk's tables broke 「AOM-／020」 and 「警告あ／り」 over two lines."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    folder = rolled_copy(serve_rolled, tmp_path / "inputs2014")
+    secretariat = new_code(folder, secretariat=True)
+    wait = WebDriverWait(browser, 60)
+    with running_server(folder) as base:
+        _login(browser, base, "事務局", secretariat)
+        wait.until(ec.presence_of_element_located((By.ID, "project-states")))
+        browser.set_window_size(1300, 1600)
+        pages = {"desk": "#divisions th, #project-states th, #project-states td.id, #project-states td.state, "
+                         "#divisions td.num"}
+        found = {"desk": browser.execute_script(_LINES, pages["desk"])}
+        browser.get(f"{base}/clerk?division=地域産業課")  # the division with most projects
+        wait.until(ec.presence_of_element_located((By.ID, "projects")))
+        pages["clerk"] = "#projects th, #projects td.id, #projects td.state, #projects td.when"
+        found["clerk"] = browser.execute_script(_LINES, pages["clerk"])
+        _shot(browser, "10_clerk_1300px")
+    for page, cells in found.items():
+        assert len(cells) > 100 if page == "desk" else len(cells) > 50, (page, len(cells))
+        assert {text for text in ("AOM-020", "警告あり", "未提出") if any(c[0] == text for c in cells)}, page
+        wrapped = [(text, lines, height) for text, lines, height in cells if lines != 1]
+        assert wrapped == [], (page, wrapped[:10])

@@ -52,9 +52,12 @@ class Received:
 
 
 def received_files(folder: Path) -> Received:
-    """Validate ``folder`` and describe every workbook under its cards folder (raises ReportkitError)."""
+    """Validate ``folder`` and describe every workbook under its cards folder (raises ReportkitError).
+
+    A cards folder with no workbook yet is where a round starts: no files, not an error.
+    """
     folder = Path(folder)
-    result = validate_folder(folder)
+    result = validate_folder(folder, empty_ok=True)
     files = []
     for task in result.card_tasks:
         project_id, name, division, cost = _identity(task.path, task.card, result.config)

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from ..japanese import nendo
 from ..validation_report import UNKNOWN_DIVISION
-from ..workbook.tables import Sheet
+from ..workbook.tables import PrintLayout, Sheet
 from .expected import file_digest, load_expected
 from .received import ReceivedFile, division_order, received_files
 
@@ -78,10 +78,12 @@ def collection_status(folder: Path, expected: Path | None = None) -> CollectionS
         projects.append(_received_status(item, wanted is not None))
         got.add(item.project_id)
     prefilled = {item.project_id: item for item in received.files}
+    # An empty cards folder (a round's first day) deleted nothing: every expected project is missing.
+    deleted = bool(received.files)
     for wanted in record.projects:
         if wanted.project_id not in got:
             waiting = prefilled.get(wanted.project_id)
-            ended = waiting is None and record.ended(wanted)
+            ended = deleted and waiting is None and record.ended(wanted)
             projects.append(ProjectStatus(project_id=wanted.project_id, name=wanted.name, division=wanted.division,
                                           state="ended" if ended else "missing", file=waiting.file if waiting else "",
                                           modified=waiting.modified if waiting else None, expected=not ended))
@@ -161,15 +163,21 @@ def format_status_text(status: CollectionStatus) -> str:
     return "\n".join(lines) + "\n"
 
 
-def status_sheets(status: CollectionStatus) -> list[Sheet]:
-    """The xlsx to send round: counts per division, and one row per project."""
+def status_sheets(status: CollectionStatus, as_of: datetime | None = None) -> list[Sheet]:
+    """The xlsx to send round: counts per division, and one row per project.
+
+    Printed (``PrintLayout``): A4 landscape, one page wide, the heading row on every page, and the
+    round's year and ``as_of`` (default now) as the title of every page.
+    """
+    as_of = as_of or datetime.now()
+    printed = PrintLayout(f"{nendo(status.fiscal_year)} 事業カードの回収状況（{as_of.year}年{as_of.month}月{as_of.day}日 {as_of:%H:%M} 現在）")
     division_rows = [[r.division] + [getattr(r, key) for key, _ in COUNT_LABELS]
                      for r in status.divisions + [status.total]]
     project_rows = [[p.division, p.project_id, p.name, STATE_LABELS[p.state], p.errors, p.warnings, p.file,
                      p.modified.strftime("%Y-%m-%d %H:%M") if p.modified else ""] for p in status.projects]
     return [
         Sheet("担当課別", ["担当課"] + [label for _, label in COUNT_LABELS], division_rows,
-              widths=[30] + [9] * len(COUNT_LABELS)),
+              widths=[30] + [9] * len(COUNT_LABELS), printed=printed),
         Sheet("事業別", ["担当課", "管理番号", "事業名", "状況", "エラー", "警告", "ファイル", "更新日時"], project_rows,
-              widths=[28, 16, 50, 10, 8, 8, 50, 17]),
+              widths=[22, 12, 40, 9, 7, 7, 40, 17], printed=printed),
     ]

@@ -38,6 +38,7 @@ from ..collect.status import STATE_LABELS, CollectionStatus, collection_status, 
 from ..config import load_config
 from ..errors import ReportkitError
 from ..issues import SEVERITY_LABELS, Issue
+from ..input_folder import default_outputs
 from ..japanese import nendo
 from ..validate import non_workbook_issue, validate_card_file
 from ..workbook.reader import MAX_FILE_BYTES
@@ -46,7 +47,7 @@ from .leftovers import sweep, uploads_prefix
 from .private import append_private, tighten, write_private
 from .sessions import LIFETIME, SESSIONS_FILE, Sessions
 from .cardview import PART_TITLES, card_view, issue_place
-from .desk import (DRAFT_FILES, DRAFT_LABEL, OUTPUT_FILES, BuildJob, default_outputs, division_error_text, draft_folder,
+from .desk import (DRAFT_FILES, DRAFT_LABEL, OUTPUT_FILES, BuildJob, division_error_text, draft_folder,
                    output_files, pdf_available, policy_figures)
 
 SECRET_FILE = "session_key"

@@ -28,13 +28,6 @@ def pdf_available() -> bool:
     return find_soffice() is not None
 
 
-def default_outputs(folder: Path) -> Path:
-    """The outputs folder beside ``folder``: inputs → outputs, inputs2014 → outputs2014, else <name>_outputs."""
-    name = folder.name
-    sibling = "outputs" + name[len("inputs"):] if name.startswith("inputs") else f"{name}_outputs"
-    return folder.parent / sibling
-
-
 @dataclass
 class PolicyFigure:
     mark: str

@@ -13,6 +13,15 @@ FIXED_TIME = datetime(2000, 1, 1)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+@dataclass(frozen=True)
+class PrintLayout:
+    """A sheet meant to be printed and sent round: A4 landscape, one page wide (as many pages down as
+    needed), the heading row on every page, ``title`` at the top of every page and the page number at
+    the foot; text wraps in its column, numbers (and their headings) are right-aligned."""
+
+    title: str
+
+
 @dataclass
 class Sheet:
     """One sheet: a title, column headings (units in the headings) and rows of plain values."""
@@ -23,6 +32,7 @@ class Sheet:
     widths: Sequence[int] = ()
     autofilter: bool = True
     one_page: bool = False  # printed on one A4 page (portrait, scaled to fit)
+    printed: PrintLayout | None = None  # printed as a report (see PrintLayout)
 
 
 def safe_cell(value: object) -> object:
@@ -71,10 +81,33 @@ def build_tables_workbook(sheets: Sequence[Sheet]):
             sheet.page_setup.fitToWidth = 1
             sheet.page_setup.fitToHeight = 1
             sheet.print_title_rows = "1:1"
+        if spec.printed is not None:
+            _print_layout(sheet, spec, Alignment)
     wb.properties.creator = "reportkit"
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME
     return wb
+
+
+def _print_layout(sheet, spec: Sheet, Alignment) -> None:
+    """Apply ``spec.printed`` to an openpyxl worksheet."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    sheet.print_title_rows = "1:1"
+    sheet.print_options.horizontalCentered = True
+    sheet.oddHeader.center.text = spec.printed.title.replace("&", "&&")
+    sheet.oddHeader.center.size = 12
+    sheet.oddFooter.center.text = "&P / &N"
+    numeric = [bool(values) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+               for values in ([row[i] for row in spec.rows if i < len(row) and row[i] is not None]
+                              for i in range(len(spec.headings)))]
+    for row in sheet.iter_rows():
+        for cell, number in zip(row, numeric):
+            cell.alignment = Alignment(horizontal="right" if number else None, vertical="top", wrap_text=not number
+                                       or cell.row == 1)
 
 
 def write_tables(path: Path, sheets: Sequence[Sheet], cache: Path | None = None) -> None:
@@ -114,8 +147,8 @@ def _cache_entry(cache: Path | None, sheets: Sequence[Sheet]) -> Path | None:
     def typed(value: object) -> object:  # dates and other values: their type is part of the key
         return [type(value).__name__, str(value)]
 
-    spec = [[s.title, list(s.headings), [list(row) for row in s.rows], list(s.widths), s.autofilter, s.one_page]
-            for s in sheets]
+    spec = [[s.title, list(s.headings), [list(row) for row in s.rows], list(s.widths), s.autofilter, s.one_page,
+             s.printed and s.printed.title] for s in sheets]
     digest = hashlib.sha256(json.dumps(spec, ensure_ascii=False, default=typed).encode("utf-8"))
     files = Path(__file__).parent.parent / "files"  # the helpers that shape the bytes are part of the key
     for module in (__file__, files / "zipnorm.py", files / "textsafe.py"):
