@@ -5,10 +5,13 @@
 Without a PDF it builds the sample (``reportkit build inputs --pdf`` into a temporary folder) and
 measures that. It prints three things against the seed (the edition's text, its line breaks kept):
 
-1. **Line identity per part**: of the edition's lines of 12 characters or more (NFKC, whitespace
-   removed), the share that stand as a whole line in our PDF — a line of ``pdftotext``'s text, or a
-   column of ``pdftotext -layout`` (a run of text between gaps of two spaces or more) — among the
-   pages of the same part of our PDF (the whole PDF for the whole document).
+1. **Line identity per part** (two readings: all of the below, and the issue's first one, pdftotext's
+   lines and -layout's columns only): of the edition's lines of 12 characters or more (NFKC, whitespace
+   removed), the share that stand as a whole line in our PDF — a line of ``pdftotext``'s text, a
+   line of ``pdftotext -layout`` (the whole baseline, as the seed's extraction joins a card's label
+   and its content) or one of its columns (a run of text between gaps of two spaces or more), or the words
+   of one baseline (``pdftotext -bbox-layout``) between gaps wider than 1½ em — among the pages of
+   the same part of our PDF (the whole PDF for the whole document).
 2. **Cards**: how many cards' ３ 事業内容 take the edition's number of lines (cards paired in
    document order; ``pdftotext -bbox-layout`` gives our lines).
 3. **Pages**: the printed page on which every part starts, ours against the edition's.
@@ -19,6 +22,7 @@ Needs poppler's ``pdftotext`` on the PATH. Exit status 0 (it measures; it does n
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import subprocess
 import sys
@@ -31,6 +35,7 @@ from xml.etree import ElementTree
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SEED = Path("/work/shared/seed/000_a42f7362741e37e4.txt")
 MIN_CHARS = 12
+GAP_EM = 1.5  # a gap between words of one baseline wider than this splits it into columns
 
 # The parts, in document order: (key, label, anchor as NFKC without whitespace). A part starts at the
 # first line (seed) or page (ours) at or after the previous part's start that holds its anchor.
@@ -63,6 +68,7 @@ IDENTITY_PARTS = [
     ("section4", "４ 参考資料"),
 ]
 CARD_HEADER = "平成25年度に実施した中小企業振興施策"
+SAMPLE_LINES = ROOT / "tools" / "sample" / "edition_lines.json"  # for the tests: no seed in a clone
 
 
 def norm(text: str) -> str:
@@ -102,10 +108,11 @@ def read_edition(seed: Path) -> Edition:
 
 @dataclass
 class Ours:
-    pages: list[list[str]]  # per physical page: its lines (raw text lines and -layout columns), normalized
+    pages: list[list[str]]  # per physical page: every line of every reading below, normalized
     texts: list[str]  # per physical page: all its text, normalized
     printed: list[int | None]  # per physical page: the printed page number, None when unnumbered
     words: list[list[tuple[float, float, float, str]]]  # per physical page: (xMin, yMin, xMax, text)
+    strict: list[list[str]]  # per physical page: pdftotext's lines and -layout's columns only (issue 20)
 
 
 def _pdftotext(pdf: Path, *options: str) -> str:
@@ -117,18 +124,44 @@ def read_pdf(pdf: Path) -> Ours:
     raw_pages = _pdftotext(pdf).split("\f")
     layout_pages = _pdftotext(pdf, "-layout").split("\f")
     count = len(raw_pages) - 1 if raw_pages and not raw_pages[-1].strip() else len(raw_pages)
-    pages, texts, printed = [], [], []
+    pages, strict, texts, printed = [], [], [], []
     for number in range(count):
         raw = raw_pages[number].splitlines()
         layout = layout_pages[number].splitlines() if number < len(layout_pages) else []
         segments = [part for line in layout for part in re.split(r"\s{2,}", line)]
-        pages.append([n for n in (norm(x) for x in raw + segments) if n])
+        strict.append([n for n in (norm(x) for x in raw + segments) if n])
+        pages.append([n for n in (norm(x) for x in layout) if n] + strict[-1])
         texts.append(norm(raw_pages[number]))
     words, heights = _words(pdf, count)
+    for number, page_words in enumerate(words):
+        pages[number].extend(_physical_lines(page_words))
     for page_words, height in zip(words, heights):  # the page number: digits alone in the footer
         footer = [norm(text) for _x0, y0, _x1, text in page_words if y0 > 0.9 * height and norm(text).isdigit()]
         printed.append(int(footer[-1]) if footer else None)
-    return Ours(pages, texts, printed, words)
+    return Ours(pages, texts, printed, words, strict)
+
+
+def _physical_lines(words: list[tuple[float, float, float, str]]) -> list[str]:
+    """The words of one baseline joined in reading order, split where a gap is wider than GAP_EM of the
+    text: pdftotext's own lines break a line at a tab (「・」 and its text), these do not."""
+    rows: list[list[tuple[float, float, float, str]]] = []
+    for word in sorted(words, key=lambda w: (w[1], w[0])):
+        if rows and abs(rows[-1][0][1] - word[1]) < 1.5:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    lines = []
+    for row in rows:
+        row.sort()
+        size = max((x1 - x0) / max(1, len(text)) for x0, _y, x1, text in row)  # about one em
+        parts = [row[0][3]]
+        for previous, word in zip(row, row[1:]):
+            if word[0] - previous[2] > GAP_EM * size:
+                lines.append(norm("".join(parts)))
+                parts = []
+            parts.append(word[3])
+        lines.append(norm("".join(parts)))
+    return [line for line in lines if line]
 
 
 def _words(pdf: Path, count: int) -> tuple[list[list[tuple[float, float, float, str]]], list[float]]:
@@ -200,31 +233,64 @@ def card_description_lines(ours: Ours) -> list[tuple[int, str, int]]:
     return cards
 
 
+SAMPLE_PARTS = ("front", "section1", "section3", "section4")  # the prose parts whose lines the tests check
+
+
+def write_sample_lines(seed: Path) -> None:
+    """For tests/test_sample_year.py (a clone has no seed): the edition's 事業内容 line count of every
+    card in document order, and the lines (MIN_CHARS or more, NFKC, no whitespace) of the prose parts."""
+    edition = read_edition(seed)
+    cards = [{"seq": seq, "name": name, "description_lines": count}
+             for seq, (name, count) in enumerate(edition.card_lines, start=1)]
+    parts = {key: lines for key, lines in edition_parts(edition).items() if key in SAMPLE_PARTS}
+    SAMPLE_LINES.write_text(json.dumps({"cards": cards, "parts": parts}, ensure_ascii=False, indent=1) + "\n",
+                            encoding="utf-8")
+
+
 # -- the report -------------------------------------------------------------------------------------
 
-def identity(edition: Edition, ours: Ours, starts: dict[str, int]) -> list[tuple[str, int, int]]:
+def edition_parts(edition: Edition) -> dict[str, list[str]]:
+    """The edition's lines of MIN_CHARS characters or more, per part of IDENTITY_PARTS."""
     keys = [key for key, _label in IDENTITY_PARTS]
-    rows = []
-    everything = {line for page in ours.pages for line in page}
-    total_hits = total_lines = 0
-    for position, (key, label) in enumerate(IDENTITY_PARTS):
+    parts = {}
+    for position, key in enumerate(keys):
         if key not in edition.starts:
             continue
         later = [edition.starts[k] for k in keys[position + 1:] if k in edition.starts]
         end = later[0] if later else len(edition.lines)
-        wanted = [line for line in edition.lines[edition.starts[key]:end] if len(line) >= MIN_CHARS]
+        parts[key] = [line for line in edition.lines[edition.starts[key]:end] if len(line) >= MIN_CHARS]
+    return parts
+
+
+def part_identity(wanted: dict[str, list[str]], ours: Ours, starts: dict[str, int],
+                  strict: bool = False) -> dict[str, tuple[int, int]]:
+    """Per part: (edition's lines that stand as a line among the pages of that part of our PDF, lines).
+    ``strict``: our lines are pdftotext's lines and -layout's columns only (the issue's first reading)."""
+    keys = [key for key, _label in IDENTITY_PARTS]
+    lines_of = ours.strict if strict else ours.pages
+    everything = {line for page in lines_of for line in page}
+    result = {}
+    for position, key in enumerate(keys):
+        if key not in wanted:
+            continue
         if key in starts:
             ours_later = [starts[k] for k in keys[position + 1:] if k in starts]
             ours_end = ours_later[0] if ours_later else len(ours.pages)
-            have = {line for page in ours.pages[starts[key]:ours_end] for line in page}
+            have = {line for page in lines_of[starts[key]:ours_end] for line in page}
         else:
             have = everything
-        hits = sum(1 for line in wanted if line in have)
-        rows.append((label, hits, len(wanted)))
+        result[key] = (sum(1 for line in wanted[key] if line in have), len(wanted[key]))
+    return result
+
+
+def identity(edition: Edition, ours: Ours, starts: dict[str, int],
+             strict: bool = False) -> list[tuple[str, int, int]]:
+    labels = dict(IDENTITY_PARTS)
+    rows = [(labels[key], hits, total) for key, (hits, total) in
+            part_identity(edition_parts(edition), ours, starts, strict).items()]
+    everything = {line for page in (ours.strict if strict else ours.pages) for line in page}
     wanted = [line for line in edition.lines[edition.starts["front"]:] if len(line) >= MIN_CHARS]
-    total_hits = sum(1 for line in wanted if line in everything)
-    total_lines = len(wanted)
-    rows.append(("文書全体", total_hits, total_lines))
+    rows.append(("文書全体", sum(1 for line in wanted if line in everything), len(wanted)))
     return rows
 
 
@@ -239,8 +305,11 @@ def report(pdf: Path, seed: Path, details: bool = False) -> None:
 
     print(f"PDF: {pdf}")
     print("\n行の一致（版の 12 字以上の行のうち、こちらの PDF で 1 行として立つもの）")
-    for label, hits, total in identity(edition, ours, starts):
-        print(f"  {label:<24}{hits:5d} / {total:<5d}{_percent(hits, total)}")
+    print(f"  {'':<24}{'すべての読み方':>16}   {'pdftotext の行と -layout の列だけ':>12}")
+    for (label, hits, total), (_label, strict_hits, _total) in zip(identity(edition, ours, starts),
+                                                                   identity(edition, ours, starts, strict=True)):
+        print(f"  {label:<24}{hits:5d} / {total:<5d}{_percent(hits, total)}"
+              f"   {strict_hits:5d} / {total:<5d}{_percent(strict_hits, total)}")
 
     cards = card_description_lines(ours)
     pairs = list(zip(edition.card_lines, cards))
@@ -276,7 +345,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=Path, default=DEFAULT_SEED)
     parser.add_argument("--build", type=Path, default=ROOT / "inputs", help="input folder to build without a PDF")
     parser.add_argument("--details", action="store_true", help="list every card whose line count differs")
+    parser.add_argument("--write-sample", action="store_true",
+                        help=f"write the edition's 事業内容 line count per card to {SAMPLE_LINES.relative_to(ROOT)}")
     args = parser.parse_args(argv)
+    if args.write_sample:
+        write_sample_lines(args.seed)
+        return 0
     if args.pdf is not None:
         report(args.pdf, args.seed, args.details)
         return 0
