@@ -118,6 +118,68 @@ def _write_json(path: Path | None, data: dict) -> None:
         pass
 
 
+# The document names Word's Japanese fonts. Where they are missing (LibreOffice on Linux), Writer's
+# own list finds IPA fonts for Japanese text but fontconfig gives digits, ①–⑧, ○ ◎ and leaders
+# DejaVu, wider than the half-width glyphs: lines and pages would differ from Word's. IPA明朝 /
+# IPAゴシック have the same fixed advance widths (full width 1 em, half width ½ em) as ＭＳ 明朝 /
+# ＭＳ ゴシック, and IPA P明朝 / P ゴシック are the proportional pair of ＭＳ Ｐ明朝 / Ｐゴシック; the
+# replacement table of the page pass's profile maps one to the other for every character ("Always":
+# LibreOffice takes the MS names for available through fontconfig's aliases). A PC that has the MS
+# fonts (Windows, or them installed) gets no table: LibreOffice uses them.
+FONT_REPLACEMENTS = (
+    ("ＭＳ 明朝", "IPAMincho"), ("MS Mincho", "IPAMincho"),
+    ("ＭＳ ゴシック", "IPAGothic"), ("MS Gothic", "IPAGothic"),
+    ("ＭＳ Ｐ明朝", "IPAPMincho"), ("MS PMincho", "IPAPMincho"),
+    ("ＭＳ Ｐゴシック", "IPAPGothic"), ("MS PGothic", "IPAPGothic"),
+)
+PROFILE_SETTINGS = "registrymodifications.xcu"  # in the profile's user/ folder
+
+
+def _font_replacement_xcu(pairs=FONT_REPLACEMENTS) -> str:
+    """LibreOffice's user settings with the font replacement table (Tools ▸ Options ▸ Fonts) on."""
+    base = "/org.openoffice.Office.Common/Font/Substitution"
+    items = [f'<item oor:path="{base}"><prop oor:name="Replacement" oor:op="fuse"><value>true</value></prop></item>']
+    for number, (replaced, substitute) in enumerate(pairs):
+        props = "".join(f'<prop oor:name="{name}" oor:op="fuse"><value>{value}</value></prop>'
+                        for name, value in (("Always", "true"), ("OnScreenOnly", "false"),
+                                            ("ReplaceFont", replaced), ("SubstituteFont", substitute)))
+        items.append(f'<item oor:path="{base}/FontPairs"><node oor:name="_{number}" oor:op="replace">'
+                     f'{props}</node></item>')
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+            'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+            + "\n".join(items) + "\n</oor:items>\n")
+
+
+@lru_cache(maxsize=None)
+def has_ms_fonts() -> bool:
+    """Whether ＭＳ 明朝 is installed: in Windows' font folders, else as fontconfig lists it."""
+    if os.name == "nt":
+        folders = [Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"]
+        if os.environ.get("LOCALAPPDATA"):
+            folders.append(Path(os.environ["LOCALAPPDATA"]) / "Microsoft" / "Windows" / "Fonts")
+        return any((folder / "msmincho.ttc").is_file() for folder in folders)
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return False
+    try:
+        listed = subprocess.run([fc_list, ":family=MS Mincho", "family"], capture_output=True, text=True,
+                                timeout=20, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return bool(listed.strip())
+
+
+def prepare_profile(profile: Path, *, replace_fonts: bool | None = None) -> Path:
+    """Write the page pass's settings into a fresh LibreOffice profile folder (before LibreOffice starts):
+    the font replacement table, unless the MS fonts are installed (``replace_fonts`` decides instead)."""
+    user = Path(profile) / "user"
+    user.mkdir(parents=True, exist_ok=True)
+    if replace_fonts if replace_fonts is not None else not has_ms_fonts():
+        (user / PROFILE_SETTINGS).write_text(_font_replacement_xcu(), encoding="utf-8")
+    return Path(profile)
+
+
 def office_command(soffice: str, profile: Path, pipe: str) -> list[str]:
     """A headless LibreOffice with a private profile, listening for UNO on ``pipe``."""
     return [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--norestore",
@@ -201,7 +263,7 @@ class KeptOffice:
         """Start LibreOffice (without waiting for it to be ready) and register it."""
         global _kept
         self.pipe = f"reportkit_{uuid.uuid4().hex}"
-        self.profile = Path(tempfile.mkdtemp(prefix=KEPT_PROFILE_PREFIX))
+        self.profile = prepare_profile(Path(tempfile.mkdtemp(prefix=KEPT_PROFILE_PREFIX)))
         if self.registry is not None:
             self._end_orphans()
         self.process = start_office(office_command(self.soffice, self.profile, self.pipe))
@@ -427,7 +489,7 @@ def _layout(soffice: str, docx: str, timeout: float, pdf: str | None, pipe: str 
     if pipe:  # a kept LibreOffice: use it, leave it running
         return _measure(_connect(pipe, wait, None), docx, pdf)
     pipe = f"reportkit_{uuid.uuid4().hex}"
-    profile = Path(tempfile.mkdtemp(prefix="reportkit-uno-"))
+    profile = prepare_profile(Path(tempfile.mkdtemp(prefix="reportkit-uno-")))
     office = start_office(office_command(soffice, profile, pipe))
     context = None
     try:

@@ -57,10 +57,13 @@ def find_soffice() -> str | None:
 def convert_to_pdf(docx_path: Path, out_dir: Path, soffice: str | None = None,
                    timeout: int = DEFAULT_TIMEOUT) -> Path:
     """One headless conversion with a private profile; bookmarks become PDF named destinations."""
+    from .libreoffice_uno import prepare_profile
+
     soffice = _soffice(soffice)
     docx_path = Path(docx_path).resolve()
     out_dir = Path(out_dir)
     with tempfile.TemporaryDirectory(prefix="reportkit-lo-") as profile:
+        prepare_profile(Path(profile))
         command = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
                    "--convert-to", PDF_FILTER, "--outdir", str(out_dir), str(docx_path)]
         try:

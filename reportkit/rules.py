@@ -387,50 +387,57 @@ def check_reprints(sourced: SourcedCard, config: ReportConfig) -> Iterator[Issue
 
 # -- length --------------------------------------------------------------------------------------
 
-# One card is one A4 page. The estimate sets the card text at 40 full-width characters a line (80
-# display columns) and a cell of a two-column table at 20. The edition shrinks the type of its
-# densest cards to keep them on one page (card 130, 農林水産品輸出拡大外貨獲得事業, estimates 55
-# lines), so PAGE_LINES sits just above the densest published card: no card of the 平成25年度
-# edition is reported (docs/validation.md, tests/test_rules.py::test_no_published_card_is_too_long).
-TEXT_COLUMNS = 80
-CELL_COLUMNS = 40
-INDENT = 2
-PAGE_LINES = 58
+# One card is one A4 page, the edition's two-column form (render/card.py): the labels on the left,
+# every part's content in a right column of 26 full-width characters (52 display columns) of 10.5 pt,
+# each part's row as tall as its content (at least one line). A results table's row counts one line
+# (9.5 pt text and its rule); its item column holds 34 display columns, its value column 18. The page's
+# text area (250 mm) holds 67 lines of 10.5 pt; measured on LibreOffice's PDF of the sample, a card
+# takes 0.9–1.12 times the lines estimated here, so PAGE_LINES (x 1.12 < 67) leaves a card that is not
+# reported on one page. No card of the 平成25年度 edition is reported (docs/validation.md,
+# tests/test_rules.py::test_no_published_card_is_too_long): its densest, アジア輸出拡大戦略事業
+# (formerly 農林水産品輸出拡大外貨獲得事業), estimates 58 lines.
+TEXT_COLUMNS = 52
+ITEM_COLUMNS = 34
+VALUE_COLUMNS = 18
+INDENT = 2  # the first-line indent of 事業内容 and of a history reason (1 em)
+PAGE_LINES = 60
 
 
-def _lines(text: str, columns: int) -> int:
-    """Printed lines of a text wrapped at ``columns`` display columns; each line break starts a line."""
+def _lines(text: str, columns: int, indent: int = 0) -> int:
+    """Printed lines of a text wrapped at ``columns`` display columns (the first line of each paragraph
+    ``indent`` columns in); each line break starts a line (a paragraph)."""
     if not text:
         return 0
-    return sum(max(1, -(-display_width(part) // columns)) for part in text.split("\n"))
+    return sum(max(1, -(-(display_width(part) + indent) // columns)) for part in text.split("\n"))
 
 
 def card_lines(card: Card, config: ReportConfig) -> dict[str, int]:
     """Estimated printed lines of a card, per field that takes a variable number of lines."""
-    fixed = 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1  # header, blank, headings of parts １–７ (part ５ and ４ below)
     policy_title = config.policy(card.policy).title if 1 <= card.policy <= len(config.policies) else ""
+    results = _table_lines(card.progress) + _table_lines(card.outcome) + _free_lines(card)
     lines = {
-        "policy": _lines(policy_title, TEXT_COLUMNS - 12),
-        "project_name": _lines(card.project_name, TEXT_COLUMNS - 10),
-        "description": _lines(card.description, TEXT_COLUMNS - INDENT),
-        "cost_note": _lines(card.cost_note, TEXT_COLUMNS - INDENT),
-        "progress_rows": _table_lines(card.progress.rows),
-        "outcome_rows": _table_lines(card.outcome.rows),
+        "policy": max(1, _lines(policy_title, TEXT_COLUMNS)),
+        "project_name": max(1, _lines(card.project_name, TEXT_COLUMNS)),
+        "description": max(1, _lines(card.description, TEXT_COLUMNS, INDENT)),
+        "cost_note": 1 + _lines(card.cost_note, TEXT_COLUMNS),  # the amount, then its breakdown
+        "progress_rows": _table_lines(card.progress),
+        "outcome_rows": _table_lines(card.outcome),
         "results_free": _free_lines(card),
-        "history_rows": sum(_history_entry_lines(e) for e in card.history),
-        "department": 1 if len(card.department + card.group) < 24 else 2,
+        "history_rows": max(1, sum(_history_entry_lines(e) for e in card.history)),
+        "department": max(1, _lines("　".join(p for p in (card.department, card.group) if p), TEXT_COLUMNS)),
     }
-    lines["fixed"] = fixed
+    lines["fixed"] = 2 + (0 if results else 1)  # the header line and its space; a "－" for no results
     return lines
 
 
-def _table_lines(rows: list[ResultRow]) -> int:
+def _table_lines(results) -> int:
+    rows = results.rows
     if not rows:
         return 0
-    total = 2  # caption and header row
+    total = _lines(results.caption, TEXT_COLUMNS) + 1  # caption and header row
     for row in rows:
-        item = _lines(row.item, CELL_COLUMNS - (INDENT if row.kind == "内訳" else 0))
-        value = _lines(row.value, CELL_COLUMNS)
+        item = _lines(row.item, ITEM_COLUMNS - (INDENT if row.kind == "内訳" else 0))
+        value = _lines(row.value, VALUE_COLUMNS)
         total += max(1, item, 0 if row.kind == "見出し" else value)
     return total
 
@@ -450,7 +457,7 @@ def _history_entry_lines(entry) -> int:
     lines = _lines(f"{entry.year}　{entry.event}", TEXT_COLUMNS) if (entry.year or entry.event) else 0
     if entry.former_name:
         lines += _lines(f"「{entry.former_name}」", TEXT_COLUMNS)
-    lines += _lines(entry.reason, TEXT_COLUMNS - INDENT)
+    lines += _lines(entry.reason, TEXT_COLUMNS, INDENT)
     return lines
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 
 from builders_report import cards, config, multi_year
 from reportkit.aggregate import aggregate
@@ -54,6 +55,46 @@ def test_reprinted_card_names_host_policy_and_carries_reprint_mark(rendered):
             names.append((table.rows[0].cells[1].text, table.rows[1].cells[1].text))
     assert ("中小企業の経営基盤の強化を図ること", "事業A03（再掲）") in names
     assert ("中小企業の事業活動を担う人材の育成及び確保を図ること", "事業A03") in names
+
+
+def test_the_card_is_the_editions_two_column_form_with_a_26_character_content_column(rendered):
+    """Labels on the left, every part's content beside its label in the right column, whose text is
+    CONTENT_EM characters of the card's 10.5 pt body wide (the edition's wrapped lines)."""
+    from reportkit.render import card as card_module
+
+    doc = Document(str(rendered))
+    forms = [t for t in doc.tables if t.rows[0].cells[0].text == "１　基本方針"]
+    assert len(forms) == 11 + 2
+    labels = ["１　基本方針", "２　事業名", "３　事業内容", "４　事業費（千円）", "５　事業実施結果", "６　事業の経緯",
+              "７　担当課・グループ"]
+    size = doc.styles["カード文章"].font.size.pt
+    for form in forms:
+        grid = [int(col.get(qn("w:w"))) for col in form._tbl.tblGrid.findall(qn("w:gridCol"))]
+        assert grid[1] == card_module.CONTENT_WIDTH
+        text_width = grid[1] - 2 * card_module.CELL_MARGIN
+        assert card_module.CONTENT_EM <= text_width / 20 / size < card_module.CONTENT_EM + 0.5
+        assert [row.cells[0].text for row in form.rows] == labels
+        assert all(len(row.cells) == 2 and row.cells[1].text.strip() for row in form.rows)
+    assert card_module.CONTENT_FONT_TWIPS == size * 20
+
+
+def test_each_prose_part_is_a_section_as_wide_as_its_named_figure(rendered):
+    """はじめに, section 1's points and overview, section 3, the ordinance and the rules: each a section
+    whose text is PROSE_CHARACTERS of the body text wide; the table pages keep the reference's width."""
+    from reportkit.render.document import PROSE_CHARACTERS, PROSE_SLACK_PT
+
+    doc = Document(str(rendered))
+    body = doc.styles["本文"].font.size.pt
+    widths = [(s.page_width - s.left_margin - s.right_margin) / 12700 for s in doc.sections]  # points
+    wanted = {name: chars * body + PROSE_SLACK_PT for name, chars in PROSE_CHARACTERS.items()}
+    reference = Document(str(Path(__file__).resolve().parents[1] / "reportkit" / "templates" / "reference.docx"))
+    full = (reference.sections[0].page_width - reference.sections[0].left_margin
+            - reference.sections[0].right_margin) / 12700
+    assert widths[1:5] == pytest.approx([wanted["introduction"], full, wanted["section1"], full], abs=0.2)
+    assert widths[-3:] == pytest.approx([wanted["section3"], wanted["ordinance"], wanted["liaison"]], abs=0.2)
+    assert all(w == pytest.approx(full, abs=0.2) for w in widths[6:-3])  # the chapters and their cards
+    section_margins = [(s.left_margin, s.right_margin) for s in doc.sections]
+    assert all(left == right for left, right in section_margins)  # centred on the page
 
 
 def test_list_table_rows_subtotals_and_total(rendered):
@@ -167,6 +208,15 @@ def test_every_pageref_caches_its_planned_page(tmp_path):
     assert {name for name, _ in fields} <= set(plan)
     assert all(cached == str(plan[name]) for name, cached in fields)
     assert all(name in plan for name in re.findall(r'w:name="(rkh\d+)"', xml))  # every TOC heading
+
+
+def test_plan_flow_starts_an_odd_run_on_an_odd_page():
+    from reportkit.render.estimate import plan_flow
+
+    runs = [(100.0, 100.0), (50.0, 100.0), (50.0, 100.0)]  # one page each
+    marks = {"a": (0, 0.0), "b": (1, 0.0), "c": (2, 0.0)}
+    assert plan_flow(runs, marks, 1, frozenset({1})) == ({"a": 1, "b": 3, "c": 4}, 5)
+    assert plan_flow(runs, marks, 1, frozenset({2})) == ({"a": 1, "b": 2, "c": 3}, 4)
 
 
 def test_plan_flow_runs_start_on_new_pages_and_headings_on_the_page_their_run_has_reached():

@@ -149,9 +149,16 @@ def test_build_refuses_inputs_with_errors_and_keeps_the_last_report(tmp_path, ca
     assert sorted(p.name for p in out.iterdir()) == ["report.docx"]
 
 
+@pytest.fixture(scope="module")
+def printed(soffice, tmp_path_factory):
+    """The sample built with LibreOffice's page pass and its PDF: (BuildResult, output folder)."""
+    out = tmp_path_factory.mktemp("printed")
+    return build_report(INPUTS, out, pdf=True), out
+
+
 @pytest.mark.libreoffice
-def test_every_card_lands_on_the_page_the_edition_gives(soffice, tmp_path):
-    result = build_report(INPUTS, tmp_path, pdf=True)
+def test_every_card_lands_on_the_page_the_edition_gives(printed):
+    result, tmp_path = printed
     data = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     expected = {}
     for row in LIST_TABLE["rows"]:
@@ -169,3 +176,73 @@ def test_every_card_lands_on_the_page_the_edition_gives(soffice, tmp_path):
         assert f"{column['amount']:,}" in text, column
     for policy in data["policies"]:
         assert f"{policy['subtotal']:,}" in text, policy["no"]
+
+
+def _edition_lines():
+    """tools/edition_lines.py (not part of the package): reads our PDF as the seed is read."""
+    import importlib.util
+    import sys
+
+    if "edition_lines" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("edition_lines", ROOT / "tools" / "edition_lines.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["edition_lines"] = module  # its dataclasses look their module up
+        spec.loader.exec_module(module)
+    return sys.modules["edition_lines"]
+
+
+@pytest.mark.libreoffice
+def test_most_cards_take_the_editions_number_of_description_lines(printed):
+    """The card's right column is the edition's 26 characters: ３ 事業内容 wraps into as many lines as the
+    edition's for at least four cards in five (the edition's counts: tools/sample/edition_lines.json)."""
+    tool = _edition_lines()
+    edition = json.loads(tool.SAMPLE_LINES.read_text(encoding="utf-8"))["cards"]
+    ours = tool.card_description_lines(tool.read_pdf(printed[1] / "report.pdf"))
+    assert len(ours) == len(edition) == 130
+    same = sum(1 for theirs, (_page, _name, lines) in zip(edition, ours) if theirs["description_lines"] == lines)
+    assert same >= 0.8 * len(edition), same
+
+
+@pytest.mark.libreoffice
+def test_the_pdf_is_set_in_the_ipa_fonts_that_stand_in_for_ms_mincho_and_gothic(printed):
+    """The page pass maps ＭＳ 明朝 / ＭＳ ゴシック to IPA明朝 / IPAゴシック for every character: no digit,
+    ①, ○ or leader falls back to a wider Latin font (DejaVu) and the pages measured are Word's."""
+    from pypdf import PdfReader
+
+    fonts = set()
+    for page in PdfReader(str(printed[1] / "report.pdf")).pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            fonts.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    assert fonts and fonts <= {"IPAMincho", "IPAGothic", "IPAPMincho", "IPAPGothic"}, fonts
+
+
+@pytest.mark.libreoffice
+def test_the_prose_breaks_its_lines_where_the_edition_does(printed):
+    """Each prose part is set as wide as the edition's lines (render/document.py PROSE_CHARACTERS), in
+    the edition's indents and bullets, from paragraphs typed without breaks: its lines of 12 characters
+    or more stand as lines of our PDF (はじめに all of them; section 1 and section 4 lose the lines the
+    edition indents or compresses inconsistently, and the cells of their tables)."""
+    tool = _edition_lines()
+    parts = json.loads(tool.SAMPLE_LINES.read_text(encoding="utf-8"))["parts"]
+    ours = tool.read_pdf(printed[1] / "report.pdf")
+    found = tool.part_identity(parts, ours, tool.part_pages(ours))
+    share = {key: hits / total for key, (hits, total) in found.items()}
+    assert share["front"] >= 0.9, share
+    assert share["section1"] >= 0.65 and share["section3"] >= 0.6 and share["section4"] >= 0.6, share
+    for name in ("introduction.md.j2", "section1_points.md.j2", "section4_ordinance.md"):  # no planted breaks
+        paragraphs = (INPUTS / "narratives" / name).read_text(encoding="utf-8").split("\n\n")
+        assert all("\n" not in p.strip() for p in paragraphs if not p.lstrip().startswith(("|", "#"))), name
+
+
+@pytest.mark.libreoffice
+def test_the_parts_start_where_the_layout_rules_put_them(printed):
+    """はじめに on page 1, section 1 on 2, the new projects ①–④ on one page and ⑤–⑧ on the next (a policy's
+    entries kept together), the chapters from 13, 参考資料 on an odd page (the edition leaves 158 blank) and
+    the rules' 別表 on a page of its own."""
+    tool = _edition_lines()
+    ours = tool.read_pdf(printed[1] / "report.pdf")
+    page = {key: tool.printed_page(ours, index) for key, index in tool.part_pages(ours).items()}
+    assert (page["front"], page["section1"], page["chapters"]) == (1, 2, 13)
+    assert page["new5"] == page["new"] + 1
+    assert page["section4"] % 2 == 1
+    assert page["annex"] == page["rules"] + 1

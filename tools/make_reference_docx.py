@@ -24,6 +24,9 @@ MINCHO = "ＭＳ 明朝"
 GOTHIC = "ＭＳ ゴシック"
 OUT = Path(__file__).resolve().parent.parent / "reportkit" / "templates" / "reference.docx"
 TEXT_WIDTH = Mm(210 - 30 - 30)
+LIST_AIR_PT = 0.5  # space above the list table's text in its cells
+BODY_PITCH_PT = 18
+BULLET_TAB_EM = 2  # where a bullet's text starts, in characters of 10.5 pt  # the prose's exact line pitch: 39 lines on the 250 mm text height
 
 
 def _fonts(style, face: str, size: float, bold: bool = False) -> None:
@@ -147,11 +150,16 @@ def build(out: Path = OUT) -> Path:
     _paragraph_style(doc, "表紙発行", "Normal", MINCHO, 16, align=WD_ALIGN_PARAGRAPH.CENTER, after=12)
 
     body = _paragraph_style(doc, "本文", "Normal", MINCHO, 10.5)
-    body.paragraph_format.line_spacing = Pt(18)
+    body.paragraph_format.line_spacing = Pt(BODY_PITCH_PT)
     _indent_chars(body, first=100)
+    # The edition's bullets: 「・」, the text from BULLET_TAB_EM (a tab: a space would take the line's
+    # justification), the lines after the first at the margin.
     bullet = _paragraph_style(doc, "箇条書き", "Normal", MINCHO, 10.5)
-    bullet.paragraph_format.line_spacing = Pt(18)
-    _indent_chars(bullet, left=200, hanging=100)
+    bullet.paragraph_format.line_spacing = Pt(BODY_PITCH_PT)
+    bullet.paragraph_format.tab_stops.add_tab_stop(Pt(BULLET_TAB_EM * 10.5), WD_TAB_ALIGNMENT.LEFT)
+    # An article of the ordinance or the rules (「第１条　…」「２　…」): its number at the margin.
+    article = _paragraph_style(doc, "条文", "Normal", MINCHO, 10.5)
+    article.paragraph_format.line_spacing = Pt(BODY_PITCH_PT)
     _paragraph_style(doc, "図表題", "Normal", GOTHIC, 10.5, align=WD_ALIGN_PARAGRAPH.CENTER, before=8, after=4,
                      keep_next=True)
     _paragraph_style(doc, "資料", "Normal", MINCHO, 9, after=6)
@@ -163,15 +171,19 @@ def build(out: Path = OUT) -> Path:
     _paragraph_style(doc, "表数値小", "Normal", MINCHO, 8, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _paragraph_style(doc, "表見出し", "Normal", GOTHIC, 9, align=WD_ALIGN_PARAGRAPH.CENTER)
     # The list table: three pages of ~60 single-line rows, as in the edition (narrow-margin section).
-    _paragraph_style(doc, "一覧表文字", "Normal", MINCHO, 7.5, align=WD_ALIGN_PARAGRAPH.LEFT)
-    _paragraph_style(doc, "一覧表数値", "Normal", MINCHO, 7.5, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    _paragraph_style(doc, "一覧表中央", "Normal", MINCHO, 7.5, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph_style(doc, "一覧表見出し", "Normal", GOTHIC, 6.5, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph_style(doc, "一覧表基本方針", "Normal", GOTHIC, 7.5, align=WD_ALIGN_PARAGRAPH.LEFT)
+    # Each cell's text clears the rule above it by LIST_AIR_PT (the row's ROW_EXTRA_PT in the page plan).
+    _paragraph_style(doc, "一覧表文字", "Normal", MINCHO, 7.5, align=WD_ALIGN_PARAGRAPH.LEFT, before=LIST_AIR_PT)
+    _paragraph_style(doc, "一覧表数値", "Normal", MINCHO, 7.5, align=WD_ALIGN_PARAGRAPH.RIGHT, before=LIST_AIR_PT)
+    _paragraph_style(doc, "一覧表中央", "Normal", MINCHO, 7.5, align=WD_ALIGN_PARAGRAPH.CENTER, before=LIST_AIR_PT)
+    _paragraph_style(doc, "一覧表見出し", "Normal", GOTHIC, 6.5, align=WD_ALIGN_PARAGRAPH.CENTER, before=LIST_AIR_PT)
+    _paragraph_style(doc, "一覧表基本方針", "Normal", GOTHIC, 7.5, align=WD_ALIGN_PARAGRAPH.LEFT, before=LIST_AIR_PT)
 
-    _paragraph_style(doc, "新規事業", "Normal", MINCHO, 10.5, before=2)
+    # The new-projects list on the body's 18 pt lines: ①–④ fill the edition's page 8, ⑤–⑧ page 9.
+    entry = _paragraph_style(doc, "新規事業", "Normal", MINCHO, 10.5, before=2)
+    entry.paragraph_format.line_spacing = Pt(BODY_PITCH_PT)
     summary = _paragraph_style(doc, "新規事業概要", "Normal", MINCHO, 10.5)
-    _indent_chars(summary, left=200)
+    summary.paragraph_format.line_spacing = Pt(BODY_PITCH_PT)
+    _indent_chars(summary, left=100)  # the edition's summaries: 39 characters a line under ◎
 
     _paragraph_style(doc, "カード見出し", "Normal", GOTHIC, 10.5, page_break=True, after=4)
     _paragraph_style(doc, "カード項目", "Normal", GOTHIC, 10.5, align=WD_ALIGN_PARAGRAPH.LEFT)
@@ -186,7 +198,7 @@ def build(out: Path = OUT) -> Path:
     _paragraph_style(doc, "カード表見出し", "Normal", MINCHO, 9.5, align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph_style(doc, "カード経緯", "Normal", MINCHO, 10.5)
     reason = _paragraph_style(doc, "カード経緯理由", "Normal", MINCHO, 10.5)
-    _indent_chars(reason, left=100)
+    _indent_chars(reason, first=100)  # the edition: the reason's first line indented 1 em, then full width
     _paragraph_style(doc, "区切り", "Normal", MINCHO, 1, line=1.0)
 
     footer = _paragraph_style(doc, "Footer", "Normal", MINCHO, 10.5, align=WD_ALIGN_PARAGRAPH.CENTER)

@@ -1,4 +1,9 @@
-"""One project card: the header line, then a bordered table of parts １–７ (one A4 page)."""
+"""One project card: the header line, then the edition's two-column form of parts １–７ (one A4 page).
+
+The labels １ 基本方針 … ７ 担当課・グループ stand in the left column; every part's content (事業内容, the
+results tables, the history with its reasons) in the right column, whose text is CONTENT_EM full-width
+characters of the body (10.5 pt) wide, as the edition's wrapped lines run (26 characters: a plain
+wrap at that width gives the edition's number of 事業内容 lines for nine cards in ten)."""
 
 from __future__ import annotations
 
@@ -10,8 +15,12 @@ from .fast_table import Cell, Row, StyleIds
 from ..printed import nendo, zen
 
 MM = 56.7  # twips per millimetre
-LABEL_WIDTH = int(44 * MM)  # 「７　担当課・グループ」 (10 characters of 10.5 pt) on one line
-INNER_MARGIN = int(6 * MM)
+CONTENT_EM = 26  # the right column's text width in full-width characters of the card's body text
+CONTENT_FONT_TWIPS = 210  # 10.5 pt, the カード本文 / カード文章 size, in twips
+CELL_MARGIN = 108  # left and right margin of a card cell (twips; Word's default 0.19 cm)
+SLACK = 40  # 2 pt over the characters' width: a line of CONTENT_EM characters never wraps by rounding
+CONTENT_WIDTH = CONTENT_EM * CONTENT_FONT_TWIPS + SLACK + 2 * CELL_MARGIN  # the right column (twips)
+MIN_LABEL_WIDTH = int(44 * MM)  # 「７　担当課・グループ」 (10 characters of 10.5 pt) on one line
 # A placeholder page lists this many problems (a line of at most PROBLEM_CHARACTERS each): it stays one page.
 MAX_PROBLEMS = 12
 PROBLEM_CHARACTERS = 110
@@ -23,7 +32,6 @@ class CardWriter:
     def __init__(self, ids: StyleIds, text_width: int, fiscal_year: int) -> None:
         self.ids = ids
         self.width = text_width
-        self.inner_width = text_width - INNER_MARGIN
         self.header_text = f"{nendo(fiscal_year)}に実施した中小企業振興施策"
         s = ids
         self.label, self.text, self.paragraph = s[styles.CARD_LABEL], s[styles.CARD_TEXT], s[styles.CARD_PARAGRAPH]
@@ -49,17 +57,26 @@ class CardWriter:
         rows = [
             self._label_value("１　基本方針", x.paragraphs(self.text, policy_title)),
             self._label_value("２　事業名", x.paragraphs(self.text, row.card_name)),
-            self._full("３　事業内容"),
-            Row([Cell(x.paragraphs(self.paragraph, card.description), span=2)]),
+            self._label_value("３　事業内容", x.paragraphs(self.paragraph, card.description)),
             self._label_value("４　事業費（千円）", "".join(amount)),
-            self._full("５　事業実施結果"),
-            Row([Cell(self._results(card.progress, card.outcome, card.results_free), span=2)]),
-            self._full("６　事業の経緯"),
-            Row([Cell(self._history(card.history), span=2)]),
+            self._label_value("５　事業実施結果", self._results(card.progress, card.outcome, card.results_free)),
+            self._label_value("６　事業の経緯", self._history(card.history)),
             self._label_value("７　担当課・グループ", x.paragraphs(self.text, group)),
         ]
-        table = x.table(self.table_style, [LABEL_WIDTH, self.width - LABEL_WIDTH], rows)
-        return header + table
+        return header + self._form(rows)
+
+    @property
+    def widths(self) -> list[int]:
+        """The label column (the rest of the text width, at least MIN_LABEL_WIDTH) and the content column."""
+        return [max(MIN_LABEL_WIDTH, self.width - CONTENT_WIDTH), CONTENT_WIDTH]
+
+    @property
+    def inner_width(self) -> int:
+        """The width of a table inside the content column: its text width."""
+        return CONTENT_WIDTH - 2 * CELL_MARGIN
+
+    def _form(self, rows: list[Row]) -> str:
+        return x.table(self.table_style, self.widths, rows, cell_margin=CELL_MARGIN)
 
     def placeholder(self, row: ListRow, policy_title: str, bookmark: tuple[str, str]) -> str:
         """A draft's one page where a card not in yet will stand: 【未提出】, or 【要修正】 with its problems."""
@@ -87,13 +104,10 @@ class CardWriter:
             self._label_value("７　担当課・グループ", x.paragraphs(
                 self.text, "　".join(part for part in (card.department, card.group) if part))),
         ]
-        return header + x.table(self.table_style, [LABEL_WIDTH, self.width - LABEL_WIDTH], rows)
+        return header + self._form(rows)
 
     def _label_value(self, label: str, value: str) -> Row:
         return Row([Cell(x.paragraph(self.label, text=label)), Cell(value)])
-
-    def _full(self, label: str) -> Row:
-        return Row([Cell(x.paragraph(self.label, text=label), span=2)])
 
     def _results(self, progress: ResultsTable, outcome: ResultsTable, free: list[FreeRow]) -> str:
         parts: list[str] = []

@@ -20,7 +20,6 @@ from ..narrative_templates import narrative_context
 from ..errors import OutputError
 from docx.oxml.ns import qn
 
-from . import card as cards_module
 from . import charts, narratives, styles
 from . import fast_table as fast
 from .card import CardWriter
@@ -66,6 +65,7 @@ class _Writer:
         self.text_height = text_height_pt(section)
         self._runs: list[list[float]] = [[0.0, self.text_height]]  # per run of pages: [used, page's text height] (pt)
         self.marks: dict[str, tuple[int, float]] = {}  # heading bookmark → (its run, points before it in the run)
+        self.odd_runs: set[int] = set()  # runs that start on an odd page (a section that starts there)
 
     def add(self, xml: str, height: float = 0.0) -> None:
         """Body XML that takes ``height`` points of the page."""
@@ -89,15 +89,27 @@ class _Writer:
         """Pages of the headings from run ``first_run`` on when it starts on ``first_page``; the next free page."""
         runs = [(used, height) for used, height in self._runs[first_run:]]
         marks = {name: (run - first_run, before) for name, (run, before) in self.marks.items() if run >= first_run}
-        return plan_flow(runs, marks, first_page)
+        odd = frozenset(run - first_run for run in self.odd_runs if run >= first_run)
+        return plan_flow(runs, marks, first_page, odd)
 
-    def paragraph(self, style: str, text: str = "", content: str | None = None, keep_next: bool = False) -> None:
+    def paragraph(self, style: str, text: str = "", content: str | None = None, keep_next: bool = False,
+                  new_page: bool = False) -> None:
+        if new_page:
+            self._new_run()
         self._runs[-1][0] += paragraph_height(style, text, self.text_width / 20)
+        ppr = "<w:pageBreakBefore/>" if new_page else ""
         if content is None:
-            xml = fast.paragraph(self.ids[style], text=text)
+            xml = fast.paragraph(self.ids[style], text=text, ppr=ppr)
         else:
-            xml = fast.paragraph(self.ids[style], content)
+            xml = fast.paragraph(self.ids[style], content, ppr=ppr)
         self.out.add(fast.keep_with_next(xml) if keep_next else xml)
+
+    def keep_together(self, height: float) -> None:
+        """The estimate for content of ``height`` points kept on one page: on the next page when the rest
+        of this one cannot hold it (and a page can)."""
+        used, page = self._runs[-1]
+        if used % page and used % page + height > page >= height:
+            self._runs[-1][0] = math.ceil(used / page) * page
 
     def page_break(self) -> None:
         self.out.add('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
@@ -142,10 +154,25 @@ class _Writer:
         self.text_width = text_width_twips(self.doc)
         self.text_height = text_height_pt(section)
         self._new_run()
+        if start == WD_SECTION.ODD_PAGE:
+            self.odd_runs.add(self.run_index())
+
+    def prose_section(self, characters: float | None, start: WD_SECTION = WD_SECTION.NEW_PAGE) -> None:
+        """A new section (from a new page, or ``start``) whose text is ``characters`` full-width characters
+        of the body text wide, centred on the page; None: the reference's margins."""
+        if characters is None:
+            self.section(start)
+            return
+        top, bottom = (margin / 36000 for margin in self.margins[:2])  # EMU → mm
+        page_mm = self.doc.sections[-1].page_width / 36000
+        width_mm = (characters * styles.style_size_pt(styles.BODY) + PROSE_SLACK_PT) / PT_PER_MM
+        side = round((page_mm - width_mm) / 2, 2)
+        self.section(start, (top, bottom, side, side))
 
     def restart_estimate(self) -> None:
         """Forget the pages so far: the estimate starts again with the current section."""
         self._runs = [[0.0, self.text_height]]
+        self.odd_runs.clear()
 
     def _new_run(self) -> None:
         if self._runs[-1][0]:
@@ -160,6 +187,15 @@ DRAFT_FIGURES_NOTE = "※素案のため、{year}の数値は提出済みのカ�
 
 # The list table's section: the edition prints the table in portrait A4 with narrow margins.
 LIST_MARGINS_MM = (14.0, 14.0, 9.0, 9.0)
+
+# The width of each prose part's text in full-width characters of the body text (本文, 10.5 pt), as
+# the edition's wrapped lines run (the seed keeps its line breaks; ../shared/notes/edition-geometry.md):
+# はじめに 39 (its first lines: 1 em indent and 38), section 1's points and overview 38, section 3's
+# commentary 37, the ordinance 44 and the liaison rules 34. Each part is a section of its own whose
+# side margins leave that width (plus PROSE_SLACK_PT, so that rounding never wraps a full line); the
+# page of section 1's table, the new-projects list and the chapters keep the reference's 150 mm.
+PROSE_CHARACTERS: dict[str, float] = {"introduction": 39, "section1": 38, "section3": 37, "ordinance": 44, "liaison": 34}
+PROSE_SLACK_PT = 1.0
 
 
 def render_report(report: Report, config: ReportConfig, narratives_dir: Path, statistics_dir: Path,
@@ -195,7 +231,7 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
     writer.paragraph(styles.TOC_TITLE, "目　　次")
     writer.out.flush()
     toc_anchor = doc.add_paragraph(style=styles.TOC[1])
-    writer.section(WD_SECTION.NEW_PAGE)
+    writer.prose_section(PROSE_CHARACTERS["introduction"])
     writer.restart_estimate()  # the estimate counts the numbered pages only
 
     # はじめに (p.1), with the trend figure
@@ -207,6 +243,7 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
 
     # 1 これまでの中小企業振興施策: the table page, then (1) and (2) each from a new page as in the edition
     count_word = full_width(len(config.policies))
+    writer.prose_section(None)  # the table's page: the reference's width, which the table's columns assume
     writer.heading(1, "１　これまでの中小企業振興施策")
     narrative("section1_intro.md.j2")
     writer.paragraph(styles.CAPTION, f"表　{ordinance}に係る{count_word}つの基本方針別・年度別事業数及び事業費")
@@ -219,12 +256,14 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
                                        tail=notes_height))
     for index, note in enumerate(notes):  # the notes stay with the table's last block
         writer.paragraph(styles.NOTE, note, keep_next=index < len(notes) - 1)
+    writer.prose_section(PROSE_CHARACTERS["section1"])
     writer.heading(2, f"（１）{count_word}つの基本方針別の主なポイント", new_page=True)
     narrative("section1_points.md.j2")
     writer.heading(2, "（２）年度別の概況", new_page=True)
     narrative("section1_overview.md.j2")
 
     # 2 その年度に実施した施策: (1) new projects from a new page, (2) the list in its own narrow-margin section
+    writer.prose_section(None)
     writer.heading(1, f"２　{year}に実施した中小企業振興施策")
     writer.heading(2, f"（１）{year}の新規事業")
     _new_projects(writer, report)
@@ -239,7 +278,6 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
         writer.section(WD_SECTION.ODD_PAGE)
         first_heading = len(writer.headings)
         cards.width = writer.text_width
-        cards.inner_width = writer.text_width - cards_module.INNER_MARGIN
         if chapter_index == 0:
             writer.heading(2, f"（３）{year}の中小企業振興施策実施状況")
         for no in chapter.policies:
@@ -255,19 +293,23 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
     # 3 and 4: they follow the last card, each document of section 4 on a new page but the first
     chapter_plan = plan_pages(chapter_bookmarks, first_free)
     back_page = max([first_free - 1, *chapter_plan.values()]) + 1
+    writer.prose_section(PROSE_CHARACTERS["section3"])
     writer.heading(1, "３　本県中小企業を取り巻く環境")
     back_runs = writer.run_index()
     narrative("section3.md.j2")
+    writer.prose_section(PROSE_CHARACTERS["ordinance"], WD_SECTION.ODD_PAGE)  # the edition leaves 158 blank
     writer.heading(1, "４　参考資料")
     first_document = True
 
     def reference_heading(text: str) -> None:
         nonlocal first_document
+        if not first_document:
+            writer.prose_section(PROSE_CHARACTERS["liaison"])
         writer.heading(2, text, new_page=not first_document)
         first_document = False
 
-    narrative("section4_ordinance.md", add_heading2=reference_heading)
-    narrative("section4_liaison.md", add_heading2=reference_heading)
+    narrative("section4_ordinance.md", add_heading2=reference_heading, articles=True)
+    narrative("section4_liaison.md", add_heading2=reference_heading, articles=True)
     writer.out.flush()
 
     back_plan, _ = writer.flow_plan(back_runs, back_page)
@@ -297,23 +339,32 @@ def _ordinance_name(config: ReportConfig) -> str:
 
 
 def _new_projects(writer: _Writer, report: Report) -> None:
+    """Per policy (⑥⑦ together), its heading and entries, kept together on one page as the edition prints
+    them (①–④ on one page, ⑤–⑧ on the next): every paragraph of a group but its last keeps with the next."""
     entry_style, summary_style = writer.ids[styles.NEW_ENTRY], writer.ids[styles.NEW_SUMMARY]
+    width = writer.text_width / 20
     for group in report.new_projects:
+        blocks: list[tuple[str, float]] = []
         for no in group.policies:
             policy = report.policy(no)
-            writer.paragraph(styles.SUBHEADING, f"{policy.mark}　{policy.title}")
+            title = f"{policy.mark}　{policy.title}"
+            blocks.append((fast.paragraph(writer.ids[styles.SUBHEADING], text=title),
+                           paragraph_height(styles.SUBHEADING, title, width)))
         for entry in group.projects:
             row = entry.row
             mark = "◎" if entry.featured else "・"
             head = f"{mark}　{row.name}［{row.card.department}］（"
-            writer.add(fast.paragraph(entry_style, fast.runs(head) + fast.pageref_runs(row.bookmark) + fast.runs("p）")),
-                       paragraph_height(styles.NEW_ENTRY, head + "100p）", writer.text_width / 20))
+            blocks.append((fast.paragraph(entry_style, fast.runs(head) + fast.pageref_runs(row.bookmark) + fast.runs("p）")),
+                           paragraph_height(styles.NEW_ENTRY, head + "100p）", width)))
             if entry.featured and row.card.new_summary.strip():
                 # a line break typed in the cell (Alt+Enter) starts a paragraph: in this justified
                 # style a w:br would spread the line before it over the whole width
                 for line in (line for line in fast.clean(row.card.new_summary).split("\n") if line.strip()):
-                    writer.add(fast.paragraphs(summary_style, line),
-                               paragraph_height(styles.NEW_SUMMARY, line.strip(), writer.text_width / 20))
+                    blocks.append((fast.paragraphs(summary_style, line),
+                                   paragraph_height(styles.NEW_SUMMARY, line.strip(), width)))
+        writer.keep_together(sum(height for _xml, height in blocks))
+        for index, (xml, height) in enumerate(blocks):
+            writer.add(fast.keep_with_next(xml) if index < len(blocks) - 1 else xml, height)
 
 
 def _table_of_contents(writer: _Writer, anchor) -> None:

@@ -15,7 +15,7 @@ import math
 from ..japanese import display_width
 from . import styles
 
-LINE = 7 / 6
+LINE = 1.0
 BODY_PITCH = 18.0
 PT_PER_MM = 72 / 25.4
 HEADING_PT = 26.5  # one line of Heading 1–3 with its spacing
@@ -25,13 +25,14 @@ ROW_EXTRA_PT = 0.5  # a table row's border
 # and spacing come from the style in reference.docx. Other styles are read as Normal.
 _INDENTS = {
     styles.BODY: (1, 0),
-    styles.BULLET: (-1, 2),
+    styles.BULLET: (0.5, 0),  # 「・」 and a tab to 2 em: half an em more than display_width counts
+    styles.ARTICLE: (0, 0),
     styles.SUBHEADING: (0, 0),
     styles.CAPTION: (0, 0),
     styles.SOURCE: (0, 0),
     styles.NOTE: (0, 0),
     styles.NEW_ENTRY: (0, 0),
-    styles.NEW_SUMMARY: (0, 2),
+    styles.NEW_SUMMARY: (0, 1),
 }
 
 
@@ -93,18 +94,21 @@ def text_height_pt(section) -> float:
 
 
 def plan_flow(runs: list[tuple[float, float]], marks: dict[str, tuple[int, float]],
-              first_page: int) -> tuple[dict[str, int], int]:
+              first_page: int, odd_runs: frozenset[int] = frozenset()) -> tuple[dict[str, int], int]:
     """The printed page of headings in flowing text, and the first page after it.
 
     ``runs``: per run of pages (each starts on a new page: a level-1 heading, a heading the edition
     starts on a new page, a new section) its estimated height and the height of its pages' text
     area, in the same unit; ``marks``: heading bookmark → (index in ``runs``, height before the
     heading in its run). The first run starts on ``first_page`` and a run takes
-    ``ceil(height / page height)`` pages; a heading is on the page its preceding content fills.
+    ``ceil(height / page height)`` pages; a heading is on the page its preceding content fills. A run
+    whose index is in ``odd_runs`` starts on an odd page (a blank page before it when needed).
     """
     starts = []
     page = first_page
-    for used, capacity in runs:
+    for index, (used, capacity) in enumerate(runs):
+        if index in odd_runs and page % 2 == 0:
+            page += 1
         starts.append(page)
         page += math.ceil(used / capacity) if used > 0 else 0
     plan = {}

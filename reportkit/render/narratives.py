@@ -93,23 +93,32 @@ def _inline_text(token) -> str:
     return "".join(parts).strip().lstrip("\u3000")
 
 
+# An article's paragraph: 「第１条　」「第１　」 or a paragraph number 「２　」 (full-width space after it).
+_ARTICLE = re.compile(r"^(第[0-9０-９]+条?|[0-9０-９]+)\u3000")
+ANNEX = "別表"
+BULLET_MARK = "・\t"  # the edition's bullet: 「・」, its text from the 箇条書き style's tab stop (2 em)
+
+
 def write(writer, blocks: list[Block], insert_object: Callable[[str, str], None],
-          add_heading2: Callable[[str], None] | None = None) -> None:
+          add_heading2: Callable[[str], None] | None = None, articles: bool = False) -> None:
     """Write blocks as named-style paragraphs (``writer.paragraph(style, text)``) and pipe tables
-    (``writer.add(xml, height)``); statistics tables and figures via the callback."""
+    (``writer.add(xml, height)``); statistics tables and figures via the callback. ``articles``: legal
+    text, whose paragraphs that start with their article's number take the 条文 style (no indent)."""
     for kind, data in blocks:
         if kind == "heading2" and add_heading2 is not None:
             add_heading2(data)
-        elif kind in ("heading", "heading2"):
-            writer.paragraph(styles.SUBHEADING, data)
+        elif kind in ("heading", "heading2"):  # an annex (別表) of legal text starts a page of its own
+            writer.paragraph(styles.SUBHEADING, data, new_page=articles and data.startswith(ANNEX))
         elif kind == "bullet":
-            writer.paragraph(styles.BULLET, "・" + data.lstrip("・"))
+            writer.paragraph(styles.BULLET, BULLET_MARK + data.lstrip("・").lstrip("\u3000 "))
         elif kind == "numbered":
             writer.paragraph(styles.BULLET, data)
         elif kind == "grid":
             writer.add(*table_xml(writer.ids, data, writer.text_width))
         elif kind in ("table", "figure"):
             insert_object(kind, data)
+        elif articles and _ARTICLE.match(data):
+            writer.paragraph(styles.ARTICLE, data)
         else:
             writer.paragraph(styles.BODY, data)
 

@@ -20,6 +20,7 @@ TOC_TITLE = "目次見出し"
 COVER_YEAR, COVER_TITLE, COVER_PUBLISHER = "表紙年度", "表紙題名", "表紙発行"
 BODY = "本文"
 BULLET = "箇条書き"
+ARTICLE = "条文"  # a paragraph of the ordinance or the rules that starts with its article's number
 CAPTION = "図表題"
 SOURCE = "資料"
 NOTE = "注記"
