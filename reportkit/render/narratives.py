@@ -11,6 +11,7 @@ The templates themselves (placeholders, checks) are ``reportkit.narrative_templa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
