@@ -16,6 +16,8 @@ and a PDF is wanted does a second pass print the corrected TOC.
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import shutil
 import subprocess
@@ -25,12 +27,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import PageNumberError
+from .libreoffice_uno import PDF_EXPORT_OPTIONS
 
 FIRST_NUMBERED_BOOKMARK = "rkh001"  # はじめに, printed page 1
 # Bookmarks become named destinations; the blank pages LibreOffice inserts before odd-page
 # sections are kept, so physical PDF pages match the printed book.
-PDF_FILTER = ('pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"},'
-              '"IsSkipEmptyPages":{"type":"boolean","value":"false"}}')
+PDF_FILTER = "pdf:writer_pdf_Export:" + json.dumps(
+    {name: {"type": "boolean", "value": str(value).lower()} for name, value in PDF_EXPORT_OPTIONS.items()},
+    separators=(",", ":"))
 WINDOWS_SOFFICE = r"C:\Program Files\LibreOffice\program\soffice.exe"
 DEFAULT_TIMEOUT = 300
 
@@ -108,6 +112,87 @@ def pdf_page_count(pdf_path: Path) -> int:
     return len(PdfReader(str(pdf_path)).pages)
 
 
+PDF_LANGUAGE = "ja-JP"
+# Paragraph styles of header cells (render.styles: CARD_LABEL, CARD_CELL_HEADER, TABLE_HEADER, LIST_HEADER),
+# as LibreOffice names their structure types. Writer tags only a table's repeated header rows /TH; a cell
+# of one of these styles elsewhere (the card's labels, 合計) becomes a header cell too.
+HEADER_CELL_STYLES = ("カード項目", "カード表見出し", "表見出し", "一覧表見出し")
+
+
+def finish_pdf(pdf_path: Path, language: str = PDF_LANGUAGE) -> None:
+    """What LibreOffice's tagged export leaves out of PDF/UA-1, added as an incremental update.
+
+    The document's language (``/Lang``: LibreOffice writes the .docx's Latin default, en-US, which
+    stays so because as ja-JP it moves Writer's line breaks) and, on every page, ``/Tabs /S``: the
+    tab order of its links follows the structure tree. Nothing on any page changes.
+    """
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    writer = PdfWriter(str(pdf_path), incremental=True)
+    writer._root_object[NameObject("/Lang")] = TextStringObject(language)
+    tree = writer._root_object.get("/StructTreeRoot")
+    if tree is not None:
+        _header_cells(tree.get_object())
+    for page in writer.pages:
+        page[NameObject("/Tabs")] = NameObject("/S")
+    out = io.BytesIO()
+    writer.write(out)
+    data = out.getvalue()
+    info = writer._reader.trailer.get("/Info")
+    tail = data.rfind(b"/Type /XRef")
+    if info is not None and tail > 0 and b"/Info" not in data[tail:]:
+        # pypdf leaves /Info out of the update's trailer when it did not change it: the title would be
+        # lost to every reader. The update's xref stream comes last, so its dictionary can grow.
+        reference = f" /Info {info.indirect_reference.idnum} {info.indirect_reference.generation} R".encode()
+        data = data[:tail] + reference + data[tail:]
+    Path(pdf_path).write_bytes(data)
+
+
+def _kids(element) -> list:
+    from pypdf.generic import ArrayObject, DictionaryObject
+
+    kids = element.get("/K")
+    kids = kids.get_object() if kids is not None else None
+    items = list(kids) if isinstance(kids, ArrayObject) else [] if kids is None else [kids]
+    return [kid.get_object() for kid in items
+            if isinstance(kid.get_object(), DictionaryObject) and "/S" in kid.get_object()]
+
+
+def _header_cells(tree) -> None:
+    """Every /TD whose paragraphs are all of a header style becomes a /TH: of its row (/Scope /Row) when it
+    opens the row after the table's first, else of its column."""
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+
+    header_roles = {f"/{name}" for name in HEADER_CELL_STYLES}
+
+    def visit(element) -> None:
+        for kid in _kids(element):
+            if kid["/S"] == "/Table":
+                rows = [row for row in _kids(kid) if row["/S"] == "/TR"]
+                for index, row in enumerate(rows):
+                    for position, cell in enumerate(_kids(row)):
+                        paragraphs = _kids(cell)
+                        if cell["/S"] == "/TD" and paragraphs and all(p["/S"] in header_roles for p in paragraphs):
+                            scope = "/Row" if index and position == 0 else "/Column"
+                            cell[NameObject("/S")] = NameObject("/TH")
+                            attributes = DictionaryObject({NameObject("/O"): NameObject("/Table"),
+                                                           NameObject("/Scope"): NameObject(scope)})
+                            existing = cell.get("/A")
+                            if existing is None:
+                                cell[NameObject("/A")] = attributes
+                            else:
+                                existing = existing.get_object()
+                                if isinstance(existing, DictionaryObject) and existing.get("/O") == "/Table":
+                                    existing[NameObject("/Scope")] = NameObject(scope)
+                                else:
+                                    items = list(existing) if isinstance(existing, ArrayObject) else [existing]
+                                    cell[NameObject("/A")] = ArrayObject([*items, attributes])
+            visit(kid)
+
+    visit(tree)
+
+
 WritePages = Callable[[Path, dict[str, int]], tuple[int, int]]
 
 
@@ -138,6 +223,7 @@ def update_page_numbers(docx_path: Path, pdf_path: Path | None = None, *, write_
                 again = measure_pages(docx_path, pdf, soffice=soffice, timeout=timeout)
             pages = again
         if pdf_path is not None:
+            finish_pdf(pdf)
             Path(pdf_path).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(pdf, pdf_path)
     return pages
