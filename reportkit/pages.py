@@ -119,12 +119,14 @@ PDF_LANGUAGE = "ja-JP"
 HEADER_CELL_STYLES = ("カード項目", "カード表見出し", "表見出し", "一覧表見出し")
 
 
-def finish_pdf(pdf_path: Path, language: str = PDF_LANGUAGE) -> None:
+def finish_pdf(pdf_path: Path, docx_path: Path | None = None, language: str = PDF_LANGUAGE) -> None:
     """What LibreOffice's tagged export leaves out of PDF/UA-1, added as an incremental update.
 
     The document's language (``/Lang``: LibreOffice writes the .docx's Latin default, en-US, which
-    stays so because as ja-JP it moves Writer's line breaks) and, on every page, ``/Tabs /S``: the
-    tab order of its links follows the structure tree. Nothing on any page changes.
+    stays so because as ja-JP it moves Writer's line breaks), on every page ``/Tabs /S`` (the tab
+    order of its links follows the structure tree), header cells (``_header_cells``) and, when the PDF
+    was converted without UNO (which sets them), the charts' alternative text from ``docx_path``.
+    Nothing on any page changes.
     """
     from pypdf import PdfWriter
     from pypdf.generic import NameObject, TextStringObject
@@ -134,6 +136,8 @@ def finish_pdf(pdf_path: Path, language: str = PDF_LANGUAGE) -> None:
     tree = writer._root_object.get("/StructTreeRoot")
     if tree is not None:
         _header_cells(tree.get_object())
+        if docx_path is not None:
+            _chart_alternatives(tree.get_object(), docx_path)
     for page in writer.pages:
         page[NameObject("/Tabs")] = NameObject("/S")
     out = io.BytesIO()
@@ -159,35 +163,61 @@ def _kids(element) -> list:
             if isinstance(kid.get_object(), DictionaryObject) and "/S" in kid.get_object()]
 
 
+def _chart_alternatives(tree, docx_path: Path) -> None:
+    """The charts' descriptions (wp:docPr descr) as /Alt of the Figures that have none, in document
+    order — only when there are as many such Figures as charts (a picture has its own)."""
+    from pypdf.generic import NameObject, TextStringObject
+
+    from .libreoffice_uno import chart_descriptions
+
+    figures = []
+
+    def visit(element) -> None:
+        for kid in _kids(element):
+            if kid["/S"] == "/Figure" and not kid.get("/Alt") and not kid.get("/ActualText"):
+                figures.append(kid)
+            visit(kid)
+
+    visit(tree)
+    descriptions = chart_descriptions(str(docx_path))
+    if figures and len(figures) == len(descriptions):
+        for figure, description in zip(figures, descriptions):
+            if description:
+                figure[NameObject("/Alt")] = TextStringObject(description)
+
+
 def _header_cells(tree) -> None:
-    """Every /TD whose paragraphs are all of a header style becomes a /TH: of its row (/Scope /Row) when it
-    opens the row after the table's first, else of its column."""
+    """Every /TD whose paragraphs are all of a header style becomes a /TH: of its column (/Scope /Column) in
+    a row of header cells only (a results table's head, a card's full-width label), else of its row (a
+    card's label beside its value, 合計)."""
     from pypdf.generic import ArrayObject, DictionaryObject, NameObject
 
     header_roles = {f"/{name}" for name in HEADER_CELL_STYLES}
 
+    def is_header(cell) -> bool:
+        paragraphs = _kids(cell)
+        return cell["/S"] == "/TH" or bool(paragraphs) and all(p["/S"] in header_roles for p in paragraphs)
+
     def visit(element) -> None:
         for kid in _kids(element):
             if kid["/S"] == "/Table":
-                rows = [row for row in _kids(kid) if row["/S"] == "/TR"]
-                for index, row in enumerate(rows):
-                    for position, cell in enumerate(_kids(row)):
-                        paragraphs = _kids(cell)
-                        if cell["/S"] == "/TD" and paragraphs and all(p["/S"] in header_roles for p in paragraphs):
-                            scope = "/Row" if index and position == 0 else "/Column"
+                for row in (row for row in _kids(kid) if row["/S"] == "/TR"):
+                    cells = _kids(row)
+                    styled = [is_header(cell) for cell in cells]
+                    scope = "/Column" if all(styled) else "/Row"
+                    for cell, header in zip(cells, styled):
+                        if cell["/S"] == "/TD" and header:
                             cell[NameObject("/S")] = NameObject("/TH")
                             attributes = DictionaryObject({NameObject("/O"): NameObject("/Table"),
                                                            NameObject("/Scope"): NameObject(scope)})
                             existing = cell.get("/A")
-                            if existing is None:
-                                cell[NameObject("/A")] = attributes
+                            existing = existing.get_object() if existing is not None else None
+                            items = list(existing) if isinstance(existing, ArrayObject) else [existing] * bool(existing)
+                            table = [item.get_object() for item in items if item.get_object().get("/O") == "/Table"]
+                            if table:  # Writer's own (a spanned cell's /ColSpan): the scope joins it
+                                table[0][NameObject("/Scope")] = NameObject(scope)
                             else:
-                                existing = existing.get_object()
-                                if isinstance(existing, DictionaryObject) and existing.get("/O") == "/Table":
-                                    existing[NameObject("/Scope")] = NameObject(scope)
-                                else:
-                                    items = list(existing) if isinstance(existing, ArrayObject) else [existing]
-                                    cell[NameObject("/A")] = ArrayObject([*items, attributes])
+                                cell[NameObject("/A")] = ArrayObject([*items, attributes]) if items else attributes
             visit(kid)
 
     visit(tree)
@@ -223,7 +253,7 @@ def update_page_numbers(docx_path: Path, pdf_path: Path | None = None, *, write_
                 again = measure_pages(docx_path, pdf, soffice=soffice, timeout=timeout)
             pages = again
         if pdf_path is not None:
-            finish_pdf(pdf)
+            finish_pdf(pdf, docx_path)
             Path(pdf_path).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(pdf, pdf_path)
     return pages

@@ -1,10 +1,11 @@
 """The sample's PDF is a tagged PDF/UA-1 file: the checkers of PyPI pass it (page-validation's PDF/UA-1
 profile, pdfua), with its title, language, nested headings, the はじめに chart's alternative text and
-header cells — and tagging moved no page."""
+header cells — and tagging moved no page. So do a rolled year's draft and a PDF converted without UNO."""
 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
 from conftest import required
+from serve_helpers import rolled_copy
 from reportkit.build import build_report
 
 SAMPLE = Path(__file__).resolve().parents[1] / "inputs"
@@ -34,22 +36,57 @@ def _checker(module: str):
         return required(None, f"the PDF/UA checker {module} is not installed (pip install -e '.[test]')")
 
 
-def test_page_validation_finds_no_failed_pdfua1_rule(sample_pdf):
+def _page_validation(pdf: Path) -> None:
     page = _checker("page")
-    report = page.validate_pdf(sample_pdf, profile="ua1")
+    report = page.validate_pdf(pdf, profile="ua1")
     failures = sorted({f"{f.rule_id}: {f.message}" for f in report.failures})
     assert report.rules.failed == 0, failures
     assert report.is_compliant
 
 
-def test_pdfua_finds_no_error(sample_pdf):
+def _pdfua(pdf: Path) -> None:
     _checker("pdfua")
-    done = subprocess.run([sys.executable, "-m", "pdfua", "check", "-f", "json", str(sample_pdf)],
+    done = subprocess.run([sys.executable, "-m", "pdfua", "check", "-f", "json", str(pdf)],
                           capture_output=True, text=True, timeout=300, check=False)
     result = json.loads(done.stdout)
     findings = [(f["rule_id"], f["severity"], f.get("location")) for f in result["findings"]]
     assert result["summary"]["errors"] == 0, findings[:20]
     assert result["summary"]["warnings"] == 0, findings[:20]
+
+
+def test_page_validation_finds_no_failed_pdfua1_rule(sample_pdf):
+    _page_validation(sample_pdf)
+
+
+def test_pdfua_finds_no_error(sample_pdf):
+    _pdfua(sample_pdf)
+
+
+def test_a_rolled_years_draft_passes_both_checkers(serve_rolled, tmp_path):
+    folder = rolled_copy(serve_rolled, tmp_path / "inputs2014")
+    build_report(folder, tmp_path / "out", pdf=True, draft=True)
+    pdf = tmp_path / "out" / "draft" / "report.pdf"
+    _page_validation(pdf)
+    _pdfua(pdf)
+    assert PdfReader(str(pdf)).metadata.title == "平成２６年度 青森県中小企業振興基本条例に基づく年次報告（素案）"
+
+
+def test_a_pdf_converted_without_uno_passes_too(sample_build, soffice, tmp_path, monkeypatch):
+    """No interpreter with uno: LibreOffice converts with the same options; the chart's text comes from the .docx."""
+    from reportkit.libreoffice_uno import uno_python
+    from reportkit.pages import update_page_numbers
+    from reportkit.render.package import write_cached_pagerefs
+
+    _, out = sample_build
+    docx = tmp_path / "report.docx"
+    shutil.copy(out / "report.docx", docx)
+    monkeypatch.setenv("REPORTKIT_UNO_PYTHON", "off")
+    uno_python.cache_clear()
+    try:
+        update_page_numbers(docx, tmp_path / "report.pdf", soffice=soffice, write_pages=write_cached_pagerefs)
+    finally:
+        uno_python.cache_clear()
+    _page_validation(tmp_path / "report.pdf")
 
 
 def _elements(node, found: list) -> list:
