@@ -128,29 +128,65 @@ def finish_pdf(pdf_path: Path, docx_path: Path | None = None, language: str = PD
     was converted without UNO (which sets them), the charts' alternative text from ``docx_path``.
     Nothing on any page changes.
     """
-    from pypdf import PdfWriter
+    from pypdf import PdfReader
     from pypdf.generic import NameObject, TextStringObject
 
-    writer = PdfWriter(str(pdf_path), incremental=True)
-    writer._root_object[NameObject("/Lang")] = TextStringObject(language)
-    tree = writer._root_object.get("/StructTreeRoot")
-    if tree is not None:
-        _header_cells(tree.get_object())
-        if docx_path is not None:
-            _chart_alternatives(tree.get_object(), docx_path)
-    for page in writer.pages:
+    data = Path(pdf_path).read_bytes()
+    reader = PdfReader(io.BytesIO(data))
+    root = reader.trailer["/Root"].get_object()
+    root[NameObject("/Lang")] = TextStringObject(language)
+    changed = [root]
+    for page in reader.pages:
         page[NameObject("/Tabs")] = NameObject("/S")
+        changed.append(page)
+    tree = root.get("/StructTreeRoot")
+    if tree is not None:
+        tables, figures = _tables_and_figures(tree.get_object())
+        changed += _header_cells(tables)
+        if docx_path is not None:
+            changed += _chart_alternatives(figures, docx_path)
+    Path(pdf_path).write_bytes(_incremental_update(data, reader, changed))
+
+
+def _incremental_update(data: bytes, reader, changed: list) -> bytes:
+    """``data`` with the ``changed`` objects (read by ``reader``) appended as a new revision: the objects,
+    and a cross-reference stream (as LibreOffice writes them) that points back to the file's last one (``/Prev``).
+
+    Appending leaves every byte of the file as it was, and costs only the objects written (pypdf's own
+    incremental writer reads and hashes every object of the file first).
+    """
+    import re
+    import struct
+
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject
+
     out = io.BytesIO()
-    writer.write(out)
-    data = out.getvalue()
-    info = writer._reader.trailer.get("/Info")
-    tail = data.rfind(b"/Type /XRef")
-    if info is not None and tail > 0 and b"/Info" not in data[tail:]:
-        # pypdf leaves /Info out of the update's trailer when it did not change it: the title would be
-        # lost to every reader. The update's xref stream comes last, so its dictionary can grow.
-        reference = f" /Info {info.indirect_reference.idnum} {info.indirect_reference.generation} R".encode()
-        data = data[:tail] + reference + data[tail:]
-    Path(pdf_path).write_bytes(data)
+    out.write(data if data.endswith(b"\n") else data + b"\n")
+    offsets: dict[tuple[int, int], int] = {}
+    for obj in changed:
+        reference = obj.indirect_reference
+        key = (reference.idnum, reference.generation)
+        if key in offsets:
+            continue
+        offsets[key] = out.tell()
+        out.write(f"{key[0]} {key[1]} obj\n".encode())
+        obj.write_to_stream(out)
+        out.write(b"\nendobj\n")
+    previous = int(re.findall(rb"startxref\s+(\d+)", data[-1024:])[-1])
+    number = max(int(reader.trailer["/Size"]), *(n + 1 for n, _ in offsets))  # the xref stream's own
+    xref = offsets[(number, 0)] = out.tell()
+    rows = b"".join(struct.pack(">BIH", 1, offset, generation) for (_, generation), offset in sorted(offsets.items()))
+    stream = DictionaryObject({NameObject(key): value for key, value in reader.trailer.items()
+                               if key in ("/Root", "/Info", "/ID")})
+    stream.update({NameObject("/Type"): NameObject("/XRef"), NameObject("/Size"): NumberObject(number + 1),
+                   NameObject("/Prev"): NumberObject(previous), NameObject("/Length"): NumberObject(len(rows)),
+                   NameObject("/W"): ArrayObject([NumberObject(1), NumberObject(4), NumberObject(2)]),
+                   NameObject("/Index"): ArrayObject([NumberObject(v) for n, _ in sorted(offsets) for v in (n, 1)])})
+    out.write(f"{number} 0 obj\n".encode())
+    stream.write_to_stream(out)
+    out.write(b"\nstream\n" + rows + b"\nendstream\nendobj\n")
+    out.write(f"startxref\n{xref}\n%%EOF\n".encode())
+    return out.getvalue()
 
 
 def _kids(element) -> list:
@@ -159,34 +195,48 @@ def _kids(element) -> list:
     kids = element.get("/K")
     kids = kids.get_object() if kids is not None else None
     items = list(kids) if isinstance(kids, ArrayObject) else [] if kids is None else [kids]
-    return [kid.get_object() for kid in items
-            if isinstance(kid.get_object(), DictionaryObject) and "/S" in kid.get_object()]
+    resolved = (kid.get_object() for kid in items)
+    return [kid for kid in resolved if isinstance(kid, DictionaryObject) and "/S" in kid]
 
 
-def _chart_alternatives(tree, docx_path: Path) -> None:
+def _tables_and_figures(tree) -> tuple[list, list]:
+    """The /Table and /Figure structure elements, in document order (text-level elements not entered)."""
+    tables, figures = [], []
+
+    def visit(element) -> None:
+        for kid in _kids(element):
+            kind = kid["/S"]
+            if kind == "/Table":
+                tables.append(kid)
+            elif kind == "/Figure":
+                figures.append(kid)
+            if kind not in ("/Span", "/Link", "/Figure"):
+                visit(kid)
+
+    visit(tree)
+    return tables, figures
+
+
+def _chart_alternatives(figures: list, docx_path: Path) -> list:
     """The charts' descriptions (wp:docPr descr) as /Alt of the Figures that have none, in document
     order — only when there are as many such Figures as charts (a picture has its own)."""
     from pypdf.generic import NameObject, TextStringObject
 
     from .libreoffice_uno import chart_descriptions
 
-    figures = []
-
-    def visit(element) -> None:
-        for kid in _kids(element):
-            if kid["/S"] == "/Figure" and not kid.get("/Alt") and not kid.get("/ActualText"):
-                figures.append(kid)
-            visit(kid)
-
-    visit(tree)
+    figures = [figure for figure in figures if not figure.get("/Alt") and not figure.get("/ActualText")]
     descriptions = chart_descriptions(str(docx_path))
-    if figures and len(figures) == len(descriptions):
-        for figure, description in zip(figures, descriptions):
-            if description:
-                figure[NameObject("/Alt")] = TextStringObject(description)
+    if not figures or len(figures) != len(descriptions):
+        return []
+    changed = []
+    for figure, description in zip(figures, descriptions):
+        if description and figure.indirect_reference is not None:
+            figure[NameObject("/Alt")] = TextStringObject(description)
+            changed.append(figure)
+    return changed
 
 
-def _header_cells(tree) -> None:
+def _header_cells(tables: list) -> list:
     """Every /TD whose paragraphs are all of a header style becomes a /TH: of its column (/Scope /Column) in
     a row of header cells only (a results table's head, a card's full-width label), else of its row (a
     card's label beside its value, 合計)."""
@@ -198,29 +248,29 @@ def _header_cells(tree) -> None:
         paragraphs = _kids(cell)
         return cell["/S"] == "/TH" or bool(paragraphs) and all(p["/S"] in header_roles for p in paragraphs)
 
-    def visit(element) -> None:
-        for kid in _kids(element):
-            if kid["/S"] == "/Table":
-                for row in (row for row in _kids(kid) if row["/S"] == "/TR"):
-                    cells = _kids(row)
-                    styled = [is_header(cell) for cell in cells]
-                    scope = "/Column" if all(styled) else "/Row"
-                    for cell, header in zip(cells, styled):
-                        if cell["/S"] == "/TD" and header:
-                            cell[NameObject("/S")] = NameObject("/TH")
-                            attributes = DictionaryObject({NameObject("/O"): NameObject("/Table"),
-                                                           NameObject("/Scope"): NameObject(scope)})
-                            existing = cell.get("/A")
-                            existing = existing.get_object() if existing is not None else None
-                            items = list(existing) if isinstance(existing, ArrayObject) else [existing] * bool(existing)
-                            table = [item.get_object() for item in items if item.get_object().get("/O") == "/Table"]
-                            if table:  # Writer's own (a spanned cell's /ColSpan): the scope joins it
-                                table[0][NameObject("/Scope")] = NameObject(scope)
-                            else:
-                                cell[NameObject("/A")] = ArrayObject([*items, attributes]) if items else attributes
-            visit(kid)
-
-    visit(tree)
+    changed = []
+    for table in tables:
+        for row in (row for row in _kids(table) if row["/S"] == "/TR"):
+            cells = _kids(row)
+            styled = [is_header(cell) for cell in cells]
+            scope = NameObject("/Column" if all(styled) else "/Row")
+            for cell, header in zip(cells, styled):
+                if not header or cell["/S"] != "/TD" or cell.indirect_reference is None:
+                    continue
+                cell[NameObject("/S")] = NameObject("/TH")
+                changed.append(cell)
+                existing = cell.get("/A")
+                existing = existing.get_object() if existing is not None else None
+                items = list(existing) if isinstance(existing, ArrayObject) else [existing] * bool(existing)
+                owned = [item.get_object() for item in items if item.get_object().get("/O") == "/Table"]
+                if owned:  # Writer's own (a spanned cell's /ColSpan): the scope joins it
+                    owned[0][NameObject("/Scope")] = scope
+                    if owned[0].indirect_reference is not None:
+                        changed.append(owned[0])
+                    continue
+                attributes = DictionaryObject({NameObject("/O"): NameObject("/Table"), NameObject("/Scope"): scope})
+                cell[NameObject("/A")] = ArrayObject([*items, attributes]) if items else attributes
+    return changed
 
 
 WritePages = Callable[[Path, dict[str, int]], tuple[int, int]]
