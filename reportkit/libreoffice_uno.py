@@ -34,6 +34,11 @@ KEPT_PROFILE_PREFIX = "reportkit-kept-"
 KEPT_FOLDER = "libreoffice"  # in the user's cache folder: <pipe>.json, the pipe and process of each kept LibreOffice
 STARTING_WAIT = 90.0  # seconds a pass waits for a kept LibreOffice this process has just started
 REGISTERED_WAIT = 3.0  # … for one another process registered (it is up, or gone)
+# The PDF export's filter data, here over UNO and in pages.PDF_FILTER's conversion alike: bookmarks as
+# named destinations (the page pass reads them), blank pages kept; a tagged PDF/UA-1 file (structure
+# tree, the .docx's title and language, headings as PDF bookmarks). Tagging changes no page.
+PDF_EXPORT_OPTIONS = {"ExportBookmarksToPDFDestination": True, "IsSkipEmptyPages": False,
+                      "UseTaggedPDF": True, "PDFUACompliance": True, "ExportBookmarks": True}
 
 
 PROBE_FILE = "uno-python.json"  # in the user's cache folder: the interpreter found, and what it was found with
@@ -457,6 +462,45 @@ def _connect(pipe: str, wait: float, office: subprocess.Popen | None):
             time.sleep(0.1)
 
 
+CHART_URI = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+
+
+def chart_descriptions(docx: str) -> list[str]:
+    """The alternative text (``wp:docPr descr``) of every chart of a .docx's body, in document order."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    wp = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+    a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    with zipfile.ZipFile(docx) as package:
+        root = ElementTree.fromstring(package.read("word/document.xml"))
+    found = []
+    for frame in root.iter():
+        if frame.tag in (f"{wp}inline", f"{wp}anchor"):
+            data = frame.find(f"{a}graphic/{a}graphicData")
+            properties = frame.find(f"{wp}docPr")
+            if data is not None and data.get("uri") == CHART_URI and properties is not None:
+                found.append(properties.get("descr", ""))
+    return found
+
+
+def _describe_charts(document, docx: str) -> None:
+    """Give each chart its alternative text, which Writer's import of a .docx chart leaves out (7.x).
+
+    The PDF's /Alt of the chart's Figure is the object's Description. Charts are the document's only
+    embedded objects (Object1, Object2 … in document order); when they do not match, nothing is set.
+    """
+    objects = document.getEmbeddedObjects()
+    names = sorted(objects.getElementNames(), key=lambda name: (len(name), name))
+    descriptions = chart_descriptions(docx)
+    if len(names) != len(descriptions):
+        return
+    for name, description in zip(names, descriptions):
+        chart = objects.getByName(name)
+        if description and not chart.getPropertyValue("Description"):
+            chart.setPropertyValue("Description", description)
+
+
 def _measure(context, docx: str, pdf: str | None) -> dict:
     import uno
 
@@ -474,9 +518,10 @@ def _measure(context, docx: str, pdf: str | None) -> dict:
             pages[name] = cursor.getPage()
         cursor.jumpToLastPage()
         count = cursor.getPage()
-        if pdf:  # the same filter options as pages.PDF_FILTER
+        if pdf:
+            _describe_charts(document, docx)
             options = uno.Any("[]com.sun.star.beans.PropertyValue",
-                              (_prop("ExportBookmarksToPDFDestination", True), _prop("IsSkipEmptyPages", False)))
+                              tuple(_prop(name, value) for name, value in PDF_EXPORT_OPTIONS.items()))
             arguments = uno.Any("[]com.sun.star.beans.PropertyValue",
                                 (_prop("FilterName", "writer_pdf_Export"), _prop("FilterData", options)))
             uno.invoke(document, "storeToURL", (Path(pdf).as_uri(), arguments))

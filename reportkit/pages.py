@@ -16,6 +16,8 @@ and a PDF is wanted does a second pass print the corrected TOC.
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import shutil
 import subprocess
@@ -25,12 +27,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import PageNumberError
+from .libreoffice_uno import PDF_EXPORT_OPTIONS
 
 FIRST_NUMBERED_BOOKMARK = "rkh001"  # はじめに, printed page 1
 # Bookmarks become named destinations; the blank pages LibreOffice inserts before odd-page
 # sections are kept, so physical PDF pages match the printed book.
-PDF_FILTER = ('pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"},'
-              '"IsSkipEmptyPages":{"type":"boolean","value":"false"}}')
+PDF_FILTER = "pdf:writer_pdf_Export:" + json.dumps(
+    {name: {"type": "boolean", "value": str(value).lower()} for name, value in PDF_EXPORT_OPTIONS.items()},
+    separators=(",", ":"))
 WINDOWS_SOFFICE = r"C:\Program Files\LibreOffice\program\soffice.exe"
 DEFAULT_TIMEOUT = 300
 
@@ -111,6 +115,167 @@ def pdf_page_count(pdf_path: Path) -> int:
     return len(PdfReader(str(pdf_path)).pages)
 
 
+PDF_LANGUAGE = "ja-JP"
+# Paragraph styles of header cells (render.styles: CARD_LABEL, CARD_CELL_HEADER, TABLE_HEADER, LIST_HEADER),
+# as LibreOffice names their structure types. Writer tags only a table's repeated header rows /TH; a cell
+# of one of these styles elsewhere (the card's labels, 合計) becomes a header cell too.
+HEADER_CELL_STYLES = ("カード項目", "カード表見出し", "表見出し", "一覧表見出し")
+
+
+def finish_pdf(pdf_path: Path, docx_path: Path | None = None, language: str = PDF_LANGUAGE) -> None:
+    """What LibreOffice's tagged export leaves out of PDF/UA-1, added as an incremental update.
+
+    The document's language (``/Lang``: LibreOffice writes the .docx's Latin default, en-US, which
+    stays so because as ja-JP it moves Writer's line breaks), on every page ``/Tabs /S`` (the tab
+    order of its links follows the structure tree), header cells (``_header_cells``) and, when the PDF
+    was converted without UNO (which sets them), the charts' alternative text from ``docx_path``.
+    Nothing on any page changes.
+    """
+    from pypdf import PdfReader
+    from pypdf.generic import NameObject, TextStringObject
+
+    data = Path(pdf_path).read_bytes()
+    reader = PdfReader(io.BytesIO(data))
+    root = reader.trailer["/Root"].get_object()
+    root[NameObject("/Lang")] = TextStringObject(language)
+    changed = [root]
+    for page in reader.pages:
+        page[NameObject("/Tabs")] = NameObject("/S")
+        changed.append(page)
+    tree = root.get("/StructTreeRoot")
+    if tree is not None:
+        tables, figures = _tables_and_figures(tree.get_object())
+        changed += _header_cells(tables)
+        if docx_path is not None:
+            changed += _chart_alternatives(figures, docx_path)
+    Path(pdf_path).write_bytes(_incremental_update(data, reader, changed))
+
+
+def _incremental_update(data: bytes, reader, changed: list) -> bytes:
+    """``data`` with the ``changed`` objects (read by ``reader``) appended as a new revision: the objects,
+    and a cross-reference stream (as LibreOffice writes them) that points back to the file's last one (``/Prev``).
+
+    Appending leaves every byte of the file as it was, and costs only the objects written (pypdf's own
+    incremental writer reads and hashes every object of the file first).
+    """
+    import re
+    import struct
+
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject
+
+    out = io.BytesIO()
+    out.write(data if data.endswith(b"\n") else data + b"\n")
+    offsets: dict[tuple[int, int], int] = {}
+    for obj in changed:
+        reference = obj.indirect_reference
+        key = (reference.idnum, reference.generation)
+        if key in offsets:
+            continue
+        offsets[key] = out.tell()
+        out.write(f"{key[0]} {key[1]} obj\n".encode())
+        obj.write_to_stream(out)
+        out.write(b"\nendobj\n")
+    previous = int(re.findall(rb"startxref\s+(\d+)", data[-1024:])[-1])
+    number = max(int(reader.trailer["/Size"]), *(n + 1 for n, _ in offsets))  # the xref stream's own
+    xref = offsets[(number, 0)] = out.tell()
+    rows = b"".join(struct.pack(">BIH", 1, offset, generation) for (_, generation), offset in sorted(offsets.items()))
+    stream = DictionaryObject({NameObject(key): value for key, value in reader.trailer.items()
+                               if key in ("/Root", "/Info", "/ID")})
+    stream.update({NameObject("/Type"): NameObject("/XRef"), NameObject("/Size"): NumberObject(number + 1),
+                   NameObject("/Prev"): NumberObject(previous), NameObject("/Length"): NumberObject(len(rows)),
+                   NameObject("/W"): ArrayObject([NumberObject(1), NumberObject(4), NumberObject(2)]),
+                   NameObject("/Index"): ArrayObject([NumberObject(v) for n, _ in sorted(offsets) for v in (n, 1)])})
+    out.write(f"{number} 0 obj\n".encode())
+    stream.write_to_stream(out)
+    out.write(b"\nstream\n" + rows + b"\nendstream\nendobj\n")
+    out.write(f"startxref\n{xref}\n%%EOF\n".encode())
+    return out.getvalue()
+
+
+def _kids(element) -> list:
+    from pypdf.generic import ArrayObject, DictionaryObject
+
+    kids = element.get("/K")
+    kids = kids.get_object() if kids is not None else None
+    items = list(kids) if isinstance(kids, ArrayObject) else [] if kids is None else [kids]
+    resolved = (kid.get_object() for kid in items)
+    return [kid for kid in resolved if isinstance(kid, DictionaryObject) and "/S" in kid]
+
+
+def _tables_and_figures(tree) -> tuple[list, list]:
+    """The /Table and /Figure structure elements, in document order (text-level elements not entered)."""
+    tables, figures = [], []
+
+    def visit(element) -> None:
+        for kid in _kids(element):
+            kind = kid["/S"]
+            if kind == "/Table":
+                tables.append(kid)
+            elif kind == "/Figure":
+                figures.append(kid)
+            if kind not in ("/Span", "/Link", "/Figure"):
+                visit(kid)
+
+    visit(tree)
+    return tables, figures
+
+
+def _chart_alternatives(figures: list, docx_path: Path) -> list:
+    """The charts' descriptions (wp:docPr descr) as /Alt of the Figures that have none, in document
+    order — only when there are as many such Figures as charts (a picture has its own)."""
+    from pypdf.generic import NameObject, TextStringObject
+
+    from .libreoffice_uno import chart_descriptions
+
+    figures = [figure for figure in figures if not figure.get("/Alt") and not figure.get("/ActualText")]
+    descriptions = chart_descriptions(str(docx_path))
+    if not figures or len(figures) != len(descriptions):
+        return []
+    changed = []
+    for figure, description in zip(figures, descriptions):
+        if description and figure.indirect_reference is not None:
+            figure[NameObject("/Alt")] = TextStringObject(description)
+            changed.append(figure)
+    return changed
+
+
+def _header_cells(tables: list) -> list:
+    """Every /TD whose paragraphs are all of a header style becomes a /TH: of its column (/Scope /Column) in
+    a row of header cells only (a results table's head, a card's full-width label), else of its row (a
+    card's label beside its value, 合計)."""
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+
+    header_roles = {f"/{name}" for name in HEADER_CELL_STYLES}
+
+    def is_header(cell) -> bool:
+        paragraphs = _kids(cell)
+        return cell["/S"] == "/TH" or bool(paragraphs) and all(p["/S"] in header_roles for p in paragraphs)
+
+    changed = []
+    for table in tables:
+        for row in (row for row in _kids(table) if row["/S"] == "/TR"):
+            cells = _kids(row)
+            styled = [is_header(cell) for cell in cells]
+            scope = NameObject("/Column" if all(styled) else "/Row")
+            for cell, header in zip(cells, styled):
+                if not header or cell["/S"] != "/TD" or cell.indirect_reference is None:
+                    continue
+                cell[NameObject("/S")] = NameObject("/TH")
+                changed.append(cell)
+                existing = cell.get("/A")
+                existing = existing.get_object() if existing is not None else None
+                items = list(existing) if isinstance(existing, ArrayObject) else [existing] * bool(existing)
+                owned = [item.get_object() for item in items if item.get_object().get("/O") == "/Table"]
+                if owned:  # Writer's own (a spanned cell's /ColSpan): the scope joins it
+                    owned[0][NameObject("/Scope")] = scope
+                    if owned[0].indirect_reference is not None:
+                        changed.append(owned[0])
+                    continue
+                attributes = DictionaryObject({NameObject("/O"): NameObject("/Table"), NameObject("/Scope"): scope})
+                cell[NameObject("/A")] = ArrayObject([*items, attributes]) if items else attributes
+    return changed
+
+
 WritePages = Callable[[Path, dict[str, int]], tuple[int, int]]
 
 
@@ -141,6 +306,7 @@ def update_page_numbers(docx_path: Path, pdf_path: Path | None = None, *, write_
                 again = measure_pages(docx_path, pdf, soffice=soffice, timeout=timeout)
             pages = again
         if pdf_path is not None:
+            finish_pdf(pdf, docx_path)
             Path(pdf_path).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(pdf, pdf_path)
     return pages

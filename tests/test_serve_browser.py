@@ -258,3 +258,69 @@ def test_ids_states_and_headings_never_wrap_at_1300_pixels(browser, serve_rolled
         assert {text for text in ("AOM-020", "警告あり", "未提出") if any(c[0] == text for c in cells)}, page
         wrapped = [(text, lines, height) for text, lines, height in cells if lines != 1]
         assert wrapped == [], (page, wrapped[:10])
+
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"  # axe-core 4.14.1 (MPL-2.0, LICENSE beside it)
+AXE_RUN = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {resultTypes: ["violations"]})
+  .then(result => done(result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.map(n => n.target.join(" ") + " :: " + n.failureSummary)}))))
+  .catch(error => done([{id: "axe-error", help: String(error), nodes: []}]));
+"""
+
+
+def _axe(driver, name: str, found: dict) -> None:
+    """axe-core's violations on the page the browser shows, under ``name``."""
+    driver.execute_script(AXE.read_text(encoding="utf-8"))
+    violations = driver.execute_async_script(AXE_RUN)
+    if violations:
+        found[name] = violations
+
+
+def test_every_desk_page_passes_axe_core(browser, serve_rolled, sample_build, tmp_path):
+    """Login, the clerk's page, a card with its problems, an error page, the desk and the year-over-year
+    page: no violation of axe-core's rules (WCAG 2.x A/AA and best practices) in the real chromium."""
+    import shutil
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    folder = rolled_copy(serve_rolled, tmp_path / "inputs2014")
+    secretariat = new_code(folder, secretariat=True)
+    labour = new_code(folder, division=LABOUR)
+    broken = returned(serve_rolled, tmp_path / "a" / "001_修正前.xlsx", "001", cost="未定")
+    _, sample_out = sample_build
+    outputs = tmp_path / "outputs2014"
+    outputs.mkdir()
+    shutil.copy(sample_out / "report.json", outputs / "report.json")
+    wait = WebDriverWait(browser, 60)
+    found: dict = {}
+    with running_server(folder, "--previous", str(sample_out / "report.json"), "--outputs", str(outputs)) as base:
+        browser.get(f"{base}/login")
+        wait.until(ec.presence_of_element_located((By.ID, "login-button")))
+        _axe(browser, "login", found)
+        _login(browser, base, LABOUR, labour)
+        wait.until(ec.presence_of_element_located((By.ID, "upload-form")))
+        _axe(browser, "clerk", found)
+        browser.find_element(By.ID, "file").send_keys(str(broken))
+        browser.find_element(By.ID, "check-button").click()
+        wait.until(ec.presence_of_element_located((By.ID, "card")))
+        _axe(browser, "card with problems", found)
+        browser.get(f"{base}/no-such-page")
+        _axe(browser, "error page (404)", found)
+        browser.get(f"{base}/")
+        wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "header button"))).click()  # ログアウト
+        wait.until(ec.presence_of_element_located((By.ID, "login-button")))
+        _login(browser, base, "事務局", "wrong-code")
+        wait.until(ec.presence_of_element_located((By.ID, "login-error")))
+        _axe(browser, "login refused", found)
+        _login(browser, base, "事務局", secretariat)
+        wait.until(ec.presence_of_element_located((By.ID, "build-button")))
+        _axe(browser, "desk", found)
+        browser.get(f"{base}/desk/diff")
+        wait.until(ec.presence_of_element_located((By.TAG_NAME, "table")))
+        _axe(browser, "year over year", found)
+    assert not found, "\n".join(f"{page}: {v['id']} ({v['impact']}) {v['help']}\n    " + "\n    ".join(v["nodes"][:5])
+                                  for page, violations in found.items() for v in violations)

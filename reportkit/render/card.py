@@ -131,7 +131,7 @@ class CardWriter:
 
     def _results_table(self, results: ResultsTable) -> str:
         first = int(self.inner_width * 0.62)
-        rows = [Row([Cell(x.paragraph(self.cell_header, text=header)) for header in results.headers])]
+        rows = [Row([Cell(x.paragraph(self.cell_header, text=header)) for header in results.headers], header=True)]
         for result in results.rows:
             if result.kind == "見出し":
                 rows.append(Row([Cell(x.paragraph(self.cell, text=result.item), span=2)], cant_split=True))
@@ -146,10 +146,12 @@ class CardWriter:
     def _free_table(self, rows: list[FreeRow]) -> str:
         width = max((max((i + 1 for i, c in enumerate(r.cells) if c.strip()), default=1) for r in rows), default=1)
         table_rows = []
-        for row in rows:
+        for index, row in enumerate(rows):
             style = self.cell_header if row.kind == "表頭" else self.cell
             values = [row.cells[i] if i < len(row.cells) else "" for i in range(width)]
-            table_rows.append(Row([Cell(x.paragraph(style, text=value)) for value in values], cant_split=True))
+            leading = all(r.kind == "表頭" for r in rows[:index + 1])  # the table's header rows (w:tblHeader)
+            table_rows.append(Row([Cell(x.paragraph(style, text=value)) for value in values], header=leading,
+                                  cant_split=True))
         return x.table(self.table_style, [self.inner_width // width] * width, table_rows)
 
     def _history(self, entries) -> str:

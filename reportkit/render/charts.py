@@ -8,13 +8,13 @@ the same bytes.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..aggregate import Report
 from ..japanese import era_short
 from .estimate import PICTURE_EXTRA_PT, PT_PER_MM
-from .fast_table import escape
-from ..printed import short_nendo
+from .fast_table import clean, escape
+from ..printed import nendo, short_nendo
 
 MANY_YEARS = 12  # more years than this: compact, rotated labels on the trend chart
 WIDTH_MM = 150.0
@@ -40,6 +40,7 @@ class Chart:
     xml: bytes
     width_mm: float
     height_mm: float
+    alt: str = ""  # its alternative text (wp:docPr descr, the PDF's /Alt): the figures it draws, in words
 
     @property
     def height_pt(self) -> float:
@@ -69,7 +70,9 @@ def trend_chart(report: Report) -> Chart:
     axes = (_category_axis(1, 2, rotated=many) + _value_axis(2, 1, "l", "（億円）", "#,##0")
             + _category_axis(3, 4, deleted=True)
             + _value_axis(4, 3, "r", "（件）", "#,##0", maximum=count_max, unit=count_unit, crosses="max"))
-    return _chart(bars + line + axes, legend="t", height_mm=WIDTH_MM * 3.4 / 6.2)
+    alt = "事業数（折れ線、件）と事業費（棒、億円）の年度別推移。" + "、".join(
+        f"{nendo(c.year)} {c.count:,}件 {amount:,.1f}億円" for c, amount in zip(report.years, amounts)) + "。"
+    return replace(_chart(bars + line + axes, legend="t", height_mm=WIDTH_MM * 3.4 / 6.2), alt=alt)
 
 
 def line_chart(title: str, x_labels: list[str], series: dict[str, list[float | None]]) -> Chart:
@@ -80,7 +83,14 @@ def line_chart(title: str, x_labels: list[str], series: dict[str, list[float | N
     line = (f'<c:lineChart><c:grouping val="standard"/><c:varyColors val="0"/>{plots}'
             '<c:marker val="1"/><c:axId val="1"/><c:axId val="2"/></c:lineChart>')
     axes = _category_axis(1, 2, rotated=len(x_labels) > MANY_YEARS, angle=-2_700_000) + _value_axis(2, 1, "l", "", "General")
-    return _chart(line + axes, legend="t", height_mm=WIDTH_MM * 3.2 / 6.2)
+    alt = f"{title}の折れ線グラフ。" + "".join(
+        f"{name}：" + "、".join(f"{label} {_spoken(value)}" for label, value in zip(x_labels, values)) + "。"
+        for name, values in series.items())
+    return replace(_chart(line + axes, legend="t", height_mm=WIDTH_MM * 3.2 / 6.2), alt=alt)
+
+
+def _spoken(value: float | None) -> str:
+    return "値なし" if value is None else f"{value:,g}"
 
 
 def add_chart(writer, chart: Chart) -> None:
@@ -96,9 +106,10 @@ def add_chart(writer, chart: Chart) -> None:
     rid = document_part.relate_to(part, CHART_RELATIONSHIP)
     number = int(partname.rsplit("chart", 1)[1].split(".")[0])
     cx, cy = round(chart.width_mm * EMU_PER_MM), round(chart.height_mm * EMU_PER_MM)
+    alt = escape(clean(chart.alt)).replace('"', "&quot;")
     drawing = (f'<w:r><w:drawing><wp:inline xmlns:wp="{WP_NS}" xmlns:a="{A_NS}" xmlns:c="{C_NS}" distT="0" distB="0" '
                f'distL="0" distR="0"><wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
-               f'<wp:docPr id="{DOCPR_BASE + number}" name="グラフ {number}"/><wp:cNvGraphicFramePr/>'
+               f'<wp:docPr id="{DOCPR_BASE + number}" name="グラフ {number}" descr="{alt}"/><wp:cNvGraphicFramePr/>'
                f'<a:graphic><a:graphicData uri="{C_NS}"><c:chart r:id="{rid}"/></a:graphicData></a:graphic>'
                '</wp:inline></w:drawing></w:r>')
     writer.add(f'<w:p><w:pPr><w:pStyle w:val="{writer.ids[styles.FIGURE]}"/></w:pPr>{drawing}</w:p>', chart.height_pt)

@@ -18,6 +18,7 @@ from ..aggregate import Report
 from ..config import ReportConfig
 from ..narrative_templates import narrative_context
 from ..errors import OutputError
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from . import charts, narratives, styles
@@ -312,6 +313,7 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
     narrative("section4_liaison.md", add_heading2=reference_heading, articles=True)
     writer.out.flush()
 
+    _nest_subheadings(writer)
     back_plan, _ = writer.flow_plan(back_runs, back_page)
     plan = {**front_plan, **chapter_plan, **back_plan, INTRODUCTION_BOOKMARK: 1}
     _table_of_contents(writer, toc_anchor)
@@ -324,8 +326,36 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
     if update_fields_on_open:
         set_update_fields(doc.settings.element)
     set_no_expand_shift_return(doc)
-    _save(doc, out_path, report.fiscal_year)
+    _save(doc, out_path, report.fiscal_year, f"{year} {config.cover.title}" + ("（素案）" if report.draft else ""))
     return plan
+
+
+def _nest_subheadings(writer: _Writer) -> None:
+    """A sub-heading right under a Heading 2 (the 基本方針 of （１） lists) one level below it: ``w:outlineLvl``.
+
+    So the outline skips no level (a PDF/UA rule; LibreOffice tags it H3, and makes it a bookmark there).
+    It keeps its look; Word, which ignores an outline level set on a heading style's paragraph, keeps it
+    out of the TOC.
+    """
+    level_of = {writer.ids[styles.HEADING[level]]: level for level in styles.HEADING}
+    subheading = writer.ids[styles.SUBHEADING]
+    last = 0
+    for paragraph in writer.doc.element.body.iterchildren(qn("w:p")):
+        style = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        if style is None:
+            continue
+        style_id = style.get(qn("w:val"))
+        if style_id in level_of:
+            last = level_of[style_id]
+        elif style_id == subheading and last < 3:
+            properties = style.getparent()
+            outline = OxmlElement("w:outlineLvl")
+            outline.set(qn("w:val"), str(last))  # 0-based: one below the heading before it
+            later = [child for child in properties if child.tag in (qn("w:rPr"), qn("w:sectPr"), qn("w:pPrChange"))]
+            if later:
+                later[0].addprevious(outline)
+            else:
+                properties.append(outline)
 
 
 def _spaced(text: str) -> str:
@@ -409,13 +439,16 @@ def _page_numbers(doc) -> None:
     restart_page_numbers(numbered, 1)
 
 
-def _save(doc, out_path: Path, fiscal_year: int) -> None:
+def _save(doc, out_path: Path, fiscal_year: int, title: str) -> None:
     props = doc.core_properties
     fixed = datetime(fiscal_year + 1, 4, 1)
     props.created = props.modified = props.last_printed = fixed
     props.author = props.last_modified_by = ""
     props.revision = 1
-    props.title = f"{nendo(fiscal_year)} 年次報告"
+    props.title = title  # the PDF's title too (dc:title), shown by readers instead of the file name
+    # Japanese text is ja-JP already (styles.xml's w:eastAsia); the Latin default (w:val) stays en-US, since
+    # as ja-JP it moves Writer's line breaks (two pages fewer); the PDF gets /Lang from pages.finish_pdf
+    props.language = "ja-JP"
     try:
         Path(out_path).parent.mkdir(parents=True, exist_ok=True)
         doc.save(str(out_path))
