@@ -125,6 +125,7 @@ class Row:
     cells: list[Cell] = field(default_factory=list)
     header: bool = False
     cant_split: bool = False
+    height: int | None = None  # an exact row height in twips (a figure's box); None = as its text needs
 
 
 def table(style_id: str, widths: list[int], rows: list[Row], *, cell_margin: int | None = None,
@@ -145,8 +146,9 @@ def table(style_id: str, widths: list[int], rows: list[Row], *, cell_margin: int
     parts.append("</w:tblGrid>")
     for row in rows:
         tr_pr = ""
-        if row.cant_split or row.header:
+        if row.cant_split or row.header or row.height:
             tr_pr = ("<w:trPr>" + ("<w:cantSplit/>" if row.cant_split else "")
+                     + (f'<w:trHeight w:val="{row.height}" w:hRule="exact"/>' if row.height else "")
                      + ('<w:tblHeader/>' if row.header else "") + "</w:trPr>")
         parts.append(f"<w:tr>{tr_pr}")
         column = 0
