@@ -138,9 +138,9 @@ def test_a_figure_with_data_is_a_chart_of_the_same_size(tmp_path):
     extents = [e for e in doc.element.body.iter("{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent")]
     chart = extents[-1]  # the trend chart comes first, 図４－１ after it
     assert int(chart.get("cy")) == round(FIGURE_HEIGHT_MM * charts.EMU_PER_MM)
-    section = doc.sections[-1]
-    text_width_emu = (section.page_width - section.left_margin - section.right_margin) * 36_000 / 36_000
-    assert abs(int(chart.get("cx")) - text_width_emu) < 2_000  # as wide as the text, as the empty box
+    box = next(t for t in doc.element.body.iter(qn("w:tbl")) if _text(t) == EMPTY_FIGURE)
+    box_emu = int(box.find(f".//{qn('w:gridCol')}").get(qn("w:w"))) * 635  # twips → EMU
+    assert abs(int(chart.get("cx")) - box_emu) < 2_000  # as wide as the text, as the empty boxes
     assert _text(doc.element.body).count(EMPTY_FIGURE) == 5  # the other five are still boxes
 
 

@@ -77,6 +77,7 @@ _FIGURE_FONTS_EM = (
     {**{digit: 0.618 for digit in "0123456789"}, ",": 0.238, ".": 0.238, "-": 0.295, " ": 0.29},  # IPAex明朝
     {**{digit: 0.636 for digit in "0123456789"}, ",": 0.318, ".": 0.318, "-": 0.338, " ": 0.318},  # DejaVu Serif
 )
+_FULL_SIGNS = {"▲": 1.0, "△": 1.0, "○": 1.0}  # full width in the Japanese fonts (DejaVu's are narrower)
 
 
 AUTOSPACE_EM = 0.25  # the space Word and LibreOffice put between Japanese and Latin text or digits
@@ -85,7 +86,8 @@ AUTOSPACE_EM = 0.25  # the space Word and LibreOffice put between Japanese and L
 def figure_width_pt(text: str, font_pt: float) -> float:
     """The printed width of a figure (``57,305,003``) in points; other characters by their width, with
     the space between Japanese and half-width letters or digits (``平成18年``: two)."""
-    widest = max(sum(em.get(ch, display_width(ch) / 2) for ch in text) for em in _FIGURE_FONTS_EM)
+    widest = max(sum(em.get(ch) or _FULL_SIGNS.get(ch) or display_width(ch) / 2 for ch in text)
+                 for em in _FIGURE_FONTS_EM)
     changes = sum(1 for a, b in zip(text, text[1:])
                   if (display_width(a) == 2 and b.isascii() and b.isalnum())
                   or (display_width(b) == 2 and a.isascii() and a.isalnum()))

@@ -129,13 +129,16 @@ class Row:
 
 
 def table(style_id: str, widths: list[int], rows: list[Row], *, cell_margin: int | None = None,
-          empty_style: str | None = None) -> str:
-    """A fixed-layout table (widths in twips) of the given rows; an empty cell gets one empty paragraph."""
+          empty_style: str | None = None, cell_margin_top: int = 0) -> str:
+    """A fixed-layout table (widths in twips) of the given rows; an empty cell gets one empty paragraph.
+
+    ``cell_margin``: every cell's left and right margin (twips); ``cell_margin_top``: its top and bottom.
+    """
     margins = ""
     if cell_margin is not None:
         margins = ("<w:tblCellMar>"
-                   f'<w:top w:w="0" w:type="dxa"/><w:left w:w="{cell_margin}" w:type="dxa"/>'
-                   f'<w:bottom w:w="0" w:type="dxa"/><w:right w:w="{cell_margin}" w:type="dxa"/>'
+                   f'<w:top w:w="{cell_margin_top}" w:type="dxa"/><w:left w:w="{cell_margin}" w:type="dxa"/>'
+                   f'<w:bottom w:w="{cell_margin_top}" w:type="dxa"/><w:right w:w="{cell_margin}" w:type="dxa"/>'
                    "</w:tblCellMar>")
     empty = f'<w:p><w:pPr><w:pStyle w:val="{empty_style}"/></w:pPr></w:p>' if empty_style else "<w:p/>"
     parts = [f'<w:tbl><w:tblPr><w:tblStyle w:val="{style_id}"/>'

@@ -24,6 +24,10 @@ TABLE_PT, FIGURES_PT = styles.style_size_pt(styles.TABLE_TEXT), styles.style_siz
 # The cells' margins: 1 mm left and right, none above and below, so that a figure never touches a
 # rule or the figure of the next column (「14,117,76813,589,242」) while the edition's columns fit.
 CELL_MARGIN = 57  # twips each side
+# and 0.75 pt above and below the text: in the Japanese fonts a line is exactly its font size high, so
+# without it the figures touch the rules above and below them
+CELL_AIR = 15  # twips above and below
+AIR_PT = 2 * CELL_AIR / 20  # what it adds to a row
 FIRST_MIN_MM = 32.0  # the least the 基本方針 column keeps
 FIT_SLACK_PT = 1.0  # so that a figure that just fits by the metrics never wraps in a layout engine
 ORPHAN_CHARS = 2  # a policy's title never ends in a line shorter than this (「…図るこ／と」)
@@ -125,7 +129,7 @@ def multi_year_table(ids: StyleIds, report: Report, config: ReportConfig, text_w
             rows = [Row([Cell(x.keep_with_next(c.content), c.span, c.vmerge, c.shade, c.valign) for c in r.cells],
                         r.header, r.cant_split) for r in kept] + rows[len(kept):]
         widths = [int(layout.first_mm * MM)] + [int(layout.year_mm * MM)] * len(block)
-        tables.append(x.table(ids[styles.TABLE], widths, rows, cell_margin=CELL_MARGIN))
+        tables.append(x.table(ids[styles.TABLE], widths, rows, cell_margin=CELL_MARGIN, cell_margin_top=CELL_AIR))
     return x.paragraph(policy_style).join(tables)  # an empty paragraph keeps the blocks apart
 
 
@@ -139,15 +143,15 @@ def multi_year_table_height(report: Report, config: ReportConfig, text_width: in
     """
     layout = year_blocks(report, text_width, _titles(config))
     first_width = layout.first_mm * MM / 20
-    figures = 2 * FIGURES_PT * LINE
+    figures = 2 * FIGURES_PT * LINE + AIR_PT
     all_years = [c.year for c in report.years]
     gap = TABLE_PT * LINE  # the paragraph between blocks
     position = used
     for index, block in enumerate(layout.blocks):
         head_lines = max(head.count("\n") + 1 for head in year_heads([c.year for c in block], all_years))
-        height = row_height([head_lines * TABLE_PT * LINE]) + row_height([figures, TABLE_PT * LINE])
+        height = row_height([head_lines * TABLE_PT * LINE + AIR_PT]) + row_height([figures, TABLE_PT * LINE + AIR_PT])
         for policy in config.policies:
-            title = cell_height(f"{policy.mark}{policy.title}", first_width, TABLE_PT, CELL_MARGIN / 20)
+            title = cell_height(f"{policy.mark}{policy.title}", first_width, TABLE_PT, CELL_MARGIN / 20) + AIR_PT
             height += row_height([figures, title])
         position += gap if index else 0.0
         kept = height + (tail if index == len(layout.blocks) - 1 else 0.0)
@@ -342,14 +346,14 @@ def _statistics_table(ids: StyleIds, rows: list[list[str]], text_width: int,
     heights: list[float] = []
     spans: list[tuple[int, float]] = []  # per merged header cell: (its first row, its text's height)
     for r, cells in enumerate(header_rows):
-        row_cells, texts, column = [], [TABLE_PT * LINE], 0
+        row_cells, texts, column = [], [TABLE_PT * LINE + AIR_PT], 0
         for text, span, vmerge in cells:
             cell_width = sum(widths[column:column + span]) / 20
             column += span
             if vmerge == "continue":
                 row_cells.append(Cell(vmerge="continue"))
                 continue
-            height = cell_height(text, cell_width, TABLE_PT, CELL_MARGIN / 20)
+            height = cell_height(text, cell_width, TABLE_PT, CELL_MARGIN / 20) + AIR_PT
             if vmerge == "restart":
                 spans.append((r, height))
             else:
@@ -365,5 +369,6 @@ def _statistics_table(ids: StyleIds, rows: list[list[str]], text_width: int,
         cells = [Cell(x.paragraph(text_id, text=row[0]))]
         cells += [Cell(x.paragraph(number_id, text=value)) for value in row[1:]]
         table_rows.append(Row(cells, cant_split=True))
-        heights.append(row_height([font * LINE]))
-    return x.table(ids[styles.TABLE], widths, table_rows, cell_margin=CELL_MARGIN), sum(heights)
+        heights.append(row_height([font * LINE + AIR_PT]))
+    return x.table(ids[styles.TABLE], widths, table_rows, cell_margin=CELL_MARGIN,
+                   cell_margin_top=CELL_AIR), sum(heights)
