@@ -208,7 +208,8 @@ def _empty_figure(ids: StyleIds, text_width: int, table: bool) -> tuple[str, flo
     """A figure (or table) without data: a box of the figure's size with 「（データ未入力）」 in it."""
     height_twips = round(FIGURE_HEIGHT_MM * MM) if not table else round(4 * TABLE_PT * LINE * 20)
     content = x.keep_with_next(x.paragraph(ids[styles.FIGURE], text=EMPTY_FIGURE))  # kept with its 資料
-    row = Row([Cell(content, valign="center")], cant_split=True, height=height_twips)
+    # its one cell is a header cell (w:tblHeader): a tagged PDF's table needs one (PDF/UA), and it names the box
+    row = Row([Cell(content, valign="center")], header=True, cant_split=True, height=height_twips)
     return x.table(ids[styles.TABLE], [text_width], [row], cell_margin=CELL_MARGIN), height_twips / 20 + ROW_EXTRA_PT
 
 
