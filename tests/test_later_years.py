@@ -26,7 +26,7 @@ from reportkit.config import load_config
 from reportkit.japanese import nendo
 from reportkit.pages import bookmark_pages
 from reportkit.render.estimate import figure_width_pt
-from reportkit.render.tables import CELL_MARGIN, FIGURES_PT, FIRST_MIN_MM, MM, _orphan, _titles, year_blocks
+from reportkit.render.tables import CELL_MARGIN, FIGURES_PT, MM, _titles, policy_mm, year_blocks
 from reportkit.validate import validate_folder
 
 from later_years_helpers import BOUNDARY_PROJECT, FINAL, FIRST, Rolled
@@ -137,7 +137,7 @@ def test_every_figure_of_the_multi_year_table_is_printed_whole(rolled, built):
     reader = PdfReader(str(built / "report.pdf"))
     texts = [page.extract_text() for page in reader.pages[:12]]
     first = next(i for i, t in enumerate(texts) if "基本方針別・年度別" in t)
-    last = next(i for i, t in enumerate(texts) if "上段：事業数" in t)
+    last = next(i for i in range(first + 1, len(texts)) if "基本方針別の主なポイント" in texts[i]) - 1  # its blocks
     words = set(" ".join(texts[first:last + 1]).split())
     expected = _expected_years(rolled)
     assert len(expected) == 14  # 平成19年度 … 令和２年度
@@ -151,11 +151,13 @@ def test_every_figure_of_the_multi_year_table_is_printed_whole(rolled, built):
 @pytest.mark.libreoffice
 def test_multi_year_table_stacks_blocks_with_the_era_in_their_heads(built):
     doc = Document(str(built / "report.docx"))
-    blocks = [t for t in doc.tables if t.rows[0].cells[0].text == "基本方針" and len(t.columns) != 11]
-    heads = [[c.text for c in t.rows[0].cells[1:]] for t in blocks]
+    first = next(i for i, t in enumerate(doc.tables) if t.rows[0].cells[0].text == "基本方針")
+    blocks = doc.tables[first:first + 3]
+    assert [t.rows[0].cells[0].text for t in blocks[1:]] == ["平成\n２２年度", "平成\n２９年度"]  # years alone
+    heads = [[c.text for c in t.rows[0].cells[1 if t is blocks[0] else 0:]] for t in blocks]
     assert heads == [
-        ["平成\n１９年度", "２０年度", "２１年度", "２２年度", "２３年度"],
-        ["平成\n２４年度", "２５年度", "２６年度", "２７年度", "２８年度"],
+        ["平成\n１９年度", "２０年度", "２１年度"],
+        ["平成\n２２年度", "２３年度", "２４年度", "２５年度", "２６年度", "２７年度", "２８年度"],
         ["平成\n２９年度", "３０年度", "令和\n元年度", "２年度"],
     ]
     assert all(len(t.rows) == 10 for t in blocks)  # head, eight policies, 合計
@@ -228,9 +230,10 @@ def text_width() -> int:
     return int((section.page_width - section.left_margin - section.right_margin) / 635)
 
 
-@pytest.mark.parametrize("last, blocks, columns", [(2013, [4, 3], 4), (2014, [4, 4], 4), (2020, [5, 5, 4], 5),
-                                                   (2030, [6, 6, 6, 6], 6)])
-def test_year_blocks_hold_whole_figures_at_eight_points(text_width, last, blocks, columns):
+@pytest.mark.parametrize("last, blocks", [(2013, [3, 4]), (2014, [3, 5]), (2020, [3, 7, 4]), (2030, [3, 7, 7, 7])])
+def test_year_blocks_hold_whole_figures_at_eight_points(text_width, last, blocks):
+    """The edition's spread: the 基本方針 column at its 26 em with the years that fit beside it, then
+    blocks of years alone, as many as fit the width (the edition: 2 + 5 with its wider columns)."""
     report = _sample_over(last)
     titles = _titles(load_config(INPUTS))
     layout = year_blocks(report, text_width, titles)
@@ -241,9 +244,15 @@ def test_year_blocks_hold_whole_figures_at_eight_points(text_width, last, blocks
     widest = max(figure_width_pt(f"{c.amount:,}", FIGURES_PT) for c in report.years)
     assert widest < column_pt
     assert widest > 45  # 14,117,768 … in DejaVu Serif, LibreOffice's fallback digits (5.7 em at 8 pt)
-    assert layout.first_mm >= FIRST_MIN_MM
-    assert layout.first_mm + layout.year_mm * columns <= text_width / MM + 0.01
-    assert not any(_orphan(title, layout.first_mm) for title in titles)  # no 「…図るこ／と」
+    assert layout.first_mm == policy_mm()
+    assert (layout.first_mm - 2 * CELL_MARGIN / MM) * MM / 20 >= 26 * 9  # 26 characters of 9 pt a line
+    total = text_width / MM + 0.01
+    assert layout.first_mm + layout.year_mm * blocks[0] <= total
+    assert layout.first_mm + layout.year_mm * (blocks[0] + 1) > total  # no other year fits beside it
+    assert all(layout.year_mm * len(b) <= total for b in layout.blocks[1:])
+    per_block = max(blocks[1:])
+    assert layout.year_mm * (per_block + 1) > total or len(blocks) == 2  # as many as fit the width
+    assert all(len(b) == per_block for b in layout.blocks[1:-1])
 
 
 # -- era labels -------------------------------------------------------------------------------------
@@ -291,7 +300,7 @@ def test_a_24_year_table_prints_every_figure_whole_on_the_pages_planned(soffice,
     assert dict(plan) == dict(pages)  # the blocks' page breaks are in the plan
     texts = [page.extract_text() for page in PdfReader(str(pdf)).pages[:12]]
     first = next(i for i, t in enumerate(texts) if "基本方針別・年度別" in t)
-    last = next(i for i, t in enumerate(texts) if "上段：事業数" in t)
+    last = next(i for i in range(first + 1, len(texts)) if "基本方針別の主なポイント" in texts[i]) - 1  # its blocks
     assert last > first  # four blocks of whole columns, kept whole on their pages
     words = set(" ".join(texts[first:last + 1]).split())
     figures = {f"{c.amount:,}" for c in report.years} | {

@@ -244,5 +244,8 @@ def test_the_parts_start_where_the_layout_rules_put_them(printed):
     page = {key: tool.printed_page(ours, index) for key, index in tool.part_pages(ours).items()}
     assert (page["front"], page["section1"], page["chapters"]) == (1, 2, 13)
     assert page["new5"] == page["new"] + 1
+    # the multi-year table over pp. 2–3 as the edition spreads it, so (1), (2), 新規事業 and 一覧 on its pages
+    assert {key: page[key] for key in ("points", "years", "new", "new5", "list")} == \
+        {key: tool.EDITION_PAGES[key] for key in ("points", "years", "new", "new5", "list")}
     assert page["section4"] % 2 == 1
     assert page["annex"] == page["rules"] + 1

@@ -144,12 +144,22 @@ def test_a_figure_with_data_is_a_chart_of_the_same_size(tmp_path):
     assert _text(doc.element.body).count(EMPTY_FIGURE) == 5  # the other five are still boxes
 
 
-def test_the_multi_year_table_has_no_title_ending_in_one_character_and_keeps_whole_blocks(sample):
+def test_the_multi_year_table_spreads_its_years_as_the_edition_does(sample):
+    """The 基本方針 column at the edition's 26 em with the years that fit beside it, the other years
+    in a block of their own (no row labels, as the edition's p. 3) from a new page."""
     doc = Document(str(sample[0]))
-    blocks = [t for t in doc.tables if t.rows[0].cells[0].text == "基本方針" and len(t.columns) != 11]
-    assert [len(t.columns) - 1 for t in blocks] == [4, 3]  # seven years: 4 + 3, every figure on one line
-    widths = [int(col.get(qn("w:w"))) for col in blocks[0]._tbl.tblGrid.iter(qn("w:gridCol"))]
-    assert widths[0] > 2 * widths[1]  # the 基本方針 column holds a title in two or three lines
+    index = next(i for i, t in enumerate(doc.tables) if t.rows[0].cells[0].text == "基本方針" and len(t.columns) != 11)
+    first, rest = doc.tables[index], doc.tables[index + 1]
+    assert [c.text for c in first.rows[0].cells] == ["基本方針", "１９年度", "２０年度", "２１年度"]
+    assert [c.text for c in rest.rows[0].cells] == ["２２年度", "２３年度", "２４年度", "２５年度"]
+    assert len(first.rows) == len(rest.rows) == 10  # head, eight policies, 合計
+    widths = [int(col.get(qn("w:w"))) for col in first._tbl.tblGrid.iter(qn("w:gridCol"))]
+    assert widths[0] >= 26 * 9 * 20 + 2 * 57  # 26 characters of 9 pt and the cell margins
+    assert widths[0] > 4 * widths[1]
+    before = rest._tbl.getprevious()
+    assert before.find(f".//{qn('w:pageBreakBefore')}") is not None  # the block starts a page
+    heights = [[r._tr.find(f".//{qn('w:trHeight')}").get(qn("w:val")) for r in t.rows] for t in (first, rest)]
+    assert heights[0] == heights[1]  # its rows stand level with the titles they belong to
 
 
 # -- in LibreOffice's PDF -------------------------------------------------------------------------------
@@ -173,7 +183,9 @@ def test_no_figure_of_a_table_wraps_and_the_pages_are_the_plan(soffice, tmp_path
     assert dict(plan) == dict(pages)  # the boxes take on paper what the plan gives them
     texts = [page.extract_text() for page in PdfReader(str(pdf)).pages]
     section3 = [i + 1 for i, t in enumerate(texts) if "表４－" in t or "図４－" in t]
-    multi = [i + 1 for i, t in enumerate(texts[:12]) if "基本方針別・年度別" in t or "上段：事業数" in t]
+    caption = next(i for i, t in enumerate(texts[:12]) if "基本方針別・年度別" in t)
+    points = next(i for i in range(caption + 1, 12) if "基本方針別の主なポイント" in texts[i])
+    multi = list(range(caption + 1, points + 1))  # pages (1-based) of the table's blocks, up to (1)
     words = set(_layout_text(pdf, min(section3), max(section3)).split())
     words |= set(_layout_text(pdf, min(multi), max(multi)).split())
     for name in ("表4-1.csv", "表4-2.csv"):

@@ -31,7 +31,7 @@ from .fields import (Bookmarks, add_page_field, restart_page_numbers, set_no_exp
                      text_width_twips)
 from .list_table import list_table, list_table_height
 from .package import set_cached_pagerefs
-from .tables import load_statistics, multi_year_table, multi_year_table_height, statistics_object
+from .tables import BLOCK_GAP_PT, load_statistics, multi_year_block_heights, multi_year_table, statistics_object
 from ..printed import full_width, nendo
 
 REFERENCE_DOCX = styles.REFERENCE_DOCX
@@ -252,11 +252,18 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
     if report.draft:
         notes.append(DRAFT_FIGURES_NOTE.format(year=year))
     notes_height = sum(paragraph_height(styles.NOTE, note, writer.text_width / 20) for note in notes)
-    writer.add(multi_year_table(writer.ids, report, config, writer.text_width),
-               multi_year_table_height(report, config, writer.text_width, writer.used, writer.text_height,
-                                       tail=notes_height))
-    for index, note in enumerate(notes):  # the notes stay with the table's last block
+    # the edition's spread: the 基本方針 column with the first years and the notes on this page, the
+    # other years after it, each block from a page of its own
+    blocks = multi_year_table(writer.ids, report, config, writer.text_width)
+    heights = multi_year_block_heights(report, config, writer.text_width)
+    if len(blocks) > 1:
+        writer.keep_together(heights[0] + notes_height)
+    writer.add(blocks[0], heights[0])
+    for index, note in enumerate(notes):  # the notes stay with the table's first block
         writer.paragraph(styles.NOTE, note, keep_next=index < len(notes) - 1)
+    for xml, height in zip(blocks[1:], heights[1:]):
+        room = -writer.used % writer.text_height  # the page break before the block's paragraph
+        writer.add(xml, room + BLOCK_GAP_PT + height)
     writer.prose_section(PROSE_CHARACTERS["section1"])
     writer.heading(2, f"（１）{count_word}つの基本方針別の主なポイント", new_page=True)
     narrative("section1_points.md.j2")

@@ -125,7 +125,8 @@ class Row:
     cells: list[Cell] = field(default_factory=list)
     header: bool = False
     cant_split: bool = False
-    height: int | None = None  # an exact row height in twips (a figure's box); None = as its text needs
+    height: int | None = None  # a row height in twips (a figure's box); None = as its text needs
+    height_rule: str = "exact"  # or "atLeast": the row grows with its text
 
 
 def table(style_id: str, widths: list[int], rows: list[Row], *, cell_margin: int | None = None,
@@ -151,7 +152,7 @@ def table(style_id: str, widths: list[int], rows: list[Row], *, cell_margin: int
         tr_pr = ""
         if row.cant_split or row.header or row.height:
             tr_pr = ("<w:trPr>" + ("<w:cantSplit/>" if row.cant_split else "")
-                     + (f'<w:trHeight w:val="{row.height}" w:hRule="exact"/>' if row.height else "")
+                     + (f'<w:trHeight w:val="{row.height}" w:hRule="{row.height_rule}"/>' if row.height else "")
                      + ('<w:tblHeader/>' if row.header else "") + "</w:trPr>")
         parts.append(f"<w:tr>{tr_pr}")
         column = 0

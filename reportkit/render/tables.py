@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import math
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,18 +26,24 @@ CELL_MARGIN = 57  # twips each side
 # without it the figures touch the rules above and below them
 CELL_AIR = 15  # twips above and below
 AIR_PT = 2 * CELL_AIR / 20  # what it adds to a row
-FIRST_MIN_MM = 32.0  # the least the 基本方針 column keeps
 FIT_SLACK_PT = 1.0  # so that a figure that just fits by the metrics never wraps in a layout engine
-ORPHAN_CHARS = 2  # a policy's title never ends in a line shorter than this (「…図るこ／と」)
+# The edition's 基本方針 column: 26 characters of 表文字 a line (「③効果的な融資制度の充実等により中小企業に対する資金」
+# ／「の供給の円滑化を図ること」, 「⑧…推進を図るこ」／「と」), with the cell margins
+POLICY_EM = 26
+# LibreOffice sets a mark ①–⑧ apart from the text after it (its autospace, ¼ em), where Word does not:
+# half an em more keeps the edition's 26 characters a line in both, and never a 27th
+MARK_SLACK_EM = 0.5
 
 
 @dataclass
 class YearBlocks:
-    """How the multi-year table lays out its years: stacked blocks of whole columns.
+    """How the multi-year table lays out its years, as the edition spreads them over pp. 2–3.
 
-    Every block repeats the 基本方針 column and has the same column widths; a year column is as
-    wide as its widest figure needs with the cell margins (by the widest of the fonts a figure may
-    be drawn in, ``figure_width_pt``), and the 基本方針 column takes the rest.
+    The first block is the 基本方針 column (``first_mm``) with as many year columns as fit beside
+    it; each following block starts a page of its own and holds year columns only, as many as fit
+    the text width. Every year column is ``year_mm`` wide: at least what its widest figure needs
+    with the cell margins (by the widest of the fonts a figure may be drawn in, ``figure_width_pt``);
+    the first block's years share what the 基本方針 column leaves.
     """
 
     blocks: list[list[YearColumn]]
@@ -56,111 +60,98 @@ def year_need_mm(report: Report) -> float:
     return ((widest + FIT_SLACK_PT) * 20 + 2 * CELL_MARGIN) / MM
 
 
-def year_blocks(report: Report, text_width: int, titles: list[str] | tuple[str, ...] = ()) -> YearBlocks:
-    """Split ``report.years`` over as few blocks as keep every count and amount on one line.
+def policy_mm() -> float:
+    """The 基本方針 column at the edition's width: ``POLICY_EM`` characters of 表文字, the cell margins and
+    ``FIT_SLACK_PT`` (so that the widths' rounding to twips never leaves a line one character short)."""
+    return (((POLICY_EM + MARK_SLACK_EM) * TABLE_PT + FIT_SLACK_PT) * 20 + 2 * CELL_MARGIN) / MM
 
-    A block holds as many years as leave the 基本方針 column ``FIRST_MIN_MM``; the blocks are
-    even (7 years: 4 + 3). The 基本方針 column is then narrowed by whole characters (the years
-    widened) until none of ``titles`` ends in a line of fewer than ``ORPHAN_CHARS`` characters.
+
+def year_blocks(report: Report, text_width: int, titles: list[str] | tuple[str, ...] = ()) -> YearBlocks:
+    """Split ``report.years`` as the edition does (7 years: 2 + 5 there; 3 + 4 at our figures' width).
+
+    The first block takes as many years as fit beside the 基本方針 column (at least one: on a
+    narrower page the column gives way), the following blocks as many as fit the text width.
+    ``titles`` is kept for the callers; the column is the edition's whatever the titles.
     """
+    del titles
     years = report.years
     total = text_width / MM
     need_mm = year_need_mm(report)
-    per_block = max(1, int((total - FIRST_MIN_MM) // need_mm))
-    count = max(1, math.ceil(len(years) / per_block))
-    size = max(1, math.ceil(len(years) / count))
-    blocks = [years[i:i + size] for i in range(0, len(years), size)] if years else [years]
-    first_mm = total - need_mm * size
-    step_mm = TABLE_PT * 20 / MM
-    for _ in range(4):
-        if first_mm - step_mm < FIRST_MIN_MM or not any(_orphan(t, first_mm) for t in titles):
-            break
-        first_mm -= step_mm
-    return YearBlocks(blocks, first_mm, (total - first_mm) / size)
+    first_mm = min(policy_mm(), total - need_mm)
+    first = max(1, int((total - first_mm) / need_mm + 1e-9))
+    year_mm = (total - first_mm) / first
+    per_block = max(1, int(total / year_mm + 1e-9))
+    blocks = [years[:first]] + [years[i:i + per_block] for i in range(first, len(years), per_block)]
+    return YearBlocks(blocks, first_mm, year_mm)
 
 
-def _em(text: str) -> float:
-    """Width in em of text at its font size: wide and ambiguous characters (漢字, ①–⑳) 1, others ½."""
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.5 for ch in text)
+def _row_heights(report: Report, config: ReportConfig, layout: YearBlocks) -> list[float]:
+    """Points of the text (with the cells' air) of each row, the same in every block so that the
+    rows of a block without the 基本方針 column stand level with the titles they belong to:
+    the head, each policy (its title wraps in the first column), 合計."""
+    first_width = layout.first_mm * MM / 20
+    figures = 2 * FIGURES_PT * LINE + AIR_PT
+    all_years = [c.year for c in report.years]
+    head_lines = max(head.count("\n") + 1 for block in layout.blocks
+                     for head in year_heads([c.year for c in block], all_years))
+    heights = [head_lines * TABLE_PT * LINE + AIR_PT]
+    for title in _titles(config):
+        heights.append(max(figures, cell_height(title, first_width, TABLE_PT, CELL_MARGIN / 20) + AIR_PT))
+    heights.append(max(figures, TABLE_PT * LINE + AIR_PT))
+    return heights
 
 
-def _orphan(title: str, first_mm: float) -> bool:
-    per_line = int((first_mm * MM / 20 - 2 * CELL_MARGIN / 20) / TABLE_PT)
-    width = _em(title)
-    if per_line <= 0 or width <= per_line:
-        return False
-    last = width - per_line * (math.ceil(width / per_line) - 1)
-    return last < ORPHAN_CHARS
-
-
-def multi_year_table(ids: StyleIds, report: Report, config: ReportConfig, text_width: int) -> str:
-    """事業数 (upper) and 決算額 (lower, 千円) per policy per year, with the 合計 row (as XML).
-
-    One table when every year fits the text width whole (the sample's seven years); else stacked
-    blocks of years (``year_blocks``), each a table of its own with the 基本方針 column and 合計.
+def multi_year_table(ids: StyleIds, report: Report, config: ReportConfig, text_width: int) -> list[str]:
+    """事業数 (upper) and 決算額 (lower, 千円) per policy per year, with the 合計 row, as XML: one item per
+    block of ``year_blocks``. The first is the 基本方針 column with the first years; each following
+    one starts a page (an empty paragraph with a page break before it) with the next years alone.
+    Every row is at least as high as the first block's, so the rows of a page stand level with its.
     """
     layout = year_blocks(report, text_width, _titles(config))
     header, figures, policy_style = ids[styles.TABLE_HEADER], ids[styles.FIGURES], ids[styles.TABLE_TEXT]
+    heights = [round(h * 20) for h in _row_heights(report, config, layout)]
 
     def two_lines(upper: str, lower: str) -> Cell:
         return Cell(x.paragraph(figures, text=upper) + x.paragraph(figures, text=lower))
 
-    tables = []
-    for block in layout.blocks:
+    parts = []
+    for index, block in enumerate(layout.blocks):
+        first = index == 0
+        label = (lambda text: [Cell(x.paragraph(header, text=text), valign="center")]) if first else (lambda text: [])
         heads = year_heads([c.year for c in block], [c.year for c in report.years])
-        rows = [Row([Cell(x.paragraph(header, text="基本方針"), valign="center")]
-                    + [Cell(x.paragraph(header, text=head), valign="center") for head in heads],
+        rows = [Row(label("基本方針") + [Cell(x.paragraph(header, text=head), valign="center") for head in heads],
                     header=True, cant_split=True)]
         for policy in config.policies:
-            cells = [Cell(x.paragraph(policy_style, text=f"{policy.mark}{policy.title}"), valign="center")]
+            cells = ([Cell(x.paragraph(policy_style, text=f"{policy.mark}{policy.title}"), valign="center")]
+                     if first else [])
             for column in block:
                 cell = column.cells.get(policy.no)
                 count = "-" if cell is None or cell.count is None else f"{cell.count:,}"
                 value = "-" if cell is None or cell.amount is None else f"{cell.amount:,}"
                 cells.append(two_lines(count, value))
             rows.append(Row(cells, cant_split=True))
-        rows.append(Row([Cell(x.paragraph(header, text="合計"), valign="center")]
-                        + [two_lines(f"{c.count:,}", f"{c.amount:,}") for c in block], cant_split=True))
+        rows.append(Row(label("合計") + [two_lines(f"{c.count:,}", f"{c.amount:,}") for c in block], cant_split=True))
+        rows = [Row(r.cells, r.header, r.cant_split, height, "atLeast") for r, height in zip(rows, heights)]
         if len(layout.blocks) > 1:
-            # each block whole on a page (keepNext on every row but its last); the last block also
-            # keeps with the notes that follow the table, so they never stand alone on a page
-            last = block is layout.blocks[-1]
-            kept = rows if last else rows[:-1]
+            # each block whole on a page (keepNext on every row but its last); the first block also
+            # keeps with the notes that follow it, so they never stand alone on a page
+            kept = rows if first else rows[:-1]
             rows = [Row([Cell(x.keep_with_next(c.content), c.span, c.vmerge, c.shade, c.valign) for c in r.cells],
-                        r.header, r.cant_split) for r in kept] + rows[len(kept):]
-        widths = [int(layout.first_mm * MM)] + [int(layout.year_mm * MM)] * len(block)
-        tables.append(x.table(ids[styles.TABLE], widths, rows, cell_margin=CELL_MARGIN, cell_margin_top=CELL_AIR))
-    return x.paragraph(policy_style).join(tables)  # an empty paragraph keeps the blocks apart
+                        r.header, r.cant_split, r.height, r.height_rule) for r in kept] + rows[len(kept):]
+        widths = ([int(layout.first_mm * MM)] if first else []) + [int(layout.year_mm * MM)] * len(block)
+        table = x.table(ids[styles.TABLE], widths, rows, cell_margin=CELL_MARGIN, cell_margin_top=CELL_AIR)
+        parts.append(table if first else x.paragraph(policy_style, ppr="<w:pageBreakBefore/>") + table)
+    return parts
 
 
-def multi_year_table_height(report: Report, config: ReportConfig, text_width: int,
-                            used: float = 0.0, page_height: float | None = None, tail: float = 0.0) -> float:
-    """Points the tables of ``multi_year_table`` take: a policy's title wraps in the first column.
-
-    With ``page_height`` and ``used`` (points of the run before the table), a block that would
-    not fit the rest of its page starts the next one, as its keep-with-next rows make it do; the
-    last block keeps with the ``tail`` points of notes after the table.
-    """
+def multi_year_block_heights(report: Report, config: ReportConfig, text_width: int) -> list[float]:
+    """Points each table of ``multi_year_table`` takes (without the paragraph before a following block)."""
     layout = year_blocks(report, text_width, _titles(config))
-    first_width = layout.first_mm * MM / 20
-    figures = 2 * FIGURES_PT * LINE + AIR_PT
-    all_years = [c.year for c in report.years]
-    gap = TABLE_PT * LINE  # the paragraph between blocks
-    position = used
-    for index, block in enumerate(layout.blocks):
-        head_lines = max(head.count("\n") + 1 for head in year_heads([c.year for c in block], all_years))
-        height = row_height([head_lines * TABLE_PT * LINE + AIR_PT]) + row_height([figures, TABLE_PT * LINE + AIR_PT])
-        for policy in config.policies:
-            title = cell_height(f"{policy.mark}{policy.title}", first_width, TABLE_PT, CELL_MARGIN / 20) + AIR_PT
-            height += row_height([figures, title])
-        position += gap if index else 0.0
-        kept = height + (tail if index == len(layout.blocks) - 1 else 0.0)
-        if page_height and len(layout.blocks) > 1 and kept <= page_height:
-            room = page_height - position % page_height
-            if kept > room:
-                position += room
-        position += height
-    return position - used
+    table = sum(row_height([h]) for h in _row_heights(report, config, layout))
+    return [table] * len(layout.blocks)
+
+
+BLOCK_GAP_PT = TABLE_PT * LINE  # the empty paragraph that starts a following block's page
 
 
 def _titles(config: ReportConfig) -> list[str]:
