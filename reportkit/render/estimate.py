@@ -26,7 +26,8 @@ ROW_EXTRA_PT = 0.5  # a table row's border
 _INDENTS = {
     styles.BODY: (1, 0),
     styles.BULLET: (0.5, 0),  # 「・」 and a tab to 2 em: half an em more than display_width counts
-    styles.ARTICLE: (0, 0),
+    styles.ARTICLE: (-1, 1),  # the later lines one character in: the first line one character longer
+    styles.ARTICLE_TEXT: (2, 1),
     styles.SUBHEADING: (0, 0),
     styles.CAPTION: (0, 0),
     styles.SOURCE: (0, 0),

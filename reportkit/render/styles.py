@@ -21,6 +21,7 @@ COVER_YEAR, COVER_TITLE, COVER_PUBLISHER = "表紙年度", "表紙題名", "表�
 BODY = "本文"
 BULLET = "箇条書き"
 ARTICLE = "条文"  # a paragraph of the ordinance or the rules that starts with its article's number
+ARTICLE_TEXT = "条文続き"  # a further paragraph of an article (「ついては、…」「なお、…」)
 CAPTION = "図表題"
 SOURCE = "資料"
 NOTE = "注記"
