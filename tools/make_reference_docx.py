@@ -33,6 +33,11 @@ BULLET_TAB_EM = 2  # where a bullet's text starts, in characters of 10.5 pt  # t
 # (「ついては、…全」, 「なお、…関係課等が、」: 32 characters to the rules' 35 em), its other lines at ARTICLE_HANG_EM.
 ARTICLE_HANG_EM = 1
 ARTICLE_TEXT_EM = 3
+# Section 1's introduction, above its table on the reference's 150 mm, runs as はじめに does: INTRO_EM
+# characters with the 1 em first-line indent (seed: 「県では、…事業活動の活」 38 after the indent, 「性化と…実施
+# してき」 39), centred; PROSE_SLACK_PT as render/document.py adds to a prose section's width.
+INTRO_EM = 39
+PROSE_SLACK_PT = 1.0
 
 
 def _fonts(style, face: str, size: float, bold: bool = False) -> None:
@@ -158,6 +163,13 @@ def build(out: Path = OUT) -> Path:
     body = _paragraph_style(doc, "本文", "Normal", MINCHO, 10.5)
     body.paragraph_format.line_spacing = Pt(BODY_PITCH_PT)
     _indent_chars(body, first=100)
+    intro = _paragraph_style(doc, "導入文", "本文", MINCHO, 10.5)
+    intro.paragraph_format.line_spacing = Pt(BODY_PITCH_PT)
+    _indent_chars(intro, first=100)
+    side = (TEXT_WIDTH // 635 - round((INTRO_EM * 10.5 + PROSE_SLACK_PT) * 20)) // 2  # twips each side
+    ind = intro.element.get_or_add_pPr().get_or_add_ind()
+    ind.set(qn("w:left"), str(side))
+    ind.set(qn("w:right"), str(side))
     # The edition's bullets: 「・」, the text from BULLET_TAB_EM (a tab: a space would take the line's
     # justification), the lines after the first at the margin.
     bullet = _paragraph_style(doc, "箇条書き", "Normal", MINCHO, 10.5)

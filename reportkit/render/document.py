@@ -247,7 +247,7 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
     count_word = full_width(len(config.policies))
     writer.prose_section(None)  # the table's page: the reference's width, which the table's columns assume
     writer.heading(1, "１　これまでの中小企業振興施策")
-    narrative("section1_intro.md.j2")
+    narrative("section1_intro.md.j2", body=styles.INTRO)
     writer.paragraph(styles.CAPTION, f"表　{ordinance}に係る{count_word}つの基本方針別・年度別事業数及び事業費")
     notes = ["※重複する再掲事業を除く。", "上段：事業数　下段：決算額（単位　千円）"]
     if report.draft:

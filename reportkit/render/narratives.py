@@ -103,12 +103,14 @@ BULLET_MARK = "・\t"  # the edition's bullet: 「・」, its text from the 箇�
 
 
 def write(writer, blocks: list[Block], insert_object: Callable[[str, str], None],
-          add_heading2: Callable[[str], None] | None = None, articles: bool = False) -> None:
+          add_heading2: Callable[[str], None] | None = None, articles: bool = False,
+          body: str = styles.BODY) -> None:
     """Write blocks as named-style paragraphs (``writer.paragraph(style, text)``) and pipe tables
     (``writer.add(xml, height)``); statistics tables and figures via the callback. ``articles``: legal
     text, whose paragraphs that start with their article's number take the 条文 style (the number at the
     margin, the later lines one character in) and an unnumbered paragraph after them, up to the next
-    heading, the 条文続き style (a further paragraph of the article); an item 「（１）…」 stays 本文."""
+    heading, the 条文続き style (a further paragraph of the article); an item 「（１）…」 stays 本文.
+    ``body``: the style of a plain paragraph (本文, or 導入文 for section 1's introduction)."""
     in_article = False
     for kind, data in blocks:
         if kind != "paragraph" or not articles:
@@ -131,7 +133,7 @@ def write(writer, blocks: list[Block], insert_object: Callable[[str, str], None]
         elif in_article and not _ITEM.match(data):
             writer.paragraph(styles.ARTICLE_TEXT, data)
         else:
-            writer.paragraph(styles.BODY, data)
+            writer.paragraph(body, data)
 
 
 def table_xml(ids, rows: list[list[str]], text_width: int) -> tuple[str, float]:

@@ -19,6 +19,7 @@ TOC = {1: "TOC 1", 2: "TOC 2", 3: "TOC 3"}
 TOC_TITLE = "目次見出し"
 COVER_YEAR, COVER_TITLE, COVER_PUBLISHER = "表紙年度", "表紙題名", "表紙発行"
 BODY = "本文"
+INTRO = "導入文"  # section 1's introduction above its table: 本文 as wide as はじめに's lines, centred
 BULLET = "箇条書き"
 ARTICLE = "条文"  # a paragraph of the ordinance or the rules that starts with its article's number
 ARTICLE_TEXT = "条文続き"  # a further paragraph of an article (「ついては、…」「なお、…」)
