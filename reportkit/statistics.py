@@ -34,6 +34,8 @@ class StatisticsItem:
     source: str = ""
     notes: list[str] = field(default_factory=list)
     file: str = ""
+    unit_line: str = ""  # printed under the caption (図４－３: （平成22年＝100）)
+    header: list[list[str]] = field(default_factory=list)  # a table's printed header rows (< and ^ merge)
 
     @property
     def label(self) -> str:
@@ -64,6 +66,8 @@ def load_statistics(folder: Path) -> dict[str, StatisticsItem]:
             source=str(entry.get("source", "")),
             notes=[str(note) for note in entry.get("notes", [])],
             file=str(entry.get("file", "")),
+            unit_line=str(entry.get("unit_line", "")),
+            header=[[str(cell) for cell in row] for row in entry.get("header", [])],
         )
         items[item.id] = item
     return items

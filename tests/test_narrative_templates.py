@@ -181,6 +181,7 @@ def test_figures_without_data_are_named_by_validate_and_by_the_build_summary(fol
     _edit(statistics / "index.toml", 'file = ""\nmissing = "The chart is an image in the published report; the text '
           'extraction prints only its caption and source, no data series."', 'file = "図4-1.csv"')
     (statistics / "表4-2.csv").write_text("\n", "utf-8")
+    _edit(statistics / "index.toml", 'caption = "資金繰り判断 DI の推移"', 'caption = ""')  # 図4-5 without a caption
     expected = [("warning", "statistics-no-data", "narratives/section3.md.j2", line) for line in (11, 23, 29, 35, 41, 47)]
     assert _narrative_issues(folder, figures=True) == expected
 

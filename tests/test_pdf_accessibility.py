@@ -65,6 +65,14 @@ def test_pdfua_finds_no_error(sample_pdf):
     _pdfua(sample_pdf)
 
 
+def test_a_later_years_final_report_passes_both_checkers(later_years_built):
+    """The 令和２年度 report of seven rollovers (14 year columns in the multi-year table)."""
+    pdf = later_years_built / "report.pdf"
+    _page_validation(pdf)
+    _pdfua(pdf)
+    assert PdfReader(str(pdf)).metadata.title.startswith("令和２年度 ")
+
+
 def test_a_rolled_years_draft_passes_both_checkers(serve_rolled, tmp_path):
     folder = rolled_copy(serve_rolled, tmp_path / "inputs2014")
     build_report(folder, tmp_path / "out", pdf=True, draft=True)

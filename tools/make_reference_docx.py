@@ -203,7 +203,9 @@ def build(out: Path = OUT) -> Path:
     _paragraph_style(doc, "一覧表基本方針", "Normal", GOTHIC, 7.5, align=WD_ALIGN_PARAGRAPH.LEFT, before=LIST_AIR_PT)
 
     # The new-projects list on the body's 18 pt lines: ①–④ fill the edition's page 8, ⑤–⑧ page 9.
-    entry = _paragraph_style(doc, "新規事業", "Normal", MINCHO, 10.5, before=2)
+    # An entry is a list item, not prose: left-aligned, so a line broken before its page reference
+    # is never spread over the width (full justification stretched 「…エネルギー開発振興課］」).
+    entry = _paragraph_style(doc, "新規事業", "Normal", MINCHO, 10.5, before=2, align=WD_ALIGN_PARAGRAPH.LEFT)
     entry.paragraph_format.line_spacing = Pt(BODY_PITCH_PT)
     summary = _paragraph_style(doc, "新規事業概要", "Normal", MINCHO, 10.5)
     summary.paragraph_format.line_spacing = Pt(BODY_PITCH_PT)

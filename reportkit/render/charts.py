@@ -18,6 +18,9 @@ from ..printed import nendo, short_nendo
 
 MANY_YEARS = 12  # more years than this: compact, rotated labels on the trend chart
 WIDTH_MM = 150.0
+# A figure of section 3 (図４－１ …) is as wide as the text and this high: the edition's pages 155–157
+# hold two subsections with their figures each (see ``tables.FIGURE_HEIGHT_MM``).
+STATISTICS_HEIGHT_MM = 70.0
 EMU_PER_MM = 36_000
 FONT = "ＭＳ ゴシック"  # the edition's gothic (reference.docx's major East Asian font)
 BAR_COLOUR = "7F9FBF"
@@ -75,7 +78,8 @@ def trend_chart(report: Report) -> Chart:
     return replace(_chart(bars + line + axes, legend="t", height_mm=WIDTH_MM * 3.4 / 6.2), alt=alt)
 
 
-def line_chart(title: str, x_labels: list[str], series: dict[str, list[float | None]]) -> Chart:
+def line_chart(title: str, x_labels: list[str], series: dict[str, list[float | None]], *,
+               width_mm: float = WIDTH_MM, height_mm: float = STATISTICS_HEIGHT_MM) -> Chart:
     """A plain line chart of a statistics CSV (first column = x axis; the caption above it carries ``title``)."""
     plots = "".join(_series(i, name, x_labels, values, "General", _line(LINE_COLOURS[i % len(LINE_COLOURS)], 19050),
                             marker=_marker(LINE_COLOURS[i % len(LINE_COLOURS)], 3))
@@ -86,7 +90,7 @@ def line_chart(title: str, x_labels: list[str], series: dict[str, list[float | N
     alt = f"{title}の折れ線グラフ。" + "".join(
         f"{name}：" + "、".join(f"{label} {_spoken(value)}" for label, value in zip(x_labels, values)) + "。"
         for name, values in series.items())
-    return replace(_chart(line + axes, legend="t", height_mm=WIDTH_MM * 3.2 / 6.2), alt=alt)
+    return replace(_chart(line + axes, legend="t", height_mm=height_mm, width_mm=width_mm), alt=alt)
 
 
 def _spoken(value: float | None) -> str:
@@ -140,7 +144,7 @@ def _points(cache, ns) -> list[str | None]:
     return points
 
 
-def _chart(plots_and_axes: str, *, legend: str, height_mm: float) -> Chart:
+def _chart(plots_and_axes: str, *, legend: str, height_mm: float, width_mm: float = WIDTH_MM) -> Chart:
     xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
            f'<c:chartSpace xmlns:c="{C_NS}" xmlns:a="{A_NS}" xmlns:r="{R_NS}">'
            '<c:date1904 val="0"/><c:lang val="ja-JP"/><c:roundedCorners val="0"/>'
@@ -150,7 +154,7 @@ def _chart(plots_and_axes: str, *, legend: str, height_mm: float) -> Chart:
            '<c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/></c:chart>'
            '<c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr>'
            f'{_text_properties(900)}</c:chartSpace>')
-    return Chart(xml.encode("utf-8"), WIDTH_MM, height_mm)
+    return Chart(xml.encode("utf-8"), width_mm, height_mm)
 
 
 def _series(index: int, name: str, labels: list[str], values: list[float | None], number_format: str,

@@ -70,14 +70,30 @@ def heading_height(level: int, text: str, width_pt: float) -> float:
     return HEADING_PT + (lines(text, width_pt / size) - 1) * size * LINE
 
 
-# Advance widths (in em) of IPAex Mincho's half-width digits and signs, which LibreOffice uses for
-# ＭＳ 明朝; Word's own ＭＳ 明朝 digits are narrower (0.5 em), so a figure that fits here fits there.
-_FIGURE_EM = {**{digit: 0.618 for digit in "0123456789"}, ",": 0.238, ".": 0.238, "-": 0.295}
+# Advance widths (in em) of half-width digits and signs in each font a figure may be drawn in: Word's
+# ＭＳ 明朝 and its substitute IPA明朝 (every half-width glyph ½ em), IPAex明朝, and DejaVu Serif,
+# LibreOffice's fallback for the Latin text of a missing ＭＳ 明朝 (read from the fonts' hmtx tables).
+# A figure's width is its width in the widest of them, so a figure that fits fits in every one.
+_FIGURE_FONTS_EM = (
+    {**{digit: 0.5 for digit in "0123456789"}, ",": 0.5, ".": 0.5, "-": 0.5, " ": 0.5},  # ＭＳ 明朝, IPA明朝
+    {**{digit: 0.618 for digit in "0123456789"}, ",": 0.238, ".": 0.238, "-": 0.295, " ": 0.29},  # IPAex明朝
+    {**{digit: 0.636 for digit in "0123456789"}, ",": 0.318, ".": 0.318, "-": 0.338, " ": 0.318},  # DejaVu Serif
+)
+_FULL_SIGNS = {"▲": 1.0, "△": 1.0, "○": 1.0}  # full width in the Japanese fonts (DejaVu's are narrower)
+
+
+AUTOSPACE_EM = 0.25  # the space Word and LibreOffice put between Japanese and Latin text or digits
 
 
 def figure_width_pt(text: str, font_pt: float) -> float:
-    """The printed width of a figure (``57,305,003``) in points; other characters by their width."""
-    return sum(_FIGURE_EM.get(ch, display_width(ch) / 2) for ch in text) * font_pt
+    """The printed width of a figure (``57,305,003``) in points; other characters by their width, with
+    the space between Japanese and half-width letters or digits (``平成18年``: two)."""
+    widest = max(sum(em.get(ch) or _FULL_SIGNS.get(ch) or display_width(ch) / 2 for ch in text)
+                 for em in _FIGURE_FONTS_EM)
+    changes = sum(1 for a, b in zip(text, text[1:])
+                  if (display_width(a) == 2 and b.isascii() and b.isalnum())
+                  or (display_width(b) == 2 and a.isascii() and a.isalnum()))
+    return (widest + changes * AUTOSPACE_EM) * font_pt
 
 
 def cell_height(text: str, width_pt: float, font_pt: float, margin_pt: float = 0.0) -> float:

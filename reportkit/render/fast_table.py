@@ -125,16 +125,20 @@ class Row:
     cells: list[Cell] = field(default_factory=list)
     header: bool = False
     cant_split: bool = False
+    height: int | None = None  # an exact row height in twips (a figure's box); None = as its text needs
 
 
 def table(style_id: str, widths: list[int], rows: list[Row], *, cell_margin: int | None = None,
-          empty_style: str | None = None) -> str:
-    """A fixed-layout table (widths in twips) of the given rows; an empty cell gets one empty paragraph."""
+          empty_style: str | None = None, cell_margin_top: int = 0) -> str:
+    """A fixed-layout table (widths in twips) of the given rows; an empty cell gets one empty paragraph.
+
+    ``cell_margin``: every cell's left and right margin (twips); ``cell_margin_top``: its top and bottom.
+    """
     margins = ""
     if cell_margin is not None:
         margins = ("<w:tblCellMar>"
-                   f'<w:top w:w="0" w:type="dxa"/><w:left w:w="{cell_margin}" w:type="dxa"/>'
-                   f'<w:bottom w:w="0" w:type="dxa"/><w:right w:w="{cell_margin}" w:type="dxa"/>'
+                   f'<w:top w:w="{cell_margin_top}" w:type="dxa"/><w:left w:w="{cell_margin}" w:type="dxa"/>'
+                   f'<w:bottom w:w="{cell_margin_top}" w:type="dxa"/><w:right w:w="{cell_margin}" w:type="dxa"/>'
                    "</w:tblCellMar>")
     empty = f'<w:p><w:pPr><w:pStyle w:val="{empty_style}"/></w:pPr></w:p>' if empty_style else "<w:p/>"
     parts = [f'<w:tbl><w:tblPr><w:tblStyle w:val="{style_id}"/>'
@@ -145,8 +149,9 @@ def table(style_id: str, widths: list[int], rows: list[Row], *, cell_margin: int
     parts.append("</w:tblGrid>")
     for row in rows:
         tr_pr = ""
-        if row.cant_split or row.header:
+        if row.cant_split or row.header or row.height:
             tr_pr = ("<w:trPr>" + ("<w:cantSplit/>" if row.cant_split else "")
+                     + (f'<w:trHeight w:val="{row.height}" w:hRule="exact"/>' if row.height else "")
                      + ('<w:tblHeader/>' if row.header else "") + "</w:trPr>")
         parts.append(f"<w:tr>{tr_pr}")
         column = 0

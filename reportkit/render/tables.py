@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +12,7 @@ from ..aggregate import Report, YearColumn
 from ..config import ReportConfig
 from . import charts, styles
 from . import fast_table as x
-from .estimate import LINE, cell_height, figure_width_pt, row_height
+from .estimate import LINE, ROW_EXTRA_PT, cell_height, figure_width_pt, row_height
 from .fast_table import Cell, Row, StyleIds
 from .narratives import NarrativeError
 from ..printed import year_heads
@@ -19,9 +21,16 @@ from ..statistics import StatisticsItem, load_statistics, read_rows  # noqa: F40
 MM = 56.7
 # font sizes of 表文字 (as 表数値, 表見出し) and 表数値小, read from reference.docx
 TABLE_PT, FIGURES_PT = styles.style_size_pt(styles.TABLE_TEXT), styles.style_size_pt(styles.FIGURES)
-YEAR_MM, FIRST_MIN_MM = 18.5, 32.0  # the widest year column; the least the 基本方針 column keeps
-CELL_MARGIN = 15  # twips each side of a multi-year cell
+# The cells' margins: 1 mm left and right, none above and below, so that a figure never touches a
+# rule or the figure of the next column (「14,117,76813,589,242」) while the edition's columns fit.
+CELL_MARGIN = 57  # twips each side
+# and 0.75 pt above and below the text: in the Japanese fonts a line is exactly its font size high, so
+# without it the figures touch the rules above and below them
+CELL_AIR = 15  # twips above and below
+AIR_PT = 2 * CELL_AIR / 20  # what it adds to a row
+FIRST_MIN_MM = 32.0  # the least the 基本方針 column keeps
 FIT_SLACK_PT = 1.0  # so that a figure that just fits by the metrics never wraps in a layout engine
+ORPHAN_CHARS = 2  # a policy's title never ends in a line shorter than this (「…図るこ／と」)
 
 
 @dataclass
@@ -29,7 +38,8 @@ class YearBlocks:
     """How the multi-year table lays out its years: stacked blocks of whole columns.
 
     Every block repeats the 基本方針 column and has the same column widths; a year column is as
-    wide as the sample's (at most ``YEAR_MM``) and never narrower than the widest figure needs.
+    wide as its widest figure needs with the cell margins (by the widest of the fonts a figure may
+    be drawn in, ``figure_width_pt``), and the 基本方針 column takes the rest.
     """
 
     blocks: list[list[YearColumn]]
@@ -37,25 +47,50 @@ class YearBlocks:
     year_mm: float
 
 
-def year_blocks(report: Report, text_width: int) -> YearBlocks:
-    """Split ``report.years`` over as few blocks as keep every count and amount on one line."""
+def year_need_mm(report: Report) -> float:
+    """The width of a year column: its widest figure (or head) on one line, the cell margins and slack."""
     years = report.years
-    total = text_width / MM
-    room = total - FIRST_MIN_MM
     figures = [f"{c.count:,}" for c in years] + [f"{c.amount:,}" for c in years]
     figures += [f"{cell.amount:,}" for c in years for cell in c.cells.values() if cell.amount is not None]
     widest = max([figure_width_pt(text, FIGURES_PT) for text in figures] + [4 * TABLE_PT])  # ２５年度
-    need_mm = ((widest + FIT_SLACK_PT) * 20 + 2 * CELL_MARGIN) / MM
-    if not years or min(YEAR_MM, room / len(years)) >= need_mm:
-        blocks = [years]
-    else:
-        per_block = max(1, int(room // need_mm))
-        count = math.ceil(len(years) / per_block)
-        size = math.ceil(len(years) / count)
-        blocks = [years[i:i + size] for i in range(0, len(years), size)]
-    size = max((len(block) for block in blocks), default=1)
-    year_mm = min(YEAR_MM, room / max(size, 1))
-    return YearBlocks(blocks, total - year_mm * size, year_mm)
+    return ((widest + FIT_SLACK_PT) * 20 + 2 * CELL_MARGIN) / MM
+
+
+def year_blocks(report: Report, text_width: int, titles: list[str] | tuple[str, ...] = ()) -> YearBlocks:
+    """Split ``report.years`` over as few blocks as keep every count and amount on one line.
+
+    A block holds as many years as leave the 基本方針 column ``FIRST_MIN_MM``; the blocks are
+    even (7 years: 4 + 3). The 基本方針 column is then narrowed by whole characters (the years
+    widened) until none of ``titles`` ends in a line of fewer than ``ORPHAN_CHARS`` characters.
+    """
+    years = report.years
+    total = text_width / MM
+    need_mm = year_need_mm(report)
+    per_block = max(1, int((total - FIRST_MIN_MM) // need_mm))
+    count = max(1, math.ceil(len(years) / per_block))
+    size = max(1, math.ceil(len(years) / count))
+    blocks = [years[i:i + size] for i in range(0, len(years), size)] if years else [years]
+    first_mm = total - need_mm * size
+    step_mm = TABLE_PT * 20 / MM
+    for _ in range(4):
+        if first_mm - step_mm < FIRST_MIN_MM or not any(_orphan(t, first_mm) for t in titles):
+            break
+        first_mm -= step_mm
+    return YearBlocks(blocks, first_mm, (total - first_mm) / size)
+
+
+def _em(text: str) -> float:
+    """Width in em of text at its font size: wide and ambiguous characters (漢字, ①–⑳) 1, others ½."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.5 for ch in text)
+
+
+def _orphan(title: str, first_mm: float) -> bool:
+    per_line = int((first_mm * MM / 20 - 2 * CELL_MARGIN / 20) / TABLE_PT)
+    width = _em(title)
+    if per_line <= 0 or width <= per_line:
+        return False
+    last = width - per_line * (math.ceil(width / per_line) - 1)
+    return last < ORPHAN_CHARS
 
 
 def multi_year_table(ids: StyleIds, report: Report, config: ReportConfig, text_width: int) -> str:
@@ -64,7 +99,7 @@ def multi_year_table(ids: StyleIds, report: Report, config: ReportConfig, text_w
     One table when every year fits the text width whole (the sample's seven years); else stacked
     blocks of years (``year_blocks``), each a table of its own with the 基本方針 column and 合計.
     """
-    layout = year_blocks(report, text_width)
+    layout = year_blocks(report, text_width, _titles(config))
     header, figures, policy_style = ids[styles.TABLE_HEADER], ids[styles.FIGURES], ids[styles.TABLE_TEXT]
 
     def two_lines(upper: str, lower: str) -> Cell:
@@ -94,7 +129,7 @@ def multi_year_table(ids: StyleIds, report: Report, config: ReportConfig, text_w
             rows = [Row([Cell(x.keep_with_next(c.content), c.span, c.vmerge, c.shade, c.valign) for c in r.cells],
                         r.header, r.cant_split) for r in kept] + rows[len(kept):]
         widths = [int(layout.first_mm * MM)] + [int(layout.year_mm * MM)] * len(block)
-        tables.append(x.table(ids[styles.TABLE], widths, rows, cell_margin=CELL_MARGIN))
+        tables.append(x.table(ids[styles.TABLE], widths, rows, cell_margin=CELL_MARGIN, cell_margin_top=CELL_AIR))
     return x.paragraph(policy_style).join(tables)  # an empty paragraph keeps the blocks apart
 
 
@@ -106,17 +141,18 @@ def multi_year_table_height(report: Report, config: ReportConfig, text_width: in
     not fit the rest of its page starts the next one, as its keep-with-next rows make it do; the
     last block keeps with the ``tail`` points of notes after the table.
     """
-    layout = year_blocks(report, text_width)
+    layout = year_blocks(report, text_width, _titles(config))
     first_width = layout.first_mm * MM / 20
-    figures = 2 * FIGURES_PT * LINE
+    figures = 2 * FIGURES_PT * LINE + AIR_PT
     all_years = [c.year for c in report.years]
     gap = TABLE_PT * LINE  # the paragraph between blocks
     position = used
     for index, block in enumerate(layout.blocks):
         head_lines = max(head.count("\n") + 1 for head in year_heads([c.year for c in block], all_years))
-        height = row_height([head_lines * TABLE_PT * LINE]) + row_height([figures, TABLE_PT * LINE])
+        height = row_height([head_lines * TABLE_PT * LINE + AIR_PT]) + row_height([figures, TABLE_PT * LINE + AIR_PT])
         for policy in config.policies:
-            height += row_height([figures, cell_height(f"{policy.mark}{policy.title}", first_width, TABLE_PT, 0.75)])
+            title = cell_height(f"{policy.mark}{policy.title}", first_width, TABLE_PT, CELL_MARGIN / 20) + AIR_PT
+            height += row_height([figures, title])
         position += gap if index else 0.0
         kept = height + (tail if index == len(layout.blocks) - 1 else 0.0)
         if page_height and len(layout.blocks) > 1 and kept <= page_height:
@@ -127,27 +163,54 @@ def multi_year_table_height(report: Report, config: ReportConfig, text_width: in
     return position - used
 
 
+def _titles(config: ReportConfig) -> list[str]:
+    return [f"{policy.mark}{policy.title}" for policy in config.policies]
+
+
+# A figure of section 3 as the edition prints it: as wide as the text, FIGURE_HEIGHT_MM high, with or
+# without its data (an empty figure is a box of the same size, so its pages are where the chart's
+# will be). The height is read from the edition's pages 155–157: each holds two subsections with
+# their figures. P.155 holds （３） and （４）: two sub-headings, nine lines of commentary, two captions,
+# two 資料 lines (280 pt in our styles) and four empty lines (72 pt) — which leaves each of its two
+# figures 63–76 mm of the 250 mm text height (76 without the empty lines): 70 mm.
+FIGURE_HEIGHT_MM = charts.STATISTICS_HEIGHT_MM
+EMPTY_FIGURE = "（データ未入力）"
+MERGE_LEFT, MERGE_UP = "<", "^"  # in a printed header: widen the cell to the left / continue the cell above
+
+
 def statistics_object(writer, items: dict[str, StatisticsItem], folder: Path, key: str) -> None:
-    """Insert ``[表:4-1]`` / ``[図:4-1]``: caption, table or chart, notes and the 資料 line."""
+    """Insert ``[表:4-1]`` / ``[図:4-1]``: caption (and unit line), table or chart, notes and the 資料 line."""
     item = items.get(key)
     if item is None:
         raise NarrativeError(f"統計の索引 {folder / 'index.toml'} に {key} がありません")
     caption = f"{item.label}　{item.caption}".rstrip()
     writer.paragraph(styles.CAPTION, caption)
+    if item.unit_line:
+        writer.paragraph(styles.FIGURE, item.unit_line, keep_next=True)
     rows = read_rows(folder / item.file) if item.file else []
-    if not rows:
-        writer.paragraph(styles.FIGURE, "（データ未入力）")
-    elif item.kind == "table":
-        xml, height = _statistics_table(writer.ids, rows, writer.text_width)
+    width_mm = writer.text_width / MM
+    if item.kind == "table" and rows:
+        xml, height = _statistics_table(writer.ids, rows, writer.text_width, item.header)
         writer.add(xml, height)
-    else:
+    elif rows:
         labels = [row[0] for row in rows[1:]]
         series = {name: [_number(row[i]) for row in rows[1:]] for i, name in enumerate(rows[0]) if i}
-        charts.add_chart(writer, charts.line_chart(item.caption, labels, series))
+        charts.add_chart(writer, charts.line_chart(item.caption, labels, series, width_mm=width_mm))
+    else:
+        writer.add(*_empty_figure(writer.ids, writer.text_width, item.kind == "table"))
     for note in item.notes:
         writer.paragraph(styles.NOTE, note)
     if item.source:
         writer.paragraph(styles.SOURCE, item.source)
+
+
+def _empty_figure(ids: StyleIds, text_width: int, table: bool) -> tuple[str, float]:
+    """A figure (or table) without data: a box of the figure's size with 「（データ未入力）」 in it."""
+    height_twips = round(FIGURE_HEIGHT_MM * MM) if not table else round(4 * TABLE_PT * LINE * 20)
+    content = x.keep_with_next(x.paragraph(ids[styles.FIGURE], text=EMPTY_FIGURE))  # kept with its 資料
+    # its one cell is a header cell (w:tblHeader): a tagged PDF's table needs one (PDF/UA), and it names the box
+    row = Row([Cell(content, valign="center")], header=True, cant_split=True, height=height_twips)
+    return x.table(ids[styles.TABLE], [text_width], [row], cell_margin=CELL_MARGIN), height_twips / 20 + ROW_EXTRA_PT
 
 
 def _number(text: str) -> float | None:
@@ -169,29 +232,144 @@ def _format(text: str) -> str:
     return f"▲ {shown}" if number < 0 else shown
 
 
-def _statistics_table(ids: StyleIds, rows: list[list[str]], text_width: int) -> tuple[str, float]:
-    """The table as XML, and the points it takes."""
-    width = max(len(row) for row in rows)
-    total = text_width / MM
-    first = 20 if width > 6 else 36
-    rest = (total - first) / max(width - 1, 1)
-    header, text, number = ids[styles.TABLE_HEADER], ids[styles.TABLE_TEXT], ids[styles.TABLE_NUMBER]
-    table_rows = []
-    height = 0.0
-    for row_index, row in enumerate(rows):
-        cells = []
-        texts = []
-        for position in range(width):
-            value = row[position] if position < len(row) else ""
-            texts.append(cell_height(value if row_index == 0 or position == 0 else _format(value),
-                                     (first if position == 0 else rest) * MM / 20, TABLE_PT, 2.0))
-            if row_index == 0:
-                cells.append(Cell(x.paragraph(header, text=value), valign="center"))
-            elif position == 0:
-                cells.append(Cell(x.paragraph(text, text=value)))
+_YEAR_LABEL = re.compile(r"^(明治|大正|昭和|平成|令和)\s*([0-9０-９]+|元)\s*年$")
+
+
+def row_labels(labels: list[str]) -> list[str]:
+    """The first column as the edition prints it: a year of the era of the year above only by its number.
+
+    ``平成18年, 平成19年, 平成20年`` → ``平成18年, 19, 20`` (表４－２); a new era is named again
+    (``平成31年, 令和元年, 2`` → ``平成31年, 令和元年, 2``). Other labels are printed as they are.
+    """
+    printed, era = [], None
+    for label in labels:
+        match = _YEAR_LABEL.match(label.strip())
+        if match and match.group(1) == era:
+            printed.append(match.group(2))
+        else:
+            printed.append(label)
+        era = match.group(1) if match else None
+    return printed
+
+
+def _header_cells(header: list[list[str]], width: int) -> list[list[tuple[str, int, str | None]]]:
+    """Printed header rows → per row its cells (text, column span, vMerge) from the ``<`` / ``^`` marks."""
+    grid = [row + [""] * (width - len(row)) for row in header]
+    rows: list[list[tuple[str, int, str | None]]] = []
+    for r, row in enumerate(grid):
+        cells: list[tuple[str, int, str | None]] = []
+        for c, text in enumerate(row[:width]):
+            text = text.strip()
+            if text == MERGE_LEFT and cells:
+                cells[-1] = (cells[-1][0], cells[-1][1] + 1, cells[-1][2])
+                continue
+            below = grid[r + 1][c].strip() if r + 1 < len(grid) else ""
+            if text == MERGE_UP:
+                cells.append(("", 1, "continue"))
             else:
-                cells.append(Cell(x.paragraph(number, text=_format(value))))
-        table_rows.append(Row(cells, header=row_index == 0, cant_split=True))
-        height += row_height(texts)
-    widths = [int(first * MM)] + [int(rest * MM)] * (width - 1)
-    return x.table(ids[styles.TABLE], widths, table_rows, cell_margin=40), height
+                cells.append((text, 1, "restart" if below == MERGE_UP else None))
+        rows.append(cells)
+    return rows
+
+
+def column_widths(columns: list[list[str]], text_width: int, fonts: list[float], margin: int,
+                  heads: list[float] | None = None) -> list[int] | None:
+    """Widths (twips) over the text width that hold every cell of ``columns`` on one line, or None.
+
+    A column needs its widest text at its font size (figures by ``figure_width_pt``, labels by
+    their width) with the cell margins. What is left of the text width goes first to the columns
+    whose head line (``heads``: the widest line of its head in points) would wrap, evenly, then to
+    every column in proportion to its need.
+    """
+    need = [(max((figure_width_pt(text, font) for text in column), default=0.0) + FIT_SLACK_PT) * 20 + 2 * margin
+            for column, font in zip(columns, fonts)]
+    if sum(need) > text_width:
+        return None
+    widths = list(need)
+    wanted = [(head + FIT_SLACK_PT) * 20 + 2 * margin for head in heads] if heads else widths
+    extra = text_width - sum(widths)
+    while extra > 1:
+        short = [i for i, w in enumerate(widths) if wanted[i] - w > 1]
+        if not short:
+            break
+        share = extra / len(short)
+        for i in short:
+            given = min(share, wanted[i] - widths[i])
+            widths[i] += given
+            extra -= given
+    total = sum(widths)
+    widths = [int(w + extra * w / total) for w in widths]
+    widths[-1] += text_width - sum(widths)
+    return widths
+
+
+def _statistics_table(ids: StyleIds, rows: list[list[str]], text_width: int,
+                      header: list[list[str]] | None = None) -> tuple[str, float]:
+    """The table as XML, and the points it takes.
+
+    ``header``: the printed header rows (``<`` widens the cell to its left, ``^`` continues the cell
+    above) in place of the CSV's own header row, which names every column in full for machines.
+    Every label and figure stays on one line: the columns are as wide as their widest text needs
+    (``column_widths``) in 表文字/表数値 with the edition's cell margins, else in 表数値小.
+    """
+    width = max(len(row) for row in rows)
+    body = [row + [""] * (width - len(row)) for row in rows[1:]]
+    labels = row_labels([row[0] for row in body])
+    printed = [[labels[i]] + [_format(value) for value in row[1:]] for i, row in enumerate(body)]
+    columns = [[row[c] for row in printed] for c in range(width)]
+    header_rows = _header_cells(header or [rows[0]], width)
+    number_style = styles.TABLE_NUMBER
+    font = TABLE_PT
+    heads = [0.0] * width  # per column: the widest line of its head, for a head that spans columns its share
+    spanned = []
+    for cells in header_rows:
+        column = 0
+        for text, span, vmerge in cells:
+            line = max([figure_width_pt(line, TABLE_PT) for line in text.split("\n")] + [0.0])
+            if span == 1 and vmerge != "continue":
+                heads[column] = max(heads[column], line)
+            elif span > 1:
+                spanned.append((column, span, line))
+            column += span
+    for column, span, line in spanned:
+        missing = line + (FIT_SLACK_PT + 2 * CELL_MARGIN / 20) * (1 - span) - sum(heads[column:column + span])
+        for i in range(column, column + span):
+            heads[i] += max(0.0, missing) / span
+    widths = column_widths(columns, text_width, [TABLE_PT] * width, CELL_MARGIN, heads)
+    if widths is None:
+        number_style, font = styles.FIGURES, FIGURES_PT
+        widths = column_widths(columns, text_width, [TABLE_PT] + [font] * (width - 1), CELL_MARGIN, heads)
+    if widths is None:  # more columns than the text width holds: even columns (figures may wrap)
+        widths = [text_width // width] * width
+        widths[-1] += text_width - sum(widths)
+    head_id, text_id, number_id = ids[styles.TABLE_HEADER], ids[styles.TABLE_TEXT], ids[number_style]
+    table_rows: list[Row] = []
+    heights: list[float] = []
+    spans: list[tuple[int, float]] = []  # per merged header cell: (its first row, its text's height)
+    for r, cells in enumerate(header_rows):
+        row_cells, texts, column = [], [TABLE_PT * LINE + AIR_PT], 0
+        for text, span, vmerge in cells:
+            cell_width = sum(widths[column:column + span]) / 20
+            column += span
+            if vmerge == "continue":
+                row_cells.append(Cell(vmerge="continue"))
+                continue
+            height = cell_height(text, cell_width, TABLE_PT, CELL_MARGIN / 20) + AIR_PT
+            if vmerge == "restart":
+                spans.append((r, height))
+            else:
+                texts.append(height)
+            row_cells.append(Cell(x.paragraph(head_id, text=text), span=span, vmerge=vmerge, valign="center"))
+        table_rows.append(Row(row_cells, header=True, cant_split=True))
+        heights.append(row_height(texts))
+    for first, height in spans:  # a cell over several header rows: the rows grow to hold it
+        deficit = height + ROW_EXTRA_PT - sum(heights[first:])
+        if deficit > 0:
+            heights[-1] += deficit
+    for row in printed:
+        cells = [Cell(x.paragraph(text_id, text=row[0]))]
+        cells += [Cell(x.paragraph(number_id, text=value)) for value in row[1:]]
+        table_rows.append(Row(cells, cant_split=True))
+        heights.append(row_height([font * LINE + AIR_PT]))
+    return x.table(ids[styles.TABLE], widths, table_rows, cell_margin=CELL_MARGIN,
+                   cell_margin_top=CELL_AIR), sum(heights)
