@@ -229,7 +229,7 @@ def test_the_prose_breaks_its_lines_where_the_edition_does(printed):
     found = tool.part_identity(parts, ours, tool.part_pages(ours))
     share = {key: hits / total for key, (hits, total) in found.items()}
     assert share["front"] >= 0.9, share
-    assert share["section1"] >= 0.72 and share["section3"] >= 0.6 and share["section4"] >= 0.95, share
+    assert share["section1"] >= 0.74 and share["section3"] >= 0.6 and share["section4"] >= 0.95, share
     for name in ("introduction.md.j2", "section1_points.md.j2", "section4_ordinance.md"):  # no planted breaks
         paragraphs = (INPUTS / "narratives" / name).read_text(encoding="utf-8").split("\n\n")
         assert all("\n" not in p.strip() for p in paragraphs if not p.lstrip().startswith(("|", "#"))), name
