@@ -220,15 +220,16 @@ def test_the_pdf_is_set_in_the_ipa_fonts_that_stand_in_for_ms_mincho_and_gothic(
 def test_the_prose_breaks_its_lines_where_the_edition_does(printed):
     """Each prose part is set as wide as the edition's lines (render/document.py PROSE_CHARACTERS), in
     the edition's indents and bullets, from paragraphs typed without breaks: its lines of 12 characters
-    or more stand as lines of our PDF (はじめに all of them; section 1 and section 4 lose the lines the
-    edition indents or compresses inconsistently, and the cells of their tables)."""
+    or more stand as lines of our PDF (はじめに all of them; section 1 loses the lines the edition indents or
+    compresses inconsistently, and the cells of its table; section 4 only the line of 「拓」 with its ruby
+    and a line that Word fits by compressing 「。）」)."""
     tool = _edition_lines()
     parts = json.loads(tool.SAMPLE_LINES.read_text(encoding="utf-8"))["parts"]
     ours = tool.read_pdf(printed[1] / "report.pdf")
     found = tool.part_identity(parts, ours, tool.part_pages(ours))
     share = {key: hits / total for key, (hits, total) in found.items()}
     assert share["front"] >= 0.9, share
-    assert share["section1"] >= 0.65 and share["section3"] >= 0.6 and share["section4"] >= 0.6, share
+    assert share["section1"] >= 0.74 and share["section3"] >= 0.6 and share["section4"] >= 0.95, share
     for name in ("introduction.md.j2", "section1_points.md.j2", "section4_ordinance.md"):  # no planted breaks
         paragraphs = (INPUTS / "narratives" / name).read_text(encoding="utf-8").split("\n\n")
         assert all("\n" not in p.strip() for p in paragraphs if not p.lstrip().startswith(("|", "#"))), name

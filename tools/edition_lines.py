@@ -44,6 +44,8 @@ PARTS = [
     ("section1", "１ これまでの中小企業振興施策", "1これまでの中小企業振興施策"),
     ("points", "（１）基本方針別の主なポイント", "(1)8つの基本方針別の主なポイント"),
     ("years", "（２）年度別の概況", "(2)年度別の概況"),
+    # Section 2's heading stands on the page of its (1), in the edition (p8) as in ours: its line is section 2's.
+    ("section2", "２ 平成25年度に実施した中小企業振興施策", "2平成25年度に実施した中小企業振興施策"),
     ("new", "２（１）新規事業 ①–④", "(1)平成25年度の新規事業"),
     ("new5", "新規事業 ⑤–⑧", "5中小企業が行う技術開発"),  # NFKC: ⑤ → 5
     ("list", "２（２）施策一覧", "(2)平成25年度の中小企業振興施策一覧"),
@@ -54,14 +56,14 @@ PARTS = [
     ("annex", "別表", "別表"),
 ]
 # The edition's printed pages (the 目次, the seven surviving page numbers and the list table's ページ).
-EDITION_PAGES = {"front": 1, "section1": 2, "points": 4, "years": 6, "new": 8, "new5": 9, "list": 10,
+EDITION_PAGES = {"front": 1, "section1": 2, "points": 4, "years": 6, "section2": 8, "new": 8, "new5": 9, "list": 10,
                  "chapters": 13, "section3": 154, "section4": 159, "rules": 161, "annex": 162}
 EDITION_LAST_PAGE = 162
 # Parts whose line identity is reported (a part runs to the next one listed here).
 IDENTITY_PARTS = [
     ("front", "はじめに"),
     ("section1", "１ これまでの中小企業振興施策"),
-    ("new", "２（１）新規事業"),
+    ("section2", "２（１）新規事業"),
     ("list", "２（２）施策一覧"),
     ("chapters", "２（３）章とカード"),
     ("section3", "３ 本県中小企業を取り巻く環境"),

@@ -27,6 +27,17 @@ TEXT_WIDTH = Mm(210 - 30 - 30)
 LIST_AIR_PT = 0.5  # space above the list table's text in its cells
 BODY_PITCH_PT = 18
 BULLET_TAB_EM = 2  # where a bullet's text starts, in characters of 10.5 pt  # the prose's exact line pitch: 39 lines on the 250 mm text height
+# Legal text as the edition sets it (seed: the ordinance's and the rules' wrapped lines): an article's
+# lines after the first stand ARTICLE_HANG_EM in (「第１条　…振興に」 44 em, then 「ついて、…施」 43 from 1 em);
+# a further paragraph of an article starts where the text after 「第１　」 does, ARTICLE_TEXT_EM
+# (「ついては、…全」, 「なお、…関係課等が、」: 32 characters to the rules' 35 em), its other lines at ARTICLE_HANG_EM.
+ARTICLE_HANG_EM = 1
+ARTICLE_TEXT_EM = 3
+# Section 1's introduction, above its table on the reference's 150 mm, runs as はじめに does: INTRO_EM
+# characters with the 1 em first-line indent (seed: 「県では、…事業活動の活」 38 after the indent, 「性化と…実施
+# してき」 39), centred; PROSE_SLACK_PT as render/document.py adds to a prose section's width.
+INTRO_EM = 39
+PROSE_SLACK_PT = 1.0
 
 
 def _fonts(style, face: str, size: float, bold: bool = False) -> None:
@@ -152,14 +163,27 @@ def build(out: Path = OUT) -> Path:
     body = _paragraph_style(doc, "本文", "Normal", MINCHO, 10.5)
     body.paragraph_format.line_spacing = Pt(BODY_PITCH_PT)
     _indent_chars(body, first=100)
+    intro = _paragraph_style(doc, "導入文", "本文", MINCHO, 10.5)
+    intro.paragraph_format.line_spacing = Pt(BODY_PITCH_PT)
+    _indent_chars(intro, first=100)
+    side = (TEXT_WIDTH // 635 - round((INTRO_EM * 10.5 + PROSE_SLACK_PT) * 20)) // 2  # twips each side
+    ind = intro.element.get_or_add_pPr().get_or_add_ind()
+    ind.set(qn("w:left"), str(side))
+    ind.set(qn("w:right"), str(side))
     # The edition's bullets: 「・」, the text from BULLET_TAB_EM (a tab: a space would take the line's
     # justification), the lines after the first at the margin.
     bullet = _paragraph_style(doc, "箇条書き", "Normal", MINCHO, 10.5)
     bullet.paragraph_format.line_spacing = Pt(BODY_PITCH_PT)
     bullet.paragraph_format.tab_stops.add_tab_stop(Pt(BULLET_TAB_EM * 10.5), WD_TAB_ALIGNMENT.LEFT)
-    # An article of the ordinance or the rules (「第１条　…」「２　…」): its number at the margin.
+    # An article of the ordinance or the rules (「第１条　…」「２　…」): its number at the margin, the
+    # lines after the first ARTICLE_HANG_EM in; a further paragraph of the article (「ついては、…」) from
+    # ARTICLE_TEXT_EM, its later lines as the article's.
     article = _paragraph_style(doc, "条文", "Normal", MINCHO, 10.5)
     article.paragraph_format.line_spacing = Pt(BODY_PITCH_PT)
+    _indent_chars(article, left=ARTICLE_HANG_EM * 100, hanging=ARTICLE_HANG_EM * 100)
+    article_text = _paragraph_style(doc, "条文続き", "Normal", MINCHO, 10.5)
+    article_text.paragraph_format.line_spacing = Pt(BODY_PITCH_PT)
+    _indent_chars(article_text, left=ARTICLE_HANG_EM * 100, first=(ARTICLE_TEXT_EM - ARTICLE_HANG_EM) * 100)
     _paragraph_style(doc, "図表題", "Normal", GOTHIC, 10.5, align=WD_ALIGN_PARAGRAPH.CENTER, before=8, after=4,
                      keep_next=True)
     _paragraph_style(doc, "資料", "Normal", MINCHO, 9, after=6)

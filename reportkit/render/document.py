@@ -192,10 +192,11 @@ LIST_MARGINS_MM = (14.0, 14.0, 9.0, 9.0)
 # The width of each prose part's text in full-width characters of the body text (本文, 10.5 pt), as
 # the edition's wrapped lines run (the seed keeps its line breaks; ../shared/notes/edition-geometry.md):
 # はじめに 39 (its first lines: 1 em indent and 38), section 1's points and overview 38, section 3's
-# commentary 37, the ordinance 44 and the liaison rules 34. Each part is a section of its own whose
+# commentary 37, the ordinance 44 and the liaison rules 35 (their articles' later lines, one character in, hold
+# 34: 「興について…中小企業」; 「第１　」 and 32 characters, 「（１）本県の…関係機関の」 after its 1 em indent). Each part is a section of its own whose
 # side margins leave that width (plus PROSE_SLACK_PT, so that rounding never wraps a full line); the
 # page of section 1's table, the new-projects list and the chapters keep the reference's 150 mm.
-PROSE_CHARACTERS: dict[str, float] = {"introduction": 39, "section1": 38, "section3": 37, "ordinance": 44, "liaison": 34}
+PROSE_CHARACTERS: dict[str, float] = {"introduction": 39, "section1": 38, "section3": 37, "ordinance": 44, "liaison": 35}
 PROSE_SLACK_PT = 1.0
 
 
@@ -246,7 +247,7 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
     count_word = full_width(len(config.policies))
     writer.prose_section(None)  # the table's page: the reference's width, which the table's columns assume
     writer.heading(1, "１　これまでの中小企業振興施策")
-    narrative("section1_intro.md.j2")
+    narrative("section1_intro.md.j2", body=styles.INTRO)
     writer.paragraph(styles.CAPTION, f"表　{ordinance}に係る{count_word}つの基本方針別・年度別事業数及び事業費")
     notes = ["※重複する再掲事業を除く。", "上段：事業数　下段：決算額（単位　千円）"]
     if report.draft:

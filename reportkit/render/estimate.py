@@ -25,8 +25,10 @@ ROW_EXTRA_PT = 0.5  # a table row's border
 # and spacing come from the style in reference.docx. Other styles are read as Normal.
 _INDENTS = {
     styles.BODY: (1, 0),
+    styles.INTRO: (1, 1.4),  # 本文 indented each side to 39 characters in the reference's 150 mm (40.5)
     styles.BULLET: (0.5, 0),  # 「・」 and a tab to 2 em: half an em more than display_width counts
-    styles.ARTICLE: (0, 0),
+    styles.ARTICLE: (-1, 1),  # the later lines one character in: the first line one character longer
+    styles.ARTICLE_TEXT: (2, 1),
     styles.SUBHEADING: (0, 0),
     styles.CAPTION: (0, 0),
     styles.SOURCE: (0, 0),

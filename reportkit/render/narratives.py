@@ -96,16 +96,25 @@ def _inline_text(token) -> str:
 
 # An article's paragraph: 「第１条　」「第１　」 or a paragraph number 「２　」 (full-width space after it).
 _ARTICLE = re.compile(r"^(第[0-9０-９]+条?|[0-9０-９]+)\u3000")
+# An item of an article (「（１）…」「(1)　…」): a paragraph of its own, not a further paragraph of the article.
+_ITEM = re.compile(r"^[（(][0-9０-９]+[）)]")
 ANNEX = "別表"
 BULLET_MARK = "・\t"  # the edition's bullet: 「・」, its text from the 箇条書き style's tab stop (2 em)
 
 
 def write(writer, blocks: list[Block], insert_object: Callable[[str, str], None],
-          add_heading2: Callable[[str], None] | None = None, articles: bool = False) -> None:
+          add_heading2: Callable[[str], None] | None = None, articles: bool = False,
+          body: str = styles.BODY) -> None:
     """Write blocks as named-style paragraphs (``writer.paragraph(style, text)``) and pipe tables
     (``writer.add(xml, height)``); statistics tables and figures via the callback. ``articles``: legal
-    text, whose paragraphs that start with their article's number take the 条文 style (no indent)."""
+    text, whose paragraphs that start with their article's number take the 条文 style (the number at the
+    margin, the later lines one character in) and an unnumbered paragraph after them, up to the next
+    heading, the 条文続き style (a further paragraph of the article); an item 「（１）…」 stays 本文.
+    ``body``: the style of a plain paragraph (本文, or 導入文 for section 1's introduction)."""
+    in_article = False
     for kind, data in blocks:
+        if kind != "paragraph" or not articles:
+            in_article = False
         if kind == "heading2" and add_heading2 is not None:
             add_heading2(data)
         elif kind in ("heading", "heading2"):  # an annex (別表) of legal text starts a page of its own
@@ -120,8 +129,11 @@ def write(writer, blocks: list[Block], insert_object: Callable[[str, str], None]
             insert_object(kind, data)
         elif articles and _ARTICLE.match(data):
             writer.paragraph(styles.ARTICLE, data)
+            in_article = True
+        elif in_article and not _ITEM.match(data):
+            writer.paragraph(styles.ARTICLE_TEXT, data)
         else:
-            writer.paragraph(styles.BODY, data)
+            writer.paragraph(body, data)
 
 
 def table_xml(ids, rows: list[list[str]], text_width: int) -> tuple[str, float]:
