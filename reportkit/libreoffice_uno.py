@@ -200,15 +200,20 @@ def start_office(command: list[str]) -> subprocess.Popen:
 def kill_office(process: subprocess.Popen) -> None:
     """End a LibreOffice at once: its whole process group on POSIX, the launched process elsewhere."""
     if os.name == "posix":
-        import signal
-
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        _kill_group(process.pid)
     else:
         process.kill()
     process.wait()
+
+
+def _kill_group(pid: int) -> None:
+    """SIGKILL the process group ``pid`` leads (POSIX: ``start_office`` gives each LibreOffice its own)."""
+    import signal
+
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def _script_command(python: str, *arguments: str) -> list[str]:
@@ -420,12 +425,7 @@ def _end_process_group(pid: int, seconds: float = 20.0) -> None:
     while not _ended(pid) and time.monotonic() < deadline:
         time.sleep(0.1)
     if not _ended(pid):
-        import signal
-
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        _kill_group(pid)
 
 
 def kept_registry() -> Path | None:
