@@ -26,7 +26,8 @@ from reportkit.config import load_config
 from reportkit.japanese import nendo
 from reportkit.pages import bookmark_pages
 from reportkit.render.estimate import figure_width_pt
-from reportkit.render.tables import CELL_MARGIN, FIGURES_PT, MM, _titles, policy_mm, year_blocks
+from reportkit.render.tables import (CELL_MARGIN, FIGURES_PT, MM, YEAR_EM, _titles, policy_mm, year_blocks,
+                                     year_need_mm)
 from reportkit.validate import validate_folder
 
 from later_years_helpers import BOUNDARY_PROJECT, FINAL, FIRST, Rolled
@@ -152,12 +153,13 @@ def test_every_figure_of_the_multi_year_table_is_printed_whole(rolled, built):
 def test_multi_year_table_stacks_blocks_with_the_era_in_their_heads(built):
     doc = Document(str(built / "report.docx"))
     first = next(i for i, t in enumerate(doc.tables) if t.rows[0].cells[0].text == "基本方針")
-    blocks = doc.tables[first:first + 3]
-    assert [t.rows[0].cells[0].text for t in blocks[1:]] == ["平成\n２２年度", "平成\n２９年度"]  # years alone
+    blocks = doc.tables[first:first + 4]
+    assert [t.rows[0].cells[0].text for t in blocks[1:]] == ["平成\n２１年度", "平成\n２５年度", "平成\n２９年度"]
     heads = [[c.text for c in t.rows[0].cells[1 if t is blocks[0] else 0:]] for t in blocks]
     assert heads == [
-        ["平成\n１９年度", "２０年度", "２１年度"],
-        ["平成\n２２年度", "２３年度", "２４年度", "２５年度", "２６年度", "２７年度", "２８年度"],
+        ["平成\n１９年度", "２０年度"],
+        ["平成\n２１年度", "２２年度", "２３年度", "２４年度"],
+        ["平成\n２５年度", "２６年度", "２７年度", "２８年度"],
         ["平成\n２９年度", "３０年度", "令和\n元年度", "２年度"],
     ]
     assert all(len(t.rows) == 10 for t in blocks)  # head, eight policies, 合計
@@ -230,29 +232,32 @@ def text_width() -> int:
     return int((section.page_width - section.left_margin - section.right_margin) / 635)
 
 
-@pytest.mark.parametrize("last, blocks", [(2013, [3, 4]), (2014, [3, 5]), (2020, [3, 7, 4]), (2030, [3, 7, 7, 7])])
+@pytest.mark.parametrize("last, blocks", [(2013, [2, 5]), (2014, [2, 3, 3]), (2020, [2, 4, 4, 4]),
+                                         (2030, [2, 5, 5, 4, 4, 4])])
 def test_year_blocks_hold_whole_figures_at_eight_points(text_width, last, blocks):
-    """The edition's spread: the 基本方針 column at its 26 em with the years that fit beside it, then
-    blocks of years alone, as many as fit the width (the edition: 2 + 5 with its wider columns)."""
+    """The edition's spread: the 基本方針 column at its 26 em with the years that fit beside it (two at
+    the edition's year width), then the other years on as few pages as hold them (five a page), evenly."""
     report = _sample_over(last)
     titles = _titles(load_config(INPUTS))
     layout = year_blocks(report, text_width, titles)
     assert [len(b) for b in layout.blocks] == blocks
     assert [c.year for b in layout.blocks for c in b] == [c.year for c in report.years]
     assert FIGURES_PT >= 8
-    column_pt = layout.year_mm * MM / 20 - 2 * CELL_MARGIN / 20
     widest = max(figure_width_pt(f"{c.amount:,}", FIGURES_PT) for c in report.years)
-    assert widest < column_pt
     assert widest > 45  # 14,117,768 … in DejaVu Serif, LibreOffice's fallback digits (5.7 em at 8 pt)
+    for column_mm in (layout.first_year_mm, layout.year_mm):
+        assert widest < column_mm * MM / 20 - 2 * CELL_MARGIN / 20
+        assert column_mm * MM / 20 - 2 * CELL_MARGIN / 20 >= YEAR_EM * 9  # the edition's year column
     assert layout.first_mm == policy_mm()
     assert (layout.first_mm - 2 * CELL_MARGIN / MM) * MM / 20 >= 26 * 9  # 26 characters of 9 pt a line
     total = text_width / MM + 0.01
-    assert layout.first_mm + layout.year_mm * blocks[0] <= total
-    assert layout.first_mm + layout.year_mm * (blocks[0] + 1) > total  # no other year fits beside it
+    need = year_need_mm(report)
+    assert layout.first_mm + layout.first_year_mm * blocks[0] <= total
+    assert layout.first_mm + need * (blocks[0] + 1) > total  # no other year fits beside it
+    across = int(total / need)
     assert all(layout.year_mm * len(b) <= total for b in layout.blocks[1:])
-    per_block = max(blocks[1:])
-    assert layout.year_mm * (per_block + 1) > total or len(blocks) == 2  # as many as fit the width
-    assert all(len(b) == per_block for b in layout.blocks[1:-1])
+    assert len(blocks) - 1 == -(-(len(report.years) - blocks[0]) // across)  # as few pages as hold them
+    assert max(blocks[1:]) - min(blocks[1:]) <= 1  # evenly
 
 
 # -- era labels -------------------------------------------------------------------------------------

@@ -150,12 +150,13 @@ def test_the_multi_year_table_spreads_its_years_as_the_edition_does(sample):
     doc = Document(str(sample[0]))
     index = next(i for i, t in enumerate(doc.tables) if t.rows[0].cells[0].text == "基本方針" and len(t.columns) != 11)
     first, rest = doc.tables[index], doc.tables[index + 1]
-    assert [c.text for c in first.rows[0].cells] == ["基本方針", "１９年度", "２０年度", "２１年度"]
-    assert [c.text for c in rest.rows[0].cells] == ["２２年度", "２３年度", "２４年度", "２５年度"]
+    assert [c.text for c in first.rows[0].cells] == ["基本方針", "１９年度", "２０年度"]  # two, as the edition's p. 2
+    assert [c.text for c in rest.rows[0].cells] == ["２１年度", "２２年度", "２３年度", "２４年度", "２５年度"]
     assert len(first.rows) == len(rest.rows) == 10  # head, eight policies, 合計
     widths = [int(col.get(qn("w:w"))) for col in first._tbl.tblGrid.iter(qn("w:gridCol"))]
     assert widths[0] >= 26 * 9 * 20 + 2 * 57  # 26 characters of 9 pt and the cell margins
-    assert widths[0] > 4 * widths[1]
+    assert widths[0] > 2.5 * widths[1]
+    assert widths[1] >= 8 * 9 * 20 + 2 * 57  # the edition's year column: 8 em of 表文字 and the margins
     before = rest._tbl.getprevious()
     assert before.find(f".//{qn('w:pageBreakBefore')}") is not None  # the block starts a page
     heights = [[r._tr.find(f".//{qn('w:trHeight')}").get(qn("w:val")) for r in t.rows] for t in (first, rest)]

@@ -33,6 +33,10 @@ POLICY_EM = 26
 # LibreOffice sets a mark ①–⑧ apart from the text after it (its autospace, ¼ em), where Word does not:
 # half an em more keeps the edition's 26 characters a line in both, and never a 27th
 MARK_SLACK_EM = 0.5
+# The edition's year columns are wider than their figures need: two stand beside the 基本方針 column on
+# p. 2 (a third would fit at the figures' width) and five fill p. 3. A column of 8 em of 表文字 (with its
+# margins) is the width that gives both; wider figures widen it.
+YEAR_EM = 8
 
 
 @dataclass
@@ -40,23 +44,26 @@ class YearBlocks:
     """How the multi-year table lays out its years, as the edition spreads them over pp. 2–3.
 
     The first block is the 基本方針 column (``first_mm``) with as many year columns as fit beside
-    it; each following block starts a page of its own and holds year columns only, as many as fit
-    the text width. Every year column is ``year_mm`` wide: at least what its widest figure needs
-    with the cell margins (by the widest of the fonts a figure may be drawn in, ``figure_width_pt``);
-    the first block's years share what the 基本方針 column leaves.
+    it, sharing what it leaves (``first_year_mm`` each); each following block starts a page of its own
+    and holds year columns only (``year_mm`` each), as many as fit the text width, the years after the
+    first block spread evenly over as few pages as hold them. A year column is at least ``YEAR_EM`` of
+    表文字 and at least what its widest figure needs with the cell margins (by the widest of the fonts
+    a figure may be drawn in, ``figure_width_pt``).
     """
 
     blocks: list[list[YearColumn]]
     first_mm: float
+    first_year_mm: float
     year_mm: float
 
 
 def year_need_mm(report: Report) -> float:
-    """The width of a year column: its widest figure (or head) on one line, the cell margins and slack."""
+    """The width of a year column: the edition's ``YEAR_EM``, or its widest figure (or head) on one line,
+    the cell margins and slack, whichever is wider."""
     years = report.years
     figures = [f"{c.count:,}" for c in years] + [f"{c.amount:,}" for c in years]
     figures += [f"{cell.amount:,}" for c in years for cell in c.cells.values() if cell.amount is not None]
-    widest = max([figure_width_pt(text, FIGURES_PT) for text in figures] + [4 * TABLE_PT])  # ２５年度
+    widest = max([figure_width_pt(text, FIGURES_PT) for text in figures] + [YEAR_EM * TABLE_PT])
     return ((widest + FIT_SLACK_PT) * 20 + 2 * CELL_MARGIN) / MM
 
 
@@ -67,10 +74,11 @@ def policy_mm() -> float:
 
 
 def year_blocks(report: Report, text_width: int, titles: list[str] | tuple[str, ...] = ()) -> YearBlocks:
-    """Split ``report.years`` as the edition does (7 years: 2 + 5 there; 3 + 4 at our figures' width).
+    """Split ``report.years`` as the edition does (7 years: 2 beside the 基本方針 column, then 5).
 
     The first block takes as many years as fit beside the 基本方針 column (at least one: on a
-    narrower page the column gives way), the following blocks as many as fit the text width.
+    narrower page the column gives way); the rest go on as few following pages as hold them, as
+    evenly as they go (8 years: 2, then 3 and 3 — not 5 and a page with a single year).
     ``titles`` is kept for the callers; the column is the edition's whatever the titles.
     """
     del titles
@@ -79,10 +87,15 @@ def year_blocks(report: Report, text_width: int, titles: list[str] | tuple[str, 
     need_mm = year_need_mm(report)
     first_mm = min(policy_mm(), total - need_mm)
     first = max(1, int((total - first_mm) / need_mm + 1e-9))
-    year_mm = (total - first_mm) / first
-    per_block = max(1, int(total / year_mm + 1e-9))
-    blocks = [years[:first]] + [years[i:i + per_block] for i in range(first, len(years), per_block)]
-    return YearBlocks(blocks, first_mm, year_mm)
+    rest = len(years) - first
+    across = max(1, int(total / need_mm + 1e-9))
+    blocks = [years[:first]]
+    pages = -(-rest // across) if rest > 0 else 0
+    for page in range(pages):  # sizes differ by one at most, the larger first
+        size = rest // pages + (page < rest % pages)
+        start = first + sum(len(block) for block in blocks[1:])
+        blocks.append(years[start:start + size])
+    return YearBlocks(blocks, first_mm, (total - first_mm) / first, total / across)
 
 
 def _row_heights(report: Report, config: ReportConfig, layout: YearBlocks) -> list[float]:
@@ -138,7 +151,8 @@ def multi_year_table(ids: StyleIds, report: Report, config: ReportConfig, text_w
             kept = rows if first else rows[:-1]
             rows = [Row([Cell(x.keep_with_next(c.content), c.span, c.vmerge, c.shade, c.valign) for c in r.cells],
                         r.header, r.cant_split, r.height, r.height_rule) for r in kept] + rows[len(kept):]
-        widths = ([int(layout.first_mm * MM)] if first else []) + [int(layout.year_mm * MM)] * len(block)
+        widths = ([int(layout.first_mm * MM)] + [int(layout.first_year_mm * MM)] * len(block) if first
+                  else [int(layout.year_mm * MM)] * len(block))
         table = x.table(ids[styles.TABLE], widths, rows, cell_margin=CELL_MARGIN, cell_margin_top=CELL_AIR)
         parts.append(table if first else x.paragraph(policy_style, ppr="<w:pageBreakBefore/>") + table)
     return parts
