@@ -1,9 +1,9 @@
 """The saved .docx as a package: page numbers and settings set on the file, without rendering it again.
 
 The renderer caches its page plan in every ``PAGEREF`` field's result; when LibreOffice has measured
-the true pages (``pages``), ``write_cached_pagerefs`` writes them into the saved file — the list
-table's ページ column, the new-projects list and the TOC entries (each a paragraph holding a
-PAGEREF, inside a real TOC field). ``set_update_fields`` asks Word to update every field on
+the true pages (``libreoffice.pages``), ``write_cached_pagerefs`` writes them into the saved file —
+the list table's ページ column, the new-projects list and the TOC entries (each a paragraph holding
+a PAGEREF, inside a real TOC field). ``set_update_fields`` asks Word to update every field on
 opening, for a file whose pages nobody measured. Either opens the package once and writes it back
 through ``files.zipnorm``, so equal content gives equal bytes.
 """
