@@ -91,7 +91,8 @@ def child(scenario: str, folder: Path) -> dict:
             return {"seconds": time.perf_counter() - started, "cpu_seconds": time.process_time() - cpu,
                     "peak_mb": peak_mb()}
     if scenario in ("build", "pdf"):
-        from reportkit import build, pages
+        from reportkit import build
+        from reportkit.libreoffice import pages
 
         conversions = []  # LibreOffice passes (a layout read over UNO, or a conversion to PDF)
         measure = pages.measure_pages
@@ -134,7 +135,7 @@ def _time_stages(build) -> dict[str, float]:
     zipnorm.normalise_zip = timed("zip normalise", zipnorm.normalise_zip)
     build.report_data = timed("json", build.report_data)
     build.write_tables = timed("projects.xlsx", build.write_tables)
-    import reportkit.pages as pages
+    import reportkit.libreoffice.pages as pages
     pages.update_page_numbers = timed("page numbers", pages.update_page_numbers)
     return stages
 
@@ -410,7 +411,7 @@ def whole_processes(sample: Path, runs: int, with_pages: bool, ten: Path | None)
 def _kept_office(cache: Path):
     """The LibreOffice ``reportkit serve`` keeps running, registered in ``cache`` (None without LibreOffice/uno)."""
     sys.path.insert(0, str(ROOT))
-    from reportkit.pages import start_kept_office
+    from reportkit.libreoffice.pages import start_kept_office
 
     if resource is None:  # its CPU is read from /proc
         return None

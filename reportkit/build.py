@@ -57,7 +57,7 @@ def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
     is never replaced unless ``force``: OtherYearOutput, before anything is written.
     """
     from .config import load_config
-    from .pages import office_started_early
+    from .libreoffice.pages import office_started_early
 
     if not force:  # before anything is read or started: the most basic problem, said first
         _check_same_year(Path(output_dir) / DRAFT_FOLDER if draft else Path(output_dir),
@@ -70,7 +70,7 @@ def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
 
 
 def _build(input_dir: Path, output_dir: Path, *, pdf: bool, progress, page_numbers: bool, draft: bool) -> BuildResult:
-    from .pages import PageNumberError, find_soffice, update_page_numbers
+    from .libreoffice.pages import PageNumberError, find_soffice, update_page_numbers
     from .render import render_report
     from .render.package import set_update_fields, write_cached_pagerefs
 

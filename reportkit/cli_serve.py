@@ -156,7 +156,7 @@ def _exit_on_terminate() -> None:
 
 def start_kept_office():
     """A LibreOffice kept running for the page passes of builds while serving (None without LibreOffice)."""
-    from .pages import start_kept_office as start
+    from .libreoffice.pages import start_kept_office as start
 
     office = start()
     if office is not None:

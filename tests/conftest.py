@@ -40,7 +40,7 @@ def required(found, missing: str):
 @pytest.fixture(scope="session")
 def soffice() -> str:
     """Path of LibreOffice; skips when it is missing, except on CI (CI=true), where that is a failure."""
-    from reportkit.pages import find_soffice
+    from reportkit.libreoffice.pages import find_soffice
 
     return required(find_soffice(), "LibreOffice (soffice) is not installed")
 
@@ -48,7 +48,7 @@ def soffice() -> str:
 @pytest.fixture(scope="session")
 def uno_interpreter(soffice) -> str:
     """An interpreter that imports LibreOffice's ``uno`` (Debian: python3-uno); skips, or fails on CI, without."""
-    from reportkit.libreoffice_uno import uno_python
+    from reportkit.libreoffice.uno_helper import uno_python
 
     return required(uno_python(soffice), "no Python interpreter with LibreOffice's uno bridge (Debian: python3-uno)")
 

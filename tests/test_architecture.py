@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 import functools
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,8 +19,8 @@ ARCHITECTURE = ROOT / "docs" / "architecture.md"
 HOMES = {
     "docx": ("render/",),
     "openpyxl": ("workbook/",),
-    "subprocess": ("pages.py", "libreoffice_uno.py"),
-    "pypdf": ("pages.py",),
+    "subprocess": ("libreoffice/",),
+    "pypdf": ("libreoffice/",),
     "python_redlines": ("yoy/redline.py",),
 }
 # (module, module it may import outside its home, why) — each also named in docs/architecture.md.
@@ -118,13 +120,30 @@ def test_listed_exceptions_still_exist_and_are_documented():
 def test_only_the_libreoffice_module_names_soffice():
     outside = []
     for relative, path in _modules().items():
-        if relative in ("pages.py", "libreoffice_uno.py"):
+        if relative.startswith("libreoffice/"):
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and "soffice" in node.value.lower() \
                     and "libreoffice" not in node.value.lower():
                 outside.append(relative)
     assert outside == []
+
+
+def test_the_uno_helper_runs_as_a_script_by_its_path_with_the_standard_library_only(tmp_path):
+    """LibreOffice's own Python, which has no reportkit, runs libreoffice/uno_helper.py by its path:
+    at its top level the file imports the standard library only, and it starts as a script."""
+    from reportkit.libreoffice.uno_helper import _script_command
+
+    path = PACKAGE / "libreoffice" / "uno_helper.py"
+    top = [node for node in ast.parse(path.read_text(encoding="utf-8")).body
+           if isinstance(node, (ast.Import, ast.ImportFrom))]
+    names = [alias.name for node in top if isinstance(node, ast.Import) for alias in node.names]
+    names += [node.module if not node.level else "." * node.level for node in top if isinstance(node, ast.ImportFrom)]
+    assert [name for name in names if name.split(".")[0] not in sys.stdlib_module_names] == []
+    command = _script_command(sys.executable, "--help")
+    assert Path(command[2]) == path.resolve()
+    done = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert done.returncode == 0 and "layout" in done.stdout
 
 
 def _graph() -> dict[str, set[str]]:

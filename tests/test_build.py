@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reportkit import pages
+from reportkit.libreoffice import pages
 from reportkit.build import build_report
 from reportkit.cli import main
 

@@ -119,7 +119,7 @@ def test_a_final_build_of_the_round_is_still_refused(round_, tmp_path):
 def test_draft_pdf_shows_the_placeholders_on_the_final_pages(soffice, round_, filled, tmp_path):
     from pypdf import PdfReader
 
-    from reportkit.pages import bookmark_pages
+    from reportkit.libreoffice.pages import bookmark_pages
 
     draft = build_report(round_[0], tmp_path / "out", pdf=True, draft=True)
     final = build_report(filled, tmp_path / "final", pdf=True)

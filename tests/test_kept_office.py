@@ -1,4 +1,4 @@
-"""A LibreOffice kept running (libreoffice_uno.KeptOffice, started by ``reportkit serve``): every page pass
+"""A LibreOffice kept running (libreoffice.uno_helper.KeptOffice, started by ``reportkit serve``): every page pass
 loads its document into it instead of starting its own, with the same pages; a dead or silent one is
 passed over."""
 
@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-import reportkit.libreoffice_uno as uno_module
+import reportkit.libreoffice.uno_helper as uno_module
 from builders_report import cards, config, multi_year
 from reportkit.aggregate import aggregate
-from reportkit.libreoffice_uno import KEPT_FOLDER, KeptOffice, kept_office
-from reportkit.pages import bookmark_pages, printed_pages, update_page_numbers
+from reportkit.libreoffice.pages import bookmark_pages, printed_pages, update_page_numbers
+from reportkit.libreoffice.uno_helper import KEPT_FOLDER, KeptOffice, kept_office
 from reportkit.render import render_report
 from reportkit.render.package import write_cached_pagerefs
 from serve_helpers import rolled_copy, server_process
@@ -58,7 +58,7 @@ def _entries(cache: Path) -> list[dict]:
 
 
 def _recording_passes(monkeypatch) -> list[dict]:
-    """Wrap libreoffice_uno.layout_pages: record each call's pipe and whether it returned."""
+    """Wrap uno_helper.layout_pages: record each call's pipe and whether it returned."""
     calls: list[dict] = []
     original = uno_module.layout_pages
 

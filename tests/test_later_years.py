@@ -24,7 +24,7 @@ from pypdf import PdfReader
 from reportkit.aggregate import YearCell, YearColumn, aggregate, parse_multi_year
 from reportkit.config import load_config
 from reportkit.japanese import nendo
-from reportkit.pages import bookmark_pages
+from reportkit.libreoffice.pages import bookmark_pages
 from reportkit.render.estimate import figure_width_pt
 from reportkit.render.tables import (CELL_MARGIN, FIGURES_PT, MM, YEAR_EM, _titles, policy_mm, year_blocks,
                                      year_need_mm)
@@ -291,7 +291,7 @@ def test_narratives_have_the_year_filters():
 @pytest.mark.libreoffice
 def test_a_24_year_table_prints_every_figure_whole_on_the_pages_planned(soffice, tmp_path):
     """2030: 平成19年度 … 令和12年度 in four blocks over two or more pages, as the page plan says."""
-    from reportkit.pages import update_page_numbers
+    from reportkit.libreoffice.pages import update_page_numbers
     from reportkit.render.package import write_cached_pagerefs
     from reportkit.render import render_report
 

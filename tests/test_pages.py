@@ -11,8 +11,8 @@ from pypdf import PdfReader
 
 from builders_report import cards, config, multi_year
 from reportkit.aggregate import aggregate
-import reportkit.pages as pages_module
-from reportkit.pages import bookmark_pages, printed_pages, update_page_numbers
+import reportkit.libreoffice.pages as pages_module
+from reportkit.libreoffice.pages import bookmark_pages, printed_pages, update_page_numbers
 from reportkit.render.package import write_cached_pagerefs
 from reportkit.render import render_report
 

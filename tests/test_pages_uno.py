@@ -1,4 +1,4 @@
-"""The page pass over UNO (reportkit/libreoffice_uno.py): Writer's layout gives the PDF's pages, no export."""
+"""The page pass over UNO (reportkit/libreoffice/uno_helper.py): Writer's layout gives the PDF's pages, no export."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import shutil
 
 import pytest
 
-import reportkit.pages as pages_module
-from reportkit.pages import bookmark_pages, convert_to_pdf, pdf_page_count, printed_pages, update_page_numbers
+import reportkit.libreoffice.pages as pages_module
+from reportkit.libreoffice.pages import (bookmark_pages, convert_to_pdf, pdf_page_count, printed_pages,
+                                         update_page_numbers)
 from reportkit.render.package import write_cached_pagerefs
 
 pytestmark = pytest.mark.libreoffice
@@ -37,7 +38,7 @@ def test_the_page_pass_profile_replaces_the_ms_fonts_by_their_metric_twins(tmp_p
     the MS fonts, none."""
     from xml.etree import ElementTree
 
-    from reportkit.libreoffice_uno import prepare_profile
+    from reportkit.libreoffice.uno_helper import prepare_profile
 
     assert not (prepare_profile(tmp_path / "with-ms-fonts", replace_fonts=False) / "user"
                 / "registrymodifications.xcu").exists()

@@ -84,8 +84,8 @@ def test_a_rolled_years_draft_passes_both_checkers(serve_rolled, tmp_path):
 
 def test_a_pdf_converted_without_uno_passes_too(sample_build, soffice, tmp_path, monkeypatch):
     """No interpreter with uno: LibreOffice converts with the same options; the chart's text comes from the .docx."""
-    from reportkit.libreoffice_uno import uno_python
-    from reportkit.pages import update_page_numbers
+    from reportkit.libreoffice.pages import update_page_numbers
+    from reportkit.libreoffice.uno_helper import uno_python
     from reportkit.render.package import write_cached_pagerefs
 
     _, out = sample_build

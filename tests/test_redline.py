@@ -58,6 +58,34 @@ def test_redline_is_byte_stable(pair):
     assert redline(old, new, base / "two.docx").path.read_bytes() == first
 
 
+
+def test_a_bookmark_name_the_engine_copied_into_deleted_text_is_kept_once(tmp_path):
+    """render.package.drop_duplicate_bookmarks, which the redline runs on the engine's output."""
+    from reportkit.render.package import drop_duplicate_bookmarks
+
+    path = _document(tmp_path / "copied.docx", ["消えた古い本文", "新しい本文", "別の見出し"])
+    body = _body(path)
+    marks = [('<w:bookmarkStart w:id="7" w:name="rkp0001"/>', '<w:bookmarkEnd w:id="7"/>'),
+             ('<w:bookmarkStart w:id="8" w:name="rkp0001"/>', '<w:bookmarkEnd w:id="8"/>'),
+             ('<w:bookmarkStart w:id="9" w:name="rkh002"/>', '<w:bookmarkEnd w:id="9"/>')]
+    parts = body.split("<w:p>")
+    assert len(parts) == 4
+    body = parts[0] + "".join(f"<w:p>{start}{rest.replace('</w:p>', end + '</w:p>', 1)}"
+                              for (start, end), rest in zip(marks, parts[1:]))
+    with zipfile.ZipFile(path) as source:
+        entries = {name: source.read(name) for name in source.namelist()}
+    entries["word/document.xml"] = body.encode("utf-8")
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in entries.items():
+            target.writestr(name, data)
+    assert drop_duplicate_bookmarks(path) == 1
+    body = _body(path)
+    assert body.count('w:name="rkp0001"') == 1 and 'w:id="7"' in body and 'w:id="8"' not in body
+    assert 'w:name="rkh002"' in body and body.count("<w:bookmarkEnd ") == 2
+    assert drop_duplicate_bookmarks(path) == 0
+    assert [p.text for p in docx.Document(path).paragraphs] == ["消えた古い本文", "新しい本文", "別の見出し"]
+
+
 def test_missing_engine_is_a_japanese_error(pair, monkeypatch):
     base, old, new = pair
     real_import = builtins.__import__

@@ -174,7 +174,7 @@ def _layout_text(pdf: Path, first: int, last: int) -> str:
 def test_no_figure_of_a_table_wraps_and_the_pages_are_the_plan(soffice, tmp_path):
     from pypdf import PdfReader
 
-    from reportkit.pages import update_page_numbers
+    from reportkit.libreoffice.pages import update_page_numbers
     from reportkit.render.package import write_cached_pagerefs
 
     required(shutil.which("pdftotext"), "pdftotext (poppler-utils) is not installed")

@@ -23,7 +23,7 @@ def draft_folder(outputs: Path) -> Path:
 
 
 def pdf_available() -> bool:
-    from ..pages import find_soffice
+    from ..libreoffice.pages import find_soffice
 
     return find_soffice() is not None
 

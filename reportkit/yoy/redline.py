@@ -3,7 +3,8 @@
 The comparison itself is done by the Docxodus engine of ``python-redlines`` (optional dependency:
 ``pip install "reportkit[redline]"``); its prebuilt engine ships inside a wheel and runs offline.
 This module only finds the engine, runs it with a fixed revision date (so equal inputs give an
-equal document), and turns its failures into Japanese messages.
+equal document), and turns its failures into Japanese messages; the Word XML of the result (one
+bookmark of each name) is ``render.package``'s.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from pathlib import Path
 
 from ..files.atomic import atomic_path
 from ..errors import RedlineUnavailable, ReportkitError
-from ..files.zipnorm import normalise_zip
 
 FIXED_DATE = "2000-01-01T00:00:00Z"
 INSTALL_HINT = 'pip install "reportkit[redline]"（または pip install "python-redlines[docxodus]"）'
@@ -58,6 +58,8 @@ def redline(old_docx: Path, new_docx: Path, out_docx: Path, author: str = "repor
     """
     import subprocess
 
+    from ..render.package import drop_duplicate_bookmarks
+
     old_docx, new_docx, out_docx = Path(old_docx), Path(new_docx), Path(out_docx)
     for path in (old_docx, new_docx):
         if not path.is_file():
@@ -74,40 +76,8 @@ def redline(old_docx: Path, new_docx: Path, out_docx: Path, author: str = "repor
         raise RedlineUnavailable(f"Word の変更履歴（redline）を作るエンジンを起動できません: {exc}") from exc
     with atomic_path(out_docx) as tmp:
         tmp.write_bytes(data)
-        _drop_duplicate_bookmarks(tmp)
-        normalise_zip(tmp)
+        drop_duplicate_bookmarks(tmp)  # and writes the package back reproducibly (files.zipnorm)
     return RedlineResult(out_docx, _revisions(stdout), time.perf_counter() - started)
-
-
-def _drop_duplicate_bookmarks(docx_path: Path) -> None:
-    """Keep the first bookmark of each name: the engine copies a card's bookmark into the deleted old
-    text as well, and Word wants bookmark names unique."""
-    import zipfile
-
-    from lxml import etree
-
-    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-    with zipfile.ZipFile(docx_path) as source:
-        entries = {info.filename: source.read(info) for info in source.infolist()}
-    root = etree.fromstring(entries["word/document.xml"], parser=etree.XMLParser(resolve_entities=False, no_network=True,
-                                                                                huge_tree=True))
-    seen: set[str] = set()
-    dropped: set[str] = set()
-    for start in list(root.iter(f"{{{w}}}bookmarkStart")):
-        name = start.get(f"{{{w}}}name", "")
-        if name in seen:
-            dropped.add(start.get(f"{{{w}}}id", ""))
-            start.getparent().remove(start)
-        seen.add(name)
-    if not dropped:
-        return
-    for end in list(root.iter(f"{{{w}}}bookmarkEnd")):
-        if end.get(f"{{{w}}}id", "") in dropped:
-            end.getparent().remove(end)
-    entries["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    with zipfile.ZipFile(docx_path, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, data in entries.items():
-            target.writestr(name, data)
 
 
 def _revisions(stdout: str | None) -> int | None:

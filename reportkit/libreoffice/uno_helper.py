@@ -87,7 +87,7 @@ def _file_stamp(path: str) -> list[int] | None:
 
 def _cache_file(name: str) -> Path | None:
     """``name`` in the user's cache folder (None when caching is off)."""
-    from .usercache import cache_home
+    from ..usercache import cache_home
 
     home = cache_home()
     return None if home is None else home / name
@@ -114,7 +114,7 @@ def _write_json(path: Path | None, data: dict) -> None:
     """Write ``data`` to ``path`` atomically; nothing when there is no path or it cannot be written (read-only cache)."""
     if path is None:
         return
-    from .files.atomic import write_text_atomic
+    from ..files.atomic import write_text_atomic
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -217,7 +217,12 @@ def _kill_group(pid: int) -> None:
 
 
 def _script_command(python: str, *arguments: str) -> list[str]:
-    """The command that runs this file as a script with ``python`` (an interpreter that has ``uno``)."""
+    """The command that runs this file as a script with ``python`` (an interpreter that has ``uno``).
+
+    By its path, not ``-m``: that interpreter (LibreOffice's own, say) has no reportkit installed, so
+    the file imports only the standard library at its top level; ``-I`` keeps its folder (and the
+    user's site-packages) off ``sys.path``.
+    """
     return [python, "-I", str(Path(__file__).resolve()), *arguments]
 
 
@@ -560,7 +565,7 @@ def _terminate(context) -> None:
 def _script(argv: list[str]) -> int:
     import argparse
 
-    parser = argparse.ArgumentParser(prog="libreoffice_uno")
+    parser = argparse.ArgumentParser(prog="uno_helper")
     commands = parser.add_subparsers(dest="command", required=True)
     layout = commands.add_parser("layout")
     layout.add_argument("soffice")

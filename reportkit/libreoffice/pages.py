@@ -1,6 +1,6 @@
 """True page numbers without Word: drive LibreOffice once and read the page of every bookmark back.
 
-The UNO helper ``libreoffice_uno`` reads the physical page of every Word bookmark from Writer's
+The UNO helper (``uno_helper``) reads the physical page of every Word bookmark from Writer's
 layout (and exports the PDF from that same layout when one is wanted), in a LibreOffice kept
 running by ``serve`` when there is one; without an interpreter that has ``uno``, LibreOffice
 converts the .docx to PDF, every bookmark becomes a named destination and pypdf gives its page. Physical pages minus the unnumbered front
@@ -26,8 +26,8 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import PageNumberError
-from .libreoffice_uno import PDF_EXPORT_OPTIONS
+from ..errors import PageNumberError
+from .uno_helper import PDF_EXPORT_OPTIONS
 
 FIRST_NUMBERED_BOOKMARK = "rkh001"  # はじめに, printed page 1
 # Bookmarks become named destinations; the blank pages LibreOffice inserts before odd-page
@@ -61,7 +61,7 @@ def find_soffice() -> str | None:
 def convert_to_pdf(docx_path: Path, out_dir: Path, soffice: str | None = None,
                    timeout: int = DEFAULT_TIMEOUT) -> Path:
     """One headless conversion with a private profile; bookmarks become PDF named destinations."""
-    from .libreoffice_uno import prepare_profile
+    from .uno_helper import prepare_profile
 
     soffice = _soffice(soffice)
     docx_path = Path(docx_path).resolve()
@@ -225,7 +225,7 @@ def _chart_alternatives(figures: list, docx_path: Path) -> list:
     order — only when there are as many such Figures as charts (a picture has its own)."""
     from pypdf.generic import NameObject, TextStringObject
 
-    from .libreoffice_uno import chart_descriptions
+    from .uno_helper import chart_descriptions
 
     figures = [figure for figure in figures if not figure.get("/Alt") and not figure.get("/ActualText")]
     descriptions = chart_descriptions(str(docx_path))
@@ -313,12 +313,12 @@ def update_page_numbers(docx_path: Path, pdf_path: Path | None = None, *, write_
 
 
 def start_kept_office(*, register: bool = True):
-    """Start a LibreOffice that every page pass uses while it runs (``libreoffice_uno.KeptOffice``).
+    """Start a LibreOffice that every page pass uses while it runs (``uno_helper.KeptOffice``).
 
     ``register``: also for other processes, in the user cache (serve); False for one build's own.
     None when LibreOffice or an interpreter with ``uno`` is missing (then each pass starts its own).
     """
-    from .libreoffice_uno import KeptOffice, kept_registry, uno_python
+    from .uno_helper import KeptOffice, kept_registry, uno_python
 
     soffice = find_soffice()
     python = uno_python(soffice) if soffice else None
@@ -333,7 +333,7 @@ def office_started_early(wanted: bool):
     the build validates and renders; ended when the build is. Nothing when ``wanted`` is False or a
     LibreOffice is kept running already (serve's). Yields the KeptOffice or None.
     """
-    from .libreoffice_uno import kept_office
+    from .uno_helper import kept_office
 
     office = start_kept_office(register=False) if wanted and kept_office() is None else None
     try:
@@ -353,7 +353,7 @@ def measure_pages(docx_path: Path, pdf: Path | None = None, *, soffice: str | No
     Over UNO when an interpreter with ``uno`` exists (in a kept LibreOffice when one runs), else by
     converting to PDF and reading its named destinations.
     """
-    from .libreoffice_uno import uno_python
+    from .uno_helper import uno_python
 
     soffice = _soffice(soffice)
     python = uno_python(soffice)
@@ -372,10 +372,10 @@ def read_layout_pages(docx_path: Path, *, soffice: str | None = None, python: st
                       timeout: int = DEFAULT_TIMEOUT, pdf: Path | None = None) -> PageNumbers:
     """The printed page of every bookmark as Writer lays ``docx_path`` out, over UNO (and the PDF at ``pdf``).
 
-    In the LibreOffice kept running (``libreoffice_uno.KeptOffice``) when there is one; when it does
+    In the LibreOffice kept running (``uno_helper.KeptOffice``) when there is one; when it does
     not answer or fails, in a LibreOffice of its own (and a kept one of this process is restarted).
     """
-    from .libreoffice_uno import kept_office, layout_pages
+    from .uno_helper import kept_office, layout_pages
 
     soffice = _soffice(soffice)
     docx_path = Path(docx_path)
