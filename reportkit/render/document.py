@@ -205,7 +205,7 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
                   update_fields_on_open: bool = False) -> dict[str, int]:
     """Write the report as .docx; return the page plan it assumed (bookmark → printed page).
 
-    Page references are cached from that plan until ``pages.update_page_numbers`` measures them
+    Page references are cached from that plan until ``libreoffice.pages.update_page_numbers`` measures them
     (``package.write_cached_pagerefs``). ``update_fields_on_open``: ask Word to update the fields when
     it opens the file (settings.xml ``w:updateFields``), for a file whose pages nobody will measure;
     ``package.set_update_fields`` sets it on a saved file.
