@@ -1,6 +1,6 @@
 """Which modules open which files of the input folder during one build, and how often (not part of the package).
 
-    python tools/input_walk.py [INPUTS] [--warm] [--pages]
+    python tools/input_walk.py [INPUTS] [--warm] [--pages] [--draft]
 
 It builds ``INPUTS`` (default: the sample ``inputs/``) in this process into a temporary folder and
 traces every file opened below the input folder (``sys.addaudithook``, the ``open`` event: ``open``,
@@ -11,7 +11,9 @@ the innermost ``reportkit`` module on the stack (``jinja2`` reading a template f
 
 The user cache is a fresh temporary folder (a first build: every workbook is read); ``--warm`` builds
 twice there and reports the second build (the card cache answers; the workbooks' bytes are still read
-to find the entry). ``--pages`` runs the LibreOffice page pass too (it reads no input file).
+to find the entry). ``--pages`` runs the LibreOffice page pass too (it reads no input file);
+``--draft`` builds 素案 (a rolled folder's cards are not clean yet). ``PYTHONPATH`` naming another
+checkout's folder measures that checkout's reportkit (the "before" of a change).
 Exit status 0 (it measures; it does not judge).
 """
 
@@ -25,7 +27,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGE = ROOT / "reportkit"
+_package: list[Path] = []  # the reportkit package traced: the one imported (set by trace_opens)
 
 
 def _modules_of(frame) -> tuple[str, ...]:
@@ -34,7 +36,7 @@ def _modules_of(frame) -> tuple[str, ...]:
     found: list[str] = []
     while frame is not None:
         try:
-            relative = Path(frame.f_code.co_filename).resolve().relative_to(PACKAGE)
+            relative = Path(frame.f_code.co_filename).resolve().relative_to(_package[0])
         except (ValueError, OSError):
             relative = None
         if relative is not None:
@@ -69,6 +71,9 @@ def trace_opens(inputs: Path, run) -> Counter:
     """(input file relative to ``inputs``, the reportkit modules on the stack innermost first) → opens,
     while ``run()`` runs. (An audit hook stays for the process: one is added, the first time.)"""
     if not _hooked:
+        import reportkit
+
+        _package.append(Path(reportkit.__file__).resolve().parent)
         sys.addaudithook(_hook)
         _hooked.append(True)
     opens: Counter = Counter()
@@ -80,11 +85,11 @@ def trace_opens(inputs: Path, run) -> Counter:
     return opens
 
 
-def trace_build(inputs: Path, output: Path, *, pages: bool = False) -> Counter:
+def trace_build(inputs: Path, output: Path, *, pages: bool = False, draft: bool = False) -> Counter:
     """The opens of the input folder ``inputs`` (``trace_opens``) during one build of it into ``output``."""
     from reportkit.build import build_report
 
-    return trace_opens(inputs, lambda: build_report(inputs, output, page_numbers=pages))
+    return trace_opens(inputs, lambda: build_report(inputs, output, page_numbers=pages, draft=draft))
 
 
 def summary(opens: Counter) -> list[str]:
@@ -121,13 +126,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("inputs", nargs="?", type=Path, default=ROOT / "inputs")
     parser.add_argument("--warm", action="store_true", help="report a second build (the card cache filled)")
     parser.add_argument("--pages", action="store_true", help="run the LibreOffice page pass too")
+    parser.add_argument("--draft", action="store_true", help="build 素案 (build --draft)")
     args = parser.parse_args(argv)
-    sys.path.insert(0, str(ROOT))
+    sys.path.append(str(ROOT))  # this checkout, unless PYTHONPATH names another (a "before" measure)
     with tempfile.TemporaryDirectory(prefix="input-walk-") as temporary:
         os.environ["REPORTKIT_CACHE"] = str(Path(temporary) / "cache")  # a first build: every workbook read
         opens = Counter()
         for run in range(2 if args.warm else 1):
-            opens = trace_build(args.inputs, Path(temporary) / f"out{run}", pages=args.pages)
+            opens = trace_build(args.inputs, Path(temporary) / f"out{run}", pages=args.pages, draft=args.draft)
     print("\n".join(summary(opens)))
     return 0
 
