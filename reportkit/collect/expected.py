@@ -3,11 +3,14 @@
 ``expected.json`` is written by ``reportkit rollover``: last year's projects (管理番号, 事業名,
 担当課, 事業費, 基本方針, 施策, 再掲, the prefilled workbook's file name and digest) in last year's
 report order, as the new year's checklist and the order the new report keeps (``project_order``).
+A workbook still byte for byte as rollover wrote it has not come back yet: it counts as missing.
+A project whose 事業期間 ended with last year (``period_end``) and whose workbook the secretariat
+deleted, as rollover's notice says, has ended: it is no longer expected. Files written before
+policy, measure and reprints were recorded still read (those fields empty); a draft then cannot
+place a project whose workbook is gone.
+
 The record itself (ExpectedProject, ExpectedRecord, its reading) is ``expected_record``'s, below
-``validate``; a build reads the folder's file once with the year's inputs (``year_inputs``). A workbook still byte for byte as rollover wrote it has not come back yet: it
-counts as missing. A project whose 事業期間 ended with last year (``period_end``) and whose
-workbook the secretariat deleted, as rollover's notice says, has ended: it is no longer expected. Files written before policy, measure and reprints were recorded still read
-(those fields empty); a draft then cannot place a project whose workbook is gone.
+``validate``; a build reads the folder's file once with the year's inputs (``year_inputs``).
 """
 
 from __future__ import annotations
