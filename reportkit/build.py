@@ -1,7 +1,10 @@
 """Build the report: validate the inputs, aggregate, render the .docx, fix page numbers, write companions.
 
-Everything is written into a temporary folder inside the output folder first and moved into place
-only when every step has succeeded, so a failed build leaves the last good report untouched.
+The input folder is read once (``year_inputs.load_year_inputs``: config, past years, last year's
+order, statistics, narratives; the cards by ``validate`` through the card cache) and its data handed
+down to aggregate and render. Everything is written into a temporary folder inside the output folder
+first and moved into place only when every step has succeeded, so a failed build leaves the last good
+report untouched.
 """
 
 from __future__ import annotations
@@ -18,11 +21,11 @@ from .aggregate import Placeholder, Report, aggregate
 from .usercache import cache_folder
 from .errors import OutputError, ValidationFailed
 from .export import companion_sheets, report_data, report_json_bytes
-from .input_folder import NARRATIVES_DIR, REPORT_JSON, STATISTICS_DIR, InputFolder
+from .input_folder import REPORT_JSON, InputFolder
 from .issues import Issue
-from .narrative_templates import multi_year_figures
 from .validate import validate_folder
 from .workbook.tables import write_tables
+from .year_inputs import YearInputs, load_year_inputs
 
 REPORT_DOCX = "report.docx"
 REPORT_PDF = "report.pdf"
@@ -56,40 +59,40 @@ def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
     A report of another fiscal year where this one goes (``report.json``, else ``report.docx``'s title)
     is never replaced unless ``force``: OtherYearOutput, before anything is written.
     """
-    from .config import load_config
     from .libreoffice.pages import office_started_early
 
-    if not force:  # before anything is read or started: the most basic problem, said first
+    inputs = load_year_inputs(Path(input_dir))  # a missing or broken config.toml: the most basic problem, first
+    if not force:  # before anything else is read or started
         _check_same_year(Path(output_dir) / DRAFT_FOLDER if draft else Path(output_dir),
-                         load_config(input_dir).fiscal_year, draft)
+                         inputs.config.fiscal_year, draft)
     # LibreOffice starts while the cards are read and the document is rendered (its start-up is
     # ≈ a fifth of the page pass); a refused build ends it at once.
     with office_started_early(page_numbers or pdf):
-        return _build(Path(input_dir), Path(output_dir), pdf=pdf, progress=progress, page_numbers=page_numbers,
+        return _build(inputs, Path(output_dir), pdf=pdf, progress=progress, page_numbers=page_numbers,
                       draft=draft)
 
 
-def _build(input_dir: Path, output_dir: Path, *, pdf: bool, progress, page_numbers: bool, draft: bool) -> BuildResult:
+def _build(inputs: YearInputs, output_dir: Path, *, pdf: bool, progress, page_numbers: bool,
+           draft: bool) -> BuildResult:
     from .libreoffice.pages import PageNumberError, find_soffice, update_page_numbers
     from .render import render_report
     from .render.package import set_update_fields, write_cached_pagerefs
 
     started = time.perf_counter()
-    result = validate_folder(input_dir, progress=progress)
+    input_dir = inputs.root
+    result = validate_folder(input_dir, progress=progress, inputs=inputs)
     config = result.config
     notices: list[str] = []
     placeholders: dict[str, Placeholder] = {}
     if draft:
         output_dir = output_dir / DRAFT_FOLDER
-        report, placeholders, notices = _draft_report(input_dir, result)
+        report, placeholders, notices = _draft_report(inputs, result)
     elif not result.ok:
         raise ValidationFailed(f"入力にエラーが {result.error_count} 件あるため、報告書を作成しませんでした。",
                                report=result)
     else:
-        from .collect.expected import previous_order
-
-        report = aggregate(config, [s.card for s in result.cards], multi_year_figures(input_dir),
-                           previous=previous_order(input_dir))
+        report = aggregate(config, [s.card for s in result.cards], inputs.multi_year(),
+                           previous=inputs.expected.previous_order())
     notices = [*notices, *report.warnings]  # e.g. placements of config.toml that could not be followed
 
     soffice = find_soffice() if (page_numbers or pdf) else None
@@ -102,7 +105,7 @@ def _build(input_dir: Path, output_dir: Path, *, pdf: bool, progress, page_numbe
     staging = Path(tempfile.mkdtemp(prefix=".build-", dir=output_dir))
     try:
         docx = staging / REPORT_DOCX
-        estimated = render_report(report, config, input_dir / NARRATIVES_DIR, input_dir / STATISTICS_DIR, docx,
+        estimated = render_report(report, config, inputs.narratives, inputs.statistics, docx,
                                   update_fields_on_open=soffice is None)
         pages: dict[str, int | None] = dict(estimated or {})
         page_count = None
@@ -143,18 +146,17 @@ def _build(input_dir: Path, output_dir: Path, *, pdf: bool, progress, page_numbe
                        notices, placeholders)
 
 
-def _draft_report(input_dir: Path, result) -> tuple[Report, dict[str, Placeholder], list[str]]:
+def _draft_report(inputs: YearInputs, result) -> tuple[Report, dict[str, Placeholder], list[str]]:
     """The draft's figures and placeholders; ValidationFailed when an input other than a card has errors."""
     from .collect.draft import draft_inputs
-    from .collect.expected import EXPECTED_FILE, load_expected
 
     other = [task for task in result.tasks if task.path is None and task.errors]
     if other:
         raise ValidationFailed(f"カード以外の入力（{other[0].file} など）にエラーがあるため、素案を作成しませんでした。",
                                report=result)
-    expected = load_expected(input_dir) if (input_dir / EXPECTED_FILE).is_file() else None
+    expected = inputs.expected.record() if inputs.expected.present else None
     chosen = draft_inputs(result, expected)
-    report = aggregate(result.config, chosen.cards, multi_year_figures(input_dir), chosen.placeholders,
+    report = aggregate(result.config, chosen.cards, inputs.multi_year(), chosen.placeholders,
                        previous=expected.projects if expected is not None else ())
     return report, chosen.placeholders, chosen.notices
 

@@ -70,8 +70,11 @@ def _config_digest(config: ReportConfig) -> str:
 
 
 def cached_check(path: Path, config: ReportConfig, display_name: str | None,
-                 check: Callable[[Path, ReportConfig, str | None], Checked]) -> Checked:
-    """``check(path, config, display_name)``, or what it returned before for the same bytes, name and config."""
+                 check: Callable[..., Checked]) -> Checked:
+    """``check(path, config, display_name)``, or what it returned before for the same bytes, name and config.
+
+    When the entry is not there, ``check`` gets the bytes hashed as ``content=`` (the workbook is read once).
+    """
     folder = cards_cache_folder()
     if folder is None:
         return check(path, config, display_name)
@@ -80,7 +83,8 @@ def cached_check(path: Path, config: ReportConfig, display_name: str | None,
         before = path.stat()
         if not 0 < before.st_size <= _MAX_CACHED_BYTES or not path.is_file():
             return check(path, config, display_name)
-        content = hashlib.sha256(path.read_bytes()).hexdigest()
+        data = path.read_bytes()
+        content = hashlib.sha256(data).hexdigest()
     except OSError:
         return check(path, config, display_name)
     name = display_name or path.name
@@ -93,7 +97,7 @@ def cached_check(path: Path, config: ReportConfig, display_name: str | None,
             return entry.sourced, list(entry.issues), entry.department
     except (OSError, ValueError):  # missing or corrupted: read the workbook again
         pass
-    sourced, issues, department = check(path, config, display_name)
+    sourced, issues, department = check(path, config, display_name, content=data)  # the bytes read: not again
     try:
         after = path.stat()
         if (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns):  # not changed meanwhile

@@ -125,17 +125,27 @@ class ReportConfig(_Strict):
 
 def load_config(folder: Path) -> ReportConfig:
     """Read and check ``config.toml`` in an input folder; a broken one raises ConfigError naming the key."""
+    return read_config(folder)[0]
+
+
+def read_config(folder: Path) -> tuple[ReportConfig, str]:
+    """``config.toml`` of an input folder, read once: checked (ConfigError naming the key), and its text."""
     path = InputFolder(folder).config
     if not path.is_file():
         raise ConfigError(f"設定ファイルが見つかりません: {path}（config.toml のある入力フォルダを指定してください）")
-    return load_config_file(path)
+    content = path.read_bytes()
+    return config_from_bytes(path, content), content.decode("utf-8-sig")
 
 
 def load_config_file(path: Path) -> ReportConfig:
     """Read and check one config file (``config.toml`` or another name)."""
-    path = Path(path)
+    return config_from_bytes(Path(path), Path(path).read_bytes())
+
+
+def config_from_bytes(path: Path, content: bytes) -> ReportConfig:
+    """Check the config file ``path`` as read (``content``); ConfigError naming the file and key when broken."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        data = tomllib.loads(content.decode("utf-8-sig"))  # a BOM from Notepad is fine
     except UnicodeDecodeError as exc:
         raise ConfigError(f"設定ファイル {path} を読めません。文字コードを UTF-8 にして保存し直してください。") from exc
     except tomllib.TOMLDecodeError as exc:

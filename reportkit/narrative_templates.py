@@ -5,25 +5,29 @@ are inputs like the card workbooks: ``validate`` renders every one of them with 
 — the same context the build uses — and reports an unknown placeholder, a template syntax error or
 an unreadable file as an Issue naming the file and line, in Japanese. The build renders through the
 same function, so it can never show jinja's English text.
+
+The files are data here: the narratives' texts (``year_inputs.Narratives``), the past years and the
+statistics come from the year's inputs, read once (``year_inputs``); nothing here opens a file of
+the input folder.
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace, TracebackType
 
 import jinja2
 
-from .aggregate import Report, YearFigure, aggregate, parse_multi_year
+from .aggregate import Report, aggregate
 from .config import ReportConfig
 from .errors import NarrativeError
-from .input_folder import NARRATIVES_DIR, STATISTICS_DIR, InputFolder
+from .input_folder import NARRATIVES_DIR
 from .issues import Issue, make_issue
 from .japanese import nendo
 from .rules import stale_year_phrase
-from .statistics import StatisticsItem, load_statistics, marker_key, without_data
+from .statistics import INDEX_ERRORS, StatisticsItem, StatisticsTables, marker_key
+from .year_inputs import Narratives, NarrativeSource, YearInputs
 
 
 # Full-width braces (or a mix) around a word: meant as a placeholder, but printed literally.
@@ -51,29 +55,26 @@ def narrative_context(report: Report, config: ReportConfig) -> dict:
     }
 
 
-def multi_year_figures(input_dir: Path) -> list[YearFigure]:
-    """The past years of ``input_dir/multi_year.csv`` (none without the file)."""
-    path = InputFolder(input_dir).multi_year
-    return parse_multi_year(path.read_text(encoding="utf-8-sig")) if path.is_file() else []
+def make_environment(narratives: Narratives) -> jinja2.Environment:
+    """The jinja2 environment of the narratives as read, one per ``Narratives`` (read-only: do not change it).
 
-
-def make_environment(folder: Path) -> jinja2.Environment:
-    """The jinja2 environment of a narratives folder, one a folder and process (read-only: do not change it).
-
-    jinja2 keeps each compiled template and compiles it again when its file's time changes; the
-    compiled code is also kept in the user's cache folder (``jinja``, checked against the
-    template's text), so a new process does not compile what an earlier one did.
+    Its templates are the texts read (never the files again), so a build that reads the folder anew
+    renders what the folder holds then. The compiled code is kept in the user's cache folder
+    (``jinja``, checked against the template's text), so a new process or build does not compile
+    what an earlier one did.
     """
-    return _environment(str(Path(folder).resolve()))
+    environment = narratives.kept.get("jinja")
+    if environment is None:
+        environment = narratives.kept["jinja"] = _environment(narratives)
+    return environment
 
 
-@lru_cache(maxsize=8)
-def _environment(folder: str) -> jinja2.Environment:
+def _environment(narratives: Narratives) -> jinja2.Environment:
     from .usercache import cache_folder
 
     compiled = cache_folder("jinja")
     environment = jinja2.Environment(
-        loader=_ContentLoader(folder, encoding="utf-8-sig"),  # a BOM from Notepad is fine
+        loader=_SourcesLoader(narratives),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -90,22 +91,17 @@ def _environment(folder: str) -> jinja2.Environment:
     return environment
 
 
-class _ContentLoader(jinja2.FileSystemLoader):
-    """A FileSystemLoader whose kept templates stay valid while the file's bytes are the same.
+class _SourcesLoader(jinja2.BaseLoader):
+    """The narratives' texts as read (a BOM from Notepad is fine); unchanged while the environment lives."""
 
-    (jinja2 compares modification times, which two saves within one clock tick can share.)
-    """
+    def __init__(self, narratives: Narratives) -> None:
+        self.narratives = narratives
 
     def get_source(self, environment, template):
-        source, filename, _ = super().get_source(environment, template)
-
-        def uptodate() -> bool:
-            try:
-                return Path(filename).read_bytes().decode(self.encoding) == source
-            except (OSError, UnicodeDecodeError):
-                return False
-
-        return source, filename, uptodate
+        source = self.narratives.get(template)
+        if source is None:
+            raise jinja2.TemplateNotFound(template)
+        return source.text(), source.template_name, lambda: True
 
 
 def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
@@ -116,7 +112,7 @@ def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
     return jinja2.FileSystemBytecodeCache(str(folder))
 
 
-def render_narrative(folder: Path, name: str, context: dict, *, shown_as: str | None = None,
+def render_narrative(narratives: Narratives, name: str, context: dict, *, shown_as: str | None = None,
                      environment: jinja2.Environment | None = None) -> str:
     """The template's text with placeholders filled (``.md`` files are taken verbatim).
 
@@ -124,16 +120,16 @@ def render_narrative(folder: Path, name: str, context: dict, *, shown_as: str | 
     file name the message gives (default: ``narratives/NAME``).
     """
     shown = shown_as or f"{NARRATIVES_DIR}/{name}"
-    path = Path(folder) / name
-    if not path.is_file():
+    source = narratives.get(name)
+    if source is None:
         issue = _issue("narrative-missing", shown, None)
         raise NarrativeError(f"{shown}: {issue.message}", issue)
     try:
         if not name.endswith(".j2"):
-            return path.read_bytes().decode("utf-8-sig")
-        return (environment or make_environment(Path(folder))).get_template(name).render(**context)
+            return source.text()
+        return (environment or make_environment(narratives)).get_template(name).render(**context)
     except UnicodeDecodeError as exc:
-        issue = _issue("narrative-encoding", shown, _byte_line(path, exc.start))
+        issue = _issue("narrative-encoding", shown, _byte_line(source.data, exc.start))
     except jinja2.TemplateSyntaxError as exc:  # also an unknown filter (TemplateAssertionError)
         filter_name = re.match(r"No filter named '([^']+)'", exc.message or "")
         if filter_name:
@@ -142,52 +138,51 @@ def render_narrative(folder: Path, name: str, context: dict, *, shown_as: str | 
         else:
             issue = _issue("narrative-syntax", shown, exc.lineno)
     except jinja2.UndefinedError as exc:
-        line = _template_line(exc.__traceback__, path)
+        line = _template_line(exc.__traceback__, source)
         issue = _issue("narrative-unknown-placeholder", shown, line,
-                       detail=_undefined_name(exc.message or "", _source_line(path, line)), expected=", ".join(context))
+                       detail=_undefined_name(exc.message or "", _source_line(source, line)), expected=", ".join(context))
     except jinja2.TemplateError:
         issue = _issue("narrative-syntax", shown, 0)
     except (TypeError, ValueError, AttributeError) as exc:  # e.g. a filter applied to the wrong kind of value
-        issue = _issue("narrative-bad-value", shown, _template_line(exc.__traceback__, path))
+        issue = _issue("narrative-bad-value", shown, _template_line(exc.__traceback__, source))
     raise NarrativeError(f"{shown}: {issue.message}", issue)
 
 
-def check_narratives(input_dir: Path, config: ReportConfig, cards: list) -> list[Issue]:
-    """Render every narrative of ``input_dir/narratives`` with the year's figures; the problems found.
+def check_narratives(inputs: YearInputs, cards: list) -> list[Issue]:
+    """Render every narrative of the year's inputs with the year's figures; the problems found.
 
     A folder without ``narratives/`` (a clerk checking one workbook) has nothing to check.
     """
-    folder = Path(input_dir) / NARRATIVES_DIR
-    if not folder.is_dir():
+    narratives, config = inputs.narratives, inputs.config
+    if not narratives.present:
         return []
     try:
-        report = aggregate(config, [s.card for s in cards], multi_year_figures(Path(input_dir)))
+        report = aggregate(config, [s.card for s in cards], inputs.multi_year())
     except (ValueError, KeyError):  # figures the card rules report; the placeholders are what matters here
         report = aggregate(config, [], [])
     context = narrative_context(report, config)
-    environment = make_environment(folder)
+    environment = make_environment(narratives)
     required = narrative_files(config)
-    extra = sorted(p.name for p in folder.iterdir()
-                   if p.is_file() and p.name.endswith((".md", ".md.j2")) and p.name not in required)
-    statistics_dir = Path(input_dir) / STATISTICS_DIR
+    extra = sorted(name for name in narratives.sources
+                   if name.endswith((".md", ".md.j2")) and name not in required)
     try:
-        statistics = load_statistics(statistics_dir)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # a broken index.toml: the build says so
+        statistics = inputs.statistics.index()
+    except INDEX_ERRORS:  # a broken index.toml: the build says so
         statistics = {}
     issues: list[Issue] = []
     for name in [*required, *extra]:
         shown = f"{NARRATIVES_DIR}/{name}"
         text = ""
         try:
-            text = render_narrative(folder, name, context, environment=environment)
+            text = render_narrative(narratives, name, context, environment=environment)
         except NarrativeError as exc:
             issues.append(exc.issue)
             if exc.issue.code in ("narrative-missing", "narrative-encoding"):
                 continue
-        lines = (folder / name).read_bytes().decode("utf-8-sig").splitlines()
+        lines = narratives.sources[name].text().splitlines()
         found = [*_literal_placeholders(lines, shown, name.endswith(".j2")),
                  *_stale_years(lines, shown, config.fiscal_year),
-                 *_figures_without_data(text, lines, shown, statistics, statistics_dir)]
+                 *_figures_without_data(text, lines, shown, statistics, inputs.statistics)]
         issues.extend(sorted(found, key=_line_number))  # a narrative's issues have no cell: by line
     return issues
 
@@ -221,7 +216,7 @@ def _stale_years(lines: list[str], shown: str, report_year: int) -> list[Issue]:
 
 
 def _figures_without_data(text: str, lines: list[str], shown: str, statistics: dict[str, StatisticsItem],
-                          folder: Path) -> list[Issue]:
+                          tables: StatisticsTables) -> list[Issue]:
     """A warning for each statistics table or chart the narrative places that would print 「（データ未入力）」.
 
     (A marker without an index entry, or a CSV named but missing, stops the build with its own message.)
@@ -230,7 +225,7 @@ def _figures_without_data(text: str, lines: list[str], shown: str, statistics: d
     for key in dict.fromkeys(marker_key(line) for line in text.splitlines()):
         item = statistics.get(key) if key else None
         try:
-            if item is None or not without_data(item, folder):
+            if item is None or not tables.without_data(item):
                 continue
         except (OSError, ValueError):  # a CSV that cannot be read: the build says so
             continue
@@ -268,17 +263,17 @@ def _undefined_name(message: str, line: str) -> str:
     return written.group() if written else match.group(2)
 
 
-def _source_line(path: Path, line: int | None) -> str:
+def _source_line(source: NarrativeSource, line: int | None) -> str:
     if not line:
         return ""
-    lines = path.read_bytes().decode("utf-8-sig").splitlines()
+    lines = source.text().splitlines()
     return lines[line - 1] if line <= len(lines) else ""
 
 
-def _template_line(traceback: TracebackType | None, path: Path) -> int | None:
+def _template_line(traceback: TracebackType | None, source: NarrativeSource) -> int | None:
     """The template line jinja maps the failing frame to (its rewritten traceback names the file)."""
     line = None
-    target = str(path)
+    target = source.template_name
     while traceback is not None:
         if traceback.tb_frame.f_code.co_filename == target:
             line = traceback.tb_lineno
@@ -286,9 +281,9 @@ def _template_line(traceback: TracebackType | None, path: Path) -> int | None:
     return line
 
 
-def _byte_line(path: Path, offset: int) -> int:
-    return path.read_bytes()[:offset].count(b"\n") + 1
+def _byte_line(data: bytes, offset: int) -> int:
+    return data[:offset].count(b"\n") + 1
 
 
-__all__ = ["NarrativeError", "check_narratives", "make_environment", "multi_year_figures", "narrative_context",
-           "narrative_files", "render_narrative"]
+__all__ = ["NarrativeError", "check_narratives", "make_environment", "narrative_context", "narrative_files",
+           "render_narrative"]

@@ -3,6 +3,10 @@
 A narrative paragraph that is exactly ``[表:4-1]`` or ``[図:4-1]`` is replaced by that table or
 chart (``render``). An item whose index gives no file, or whose CSV holds no row, prints as
 「（データ未入力）」: ``figures_without_data`` names them, so that ``validate`` and the build say so.
+
+``read_statistics`` reads the folder once (the index and every CSV it names) into ``StatisticsTables``,
+which ``validate`` and ``render`` take as data; a problem of a file is kept with it and raised where
+the file's data is used (a broken index stops the build when section ３ is rendered, not ``validate``).
 """
 
 from __future__ import annotations
@@ -77,13 +81,60 @@ def read_rows(path: Path) -> list[list[str]]:
     """The non-empty rows of a statistics CSV (UTF-8, a BOM allowed); NarrativeError when it is missing."""
     if not path.is_file():
         raise NarrativeError(f"統計のファイルが見つかりません: {path}")
-    text = path.read_text(encoding="utf-8-sig")
+    return _rows(path.read_bytes())
+
+
+def _rows(data: bytes) -> list[list[str]]:
+    text = data.decode("utf-8-sig")
     return [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
 
 
-def without_data(item: StatisticsItem, folder: Path) -> bool:
-    """Printed as 「（データ未入力）」: no file named, or a CSV without a row (a missing file is the build's error)."""
-    if not item.file:
-        return True
-    path = Path(folder) / item.file
-    return path.is_file() and not read_rows(path)
+# What a broken index.toml raises while it is read (validate goes on without it; the build names it).
+INDEX_ERRORS = (OSError, ValueError, KeyError, TypeError, AttributeError)
+
+
+@dataclass(frozen=True, eq=False)
+class StatisticsTables:
+    """The statistics folder as read once: its index, and the bytes of every CSV the index names.
+
+    ``folder`` is kept for messages only. A problem is raised where the data is asked for:
+    ``index()`` raises what reading index.toml raised, ``rows()`` a NarrativeError for a CSV that is not there.
+    """
+
+    folder: Path
+    _items: dict[str, StatisticsItem] = field(default_factory=dict)
+    _index_error: BaseException | None = None
+    _files: dict[str, bytes] = field(default_factory=dict)  # item.file → its bytes (a missing file: absent)
+
+    def index(self) -> dict[str, StatisticsItem]:
+        """The items by key (``表4-1``); what reading index.toml raised when it is broken."""
+        if self._index_error is not None:
+            raise self._index_error
+        return self._items
+
+    def rows(self, item: StatisticsItem) -> list[list[str]]:
+        """The item's non-empty CSV rows ([] without a file); NarrativeError when its CSV is missing."""
+        if not item.file:
+            return []
+        if item.file not in self._files:
+            raise NarrativeError(f"統計のファイルが見つかりません: {Path(self.folder) / item.file}")
+        return _rows(self._files[item.file])
+
+    def without_data(self, item: StatisticsItem) -> bool:
+        """Printed as 「（データ未入力）」: no file named, or a CSV without a row (a missing file is the build's error)."""
+        return not item.file or (item.file in self._files and not self.rows(item))
+
+
+def read_statistics(folder: Path) -> StatisticsTables:
+    """Read the statistics folder once: index.toml and the CSV files it names (none without the folder)."""
+    folder = Path(folder)
+    try:
+        items = load_statistics(folder)
+    except INDEX_ERRORS as exc:
+        return StatisticsTables(folder, _index_error=exc)
+    files = {}
+    for item in items.values():
+        path = folder / item.file
+        if item.file and item.file not in files and path.is_file():
+            files[item.file] = path.read_bytes()
+    return StatisticsTables(folder, items, None, files)

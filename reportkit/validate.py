@@ -1,8 +1,12 @@
-"""Validate an input folder: read every card workbook, normalise it, apply the rules, collect every Issue."""
+"""Validate an input folder: read every card workbook, normalise it, apply the rules, collect every Issue.
+
+The folder's other files come read once with the year's inputs (``year_inputs.YearInputs``: config,
+narratives, statistics, last year's costs); the card workbooks are read here, each through the
+per-workbook cache (``card_cache``), and the result (``ValidationReport``) holds the cards.
+"""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -15,6 +19,7 @@ from .cards import is_complete, read_card
 from .config import ReportConfig, load_config
 from .errors import InputFolderError
 from .input_folder import NOT_CARDS, InputFolder
+from .year_inputs import YearInputs, load_year_inputs
 from .issues import Issue, make_issue
 from .model import SourcedCard
 from .narrative_templates import check_narratives
@@ -115,9 +120,9 @@ def _check_file(path: Path, config: ReportConfig,
     return cached_check(path, config, display_name, _read_and_check)
 
 
-def _read_and_check(path: Path, config: ReportConfig,
-                    display_name: str | None = None) -> tuple[SourcedCard | None, list[Issue], str]:
-    return _check_raw(read_workbook(path, display_name), config)
+def _read_and_check(path: Path, config: ReportConfig, display_name: str | None = None,
+                    content: bytes | None = None) -> tuple[SourcedCard | None, list[Issue], str]:
+    return _check_raw(read_workbook(path, display_name, content=content), config)
 
 
 def _check_raw(raw: RawCard, config: ReportConfig) -> tuple[SourcedCard | None, list[Issue], str]:
@@ -132,35 +137,20 @@ def _check_raw(raw: RawCard, config: ReportConfig) -> tuple[SourcedCard | None, 
     return (sourced if is_complete(sourced) else None), issues, department if department in config.divisions else ""
 
 
-def last_year_costs(folder: Path) -> tuple[int, dict[str, int]] | None:
-    """(last year, its 事業費 in 千円 by 管理番号) from the folder's ``expected.json`` (rollover writes it).
-
-    None without the file, or when it cannot be read: ``status`` and ``build --draft`` report that;
-    the check of this year's costs against last year's is then left out. (The record is
-    ``collect.expected``'s; only its costs are read here, as collect builds on validate.)
-    """
-    path = InputFolder(folder).expected
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-        costs = {str(p["project_id"]): p["cost"] for p in data["projects"]
-                 if isinstance(p.get("cost"), int) and not isinstance(p.get("cost"), bool)}
-        return int(data["fiscal_year"]), costs
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return None
-
-
 def validate_folder(folder: Path, config: ReportConfig | None = None,
                     progress: Callable[[Iterable[Path]], Iterable[Path]] | None = None,
-                    empty_ok: bool = False) -> ValidationReport:
+                    empty_ok: bool = False, inputs: YearInputs | None = None) -> ValidationReport:
     """Every problem of every workbook in ``folder`` (config from ``folder/config.toml`` unless given).
 
-    The report has one task per file (``reportkit.validation_report``).
+    The report has one task per file (``reportkit.validation_report``). ``inputs``: the folder's
+    files as already read (a build reads them once and hands them on); else they are read here.
 
     ``progress`` may wrap the list of files (e.g. a progress bar). A folder without any workbook is
     an InputFolderError unless ``empty_ok`` (the collection round's first day: nothing received yet).
     """
     folder = Path(folder)
-    config = config or load_config(folder)
+    inputs = inputs or load_year_inputs(folder, config)
+    config = inputs.config
     result = ValidationReport(config=config, files=card_files(folder), folder=folder)
     if not empty_ok and not any(path.suffix.lower() in WORKBOOK_SUFFIXES or path.suffix.lower() in OTHER_SPREADSHEET_CODES
                for path in result.files):
@@ -180,10 +170,10 @@ def validate_folder(folder: Path, config: ReportConfig | None = None,
         if sourced is not None:
             checked.append(sourced)
     result.issues.extend(rules.check_folder(checked, config))
-    last_year = last_year_costs(folder)
+    last_year = inputs.expected.costs()  # None without expected.json, or when it cannot be read
     if last_year is not None:
         result.issues.extend(rules.check_costs_against_last_year(checked, last_year[1], last_year[0]))
-    result.issues.extend(check_narratives(folder, config, checked))
+    result.issues.extend(check_narratives(inputs, checked))
     # Cards with a field that could not be read were checked, but are not cards to build from.
     result.cards = [s for s in checked if not s.source.unread]
     result.partial = [s for s in checked if s.source.unread]

@@ -30,9 +30,9 @@ def reads(monkeypatch) -> list[str]:
     """The workbooks actually read (not served from the cache)."""
     seen: list[str] = []
 
-    def counting(path, display_name=None):
+    def counting(path, display_name=None, **options):
         seen.append(display_name or Path(path).name)
-        return read_workbook(path, display_name)
+        return read_workbook(path, display_name, **options)
 
     monkeypatch.setattr(validate, "read_workbook", counting)
     return seen

@@ -23,6 +23,7 @@ from hostile.corpus import CASES, Case, make_input
 from reportkit import build as build_module
 from reportkit.cli import main
 from reportkit.errors import ValidationFailed
+from reportkit.input_folder import EDITABLE_FOLDERS
 from reportkit.workbook import reader
 
 PEAK_LIMIT = 50 * 1024 * 1024
@@ -163,7 +164,7 @@ OLD_JSON = b'{"previous": true}'
 def _with_texts(folder: Path) -> Path:
     """The sample year's narratives and statistics beside the cards, as a real input folder has them."""
     root = Path(__file__).resolve().parents[1] / "inputs"
-    for name in (build_module.NARRATIVES_DIR, build_module.STATISTICS_DIR):
+    for name in EDITABLE_FOLDERS:
         if (root / name).is_dir():
             shutil.copytree(root / name, folder / name)
     return folder

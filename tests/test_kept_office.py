@@ -20,6 +20,8 @@ from reportkit.libreoffice.pages import bookmark_pages, printed_pages, update_pa
 from reportkit.libreoffice.uno_helper import KEPT_FOLDER, KeptOffice, kept_office
 from reportkit.render import render_report
 from reportkit.render.package import write_cached_pagerefs
+from reportkit.statistics import read_statistics
+from reportkit.year_inputs import read_narratives
 from serve_helpers import rolled_copy, server_process
 from yoy_helpers import make_input_folder
 
@@ -37,7 +39,8 @@ def report_docx(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("kept")
     cfg = config()
     docx = folder / "report.docx"
-    render_report(aggregate(cfg, cards(), multi_year()), cfg, FIXTURES / "narratives", FIXTURES / "statistics", docx)
+    render_report(aggregate(cfg, cards(), multi_year()), cfg,
+                  read_narratives(FIXTURES / "narratives"), read_statistics(FIXTURES / "statistics"), docx)
     return docx
 
 

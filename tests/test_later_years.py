@@ -282,7 +282,9 @@ def test_era_labels_across_heisei_31_and_reiwa_1():
 def test_narratives_have_the_year_filters():
     from reportkit.render.narratives import make_environment
 
-    environment = make_environment(INPUTS / "narratives")
+    from reportkit.year_inputs import read_narratives
+
+    environment = make_environment(read_narratives(INPUTS / "narratives"))
     template = environment.from_string("{{ year | nendo }}／{{ year | short_nendo }}／{{ year | era_short }}")
     assert template.render(year=2019) == "令和元年度／元年度／R元"
     assert template.render(year=2020) == "令和２年度／２年度／R2"
@@ -294,13 +296,16 @@ def test_a_24_year_table_prints_every_figure_whole_on_the_pages_planned(soffice,
     from reportkit.libreoffice.pages import update_page_numbers
     from reportkit.render.package import write_cached_pagerefs
     from reportkit.render import render_report
+    from reportkit.statistics import read_statistics
+    from reportkit.year_inputs import read_narratives
 
     report = _sample_over(2030)
     config = load_config(INPUTS)
     config = config.model_copy(update={"fiscal_year": 2030}) if hasattr(config, "model_copy") else \
         dataclasses.replace(config, fiscal_year=2030)
     docx, pdf = tmp_path / "report.docx", tmp_path / "report.pdf"
-    plan = render_report(report, config, INPUTS / "narratives", INPUTS / "statistics", docx)
+    plan = render_report(report, config,
+                         read_narratives(INPUTS / "narratives"), read_statistics(INPUTS / "statistics"), docx)
     pages = update_page_numbers(docx, pdf, soffice=soffice, write_pages=write_cached_pagerefs)
     assert dict(plan) == dict(pages)  # the blocks' page breaks are in the plan
     texts = [page.extract_text() for page in PdfReader(str(pdf)).pages[:12]]

@@ -105,27 +105,30 @@ def test_a_folder_without_narratives_checks_only_the_cards(folder):
 
 
 def test_a_template_rewritten_within_one_clock_tick_is_rendered_anew(tmp_path, monkeypatch):
-    """The environment is kept a folder and process; a kept template stays only while its bytes do."""
+    """Each reading of the folder renders what it read (no environment outlives it); the compiled code
+    kept in the user cache is reused only for the same text."""
     import os
     import subprocess
     import sys
 
     from reportkit.narrative_templates import render_narrative
+    from reportkit.year_inputs import read_narratives
 
     monkeypatch.setenv("REPORTKIT_CACHE", str(tmp_path / "cache"))
     (tmp_path / "n").mkdir()
     template = tmp_path / "n" / "a.md.j2"
     template.write_text("{{ year }}年度の一", encoding="utf-8")
     stamp = template.stat().st_mtime_ns
-    assert render_narrative(tmp_path / "n", "a.md.j2", {"year": 2013}) == "2013年度の一"
+    assert render_narrative(read_narratives(tmp_path / "n"), "a.md.j2", {"year": 2013}) == "2013年度の一"
     template.write_text("{{ year }}年度の二", encoding="utf-8")
     os.utime(template, ns=(stamp, stamp))  # the same modification time as the first text
-    assert render_narrative(tmp_path / "n", "a.md.j2", {"year": 2013}) == "2013年度の二"
+    assert render_narrative(read_narratives(tmp_path / "n"), "a.md.j2", {"year": 2013}) == "2013年度の二"
     # the compiled code is kept in the user cache; another process renders the same from it
     kept = sorted((tmp_path / "cache" / "jinja").iterdir())
     assert kept
     code = ("import sys; from pathlib import Path; from reportkit.narrative_templates import render_narrative; "
-            "print(render_narrative(Path(sys.argv[1]), 'a.md.j2', {'year': 2014}))")
+            "from reportkit.year_inputs import read_narratives; "
+            "print(render_narrative(read_narratives(Path(sys.argv[1])), 'a.md.j2', {'year': 2014}))")
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "n")], capture_output=True, text=True,
                           encoding="utf-8", env=dict(os.environ, PYTHONIOENCODING="utf-8"), check=True)
     assert done.stdout.strip() == "2014年度の二"

@@ -15,6 +15,8 @@ import reportkit.libreoffice.pages as pages_module
 from reportkit.libreoffice.pages import bookmark_pages, printed_pages, update_page_numbers
 from reportkit.render.package import write_cached_pagerefs
 from reportkit.render import render_report
+from reportkit.statistics import read_statistics
+from reportkit.year_inputs import read_narratives
 
 FIXTURES = Path(__file__).parent / "fixtures"
 pytestmark = pytest.mark.libreoffice
@@ -40,7 +42,8 @@ def measured(tmp_path_factory, soffice) -> SimpleNamespace:
     cfg = config()
     report = aggregate(cfg, cards(), multi_year())
     docx = folder / "report.docx"
-    plan = render_report(report, cfg, FIXTURES / "narratives", FIXTURES / "statistics", docx)
+    plan = render_report(report, cfg,
+                         read_narratives(FIXTURES / "narratives"), read_statistics(FIXTURES / "statistics"), docx)
     with pytest.MonkeyPatch.context() as monkeypatch:
         converted = _counting_conversions(monkeypatch)
         pages = update_page_numbers(docx, folder / "report.pdf", soffice=soffice, write_pages=write_cached_pagerefs)
@@ -148,7 +151,8 @@ def test_one_conversion_when_the_render_plan_is_right(measured):
 def test_a_wrong_plan_costs_a_second_conversion_and_the_pdf_is_still_right(tmp_path, soffice, monkeypatch):
     cfg = config()
     docx = tmp_path / "report.docx"
-    plan = render_report(aggregate(cfg, cards(), multi_year()), cfg, FIXTURES / "narratives", FIXTURES / "statistics",
+    plan = render_report(aggregate(cfg, cards(), multi_year()), cfg,
+                         read_narratives(FIXTURES / "narratives"), read_statistics(FIXTURES / "statistics"),
                          docx)
     write_cached_pagerefs(docx, {name: page + 1 for name, page in plan.items()})  # as if the estimate were off
     converted = _counting_conversions(monkeypatch)
@@ -161,7 +165,8 @@ def test_a_right_plan_is_not_written_again(measured, tmp_path, soffice):
     """With ``planned``, a measure that agrees leaves the .docx as rendered: the same bytes the write would give."""
     skipped, written = tmp_path / "skipped.docx", tmp_path / "written.docx"
     cfg = config()
-    plan = render_report(aggregate(cfg, cards(), multi_year()), cfg, FIXTURES / "narratives", FIXTURES / "statistics",
+    plan = render_report(aggregate(cfg, cards(), multi_year()), cfg,
+                         read_narratives(FIXTURES / "narratives"), read_statistics(FIXTURES / "statistics"),
                          skipped)
     written.write_bytes(skipped.read_bytes())
     calls = []

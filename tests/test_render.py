@@ -13,6 +13,8 @@ from docx.oxml.ns import qn
 from builders_report import cards, config, multi_year
 from reportkit.aggregate import aggregate
 from reportkit.render import NarrativeError, render_report
+from reportkit.statistics import read_statistics
+from reportkit.year_inputs import read_narratives
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -20,7 +22,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def _render(tmp_path: Path, name: str = "report.docx", narratives: Path = FIXTURES / "narratives") -> Path:
     cfg = config()
     out = tmp_path / name
-    render_report(aggregate(cfg, cards(), multi_year()), cfg, narratives, FIXTURES / "statistics", out)
+    render_report(aggregate(cfg, cards(), multi_year()), cfg, read_narratives(narratives),
+                  read_statistics(FIXTURES / "statistics"), out)
     return out
 
 
@@ -147,7 +150,8 @@ def test_xml_invalid_characters_are_stripped(tmp_path):
 def _render_with(tmp_path: Path, **options) -> tuple[Path, dict]:
     cfg = config()
     out = tmp_path / "report.docx"
-    plan = render_report(aggregate(cfg, cards(), multi_year()), cfg, FIXTURES / "narratives", FIXTURES / "statistics",
+    plan = render_report(aggregate(cfg, cards(), multi_year()), cfg,
+                         read_narratives(FIXTURES / "narratives"), read_statistics(FIXTURES / "statistics"),
                          out, **options)
     return out, plan
 
@@ -263,8 +267,8 @@ def test_line_breaks_typed_in_cells_never_stretch_a_justified_line(tmp_path):
         history=[HistoryEntry(year="平成２２年度", event="制度\n創設", former_name="旧\n事業", reason="理由一\n理由二")])
     cfg = config()
     out = tmp_path / "breaks.docx"
-    render_report(aggregate(cfg, cards() + [broken], multi_year()), cfg, FIXTURES / "narratives",
-                  FIXTURES / "statistics", out)
+    render_report(aggregate(cfg, cards() + [broken], multi_year()), cfg, read_narratives(FIXTURES / "narratives"),
+                  read_statistics(FIXTURES / "statistics"), out)
     doc = Document(str(out))
     justified = _justified_styles(doc)
     body = doc.element.body

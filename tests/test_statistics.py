@@ -24,6 +24,8 @@ from reportkit.render import charts
 from reportkit.render.tables import EMPTY_FIGURE, FIGURE_HEIGHT_MM, MM, _format, row_labels
 from reportkit.statistics import load_statistics, read_rows
 from reportkit.validate import validate_folder
+from reportkit.statistics import read_statistics
+from reportkit.year_inputs import read_narratives
 
 ROOT = Path(__file__).resolve().parent.parent
 INPUTS = ROOT / "inputs"
@@ -35,7 +37,7 @@ def _render(out: Path, statistics: Path = STATISTICS) -> tuple[Path, dict[str, i
     cards = [s.card for s in validate_folder(INPUTS).cards]
     report = aggregate(config, cards, parse_multi_year((INPUTS / "multi_year.csv").read_text(encoding="utf-8")))
     docx = out / "report.docx"
-    plan = render_report(report, config, INPUTS / "narratives", statistics, docx)
+    plan = render_report(report, config, read_narratives(INPUTS / "narratives"), read_statistics(statistics), docx)
     return docx, plan
 
 

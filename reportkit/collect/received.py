@@ -19,6 +19,7 @@ from ..issues import Issue
 from ..japanese import one_line
 from ..model import SourcedCard
 from ..validate import ValidationResult, validate_card_file, validate_folder
+from ..year_inputs import YearInputs
 from ..validation_report import IssueCounts
 from ..workbook.reader import read_workbook
 
@@ -51,13 +52,14 @@ class Received:
         return dict(groups)
 
 
-def received_files(folder: Path) -> Received:
+def received_files(folder: Path, inputs: YearInputs | None = None) -> Received:
     """Validate ``folder`` and describe every workbook under its cards folder (raises ReportkitError).
 
-    A cards folder with no workbook yet is where a round starts: no files, not an error.
+    A cards folder with no workbook yet is where a round starts: no files, not an error. ``inputs``:
+    the folder's other files as already read (``year_inputs``), else read here.
     """
     folder = Path(folder)
-    result = validate_folder(folder, empty_ok=True)
+    result = validate_folder(folder, empty_ok=True, inputs=inputs)
     files = []
     for task in result.card_tasks:
         project_id, name, division, cost = _identity(task.path, task.card, result.config)

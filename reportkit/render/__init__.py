@@ -1,6 +1,8 @@
 """The Word document: the only package that imports python-docx.
 
-``render_report(report, config, narratives_dir, statistics_dir, out_path)`` writes the .docx.
+``render_report(report, config, narratives, statistics, out_path)`` writes the .docx from the
+narratives and statistics as read with the year's inputs (``year_inputs``): render opens no file of
+the input folder.
 python-docx is imported on first use, so a module that needs only ``NarrativeError`` does not pay
 for it. ``package`` sets page numbers and settings on the saved file.
 """

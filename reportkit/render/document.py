@@ -31,8 +31,10 @@ from .fields import (Bookmarks, add_page_field, restart_page_numbers, set_no_exp
                      text_width_twips)
 from .list_table import list_table, list_table_height
 from .package import set_cached_pagerefs
-from .tables import BLOCK_GAP_PT, load_statistics, multi_year_block_heights, multi_year_table, statistics_object
+from .tables import BLOCK_GAP_PT, multi_year_block_heights, multi_year_table, statistics_object
 from ..printed import full_width, nendo
+from ..statistics import StatisticsTables
+from ..year_inputs import Narratives
 
 REFERENCE_DOCX = styles.REFERENCE_DOCX
 TOC_INSTRUCTION = 'TOC \\o "1-3" \\h \\z \\u'
@@ -200,10 +202,13 @@ PROSE_CHARACTERS: dict[str, float] = {"introduction": 39, "section1": 38, "secti
 PROSE_SLACK_PT = 1.0
 
 
-def render_report(report: Report, config: ReportConfig, narratives_dir: Path, statistics_dir: Path,
+def render_report(report: Report, config: ReportConfig, sources: Narratives, statistics: StatisticsTables,
                   out_path: Path, reference: Path = REFERENCE_DOCX, *,
                   update_fields_on_open: bool = False) -> dict[str, int]:
     """Write the report as .docx; return the page plan it assumed (bookmark → printed page).
+
+    The narratives and statistics come as read with the year's inputs (``year_inputs``): nothing
+    here opens a file of the input folder.
 
     Page references are cached from that plan until ``libreoffice.pages.update_page_numbers`` measures them
     (``package.write_cached_pagerefs``). ``update_fields_on_open``: ask Word to update the fields when
@@ -213,14 +218,12 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
     writer = _Writer(reference)
     doc = writer.doc
     context = narrative_context(report, config)
-    statistics = load_statistics(Path(statistics_dir))
+    statistics.index()  # a broken index.toml stops the build before anything is written
 
     def narrative(name: str, **extra) -> None:
-        source = narratives.render_source(Path(narratives_dir), name, context)
+        source = narratives.render_source(sources, name, context)
         blocks = narratives.parse(source)
-        narratives.write(writer, blocks,
-                         lambda kind, key: statistics_object(writer, statistics, Path(statistics_dir), key),
-                         **extra)
+        narratives.write(writer, blocks, lambda kind, key: statistics_object(writer, statistics, key), **extra)
 
     year = nendo(report.fiscal_year)
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from markdown_it import MarkdownIt
 
 from ..japanese import display_width
 from ..narrative_templates import NarrativeError, make_environment, render_narrative
+from ..year_inputs import Narratives
 from ..statistics import marker_key
 from . import fast_table as fast
 from . import styles
@@ -32,9 +32,9 @@ MERGE_UP, MERGE_LEFT = "^", "<"
 __all__ = ["NarrativeError", "make_environment", "parse", "render_source", "table_xml", "write"]
 
 
-def render_source(folder: Path, name: str, context: dict) -> str:
+def render_source(narratives: Narratives, name: str, context: dict) -> str:
     """The template's text with placeholders filled (``.md`` files are taken verbatim)."""
-    return render_narrative(Path(folder), name, context)
+    return render_narrative(narratives, name, context)
 
 
 Block = tuple[str, Any]

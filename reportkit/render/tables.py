@@ -14,7 +14,7 @@ from .estimate import LINE, ROW_EXTRA_PT, cell_height, figure_width_pt, row_heig
 from .fast_table import Cell, Row, StyleIds
 from .narratives import NarrativeError
 from ..printed import year_heads
-from ..statistics import StatisticsItem, load_statistics, read_rows  # noqa: F401 (load_statistics: document's)
+from ..statistics import StatisticsTables
 
 MM = 56.7
 # font sizes of 表文字 (as 表数値, 表見出し) and 表数値小, read from reference.docx
@@ -183,16 +183,16 @@ EMPTY_FIGURE = "（データ未入力）"
 MERGE_LEFT, MERGE_UP = "<", "^"  # in a printed header: widen the cell to the left / continue the cell above
 
 
-def statistics_object(writer, items: dict[str, StatisticsItem], folder: Path, key: str) -> None:
+def statistics_object(writer, statistics: StatisticsTables, key: str) -> None:
     """Insert ``[表:4-1]`` / ``[図:4-1]``: caption (and unit line), table or chart, notes and the 資料 line."""
-    item = items.get(key)
+    item = statistics.index().get(key)
     if item is None:
-        raise NarrativeError(f"統計の索引 {folder / 'index.toml'} に {key} がありません")
+        raise NarrativeError(f"統計の索引 {Path(statistics.folder) / 'index.toml'} に {key} がありません")
     caption = f"{item.label}　{item.caption}".rstrip()
     writer.paragraph(styles.CAPTION, caption)
     if item.unit_line:
         writer.paragraph(styles.FIGURE, item.unit_line, keep_next=True)
-    rows = read_rows(folder / item.file) if item.file else []
+    rows = statistics.rows(item)
     width_mm = writer.text_width / MM
     if item.kind == "table" and rows:
         xml, height = _statistics_table(writer.ids, rows, writer.text_width, item.header)

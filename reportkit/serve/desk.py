@@ -40,15 +40,16 @@ def policy_figures(folder: Path, config: ReportConfig) -> tuple[list[PolicyFigur
     """Count and 小計 per policy over the clean cards received so far, and a note on what is counted."""
     from ..aggregate import aggregate
     from ..collect.received import received_files
-    from ..narrative_templates import multi_year_figures
+    from ..year_inputs import load_year_inputs
 
-    received = received_files(folder)
+    inputs = load_year_inputs(folder)  # read anew for every look at the desk: the folder changes all day
+    received = received_files(folder, inputs)
     clean_files = {item.file for item in received.files if not item.errors}
     cards = [s.card for s in received.validation.cards if s.source.file in clean_files
              or f"cards/{s.source.file}" in clean_files]
     # A rolled, untouched card has errors (its emptied cost), so it is not counted.
     try:
-        report = aggregate(config, cards, multi_year_figures(folder))
+        report = aggregate(config, cards, inputs.multi_year())
     except (ReportkitError, ValueError) as exc:
         return [], f"集計できませんでした: {exc}"
     rows = [PolicyFigure(p.mark, p.title, p.count, p.subtotal) for p in report.policies]

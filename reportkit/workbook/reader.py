@@ -8,6 +8,7 @@ never run or followed. Limits: docs/limits.md.
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
 import zipfile
@@ -78,11 +79,13 @@ FATAL_CODES = {"not-xlsx", "old-xls", "encrypted", "corrupt-file", "too-large", 
                "missing-card-sheet", "missing-name", "broken-name"}
 
 
-def read_workbook(path: Path, display_name: str | None = None, *, settings: bool = False) -> RawCard:
+def read_workbook(path: Path, display_name: str | None = None, *, settings: bool = False,
+                  content: bytes | None = None) -> RawCard:
     """Read one card workbook; every problem becomes an Issue on the returned RawCard.
 
     ``settings``: also read what the card carries of the year's settings (``RawCard.settings``,
-    ``choice_lists``), to check it alone.
+    ``choice_lists``), to check it alone. ``content``: the file's bytes when they were read already
+    (the card cache hashes them): the file is not opened again.
     """
     path = Path(path)
     name = display_name or path.name
@@ -94,9 +97,12 @@ def read_workbook(path: Path, display_name: str | None = None, *, settings: bool
 
     suffix = path.suffix.lower()
     try:
-        size = path.stat().st_size
-        with path.open("rb") as handle:
-            head = handle.read(8)
+        if content is not None:
+            size, head = len(content), content[:8]
+        else:
+            size = path.stat().st_size
+            with path.open("rb") as handle:
+                head = handle.read(8)
     except OSError as exc:
         return fail("unreadable-file", detail=_os_reason(exc))
     if head == OLE_MAGIC:
@@ -110,7 +116,7 @@ def read_workbook(path: Path, display_name: str | None = None, *, settings: bool
     if not head.startswith(b"PK"):
         return fail("not-xlsx")
     try:
-        archive = zipfile.ZipFile(path)
+        archive = zipfile.ZipFile(io.BytesIO(content) if content is not None else path)
     except Exception as exc:  # damaged zip
         return fail("corrupt-file", detail=_describe(exc))
     with archive:

@@ -152,13 +152,14 @@ def _side_from_json(path: Path) -> Side:
 
 def _side_from_inputs(folder: Path) -> Side:
     from ..aggregate import aggregate
-    from ..collect.expected import previous_order
     from ..export import report_data
     from ..validate import validate_folder
+    from ..year_inputs import load_year_inputs
 
-    result = validate_folder(folder)
+    inputs = load_year_inputs(folder)
+    result = validate_folder(folder, inputs=inputs)
     cards = result.cards + result.partial  # a card whose cost is not filled in yet is still the same project
-    report = aggregate(result.config, [s.card for s in cards], [], previous=previous_order(folder))
+    report = aggregate(result.config, [s.card for s in cards], [], previous=inputs.expected.previous_order())
     data = report_data(report, {})  # no pages
     built = {s.source.file for s in cards}
     unread = sorted({i.file for i in result.issues if i.severity == "error" and i.file not in built})

@@ -38,9 +38,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-from ..aggregate import Report, YearFigure, aggregate, parse_multi_year
+from ..aggregate import Report, YearFigure, aggregate
 from ..files.atomic import staged_folder
-from ..collect.expected import ExpectedProject, ExpectedRecord, file_digest, previous_order, write_expected
+from ..collect.expected import ExpectedProject, ExpectedRecord, file_digest, write_expected
 from ..config import ReportConfig, load_config
 from ..errors import OutputError, ParseError, ReportkitError, ValidationFailed
 from ..input_folder import CARDS_DIR, CONFIG_FILE, EDITABLE_FOLDERS, EXPECTED_FILE, MULTI_YEAR_FILE, InputFolder
@@ -49,6 +49,7 @@ from ..model import Card
 from ..validate import cards_folder, validate_folder
 from ..workbook.layout import BLOCKS, CONTRACT_VERSION
 from ..workbook.template import write_workbook
+from ..year_inputs import load_year_inputs
 
 _DIGIT = re.compile(r"\d")
 _FULL_TO_HALF = str.maketrans({FULL_DIGITS[i]: str(i) for i in range(10)})
@@ -75,7 +76,8 @@ def rollover(input_dir: Path, to_year: int, out_dir: Path) -> RolloverResult:
     """
     input_dir, out_dir = Path(input_dir), Path(out_dir)
     InputFolder(input_dir).check_new_output(out_dir)
-    result = validate_folder(input_dir)
+    inputs = load_year_inputs(input_dir)  # the folder's files but the cards, read once
+    result = validate_folder(input_dir, inputs=inputs)
     config = result.config
     if to_year <= config.fiscal_year:
         raise ReportkitError(
@@ -94,7 +96,7 @@ def rollover(input_dir: Path, to_year: int, out_dir: Path) -> RolloverResult:
             "間の年度の実績は multi_year.csv に追記してください。")
 
     config_text, publication_note = advance_config_text(
-        (input_dir / CONFIG_FILE).read_text(encoding="utf-8-sig"), config, to_year)
+        inputs.config_text, config, to_year)
     if publication_note:
         outcome.notices.append(publication_note)
 
@@ -105,10 +107,10 @@ def rollover(input_dir: Path, to_year: int, out_dir: Path) -> RolloverResult:
             if new_config.fiscal_year != to_year:
                 raise ReportkitError("設定ファイルの fiscal_year を書き換えられませんでした（fiscal_year = 数字 の行が必要です）。")
 
-            report = aggregate(config, [s.card for s in result.cards], [], previous=previous_order(input_dir))
+            report = aggregate(config, [s.card for s in result.cards], [], previous=inputs.expected.previous_order())
             outcome.figures = year_figures(report)
             (staging / MULTI_YEAR_FILE).write_text(
-                _multi_year_text(input_dir / MULTI_YEAR_FILE, config.fiscal_year, outcome), encoding="utf-8")
+                _multi_year_text(inputs.multi_year(), config.fiscal_year, outcome), encoding="utf-8")
 
             for name in EDITABLE_FOLDERS:
                 if (input_dir / name).is_dir():
@@ -213,8 +215,7 @@ def year_figures(report: Report) -> list[YearFigure]:
     return [YearFigure(report.fiscal_year, p.no, p.count, p.subtotal) for p in report.policies]
 
 
-def _multi_year_text(path: Path, year: int, outcome: RolloverResult) -> str:
-    past = parse_multi_year(path.read_text(encoding="utf-8")) if path.is_file() else []
+def _multi_year_text(past: list[YearFigure], year: int, outcome: RolloverResult) -> str:
     if any(f.year == year for f in past):
         outcome.notices.append(f"multi_year.csv にあった{nendo(year)}の行は、カードから計算した値に置き換えました。")
     rows = [f for f in past if f.year != year] + outcome.figures

@@ -1,0 +1,128 @@
+"""Last year's projects as an input folder's ``expected.json`` records them (or a built ``report.json``).
+
+``expected.json`` is written by ``reportkit rollover`` (``collect.expected``): last year's projects
+(管理番号, 事業名, 担当課, 事業費, 基本方針, 施策, 再掲, the prefilled workbook's file name and digest)
+in last year's report order. It is read here, below ``validate`` (which checks this year's costs
+against last year's) and ``collect`` (the round's checklist, the draft's placeholders); the build
+keeps last year's order (``project_order``). ``read_expected_file`` reads a folder's file once; what
+is wrong with it is raised where the record is used, as the commands always did.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import ExpectedError
+from .input_folder import EXPECTED_FILE
+from .model import Reprint
+
+
+class ExpectedProject(BaseModel):
+    project_id: str
+    name: str
+    division: str
+    cost: int | None = None  # last year's 事業費 (千円); None when it was 「－」 or is not known
+    file: str = ""  # the prefilled workbook's file name in cards/ ("" when not known)
+    sha256: str = ""  # of the prefilled workbook as rollover wrote it: that file unchanged is not a return
+    # Where the card stands (a draft's placeholder when the workbook is gone); None/"" in older files.
+    policy: int | None = None  # 基本方針 number
+    measure: str = ""  # 施策
+    reprints: list[Reprint] = []  # 再掲 under other policies/measures
+    period_end: int | None = None  # the last year of 事業期間 (西暦) on last year's card; None = open or not known
+
+    @property
+    def placeable(self) -> bool:
+        """Policy and measure known: a draft can put a placeholder page where the card will stand."""
+        return self.policy is not None and bool(self.measure)
+
+
+class ExpectedRecord(BaseModel):
+    """Last year's projects, in list order; ``fiscal_year`` is the year they were reported for."""
+
+    fiscal_year: int
+    projects: list[ExpectedProject]
+    source: str = EXPECTED_FILE  # where the record was read from (for messages)
+
+    def ended(self, project: ExpectedProject) -> bool:
+        """Its 事業期間 ended with the year reported (rollover asked to delete its workbook if it is not continued)."""
+        return project.period_end is not None and project.period_end <= self.fiscal_year
+
+
+def missing_message(path: Path) -> str:
+    """A folder's expected.json is not there (the round's commands need it)."""
+    return (f"提出予定の事業の一覧 {path} がありません。reportkit rollover で作ったフォルダを指定するか、"
+            "--expected に前年度の report.json を指定してください。")
+
+
+def parse_expected(path: Path, data: bytes) -> ExpectedRecord:
+    """The record in ``data`` (an expected.json or a report.json read from ``path``); ExpectedError when it is neither."""
+    path = Path(path)
+    try:
+        parsed = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ExpectedError(f"提出予定の事業の一覧 {path} を読めません（JSON の書式誤り）: {exc}") from exc
+    try:
+        if isinstance(parsed, dict) and parsed.get("projects") and "department" in parsed["projects"][0]:
+            parsed = _from_report_json(parsed)  # a built report.json
+        record = ExpectedRecord.model_validate(parsed)
+    except (ValidationError, TypeError, KeyError, IndexError, AttributeError) as exc:
+        raise ExpectedError(
+            f"{path} は提出予定の事業の一覧（expected.json）でも報告書の report.json でもありません。") from exc
+    return record.model_copy(update={"source": path.name})
+
+
+def _from_report_json(data: dict) -> dict:
+    return {"fiscal_year": data["fiscal_year"],
+            "projects": [{"project_id": p["project_id"], "name": "".join(str(p["name"]).splitlines()),
+                          "division": p["department"], "cost": p.get("cost"), "policy": p.get("policy"),
+                          "measure": p.get("measure") or "", "period_end": p.get("period_end"),
+                          "reprints": [{"policy": r["policy"], "measure": r["measure"]} for r in p.get("reprints") or []]}
+                         for p in data["projects"]]}
+
+
+@dataclass(frozen=True, eq=False)
+class ExpectedFile:
+    """An input folder's expected.json as read once (``data`` None when the folder has none)."""
+
+    path: Path
+    data: bytes | None = None
+
+    @property
+    def present(self) -> bool:
+        return self.data is not None
+
+    def record(self) -> ExpectedRecord:
+        """The record; ExpectedError when the file is missing or is no record."""
+        if self.data is None:
+            raise ExpectedError(missing_message(self.path))
+        return parse_expected(self.path, self.data)
+
+    def previous_order(self) -> list[ExpectedProject]:
+        """Last year's projects in last year's report order; [] without the file (ExpectedError when broken)."""
+        return self.record().projects if self.present else []
+
+    def costs(self) -> tuple[int, dict[str, int]] | None:
+        """(last year, its 事業費 in 千円 by 管理番号); None without the file, or when it cannot be read.
+
+        Read leniently: the check of this year's costs against last year's is left out when the file
+        is broken (``status`` and ``build --draft`` report that).
+        """
+        if self.data is None:
+            return None
+        try:
+            data = json.loads(self.data.decode("utf-8-sig"))
+            costs = {str(p["project_id"]): p["cost"] for p in data["projects"]
+                     if isinstance(p.get("cost"), int) and not isinstance(p.get("cost"), bool)}
+            return int(data["fiscal_year"]), costs
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return None
+
+
+def read_expected_file(path: Path) -> ExpectedFile:
+    """Read ``path`` (a folder's expected.json) once; an ExpectedFile without data when it is not there."""
+    path = Path(path)
+    return ExpectedFile(path, path.read_bytes() if path.is_file() else None)

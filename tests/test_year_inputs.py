@@ -1,0 +1,94 @@
+"""The year's inputs are read once per build and handed down: render opens no file of the input folder.
+
+The opens are traced as ``tools/input_walk.py`` traces them (an audit hook on ``open``), each charged
+to the reportkit modules on the stack.
+"""
+
+from __future__ import annotations
+
+import sys
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from reportkit.build import build_report
+from reportkit.errors import NarrativeError
+from reportkit.validate import validate_folder
+from yoy_helpers import make_input_folder
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from input_walk import trace_build, trace_opens  # noqa: E402
+
+# The modules that may open a file of the input folder: the loading of the year's inputs, and the cards'.
+LOADERS = {"year_inputs", "config", "statistics", "expected_record", "card_cache", "workbook.reader"}
+
+
+@pytest.fixture()
+def folder(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setenv("REPORTKIT_CACHE", str(tmp_path / "cache"))  # a first build: every workbook read
+    return make_input_folder(tmp_path / "inputs", ("001", "002", "003"))
+
+
+def _per_file(opens: Counter) -> Counter:
+    files: Counter = Counter()
+    for (file, _modules), count in opens.items():
+        files[file] += count
+    return files
+
+
+def _text(docx: Path) -> str:
+    with zipfile.ZipFile(docx) as archive:
+        return archive.read("word/document.xml").decode("utf-8")
+
+
+def test_render_opens_no_file_of_the_input_folder(folder, tmp_path):
+    opens = trace_build(folder, tmp_path / "out")
+    assert opens, "the trace saw the build read its inputs"
+    on_stack = {module for _file, modules in opens for module in modules}
+    assert not {module for module in on_stack if module.startswith("render")}
+    assert {modules[0] for _file, modules in opens} <= LOADERS
+
+
+def test_every_input_file_is_opened_once_per_build(folder, tmp_path):
+    every = {path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()}
+    for run in ("first", "again"):  # the card cache empty, then filled: a workbook is read once either way
+        files = _per_file(trace_build(folder, tmp_path / run))
+        assert set(files) == every
+        assert {file: count for file, count in files.items() if count != 1} == {}
+
+
+def test_a_rolled_folders_expected_json_is_read_once_by_a_draft(folder, tmp_path):
+    """Last year's order and costs (validate, aggregate, the draft's placeholders) come from one reading."""
+    from reportkit.yoy.rollover import rollover
+
+    rolled = rollover(folder, 2014, tmp_path / "rolled").out_dir
+    files = _per_file(trace_opens(rolled, lambda: build_report(rolled, tmp_path / "out", page_numbers=False,
+                                                              draft=True)))
+    assert files["expected.json"] == 1
+    # the draft's one exception: a workbook's digest (is it still as rollover wrote it?) reads it again
+    assert {file: count for file, count in files.items() if count != 1 and not file.startswith("cards/")} == {}
+
+
+def test_each_build_reads_the_folder_anew(folder, tmp_path):
+    """The web desk builds again and again in one process: nothing of an earlier build's inputs is kept."""
+    first = tmp_path / "first"
+    build_report(folder, first, page_numbers=False)
+    assert "書き直した一文" not in _text(first / "report.docx")
+    intro = folder / "narratives" / "introduction.md.j2"
+    intro.write_text(intro.read_text("utf-8") + "\n書き直した一文です。\n", "utf-8")
+    csv = folder / "statistics" / "表4-1.csv"
+    csv.write_text(csv.read_text("utf-8").replace("青森県,67664,", "青森県,67999,"), "utf-8")
+    second = tmp_path / "second"
+    build_report(folder, second, page_numbers=False)
+    text = _text(second / "report.docx")
+    assert "書き直した一文です。" in text and "67,999" in text and "67,664" not in text
+
+
+def test_a_missing_statistics_csv_stops_the_build_with_its_name_but_not_validate(folder, tmp_path):
+    (folder / "statistics" / "表4-1.csv").unlink()
+    assert [i for i in validate_folder(folder).issues if i.severity == "error"] == []
+    with pytest.raises(NarrativeError) as raised:
+        build_report(folder, tmp_path / "out", page_numbers=False)
+    assert str(raised.value) == f"統計のファイルが見つかりません: {folder / 'statistics' / '表4-1.csv'}"
