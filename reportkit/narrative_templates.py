@@ -1,7 +1,8 @@
 """Narrative templates: which files the build renders, with which placeholders, and their checks.
 
-The narratives (``narratives/*.md.j2``, jinja2 with ``StrictUndefined``; ``*.md`` taken verbatim)
-are inputs like the card workbooks: ``validate`` renders every one of them with the year's figures
+The narratives (``narratives/*.md.j2``, jinja2 with ``StrictUndefined``; ``*.md`` taken verbatim;
+``*.docx`` written in Word, each paragraph's and cell's text a template of its own) are inputs like
+the card workbooks: ``validate`` renders every one of them with the year's figures
 — the same context the build uses — and reports an unknown placeholder, a template syntax error or
 an unreadable file as an Issue naming the file and line, in Japanese. The build renders through the
 same function, so it can never show jinja's English text.
@@ -16,6 +17,7 @@ from types import SimpleNamespace, TracebackType
 
 import jinja2
 
+from .blocks import plain as _plain
 from .aggregate import Report, YearFigure, aggregate, parse_multi_year
 from .config import ReportConfig
 from .errors import NarrativeError
@@ -24,6 +26,7 @@ from .issues import Issue, make_issue
 from .japanese import nendo
 from .rules import stale_year_phrase
 from .statistics import StatisticsItem, load_statistics, marker_key, without_data
+from .word.reader import WordNarrative, read_narrative, where
 
 
 # Full-width braces (or a mix) around a word: meant as a placeholder, but printed literally.
@@ -37,6 +40,34 @@ def narrative_files(config: ReportConfig) -> list[str]:
     return ["introduction.md.j2", "section1_intro.md.j2", "section1_points.md.j2", "section1_overview.md.j2",
             *(f"chapter_{index + 1}.md.j2" for index in range(len(config.chapters))),
             "section3.md.j2", "section4_ordinance.md", "section4_liaison.md"]
+
+
+WORD_SUFFIX = ".docx"
+MARKDOWN_SUFFIXES = (".md.j2", ".md")
+
+
+def part_name(name: str) -> str:
+    """The part a narrative file is of: ``introduction.md.j2``, ``introduction.docx`` → ``introduction``."""
+    for suffix in (*MARKDOWN_SUFFIXES, WORD_SUFFIX):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def word_source(folder: Path, name: str) -> Path | None:
+    """The Word file of the part ``name`` is of (``introduction.md.j2`` → ``introduction.docx``), None without one."""
+    path = Path(folder) / (part_name(name) + WORD_SUFFIX)
+    return path if path.is_file() else None
+
+
+def _both_forms(folder: Path, name: str) -> Issue | None:
+    """An error when the part is given both in Word and in Markdown (which one is meant is not ours to guess)."""
+    markdown = [part_name(name) + suffix for suffix in MARKDOWN_SUFFIXES if (Path(folder) / (part_name(name) + suffix)).is_file()]
+    if not markdown or word_source(folder, name) is None:
+        return None
+    word = f"{NARRATIVES_DIR}/{part_name(name)}{WORD_SUFFIX}"
+    return make_issue("narrative-both-forms", word, field="narrative", line="ファイル内",
+                      detail=word, other="、".join(f"{NARRATIVES_DIR}/{m}" for m in markdown))
 
 
 def narrative_context(report: Report, config: ReportConfig) -> dict:
@@ -134,22 +165,117 @@ def render_narrative(folder: Path, name: str, context: dict, *, shown_as: str | 
         return (environment or make_environment(Path(folder))).get_template(name).render(**context)
     except UnicodeDecodeError as exc:
         issue = _issue("narrative-encoding", shown, _byte_line(path, exc.start))
-    except jinja2.TemplateSyntaxError as exc:  # also an unknown filter (TemplateAssertionError)
+    except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as exc:
+        if isinstance(exc, jinja2.TemplateSyntaxError):
+            line = exc.lineno
+        else:
+            line = _template_line(exc.__traceback__, path) if not isinstance(exc, jinja2.TemplateError) or \
+                isinstance(exc, jinja2.UndefinedError) else 0
+        issue = _template_issue(exc, shown, line, _source_line(path, line), context)
+    raise NarrativeError(f"{shown}: {issue.message}", issue)
+
+
+def _template_issue(exc: Exception, shown: str, line: int | str | None, source: str, context: dict) -> Issue:
+    """The Issue of a template that does not render: its syntax, an unknown filter or name, a bad value."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):  # also an unknown filter (TemplateAssertionError)
         filter_name = re.match(r"No filter named '([^']+)'", exc.message or "")
         if filter_name:
-            issue = _issue("narrative-unknown-filter", shown, exc.lineno, detail=filter_name.group(1),
-                           expected="nendo, zen, full_width")
-        else:
-            issue = _issue("narrative-syntax", shown, exc.lineno)
-    except jinja2.UndefinedError as exc:
-        line = _template_line(exc.__traceback__, path)
-        issue = _issue("narrative-unknown-placeholder", shown, line,
-                       detail=_undefined_name(exc.message or "", _source_line(path, line)), expected=", ".join(context))
-    except jinja2.TemplateError:
-        issue = _issue("narrative-syntax", shown, 0)
-    except (TypeError, ValueError, AttributeError) as exc:  # e.g. a filter applied to the wrong kind of value
-        issue = _issue("narrative-bad-value", shown, _template_line(exc.__traceback__, path))
-    raise NarrativeError(f"{shown}: {issue.message}", issue)
+            return _issue("narrative-unknown-filter", shown, line, detail=filter_name.group(1),
+                          expected="nendo, zen, full_width")
+        return _issue("narrative-syntax", shown, line)
+    if isinstance(exc, jinja2.UndefinedError):
+        return _issue("narrative-unknown-placeholder", shown, line,
+                      detail=_undefined_name(exc.message or "", source), expected=", ".join(context))
+    if isinstance(exc, jinja2.TemplateError):
+        return _issue("narrative-syntax", shown, line)
+    return _issue("narrative-bad-value", shown, line)  # e.g. a filter applied to the wrong kind of value
+
+
+# --- narratives written in Word --------------------------------------------------------------
+
+_TAG = re.compile(r"\{[{%#].*?[}%#]\}", re.S)
+_SPANNING_BLOCK = re.compile(r"Unexpected end of template|unknown tag 'end|Encountered unknown tag 'el")
+
+
+def render_word_narrative(folder: Path, name: str, context: dict, *,
+                          environment: jinja2.Environment | None = None) -> list:
+    """The blocks of the part's Word file, each paragraph's and cell's placeholders filled.
+
+    Raises NarrativeError (the Japanese message of its Issue) for the part given both ways, a file that
+    cannot be read, a tracked change not yet accepted, or a placeholder that does not render.
+    """
+    folder = Path(folder)
+    both = _both_forms(folder, name)
+    if both is not None:
+        raise NarrativeError(f"{both.file}: {both.message}", both)
+    path = word_source(folder, name)
+    shown = f"{NARRATIVES_DIR}/{path.name}"
+    narrative = read_narrative(path)
+    issues = [issue for issue in _finding_issues(narrative, shown) if issue.severity == "error"]
+    blocks, failures = _render_word_blocks(narrative, shown, context, environment or make_environment(folder))
+    issues.extend(failures)
+    if issues:
+        raise NarrativeError(f"{shown}: {issues[0].message}", issues[0])
+    return blocks
+
+
+def _render_word_blocks(narrative: WordNarrative, shown: str, context: dict,
+                        environment: jinja2.Environment) -> tuple[list, list[Issue]]:
+    """The blocks with every text rendered (a paragraph exactly ``[表:4-1]`` → that table), and the failures."""
+    blocks, issues = [], []
+    for (kind, data), number, quote in zip(narrative.blocks, narrative.numbers, narrative.quotes):
+        place = where(number, quote)
+
+        def fill(text: str) -> str:
+            if "{" not in text:
+                return text
+            try:
+                return environment.from_string(_TAG.sub(lambda m: _plain(m.group()), text)).render(**context)
+            except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as exc:
+                if isinstance(exc, jinja2.TemplateSyntaxError) and _SPANNING_BLOCK.search(exc.message or ""):
+                    issues.append(_issue("narrative-docx-block-span", shown, place, detail=quote))
+                else:
+                    issues.append(_template_issue(exc, shown, place, _plain(text), context))
+                return text
+
+        if kind == "grid":
+            blocks.append((kind, [[fill(cell) for cell in row] for row in data]))
+            continue
+        text = fill(data)
+        key = marker_key(_plain(text)) if kind == "paragraph" else None
+        blocks.append(("table" if key.startswith("表") else "figure", key) if key else (kind, text))
+    return blocks, issues
+
+
+def _finding_issues(narrative: WordNarrative, shown: str) -> list[Issue]:
+    return [_issue(f.code, shown, where(f.number, f.quote), detail=f.detail, expected=f.expected)
+            for f in narrative.findings]
+
+
+def _check_word(folder: Path, name: str, context: dict, environment: jinja2.Environment, report_year: int,
+                statistics: dict[str, StatisticsItem], statistics_dir: Path) -> list[Issue]:
+    """The checks of a Word narrative, as of a Markdown one, each naming the paragraph and quoting it."""
+    both = _both_forms(folder, name)
+    if both is not None:
+        return [both]
+    path = word_source(folder, name)
+    shown = f"{NARRATIVES_DIR}/{path.name}"
+    narrative = read_narrative(path)
+    issues = _finding_issues(narrative, shown)
+    blocks, failures = _render_word_blocks(narrative, shown, context, environment)
+    issues.extend(failures)
+    texts: list[tuple[str, str]] = []  # (where, text) of every paragraph and cell, headings apart
+    headings: list[tuple[str, str]] = []
+    for (kind, data), number, quote in zip(narrative.blocks, narrative.numbers, narrative.quotes):
+        place = where(number, quote)
+        cells = [cell for row in data for cell in row] if kind == "grid" else [data]
+        (headings if kind in ("heading", "heading2") else texts).extend((place, _plain(c)) for c in cells)
+    placed = [(data, where(number, quote)) for (kind, data), number, quote
+              in zip(blocks, narrative.numbers, narrative.quotes) if kind in ("table", "figure")]
+    issues.extend([*_literal_placeholders([*headings, *texts], shown, True),
+                   *_stale_years(texts, shown, report_year),
+                   *_figures_without_data(placed, shown, statistics, statistics_dir)])
+    return issues
 
 
 def check_narratives(input_dir: Path, config: ReportConfig, cards: list) -> list[Issue]:
@@ -167,8 +293,12 @@ def check_narratives(input_dir: Path, config: ReportConfig, cards: list) -> list
     context = narrative_context(report, config)
     environment = make_environment(folder)
     required = narrative_files(config)
+    parts = {part_name(name) for name in required}
     extra = sorted(p.name for p in folder.iterdir()
-                   if p.is_file() and p.name.endswith((".md", ".md.j2")) and p.name not in required)
+                   if p.is_file() and p.name.endswith((*MARKDOWN_SUFFIXES, WORD_SUFFIX)) and p.name not in required
+                   and not p.name.startswith(("~$", ".~lock"))  # Word's and LibreOffice's lock files
+                   and not (p.name.endswith(WORD_SUFFIX) and part_name(p.name) in parts)
+                   and not (word_source(folder, p.name) is not None and part_name(p.name) in parts))
     statistics_dir = Path(input_dir) / STATISTICS_DIR
     try:
         statistics = load_statistics(statistics_dir)
@@ -176,6 +306,10 @@ def check_narratives(input_dir: Path, config: ReportConfig, cards: list) -> list
         statistics = {}
     issues: list[Issue] = []
     for name in [*required, *extra]:
+        if word_source(folder, name) is not None:
+            issues.extend(_check_word(folder, name, context, environment, config.fiscal_year, statistics,
+                                      statistics_dir))
+            continue
         shown = f"{NARRATIVES_DIR}/{name}"
         text = ""
         try:
@@ -185,65 +319,69 @@ def check_narratives(input_dir: Path, config: ReportConfig, cards: list) -> list
             if exc.issue.code in ("narrative-missing", "narrative-encoding"):
                 continue
         lines = (folder / name).read_bytes().decode("utf-8-sig").splitlines()
-        found = [*_literal_placeholders(lines, shown, name.endswith(".j2")),
-                 *_stale_years(lines, shown, config.fiscal_year),
-                 *_figures_without_data(text, lines, shown, statistics, statistics_dir)]
+        numbered = list(enumerate(lines, start=1))
+        placed = [(key, next((n for n, line in numbered if marker_key(line) == key), None))
+                  for key in dict.fromkeys(marker_key(line) for line in text.splitlines()) if key]
+        found = [*_literal_placeholders(numbered, shown, name.endswith(".j2")),
+                 *_stale_years([(n, line) for n, line in numbered if not line.lstrip().startswith("#")], shown,
+                               config.fiscal_year),
+                 *_figures_without_data(placed, shown, statistics, statistics_dir)]
         issues.extend(sorted(found, key=_line_number))  # a narrative's issues have no cell: by line
     return issues
 
 
 def _line_number(issue: Issue) -> int:
-    match = re.match(r"\d+", issue.params.get("line", ""))
-    return int(match.group()) if match else 0
+    match = re.match(r"(?:段落 )?(\d+)", issue.params.get("line", ""))
+    return int(match.group(1)) if match else 0
 
 
 # A placeholder of the report year (``{{ year | nendo }}``): the line names this year, as a comparison does.
 _YEAR_PLACEHOLDER = re.compile(r"\{\{[^}]*\byear\b")
 
 
-def _stale_years(lines: list[str], shown: str, report_year: int) -> list[Issue]:
+def _stale_years(lines: list[tuple[int | str, str]], shown: str, report_year: int) -> list[Issue]:
     """``stale-year-text`` for a narrative: a line naming last year as this year's, as on cards.
 
     After a rollover, 「平成２５年度の県内中小企業は…」 would print unchanged in the 平成26年度 report. As on
     cards, a line that names the report year too (literally or by a ``year`` placeholder) compares the
-    two years, and a span (``平成25年度から``) tells a course. Headings are not checked: they title a
-    chronology (section １'s ``### ＜平成２４年度＞``).
+    two years, and a span (``平成25年度から``) tells a course. ``lines``: (line number or paragraph, text);
+    headings are left out by the caller: they title a chronology (section １'s ``### ＜平成２４年度＞``).
     """
     issues = []
-    for number, line in enumerate(lines, start=1):
-        if line.lstrip().startswith("#") or _YEAR_PLACEHOLDER.search(line):
+    for number, line in lines:
+        if _YEAR_PLACEHOLDER.search(line):
             continue
         phrase = stale_year_phrase(line, report_year)
         if phrase:
-            issues.append(make_issue("stale-year-text", shown, field="narrative", line=f"{number} 行目に",
+            issues.append(make_issue("stale-year-text", shown, field="narrative", line=f"{_place(number)}に",
                                      detail=phrase, expected=nendo(report_year)))
     return issues
 
 
-def _figures_without_data(text: str, lines: list[str], shown: str, statistics: dict[str, StatisticsItem],
-                          folder: Path) -> list[Issue]:
-    """A warning for each statistics table or chart the narrative places that would print 「（データ未入力）」.
+def _figures_without_data(placed: list[tuple[str, int | str | None]], shown: str,
+                          statistics: dict[str, StatisticsItem], folder: Path) -> list[Issue]:
+    """A warning for each statistics table or chart the narrative places (key, where) that would print
+    「（データ未入力）」.
 
     (A marker without an index entry, or a CSV named but missing, stops the build with its own message.)
     """
     issues = []
-    for key in dict.fromkeys(marker_key(line) for line in text.splitlines()):
-        item = statistics.get(key) if key else None
+    for key, number in placed:
+        item = statistics.get(key)
         try:
             if item is None or not without_data(item, folder):
                 continue
         except (OSError, ValueError):  # a CSV that cannot be read: the build says so
             continue
-        number = next((n for n, line in enumerate(lines, start=1) if marker_key(line) == key), None)
         named = f"{item.label}「{item.caption}」" if item.caption else item.label
         issues.append(_issue("statistics-no-data", shown, number, detail=named))
     return issues
 
 
-def _literal_placeholders(lines: list[str], shown: str, template: bool) -> list[Issue]:
-    """Warnings for text meant as a placeholder that would print literally."""
+def _literal_placeholders(lines: list[tuple[int | str, str]], shown: str, template: bool) -> list[Issue]:
+    """Warnings for text meant as a placeholder that would print literally; ``lines``: (where, text)."""
     issues = []
-    for number, line in enumerate(lines, start=1):
+    for number, line in lines:
         for match in _FULL_WIDTH_PLACEHOLDER.finditer(line):
             if any(ch in match.group() for ch in "｛｝"):
                 issues.append(_issue("narrative-full-width-braces", shown, number, detail=match.group()))
@@ -253,8 +391,15 @@ def _literal_placeholders(lines: list[str], shown: str, template: bool) -> list[
     return issues
 
 
-def _issue(code: str, shown: str, line: int | None, **params: object) -> Issue:
-    return make_issue(code, shown, field="narrative", line=f"{line} 行目" if line else "ファイル内", **params)
+def _issue(code: str, shown: str, line: int | str | None, **params: object) -> Issue:
+    return make_issue(code, shown, field="narrative", line=_place(line), **params)
+
+
+def _place(line: int | str | None) -> str:
+    """A Markdown line (``3 行目``) or a Word paragraph (``段落 3（「…」）``, given as text)."""
+    if isinstance(line, str):
+        return line
+    return f"{line} 行目" if line else "ファイル内"
 
 
 def _undefined_name(message: str, line: str) -> str:
@@ -291,4 +436,4 @@ def _byte_line(path: Path, offset: int) -> int:
 
 
 __all__ = ["NarrativeError", "check_narratives", "make_environment", "multi_year_figures", "narrative_context",
-           "narrative_files", "render_narrative"]
+           "narrative_files", "part_name", "render_narrative", "render_word_narrative", "word_source"]

@@ -216,8 +216,7 @@ def render_report(report: Report, config: ReportConfig, narratives_dir: Path, st
     statistics = load_statistics(Path(statistics_dir))
 
     def narrative(name: str, **extra) -> None:
-        source = narratives.render_source(Path(narratives_dir), name, context)
-        blocks = narratives.parse(source)
+        blocks = narratives.load(Path(narratives_dir), name, context)
         narratives.write(writer, blocks,
                          lambda kind, key: statistics_object(writer, statistics, Path(statistics_dir), key),
                          **extra)
