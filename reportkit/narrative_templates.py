@@ -17,6 +17,7 @@ from types import SimpleNamespace, TracebackType
 
 import jinja2
 
+from .blocks import BOLD_ON
 from .blocks import plain as _plain
 from .aggregate import Report, YearFigure, aggregate, parse_multi_year
 from .config import ReportConfig
@@ -193,7 +194,26 @@ def _template_issue(exc: Exception, shown: str, line: int | str | None, source: 
 
 # --- narratives written in Word --------------------------------------------------------------
 
-_TAG = re.compile(r"\{[{%#].*?[}%#]\}", re.S)
+_TAG = re.compile("\\{[\x02\x03]*[{%#].*?[}%#][\x02\x03]*\\}", re.S)  # bold markers may split a tag's braces
+_MARKER = re.compile("[\x02\x03]")
+
+
+def _whole_tags(text: str) -> str:
+    """The text with its tags free of bold markers (Word's runs split a placeholder where its formatting
+    changes): the value takes the formatting of the tag's first character, the text after it its own."""
+    out, position, bold = [], 0, False
+    for match in _TAG.finditer(text):
+        before = text[position:match.start()]
+        marks = _MARKER.findall(before)
+        bold = marks[-1] == BOLD_ON if marks else bold
+        inside = _MARKER.findall(match.group())
+        out += [before, _plain(match.group())]
+        if inside and (inside[-1] == BOLD_ON) != bold:
+            out.append(inside[-1])  # the text after the tag as its runs are
+            bold = inside[-1] == BOLD_ON
+        position = match.end()
+    out.append(text[position:])
+    return "".join(out)
 _SPANNING_BLOCK = re.compile(r"Unexpected end of template|unknown tag 'end|Encountered unknown tag 'el")
 
 
@@ -230,7 +250,7 @@ def _render_word_blocks(narrative: WordNarrative, shown: str, context: dict,
             if "{" not in text:
                 return text
             try:
-                return environment.from_string(_TAG.sub(lambda m: _plain(m.group()), text)).render(**context)
+                return environment.from_string(_whole_tags(text)).render(**context)
             except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as exc:
                 if isinstance(exc, jinja2.TemplateSyntaxError) and _SPANNING_BLOCK.search(exc.message or ""):
                     issues.append(_issue("narrative-docx-block-span", shown, place, detail=quote))
@@ -275,7 +295,7 @@ def _check_word(folder: Path, name: str, context: dict, environment: jinja2.Envi
     issues.extend([*_literal_placeholders([*headings, *texts], shown, True),
                    *_stale_years(texts, shown, report_year),
                    *_figures_without_data(placed, shown, statistics, statistics_dir)])
-    return issues
+    return sorted(issues, key=_line_number)  # by paragraph, as a Markdown narrative's by line
 
 
 def check_narratives(input_dir: Path, config: ReportConfig, cards: list) -> list[Issue]:
