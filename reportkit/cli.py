@@ -147,8 +147,7 @@ def run_validate(args: argparse.Namespace) -> int:
 # -- build ---------------------------------------------------------------------------------------
 
 def _build_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("folder", nargs="?", metavar="DIR", type=Path, default=Path(DEFAULT_INPUT),
-                        help=f"入力フォルダ（既定: {DEFAULT_INPUT}）")
+    _folder_argument(parser)
     parser.add_argument("-o", "--output", metavar="OUTDIR", type=Path,
                         help="出力フォルダ（既定: DIR の隣。inputs なら outputs、inputs2014 なら outputs2014、"
                              "ほかの名前なら <DIR>_outputs）")
@@ -162,13 +161,23 @@ def _build_arguments(parser: argparse.ArgumentParser) -> None:
                              "仮のページ（ページ番号は最終版と同じ位置）にする。数値は暫定")
 
 
+def _folder_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("folder", nargs="?", metavar="DIR", type=Path, default=Path(DEFAULT_INPUT),
+                        help=f"入力フォルダ（既定: {DEFAULT_INPUT}）")
+
+
+def _existing_folder(folder: Path) -> Path:
+    if not folder.is_dir():
+        raise InputFolderError(f"入力フォルダが見つかりません: {folder}")
+    return folder
+
+
 def run_build(args: argparse.Namespace) -> int:
     """Validate, then write report.docx, report.json and projects.xlsx (and report.pdf); or a draft."""
     from .build import build_report
     from .errors import OtherYearOutput, ValidationFailed
 
-    if not args.folder.is_dir():
-        raise InputFolderError(f"入力フォルダが見つかりません: {args.folder}")
+    _existing_folder(args.folder)
     output = args.output if args.output is not None else default_outputs(args.folder)
     try:
         result = build_report(args.folder, output, pdf=args.pdf, progress=_progress_bar,
@@ -228,6 +237,35 @@ def _figures_without_data(warnings) -> list[str]:
     return lines
 
 
+# -- narratives ----------------------------------------------------------------------------------
+
+def _narratives_arguments(parser: argparse.ArgumentParser) -> None:
+    _folder_argument(parser)
+    parser.add_argument("--to-docx", action="store_true",
+                        help="narratives/ の Markdown の説明文（.md.j2、.md）をそれぞれ Word 文書（.docx、報告書の"
+                             "スタイル）にし、Markdown は narratives/markdown/ へ移す")
+
+
+def run_narratives(args: argparse.Namespace) -> int:
+    """List the narratives of DIR with their form, or (``--to-docx``) turn the Markdown ones into Word files."""
+    from .narrative_convert import convert_to_docx, narrative_forms
+
+    if not args.to_docx:
+        for name, form in narrative_forms(_existing_folder(args.folder)):
+            print(f"  {name}　{form}")
+        print("Word 文書にするには --to-docx を付けて実行してください。")
+        return EXIT_OK
+    result = convert_to_docx(_existing_folder(args.folder))
+    if not result.converted:
+        print("Word 文書にする Markdown の説明文はありません。")
+        return EXIT_OK
+    print(f"説明文 {len(result.converted)} 件を Word 文書にしました（Markdown は {result.converted[0][2].parent} に移しました）。")
+    for _, target, _ in result.converted:
+        print(f"  {target}")
+    print("Word で開いて編集できます。差し込み（{{ year | nendo }} など）は Word の中でもそのまま使えます。")
+    return EXIT_OK
+
+
 @dataclass(frozen=True)
 class Command:
     name: str
@@ -240,6 +278,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("template", "空の事業カード（.xlsx）を作る", _template_arguments, run_template),
     Command("validate", "入力フォルダのカード、または指定したカードのブックを検査する", _validate_arguments, run_validate),
     Command("build", "報告書（report.docx と report.json）を作る", _build_arguments, run_build),
+    Command("narratives", "説明文（narratives/）の一覧。--to-docx で Markdown の説明文を Word 文書にする",
+            _narratives_arguments, run_narratives),
     Command("rollover", "次年度の入力フォルダ（記入済みのカード）を作る", yoy_cli.rollover_arguments, yoy_cli.run_rollover),
     Command("diff", "２つの年度（報告書または入力フォルダ）の違いを一覧にする", yoy_cli.diff_arguments, yoy_cli.run_diff),
     Command("packs", "担当課ごとの配布用フォルダ（記入済みのカード・空のカード・チェックリスト）を作る",

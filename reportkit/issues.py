@@ -97,6 +97,12 @@ class IssueCode(str, Enum):
     NARRATIVE_BAD_VALUE = "narrative-bad-value"
     NARRATIVE_FULL_WIDTH_BRACES = "narrative-full-width-braces"
     NARRATIVE_PLACEHOLDER_IN_MD = "narrative-placeholder-in-md"
+    # narratives written in Word (narratives/*.docx): {line} is "段落 3（「…」）"
+    NARRATIVE_BOTH_FORMS = "narrative-both-forms"
+    NARRATIVE_DOCX_UNREADABLE = "narrative-docx-unreadable"
+    NARRATIVE_DOCX_TRACKED_CHANGE = "narrative-docx-tracked-change"
+    NARRATIVE_DOCX_BLOCK_SPAN = "narrative-docx-block-span"
+    NARRATIVE_DOCX_DROPPED = "narrative-docx-dropped"
     STATISTICS_NO_DATA = "statistics-no-data"
 
 
@@ -269,6 +275,17 @@ CATALOGUE: dict[IssueCode, CodeEntry] = {
                                   "{line}の「{detail}」は全角の波括弧のため差し込まれず、そのまま印刷されます。差し込むには半角の波括弧にしてください。"),
     IssueCode.NARRATIVE_PLACEHOLDER_IN_MD: CodeEntry("warning", ".md の差し込み",
                                   "{line}の「{detail}」は差し込まれず、そのまま印刷されます。差し込みを使うには、ファイル名を .md.j2 にしてください。"),
+    # narratives written in Word (narratives/*.docx): {line} is "段落 3（「…」）"
+    IssueCode.NARRATIVE_BOTH_FORMS: CodeEntry("error", "Word と Markdown の両方にある説明文",
+                                  "同じ説明文が {detail} と {other} の両方にあり、どちらを使うか決められません。どちらか一方だけを narratives フォルダに残してください（使わない方は narratives/markdown フォルダなどへ移してください）。"),
+    IssueCode.NARRATIVE_DOCX_UNREADABLE: CodeEntry("error", "読めない Word の説明文",
+                                  "Word 文書（.docx）として読めません（{detail}）。Word で開き「Word 文書 (*.docx)」形式で保存し直してください。"),
+    IssueCode.NARRATIVE_DOCX_TRACKED_CHANGE: CodeEntry("error", "承諾されていない変更履歴",
+                                  "{line}に、承諾されていない変更履歴（挿入・削除）があります。Word の［校閲］で変更を承諾するか元に戻し、変更の記録を止めてから保存してください。"),
+    IssueCode.NARRATIVE_DOCX_BLOCK_SPAN: CodeEntry("error", "段落をまたぐ if・for の指定",
+                                  "{line}の if・for の指定が、その段落の中で閉じていません（endif・endfor が別の段落にあるか、ありません）。Word の説明文では、if・for の指定を一つの段落（表ならひとつのセル）の中で閉じてください。"),
+    IssueCode.NARRATIVE_DOCX_DROPPED: CodeEntry("warning", "報告書に入らない Word の要素",
+                                  "{line}の{detail}は報告書に印刷されません。{expected}。"),
     IssueCode.STATISTICS_NO_DATA: CodeEntry("warning", "データのない図表",
                                   "{line}の{detail}にはデータがないため、報告書に「（データ未入力）」と印刷されます。statistics フォルダに CSV を置き、index.toml のその項目の file に指定してください。"),
 }

@@ -29,27 +29,49 @@ from .expected_record import ExpectedFile, read_expected_file
 from .input_folder import NARRATIVES_DIR, STATISTICS_DIR, InputFolder
 from .statistics import StatisticsTables, read_statistics
 
-# The files of narratives/ read as narratives (a template, a text taken verbatim).
-NARRATIVE_SUFFIXES = (".md.j2", ".md")
+# The files directly in narratives/ read as narratives: Markdown (a template, a text taken verbatim) or
+# Word (each paragraph's and cell's text a template). A sub-folder (``markdown/``, where a conversion to
+# Word keeps the Markdown) is not read, nor a lock file Word or LibreOffice leaves beside an open file.
+MARKDOWN_SUFFIXES = (".md.j2", ".md")
+WORD_SUFFIX = ".docx"
+NARRATIVE_SUFFIXES = (*MARKDOWN_SUFFIXES, WORD_SUFFIX)
+LOCK_PREFIXES = ("~$", ".~lock")
+
+
+def part_name(name: str) -> str:
+    """The part a narrative file is of: ``introduction.md.j2``, ``introduction.docx`` → ``introduction``."""
+    for suffix in NARRATIVE_SUFFIXES:
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def is_narrative(name: str) -> bool:
+    """Whether a file of narratives/ is a narrative (a lock file of an open Word file is not)."""
+    return name.endswith(NARRATIVE_SUFFIXES) and not name.startswith(LOCK_PREFIXES)
 
 
 @dataclass(frozen=True)
 class NarrativeSource:
     """One narrative file as read: its name in narratives/, its path (for messages) and its bytes."""
 
-    name: str  # introduction.md.j2
+    name: str  # introduction.md.j2, introduction.docx
     path: Path
     data: bytes
 
     @property
     def part(self) -> str:
         """The part of the report it writes: ``introduction`` (the name without its suffixes)."""
-        return self.name.split(".", 1)[0]
+        return part_name(self.name)
 
     @property
     def suffix(self) -> str:
-        """``.md.j2``, ``.md``: how it is read."""
+        """``.md.j2``, ``.md``, ``.docx``: how it is read."""
         return self.name[len(self.part):]
+
+    @property
+    def is_word(self) -> bool:
+        return self.name.endswith(WORD_SUFFIX)
 
     @property
     def template_name(self) -> str:
@@ -74,14 +96,23 @@ class Narratives:
     def get(self, name: str) -> NarrativeSource | None:
         return self.sources.get(name)
 
+    def forms(self, name: str) -> list[NarrativeSource]:
+        """Every file of the part ``name`` is of (``introduction.md.j2`` → its Markdown and its Word file)."""
+        part = part_name(name)
+        return [source for source in self.sources.values() if source.part == part]
+
+    def word(self, name: str) -> NarrativeSource | None:
+        """The Word file of the part ``name`` is of (``introduction.md.j2`` → ``introduction.docx``), None without one."""
+        return self.sources.get(part_name(name) + WORD_SUFFIX)
+
 
 def read_narratives(folder: Path) -> Narratives:
-    """Read every narrative file of ``folder`` once (``NARRATIVE_SUFFIXES``), in name order."""
+    """Read every narrative file directly in ``folder`` once (``is_narrative``), in name order."""
     folder = Path(folder)
     if not folder.is_dir():
         return Narratives(folder)
     sources = {path.name: NarrativeSource(path.name, path, path.read_bytes())
-               for path in sorted(folder.iterdir()) if path.name.endswith(NARRATIVE_SUFFIXES) and path.is_file()}
+               for path in sorted(folder.iterdir()) if is_narrative(path.name) and path.is_file()}
     return Narratives(folder, True, sources)
 
 

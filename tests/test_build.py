@@ -11,6 +11,7 @@ import pytest
 from reportkit.libreoffice import pages
 from reportkit.build import build_report
 from reportkit.cli import main
+from yoy_helpers import markdown_narratives
 
 INPUTS = Path(__file__).resolve().parents[1] / "inputs"
 
@@ -82,6 +83,7 @@ def test_texts_saved_by_windows_editors_are_read(small_inputs, tmp_path, capsys)
     """A UTF-8 BOM (Notepad) in config, narratives and statistics changes nothing; Shift_JIS is a clear error."""
     folder = tmp_path / "in"
     shutil.copytree(small_inputs, folder)
+    markdown_narratives(folder)  # text files, as Notepad saves them (the Word narratives say the same)
     for path in [folder / "config.toml", folder / "narratives" / "introduction.md.j2",
                  folder / "narratives" / "section4_ordinance.md", folder / "statistics" / "index.toml"]:
         path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))

@@ -19,7 +19,7 @@ from yoy_helpers import make_input_folder
 @pytest.fixture()
 def folder(tmp_path) -> Path:
     """The sample year with three of its cards, its narratives and statistics."""
-    return make_input_folder(tmp_path / "inputs", ("001", "002", "003"))
+    return make_input_folder(tmp_path / "inputs", ("001", "002", "003"), markdown=True)
 
 
 # The sample's six charts of section ３ have no data (the edition prints them as images): each is a warning.
@@ -167,7 +167,7 @@ def test_a_rolled_narrative_still_naming_last_year_is_a_warning_at_its_line(fold
     ("平成２５年３月に策定した。", False),  # a date, not a fiscal year
 ], ids=["last year as this year's", "span", "placeholder comparison", "comparison", "heading", "date"])
 def test_which_narrative_lines_name_last_year_as_this_years(tmp_path, line, warned):
-    folder = make_input_folder(tmp_path / "inputs", ("001",))
+    folder = make_input_folder(tmp_path / "inputs", ("001",), markdown=True)
     config_file = folder / "config.toml"
     _edit(config_file, "fiscal_year = 2013", "fiscal_year = 2014")
     (folder / "narratives" / "chapter_1.md.j2").write_text(f"前文\n\n{line}\n", "utf-8")

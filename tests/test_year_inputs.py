@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from docx import Document
 
 from reportkit.build import build_report
 from reportkit.errors import NarrativeError
@@ -52,11 +53,32 @@ def test_render_opens_no_file_of_the_input_folder(folder, tmp_path):
 
 
 def test_every_input_file_is_opened_once_per_build(folder, tmp_path):
-    every = {path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()}
+    """The narratives in Word (the sample's) too: each .docx is read once, by year_inputs, as bytes."""
+    # narratives/markdown/ keeps the Markdown a conversion to Word moved aside: no input of the build
+    every = {path.relative_to(folder).as_posix() for path in folder.rglob("*")
+             if path.is_file() and not path.relative_to(folder).as_posix().startswith("narratives/markdown/")}
+    words = {file for file in every if file.startswith("narratives/") and file.endswith(".docx")}
+    assert len(words) == 14
     for run in ("first", "again"):  # the card cache empty, then filled: a workbook is read once either way
-        files = _per_file(trace_build(folder, tmp_path / run))
+        opens = trace_build(folder, tmp_path / run)
+        files = _per_file(opens)
         assert set(files) == every
         assert {file: count for file, count in files.items() if count != 1} == {}
+        assert {file: modules[0] for file, modules in opens if file in words} == dict.fromkeys(words, "year_inputs")
+
+
+def test_lock_files_and_kept_markdown_are_not_read_as_narratives(folder, tmp_path):
+    """Word's lock file beside an open narrative, LibreOffice's, and the Markdown kept in narratives/markdown/."""
+    from reportkit.year_inputs import load_year_inputs
+
+    narratives = folder / "narratives"
+    (narratives / "~$troduction.docx").write_bytes(b"\x00" * 162)  # Word's owner file: not a zip
+    (narratives / ".~lock.introduction.docx#").write_text("user,host,2024", "utf-8")
+    sources = load_year_inputs(folder).narratives.sources
+    assert sorted(sources) == sorted(p.name for p in narratives.glob("*.docx") if not p.name.startswith("~$"))
+    assert not any(source.name.startswith(("~$", ".~lock")) for source in sources.values())
+    assert [i for i in validate_folder(folder).issues if i.file.startswith("narratives/") and i.severity == "error"] == []
+    build_report(folder, tmp_path / "out", page_numbers=False)
 
 
 def test_a_rolled_folders_expected_json_is_read_once_by_a_draft(folder, tmp_path):
@@ -76,8 +98,10 @@ def test_each_build_reads_the_folder_anew(folder, tmp_path):
     first = tmp_path / "first"
     build_report(folder, first, page_numbers=False)
     assert "書き直した一文" not in _text(first / "report.docx")
-    intro = folder / "narratives" / "introduction.md.j2"
-    intro.write_text(intro.read_text("utf-8") + "\n書き直した一文です。\n", "utf-8")
+    intro = folder / "narratives" / "introduction.docx"  # edited in Word: a paragraph added
+    document = Document(str(intro))
+    document.add_paragraph("書き直した一文です。", style="本文")
+    document.save(str(intro))
     csv = folder / "statistics" / "表4-1.csv"
     csv.write_text(csv.read_text("utf-8").replace("青森県,67664,", "青森県,67999,"), "utf-8")
     second = tmp_path / "second"

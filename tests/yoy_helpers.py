@@ -22,8 +22,11 @@ def sample_card(prefix: str) -> Path:
     return path
 
 
-def make_input_folder(folder: Path, prefixes=SAMPLE_CARDS) -> Path:
-    """config.toml, multi_year.csv, narratives/, statistics/ and a few card workbooks of the sample year."""
+def make_input_folder(folder: Path, prefixes=SAMPLE_CARDS, *, markdown: bool = False) -> Path:
+    """config.toml, multi_year.csv, narratives/, statistics/ and a few card workbooks of the sample year.
+
+    ``markdown``: the narratives in Markdown (the sample's kept ``narratives/markdown/``) instead of Word.
+    """
     (folder / "cards").mkdir(parents=True)
     for name in ("config.toml", "multi_year.csv"):
         shutil.copy(INPUTS / name, folder / name)
@@ -31,6 +34,20 @@ def make_input_folder(folder: Path, prefixes=SAMPLE_CARDS) -> Path:
         shutil.copytree(INPUTS / name, folder / name)
     for prefix in prefixes:
         shutil.copy(sample_card(prefix), folder / "cards")
+    if markdown:
+        markdown_narratives(folder)
+    return folder
+
+
+def markdown_narratives(folder: Path) -> Path:
+    """An input folder's narratives as Markdown again: the kept narratives/markdown/ back in place of the .docx."""
+    narratives = folder / "narratives"
+    kept = narratives / "markdown"
+    for path in list(narratives.glob("*.docx")):
+        path.unlink()
+    for path in list(kept.iterdir()):
+        shutil.move(str(path), narratives / path.name)
+    kept.rmdir()
     return folder
 
 

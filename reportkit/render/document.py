@@ -221,8 +221,7 @@ def render_report(report: Report, config: ReportConfig, sources: Narratives, sta
     statistics.index()  # a broken index.toml stops the build before anything is written
 
     def narrative(name: str, **extra) -> None:
-        source = narratives.render_source(sources, name, context)
-        blocks = narratives.parse(source)
+        blocks = narratives.load(sources, name, context)
         narratives.write(writer, blocks, lambda kind, key: statistics_object(writer, statistics, key), **extra)
 
     year = nendo(report.fiscal_year)

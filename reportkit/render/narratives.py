@@ -5,31 +5,32 @@ The dialect: ``## `` a document heading (section ４'s texts, listed in the TOC)
 typed, blank-line separated paragraphs (line breaks inside a paragraph are joined without a space,
 as Japanese text wants), a pipe table (a real Word table; an empty first cell or a ``^`` cell
 continues the cell above, a ``<`` cell widens the cell to its left), and a paragraph that is exactly
-``[表:4-1]`` or ``[図:4-1]`` is replaced by that statistics table or chart.
-The templates themselves (placeholders, checks) are ``reportkit.narrative_templates``'.
+``[表:4-1]`` or ``[図:4-1]`` is replaced by that statistics table or chart; ``**bold**`` is bold
+(a single ``*`` or ``_`` prints as typed). A narrative written in Word (``.docx``) is read into the
+same blocks (``reportkit.blocks``) by ``reportkit.word.reader``, its placeholders filled paragraph by
+paragraph. The templates themselves (placeholders, checks) are ``reportkit.narrative_templates``'.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
 
 from markdown_it import MarkdownIt
 
+from ..blocks import BOLD_OFF, BOLD_ON, MERGE_LEFT, MERGE_UP, Block, plain, spans
 from ..japanese import display_width
-from ..narrative_templates import NarrativeError, make_environment, render_narrative
-from ..year_inputs import Narratives
+from ..narrative_templates import NarrativeError, make_environment, render_narrative, render_word_narrative, word_source
 from ..statistics import marker_key
+from ..year_inputs import Narratives
 from . import fast_table as fast
 from . import styles
 from .estimate import cell_height, row_height
 
 TABLE_PT = styles.style_size_pt(styles.TABLE_TEXT)  # 表文字 / 表見出し, read from reference.docx
 CELL_MARGIN = 40  # twips each side, as the statistics tables
-MERGE_UP, MERGE_LEFT = "^", "<"
 
-__all__ = ["NarrativeError", "make_environment", "parse", "render_source", "table_xml", "write"]
+__all__ = ["Block", "NarrativeError", "load", "make_environment", "parse", "render_source", "table_xml", "write"]
 
 
 def render_source(narratives: Narratives, name: str, context: dict) -> str:
@@ -37,14 +38,16 @@ def render_source(narratives: Narratives, name: str, context: dict) -> str:
     return render_narrative(narratives, name, context)
 
 
-Block = tuple[str, Any]
-"""(kind, data): kind is heading2 | heading | paragraph | bullet | numbered (text) | table | figure
-(a statistics key, e.g. ``表4-1``) | grid (a pipe table: its rows of cell texts, the header first)."""
+def load(narratives: Narratives, name: str, context: dict) -> list[Block]:
+    """The blocks of the part ``name`` (``introduction.md.j2``): its Word file when there is one, else its Markdown."""
+    if word_source(narratives, name) is not None:
+        return render_word_narrative(narratives, name, context)
+    return parse(render_source(narratives, name, context))
 
 
 def parse(text: str) -> list[Block]:
-    """Parse the dialect into blocks."""
-    parser = MarkdownIt("zero").enable(["heading", "list", "table"])
+    """Parse the dialect into blocks (``reportkit.blocks``)."""
+    parser = MarkdownIt("zero").enable(["heading", "list", "table", "emphasis"])
     tokens = parser.parse(text)
     blocks: list[Block] = []
     pending_kind: str | None = None
@@ -89,6 +92,10 @@ def _inline_text(token) -> str:
             continue  # Japanese: a wrapped line joins without a space
         if child.type == "hardbreak":
             parts.append("\n")
+        elif child.type in ("strong_open", "strong_close"):
+            parts.append(BOLD_ON if child.type == "strong_open" else BOLD_OFF)
+        elif child.type in ("em_open", "em_close"):
+            parts.append(child.markup)  # italic is not the edition's: the asterisk prints as typed
         else:
             parts.append(child.content)
     return "".join(parts).strip().lstrip("\u3000")
@@ -116,24 +123,41 @@ def write(writer, blocks: list[Block], insert_object: Callable[[str, str], None]
         if kind != "paragraph" or not articles:
             in_article = False
         if kind == "heading2" and add_heading2 is not None:
-            add_heading2(data)
+            add_heading2(plain(data))
         elif kind in ("heading", "heading2"):  # an annex (別表) of legal text starts a page of its own
-            writer.paragraph(styles.SUBHEADING, data, new_page=articles and data.startswith(ANNEX))
+            writer.paragraph(styles.SUBHEADING, plain(data), new_page=articles and plain(data).startswith(ANNEX))
         elif kind == "bullet":
-            writer.paragraph(styles.BULLET, BULLET_MARK + data.lstrip("・").lstrip("\u3000 "))
+            _paragraph(writer, styles.BULLET, BULLET_MARK + data.lstrip("・").lstrip("\u3000 "))
         elif kind == "numbered":
-            writer.paragraph(styles.BULLET, data)
+            _paragraph(writer, styles.BULLET, data)
         elif kind == "grid":
             writer.add(*table_xml(writer.ids, data, writer.text_width))
         elif kind in ("table", "figure"):
             insert_object(kind, data)
-        elif articles and _ARTICLE.match(data):
-            writer.paragraph(styles.ARTICLE, data)
+        elif articles and _ARTICLE.match(plain(data)):
+            _paragraph(writer, styles.ARTICLE, data)
             in_article = True
-        elif in_article and not _ITEM.match(data):
-            writer.paragraph(styles.ARTICLE_TEXT, data)
+        elif in_article and not _ITEM.match(plain(data)):
+            _paragraph(writer, styles.ARTICLE_TEXT, data)
         else:
-            writer.paragraph(body, data)
+            _paragraph(writer, body, data)
+
+
+def _paragraph(writer, style: str, text: str) -> None:
+    """A paragraph of ``style``; its bold pieces in bold runs."""
+    if BOLD_ON in text:
+        writer.paragraph(style, plain(text), content=inline_runs(text))
+    else:
+        writer.paragraph(style, text)
+
+
+def inline_runs(text: str) -> str:
+    """Run XML of a text with bold markers: a bold piece's runs carry ``w:b``."""
+    parts = []
+    for piece, bold in spans(text):
+        runs = fast.runs(piece)
+        parts.append(runs.replace("<w:r>", "<w:r><w:rPr><w:b/><w:bCs/></w:rPr>") if bold else runs)
+    return "".join(parts)
 
 
 def table_xml(ids, rows: list[list[str]], text_width: int) -> tuple[str, float]:
@@ -145,7 +169,7 @@ def table_xml(ids, rows: list[list[str]], text_width: int) -> tuple[str, float]:
     """
     columns = max(len(row) for row in rows)
     rows = [row + [""] * (columns - len(row)) for row in rows]
-    natural = [max(max(display_width(row[i]) for row in rows), 4) for i in range(columns)]
+    natural = [max(max(display_width(plain(row[i])) for row in rows), 4) for i in range(columns)]
     widths = [int(text_width * n / sum(natural)) for n in natural]
     header_id, text_id = ids[styles.TABLE_HEADER], ids[styles.TABLE_TEXT]
     table_rows: list[fast.Row] = []
@@ -157,18 +181,18 @@ def table_xml(ids, rows: list[list[str]], text_width: int) -> tuple[str, float]:
         heights: list[float] = []
         for column, text in enumerate(row):
             text = text.strip()
-            if text == MERGE_LEFT and cells:
+            if plain(text) == MERGE_LEFT and cells:
                 cells[-1].span += 1
                 above[column] = None
                 continue
-            merge_up = not header and above[column] is not None and (text == MERGE_UP or (column == 0 and not text))
+            merge_up = not header and above[column] is not None and (plain(text) == MERGE_UP or (column == 0 and not plain(text)))
             if merge_up:
                 above[column].vmerge = above[column].vmerge or "restart"
                 cell = fast.Cell(vmerge="continue")
             else:
-                cell = fast.Cell(fast.paragraph(header_id if header else text_id, text=text),
+                cell = fast.Cell(fast.paragraph(header_id if header else text_id, inline_runs(text)),
                                  valign="center" if header else None)
-                heights.append(cell_height(text, widths[column] / 20, TABLE_PT, CELL_MARGIN / 20))
+                heights.append(cell_height(plain(text), widths[column] / 20, TABLE_PT, CELL_MARGIN / 20))
                 above[column] = None if header else cell
             cells.append(cell)
         table_rows.append(fast.Row(cells, header=header, cant_split=True))

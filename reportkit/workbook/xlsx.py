@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from ..errors import DTDForbidden
+from ..files.safexml import parse_xml
 from . import import_openpyxl
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -33,12 +33,6 @@ WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
 MAX_COLUMN = 18278  # ZZZ: the largest column openpyxl accepts in a reference
 RESERVED_NAMES = ("_xlnm.Print_Titles", "_xlnm.Print_Area", "_xlnm._FilterDatabase")  # openpyxl drops these globals
 
-# No DTD is ever loaded and no entity resolved; huge_tree only lifts libxml2's 10 MB text-node
-# limit, so a very long cell is read (and reported as too long) as openpyxl would read it — sizes
-# are already bounded by the zip directory checks.
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-                          huge_tree=True)
-_ROOT_ELEMENT = re.compile(rb"<[A-Za-z_]")
 _CELL_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
 _RANGE_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)(?::\$?([A-Za-z]{1,3})\$?(\d+))?")
 
@@ -70,15 +64,6 @@ class Package:
                 target = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
             found.append((rel.get("Id", ""), rel.get("Type", ""), target))
         return found
-
-
-def parse_xml(data: bytes) -> etree._Element:
-    """Parse one part; a DTD in its prolog is refused (entities are never resolved either way)."""
-    found = _ROOT_ELEMENT.search(data.replace(b"\x00", b"") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else data)
-    prolog = data[:found.start()] if found else data
-    if b"<!DOCTYPE" in prolog.upper() or b"<!ENTITY" in prolog.upper():
-        raise DTDForbidden("DTD")
-    return etree.fromstring(data, parser=_PARSER)
 
 
 def sheet_names(package: Package) -> list[str]:

@@ -7,7 +7,8 @@
   comments and everything else are kept as typed;
 * ``multi_year.csv`` with this year's count and settled cost per policy appended (computed from
   the cards, reprints excluded — the figures of the list table's 小計);
-* ``narratives/`` and ``statistics/`` copied for editing;
+* ``narratives/`` (Word files, Markdown, a conversion's kept ``markdown/``) and ``statistics/`` copied for
+  editing;
 * ``expected.json``: this year's projects (管理番号, 事業名, 担当課, 事業費, 基本方針, 施策, 再掲,
   file) in this year's report order, the list ``reportkit status`` and ``reportkit packs`` check next
   year's returns against, where ``build --draft`` puts a project whose workbook is gone, and the
@@ -114,7 +115,8 @@ def rollover(input_dir: Path, to_year: int, out_dir: Path) -> RolloverResult:
 
             for name in EDITABLE_FOLDERS:
                 if (input_dir / name).is_dir():
-                    shutil.copytree(input_dir / name, staging / name)
+                    # Word's and LibreOffice's lock files (a narrative open in Word) stay behind
+                    shutil.copytree(input_dir / name, staging / name, ignore=shutil.ignore_patterns("~$*", ".~lock.*"))
                 else:
                     outcome.notices.append(f"入力フォルダに {name}/ がないため、コピーしませんでした。")
 
