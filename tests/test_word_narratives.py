@@ -208,7 +208,7 @@ def test_what_the_report_cannot_carry_is_named_never_dropped_in_silence(tmp_path
     commented = doc.add_paragraph("コメントの付いた段落。", style="本文")
     doc.add_comment(commented.runs, text="ここを直してください", author="課長")
     _paragraph_xml(doc, '<w:r><w:t>テキストボックスの前</w:t></w:r><w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml">'
-                        f'<v:textbox><w:txbxContent><w:p><w:r><w:t>箱の中</w:t></w:r></w:p></w:txbxContent></v:textbox>'
+                        '<v:textbox><w:txbxContent><w:p><w:r><w:t>箱の中</w:t></w:r></w:p></w:txbxContent></v:textbox>'
                         '</v:shape></w:pict></w:r>')
     folder = _word_folder(tmp_path, doc)
     found = _issues(folder)
