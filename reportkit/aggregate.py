@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .config import ReportConfig
+from .errors import InputFileError
 from .model import Card
 from .project_order import Listed, in_report_order
 
@@ -274,18 +275,30 @@ def _amount(row: ListRow) -> int:
     return 0 if row.placeholder is not None else row.card.cost or 0
 
 
-def parse_multi_year(text: str) -> list[YearFigure]:
-    """Parse the ``year,policy,count,amount`` CSV text of past years (the caller reads the file)."""
+MULTI_YEAR_COLUMNS = ("year", "policy", "count", "amount")
+
+
+def parse_multi_year(text: str, shown: str = "multi_year.csv") -> list[YearFigure]:
+    """Parse the ``year,policy,count,amount`` CSV text of past years (the caller reads the file).
+
+    InputFileError, naming ``shown`` and the line, for a missing column or a value that is not a whole number.
+    """
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [column for column in MULTI_YEAR_COLUMNS if column not in (reader.fieldnames or [])]
+    if missing:
+        raise InputFileError(f"{shown} の 1 行目（見出し）に {', '.join(missing)} の列がありません。"
+                             f"見出しは {','.join(MULTI_YEAR_COLUMNS)} としてください。")
     figures = []
-    for record in csv.DictReader(io.StringIO(text.lstrip("\ufeff"))):
-        figures.append(
-            YearFigure(
-                year=int(record["year"]),
-                policy=int(record["policy"]),
-                count=int(record["count"]),
-                amount=int(str(record["amount"]).replace(",", "")),
-            )
-        )
+    for record in reader:
+        values = {}
+        for column in MULTI_YEAR_COLUMNS:
+            value = str(record[column] or "").strip()
+            try:
+                values[column] = int(value.replace(",", "") if column == "amount" else value)
+            except ValueError:
+                raise InputFileError(f"{shown} の {reader.line_num} 行目: {column} の値「{value}」が整数ではありません。"
+                                     "半角数字で入力してください（amount は千円単位、カンマ可）。") from None
+        figures.append(YearFigure(**values))
     return figures
 
 

@@ -49,6 +49,11 @@ class OtherYearOutput(OutputError):
         self.folder, self.found, self.year = folder, found, year
 
 
+class InputFileError(ReportkitError):
+    """A data file of the input folder beside the cards (multi_year.csv, statistics/index.toml) cannot be
+    read: the message names the file and, where it can, the line."""
+
+
 class AccessError(ReportkitError):
     """The access file cannot be read or written, or a division is unknown (serve.access)."""
 

@@ -104,6 +104,8 @@ class IssueCode(str, Enum):
     NARRATIVE_DOCX_BLOCK_SPAN = "narrative-docx-block-span"
     NARRATIVE_DOCX_DROPPED = "narrative-docx-dropped"
     STATISTICS_NO_DATA = "statistics-no-data"
+    # the data files beside the cards (multi_year.csv, statistics/index.toml): {detail} names file and line
+    INPUT_FILE_BROKEN = "input-file-broken"
 
 
 class CodeEntry(NamedTuple):
@@ -288,6 +290,8 @@ CATALOGUE: dict[IssueCode, CodeEntry] = {
                                   "{line}の{detail}は報告書に印刷されません。{expected}。"),
     IssueCode.STATISTICS_NO_DATA: CodeEntry("warning", "データのない図表",
                                   "{line}の{detail}にはデータがないため、報告書に「（データ未入力）」と印刷されます。statistics フォルダに CSV を置き、index.toml のその項目の file に指定してください。"),
+    IssueCode.INPUT_FILE_BROKEN: CodeEntry("error", "読めないデータファイル",
+                                  "{detail}このファイルが直るまで報告書は作成できません。"),
 }
 
 

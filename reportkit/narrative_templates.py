@@ -25,12 +25,12 @@ from .aggregate import Report, aggregate
 from .blocks import BOLD_ON
 from .blocks import plain as _plain
 from .config import ReportConfig
-from .errors import NarrativeError
+from .errors import InputFileError, NarrativeError
 from .input_folder import NARRATIVES_DIR
 from .issues import Issue, make_issue
 from .japanese import nendo
 from .rules import stale_year_phrase
-from .statistics import INDEX_ERRORS, StatisticsItem, StatisticsTables, marker_key
+from .statistics import INDEX_ERRORS, INDEX_FILE, StatisticsItem, StatisticsTables, marker_key
 from .word.reader import WordNarrative, read_narrative_data, where
 from .year_inputs import WORD_SUFFIX, Narratives, NarrativeSource, YearInputs, part_name
 
@@ -301,8 +301,12 @@ def check_narratives(inputs: YearInputs, cards: list) -> list[Issue]:
     narratives, config = inputs.narratives, inputs.config
     if not narratives.present:
         return []
+    issues: list[Issue] = []
     try:
         report = aggregate(config, [s.card for s in cards], inputs.multi_year())
+    except InputFileError as exc:  # a broken multi_year.csv: an error of its own, the narratives still checked
+        issues.append(make_issue("input-file-broken", inputs.folder.multi_year.name, detail=str(exc)))
+        report = aggregate(config, [], [])
     except (ValueError, KeyError):  # figures the card rules report; the placeholders are what matters here
         report = aggregate(config, [], [])
     context = narrative_context(report, config)
@@ -314,9 +318,9 @@ def check_narratives(inputs: YearInputs, cards: list) -> list[Issue]:
                    and (source.is_word or word_source(narratives, name) is None))
     try:
         statistics = inputs.statistics.index()
-    except INDEX_ERRORS:  # a broken index.toml: the build says so
+    except INDEX_ERRORS as exc:  # a broken index.toml: an error here, and the build stops on it
+        issues.append(make_issue("input-file-broken", f"{inputs.statistics.folder.name}/{INDEX_FILE}", detail=str(exc)))
         statistics = {}
-    issues: list[Issue] = []
     for name in [*required, *extra]:
         if word_source(narratives, name) is not None:
             issues.extend(_check_word(narratives, name, context, environment, config.fiscal_year, statistics,

@@ -18,7 +18,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import NarrativeError
+from .errors import InputFileError, NarrativeError
 from .printed import full_width
 
 if sys.version_info >= (3, 11):
@@ -60,18 +60,36 @@ def load_statistics(folder: Path) -> dict[str, StatisticsItem]:
     index = Path(folder) / INDEX_FILE
     if not index.is_file():
         return {}
-    data = tomllib.loads(index.read_text(encoding="utf-8-sig"))
+    shown = f"{Path(folder).name}/{INDEX_FILE}"
+    try:
+        data = tomllib.loads(index.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InputFileError(f"{shown} を文字として読めません。UTF-8 で保存し直してください。") from None
+    except tomllib.TOMLDecodeError as exc:
+        where = re.search(r"line (\d+), column (\d+)", str(exc))
+        at = f"{where.group(1)} 行目 {where.group(2)} 文字目" if where else "場所不明"
+        raise InputFileError(f"{shown} の書き方に誤りがあるため読めません（{at}）。[[items]] の見出しと、"
+                             "各行の 名前 = \"値\" の形（かっこや引用符の閉じ忘れ）を確認してください。") from None
+    entries = data.get("items", [])
+    if not isinstance(entries, list):
+        raise InputFileError(f"{shown} の items は [[items]] の形で書いてください。")
     items = {}
-    for entry in data.get("items", []):
+    for number, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict) or "id" not in entry:
+            raise InputFileError(f"{shown} の {number} 番目の [[items]] に id（例: id = \"表4-1\"）がありません。")
+        notes, header = entry.get("notes", []), entry.get("header", [])
+        if not isinstance(notes, list) or not isinstance(header, list) or not all(isinstance(r, list) for r in header):
+            raise InputFileError(f"{shown} の {number} 番目の [[items]]（{entry['id']}）: notes は [\"…\", \"…\"]、"
+                                 "header は [[\"…\", \"…\"], […]] のように角かっこで囲んだ並びにしてください。")
         item = StatisticsItem(
             id=str(entry["id"]),
             kind=str(entry.get("kind", "table")),
             caption=str(entry.get("caption", "")),
             source=str(entry.get("source", "")),
-            notes=[str(note) for note in entry.get("notes", [])],
+            notes=[str(note) for note in notes],
             file=str(entry.get("file", "")),
             unit_line=str(entry.get("unit_line", "")),
-            header=[[str(cell) for cell in row] for row in entry.get("header", [])],
+            header=[[str(cell) for cell in row] for row in header],
         )
         items[item.id] = item
     return items
@@ -90,7 +108,7 @@ def _rows(data: bytes) -> list[list[str]]:
 
 
 # What a broken index.toml raises while it is read (validate goes on without it; the build names it).
-INDEX_ERRORS = (OSError, ValueError, KeyError, TypeError, AttributeError)
+INDEX_ERRORS = (InputFileError, OSError, ValueError, KeyError, TypeError, AttributeError)
 
 
 @dataclass(frozen=True, eq=False)

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from .aggregate import YearFigure, parse_multi_year
 from .config import ReportConfig, read_config
+from .errors import InputFileError
 from .expected_record import ExpectedFile, read_expected_file
 from .input_folder import NARRATIVES_DIR, STATISTICS_DIR, InputFolder
 from .statistics import StatisticsTables, read_statistics
@@ -145,8 +146,13 @@ def read_multi_year(path: Path) -> tuple[list[YearFigure], BaseException | None]
     if not Path(path).is_file():
         return [], None
     try:
-        return parse_multi_year(Path(path).read_bytes().decode("utf-8-sig")), None
-    except (ValueError, KeyError, TypeError) as exc:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], InputFileError(f"{Path(path).name} を文字として読めません。Excel では「CSV UTF-8（コンマ区切り）」"
+                                  "で保存し直してください。")
+    try:
+        return parse_multi_year(text, Path(path).name), None
+    except InputFileError as exc:
         return [], exc
 
 

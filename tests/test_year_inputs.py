@@ -116,3 +116,40 @@ def test_a_missing_statistics_csv_stops_the_build_with_its_name_but_not_validate
     with pytest.raises(NarrativeError) as raised:
         build_report(folder, tmp_path / "out", page_numbers=False)
     assert str(raised.value) == f"統計のファイルが見つかりません: {folder / 'statistics' / '表4-1.csv'}"
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    ("multi_year.csv", "year,policy\n2007,1\n",
+     "multi_year.csv の 1 行目（見出し）に count, amount の列がありません。"),
+    ("multi_year.csv", "year,policy,count,amount\n2007,1,32,\"291,625\"\n2008,1,x,1\n",
+     "multi_year.csv の 3 行目: count の値「x」が整数ではありません。"),
+    ("statistics/index.toml", "[[items]\nid = \"表4-1\"\n",
+     "statistics/index.toml の書き方に誤りがあるため読めません（1 行目 8 文字目）。"),
+    ("statistics/index.toml", "[[items]]\nkind = \"table\"\n",
+     "statistics/index.toml の 1 番目の [[items]] に id（例: id = \"表4-1\"）がありません。"),
+    ("statistics/index.toml", "[[items]]\nid = \"表4-1\"\nnotes = \"注\"\n",
+     "statistics/index.toml の 1 番目の [[items]]（表4-1）: notes は"),
+])
+def test_a_broken_data_file_is_an_error_naming_it_and_its_line(folder, tmp_path, name, text, expected):
+    """validate reports it as an error of that file, and the build stops on that error (before: validate
+    passed it and the build ended in 「予期しない内部エラー」)."""
+    from reportkit.errors import ValidationFailed
+
+    (folder / name).write_text(text, encoding="utf-8")
+    errors = [i for i in validate_folder(folder).issues if i.severity == "error"]
+    assert [(i.file, i.code) for i in errors] == [(name, "input-file-broken")]
+    assert errors[0].message.startswith(expected)
+    with pytest.raises(ValidationFailed) as raised:
+        build_report(folder, tmp_path / "out", page_numbers=False)
+    assert [i.message for i in raised.value.issues if i.severity == "error"] == [errors[0].message]
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_broken_data_file_met_past_validation_is_an_input_file_error(folder):
+    """Where the data is used without validate (rollover reads last year's figures), the same message."""
+    from reportkit.errors import InputFileError
+    from reportkit.year_inputs import load_year_inputs
+
+    (folder / "multi_year.csv").write_text("year,policy,count,amount\n2007,1,32,291625\n2008,1,x,1\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="multi_year.csv の 3 行目: count の値「x」が整数ではありません。"):
+        load_year_inputs(folder).multi_year()
