@@ -112,8 +112,9 @@ def read_narratives(folder: Path) -> Narratives:
     folder = Path(folder)
     if not folder.is_dir():
         return Narratives(folder)
-    sources = {path.name: NarrativeSource(path.name, path, path.read_bytes())
-               for path in sorted(folder.iterdir()) if is_narrative(path.name) and path.is_file()}
+    # by the name in lower case: Windows finds 「Introduction.docx」 as introduction.docx, and so do we
+    sources = {path.name.lower(): NarrativeSource(path.name.lower(), path, path.read_bytes())
+               for path in sorted(folder.iterdir()) if is_narrative(path.name.lower()) and path.is_file()}
     return Narratives(folder, True, sources)
 
 

@@ -81,6 +81,15 @@ def test_lock_files_and_kept_markdown_are_not_read_as_narratives(folder, tmp_pat
     build_report(folder, tmp_path / "out", page_numbers=False)
 
 
+def test_a_narrative_named_in_other_letter_case_is_found_as_on_windows(folder, tmp_path):
+    """「Introduction.DOCX」 saved by hand: Windows opens it as introduction.docx; so do validate and build."""
+    narratives = folder / "narratives"
+    (narratives / "introduction.docx").rename(narratives / "Introduction.DOCX")
+    assert [i for i in validate_folder(folder).issues if i.severity == "error"] == []
+    build_report(folder, tmp_path / "out", page_numbers=False)
+    assert "青森県の中小企業は、これまで" in _text(tmp_path / "out" / "report.docx")
+
+
 def test_a_rolled_folders_expected_json_is_read_once_by_a_draft(folder, tmp_path):
     """Last year's order and costs (validate, aggregate, the draft's placeholders) come from one reading."""
     from reportkit.yoy.rollover import rollover
