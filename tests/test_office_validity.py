@@ -54,7 +54,8 @@ ALLOWED = (
 
 # Every kind of Office file a command writes (the key is the test id).
 DOCX_KINDS = ("report.docx", "report.docx with page numbers", "reference.docx", "rolled-over report.docx",
-              "redline.docx", "build --draft", "build --draft with page numbers", "令和2年度 report.docx")
+              "redline.docx", "build --draft", "build --draft with page numbers", "令和2年度 report.docx",
+              "narratives --to-docx")
 XLSX_KINDS = ("projects.xlsx", "template", "template --department", "sample cards", "rolled-over cards",
               "rolled-over projects.xlsx", "diff.xlsx", "packs checklist", "packs blank card",
               "packs prefilled cards", "status --format xlsx", "web desk downloads", "令和2年度 projects.xlsx")
@@ -107,6 +108,12 @@ def written(sample_build, round_, rolled, tmp_path_factory) -> dict[str, list[Pa
     files["diff.xlsx"] = [diff_out / "diff.xlsx"]
     files["redline.docx"] = [diff_out / "redline.docx"] if engine_available() else []
     files.update(_collection_round(round_, rolled, base))
+    # the sample's Markdown narratives (kept in narratives/markdown/) converted anew
+    narratives = base / "converted" / "narratives"
+    shutil.copytree(ROOT / "inputs" / "narratives" / "markdown", narratives)
+    assert cli.main(["narratives", str(narratives.parent), "--to-docx"]) == 0
+    files["narratives --to-docx"] = sorted(narratives.glob("*.docx"))
+    assert len(files["narratives --to-docx"]) == 14
     assert set(files) | set(LATER_KINDS) == set(DOCX_KINDS) | set(XLSX_KINDS)
     return files
 
