@@ -18,6 +18,7 @@ directory's sizes are checked before anything is inflated, and every part is par
 
 from __future__ import annotations
 
+import functools
 import io
 import posixpath
 import re
@@ -271,6 +272,15 @@ class _Styles:
         return next((style.bold for style in self.chain(style_id) if style.bold is not None), False)
 
 
+@functools.lru_cache(maxsize=8)
+def _styles_of(data: bytes) -> _Styles:
+    """The styles of a styles.xml (read-only once made): every narrative written from reference.docx
+    carries the same 370 kB part, parsed once per process rather than once per file."""
+    from ..files.safexml import parse_xml
+
+    return _Styles(parse_xml(data) if data else None)
+
+
 # A run's parts the report leaves out, by tag → what they are (DROPPED, or "tracked").
 _RUN_FINDINGS = {f"{W}object": "object", f"{W}footnoteReference": "footnote", f"{W}endnoteReference": "footnote",
                  f"{W}commentReference": "comment", f"{W}delText": "tracked"}
@@ -325,7 +335,8 @@ class _Reader:
                       if target in self.names}
         self.all_parts = [(kind.rsplit("/", 1)[-1], target) for _, kind, target in self._relationships(main)
                           if target in self.names]
-        self.styles = _Styles(self._part("styles"))
+        styles = self.parts.get("styles")
+        self.styles = _styles_of(self.archive.read(styles) if styles else b"")
         self.numbering = _Numbering(self._part("numbering"))
         self.out = WordNarrative()
         self.number = 0  # the current paragraph's number
