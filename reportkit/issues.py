@@ -85,6 +85,7 @@ class IssueCode(str, Enum):
     SUMMARY_REQUIRED = "summary-required"
     DUPLICATE_PROJECT_ID = "duplicate-project-id"
     DUPLICATE_PROJECT_NAME = "duplicate-project-name"
+    PLACEMENT_UNUSED = "placement-unused"
     STALE_YEAR_TEXT = "stale-year-text"
     CARD_TOO_LONG = "card-too-long"
     COST_FAR_FROM_LAST_YEAR = "cost-far-from-last-year"
@@ -290,6 +291,8 @@ CATALOGUE: dict[IssueCode, CodeEntry] = {
                                   "{line}の{detail}は報告書に印刷されません。{expected}。"),
     IssueCode.STATISTICS_NO_DATA: CodeEntry("warning", "データのない図表",
                                   "{line}の{detail}にはデータがないため、報告書に「（データ未入力）」と印刷されます。statistics フォルダに CSV を置き、index.toml のその項目の file に指定してください。"),
+    IssueCode.PLACEMENT_UNUSED: CodeEntry("warning", "使われない並び順の指定",
+                                  "{detail}config.toml の [[placements]] の管理番号（project_id、after）を確認してください。"),
     IssueCode.INPUT_FILE_BROKEN: CodeEntry("error", "読めないデータファイル",
                                   "{detail}このファイルが直るまで報告書は作成できません。"),
 }

@@ -12,10 +12,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 
 from .config import ReportConfig
+from .input_folder import CONFIG_FILE
 from .issues import FIELD_LABELS, Issue, make_issue
 from .japanese import (FULL_DIGITS, display_width, era_of, era_year, nendo, nendo_or_western, quantities,
                        to_half_width, yen_in_thousands)
 from .model import Card, ResultRow, SourcedCard
+from .project_order import in_report_order
 
 CardRule = Callable[[SourcedCard, ReportConfig], Iterator[Issue]]
 
@@ -539,4 +541,8 @@ def check_folder(cards: list[SourcedCard], config: ReportConfig) -> list[Issue]:
                 others = "、".join(o.source.file for o in group if o is not sourced)
                 shown = sourced.card.one_line_name if field == "project_name" else value
                 issues.append(_issue(sourced, code, field, detail=shown, other=others))
+    # the secretariat's [[placements]] of config.toml that name no card, or no project of the card's measure
+    # (the build leaves them unused and says so; here they are seen while the returns come in)
+    _, unused = in_report_order(config, [sourced.card for sourced in cards])
+    issues.extend(make_issue("placement-unused", CONFIG_FILE, detail=note) for note in unused)
     return issues

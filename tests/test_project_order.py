@@ -225,3 +225,17 @@ def test_the_sample_keeps_the_editions_order_wherever_its_files_lie(last_year, t
     assert (tmp_path / "out" / "report.json").read_bytes() == (last_year / "report.json").read_bytes()
     ids = _ids(last_year)
     assert ids == [f"AOM-{n:03d}" for n in range(1, 120)]  # the edition's list order: its 管理番号
+
+
+def test_validate_names_a_placement_it_cannot_follow_while_the_returns_come_in(placed, tmp_path):
+    """Before the build: the placement of AOM-010 after a project of another measure, and one naming no
+    card, are warnings of config.toml; the two placements that work say nothing."""
+    from reportkit.validate import validate_folder
+
+    folder = _copy(placed[0], tmp_path)
+    with (folder / "config.toml").open("a", encoding="utf-8") as config:
+        config.write('\n[[placements]]\nproject_id = "AOM-999"\nafter = ""\n')
+    issues = [i for i in validate_folder(folder).issues if i.code == "placement-unused"]
+    assert [(i.file, i.severity) for i in issues] == [("config.toml", "warning")] * 2
+    assert "AOM-010" in issues[0].message and "AOM-001" in issues[0].message
+    assert "「AOM-999」のカードがない" in issues[1].message
