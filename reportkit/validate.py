@@ -105,9 +105,13 @@ def non_workbook_issue(path: Path, name: str) -> Issue | None:
     return make_issue(code, name, detail=path.suffix or path.name)
 
 
-def validate_card_file(path: Path, config: ReportConfig) -> tuple[SourcedCard | None, list[Issue]]:
-    """Read and check one workbook on its own (no folder-wide rules)."""
+def validate_card_file(path: Path, config: ReportConfig, last_year: tuple[int, dict[str, int]] | None = None
+                       ) -> tuple[SourcedCard | None, list[Issue]]:
+    """Read and check one workbook on its own (no folder-wide rules); ``last_year`` (its year and its costs
+    by 管理番号, ``ExpectedFile.costs``) adds the check of the cost against last year's, as a folder has."""
     sourced, issues, _ = _check_file(path, config)
+    if sourced is not None and last_year is not None:
+        issues = [*issues, *rules.check_costs_against_last_year([sourced], last_year[1], last_year[0])]
     return sourced, issues
 
 

@@ -411,3 +411,18 @@ def test_every_request_is_logged(site):
     assert fields[1][2:6] == ["-", "GET", "/api/status", "401"]
     assert codes[LABOUR] not in "\n".join(lines)
 
+
+
+def test_a_cost_typed_in_yen_is_a_warning_when_the_clerk_checks_the_card_alone(site, serve_rolled, tmp_path):
+    """The desk's check of one workbook compares the cost with last year's (expected.json), as validate does
+    for the folder: AOM-001's 1,237 千円 last year typed as 1237000 (円)."""
+    folder, app, codes = site
+    client = app.test_client()
+    yen = returned(serve_rolled, tmp_path / "yen" / "001.xlsx", "001", cost=1237000)
+    issues = client.post("/api/check", headers=bearer(codes[LABOUR]), data=upload(yen)).get_json()
+    far = [i for i in issues if i["code"] == "cost-far-from-last-year"]
+    assert [(i["severity"], i["cell"]) for i in far] == [("warning", "B11")]
+    assert "1,000倍" in far[0]["message"] and "1,237千円" in far[0]["message"]
+    fine = returned(serve_rolled, tmp_path / "fine" / "001.xlsx", "001")
+    issues = client.post("/api/check", headers=bearer(codes[LABOUR]), data=upload(fine)).get_json()
+    assert not [i for i in issues if i["code"] == "cost-far-from-last-year"]

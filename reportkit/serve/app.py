@@ -38,7 +38,8 @@ from ..collect.status import STATE_LABELS, CollectionStatus, collection_status, 
 from ..config import load_config
 from ..errors import ReportkitError
 from ..issues import SEVERITY_LABELS, Issue
-from ..input_folder import default_outputs
+from ..expected_record import read_expected_file
+from ..input_folder import InputFolder, default_outputs
 from ..japanese import nendo
 from ..validate import non_workbook_issue, validate_card_file
 from ..workbook.reader import MAX_FILE_BYTES
@@ -120,6 +121,10 @@ class Intake:
             "divisions": [d for d in status.divisions if d.division == principal.division],
             "projects": [p for p in status.projects if p.division == principal.division]})
 
+    def last_year_costs(self) -> tuple[int, dict[str, int]] | None:
+        """Last year's costs (expected.json, read at each upload: a rollover may write it while serving)."""
+        return read_expected_file(InputFolder(self.folder).expected).costs()
+
     def expected_divisions(self) -> dict[str, str] | None:
         try:
             return {p.project_id: p.division for p in load_expected(self.folder).projects}
@@ -194,7 +199,7 @@ class Upload:
         if issue is not None:
             self.sourced, self.issues = None, [issue]
         else:
-            self.sourced, issues = validate_card_file(self.path, intake.config)
+            self.sourced, issues = validate_card_file(self.path, intake.config, intake.last_year_costs())
             self.issues = [i.model_copy(update={"file": self.display}) for i in issues]
         self.project_id, self.name, self.division = "", "", ""
         if self.sourced is not None:
