@@ -18,6 +18,7 @@ from .card_settings import CardSettings, card_settings, input_folder_of
 from .cards import is_complete, read_card
 from .config import ReportConfig, load_config
 from .errors import InputFolderError
+from .expected_record import read_expected_file
 from .input_folder import NOT_CARDS, InputFolder
 from .year_inputs import YearInputs, load_year_inputs
 from .issues import Issue, make_issue
@@ -199,6 +200,7 @@ def validate_files(paths: Sequence[Path], config: ReportConfig | None = None) ->
     departments: dict[str, str] = {}
     checked: list[SourcedCard] = []
     folder_configs: dict[Path, ReportConfig] = {}
+    folder_costs: dict[Path, tuple[int, dict[str, int]] | None] = {}
     used: list[ReportConfig] = []
     for path in files:
         name = file_name(folder, path)
@@ -213,6 +215,9 @@ def validate_files(paths: Sequence[Path], config: ReportConfig | None = None) ->
             continue
         settings = _settings_for(path, raw, config, folder_configs)
         sourced, card_issues, departments[name] = _check_raw(raw, settings.config)
+        last_year = _last_year_costs(path, folder_costs)
+        if sourced is not None and last_year is not None:  # in an input folder: its expected.json, as validate of it
+            card_issues += rules.check_costs_against_last_year([sourced], last_year[1], last_year[0])
         issues.extend(settings.apply(card_issues))
         used.append(settings.config)
         if sourced is not None:
@@ -236,6 +241,16 @@ def _settings_for(path: Path, raw: RawCard, config: ReportConfig | None,
     if inputs not in folder_configs:
         folder_configs[inputs] = load_config(inputs)
     return CardSettings(folder_configs[inputs])
+
+
+def _last_year_costs(path: Path, folder_costs: dict) -> tuple[int, dict[str, int]] | None:
+    """Last year's costs of the input folder the workbook lies in (its expected.json), None elsewhere."""
+    inputs = input_folder_of(path)
+    if inputs is None:
+        return None
+    if inputs not in folder_costs:
+        folder_costs[inputs] = read_expected_file(InputFolder(inputs).expected).costs()
+    return folder_costs[inputs]
 
 
 def _common_folder(files: list[Path]) -> Path:

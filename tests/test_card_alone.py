@@ -209,3 +209,17 @@ def test_template_outside_the_secretariats_folder(config, desk, elsewhere):
     # an older card carries no settings: say what to pass instead
     old = reportkit("template", "--input", str(SAMPLE_CARD), "-o", "x.xlsx", cwd=desk)
     assert old.returncode == 2 and "年度設定が入っていません" in old.stderr
+
+
+def test_a_card_in_a_rolled_folder_is_compared_with_last_years_cost(serve_rolled, tmp_path, desk):
+    """A clerk's `reportkit validate` of the card in the round's folder: its expected.json gives last year's
+    cost, as `validate` of the folder and the desk have (1237000 typed for AOM-001's 1,237 千円)."""
+    from serve_helpers import returned, rolled_copy
+
+    folder = rolled_copy(serve_rolled, tmp_path / "inputs2014")
+    card = returned(serve_rolled, folder / "cards" / "001.xlsx", "001", cost=1237000)
+    found = codes(reportkit("validate", str(card), "--format", "json", cwd=desk))
+    assert ("001.xlsx", "cost-far-from-last-year", "B11") in found
+    fine = returned(serve_rolled, folder / "cards" / "001.xlsx", "001")
+    assert "cost-far-from-last-year" not in {c for _, c, _ in codes(reportkit("validate", str(fine), "--format", "json",
+                                                                              cwd=desk))}
