@@ -23,7 +23,7 @@ from pathlib import Path
 
 import jinja2
 
-from .blocks import BOLD_OFF, BOLD_ON, Block, marker_text, plain
+from .blocks import MERGE_UP, Block, marker_text, plain, spans
 from .errors import InputFolderError, NarrativeError
 from .files.atomic import atomic_path
 from .input_folder import NARRATIVES_DIR
@@ -153,7 +153,7 @@ def _as_read(blocks: list[Block]) -> list[Block]:
             rows = [[cell.strip() for cell in row] + [""] * (columns - len(row)) for row in data]
             for index, row in enumerate(rows):
                 if index >= 2 and not plain(row[0]):  # an empty first cell continues the one above
-                    row[0] = "^"
+                    row[0] = MERGE_UP
             found.append((kind, rows))
         else:
             found.append((kind, data))
@@ -164,13 +164,7 @@ def _canonical(blocks: list[Block]) -> list:
     """Blocks compared as printed: each text as its characters with whether each is bold (spaces aside)."""
 
     def text(value: str) -> tuple:
-        bold, marks = False, []
-        for char in value:
-            if char in (BOLD_ON, BOLD_OFF):
-                bold = char == BOLD_ON
-            elif not char.isspace():
-                marks.append(bold)
-        return plain(value), tuple(marks)
+        return plain(value), tuple(bold for piece, bold in spans(value) for char in piece if not char.isspace())
 
     return [(kind, [[text(c) for c in row] for row in data] if kind == "grid" else text(data))
             for kind, data in blocks]

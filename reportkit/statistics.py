@@ -64,7 +64,7 @@ def load_statistics(folder: Path) -> dict[str, StatisticsItem]:
     try:
         data = tomllib.loads(index.read_bytes().decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise InputFileError(f"{shown} を文字として読めません。UTF-8 で保存し直してください。") from None
+        raise InputFileError(f"{shown} を読めません。文字コードを UTF-8 にして保存し直してください。") from None
     except tomllib.TOMLDecodeError as exc:
         where = re.search(r"line (\d+), column (\d+)", str(exc))
         at = f"{where.group(1)} 行目 {where.group(2)} 文字目" if where else "場所不明"

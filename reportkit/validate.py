@@ -111,9 +111,14 @@ def validate_card_file(path: Path, config: ReportConfig, last_year: tuple[int, d
     """Read and check one workbook on its own (no folder-wide rules); ``last_year`` (its year and its costs
     by 管理番号, ``ExpectedFile.costs``) adds the check of the cost against last year's, as a folder has."""
     sourced, issues, _ = _check_file(path, config)
-    if sourced is not None and last_year is not None:
-        issues = [*issues, *rules.check_costs_against_last_year([sourced], last_year[1], last_year[0])]
-    return sourced, issues
+    return sourced, issues + _against_last_year(sourced, last_year)
+
+
+def _against_last_year(sourced: SourcedCard | None, last_year: tuple[int, dict[str, int]] | None) -> list[Issue]:
+    """The check of one card's cost against last year's (``ExpectedFile.costs``), when there is a last year."""
+    if sourced is None or last_year is None:
+        return []
+    return rules.check_costs_against_last_year([sourced], last_year[1], last_year[0])
 
 
 def _check_file(path: Path, config: ReportConfig,
@@ -215,9 +220,7 @@ def validate_files(paths: Sequence[Path], config: ReportConfig | None = None) ->
             continue
         settings = _settings_for(path, raw, config, folder_configs)
         sourced, card_issues, departments[name] = _check_raw(raw, settings.config)
-        last_year = _last_year_costs(path, folder_costs)
-        if sourced is not None and last_year is not None:  # in an input folder: its expected.json, as validate of it
-            card_issues += rules.check_costs_against_last_year([sourced], last_year[1], last_year[0])
+        card_issues += _against_last_year(sourced, _last_year_costs(path, folder_costs))  # in an input folder
         issues.extend(settings.apply(card_issues))
         used.append(settings.config)
         if sourced is not None:

@@ -149,8 +149,8 @@ def read_multi_year(path: Path) -> tuple[list[YearFigure], BaseException | None]
     try:
         text = Path(path).read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
-        return [], InputFileError(f"{Path(path).name} を文字として読めません。Excel では「CSV UTF-8（コンマ区切り）」"
-                                  "で保存し直してください。")
+        return [], InputFileError(f"{Path(path).name} を読めません。文字コードを UTF-8 にして保存し直してください"
+                                  "（Excel では「CSV UTF-8（コンマ区切り）」で保存）。")
     try:
         return parse_multi_year(text, Path(path).name), None
     except InputFileError as exc:

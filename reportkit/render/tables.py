@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..aggregate import Report, YearColumn
+from ..blocks import MERGE_LEFT, MERGE_UP  # a printed header's merges, as a narrative table's
 from ..config import ReportConfig
 from . import charts, styles
 from . import fast_table as x
@@ -180,7 +181,6 @@ def _titles(config: ReportConfig) -> list[str]:
 # figures 63–76 mm of the 250 mm text height (76 without the empty lines): 70 mm.
 FIGURE_HEIGHT_MM = charts.STATISTICS_HEIGHT_MM
 EMPTY_FIGURE = "（データ未入力）"
-MERGE_LEFT, MERGE_UP = "<", "^"  # in a printed header: widen the cell to the left / continue the cell above
 
 
 def statistics_object(writer, statistics: StatisticsTables, key: str) -> None:
