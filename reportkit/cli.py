@@ -92,7 +92,7 @@ def run_template(args: argparse.Namespace) -> int:
         raise ReportkitError(f"{output} はすでにあります。記入済みのカードを上書きしないよう、別のファイル名を指定してください"
                              "（上書きしてよい場合は --force を付けてください）。")
     try:
-        write_workbook(config, output, {"project_id": project_id}, department=args.department)
+        write_workbook(config, output, {"project_id": project_id}, department=args.department, mailed=True)
     except OSError as exc:
         raise ReportkitError(f"事業カードを書き出せません: {output}（{exc.strerror or exc}）") from exc
     print(output)

@@ -97,7 +97,10 @@ def run_accept(args: argparse.Namespace) -> int:
     """File returned workbooks by division, archiving earlier versions; 1 when a filed one has errors."""
     from .collect.accept import accept
 
-    filed = accept(args.files, args.into)
+    skipped: list = []
+    filed = accept(args.files, args.into, skipped)
+    for item in skipped:
+        print(f"飛ばしました: {item.source}: {item.reason}")
     for item in filed:
         print(f"受け付けました: {item.source} → {item.target}（{item.division}、{item.project_id}）")
         for old, new in item.archived:
@@ -105,5 +108,6 @@ def run_accept(args: argparse.Namespace) -> int:
         if item.errors or item.warnings:
             print(f"  エラー {item.errors} 件、警告 {item.warnings} 件があります（reportkit validate {args.into} で確認できます）。")
     with_errors = sum(1 for item in filed if item.errors)
-    print(f"{len(filed)} 件を受け付けました（エラーのあるブック {with_errors} 件）。")
+    extra = f"、飛ばしたファイル {len(skipped)} 件" if skipped else ""
+    print(f"{len(filed)} 件を受け付けました（エラーのあるブック {with_errors} 件{extra}）。")
     return EXIT_PROBLEMS if with_errors else EXIT_OK

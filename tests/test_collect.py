@@ -15,7 +15,8 @@ import zipfile
 from openpyxl import load_workbook
 
 from reportkit import cli
-from reportkit.collect.packs import BLANK_FILE, CHECKLIST_FILE, CHECKLIST_HEADINGS
+from reportkit.collect.checklist import CHECKLIST_FILE, CHECKLIST_HEADINGS
+from reportkit.collect.packs import BLANK_FILE
 from reportkit.collect.received import received_files, workbook_identity
 from reportkit.collect.status import collection_status
 from reportkit.config import load_config
@@ -197,7 +198,7 @@ def test_accept_never_overwrites_a_taken_name(round_, tmp_path, capsys):
     other = tmp_path / "in" / sample_card("012").name  # same file name as 012, another project
     other.parent.mkdir()
     config = load_config(folder)
-    write_workbook(config, other, {"project_id": "NEW-901", "department": SCHOOL})
+    write_workbook(config, other, {"project_id": "NEW-901", "department": SCHOOL, "project_name": "別の新規事業"})
     taken = folder / "cards" / SCHOOL / sample_card("012").name
     before = taken.read_bytes()
     code, out, _ = _run(capsys, "accept", other, "--into", folder)

@@ -22,7 +22,8 @@ import ooxml_checks as checks
 from reportkit import cli
 from reportkit.build import build_report
 from reportkit.files.textsafe import safe_file_name
-from reportkit.collect.packs import BLANK_FILE, CHECKLIST_FILE
+from reportkit.collect.checklist import CHECKLIST_FILE
+from reportkit.collect.packs import BLANK_FILE
 from reportkit.render.package import write_cached_pagerefs
 from yoy_helpers import make_two_years
 

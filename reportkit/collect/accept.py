@@ -6,6 +6,12 @@ user's file) into the division's sub-folder of ``folder/cards/``. Any workbook a
 (its last-modified time), outside the cards folder so it is never read as a card. Nothing is ever
 overwritten: a name that is taken gets ``_2``, ``_3`` … Every incoming file is read before anything
 moves; one that cannot be read, has no 管理番号 or no known 担当課 stops the whole call.
+
+A division may mail back its whole pack: its checklist, and cards it did not touch (the blank card
+for a new project, or a prefilled card exactly as the pack made it: ``workbook.fingerprint``; for a
+card made before the fingerprint, byte for byte the workbook rollover wrote). Those are not filed:
+each is a ``Skipped`` with one Japanese line saying why, in ``skipped`` when the caller gives a list
+(the command line), else the call is refused with that line (the desk's one card at a time).
 """
 
 from __future__ import annotations
@@ -19,10 +25,15 @@ from pathlib import Path
 from ..files.atomic import atomic_path
 from ..files.textsafe import safe_file_name
 from ..config import load_config
-from ..errors import AcceptError
+from ..errors import AcceptError, ReportkitError
 from ..issues import Issue
 from ..input_folder import InputFolder
+from ..expected_record import read_expected_file
 from ..validate import card_files
+from ..workbook.fingerprint import untouched
+from ..workbook.reader import read_workbook
+from .checklist import is_checklist
+from .expected import file_digest
 from .received import IssueCounts, received_files, workbook_identity
 
 ARCHIVE_FOLDER = "archive"
@@ -39,8 +50,17 @@ class Filed(IssueCounts):
     issues: list[Issue] = field(default_factory=list)  # of the workbook on its own
 
 
-def accept(files: list[Path], folder: Path) -> list[Filed]:
-    """File each of ``files`` into ``folder`` (see the module docstring); raises AcceptError."""
+@dataclass
+class Skipped:
+    source: Path  # the returned file, as given
+    reason: str  # one Japanese sentence: why it was not filed (without the file's name)
+
+
+def accept(files: list[Path], folder: Path, skipped: list[Skipped] | None = None) -> list[Filed]:
+    """File each of ``files`` into ``folder`` (see the module docstring); raises AcceptError.
+
+    ``skipped``: where the checklist and the untouched cards go (not filed); without it they are refused.
+    """
     folder = Path(folder)
     if not folder.is_dir():
         raise AcceptError(f"受付先の入力フォルダが見つかりません: {folder}")
@@ -49,7 +69,16 @@ def accept(files: list[Path], folder: Path) -> list[Filed]:
     if not cards.is_dir() and card_files(folder):
         raise AcceptError(f"{folder} のカードは cards フォルダの外に置かれています。"
                           f"{cards} を作ってカードを移してから、もう一度受け付けてください。")
-    incoming = [_check_incoming(Path(path), config, cards) for path in files]
+    prefilled = _prefilled_digests(folder)
+    incoming = []
+    for path in map(Path, files):
+        reason = _not_a_return(path, prefilled) if path.is_file() else ""
+        if reason and skipped is not None:
+            skipped.append(Skipped(path, reason))
+        elif reason:
+            raise AcceptError(f"このブックは受け付けられません: {reason}")
+        else:
+            incoming.append(_check_incoming(path, config, cards))
     problems = [problem for _, problem in incoming if problem]
     if problems:
         raise AcceptError("次のブックを受け付けられません。どのファイルも移動・コピーしていません。\n"
@@ -84,6 +113,38 @@ def _check_incoming(path: Path, config, cards: Path) -> tuple[Filed, str]:
         return item, (f"{path}: 担当課が空欄か、設定ファイルの担当課にありません。"
                       "事業カードの担当課を一覧から選んでから、もう一度受け付けてください。")
     return item, ""
+
+
+def _not_a_return(path: Path, prefilled: dict[str, str]) -> str:
+    """Why ``path`` is no return to file (the pack's checklist, a card nobody wrote in), or ""."""
+    if is_checklist(path):
+        return f"配布した提出チェックリストです（事業カードではありません）。受け付けずに飛ばしました。"
+    if path.suffix.lower() != ".xlsx":
+        return ""
+    raw = read_workbook(path)
+    if not raw.readable:
+        return ""
+    project_id = str(raw.values["project_id"].value or "").strip() if "project_id" in raw.values else ""
+    name = str(raw.values["project_name"].value or "").strip() if "project_name" in raw.values else ""
+    how = untouched(raw)
+    if not how and prefilled.get(project_id) and prefilled[project_id] == file_digest(path):
+        how = "prefilled"  # a card made before the fingerprint: the very file rollover wrote
+    if how == "blank":
+        return ("新規事業用の空のカードで、何も記入されていません。受け付けずに飛ばしました"
+                "（新規事業がなければ送り返す必要はありません）。")
+    if how == "prefilled":
+        return (f"{project_id} {name} のカードは配布したときのまま変更されていません。"
+                f"受け付けずに飛ばしました（{project_id} は未提出のままです）。")
+    return ""
+
+
+def _prefilled_digests(folder: Path) -> dict[str, str]:
+    """The digest of each prefilled workbook rollover wrote (expected.json), {} without a usable one."""
+    try:
+        return {p.project_id: p.sha256 for p in read_expected_file(InputFolder(folder).expected).record().projects
+                if p.sha256}
+    except ReportkitError:
+        return {}
 
 
 def _archive(old: Path, archive: Path) -> Path:

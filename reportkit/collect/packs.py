@@ -14,7 +14,6 @@ staging folder and renamed to ``out_dir`` at the end; a non-empty ``out_dir`` is
 
 from __future__ import annotations
 
-import re
 import shutil
 import zipfile
 from dataclasses import dataclass, field
@@ -25,16 +24,15 @@ from ..config import ReportConfig
 from ..errors import OutputError
 from ..input_folder import InputFolder
 from ..validation_report import UNKNOWN_DIVISION
-from ..workbook.tables import Sheet, write_tables
+from ..workbook.tables import write_tables
 from ..workbook.template import new_project_id, write_workbook
 from ..files.textsafe import safe_file_name
 from .accept import free_name
+from .checklist import CHECKLIST_FILE, checklist_sheet
 from .expected import ExpectedProject, load_expected
 from .received import division_order, received_files
 
-CHECKLIST_FILE = "提出チェックリスト.xlsx"
 BLANK_FILE = "新規事業用_事業カード.xlsx"
-CHECKLIST_HEADINGS = ("管理番号", "事業名", "前年度事業費（千円）", "提出期限", "ファイル", "提出日")
 
 
 @dataclass
@@ -95,19 +93,11 @@ def _write_pack(target: Path, pack: Pack, config: ReportConfig, workbooks: list[
         shutil.copy2(path, copy)
         pack.workbooks.append(copy.name)
     if pack.division in config.divisions:
-        write_workbook(config, target / BLANK_FILE, {"project_id": new_project_id()}, department=pack.division)
+        write_workbook(config, target / BLANK_FILE, {"project_id": new_project_id()}, department=pack.division,
+                       mailed=True)
     else:
         notices.append(f"{pack.division}: 設定ファイルの担当課にないため、新規事業用の空のカードは入れていません。")
     write_tables(target / CHECKLIST_FILE, [checklist_sheet(pack.division, expected, config.deadline_text)])
-
-
-def checklist_sheet(division: str, projects: list[ExpectedProject], deadline: str) -> Sheet:
-    """The division's one-page checklist: a row per project expected back."""
-    rows = [[p.project_id, p.name, "－" if p.cost is None else p.cost, deadline or None, p.file or None, None]
-            for p in sorted(projects, key=lambda p: (p.file, p.project_id))]
-    title = re.sub(r"[\[\]:*?/\\]", "_", division)[:31] or "チェックリスト"
-    return Sheet(title=title, headings=CHECKLIST_HEADINGS, rows=rows, widths=(16, 48, 14, 16, 36, 10),
-                 autofilter=False, one_page=True)
 
 
 def _zip_folder(folder: Path, target: Path) -> None:

@@ -470,7 +470,7 @@ def create_app(folder: Path, *, outputs: Path | None = None, previous: Path | No
         try:
             project_id = new_project_id()
             target = folder / "blank.xlsx"
-            write_workbook(intake.config, target, {"project_id": project_id}, department=division)
+            write_workbook(intake.config, target, {"project_id": project_id}, department=division, mailed=True)
             data = target.read_bytes()
         finally:
             shutil.rmtree(folder, ignore_errors=True)

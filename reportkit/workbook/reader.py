@@ -21,6 +21,7 @@ from functools import lru_cache
 from ..issues import Issue, make_issue
 from ..files.textsafe import has_illegal, xml_safe
 from . import import_openpyxl, layout
+from .fingerprint import WRITTEN_NAME
 from .layout import BLOCKS, CARD_SHEET, CELLS, LISTS_SHEET, PAIRS, SETTINGS_NAME
 from .xlsx import Package, Sheet, Workbook, column_index, column_letter, load_workbook, sheet_names
 
@@ -68,6 +69,7 @@ class RawCard:
     # of the 選択肢 sheet by the key in their first row (what an older card carries instead).
     settings: str | None = None
     choice_lists: dict[str, list[str]] = field(default_factory=dict)
+    written: str | None = None  # the fingerprint the template wrote (``fingerprint.WRITTEN_NAME``), None without
 
     @property
     def readable(self) -> bool:
@@ -155,6 +157,7 @@ def _read_archive(archive: zipfile.ZipFile, suffix: str, raw: RawCard, fail, set
     except Exception as exc:  # damaged sheet XML, impossible references
         return fail("corrupt-file", detail=_describe(exc))
     spans = _read_names(workbook, sheet, raw)
+    raw.written = workbook.defined_names.get(WRITTEN_NAME)
     if raw.readable:
         _report_formulas(raw, sheet.formulas_without_value)
         _report_unmapped(sheet, spans, raw)
@@ -162,6 +165,26 @@ def _read_archive(archive: zipfile.ZipFile, suffix: str, raw: RawCard, fail, set
             raw.settings = _read_settings(workbook)
             raw.choice_lists = _read_choice_lists(workbook)
     return raw
+
+
+def first_row(path: Path) -> list[object]:
+    """The values of row 1 of a workbook's first sheet ([] when it is no workbook that can be read safely).
+
+    For a file that is not a card (a pack's checklist sent back): the same guards as ``read_workbook``.
+    """
+    try:
+        if Path(path).stat().st_size > MAX_FILE_BYTES:
+            return []
+        with zipfile.ZipFile(path) as archive:
+            if _check_archive(archive)[1] or _part_with_dtd(archive):
+                return []
+            workbook = load_workbook(Package(archive))
+            if not workbook.sheetnames or workbook.sheetnames[0] not in workbook.sheet_parts:
+                return []
+            cells = workbook[workbook.sheetnames[0]].cells
+    except Exception:  # not a zip, damaged XML: not a workbook this can read
+        return []
+    return [cells.get((1, column)) for column in range(1, 1 + max((c for r, c in cells if r == 1), default=0))]
 
 
 def _read_settings(workbook: Workbook) -> str | None:

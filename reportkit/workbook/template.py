@@ -21,6 +21,7 @@ from ..files.textsafe import xml_safe
 from ..files.atomic import atomic_path
 from ..files.zipnorm import normalise_zip
 from . import layout
+from .fingerprint import WRITTEN_NAME, fingerprint, written_value
 from .layout import (BLOCKS, CARD_SHEET, CELLS, DIVISIONS_LIST, HELP_SHEET, INPUT_COLUMNS, LISTS_SHEET,
                      MEASURES_OF_POLICY_LIST, NOTE_TEXT, PAIRS, POLICIES_LIST, SETTINGS_NAME, SETTINGS_NOTE,
                      SETTINGS_SHEET, title_text)
@@ -65,8 +66,12 @@ def default_values(config: ReportConfig, department: str | None = None) -> dict[
 
 
 def build_workbook(config: ReportConfig, values: Mapping[str, object] | None = None,
-                   department: str | None = None) -> Workbook:
-    """A card workbook in memory: the layout, its defined names, help and choices, then ``values``."""
+                   department: str | None = None, mailed: bool = False) -> Workbook:
+    """A card workbook in memory: the layout, its defined names, help and choices, then ``values``.
+
+    ``mailed``: a card to send out (blank, or prefilled by rollover): the fingerprint of its values is
+    written too (``fingerprint``), so that it is known when it comes back untouched.
+    """
     wb = Workbook()
     sheet = wb.active
     sheet.title = CARD_SHEET
@@ -77,6 +82,9 @@ def build_workbook(config: ReportConfig, values: Mapping[str, object] | None = N
     merged = default_values(config, department)
     merged.update(values or {})
     fill_workbook(wb, merged)
+    if mailed:
+        wb.defined_names[WRITTEN_NAME] = DefinedName(WRITTEN_NAME, attr_text=written_value(_fingerprint(wb)),
+                                                     hidden=True)
     wb.active = 0
     wb.properties.creator = "reportkit"
     wb.properties.created = FIXED_TIME
@@ -86,13 +94,13 @@ def build_workbook(config: ReportConfig, values: Mapping[str, object] | None = N
 
 
 def write_workbook(config: ReportConfig, path: Path, values: Mapping[str, object] | None = None,
-                   department: str | None = None) -> Path:
-    """Write a card workbook to ``path`` atomically and return the path."""
+                   department: str | None = None, mailed: bool = False) -> Path:
+    """Write a card workbook to ``path`` atomically and return the path (``mailed``: as ``build_workbook``)."""
     if department is not None and department not in config.divisions:
         from ..errors import ReportkitError
 
         raise ReportkitError(f"担当課「{department}」は設定ファイルの divisions にありません。")
-    wb = build_workbook(config, values, department)
+    wb = build_workbook(config, values, department, mailed)
     path = Path(path)
     with atomic_path(path) as tmp:
         wb.save(tmp)
@@ -124,6 +132,21 @@ def fill_workbook(wb: Workbook, values: Mapping[str, object]) -> None:
             record = list(record)
             for index, cell in enumerate(row_cells):
                 _set(cell, record[index] if index < len(record) else None)
+
+
+def _fingerprint(wb: Workbook) -> str:
+    """The fingerprint of the values just filled in, read through the defined names as a reader will."""
+    def cells(name: str) -> list[list[object]]:
+        sheet_name, ref = next(iter(wb.defined_names[name].destinations))
+        found = wb[sheet_name][ref.replace("$", "")]
+        if not isinstance(found, tuple):
+            return [[found.value]]
+        rows = found if isinstance(found[0], tuple) else (found,)
+        return [[cell.value for cell in row] for row in rows]
+
+    return fingerprint({spec.name: cells(spec.name)[0][0] for spec in layout.CELLS},
+                       {spec.name: cells(spec.name)[0] for spec in layout.PAIRS},
+                       {spec.name: cells(spec.name) for spec in layout.BLOCKS})
 
 
 def _set(cell, value: object) -> None:

@@ -303,4 +303,4 @@ def _write_card(config: ReportConfig, target: Path, card: Card, source_file: str
                 "次年度のカードを作れません。行をまとめてから、もう一度実行してください。")
     if card.department not in config.divisions:  # validated already; keep the template's own check quiet
         raise ReportkitError(f"{source_file}: 担当課「{card.department}」は設定ファイルの divisions にありません。")
-    write_workbook(config, target, values)  # fixed dates and entry order: same folder, same bytes
+    write_workbook(config, target, values, mailed=True)  # fixed dates and entry order: same folder, same bytes
