@@ -27,7 +27,7 @@ def packs_arguments(parser: argparse.ArgumentParser) -> None:
                         help="担当課ごとのフォルダを作る出力フォルダ（存在しないか空のフォルダ）")
     parser.add_argument("--zip", action="store_true", help="担当課ごとの zip ファイルも作る（メール添付用）")
     parser.add_argument("--expected", metavar="FILE", type=Path,
-                        help="提出予定の事業の一覧（既定: DIR/expected.json。前年度の report.json も可）")
+                        help="提出予定の事業の一覧（既定: DIR/expected.json、なければ DIR/expected.csv。前年度の report.json も可）")
 
 
 def run_packs(args: argparse.Namespace) -> int:
@@ -50,7 +50,7 @@ def status_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("folder", nargs="?", metavar="DIR", type=Path, default=Path(DEFAULT_INPUT),
                         help=f"回収中の入力フォルダ（既定: {DEFAULT_INPUT}）")
     parser.add_argument("--expected", metavar="FILE", type=Path,
-                        help="提出予定の事業の一覧（既定: DIR/expected.json。前年度の report.json も可）")
+                        help="提出予定の事業の一覧（既定: DIR/expected.json、なければ DIR/expected.csv。前年度の report.json も可）")
     parser.add_argument("--format", choices=("text", "json", "xlsx"), default="text",
                         help="出力の形式: text（既定）、json、xlsx（-o が必要）")
     parser.add_argument("-o", "--output", metavar="FILE", type=Path,

@@ -6,10 +6,17 @@ in last year's report order. It is read here, below ``validate`` (which checks t
 against last year's) and ``collect`` (the round's checklist, the draft's placeholders); the build
 keeps last year's order (``project_order``). ``read_expected_file`` reads a folder's file once; what
 is wrong with it is raised where the record is used, as the commands always did.
+
+In a first year there is neither: the secretariat may give a simple list instead, ``expected.csv``
+(``parse_expected_list``): a heading row with the columns 管理番号, 事業名 and 担当課 (in any order,
+other columns ignored), then one project a line, as Excel saves it (UTF-8 with or without a BOM, or
+cp932). It has no costs, places or periods: nothing ends, nothing is compared with last year's cost.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +24,8 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from .errors import ExpectedError
-from .input_folder import EXPECTED_FILE
+from .files.excel_text import ENCODING_ADVICE, decode_excel_text
+from .input_folder import EXPECTED_FILE, EXPECTED_LIST
 from .model import Reprint
 
 
@@ -41,7 +49,8 @@ class ExpectedProject(BaseModel):
 
 
 class ExpectedRecord(BaseModel):
-    """Last year's projects, in list order; ``fiscal_year`` is the year they were reported for."""
+    """Last year's projects, in list order; ``fiscal_year`` is the year they were reported for (0: not
+    known, the secretariat's expected.csv)."""
 
     fiscal_year: int
     projects: list[ExpectedProject]
@@ -52,10 +61,52 @@ class ExpectedRecord(BaseModel):
         return project.period_end is not None and project.period_end <= self.fiscal_year
 
 
+LIST_COLUMNS = {"project_id": "管理番号", "name": "事業名", "division": "担当課"}
+
+
 def missing_message(path: Path) -> str:
     """A folder's expected.json is not there (the round's commands need it)."""
     return (f"提出予定の事業の一覧 {path} がありません。reportkit rollover で作ったフォルダを指定するか、"
-            "--expected に前年度の report.json を指定してください。")
+            f"--expected に前年度の report.json を指定するか、初年度なら {EXPECTED_LIST}（列: 管理番号,事業名,担当課）を"
+            "入力フォルダに置いてください。")
+
+
+def parse_record(path: Path, data: bytes) -> ExpectedRecord:
+    """The record in ``data`` read from ``path``: the secretariat's list (.csv), else expected.json or a report.json."""
+    if Path(path).suffix.lower() == ".csv":
+        return parse_expected_list(path, data)
+    return parse_expected(path, data)
+
+
+def parse_expected_list(path: Path, data: bytes) -> ExpectedRecord:
+    """The secretariat's simple list (expected.csv, see the module docstring); ExpectedError naming the line."""
+    path = Path(path)
+    try:
+        text = decode_excel_text(data)
+    except UnicodeDecodeError as exc:
+        raise ExpectedError(f"提出予定の事業の一覧 {path} の文字コードを読めません。{ENCODING_ADVICE}。") from exc
+    rows = [(number, row) for number, row in enumerate(csv.reader(io.StringIO(text)), start=1)
+            if any(cell.strip() for cell in row)]
+    if not rows:
+        raise ExpectedError(f"提出予定の事業の一覧 {path} が空です。1 行目に 管理番号,事業名,担当課 の見出しを書いてください。")
+    headings = [cell.strip() for cell in rows[0][1]]
+    missing = [label for label in LIST_COLUMNS.values() if label not in headings]
+    if missing:
+        raise ExpectedError(f"提出予定の事業の一覧 {path} の {rows[0][0]} 行目（見出し）に {'、'.join(missing)} の列が"
+                            "ありません。見出しは 管理番号,事業名,担当課 です。")
+    columns = {key: headings.index(label) for key, label in LIST_COLUMNS.items()}
+    projects, seen = [], {}
+    for number, row in rows[1:]:
+        values = {key: row[index].strip() if index < len(row) else "" for key, index in columns.items()}
+        empty = [LIST_COLUMNS[key] for key, value in values.items() if not value]
+        if empty:
+            raise ExpectedError(f"提出予定の事業の一覧 {path} の {number} 行目: {'、'.join(empty)}が空欄です。")
+        if values["project_id"] in seen:
+            raise ExpectedError(f"提出予定の事業の一覧 {path} の {number} 行目: 管理番号 {values['project_id']} は "
+                                f"{seen[values['project_id']]} 行目にもあります。")
+        seen[values["project_id"]] = number
+        projects.append(ExpectedProject(**values))
+    return ExpectedRecord(fiscal_year=0, projects=projects, source=path.name)
 
 
 def parse_expected(path: Path, data: bytes) -> ExpectedRecord:
@@ -99,11 +150,17 @@ class ExpectedFile:
         """The record; ExpectedError when the file is missing or is no record."""
         if self.data is None:
             raise ExpectedError(missing_message(self.path))
-        return parse_expected(self.path, self.data)
+        return parse_record(self.path, self.data)
+
+    @property
+    def is_list(self) -> bool:
+        """The secretariat's expected.csv: which projects, not last year's order or costs."""
+        return self.path.suffix.lower() == ".csv"
 
     def previous_order(self) -> list[ExpectedProject]:
-        """Last year's projects in last year's report order; [] without the file (ExpectedError when broken)."""
-        return self.record().projects if self.present else []
+        """Last year's projects in last year's report order; [] without the file or for the secretariat's
+        list, whose order is no report's (ExpectedError when broken)."""
+        return self.record().projects if self.present and not self.is_list else []
 
     def costs(self) -> tuple[int, dict[str, int]] | None:
         """(last year, its 事業費 in 千円 by 管理番号); None without the file, or when it cannot be read.
@@ -111,7 +168,7 @@ class ExpectedFile:
         Read leniently: the check of this year's costs against last year's is left out when the file
         is broken (``status`` and ``build --draft`` report that).
         """
-        if self.data is None:
+        if self.data is None or self.is_list:
             return None
         try:
             data = json.loads(self.data.decode("utf-8-sig"))
@@ -123,6 +180,7 @@ class ExpectedFile:
 
 
 def read_expected_file(path: Path) -> ExpectedFile:
-    """Read ``path`` (a folder's expected.json) once; an ExpectedFile without data when it is not there."""
+    """Read ``path`` (a folder's expected.json, or its expected.csv) once; an ExpectedFile without data when
+    it is not there."""
     path = Path(path)
     return ExpectedFile(path, path.read_bytes() if path.is_file() else None)

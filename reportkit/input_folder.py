@@ -8,6 +8,7 @@ One year's inputs live in one folder (``inputs/``)::
     narratives/      the chapters' text templates
     statistics/      the statistics appendix
     expected.json    (a rolled-over folder) last year's projects, to check returns against
+    expected.csv     (a first year, optional) the secretariat's list of the projects expected back
 
 Nothing is ever written into it: every command that writes asks ``contains`` first.
 """
@@ -27,13 +28,15 @@ CARDS_DIR = "cards"
 NARRATIVES_DIR = "narratives"
 STATISTICS_DIR = "statistics"
 EXPECTED_FILE = "expected.json"
+EXPECTED_LIST = "expected.csv"  # without expected.json: the secretariat's list (管理番号,事業名,担当課)
 REPORT_JSON = "report.json"  # the built report's data, in an output folder (diff and status read it back)
 README_FILE = "readme.md"
 
 # Copied for editing into next year's folder by ``reportkit rollover``.
 EDITABLE_FOLDERS = (NARRATIVES_DIR, STATISTICS_DIR)
 # Without a cards/ subfolder the folder itself holds the workbooks; these entries of it are not cards.
-NOT_CARDS = frozenset({CONFIG_FILE, MULTI_YEAR_FILE, NARRATIVES_DIR, STATISTICS_DIR, README_FILE, EXPECTED_FILE})
+NOT_CARDS = frozenset({CONFIG_FILE, MULTI_YEAR_FILE, NARRATIVES_DIR, STATISTICS_DIR, README_FILE, EXPECTED_FILE,
+                       EXPECTED_LIST})
 
 INPUTS_PREFIX, OUTPUTS_PREFIX = "inputs", "outputs"
 
@@ -80,6 +83,12 @@ class InputFolder:
     @property
     def expected(self) -> Path:
         return self.root / EXPECTED_FILE
+
+    @property
+    def expected_source(self) -> Path:
+        """Where the projects expected back are listed: expected.json, else expected.csv when only it is there."""
+        listed = self.root / EXPECTED_LIST
+        return listed if not self.expected.is_file() and listed.is_file() else self.expected
 
     @property
     def is_input_folder(self) -> bool:

@@ -166,5 +166,5 @@ def load_year_inputs(folder: Path, config: ReportConfig | None = None) -> YearIn
         config, text = read_config(names.root)
     figures, error = read_multi_year(names.multi_year)
     return YearInputs(names, config, read_narratives(names.root / NARRATIVES_DIR),
-                      read_statistics(names.root / STATISTICS_DIR), read_expected_file(names.expected),
+                      read_statistics(names.root / STATISTICS_DIR), read_expected_file(names.expected_source),
                       text, figures, error)

@@ -136,9 +136,11 @@ def test_status_of_an_unusable_folder_exits_2(tmp_path, rolled, capsys):
     assert code == 2 and "エラー" in err
     folder = tmp_path / "no-record"
     shutil.copytree(rolled, folder)
-    (folder / "expected.json").unlink()
-    code, _, err = _run(capsys, "status", folder, "--format", "json")
-    assert code == 2 and "--expected" in err
+    (folder / "expected.json").unlink()  # no record: shown as a first year (test_first_year), not refused
+    code, out, err = _run(capsys, "status", folder, "--format", "json")
+    assert code == 1 and "--expected" in json.loads(out)["note"]  # the prefilled cards' emptied costs
+    code, _, err = _run(capsys, "status", folder, "--expected", tmp_path / "no-such.json")
+    assert code == 2 and "見つかりません" in err
 
 
 # -- accept ----------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ import json
 from pathlib import Path
 
 from ..errors import ExpectedError
-from ..expected_record import ExpectedProject, ExpectedRecord, missing_message, parse_expected
+from ..expected_record import ExpectedProject, ExpectedRecord, missing_message, parse_record
 from ..files.atomic import write_text_atomic
 from ..input_folder import InputFolder
 
@@ -33,13 +33,14 @@ def write_expected(path: Path, record: ExpectedRecord) -> None:
 
 
 def load_expected(folder: Path, expected_file: Path | None = None) -> ExpectedRecord:
-    """The record ``expected_file`` (an expected.json or a report.json), else ``folder/expected.json``."""
-    path = Path(expected_file) if expected_file is not None else InputFolder(folder).expected
+    """The record ``expected_file`` (an expected.json, a report.json or the secretariat's list .csv), else
+    ``folder/expected.json``, else ``folder/expected.csv``."""
+    path = Path(expected_file) if expected_file is not None else InputFolder(folder).expected_source
     if not path.is_file():
         if expected_file is None:
             raise ExpectedError(missing_message(path))
         raise ExpectedError(f"提出予定の事業の一覧 {path} が見つかりません。")
-    return parse_expected(path, path.read_bytes())
+    return parse_record(path, path.read_bytes())
 
 
 def file_digest(path: Path) -> str:

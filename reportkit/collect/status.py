@@ -4,6 +4,10 @@
 written by rollover, or the record/report.json ``expected``) with the workbooks under the cards
 folder, per division and per project. The result is a pydantic model, so the CLI, the xlsx to send
 round and a web desk all render the same object.
+
+A first year has no list of the projects to expect (no expected.json, no report.json of last year,
+no expected.csv from the secretariat): the status then shows what arrived, per division, and its
+``note`` says where the list comes from.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from ..expected_record import ExpectedRecord
+from ..input_folder import EXPECTED_LIST, InputFolder
 from ..japanese import nendo
 from ..validation_report import UNKNOWN_DIVISION
 from ..workbook.tables import PrintLayout, Sheet
@@ -22,6 +28,9 @@ from .received import ReceivedFile, division_order, received_files
 
 State = Literal["missing", "errors", "warnings", "ok", "new", "ended"]
 # ended: 事業期間 over with last year and its workbook deleted (rollover's notice): no longer expected
+FIRST_YEAR_NOTE = ("提出予定の事業の一覧がないため、届いたカードだけを担当課ごとに示しています。予定の一覧は、"
+                   "前年度の報告書の report.json（--expected に指定）か、事務局が入力フォルダに置く "
+                   f"{EXPECTED_LIST}（1 行目が 管理番号,事業名,担当課 の見出し、1 行に 1 事業）から読みます。")
 STATE_LABELS = {"missing": "未提出", "errors": "要修正", "warnings": "警告あり", "ok": "受付済", "new": "新規",
                 "ended": "終了"}
 
@@ -56,6 +65,7 @@ class CollectionStatus(BaseModel):
     divisions: list[DivisionStatus]
     projects: list[ProjectStatus]
     total: DivisionStatus
+    note: str = ""  # FIRST_YEAR_NOTE when there is no list of the projects expected
 
     @property
     def complete(self) -> bool:
@@ -67,7 +77,8 @@ def collection_status(folder: Path, expected: Path | None = None) -> CollectionS
     """The status of ``folder`` (raises ReportkitError when the folder, config or record is unusable)."""
     folder = Path(folder)
     received = received_files(folder)  # config and folder first: they are the more basic problems
-    record = load_expected(folder, expected)
+    listed = expected is not None or InputFolder(folder).expected_source.is_file()
+    record = load_expected(folder, expected) if listed else ExpectedRecord(fiscal_year=0, projects=[], source="")
     wanted_by_id = {p.project_id: p for p in record.projects}
     projects: list[ProjectStatus] = []
     got: set[str] = set()
@@ -75,7 +86,7 @@ def collection_status(folder: Path, expected: Path | None = None) -> CollectionS
         wanted = wanted_by_id.get(item.project_id)
         if wanted is not None and wanted.sha256 and file_digest(item.path) == wanted.sha256:
             continue  # the prefilled workbook as rollover wrote it: not returned yet
-        projects.append(_received_status(item, wanted is not None))
+        projects.append(_received_status(item, wanted is not None, listed))
         got.add(item.project_id)
     prefilled = {item.project_id: item for item in received.files}
     # An empty cards folder (a round's first day) deleted nothing: every expected project is missing.
@@ -102,7 +113,7 @@ def collection_status(folder: Path, expected: Path | None = None) -> CollectionS
             row.missing += 1
             continue
         row.received += 1
-        row.new += not project.expected
+        row.new += project.state == "new"
         if project.errors:
             row.with_errors += 1
         elif project.warnings:
@@ -114,11 +125,12 @@ def collection_status(folder: Path, expected: Path | None = None) -> CollectionS
     total = DivisionStatus(division="合計", **{key: sum(getattr(r, key) for r in rows.values())
                                                for key in DivisionStatus.model_fields if key != "division"})
     return CollectionStatus(fiscal_year=received.config.fiscal_year, expected_from=record.source,
-                            divisions=list(rows.values()), projects=projects, total=total)
+                            divisions=list(rows.values()), projects=projects, total=total,
+                            note="" if listed else FIRST_YEAR_NOTE)
 
 
-def _received_status(item: ReceivedFile, expected: bool) -> ProjectStatus:
-    if not expected:
+def _received_status(item: ReceivedFile, expected: bool, listed: bool = True) -> ProjectStatus:
+    if listed and not expected:
         state = "new"
     else:
         state = "errors" if item.errors else "warnings" if item.warnings else "ok"
@@ -143,7 +155,9 @@ def format_status_text(status: CollectionStatus) -> str:
     def counts(row: DivisionStatus) -> str:
         return "、".join(f"{label} {getattr(row, key)}" for key, label in COUNT_LABELS)
 
-    lines = [f"{nendo(status.fiscal_year)} 事業カードの回収状況（提出予定: {status.expected_from}）", ""]
+    lines = [f"{nendo(status.fiscal_year)} 事業カードの回収状況（提出予定: {status.expected_from or 'なし'}）", ""]
+    if status.note:
+        lines += [status.note, ""]
     lines += [f"  {row.division}: {counts(row)}" for row in status.divisions]
     lines += [f"  合計: {counts(status.total)}", ""]
     for state in ("missing", "errors", "new", "warnings", "ended"):
@@ -156,7 +170,10 @@ def format_status_text(status: CollectionStatus) -> str:
             where = "　".join(part for part in (p.file, detail) if part)
             lines.append(f"  {p.division}　{p.project_id or '（管理番号なし）'}　{p.name}" + (f"　{where}" if where else ""))
         lines.append("")
-    if status.complete:
+    if status.note:
+        lines.append(f"受付 {status.total.received} 件、要修正 {status.total.with_errors} 件"
+                     "（1 件ずつの一覧は --format xlsx または json で）。")
+    elif status.complete:
         lines.append("予定の事業はすべて提出され、エラーはありません。")
     else:
         lines.append(f"未提出 {status.total.missing} 件、要修正 {status.total.with_errors} 件。")
