@@ -125,7 +125,8 @@ def _build(inputs: YearInputs, output_dir: Path, *, pdf: bool, progress, page_nu
                 page_count = measured.page_count or None
                 checked = True
         if not draft:  # a draft's figures are provisional: no data file to be taken for the year's
-            (staging / REPORT_JSON).write_bytes(report_json_bytes(report_data(report, pages)))
+            data = report_data(report, pages, inputs.abolished)
+            (staging / REPORT_JSON).write_bytes(report_json_bytes(data))
             write_tables(staging / PROJECTS_XLSX, companion_sheets(report, pages), cache=cache_folder("tables"))
         written = _move_into_place(staging, output_dir, [name for name in (REPORT_DOCX, REPORT_JSON, PROJECTS_XLSX,
                                                                            REPORT_PDF) if (staging / name).exists()])
@@ -155,9 +156,9 @@ def _draft_report(inputs: YearInputs, result) -> tuple[Report, dict[str, Placeho
         raise ValidationFailed(f"カード以外の入力（{other[0].file} など）にエラーがあるため、素案を作成しませんでした。",
                                report=result)
     expected = inputs.expected.record() if inputs.expected.present else None
-    chosen = draft_inputs(result, expected)
+    chosen = draft_inputs(result, expected, inputs.abolished.ids())
     report = aggregate(result.config, chosen.cards, inputs.multi_year(), chosen.placeholders,
-                       previous=expected.projects if expected is not None else ())
+                       previous=inputs.expected.previous_order())
     return report, chosen.placeholders, chosen.notices
 
 

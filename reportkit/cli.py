@@ -288,6 +288,8 @@ COMMANDS: tuple[Command, ...] = (
             cli_collect.status_arguments, cli_collect.run_status),
     Command("accept", "返ってきたカードを担当課別に受け付ける（前の版は archive/ に保管）",
             cli_collect.accept_arguments, cli_collect.run_accept),
+    Command("abolish", "事業期間の途中で廃止した事業を記録する（--undo で取り消し）",
+            cli_collect.abolish_arguments, cli_collect.run_abolish),
     Command("access", "受付ページのアクセスコードを作る（担当課ごと、または事務局）",
             cli_serve.access_arguments, cli_serve.run_access),
     Command("serve", "ブラウザで使う受付ページ（担当課）と取りまとめの画面（事務局）を開く",

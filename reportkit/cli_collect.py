@@ -1,4 +1,4 @@
-"""The collection-round commands: ``reportkit packs``, ``reportkit status`` and ``reportkit accept``.
+"""The collection-round commands: ``reportkit packs``, ``status``, ``accept`` and ``abolish``.
 
 Thin shells over ``reportkit.collect``: parse, call, print in Japanese, return the exit code
 (errors are ReportkitError, turned into a message and exit code by ``cli.main``).
@@ -111,3 +111,28 @@ def run_accept(args: argparse.Namespace) -> int:
     extra = f"、飛ばしたファイル {len(skipped)} 件" if skipped else ""
     print(f"{len(filed)} 件を受け付けました（エラーのあるブック {with_errors} 件{extra}）。")
     return EXIT_PROBLEMS if with_errors else EXIT_OK
+
+
+# -- abolish -------------------------------------------------------------------------------------
+
+def abolish_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("project_id", metavar="管理番号", help="事業期間の途中で廃止した事業の管理番号")
+    parser.add_argument("--input", metavar="DIR", type=Path, default=Path(DEFAULT_INPUT),
+                        help=f"回収中の入力フォルダ（既定: {DEFAULT_INPUT}）。記録は DIR/abolished.json")
+    parser.add_argument("--reason", metavar="TEXT", default="", help="廃止の理由（記録するときは必須）")
+    parser.add_argument("--undo", action="store_true", help="廃止の記録を取り消す（カードは再び回収の対象になる）")
+
+
+def run_abolish(args: argparse.Namespace) -> int:
+    """Record a project as abolished (事業廃止) this year, or take the record back with --undo."""
+    from .collect.abolish import abolish, restore
+
+    if args.undo:
+        entry = restore(args.input, args.project_id)
+        print(f"廃止の記録を取り消しました: {entry.project_id} {entry.name}（{entry.division}）。"
+              "カードは再び回収・報告書の対象です。")
+        return EXIT_OK
+    entry = abolish(args.input, args.project_id, args.reason, by="コマンド")
+    print(f"廃止として記録しました: {entry.project_id} {entry.name}（{entry.division}）　理由: {entry.reason}")
+    print("  回収状況では「廃止」と表示され、報告書には載りません（取り消すには --undo）。")
+    return EXIT_OK

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from .abolished_record import AbolishedRecord
 from .aggregate import Report
 from .japanese import nendo
-from .report_json import CARD_FIELDS, ReportJson, ReportPolicy, ReportProject, ReportTotal, ReportYear, ReprintPlace
+from .report_json import CARD_FIELDS, ReportAbolished, ReportJson, ReportPolicy, ReportProject, ReportTotal, ReportYear, ReprintPlace
 from .workbook.tables import Sheet
 
 
-def report_data(report: Report, pages: dict[str, int | None]) -> ReportJson:
-    """The ``report.json`` object (see ``report_json.ReportJson``); ``pages`` maps bookmarks to printed pages."""
+def report_data(report: Report, pages: dict[str, int | None], abolished: AbolishedRecord | None = None) -> ReportJson:
+    """The ``report.json`` object (see ``report_json.ReportJson``); ``pages`` maps bookmarks to printed pages,
+    ``abolished`` the projects recorded as abolished this year."""
     reprint_pages: dict[str, list[ReprintPlace]] = {}
     for row in report.rows:
         if row.is_reprint:
@@ -31,6 +33,8 @@ def report_data(report: Report, pages: dict[str, int | None]) -> ReportJson:
         total=ReportTotal(count=report.total.count, amount=report.total.amount),
         years=[ReportYear(year=y.year, count=y.count, amount=y.amount) for y in report.years],
         projects=projects,
+        abolished=[ReportAbolished(project_id=p.project_id, name=p.name, department=p.division, reason=p.reason)
+                   for p in (abolished.projects if abolished is not None else [])],
     )
 
 

@@ -9,6 +9,7 @@ One year's inputs live in one folder (``inputs/``)::
     statistics/      the statistics appendix
     expected.json    (a rolled-over folder) last year's projects, to check returns against
     expected.csv     (a first year, optional) the secretariat's list of the projects expected back
+    abolished.json   the projects recorded as abolished this year (reportkit abolish, the desk)
 
 Nothing is ever written into it: every command that writes asks ``contains`` first.
 """
@@ -29,6 +30,7 @@ NARRATIVES_DIR = "narratives"
 STATISTICS_DIR = "statistics"
 EXPECTED_FILE = "expected.json"
 EXPECTED_LIST = "expected.csv"  # without expected.json: the secretariat's list (管理番号,事業名,担当課)
+ABOLISHED_FILE = "abolished.json"  # the projects the secretariat recorded as abolished (事業廃止) this year
 REPORT_JSON = "report.json"  # the built report's data, in an output folder (diff and status read it back)
 README_FILE = "readme.md"
 
@@ -36,7 +38,7 @@ README_FILE = "readme.md"
 EDITABLE_FOLDERS = (NARRATIVES_DIR, STATISTICS_DIR)
 # Without a cards/ subfolder the folder itself holds the workbooks; these entries of it are not cards.
 NOT_CARDS = frozenset({CONFIG_FILE, MULTI_YEAR_FILE, NARRATIVES_DIR, STATISTICS_DIR, README_FILE, EXPECTED_FILE,
-                       EXPECTED_LIST})
+                       EXPECTED_LIST, ABOLISHED_FILE})
 
 INPUTS_PREFIX, OUTPUTS_PREFIX = "inputs", "outputs"
 
@@ -83,6 +85,10 @@ class InputFolder:
     @property
     def expected(self) -> Path:
         return self.root / EXPECTED_FILE
+
+    @property
+    def abolished(self) -> Path:
+        return self.root / ABOLISHED_FILE
 
     @property
     def expected_source(self) -> Path:

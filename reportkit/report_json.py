@@ -92,6 +92,15 @@ class ReportYear(_Model):
     amount: int = Field(description="決算額 in 千円")
 
 
+class ReportAbolished(_Model):
+    """A project recorded as abolished (事業廃止) this year: not in the report (``reportkit abolish``)."""
+
+    project_id: str = Field(description="管理番号")
+    name: str = Field(description="事業名")
+    department: str = Field(description="担当課")
+    reason: str = Field(description="廃止の理由, as recorded")
+
+
 class ReportJson(_Model):
     """The whole report.json."""
 
@@ -100,6 +109,8 @@ class ReportJson(_Model):
     total: ReportTotal = Field(description="合計")
     years: list[ReportYear] = Field(default_factory=list, description="the multi-year table, oldest first")
     projects: list[ReportProject] = Field(description="every project once, in document order")
+    abolished: list[ReportAbolished] = Field(default_factory=list,
+                                             description="projects recorded as abolished this year, not in the report")
 
     def to_bytes(self) -> bytes:
         """The file's bytes: UTF-8, one-space indent, keys in field order, a final newline."""
@@ -127,7 +138,7 @@ def read_report_json(path: Path) -> ReportJson:
 # -- the reference (docs/report-json.md) -----------------------------------------------------------
 
 DOCUMENTED = (ReportJson, ReportPolicy, ReportTotal, ReportYear, ReportProject, ReprintPlace, ResultsTable,
-              ResultRow, FreeRow, HistoryEntry)
+              ResultRow, FreeRow, HistoryEntry, ReportAbolished)
 
 _SUMMARIES = {"ResultsTable": "A two-column results table of part ５ (表１ or 表２): caption, column headers, rows."}
 

@@ -167,6 +167,7 @@ def validate_folder(folder: Path, config: ReportConfig | None = None,
         raise InputFolderError(f"入力フォルダ {folder} にカードのブック（.xlsx）が１つもありません。"
                                f"カードは {InputFolder(folder).cards} に（課ごとのフォルダに分けても構いません）置いてください。")
     checked: list[SourcedCard] = []
+    abolished = inputs.abolished.ids()
     for path in (progress(result.files) if progress else result.files):
         name = file_name(folder, path)
         issue = non_workbook_issue(path, name)
@@ -175,10 +176,14 @@ def validate_folder(folder: Path, config: ReportConfig | None = None,
             result.departments[name] = ""
             continue
         sourced, issues, department = _check_file(path, config, name)
+        if abolished and _project_id(path, sourced) in abolished:
+            result.abolished.append(path)  # 事業廃止 recorded: not in the report, its problems no one's to fix
+            continue
         result.departments[name] = department
         result.issues.extend(issues)
         if sourced is not None:
             checked.append(sourced)
+    result.files = [path for path in result.files if path not in result.abolished]
     result.issues.extend(rules.check_folder(checked, config))
     last_year = inputs.expected.costs()  # None without expected.json, or when it cannot be read
     if last_year is not None:
@@ -188,6 +193,14 @@ def validate_folder(folder: Path, config: ReportConfig | None = None,
     result.cards = [s for s in checked if not s.source.unread]
     result.partial = [s for s in checked if s.source.unread]
     return result
+
+
+def _project_id(path: Path, sourced: SourcedCard | None) -> str:
+    """The 管理番号 of a checked workbook, read from the workbook when its card could not be built."""
+    if sourced is not None:
+        return sourced.card.project_id
+    value = read_workbook(path).values.get("project_id")
+    return str(value.value).strip() if value is not None and value.value is not None else ""
 
 
 def validate_files(paths: Sequence[Path], config: ReportConfig | None = None) -> ValidationReport:

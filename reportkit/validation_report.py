@@ -99,6 +99,7 @@ class ValidationReport(IssueCounts):
     departments: dict[str, str] = field(default_factory=dict)  # file name -> division ("" = unknown)
     partial: list[SourcedCard] = field(default_factory=list)  # checked, but a field (e.g. cost) unread
     folder: Path = Path()  # the input folder; file names are relative to it
+    abolished: list[Path] = field(default_factory=list)  # workbooks of projects recorded as abolished: left out
 
     @property
     def error_count(self) -> int:

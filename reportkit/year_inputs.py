@@ -26,6 +26,7 @@ from pathlib import Path
 from .aggregate import YearFigure, parse_multi_year
 from .config import ReportConfig, read_config
 from .errors import InputFileError
+from .abolished_record import AbolishedRecord, read_abolished
 from .expected_record import ExpectedFile, read_expected_file
 from .input_folder import NARRATIVES_DIR, STATISTICS_DIR, InputFolder
 from .statistics import StatisticsTables, read_statistics
@@ -130,6 +131,7 @@ class YearInputs:
     config_text: str = ""  # config.toml as read ("" when the config was given): rollover rewrites it
     _multi_year: list[YearFigure] = field(default_factory=list)
     _multi_year_error: BaseException | None = None
+    abolished: AbolishedRecord = field(default_factory=AbolishedRecord)  # this year's 事業廃止 (abolished.json)
 
     @property
     def root(self) -> Path:
@@ -167,4 +169,4 @@ def load_year_inputs(folder: Path, config: ReportConfig | None = None) -> YearIn
     figures, error = read_multi_year(names.multi_year)
     return YearInputs(names, config, read_narratives(names.root / NARRATIVES_DIR),
                       read_statistics(names.root / STATISTICS_DIR), read_expected_file(names.expected_source),
-                      text, figures, error)
+                      text, figures, error, read_abolished(names.abolished))

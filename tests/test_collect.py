@@ -108,7 +108,7 @@ def test_status_text_and_xlsx(round_, capsys, tmp_path):
     wb = load_workbook(target, read_only=True)
     rows = list(wb["担当課別"].iter_rows(values_only=True))
     assert rows[0][:7] == ("担当課", "予定", "受付", "正常", "要修正", "警告あり", "未提出")
-    assert (LABOUR, 13, 3, 2, 1, 0, 10, 0, 0) in rows
+    assert (LABOUR, 13, 3, 2, 1, 0, 10, 0, 0, 0) in rows  # …, 新規, 終了, 廃止
     projects = list(wb["事業別"].iter_rows(values_only=True))
     assert len(projects) == 1 + 120
 

@@ -43,7 +43,7 @@ def test_the_status_workbook_prints_one_page_wide_with_a_title(rolled, tmp_path)
             else:
                 assert sheet.cell(1, column).alignment.horizontal != "right", heading
     counts = wb["担当課別"]
-    assert [c.value for c in counts[1]] == ["担当課", "予定", "受付", "正常", "要修正", "警告あり", "未提出", "新規", "終了"]
+    assert [c.value for c in counts[1]] == ["担当課", "予定", "受付", "正常", "要修正", "警告あり", "未提出", "新規", "終了", "廃止"]
     projects = wb["事業別"]
     assert projects.cell(1, 5).value == "エラー" and projects.cell(1, 5).alignment.horizontal == "right"
     assert projects.max_row == 1 + 119

@@ -7,7 +7,7 @@ each project whose card is not usable yet:
 * ``missing`` (未提出): an expected project whose workbook is still the one rollover prefilled;
 * ``errors`` (要修正): a returned workbook that fails validation, with its errors listed;
 * nothing for an expected project whose 事業期間 ended with last year and whose workbook was
-  deleted (rollover's notice): it has ended;
+  deleted (rollover's notice): it has ended; nothing for a project recorded as abolished (事業廃止);
 * ``missing`` too for another expected project with no workbook at all (deleted, never filed): its card
   is made from ``expected.json`` (policy, measure, reprints; older files without them get only a
   notice).
@@ -40,8 +40,10 @@ class DraftInputs:
         return sum(1 for p in self.placeholders.values() if p.state == state)
 
 
-def draft_inputs(report: ValidationReport, expected: ExpectedRecord | None = None) -> DraftInputs:
-    """The cards and placeholders of a draft of ``report``'s folder (see the module docstring)."""
+def draft_inputs(report: ValidationReport, expected: ExpectedRecord | None = None,
+                 abolished: set[str] = frozenset()) -> DraftInputs:
+    """The cards and placeholders of a draft of ``report``'s folder (see the module docstring);
+    nothing for a project of ``abolished`` (recorded as abolished this year: its workbook is not in ``report``)."""
     prefilled = {p.project_id: p.sha256 for p in expected.projects if p.sha256} if expected else {}
     result = DraftInputs(cards=[], placeholders={})
     seen: set[str] = set()
@@ -60,7 +62,7 @@ def draft_inputs(report: ValidationReport, expected: ExpectedRecord | None = Non
                 result.placeholders[card.project_id] = Placeholder("errors", _problems(task), task.file)
         result.cards.append(card)
     for project in expected.projects if expected is not None else ():
-        if project.project_id in seen:
+        if project.project_id in seen or project.project_id in abolished:
             continue
         seen.add(project.project_id)
         if expected.ended(project):

@@ -18,6 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from ..abolished_record import read_abolished
 from ..expected_record import ExpectedRecord
 from ..input_folder import EXPECTED_LIST, InputFolder
 from ..japanese import nendo
@@ -26,13 +27,14 @@ from ..workbook.tables import PrintLayout, Sheet
 from .expected import file_digest, load_expected
 from .received import ReceivedFile, division_order, received_files
 
-State = Literal["missing", "errors", "warnings", "ok", "new", "ended"]
+State = Literal["missing", "errors", "warnings", "ok", "new", "ended", "abolished"]
 # ended: 事業期間 over with last year and its workbook deleted (rollover's notice): no longer expected
+# abolished: recorded as abolished this year (reportkit abolish, the desk): not expected, not in the report
 FIRST_YEAR_NOTE = ("提出予定の事業の一覧がないため、届いたカードだけを担当課ごとに示しています。予定の一覧は、"
                    "前年度の報告書の report.json（--expected に指定）か、事務局が入力フォルダに置く "
                    f"{EXPECTED_LIST}（1 行目が 管理番号,事業名,担当課 の見出し、1 行に 1 事業）から読みます。")
 STATE_LABELS = {"missing": "未提出", "errors": "要修正", "warnings": "警告あり", "ok": "受付済", "new": "新規",
-                "ended": "終了"}
+                "ended": "終了", "abolished": "廃止"}
 
 
 class ProjectStatus(BaseModel):
@@ -45,6 +47,7 @@ class ProjectStatus(BaseModel):
     errors: int = 0
     warnings: int = 0
     expected: bool = True
+    reason: str = ""  # why it was abolished (state abolished)
 
 
 class DivisionStatus(BaseModel):
@@ -57,6 +60,7 @@ class DivisionStatus(BaseModel):
     missing: int = 0
     new: int = 0
     ended: int = 0  # expected last year, ended: 事業期間 over and the workbook deleted (not in ``expected``)
+    abolished: int = 0  # recorded as abolished this year (not in ``expected``)
 
 
 class CollectionStatus(BaseModel):
@@ -80,8 +84,10 @@ def collection_status(folder: Path, expected: Path | None = None) -> CollectionS
     listed = expected is not None or InputFolder(folder).expected_source.is_file()
     record = load_expected(folder, expected) if listed else ExpectedRecord(fiscal_year=0, projects=[], source="")
     wanted_by_id = {p.project_id: p for p in record.projects}
-    projects: list[ProjectStatus] = []
-    got: set[str] = set()
+    abolished = read_abolished(InputFolder(folder).abolished)  # their workbooks are not among the received
+    projects = [ProjectStatus(project_id=p.project_id, name=p.name, division=p.division, state="abolished",
+                              expected=False, reason=p.reason) for p in abolished.projects]
+    got: set[str] = abolished.ids()
     for item in received.files:
         wanted = wanted_by_id.get(item.project_id)
         if wanted is not None and wanted.sha256 and file_digest(item.path) == wanted.sha256:
@@ -100,14 +106,14 @@ def collection_status(folder: Path, expected: Path | None = None) -> CollectionS
                                           modified=waiting.modified if waiting else None, expected=not ended))
     divisions = division_order(received.config.divisions, {p.division for p in record.projects + projects})
     rows = {name: DivisionStatus(division=name) for name in divisions}
-    ended_ids = {p.project_id for p in projects if p.state == "ended"}
+    gone = {p.project_id for p in projects if p.state in ("ended", "abolished")}
     for wanted in record.projects:
-        if wanted.project_id not in ended_ids:
+        if wanted.project_id not in gone:
             rows[wanted.division].expected += 1
     for project in projects:
         row = rows[project.division]
-        if project.state == "ended":
-            row.ended += 1
+        if project.state in ("ended", "abolished"):
+            setattr(row, project.state, getattr(row, project.state) + 1)
             continue
         if project.state == "missing":
             row.missing += 1
@@ -142,7 +148,7 @@ def _received_status(item: ReceivedFile, expected: bool, listed: bool = True) ->
 # -- rendering -----------------------------------------------------------------------------------
 
 COUNT_LABELS = (("expected", "予定"), ("received", "受付"), ("ok", "正常"), ("with_errors", "要修正"),
-                ("warnings", "警告あり"), ("missing", "未提出"), ("new", "新規"), ("ended", "終了"))
+                ("warnings", "警告あり"), ("missing", "未提出"), ("new", "新規"), ("ended", "終了"), ("abolished", "廃止"))
 
 
 def status_data(status: CollectionStatus) -> dict:
@@ -160,13 +166,13 @@ def format_status_text(status: CollectionStatus) -> str:
         lines += [status.note, ""]
     lines += [f"  {row.division}: {counts(row)}" for row in status.divisions]
     lines += [f"  合計: {counts(status.total)}", ""]
-    for state in ("missing", "errors", "new", "warnings", "ended"):
+    for state in ("missing", "errors", "new", "warnings", "ended", "abolished"):
         chosen = [p for p in status.projects if p.state == state]
         if not chosen:
             continue
         lines.append(f"{STATE_LABELS[state]}（{len(chosen)} 件）")
         for p in chosen:
-            detail = f"エラー {p.errors} 件、警告 {p.warnings} 件" if p.errors or p.warnings else ""
+            detail = f"エラー {p.errors} 件、警告 {p.warnings} 件" if p.errors or p.warnings else p.reason
             where = "　".join(part for part in (p.file, detail) if part)
             lines.append(f"  {p.division}　{p.project_id or '（管理番号なし）'}　{p.name}" + (f"　{where}" if where else ""))
         lines.append("")

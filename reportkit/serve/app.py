@@ -521,6 +521,37 @@ def create_app(folder: Path, *, outputs: Path | None = None, previous: Path | No
                                drafts=output_files(draft_folder(intake.outputs), DRAFT_FILES),
                                pdf=pdf_available(), outputs=intake.outputs, previous=intake.previous)
 
+    def _abolition(undo: bool, values) -> tuple[str, object]:
+        """Record (or take back) a project's 事業廃止 under the accept lock; (division, the entry)."""
+        from ..collect.abolish import abolish, restore
+
+        project_id = str(values.get("project_id", "") or "")
+        with intake.accept_lock:
+            entry = restore(intake.folder, project_id) if undo else abolish(
+                intake.folder, project_id, str(values.get("reason", "") or ""), by=SECRETARIAT)
+        g.note = f"{'restore' if undo else 'abolish'} {entry.project_id}"
+        return entry.division, entry
+
+    @app.post("/desk/abolish")
+    def abolish_project():
+        page_principal(secretariat=True)
+        division, _ = _abolition(request.form.get("undo") == "1", request.form)
+        if division in intake.config.divisions:
+            return redirect(url_for("clerk", division=division))
+        return redirect(url_for("desk"))
+
+    @app.post("/api/abolish")
+    def api_abolish():
+        """The secretariat's 事業廃止 (JSON or form: project_id, reason; undo=true takes it back)."""
+        if not api_principal().secretariat:
+            abort(403)
+        values = request.get_json(silent=True) if request.is_json else request.form
+        if not isinstance(values, dict) and not hasattr(values, "get"):
+            abort(400)
+        undo = str(values.get("undo", "")).lower() in ("1", "true")
+        _, entry = _abolition(undo, values)
+        return jsonify({**entry.model_dump(mode="json"), "state": "restored" if undo else "abolished"})
+
     @app.get("/desk/errors/<division>.txt")
     def division_errors(division: str):
         page_principal(secretariat=True)

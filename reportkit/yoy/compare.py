@@ -9,7 +9,8 @@ and turned into the same ``ReportJson`` by ``export.report_data``, without pages
 3. else by a former name: an entry of the new side's 事業の経緯 whose event contains 事業名変更
    and whose former name is the old project's name.
 
-The result lists one ``Change`` per difference a reviewer should see: 追加 (added), 廃止 (dropped),
+The result lists one ``Change`` per difference a reviewer should see: 追加 (added), 廃止 (dropped: its
+``new`` says why when it is known — 廃止（理由） recorded with ``reportkit abolish``, or 事業期間の終了),
 名称変更 (renamed), 移動 (other policy or measure, or another place in its measure's order: ``order_moves``,
 as the redline shows it), 事業費 (cost, with the difference in 千円 and %),
 項目 (any other field: texts, flags, period, reprints, results rows, history entries), and the
@@ -98,6 +99,7 @@ class Side:
     total: ReportTotal | None
     projects: list[ReportProject]
     warnings: list[str] = field(default_factory=list)
+    abolished: dict[str, str] = field(default_factory=dict)  # 管理番号 → 廃止の理由 (recorded this year)
 
 
 @dataclass
@@ -147,7 +149,7 @@ def load_side(path: Path) -> Side:
 def _side_from_json(path: Path) -> Side:
     data = read_report_json(path)
     return Side(label=str(path), fiscal_year=data.fiscal_year, policies=data.policies, total=data.total,
-                projects=data.projects)
+                projects=data.projects, abolished={p.project_id: p.reason for p in data.abolished})
 
 
 def _side_from_inputs(folder: Path) -> Side:
@@ -160,7 +162,7 @@ def _side_from_inputs(folder: Path) -> Side:
     result = validate_folder(folder, inputs=inputs)
     cards = result.cards + result.partial  # a card whose cost is not filled in yet is still the same project
     report = aggregate(result.config, [s.card for s in cards], [], previous=inputs.expected.previous_order())
-    data = report_data(report, {})  # no pages
+    data = report_data(report, {}, inputs.abolished)  # no pages
     built = {s.source.file for s in cards}
     unread = sorted({i.file for i in result.issues if i.severity == "error" and i.file not in built})
     warnings = []
@@ -172,7 +174,7 @@ def _side_from_inputs(folder: Path) -> Side:
         warnings.append(f"{folder}: エラーのため読めなかったカードが {len(unread)} 件あります（比較に含まれません）: "
                         + "、".join(unread[:5]) + ("…" if len(unread) > 5 else ""))
     return Side(label=str(folder), fiscal_year=data.fiscal_year, policies=data.policies, total=data.total,
-                projects=data.projects, warnings=warnings)
+                projects=data.projects, warnings=warnings, abolished={p.project_id: p.reason for p in data.abolished})
 
 
 # -- matching ------------------------------------------------------------------------------------
@@ -234,7 +236,7 @@ def compare(old: Path | Side, new: Path | Side) -> Diff:
             changes.append(_change(ADDED, project, "事業", None, _place(project, titles)))
     for i, project in enumerate(old_side.projects):
         if i not in matched_old:
-            changes.append(_change(DROPPED, project, "事業", _place(project, titles), None))
+            changes.append(_change(DROPPED, project, "事業", _place(project, titles), _why_dropped(project, old_side, new_side)))
 
     matches = [Match(old_side.projects[i].project_id, new_side.projects[j].project_id, how)
                for i, j, how in pairs]
@@ -243,6 +245,15 @@ def compare(old: Path | Side, new: Path | Side) -> Diff:
                 total=PolicyFigures(0, "合計", _figure(old_side.total, "count"), _figure(new_side.total, "count"),
                                     _figure(old_side.total, "amount"), _figure(new_side.total, "amount"), None, None),
                 matches=matches, warnings=_order_warnings(old_side, new_side) + old_side.warnings + new_side.warnings)
+
+
+def _why_dropped(project: ReportProject, old: Side, new: Side) -> str | None:
+    """Why a project of the old side is not on the new: 廃止 (recorded, with its reason), its 事業期間 over, or unknown."""
+    if project.project_id in new.abolished:
+        return f"廃止（{new.abolished[project.project_id]}）"
+    if project.period_end is not None and old.fiscal_year is not None and project.period_end <= old.fiscal_year:
+        return f"事業期間の終了（{nendo_or_western(project.period_end, western_suffix='年度')}まで）"
+    return None
 
 
 def order_moves(old: list[ReportProject], new: list[ReportProject],

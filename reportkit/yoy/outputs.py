@@ -116,7 +116,7 @@ def _change_line(change: Change) -> str:
     if change.kind == ADDED:
         return f"{who}　{change.new}"
     if change.kind == DROPPED:
-        return f"{who}　{change.old}"
+        return f"{who}　{change.old}" + (f"　{change.new}" if change.new else "")
     if change.kind == RENAMED:
         return f"「{change.old}」→「{change.new}」（{change.project_id}）"
     if change.kind == MOVED:
