@@ -23,7 +23,7 @@ from reportkit.serve.access import new_code
 
 from command_helpers import run_reportkit
 from serve_helpers import http, running_server
-from yoy_helpers import INPUTS, sample_card
+from yoy_helpers import INPUTS, edit, sample_card
 
 WORLD = "国際経済課"
 REASON = "国の補助制度の終了により年度途中で廃止"
@@ -68,6 +68,16 @@ def test_abolish_and_undo_on_the_command_line(round_folder):
         assert done.returncode == 2 and message in done.stderr, done.stderr
     done = run_reportkit("abolish", "AOM-999", "--input", round_folder, "--reason", REASON)
     assert done.returncode == 2 and "管理番号 AOM-999 の事業が見つかりません" in done.stderr
+
+    returned = round_folder.parent / "返信" / sample_card("115").name
+    returned.parent.mkdir()
+    shutil.copy(round_folder / "cards" / returned.name, returned)
+    edit(returned, {"cost": 4760})
+    done = run_reportkit("accept", returned, "--into", round_folder)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (f"飛ばしました: {returned}: AOM-115 在住外国人活用拡大化推進事業 は廃止として記録されている事業です。"
+            "受け付けずに飛ばしました（続ける事業なら、先に reportkit abolish AOM-115 --undo") in done.stdout
+    assert not (round_folder / "cards" / WORLD).exists()
 
     done = run_reportkit("abolish", "AOM-115", "--input", round_folder, "--undo")
     assert done.returncode == 0 and "廃止の記録を取り消しました: AOM-115" in done.stdout

@@ -122,3 +122,22 @@ def test_the_desk_refuses_an_untouched_card_and_files_nothing(rolled, packs, tmp
             assert "このブックは受け付けられません" in text and ("空のカード" in text or "変更されていません" in text)
     assert {k: v for k, v in digest(folder).items() if not k.startswith(".reportkit")} == {
         k: v for k, v in before.items() if not k.startswith(".reportkit")}
+
+
+def test_a_card_saved_again_by_libreoffice_is_still_untouched(soffice, rolled, packs, tmp_path):
+    """The fingerprint is a defined name LibreOffice keeps when it saves (as Excel does)."""
+    import subprocess
+
+    from reportkit.workbook.fingerprint import untouched
+    from reportkit.workbook.reader import read_workbook
+
+    card = next((packs / LABOUR).glob("001_*.xlsx"))
+    shutil.copy(card, tmp_path / "card.xlsx")
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+                    "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(tmp_path / "saved"),
+                    str(tmp_path / "card.xlsx")], check=True, capture_output=True, timeout=300)
+    saved = tmp_path / "saved" / "card.xlsx"
+    assert saved.read_bytes() != card.read_bytes()
+    assert untouched(read_workbook(saved)) == "prefilled"
+    edit(saved, {"cost": 1200})
+    assert untouched(read_workbook(saved)) == ""

@@ -9,7 +9,8 @@ moves; one that cannot be read, has no 管理番号 or no known 担当課 stops 
 
 A division may mail back its whole pack: its checklist, and cards it did not touch (the blank card
 for a new project, or a prefilled card exactly as the pack made it: ``workbook.fingerprint``; for a
-card made before the fingerprint, byte for byte the workbook rollover wrote). Those are not filed:
+card made before the fingerprint, byte for byte the workbook rollover wrote), and a card of a project
+recorded as abolished (``abolish``: take the record back first). Those are not filed:
 each is a ``Skipped`` with one Japanese line saying why, in ``skipped`` when the caller gives a list
 (the command line), else the call is refused with that line (the desk's one card at a time).
 """
@@ -28,6 +29,7 @@ from ..config import load_config
 from ..errors import AcceptError, ReportkitError
 from ..issues import Issue
 from ..input_folder import InputFolder
+from ..abolished_record import read_abolished
 from ..expected_record import read_expected_file
 from ..validate import card_files
 from ..workbook.fingerprint import untouched
@@ -70,9 +72,10 @@ def accept(files: list[Path], folder: Path, skipped: list[Skipped] | None = None
         raise AcceptError(f"{folder} のカードは cards フォルダの外に置かれています。"
                           f"{cards} を作ってカードを移してから、もう一度受け付けてください。")
     prefilled = _prefilled_digests(folder)
+    abolished = read_abolished(InputFolder(folder).abolished).ids()
     incoming = []
     for path in map(Path, files):
-        reason = _not_a_return(path, prefilled) if path.is_file() else ""
+        reason = _not_a_return(path, prefilled, abolished) if path.is_file() else ""
         if reason and skipped is not None:
             skipped.append(Skipped(path, reason))
         elif reason:
@@ -115,8 +118,9 @@ def _check_incoming(path: Path, config, cards: Path) -> tuple[Filed, str]:
     return item, ""
 
 
-def _not_a_return(path: Path, prefilled: dict[str, str]) -> str:
-    """Why ``path`` is no return to file (the pack's checklist, a card nobody wrote in), or ""."""
+def _not_a_return(path: Path, prefilled: dict[str, str], abolished: set[str]) -> str:
+    """Why ``path`` is no return to file (the pack's checklist, a card nobody wrote in, a card of a
+    project recorded as abolished), or ""."""
     if is_checklist(path):
         return f"配布した提出チェックリストです（事業カードではありません）。受け付けずに飛ばしました。"
     if path.suffix.lower() != ".xlsx":
@@ -126,6 +130,9 @@ def _not_a_return(path: Path, prefilled: dict[str, str]) -> str:
         return ""
     project_id = str(raw.values["project_id"].value or "").strip() if "project_id" in raw.values else ""
     name = str(raw.values["project_name"].value or "").strip() if "project_name" in raw.values else ""
+    if project_id in abolished:
+        return (f"{project_id} {name} は廃止として記録されている事業です。受け付けずに飛ばしました"
+                f"（続ける事業なら、先に reportkit abolish {project_id} --undo で記録を取り消してください）。")
     how = untouched(raw)
     if not how and prefilled.get(project_id) and prefilled[project_id] == file_digest(path):
         how = "prefilled"  # a card made before the fingerprint: the very file rollover wrote
