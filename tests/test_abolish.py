@@ -124,6 +124,7 @@ def test_a_draft_has_no_page_for_it_and_rollover_does_not_carry_it(round_folder,
     done = run_reportkit("rollover", folder, "--to-year", "2014", "-o", tmp_path / "next")
     assert done.returncode == 0, done.stdout + done.stderr
     assert not (tmp_path / "next" / "cards" / sample_card("115").name).exists()
+    assert "廃止として記録された事業 1 件（AOM-115）は引き継ぎませんでした。" in done.stdout
     assert not (tmp_path / "next" / "abolished.json").exists()
     expected = json.loads((tmp_path / "next" / "expected.json").read_text(encoding="utf-8"))
     assert "AOM-115" not in {p["project_id"] for p in expected["projects"]} and len(expected["projects"]) == 118

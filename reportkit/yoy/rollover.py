@@ -96,6 +96,11 @@ def rollover(input_dir: Path, to_year: int, out_dir: Path) -> RolloverResult:
             f"{nendo(config.fiscal_year)}から{nendo_or_western(to_year, western_suffix='年度')}へ {to_year - config.fiscal_year} 年進めます。"
             "間の年度の実績は multi_year.csv に追記してください。")
 
+    if inputs.abolished.projects:
+        outcome.notices.append(
+            f"廃止として記録された事業 {len(inputs.abolished.projects)} 件（"
+            + "、".join(p.project_id for p in inputs.abolished.projects) + "）は引き継ぎませんでした。")
+
     config_text, publication_note = advance_config_text(
         inputs.config_text, config, to_year)
     if publication_note:
