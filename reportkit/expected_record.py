@@ -1,7 +1,8 @@
 """Last year's projects as an input folder's ``expected.json`` records them (or a built ``report.json``).
 
 ``expected.json`` is written by ``reportkit rollover`` (``collect.expected``): last year's projects
-(管理番号, 事業名, 担当課, 事業費, 基本方針, 施策, 再掲, the prefilled workbook's file name and digest)
+(管理番号, 事業名, 担当課, 事業費, 基本方針, 施策, 再掲, 事業期間の終わり, 重点・主要成果・緊急雇用, the
+prefilled workbook's file name and digest)
 in last year's report order. It is read here, below ``validate`` (which checks this year's costs
 against last year's) and ``collect`` (the round's checklist, the draft's placeholders); the build
 keeps last year's order (``project_order``). ``read_expected_file`` reads a folder's file once; what
@@ -20,6 +21,9 @@ from .errors import ExpectedError
 from .input_folder import EXPECTED_FILE
 from .model import Reprint
 
+# The card's flags decided anew each year (rollover empties them): 重点, 主要成果, 緊急雇用.
+YEAR_FLAGS = ("priority", "key_result", "emergency")
+
 
 class ExpectedProject(BaseModel):
     project_id: str
@@ -33,6 +37,10 @@ class ExpectedProject(BaseModel):
     measure: str = ""  # 施策
     reprints: list[Reprint] = []  # 再掲 under other policies/measures
     period_end: int | None = None  # the last year of 事業期間 (西暦) on last year's card; None = open or not known
+    # Last year's flags (YEAR_FLAGS); None in files written before they were recorded.
+    priority: bool | None = None
+    key_result: bool | None = None
+    emergency: bool | None = None
 
     @property
     def placeable(self) -> bool:
@@ -50,6 +58,11 @@ class ExpectedRecord(BaseModel):
     def ended(self, project: ExpectedProject) -> bool:
         """Its 事業期間 ended with the year reported (rollover asked to delete its workbook if it is not continued)."""
         return project.period_end is not None and project.period_end <= self.fiscal_year
+
+    def flag_counts(self) -> dict[str, int | None]:
+        """How many of last year's projects had each of YEAR_FLAGS; None for a flag an older file does not record."""
+        return {flag: None if any(getattr(p, flag) is None for p in self.projects)
+                else sum(1 for p in self.projects if getattr(p, flag)) for flag in YEAR_FLAGS}
 
 
 def missing_message(path: Path) -> str:
@@ -80,6 +93,7 @@ def _from_report_json(data: dict) -> dict:
             "projects": [{"project_id": p["project_id"], "name": "".join(str(p["name"]).splitlines()),
                           "division": p["department"], "cost": p.get("cost"), "policy": p.get("policy"),
                           "measure": p.get("measure") or "", "period_end": p.get("period_end"),
+                          **{flag: p.get(flag) for flag in YEAR_FLAGS},
                           "reprints": [{"policy": r["policy"], "measure": r["measure"]} for r in p.get("reprints") or []]}
                          for p in data["projects"]]}
 

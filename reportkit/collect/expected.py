@@ -20,11 +20,11 @@ import json
 from pathlib import Path
 
 from ..errors import ExpectedError
-from ..expected_record import ExpectedProject, ExpectedRecord, missing_message, parse_expected
+from ..expected_record import YEAR_FLAGS, ExpectedProject, ExpectedRecord, missing_message, parse_expected
 from ..files.atomic import write_text_atomic
 from ..input_folder import InputFolder
 
-__all__ = ["ExpectedProject", "ExpectedRecord", "file_digest", "load_expected", "write_expected"]
+__all__ = ["YEAR_FLAGS", "ExpectedProject", "ExpectedRecord", "file_digest", "load_expected", "write_expected"]
 
 
 def write_expected(path: Path, record: ExpectedRecord) -> None:
