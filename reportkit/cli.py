@@ -183,7 +183,9 @@ def run_build(args: argparse.Namespace) -> int:
         result = build_report(args.folder, output, pdf=args.pdf, progress=_progress_bar,
                               page_numbers=not args.no_page_numbers, draft=args.draft, force=args.force)
     except ValidationFailed as exc:
-        print(format_text(exc.report), end="")
+        from .collect.refusal import refusal_text
+
+        print(refusal_text(exc.refusal, str(args.folder)) if exc.refusal is not None else format_text(exc.report), end="")
         print(f"エラー: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
     except OtherYearOutput as exc:

@@ -26,9 +26,11 @@ class ValidationFailed(ReportkitError):
 
     exit_code = 1
 
-    def __init__(self, message: str, issues: list | None = None, files: list[str] | None = None, report=None):
+    def __init__(self, message: str, issues: list | None = None, files: list[str] | None = None, report=None,
+                 refusal=None):
         super().__init__(message)
         self.report = report  # the ValidationReport, when the whole folder was checked
+        self.refusal = refusal  # a refused build's collect.refusal.Refusal: what blocks it, first
         self.issues = issues if issues is not None else (report.issues if report is not None else [])
         self.files = files if files is not None else (report.file_names if report is not None else [])
 
