@@ -118,6 +118,7 @@ class Intake:
         if principal.secretariat:
             return status
         return status.model_copy(update={
+            "flags": [],  # the whole round's counts are the secretariat's
             "divisions": [d for d in status.divisions if d.division == principal.division],
             "projects": [p for p in status.projects if p.division == principal.division]})
 
