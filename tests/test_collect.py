@@ -353,3 +353,16 @@ def test_status_of_a_record_without_flags_says_last_year_s_are_not_known(round_,
     assert "  年度ごとの指定（前年度 → 今年度）: 重点 不明 → 2、主要成果 不明 → 0、緊急雇用 不明 → 0" in lines
     assert any(line.startswith("  前年度の数は expected.json に記録がありません") for line in lines)
     assert not any("まだ１件もありません" in line for line in lines)  # no reminder on what is not known
+
+
+def test_status_against_a_report_json_counts_last_year_s_flags_from_it(round_, tmp_path):
+    """``--expected report.json``: last year's 重点, 主要成果 and 緊急雇用 are the report's own."""
+    report = {"fiscal_year": 2013, "projects": [
+        {"project_id": "AOM-001", "name": "訓練校事業費（指導員派遣研修費）", "department": LABOUR, "cost": 1237,
+         "priority": True, "key_result": True, "emergency": False},
+        {"project_id": "AOM-003", "name": "離職者等再就職訓練事業", "department": LABOUR, "cost": 100,
+         "priority": True, "key_result": False, "emergency": False}]}
+    (tmp_path / "report.json").write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
+    status = collection_status(round_[0], tmp_path / "report.json")
+    assert [(f.label, f.last_year, f.this_year) for f in status.flags] == [
+        ("重点", 2, 2), ("主要成果", 1, 0), ("緊急雇用", 0, 0)]
