@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from .card_cache import cached_check
 from .card_settings import CardSettings, card_settings, input_folder_of
 from .cards import is_complete, read_card
 from .config import ReportConfig, load_config
-from .errors import InputFolderError
+from .errors import InputFolderError, ReportkitError
 from .expected_record import LastYear, read_expected_file
 from .input_folder import NOT_CARDS, InputFolder
 from .year_inputs import YearInputs, load_year_inputs
@@ -243,6 +244,20 @@ def validate_files(paths: Sequence[Path], config: ReportConfig | None = None,
     result.cards = [s for s in checked if not s.source.unread]
     result.partial = [s for s in checked if s.source.unread]
     return result
+
+
+def shared_name_on_filing(sourced: SourcedCard, folder: Path, last_year: LastYear | None) -> list[Issue]:
+    """The error a card about to be filed into ``folder`` would carry for a 事業名 another project's card
+    there has (``rules.check_folder``, the card filed now: the later filer unless last year's record
+    gives it the name); [] when it keeps its name, or when the folder cannot be read."""
+    try:
+        result = validate_folder(folder, empty_ok=True)
+    except ReportkitError:  # the folder's own problem: status and validate name it
+        return []
+    others = [s for s in result.cards + result.partial if s.card.project_id != sourced.card.project_id]
+    filed = {**filed_times(folder, result.files), sourced.source.file: time.time()}
+    return [issue for issue in rules.check_folder(others + [sourced], result.config, last_year, filed)
+            if issue.file == sourced.source.file and issue.code == "duplicate-project-name"]
 
 
 def _input_folder_named(source: Path) -> Path | None:

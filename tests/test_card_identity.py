@@ -230,3 +230,28 @@ def test_two_new_projects_of_one_name_the_later_filed_carries_it(rolled, tmp_pat
     _run(capsys, "accept", *paths, "--into", folder)
     found = [i for i in _issues(capsys, folder) if i["code"] == "duplicate-project-name"]
     assert [i["file"] for i in found] == [f"cards/{LABOUR}/a_後.xlsx"] and "z_先.xlsx" in found[0]["message"]
+
+
+def test_the_desk_shows_a_shared_name_to_the_later_filer_only(desk, serve_rolled, sample, tmp_path):
+    """On the desk, 労政・能力開発課's new card named like 商工政策課's 033 is told of the duplicate when
+    checked and when filed; 033's own return, checked after, is not."""
+    folder, app, codes = desk
+    codes["商工政策課"] = new_code(folder, division="商工政策課")
+    app = create_app(folder)
+    client = app.test_client()
+    config = load_config(folder)
+    new = tmp_path / "returns" / "新規_中央会.xlsx"
+    new.parent.mkdir(parents=True)
+    write_workbook(config, new, {
+        "project_id": "NEW-950", "policy": 1, "measure": config.policy(1).measures[0],
+        "project_name": sample["AOM-033"].project_name, "description": "中小企業の連携組織を支援した。",
+        "cost": 1000, "department": LABOUR, "period_start": "平成26年度", "new_listing": "・"})
+    for route in ("/api/check", "/api/submit"):
+        response = client.post(route, headers=_bearer(codes[LABOUR]), data=_upload(new))
+        body = response.get_json()
+        issues = body if route == "/api/check" else body["issues"]
+        (found,) = [i for i in issues if i["code"] == "duplicate-project-name"]
+        assert found["file"] == new.name and sample_card("033").name in found["message"]
+    back = returned(serve_rolled, tmp_path / "back", "033", year_values(sample["AOM-033"]))
+    issues = client.post("/api/check", headers=_bearer(codes["商工政策課"]), data=_upload(back)).get_json()
+    assert not [i for i in issues if i["severity"] == "error"]

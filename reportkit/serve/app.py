@@ -41,7 +41,7 @@ from ..issues import SEVERITY_LABELS, Issue
 from ..expected_record import LastYear
 from ..input_folder import default_outputs
 from ..japanese import nendo
-from ..validate import folder_last_year, non_workbook_issue, validate_card_file
+from ..validate import folder_last_year, non_workbook_issue, shared_name_on_filing, validate_card_file
 from ..workbook.reader import MAX_FILE_BYTES
 from .access import ACCESS_FILE, SECRETARIAT, AccessCodes, Principal, state_folder
 from .leftovers import sweep, uploads_prefix
@@ -201,6 +201,8 @@ class Upload:
             self.sourced, self.issues = None, [issue]
         else:
             self.sourced, issues = validate_card_file(self.path, intake.config, self.last_year)
+            if self.sourced is not None:  # a 事業名 of another project's card: this card's error, once filed
+                issues += shared_name_on_filing(self.sourced, intake.folder, self.last_year)
             self.issues = [i.model_copy(update={"file": self.display}) for i in issues]
         self.project_id, self.name, self.division = "", "", ""
         if self.sourced is not None:
