@@ -187,19 +187,24 @@ def test_the_desks_card_page_shows_last_years_cost_beside_this_years(desk, serve
 
 # -- 4. a 事業名 two divisions use ------------------------------------------------------------------
 
+def _named_like_033(folder: Path, sample, path: Path) -> Path:
+    """A new project of 労政・能力開発課 on a blank card, named as 商工政策課's 033 (last year's project)."""
+    config = load_config(folder)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_workbook(config, path, {
+        "project_id": "NEW-950", "policy": 1, "measure": config.policy(1).measures[0],
+        "project_name": sample["AOM-033"].project_name, "description": "中小企業の連携組織を支援した。",
+        "cost": 1000, "department": LABOUR, "period_start": "平成26年度", "new_listing": "・"})
+    return path
+
+
 @pytest.mark.parametrize("first", ["new", "033"])
 def test_a_new_project_named_like_another_divisions_is_the_new_cards_error_only(rolled, sample, tmp_path, capsys,
                                                                                  first):
     """労政・能力開発課 files a new project named like 商工政策課's 033, before or after 033 comes back: the
     new card carries the duplicate, naming 033's file; 033, last year's project of that name, stays clean."""
     folder = _folder(rolled, tmp_path)
-    config = load_config(folder)
-    new = tmp_path / "returns" / "新規_中央会.xlsx"
-    new.parent.mkdir(parents=True)
-    write_workbook(config, new, {
-        "project_id": "NEW-950", "policy": 1, "measure": config.policy(1).measures[0],
-        "project_name": sample["AOM-033"].project_name, "description": "中小企業の連携組織を支援した。",
-        "cost": 1000, "department": LABOUR, "period_start": "平成26年度", "new_listing": "・"})
+    new = _named_like_033(folder, sample, tmp_path / "returns" / "新規_中央会.xlsx")
     back = returned(rolled, tmp_path / "returns", "033", year_values(sample["AOM-033"]))
     order = [new, back] if first == "new" else [back, new]
     for when, path in enumerate(order):  # the second one saved (and so filed) later
@@ -239,13 +244,7 @@ def test_the_desk_shows_a_shared_name_to_the_later_filer_only(desk, serve_rolled
     codes["商工政策課"] = new_code(folder, division="商工政策課")
     app = create_app(folder)
     client = app.test_client()
-    config = load_config(folder)
-    new = tmp_path / "returns" / "新規_中央会.xlsx"
-    new.parent.mkdir(parents=True)
-    write_workbook(config, new, {
-        "project_id": "NEW-950", "policy": 1, "measure": config.policy(1).measures[0],
-        "project_name": sample["AOM-033"].project_name, "description": "中小企業の連携組織を支援した。",
-        "cost": 1000, "department": LABOUR, "period_start": "平成26年度", "new_listing": "・"})
+    new = _named_like_033(folder, sample, tmp_path / "returns" / "新規_中央会.xlsx")
     for route in ("/api/check", "/api/submit"):
         response = client.post(route, headers=_bearer(codes[LABOUR]), data=_upload(new))
         body = response.get_json()
