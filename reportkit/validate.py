@@ -254,10 +254,13 @@ def shared_name_on_filing(sourced: SourcedCard, folder: Path, last_year: LastYea
         result = validate_folder(folder, empty_ok=True)
     except ReportkitError:  # the folder's own problem: status and validate name it
         return []
+    incoming = "\0incoming"  # a name no file of the folder can have
+    card = sourced.model_copy(update={"source": sourced.source.model_copy(update={"file": incoming})})
     others = [s for s in result.cards + result.partial if s.card.project_id != sourced.card.project_id]
-    filed = {**filed_times(folder, result.files), sourced.source.file: time.time()}
-    return [issue for issue in rules.check_folder(others + [sourced], result.config, last_year, filed)
-            if issue.file == sourced.source.file and issue.code == "duplicate-project-name"]
+    filed = {**filed_times(folder, result.files), incoming: time.time()}
+    return [issue.model_copy(update={"file": sourced.source.file})
+            for issue in rules.check_folder(others + [card], result.config, last_year, filed)
+            if issue.file == incoming and issue.code == "duplicate-project-name"]
 
 
 def _input_folder_named(source: Path) -> Path | None:
