@@ -132,7 +132,7 @@ def run_validate(args: argparse.Namespace) -> int:
         if missing:
             kind = "入力フォルダ" if len(paths) == 1 and not missing[0].suffix else "ファイル"
             raise InputFolderError(f"{kind}が見つかりません: {'、'.join(str(p) for p in missing)}")
-        result = validate_files(paths, config)
+        result = validate_files(paths, config, last_year_from=args.input)
     if args.format == "json":
         print(format_json(result))
     else:

@@ -104,6 +104,8 @@ def run_accept(args: argparse.Namespace) -> int:
             print(f"  前の版を保管しました: {old} → {new}")
         if item.errors or item.warnings:
             print(f"  エラー {item.errors} 件、警告 {item.warnings} 件があります（reportkit validate {args.into} で確認できます）。")
+        for issue in item.against_last_year:
+            print(f"  {'エラー' if issue.severity == 'error' else '警告'}: {issue.cell}　{issue.message}")
     with_errors = sum(1 for item in filed if item.errors)
     print(f"{len(filed)} 件を受け付けました（エラーのあるブック {with_errors} 件）。")
     return EXIT_PROBLEMS if with_errors else EXIT_OK

@@ -3,8 +3,8 @@
 ``expected.json`` is written by ``reportkit rollover`` (``collect.expected``): last year's projects
 (管理番号, 事業名, 担当課, 事業費, 基本方針, 施策, 再掲, 事業期間の終わり, 重点・主要成果・緊急雇用, the
 prefilled workbook's file name and digest)
-in last year's report order. It is read here, below ``validate`` (which checks this year's costs
-against last year's) and ``collect`` (the round's checklist, the draft's placeholders); the build
+in last year's report order. It is read here, below ``validate`` (which checks this year's names
+and costs against last year's: ``LastYear``) and ``collect`` (the round's checklist, the draft's placeholders); the build
 keeps last year's order (``project_order``). ``read_expected_file`` reads a folder's file once; what
 is wrong with it is raised where the record is used, as the commands always did.
 """
@@ -119,21 +119,35 @@ class ExpectedFile:
         """Last year's projects in last year's report order; [] without the file (ExpectedError when broken)."""
         return self.record().projects if self.present else []
 
-    def costs(self) -> tuple[int, dict[str, int]] | None:
-        """(last year, its 事業費 in 千円 by 管理番号); None without the file, or when it cannot be read.
+    def last_year(self) -> LastYear | None:
+        """Last year's names and costs by 管理番号, as the checks of a card against last year read them;
+        None without the file, or when it cannot be read.
 
-        Read leniently: the check of this year's costs against last year's is left out when the file
-        is broken (``status`` and ``build --draft`` report that).
+        Read leniently: the checks are left out when the file is broken (``status`` and ``build --draft``
+        report that), and a project whose name or cost is not usable is left out of that check only.
         """
         if self.data is None:
             return None
         try:
             data = json.loads(self.data.decode("utf-8-sig"))
-            costs = {str(p["project_id"]): p["cost"] for p in data["projects"]
+            projects = [p for p in data["projects"] if isinstance(p, dict) and "project_id" in p]
+            costs = {str(p["project_id"]): p["cost"] for p in projects
                      if isinstance(p.get("cost"), int) and not isinstance(p.get("cost"), bool)}
-            return int(data["fiscal_year"]), costs
+            names = {str(p["project_id"]): "".join(p["name"].splitlines()) for p in projects
+                     if isinstance(p.get("name"), str) and p["name"].strip()}
+            return LastYear(int(data["fiscal_year"]), costs, names, self.path.name)
         except (ValueError, TypeError, KeyError, AttributeError):
             return None
+
+
+@dataclass(frozen=True)
+class LastYear:
+    """Last year's projects as a card is checked against them (``ExpectedFile.last_year``)."""
+
+    fiscal_year: int  # the year they were reported for
+    costs: dict[str, int]  # 事業費 (千円) by 管理番号; a 「－」 or unknown cost left out
+    names: dict[str, str]  # 事業名 (one line) by 管理番号
+    source: str = EXPECTED_FILE  # the file they were read from (for messages)
 
 
 def read_expected_file(path: Path) -> ExpectedFile:

@@ -89,6 +89,7 @@ class IssueCode(str, Enum):
     STALE_YEAR_TEXT = "stale-year-text"
     CARD_TOO_LONG = "card-too-long"
     COST_FAR_FROM_LAST_YEAR = "cost-far-from-last-year"
+    NAME_DIFFERS_FROM_LAST_YEAR = "name-differs-from-last-year"
     # narratives (narratives/*.md.j2, *.md): {line} is "3 行目"
     NARRATIVE_MISSING = "narrative-missing"
     NARRATIVE_ENCODING = "narrative-encoding"
@@ -254,13 +255,19 @@ CATALOGUE: dict[IssueCode, CodeEntry] = {
     IssueCode.DUPLICATE_PROJECT_ID: CodeEntry("error", "重複した管理番号",
                                   "管理番号「{detail}」が別のファイル（{other}）と重複しています。同じ事業のファイルが２つないか確認してください。"),
     IssueCode.DUPLICATE_PROJECT_NAME: CodeEntry("error", "重複した事業名",
-                                  "事業名「{detail}」が別のファイル（{other}）と重複しています。同じ事業のファイルが２つないか確認してください。"),
+                                  "事業名「{detail}」が、{expected}別のファイル（{other}）の事業名と同じです。同じ事業のファイルなら、このファイルは取り下げてください。別の事業なら、事業名をほかと区別できるものに変えてください。"),
     IssueCode.STALE_YEAR_TEXT: CodeEntry("warning", "前年度を指す文言",
                                   "{line}前年度を指す「{detail}」が書かれています。{expected}の内容に更新したか確認してください（前年度と比べて書いている場合などは、そのままで構いません）。"),
     IssueCode.CARD_TOO_LONG: CodeEntry("warning", "１ページに収まらないカード",
                                   "カードが１ページ（約{limit}行）に収まらない見込みです（全体で約{expected}行、うち{detail}）。{field_label}を短くしてください。"),
     IssueCode.COST_FAR_FROM_LAST_YEAR: CodeEntry("warning", "前年度と桁違いの事業費",
                                   "事業費（{detail}千円）が前年度の事業費（{expected}）の{other}です。円単位で入力していないか、桁を間違えていないか確認してください（事業費は千円単位です）。正しい金額なら、そのままで構いません。"),
+    IssueCode.NAME_DIFFERS_FROM_LAST_YEAR: CodeEntry("error", "前年度と違う事業名（事業名変更の記録なし）",
+                                  "管理番号 {other} は前年度の報告書では「{expected}」の事業ですが、このカードの事業名は「{detail}」です。"
+                                  "このままでは「{expected}」のカードが置き換わり、報告書から消えます。"
+                                  "同じ事業の名前を変えたのなら、６ 事業の経緯に事業名変更の行（事項「事業名変更」、旧事業名「{expected}」）を入れてください。"
+                                  "別の新しい事業なら、このブック（前年度のカードの流用）は使わず、reportkit template で作った新しい事業カード"
+                                  "（受付ページの「白紙の事業カード」、配布フォルダの新規事業用_事業カード.xlsx）に入力し直してください。"),
     # narratives (narratives/*.md.j2, *.md): {line} is "3 行目"
     IssueCode.NARRATIVE_MISSING: CodeEntry("error", "説明文のファイルがない",
                                   "説明文のファイルがありません。前年度の narratives フォルダからコピーするか、作成してください。"),

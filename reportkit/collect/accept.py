@@ -5,7 +5,10 @@ user's file) into the division's sub-folder of ``folder/cards/``. Any workbook a
 ``cards/`` with the same 管理番号 is first moved to ``folder/archive/<管理番号>/<time>_<name>``
 (its last-modified time), outside the cards folder so it is never read as a card. Nothing is ever
 overwritten: a name that is taken gets ``_2``, ``_3`` … Every incoming file is read before anything
-moves; one that cannot be read, has no 管理番号 or no known 担当課 stops the whole call.
+moves; one that cannot be read, has no 管理番号 or no known 担当課 stops the whole call, and so does
+one whose 管理番号 is last year's project under another 事業名 with no 事業名変更 in ６ 事業の経緯
+(last year's card saved as a new project: filing it would archive that project's card). Other
+errors do not: the card is filed and the errors are counted, as validate finds them.
 """
 
 from __future__ import annotations
@@ -22,7 +25,9 @@ from ..config import load_config
 from ..errors import AcceptError
 from ..issues import Issue
 from ..input_folder import InputFolder
-from ..validate import card_files
+from ..expected_record import LastYear
+from ..rules import LAST_YEAR_CODES
+from ..validate import card_files, folder_last_year
 from .received import IssueCounts, received_files, workbook_identity
 
 ARCHIVE_FOLDER = "archive"
@@ -38,6 +43,11 @@ class Filed(IssueCounts):
     archived: list[tuple[Path, Path]] = field(default_factory=list)  # (was, now) of earlier versions
     issues: list[Issue] = field(default_factory=list)  # of the workbook on its own
 
+    @property
+    def against_last_year(self) -> list[Issue]:
+        """Its problems against last year's record (a cost in 円, …): named at filing, not only counted."""
+        return [issue for issue in self.issues if issue.code in LAST_YEAR_CODES]
+
 
 def accept(files: list[Path], folder: Path) -> list[Filed]:
     """File each of ``files`` into ``folder`` (see the module docstring); raises AcceptError."""
@@ -49,7 +59,8 @@ def accept(files: list[Path], folder: Path) -> list[Filed]:
     if not cards.is_dir() and card_files(folder):
         raise AcceptError(f"{folder} のカードは cards フォルダの外に置かれています。"
                           f"{cards} を作ってカードを移してから、もう一度受け付けてください。")
-    incoming = [_check_incoming(Path(path), config, cards) for path in files]
+    last_year = folder_last_year(folder)  # the card checked against it as in the folder: cost, name
+    incoming = [_check_incoming(Path(path), config, cards, last_year) for path in files]
     problems = [problem for _, problem in incoming if problem]
     if problems:
         raise AcceptError("次のブックを受け付けられません。どのファイルも移動・コピーしていません。\n"
@@ -68,14 +79,14 @@ def accept(files: list[Path], folder: Path) -> list[Filed]:
     return filed
 
 
-def _check_incoming(path: Path, config, cards: Path) -> tuple[Filed, str]:
+def _check_incoming(path: Path, config, cards: Path, last_year: LastYear | None) -> tuple[Filed, str]:
     """The workbook's Filed record (target not yet chosen) and a Japanese problem ("" when fine)."""
     item = Filed(source=path, target=path, project_id="", name="", division="")
     if not path.is_file():
         return item, f"{path}: ファイルが見つかりません。"
     if cards.is_dir() and cards.resolve() in path.resolve().parents:
         return item, f"{path}: すでに cards フォルダの中にあります（受付済みです）。"
-    item.project_id, item.name, item.division, item.issues = workbook_identity(path, config)
+    item.project_id, item.name, item.division, item.issues = workbook_identity(path, config, last_year)
     fatal = next((i for i in item.issues if i.severity == "error" and not item.project_id), None)
     if not item.project_id:
         reason = f"（{fatal.message}）" if fatal else ""
@@ -83,6 +94,9 @@ def _check_incoming(path: Path, config, cards: Path) -> tuple[Filed, str]:
     if not item.division:
         return item, (f"{path}: 担当課が空欄か、設定ファイルの担当課にありません。"
                       "事業カードの担当課を一覧から選んでから、もう一度受け付けてください。")
+    renamed = next((i for i in item.issues if i.code == "name-differs-from-last-year"), None)
+    if renamed is not None:  # filing it would archive last year's project under its 管理番号
+        return item, f"{path}: {renamed.message}"
     return item, ""
 
 

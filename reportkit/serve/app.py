@@ -38,10 +38,10 @@ from ..collect.status import STATE_LABELS, CollectionStatus, collection_status, 
 from ..config import load_config
 from ..errors import ReportkitError
 from ..issues import SEVERITY_LABELS, Issue
-from ..expected_record import read_expected_file
-from ..input_folder import InputFolder, default_outputs
+from ..expected_record import LastYear
+from ..input_folder import default_outputs
 from ..japanese import nendo
-from ..validate import non_workbook_issue, validate_card_file
+from ..validate import folder_last_year, non_workbook_issue, shared_name_on_filing, validate_card_file
 from ..workbook.reader import MAX_FILE_BYTES
 from .access import ACCESS_FILE, SECRETARIAT, AccessCodes, Principal, state_folder
 from .leftovers import sweep, uploads_prefix
@@ -122,9 +122,9 @@ class Intake:
             "divisions": [d for d in status.divisions if d.division == principal.division],
             "projects": [p for p in status.projects if p.division == principal.division]})
 
-    def last_year_costs(self) -> tuple[int, dict[str, int]] | None:
-        """Last year's costs (expected.json, read at each upload: a rollover may write it while serving)."""
-        return read_expected_file(InputFolder(self.folder).expected).costs()
+    def last_year(self) -> LastYear | None:
+        """Last year's record (expected.json, read at each upload: a rollover may write it while serving)."""
+        return folder_last_year(self.folder)
 
     def expected_divisions(self) -> dict[str, str] | None:
         try:
@@ -194,13 +194,16 @@ class Upload:
         suffix = Path(self.display).suffix
         suffix = suffix.lower() if _SUFFIX.fullmatch(suffix) else ".xlsx"
         self.folder = intake.upload_folder()
+        self.last_year = intake.last_year()  # its cost and name checked against it, and its cost shown beside
         self.path = self.folder / f"upload{suffix}"  # never the browser's name
         storage.save(str(self.path))
         issue = non_workbook_issue(self.path, self.display)
         if issue is not None:
             self.sourced, self.issues = None, [issue]
         else:
-            self.sourced, issues = validate_card_file(self.path, intake.config, intake.last_year_costs())
+            self.sourced, issues = validate_card_file(self.path, intake.config, self.last_year)
+            if self.sourced is not None:  # a 事業名 of another project's card: this card's error, once filed
+                issues += shared_name_on_filing(self.sourced, intake.folder, self.last_year)
             self.issues = [i.model_copy(update={"file": self.display}) for i in issues]
         self.project_id, self.name, self.division = "", "", ""
         if self.sourced is not None:
@@ -499,7 +502,7 @@ def create_app(folder: Path, *, outputs: Path | None = None, previous: Path | No
                     refused = str(exc)
             state = item.state(intake, item.issues)
             g.note = f"{action} {item.project_id} {state}"
-            view = card_view(item.sourced, item.issues, intake.config)
+            view = card_view(item.sourced, item.issues, intake.config, item.last_year)
             division = division_for_page(principal) or item.division
             return render_template("result.html", principal=principal, item=item, view=view, action=action,
                                    filed=filed, refused=refused, state=state, division=division)
