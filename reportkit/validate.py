@@ -106,11 +106,12 @@ def non_workbook_issue(path: Path, name: str) -> Issue | None:
     return make_issue(code, name, detail=path.suffix or path.name)
 
 
-def validate_card_file(path: Path, config: ReportConfig, last_year: tuple[int, dict[str, int]] | None = None
-                       ) -> tuple[SourcedCard | None, list[Issue]]:
+def validate_card_file(path: Path, config: ReportConfig, last_year: tuple[int, dict[str, int]] | None = None,
+                       *, cache: bool = True) -> tuple[SourcedCard | None, list[Issue]]:
     """Read and check one workbook on its own (no folder-wide rules); ``last_year`` (its year and its costs
-    by 管理番号, ``ExpectedFile.costs``) adds the check of the cost against last year's, as a folder has."""
-    sourced, issues, _ = _check_file(path, config)
+    by 管理番号, ``ExpectedFile.costs``) adds the check of the cost against last year's, as a folder has.
+    ``cache=False``: read without the card cache and write nothing to it (an upload checked by the desk)."""
+    sourced, issues, _ = _check_file(path, config) if cache else _read_and_check(path, config)
     return sourced, issues + _against_last_year(sourced, last_year)
 
 
