@@ -100,3 +100,11 @@ class ParseError(ValueError):
 
 class DTDForbidden(ValueError):
     """A part of an .xlsx declares a DTD (Office never writes one): refused before parsing."""
+
+
+class TooMuchText(ValueError):
+    """A sheet whose cells hold more text than the reader's bound (``chars``: the bound): refused as too-large."""
+
+    def __init__(self, chars: int) -> None:
+        super().__init__(f"more than {chars:,} characters of text in the cells of one sheet")
+        self.chars = chars

@@ -44,6 +44,7 @@ class IssueCode(str, Enum):
     DUPLICATE_CARD_SHEET = "duplicate-card-sheet"
     DRAWING_IGNORED = "drawing-ignored"
     UNMAPPED_CONTENT_MORE = "unmapped-content-more"
+    MORE_ISSUES = "more-issues"
     # a card checked alone (without the input folder): what its year's settings leave unchecked
     NO_YEAR_SETTINGS = "no-year-settings"
     BROKEN_YEAR_SETTINGS = "broken-year-settings"
@@ -174,6 +175,8 @@ CATALOGUE: dict[IssueCode, CodeEntry] = {
                                   "「事業カード」シートの図・画像・グラフは報告書に載りません。必要な内容は入力欄に文字で入力してください。"),
     IssueCode.UNMAPPED_CONTENT_MORE: CodeEntry("warning", "入力欄の外のほかの入力",
                                   "入力欄の外にほかにも {detail} 個のセルに入力があります（このセルから）。報告書には載りません。不要なら削除してください。"),
+    IssueCode.MORE_ISSUES: CodeEntry("warning", "表示しきれない問題",
+                                  "ほかにも {detail} 件の問題があります（表示は最初の分だけです）。表示された問題を直してから、もう一度確認してください。"),
     IssueCode.NO_YEAR_SETTINGS: CodeEntry("warning", "年度設定のない（以前の様式の）カード",
                                   "このブックには事務局の年度設定が入っていません（以前の様式です）。そのため{detail}は確認していません。{expected}"
                                   "すべてを確認するには、事務局の入力フォルダ（config.toml のあるフォルダ）を指定して "
@@ -345,6 +348,16 @@ def make_issue(code: IssueCode | str, file: str, *, sheet: str = "", cell: str =
     values.update({k: v for k, v in params.items()})
     return Issue(severity=severity or default_severity, code=code, file=file, sheet=sheet, cell=cell,
                  field=field, message=template.format(**values), params={k: str(v) for k, v in params.items()})
+
+
+def first_issues(issues: list[Issue], limit: int, file: str) -> list[Issue]:
+    """At most ``limit`` issues: the first ones, then one ``more-issues`` counting the rest (an error when
+    an error is among them), so that what one workbook answers stays bounded."""
+    if len(issues) <= limit:
+        return issues
+    rest = issues[limit - 1:]
+    severity = "error" if has_errors(rest) else "warning"
+    return issues[:limit - 1] + [make_issue("more-issues", file, severity=severity, detail=f"{len(rest):,}")]
 
 
 def has_errors(issues: Iterable[Issue]) -> bool:

@@ -107,11 +107,12 @@ def non_workbook_issue(path: Path, name: str) -> Issue | None:
     return make_issue(code, name, detail=path.suffix or path.name)
 
 
-def validate_card_file(path: Path, config: ReportConfig, last_year: LastYear | None = None
-                       ) -> tuple[SourcedCard | None, list[Issue]]:
+def validate_card_file(path: Path, config: ReportConfig, last_year: LastYear | None = None,
+                       *, cache: bool = True) -> tuple[SourcedCard | None, list[Issue]]:
     """Read and check one workbook on its own (no folder-wide rules); ``last_year`` (the input folder's
-    record, ``ExpectedFile.last_year``) adds the checks against last year's, as a folder has."""
-    sourced, issues, _ = _check_file(path, config)
+    record, ``ExpectedFile.last_year``) adds the checks against last year's, as a folder has.
+    ``cache=False``: read without the card cache and write nothing to it (an upload checked by the desk)."""
+    sourced, issues, _ = _check_file(path, config) if cache else _read_and_check(path, config)
     return sourced, issues + _against_last_year(sourced, last_year)
 
 

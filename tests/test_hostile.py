@@ -71,7 +71,8 @@ def test_corpus_has_at_least_forty_cases():
 def test_hostile_input_gives_a_clear_issue_and_leaves_inputs_untouched(case: Case, tmp_path, capsys, monkeypatch):
     folder = make_input(case, tmp_path)
     before = tree(folder)
-    refused_early = bool({code for code, _, _ in case.expected} & REFUSED_BEFORE_OPENPYXL)
+    refused_early = bool({code for code, _, _ in case.expected} & REFUSED_BEFORE_OPENPYXL) \
+        and "counted-while-read" not in case.tags
     opened = []
     original = reader.load_workbook
     monkeypatch.setattr(reader, "load_workbook", lambda *a, **k: opened.append(a) or original(*a, **k))

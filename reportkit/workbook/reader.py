@@ -22,6 +22,7 @@ from ..issues import Issue, make_issue
 from ..files.textsafe import has_illegal, xml_safe
 from . import import_openpyxl, layout
 from .layout import BLOCKS, CARD_SHEET, CELLS, LISTS_SHEET, PAIRS, SETTINGS_NAME
+from ..errors import TooMuchText
 from .xlsx import Package, Sheet, Workbook, column_index, column_letter, load_workbook, sheet_names
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a filled card is ~30 KB
@@ -29,6 +30,10 @@ MAX_MEMBER_BYTES = 50 * 1024 * 1024  # uncompressed size of one zip member
 MAX_TOTAL_BYTES = 100 * 1024 * 1024  # uncompressed size of the whole workbook
 MAX_RATIO = 200  # compression ratio of a large member
 MAX_CELL_CHARS = 20_000
+# Text in the cells of one sheet, a shared string counted for every cell that refers to it. The largest
+# card of the sample holds 1,433 characters on its card sheet; 2,000,000 also reads the hostile 1 MB cell
+# (refused on its own, as text-too-long) but stops one long string referenced by 40,000 cells (80 M).
+MAX_SHEET_CHARS = 2_000_000
 MAX_PROLOG_BYTES = 64 * 1024  # XML declaration and anything before the root element of a part
 MAX_UNMAPPED_ISSUES = 20  # per file; the rest is one summary warning
 MAX_NAME_CELLS = 10_000  # cells one defined name may cover (the largest block has 175)
@@ -139,6 +144,7 @@ def _read_archive(archive: zipfile.ZipFile, suffix: str, raw: RawCard, fail, set
         has_links = any(n.startswith("xl/externalLinks/") for n in package.names)
         has_macros = any(n.lower().endswith("vbaproject.bin") for n in package.names)
         workbook = load_workbook(package, data_only=True, keep_vba=False, keep_links=False, rich_text=False)
+        workbook.max_text = MAX_SHEET_CHARS
         has_drawing = workbook.has_drawing(CARD_SHEET)
     except Exception as exc:  # damaged zip or XML
         return fail("corrupt-file", detail=_describe(exc))
@@ -152,6 +158,8 @@ def _read_archive(archive: zipfile.ZipFile, suffix: str, raw: RawCard, fail, set
         return fail("missing-card-sheet", sheet=CARD_SHEET)
     try:
         sheet = workbook[CARD_SHEET]
+    except TooMuchText as exc:
+        return fail("too-large", detail=f"シートのセルの文字が合計 {exc.chars:,} 字を超えます")
     except Exception as exc:  # damaged sheet XML, impossible references
         return fail("corrupt-file", detail=_describe(exc))
     spans = _read_names(workbook, sheet, raw)

@@ -729,5 +729,34 @@ def huge_shared_strings_table(folder, cfg):
     set_cell_xml(path, "B91", f'<c r="B91" t="s"><v>{HUGE_SST_COUNT - 1}</v></c>')
 
 
+AMPLIFIED_NAMES = ("progress_rows", "outcome_rows", "results_free", "history_rows")
+AMPLIFIED_ROWS = 3_333  # × 3 columns: 9,999 cells a name, just under MAX_NAME_CELLS
+
+
+def write_amplified(path: Path, cfg: ReportConfig, chars: int = 2_000) -> Path:
+    """A small card whose one shared string of ``chars`` 「長」 is referenced by every cell of four block
+    names stretched to just under 10,000 cells each (issue 28: 67 KB that expanded to 587 MB)."""
+    write_card(path, cfg)
+    first_row = 2001
+    columns = [("A", "B", "C"), ("E", "F", "G"), ("I", "J", "K"), ("M", "N", "O")]
+
+    def rename(workbook):
+        for name, (left, _, right) in zip(AMPLIFIED_NAMES, columns):
+            workbook.defined_names[name] = DefinedName(
+                name, attr_text=f"'{CARD_SHEET}'!${left}${first_row}:${right}${first_row + AMPLIFIED_ROWS - 1}")
+    edit_card(path, rename)
+    rows = "".join(f'<row r="{r}">' + "".join(f'<c r="{c}{r}" t="s"><v>0</v></c>' for group in columns for c in group)
+                   + "</row>" for r in range(first_row, first_row + AMPLIFIED_ROWS))
+    edit_part(path, SHEET, lambda data: data.replace(b"</sheetData>", rows.encode() + b"</sheetData>"))
+    add_shared_strings(path, b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" '
+                             b'uniqueCount="1"><si><t>' + ("長" * chars).encode() + b"</t></si></sst>")
+    return path
+
+
+@case(1, ("too-large", CARD, ""), bounded=True, tags=("counted-while-read",))  # refused as the sheet is read
+def one_long_shared_string_in_every_block_cell(folder, cfg):
+    write_amplified(folder / CARD, cfg)
+
+
 def cases() -> list[Case]:
     return list(CASES)
