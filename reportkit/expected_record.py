@@ -118,7 +118,7 @@ class ExpectedFile:
             costs = {str(p["project_id"]): p["cost"] for p in data["projects"]
                      if isinstance(p.get("cost"), int) and not isinstance(p.get("cost"), bool)}
             return int(data["fiscal_year"]), costs
-        except (ValueError, TypeError, KeyError, AttributeError):
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError):  # OverflowError: 1e999 as the year
             return None
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import stat
 import tracemalloc
@@ -229,6 +230,18 @@ def test_build_refuses_an_infinite_number_at_its_cell_not_with_an_internal_error
     assert done.returncode == 1, said
     assert "B11" in said and "数として扱えない値" in said and "内部エラー" not in said and "Traceback" not in said
     assert tree(card_folder) == before
+
+
+def test_an_infinite_year_in_expected_json_is_no_internal_error(serve_rolled, tmp_path):
+    folder = tmp_path / "inputs2014"
+    shutil.copytree(serve_rolled, folder)
+    expected = folder / "expected.json"
+    expected.write_text(re.sub(r'"fiscal_year": \d+', '"fiscal_year": 1e999', expected.read_text("utf-8"), count=1),
+                        encoding="utf-8")
+    for command in ("validate", "status"):
+        done = run_reportkit(command, folder)
+        said = done.stdout + done.stderr
+        assert done.returncode in (1, 2) and "内部エラー" not in said and "Traceback" not in said, (command, said[-500:])
 
 
 def test_validate_and_build_write_nothing_into_the_input_folder(card_folder, config, tmp_path, capsys):
