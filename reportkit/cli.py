@@ -21,6 +21,7 @@ from pathlib import Path
 from . import cli_collect, cli_serve
 from .card_settings import default_year_config, year_config
 from .errors import InputFolderError, ReportkitError
+from .files.patterns import expand_patterns
 from .input_folder import DEFAULT_INPUT, default_outputs
 from .report_text import format_json, format_text, write_by_division
 from .validate import validate_files, validate_folder
@@ -104,7 +105,8 @@ def run_template(args: argparse.Namespace) -> int:
 def _validate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", metavar="DIR|FILE", type=Path,
                         help=f"カードのブックと config.toml のある入力フォルダ（既定: {DEFAULT_INPUT}）、"
-                             "または確認するカードのブック（.xlsx、いくつでも、どこにあっても）")
+                             "または確認するカードのブック（.xlsx、いくつでも、どこにあっても。返信/*.xlsx の"
+                             "ようなパターンも可）")
     parser.add_argument("--input", metavar="PATH", type=Path,
                         help="ブックを確認するときの年度設定: config.toml のある入力フォルダ、config.toml、"
                              "または事業カード（既定: ブックのある入力フォルダ、なければブックに入っている年度設定）")
@@ -116,7 +118,7 @@ def _validate_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_validate(args: argparse.Namespace) -> int:
     """Check every card workbook of a folder, or the workbooks named, and report every problem, by file."""
-    paths = args.paths or [Path(DEFAULT_INPUT)]
+    paths = expand_patterns(args.paths) or [Path(DEFAULT_INPUT)]
     config = year_config(args.input) if args.input else None
     folders = [path for path in paths if path.is_dir()]
     if folders and len(paths) > 1:

@@ -136,7 +136,7 @@ class ExpectedFile:
             names = {str(p["project_id"]): "".join(p["name"].splitlines()) for p in projects
                      if isinstance(p.get("name"), str) and p["name"].strip()}
             return LastYear(int(data["fiscal_year"]), costs, names, self.path.name)
-        except (ValueError, TypeError, KeyError, AttributeError):
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError):  # OverflowError: 1e999 as the year
             return None
 
 

@@ -38,6 +38,7 @@ class IssueCode(str, Enum):
     MERGED_INPUT = "merged-input"
     HIDDEN_CONTENT = "hidden-content"
     TEXT_TOO_LONG = "text-too-long"
+    UNUSABLE_NUMBER = "unusable-number"
     CONTROL_CHARACTERS = "control-characters"
     FORMULA_TEXT = "formula-text"
     UNSAFE_XML = "unsafe-xml"
@@ -163,6 +164,8 @@ CATALOGUE: dict[IssueCode, CodeEntry] = {
                                   "非表示の行または列に入力があります（「{detail}」）。表示して内容を確認してください。"),
     IssueCode.TEXT_TOO_LONG: CodeEntry("error", "文字数の超過",
                                   "文字数が多すぎます（{detail}文字）。内容を要約してください。"),
+    IssueCode.UNUSABLE_NUMBER: CodeEntry("error", "数として扱えない値",
+                                  "{label}のセルに数として扱えない値（{detail}）が保存されています。Excel で開いてこのセルに正しい値を入力し直してください。"),
     IssueCode.CONTROL_CHARACTERS: CodeEntry("warning", "制御文字",
                                   "表示できない制御文字が含まれていたため取り除きました。"),
     IssueCode.FORMULA_TEXT: CodeEntry("warning", "数式のような文字",

@@ -19,6 +19,7 @@ from reportkit.serve.access import new_code
 from reportkit.serve.app import ADDRESS_ATTEMPTS, LOGIN_ATTEMPTS
 from reportkit.serve.sessions import LIFETIME
 
+from builders import put_stored_number
 from serve_helpers import (LABOUR, OTHER, SECOND_ADDRESS, browser_login, cookie_of, csrf_of, exchange, http, multipart,
                            returned, rolled_copy, running_server, second_address_usable, server_process)
 
@@ -342,7 +343,8 @@ def test_a_trickling_client_is_cut_off_by_the_request_deadline(folder):
         assert not open_ones, f"{len(open_ones)} trickling connections still open after 20 s (deadline {deadline} s)"
 
 
-# == issue 28: bounded work per request, sessions one user cannot end for others ==========================
+# == issue 28: bounded work per request, sessions one user cannot end for others ===================
+
 
 def _cache_entries(folder) -> list:
     return [p for p in folder.rglob("*.json")] if folder.exists() else []
@@ -532,3 +534,45 @@ def test_only_the_desks_own_host_names_are_served(folder):
         for host in ("desk.example.lg.jp", f"DESK.example.lg.jp:{urlparse(base).port}"):
             assert exchange(base, "/login", headers={"Host": host})[0] == 200, host
         assert exchange(base, "/login", headers={"Host": "evil.example"})[0] == 421
+=======
+# 10 -- a number that is no number is a cell error, and a failed upload leaves nothing on disk ------------
+
+def test_an_infinite_cost_is_a_cell_error_on_the_desk_and_no_upload_stays_on_disk(folder, tmp_path, monkeypatch):
+    temporary = tmp_path / "temporary"
+    temporary.mkdir()
+    for name in ("TMPDIR", "TEMP", "TMP"):  # the server's upload area, where this test can look
+        monkeypatch.setenv(name, str(temporary))
+    card = returned(folder, tmp_path / "returns" / "001.xlsx", "001")
+    put_stored_number(card, "B11", "1e999")  # an .xlsx can hold it; Python reads it as infinity
+    labour = new_code(folder, division=LABOUR)
+    before = {p.relative_to(folder).as_posix() for p in (folder / "cards").rglob("*")}
+
+    def uploads_left() -> list[str]:
+        (area,) = [p for p in temporary.iterdir() if p.name.startswith("reportkit-serve-")]
+        return [p.relative_to(area).as_posix() for p in area.rglob("*")]
+
+    with running_server(folder) as base:
+        data, content_type = multipart(card)
+        status, body = http(f"{base}/api/check", code=labour, data=data, content_type=content_type)
+        assert status == 200, body.decode("utf-8", "replace")[:300]
+        assert ("unusable-number", "B11") in {(i["code"], i["cell"]) for i in json.loads(body)}
+        assert uploads_left() == []
+
+        # the clerk's page, checking then sending it
+        status, cookie = browser_login(base, LABOUR, labour)
+        assert status == 302
+        _, _, page = exchange(base, "/clerk", headers={"Cookie": cookie})
+        for action in ("check", "submit"):
+            data, content_type = multipart(card, fields={"csrf": csrf_of(page), "action": action})
+            status, _, answer = exchange(base, "/upload", method="POST", body=data,
+                                         headers={"Cookie": cookie, "Content-Type": content_type})
+            text = answer.decode("utf-8")
+            assert status < 500 and "B11" in text and "数として扱えない値" in text, (action, status, text[:300])
+            assert uploads_left() == [], action
+
+        data, content_type = multipart(card)
+        status, body = http(f"{base}/api/submit", code=labour, data=data, content_type=content_type)
+        assert status < 500, body.decode("utf-8", "replace")[:300]
+        assert uploads_left() == []
+    filed = {p.relative_to(folder).as_posix() for p in (folder / "cards").rglob("*")} - before
+    assert all(not name.startswith(".") for name in filed), filed  # nothing half-written beside the cards

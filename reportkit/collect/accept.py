@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -49,8 +50,12 @@ class Filed(IssueCounts):
         return [issue for issue in self.issues if issue.code in LAST_YEAR_CODES]
 
 
-def accept(files: list[Path], folder: Path) -> list[Filed]:
-    """File each of ``files`` into ``folder`` (see the module docstring); raises AcceptError."""
+def accept(files: list[Path], folder: Path, on_filed: Callable[[Filed], None] | None = None) -> list[Filed]:
+    """File each of ``files`` into ``folder`` (see the module docstring); raises AcceptError.
+
+    ``on_filed`` is told of each workbook as soon as it is filed, in the order of ``files``: when
+    filing stops part way (a write error), what it was told is exactly what was filed.
+    """
     folder = Path(folder)
     if not folder.is_dir():
         raise AcceptError(f"受付先の入力フォルダが見つかりません: {folder}")
@@ -76,6 +81,8 @@ def accept(files: list[Path], folder: Path) -> list[Filed]:
             shutil.copy2(item.source, tmp)  # keeps the return's own time, shown by `reportkit status`
         earlier[item.project_id] = [item.target]
         filed.append(item)
+        if on_filed is not None:
+            on_filed(item)
     return filed
 
 

@@ -155,6 +155,13 @@ class Upload:
         self.folder = intake.upload_folder()
         self.last_year = intake.last_year()  # its cost and name checked against it, and its cost shown beside
         self.path = self.folder / f"upload{suffix}"  # never the browser's name
+        try:
+            self._check(intake, storage)
+        except BaseException:  # whatever stops the request, nothing of the upload stays on disk
+            self.close()
+            raise
+
+    def _check(self, intake: Intake, storage) -> None:
         storage.save(str(self.path))
         issue = non_workbook_issue(self.path, self.display)
         if issue is not None:

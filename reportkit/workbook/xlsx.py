@@ -318,7 +318,17 @@ def _row_number(text: str) -> int:
 
 
 def _number(text: str) -> int | float:
-    return float(text) if ("." in text or "E" in text or "e" in text) else int(text)
+    """A numeric cell's ``<v>``: int or float as openpyxl reads it.
+
+    Text no int can hold (``inf``, ``NaN``, more digits than Python converts) is read as the float it
+    spells, so that the card reader reports the cell (``unusable-number``) instead of the file failing.
+    """
+    if not ("." in text or "E" in text or "e" in text):
+        try:
+            return int(text)
+        except ValueError:
+            pass
+    return float(text)
 
 
 def _text_content(element) -> str:

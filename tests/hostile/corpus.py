@@ -22,8 +22,8 @@ from pathlib import Path
 from openpyxl import load_workbook
 from openpyxl.workbook.defined_name import DefinedName
 
-from builders import DATA, delete_defined_name, put_formula_without_value, rename_card_sheet, type_into, write_card, \
-    write_not_zip, write_old_xls
+from builders import DATA, delete_defined_name, put_formula_without_value, put_stored_number, rename_card_sheet, \
+    type_into, write_card, write_not_zip, write_old_xls
 from reportkit.config import ReportConfig, load_config
 from reportkit.workbook.layout import CARD_SHEET
 
@@ -585,6 +585,58 @@ def number_stored_as_text(folder, cfg):
 @case(1, ("negative-amount", CARD, "B11"))
 def full_width_minus_cost(folder, cfg):
     card(folder, cfg, cost="－１２３")
+
+
+def _unusable_only(address: str) -> Callable[[Path], None]:
+    """The unusable number is the one problem said at its cell (not also 未入力 or 数値でない)."""
+    def check(folder: Path) -> None:
+        from reportkit.cards import read_card
+        from reportkit.workbook.reader import read_workbook
+
+        raw = read_workbook(folder / CARD)
+        _, issues = read_card(raw, config())
+        assert [i.code for i in raw.issues + issues if i.cell == address] == ["unusable-number"]
+    return check
+
+
+@case(1, ("unusable-number", CARD, "B11"), check=_unusable_only("B11"))
+def infinite_cost(folder, cfg):
+    put_stored_number(card(folder, cfg), "B11", "1e999")  # what Python's float overflow reads as inf
+
+
+@case(1, ("unusable-number", CARD, "B5"), check=_unusable_only("B5"))
+def minus_infinite_fiscal_year(folder, cfg):
+    put_stored_number(card(folder, cfg), "B5", "-1e999")
+
+
+@case(1, ("unusable-number", CARD, "B7"), check=_unusable_only("B7"))
+def nan_as_policy(folder, cfg):
+    put_stored_number(card(folder, cfg), "B7", "NaN")
+
+
+@case(1, ("unusable-number", CARD, "B97"), check=_unusable_only("B97"))
+def infinity_spelled_out_as_period_start(folder, cfg):
+    put_stored_number(card(folder, cfg), "B97", "Infinity")
+
+
+@case(1, ("unusable-number", CARD, "C16"), check=_unusable_only("C16"))
+def absurd_magnitude_in_a_results_value(folder, cfg):
+    put_stored_number(card(folder, cfg), "C16", "1e300")
+
+
+@case(1, ("unusable-number", CARD, "B78"), check=_unusable_only("B78"))
+def five_thousand_digits_as_a_history_year(folder, cfg):
+    put_stored_number(card(folder, cfg), "B78", "9" * 5000)  # more digits than Python turns into an int
+
+
+@case(1, ("unusable-number", CARD, "B105"), check=_unusable_only("B105"))
+def infinite_reprint_policy(folder, cfg):
+    put_stored_number(card(folder, cfg), "B105", "1e999")
+
+
+@case(1, ("unusable-number", CARD, "D51"), check=_unusable_only("D51"))
+def fifteen_digits_in_free_results(folder, cfg):
+    put_stored_number(card(folder, cfg), "D51", "1000000000000000")  # 10^15: past Excel's 15 significant digits
 
 
 # -- folders ------------------------------------------------------------------------------------------
