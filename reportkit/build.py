@@ -88,8 +88,7 @@ def _build(inputs: YearInputs, output_dir: Path, *, pdf: bool, progress, page_nu
         output_dir = output_dir / DRAFT_FOLDER
         report, placeholders, notices = _draft_report(inputs, result)
     elif not result.ok:
-        raise ValidationFailed(f"入力にエラーが {result.error_count} 件あるため、報告書を作成しませんでした。",
-                               report=result)
+        raise _refused(inputs, result, draft=False)
     else:
         report = aggregate(config, [s.card for s in result.cards], inputs.multi_year(),
                            previous=inputs.expected.previous_order())
@@ -151,15 +150,26 @@ def _draft_report(inputs: YearInputs, result) -> tuple[Report, dict[str, Placeho
     """The draft's figures and placeholders; ValidationFailed when an input other than a card has errors."""
     from .collect.draft import draft_inputs
 
-    other = [task for task in result.tasks if task.path is None and task.errors]
-    if other:
-        raise ValidationFailed(f"カード以外の入力（{other[0].file} など）にエラーがあるため、素案を作成しませんでした。",
-                               report=result)
+    if any(task.path is None and task.errors for task in result.tasks):
+        raise _refused(inputs, result, draft=True)
     expected = inputs.expected.record() if inputs.expected.present else None
     chosen = draft_inputs(result, expected, inputs.abolished.ids())
     report = aggregate(result.config, chosen.cards, inputs.multi_year(), chosen.placeholders,
                        previous=inputs.expected.previous_order())
     return report, chosen.placeholders, chosen.notices
+
+
+def _refused(inputs: YearInputs, result, *, draft: bool) -> ValidationFailed:
+    """The ValidationFailed of a refused build, with what refuses it first (``collect.refusal``)."""
+    from .collect.refusal import refusal
+    from .errors import ReportkitError
+
+    try:
+        expected = inputs.expected.record() if inputs.expected.present else None
+    except ReportkitError:  # a broken expected.json: every card's errors are listed as they are
+        expected = None
+    refused = refusal(result, expected, draft=draft)
+    return ValidationFailed(refused.message(), report=result, refusal=refused)
 
 
 def _move_into_place(staging: Path, output_dir: Path, names: list[str]) -> list[Path]:

@@ -8,7 +8,9 @@ versions or code changes. Entries live in the user's cache folder beside the pro
 (``REPORTKIT_CACHE`` names another folder, ``off`` disables); deleting the folder is always safe.
 A missing, unreadable or corrupted entry is ignored and the workbook is read again; entries are
 written atomically and never next to the inputs. Folder-wide rules are not cached: they run on
-every build over all cards.
+every build over all cards. Bounded: an entry over MAX_ENTRY_BYTES is not written (a real card's is
+about 10 KB), and when the entries pass MAX_CACHE_BYTES together the oldest are deleted (entries of
+an earlier version of the code are never read again, so they would otherwise pile up).
 """
 
 from __future__ import annotations
@@ -29,6 +31,10 @@ from .usercache import cache_folder
 
 CACHE_FORMAT = 3  # bump when the entry's shape or meaning changes
 _MAX_CACHED_BYTES = 20 * 1024 * 1024  # larger files are refused by the reader anyway: never hash them
+MAX_ENTRY_BYTES = 1024 * 1024  # the sample's largest entry is 11 KB
+MAX_CACHE_BYTES = 200 * 1024 * 1024  # all entries together; past it the oldest go, down to three quarters
+PRUNE_EVERY = 64  # entries written between two looks at the total (and at the first write of a process)
+_written = 0
 
 Checked = tuple["SourcedCard | None", "list[Issue]", str]
 
@@ -104,7 +110,43 @@ def cached_check(path: Path, config: ReportConfig, display_name: str | None,
             from .files.atomic import write_bytes_atomic
 
             data = _Entry(format=CACHE_FORMAT, key=key, sourced=sourced, issues=issues, department=department)
-            write_bytes_atomic(entry_path, data.model_dump_json().encode("utf-8"))
+            encoded = data.model_dump_json().encode("utf-8")
+            if len(encoded) <= MAX_ENTRY_BYTES:
+                write_bytes_atomic(entry_path, encoded)
+                _after_write(folder)
     except (OSError, ValueError):  # a read-only cache folder only costs the speed-up
         pass
     return sourced, issues, department
+
+
+def _after_write(folder: Path) -> None:
+    global _written
+    _written += 1
+    if _written % PRUNE_EVERY == 1:
+        prune(folder)
+
+
+def prune(folder: Path, limit: int = MAX_CACHE_BYTES) -> int:
+    """Delete the oldest entries until those left hold at most three quarters of ``limit`` bytes, when
+    they hold more than ``limit``; returns how many were deleted."""
+    entries = []
+    for path in folder.glob("*/*.json"):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        entries.append((stat.st_mtime, stat.st_size, path))
+    total = sum(size for _, size, _ in entries)
+    if total <= limit:
+        return 0
+    deleted = 0
+    for _, size, path in sorted(entries):
+        if total <= limit * 3 // 4:
+            break
+        try:
+            path.unlink()
+        except OSError:
+            continue
+        total -= size
+        deleted += 1
+    return deleted

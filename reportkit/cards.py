@@ -43,8 +43,12 @@ class _Collector:
         self.config = config
         self.issues: list[Issue] = []
         self.positions: list[CellRef] = []
+        # Cells the reader found unusable (1e999, NaN) and read as empty: their error is said once.
+        self.reported = {i.cell for i in raw.issues if i.code == "unusable-number"}
 
     def issue(self, code: str, cell: str, field: str, **params) -> None:
+        if cell and cell in self.reported:
+            return
         self.issues.append(make_issue(code, self.raw.file, sheet=CARD_SHEET, cell=cell, field=field, **params))
 
     def value(self, name: str) -> RawValue:

@@ -21,6 +21,7 @@ from pathlib import Path
 from . import cli_collect, cli_serve
 from .card_settings import default_year_config, year_config
 from .errors import InputFolderError, ReportkitError
+from .files.patterns import expand_patterns
 from .input_folder import DEFAULT_INPUT, default_outputs
 from .report_text import format_json, format_text, write_by_division
 from .validate import validate_files, validate_folder
@@ -104,7 +105,8 @@ def run_template(args: argparse.Namespace) -> int:
 def _validate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", metavar="DIR|FILE", type=Path,
                         help=f"カードのブックと config.toml のある入力フォルダ（既定: {DEFAULT_INPUT}）、"
-                             "または確認するカードのブック（.xlsx、いくつでも、どこにあっても）")
+                             "または確認するカードのブック（.xlsx、いくつでも、どこにあっても。返信/*.xlsx の"
+                             "ようなパターンも可）")
     parser.add_argument("--input", metavar="PATH", type=Path,
                         help="ブックを確認するときの年度設定: config.toml のある入力フォルダ、config.toml、"
                              "または事業カード（既定: ブックのある入力フォルダ、なければブックに入っている年度設定）")
@@ -116,7 +118,7 @@ def _validate_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_validate(args: argparse.Namespace) -> int:
     """Check every card workbook of a folder, or the workbooks named, and report every problem, by file."""
-    paths = args.paths or [Path(DEFAULT_INPUT)]
+    paths = expand_patterns(args.paths) or [Path(DEFAULT_INPUT)]
     config = year_config(args.input) if args.input else None
     folders = [path for path in paths if path.is_dir()]
     if folders and len(paths) > 1:
@@ -132,7 +134,7 @@ def run_validate(args: argparse.Namespace) -> int:
         if missing:
             kind = "入力フォルダ" if len(paths) == 1 and not missing[0].suffix else "ファイル"
             raise InputFolderError(f"{kind}が見つかりません: {'、'.join(str(p) for p in missing)}")
-        result = validate_files(paths, config)
+        result = validate_files(paths, config, last_year_from=args.input)
     if args.format == "json":
         print(format_json(result))
     else:
@@ -183,7 +185,9 @@ def run_build(args: argparse.Namespace) -> int:
         result = build_report(args.folder, output, pdf=args.pdf, progress=_progress_bar,
                               page_numbers=not args.no_page_numbers, draft=args.draft, force=args.force)
     except ValidationFailed as exc:
-        print(format_text(exc.report), end="")
+        from .collect.refusal import refusal_text
+
+        print(refusal_text(exc.refusal, str(args.folder)) if exc.refusal is not None else format_text(exc.report), end="")
         print(f"エラー: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
     except OtherYearOutput as exc:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from .files.atomic import atomic_path, write_text_atomic
+from .files.patterns import expand_patterns
 from .errors import ReportkitError
 from .input_folder import DEFAULT_INPUT
 
@@ -88,25 +90,43 @@ def run_status(args: argparse.Namespace) -> int:
 # -- accept --------------------------------------------------------------------------------------
 
 def accept_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", metavar="FILE", type=Path, help="返ってきた事業カードのブック")
+    parser.add_argument("files", nargs="+", metavar="FILE", type=Path,
+                        help="返ってきた事業カードのブック。返信/*.xlsx のようなパターンも可（Windows のコマンド"
+                             "プロンプトや PowerShell でも reportkit が展開する）")
     parser.add_argument("--into", required=True, metavar="DIR", type=Path,
                         help="受け付ける入力フォルダ（DIR/cards/<担当課>/ に置き、前の版は DIR/archive/ へ）")
 
 
 def run_accept(args: argparse.Namespace) -> int:
     """File returned workbooks by division, archiving earlier versions; 1 when a filed one has errors."""
-    from .collect.accept import accept
+    from .collect.accept import Filed, Skipped, accept
 
-    skipped: list = []
-    filed = accept(args.files, args.into, skipped)
-    for item in skipped:
-        print(f"飛ばしました: {item.source}: {item.reason}")
-    for item in filed:
+    files = expand_patterns(args.files)
+    filed: list[Filed] = []
+    skipped: list[Skipped] = []  # a returned pack's checklist and untouched cards: decided before any filing
+
+    def say(item: Filed) -> None:
+        filed.append(item)
         print(f"受け付けました: {item.source} → {item.target}（{item.division}、{item.project_id}）")
         for old, new in item.archived:
             print(f"  前の版を保管しました: {old} → {new}")
         if item.errors or item.warnings:
             print(f"  エラー {item.errors} 件、警告 {item.warnings} 件があります（reportkit validate {args.into} で確認できます）。")
+        for issue in item.against_last_year:
+            print(f"  {'エラー' if issue.severity == 'error' else '警告'}: {issue.cell}　{issue.message}")
+
+    try:
+        accept(files, args.into, skipped, on_filed=say)
+    except (OSError, ReportkitError):
+        if filed:  # stopped part way: say exactly what is filed and what is not, then the error itself
+            done = {item.source for item in filed} | {item.source for item in skipped}
+            left = [path for path in files if path not in done]
+            print(f"受け付けの途中で止まりました。受け付けたのは上の {len(filed)} 件だけです。"
+                  f"次の {len(left)} 件は受け付けていません（原因を直してから、この {len(left)} 件をもう一度"
+                  f"受け付けてください）: {'、'.join(str(path) for path in left)}", file=sys.stderr)
+        raise
+    for item in skipped:
+        print(f"飛ばしました: {item.source}: {item.reason}")
     with_errors = sum(1 for item in filed if item.errors)
     extra = f"、飛ばしたファイル {len(skipped)} 件" if skipped else ""
     print(f"{len(filed)} 件を受け付けました（エラーのあるブック {with_errors} 件{extra}）。")

@@ -37,6 +37,9 @@ def serve_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"受付に使う入力フォルダ（既定: {DEFAULT_INPUT}）")
     parser.add_argument("--host", default="127.0.0.1",
                         help="待ち受けるアドレス（既定: 127.0.0.1 ＝このパソコンだけ。庁内 LAN に公開するときは 0.0.0.0 など）")
+    parser.add_argument("--allow-host", metavar="名前", action="append", default=[],
+                        help="受け付けるホスト名を加える（複数回指定可。既定で受け付けるのは --host、このパソコンの名前、"
+                             "localhost と IP アドレス。ほかの名前で開かれた要求は 421 で断ります）")
     parser.add_argument("--port", type=_port, default=8000, help="待ち受けるポート番号（既定: 8000）")
     parser.add_argument("--outputs", metavar="OUTDIR", type=Path,
                         help="報告書の出力先（既定: reportkit build と同じ DIR の隣のフォルダ。inputs2014 なら outputs2014）")
@@ -67,7 +70,8 @@ def run_serve(args: argparse.Namespace) -> int:
     from .serve.app import SERVER_BODY_LIMIT, create_app
     from .serve.server import REQUEST_DEADLINE, deadline_server
 
-    app = create_app(args.folder, outputs=args.outputs, previous=args.previous)
+    app = create_app(args.folder, outputs=args.outputs, previous=args.previous, host=args.host,
+                     allowed_hosts=tuple(args.allow_host))
     office = None
     try:
         server = _listen(deadline_server(args.request_deadline or REQUEST_DEADLINE), app, args.host, args.port,

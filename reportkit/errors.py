@@ -26,9 +26,11 @@ class ValidationFailed(ReportkitError):
 
     exit_code = 1
 
-    def __init__(self, message: str, issues: list | None = None, files: list[str] | None = None, report=None):
+    def __init__(self, message: str, issues: list | None = None, files: list[str] | None = None, report=None,
+                 refusal=None):
         super().__init__(message)
         self.report = report  # the ValidationReport, when the whole folder was checked
+        self.refusal = refusal  # a refused build's collect.refusal.Refusal: what blocks it, first
         self.issues = issues if issues is not None else (report.issues if report is not None else [])
         self.files = files if files is not None else (report.file_names if report is not None else [])
 
@@ -98,3 +100,11 @@ class ParseError(ValueError):
 
 class DTDForbidden(ValueError):
     """A part of an .xlsx declares a DTD (Office never writes one): refused before parsing."""
+
+
+class TooMuchText(ValueError):
+    """A sheet whose cells hold more text than the reader's bound (``chars``: the bound): refused as too-large."""
+
+    def __init__(self, chars: int) -> None:
+        super().__init__(f"more than {chars:,} characters of text in the cells of one sheet")
+        self.chars = chars

@@ -1,9 +1,10 @@
 """Last year's projects as an input folder's ``expected.json`` records them (or a built ``report.json``).
 
 ``expected.json`` is written by ``reportkit rollover`` (``collect.expected``): last year's projects
-(管理番号, 事業名, 担当課, 事業費, 基本方針, 施策, 再掲, the prefilled workbook's file name and digest)
-in last year's report order. It is read here, below ``validate`` (which checks this year's costs
-against last year's) and ``collect`` (the round's checklist, the draft's placeholders); the build
+(管理番号, 事業名, 担当課, 事業費, 基本方針, 施策, 再掲, 事業期間の終わり, 重点・主要成果・緊急雇用, the
+prefilled workbook's file name and digest)
+in last year's report order. It is read here, below ``validate`` (which checks this year's names
+and costs against last year's: ``LastYear``) and ``collect`` (the round's checklist, the draft's placeholders); the build
 keeps last year's order (``project_order``). ``read_expected_file`` reads a folder's file once; what
 is wrong with it is raised where the record is used, as the commands always did.
 
@@ -24,9 +25,12 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from .errors import ExpectedError
-from .files.excel_text import ENCODING_ADVICE, decode_excel_text
+from .files.excel_text import excel_text
 from .input_folder import EXPECTED_FILE, EXPECTED_LIST
 from .model import Reprint
+
+# The card's flags decided anew each year (rollover empties them): 重点, 主要成果, 緊急雇用.
+YEAR_FLAGS = ("priority", "key_result", "emergency")
 
 
 class ExpectedProject(BaseModel):
@@ -41,6 +45,10 @@ class ExpectedProject(BaseModel):
     measure: str = ""  # 施策
     reprints: list[Reprint] = []  # 再掲 under other policies/measures
     period_end: int | None = None  # the last year of 事業期間 (西暦) on last year's card; None = open or not known
+    # Last year's flags (YEAR_FLAGS); None in files written before they were recorded.
+    priority: bool | None = None
+    key_result: bool | None = None
+    emergency: bool | None = None
 
     @property
     def placeable(self) -> bool:
@@ -59,6 +67,11 @@ class ExpectedRecord(BaseModel):
     def ended(self, project: ExpectedProject) -> bool:
         """Its 事業期間 ended with the year reported (rollover asked to delete its workbook if it is not continued)."""
         return project.period_end is not None and project.period_end <= self.fiscal_year
+
+    def flag_counts(self) -> dict[str, int | None]:
+        """How many of last year's projects had each of YEAR_FLAGS; None for a flag an older file does not record."""
+        return {flag: None if any(getattr(p, flag) is None for p in self.projects)
+                else sum(1 for p in self.projects if getattr(p, flag)) for flag in YEAR_FLAGS}
 
 
 LIST_COLUMNS = {"project_id": "管理番号", "name": "事業名", "division": "担当課"}
@@ -81,10 +94,7 @@ def parse_record(path: Path, data: bytes) -> ExpectedRecord:
 def parse_expected_list(path: Path, data: bytes) -> ExpectedRecord:
     """The secretariat's simple list (expected.csv, see the module docstring); ExpectedError naming the line."""
     path = Path(path)
-    try:
-        text = decode_excel_text(data)
-    except UnicodeDecodeError as exc:
-        raise ExpectedError(f"提出予定の事業の一覧 {path} の文字コードを読めません。{ENCODING_ADVICE}。") from exc
+    text = excel_text(data, str(path))  # UTF-8 or cp932, as Excel saves it; InputFileError naming the file else
     rows = [(number, row) for number, row in enumerate(csv.reader(io.StringIO(text)), start=1)
             if any(cell.strip() for cell in row)]
     if not rows:
@@ -131,6 +141,7 @@ def _from_report_json(data: dict) -> dict:
             "projects": [{"project_id": p["project_id"], "name": "".join(str(p["name"]).splitlines()),
                           "division": p["department"], "cost": p.get("cost"), "policy": p.get("policy"),
                           "measure": p.get("measure") or "", "period_end": p.get("period_end"),
+                          **{flag: p.get(flag) for flag in YEAR_FLAGS},
                           "reprints": [{"policy": r["policy"], "measure": r["measure"]} for r in p.get("reprints") or []]}
                          for p in data["projects"]]}
 
@@ -162,21 +173,35 @@ class ExpectedFile:
         list, whose order is no report's (ExpectedError when broken)."""
         return self.record().projects if self.present and not self.is_list else []
 
-    def costs(self) -> tuple[int, dict[str, int]] | None:
-        """(last year, its 事業費 in 千円 by 管理番号); None without the file, or when it cannot be read.
+    def last_year(self) -> LastYear | None:
+        """Last year's names and costs by 管理番号, as the checks of a card against last year read them;
+        None without the file, or when it cannot be read.
 
-        Read leniently: the check of this year's costs against last year's is left out when the file
-        is broken (``status`` and ``build --draft`` report that).
+        Read leniently: the checks are left out when the file is broken (``status`` and ``build --draft``
+        report that), and a project whose name or cost is not usable is left out of that check only.
         """
         if self.data is None or self.is_list:
             return None
         try:
             data = json.loads(self.data.decode("utf-8-sig"))
-            costs = {str(p["project_id"]): p["cost"] for p in data["projects"]
+            projects = [p for p in data["projects"] if isinstance(p, dict) and "project_id" in p]
+            costs = {str(p["project_id"]): p["cost"] for p in projects
                      if isinstance(p.get("cost"), int) and not isinstance(p.get("cost"), bool)}
-            return int(data["fiscal_year"]), costs
-        except (ValueError, TypeError, KeyError, AttributeError):
+            names = {str(p["project_id"]): "".join(p["name"].splitlines()) for p in projects
+                     if isinstance(p.get("name"), str) and p["name"].strip()}
+            return LastYear(int(data["fiscal_year"]), costs, names, self.path.name)
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError):  # OverflowError: 1e999 as the year
             return None
+
+
+@dataclass(frozen=True)
+class LastYear:
+    """Last year's projects as a card is checked against them (``ExpectedFile.last_year``)."""
+
+    fiscal_year: int  # the year they were reported for
+    costs: dict[str, int]  # 事業費 (千円) by 管理番号; a 「－」 or unknown cost left out
+    names: dict[str, str]  # 事業名 (one line) by 管理番号
+    source: str = EXPECTED_FILE  # the file they were read from (for messages)
 
 
 def read_expected_file(path: Path) -> ExpectedFile:

@@ -38,12 +38,14 @@ class IssueCode(str, Enum):
     MERGED_INPUT = "merged-input"
     HIDDEN_CONTENT = "hidden-content"
     TEXT_TOO_LONG = "text-too-long"
+    UNUSABLE_NUMBER = "unusable-number"
     CONTROL_CHARACTERS = "control-characters"
     FORMULA_TEXT = "formula-text"
     UNSAFE_XML = "unsafe-xml"
     DUPLICATE_CARD_SHEET = "duplicate-card-sheet"
     DRAWING_IGNORED = "drawing-ignored"
     UNMAPPED_CONTENT_MORE = "unmapped-content-more"
+    MORE_ISSUES = "more-issues"
     # a card checked alone (without the input folder): what its year's settings leave unchecked
     NO_YEAR_SETTINGS = "no-year-settings"
     BROKEN_YEAR_SETTINGS = "broken-year-settings"
@@ -89,6 +91,7 @@ class IssueCode(str, Enum):
     STALE_YEAR_TEXT = "stale-year-text"
     CARD_TOO_LONG = "card-too-long"
     COST_FAR_FROM_LAST_YEAR = "cost-far-from-last-year"
+    NAME_DIFFERS_FROM_LAST_YEAR = "name-differs-from-last-year"
     # narratives (narratives/*.md.j2, *.md): {line} is "3 行目"
     NARRATIVE_MISSING = "narrative-missing"
     NARRATIVE_ENCODING = "narrative-encoding"
@@ -161,6 +164,8 @@ CATALOGUE: dict[IssueCode, CodeEntry] = {
                                   "非表示の行または列に入力があります（「{detail}」）。表示して内容を確認してください。"),
     IssueCode.TEXT_TOO_LONG: CodeEntry("error", "文字数の超過",
                                   "文字数が多すぎます（{detail}文字）。内容を要約してください。"),
+    IssueCode.UNUSABLE_NUMBER: CodeEntry("error", "数として扱えない値",
+                                  "{label}のセルに数として扱えない値（{detail}）が保存されています。Excel で開いてこのセルに正しい値を入力し直してください。"),
     IssueCode.CONTROL_CHARACTERS: CodeEntry("warning", "制御文字",
                                   "表示できない制御文字が含まれていたため取り除きました。"),
     IssueCode.FORMULA_TEXT: CodeEntry("warning", "数式のような文字",
@@ -173,6 +178,8 @@ CATALOGUE: dict[IssueCode, CodeEntry] = {
                                   "「事業カード」シートの図・画像・グラフは報告書に載りません。必要な内容は入力欄に文字で入力してください。"),
     IssueCode.UNMAPPED_CONTENT_MORE: CodeEntry("warning", "入力欄の外のほかの入力",
                                   "入力欄の外にほかにも {detail} 個のセルに入力があります（このセルから）。報告書には載りません。不要なら削除してください。"),
+    IssueCode.MORE_ISSUES: CodeEntry("warning", "表示しきれない問題",
+                                  "ほかにも {detail} 件の問題があります（表示は最初の分だけです）。表示された問題を直してから、もう一度確認してください。"),
     IssueCode.NO_YEAR_SETTINGS: CodeEntry("warning", "年度設定のない（以前の様式の）カード",
                                   "このブックには事務局の年度設定が入っていません（以前の様式です）。そのため{detail}は確認していません。{expected}"
                                   "すべてを確認するには、事務局の入力フォルダ（config.toml のあるフォルダ）を指定して "
@@ -254,13 +261,19 @@ CATALOGUE: dict[IssueCode, CodeEntry] = {
     IssueCode.DUPLICATE_PROJECT_ID: CodeEntry("error", "重複した管理番号",
                                   "管理番号「{detail}」が別のファイル（{other}）と重複しています。同じ事業のファイルが２つないか確認してください。"),
     IssueCode.DUPLICATE_PROJECT_NAME: CodeEntry("error", "重複した事業名",
-                                  "事業名「{detail}」が別のファイル（{other}）と重複しています。同じ事業のファイルが２つないか確認してください。"),
+                                  "事業名「{detail}」が、{expected}別のファイル（{other}）の事業名と同じです。同じ事業のファイルなら、このファイルは取り下げてください。別の事業なら、事業名をほかと区別できるものに変えてください。"),
     IssueCode.STALE_YEAR_TEXT: CodeEntry("warning", "前年度を指す文言",
                                   "{line}前年度を指す「{detail}」が書かれています。{expected}の内容に更新したか確認してください（前年度と比べて書いている場合などは、そのままで構いません）。"),
     IssueCode.CARD_TOO_LONG: CodeEntry("warning", "１ページに収まらないカード",
                                   "カードが１ページ（約{limit}行）に収まらない見込みです（全体で約{expected}行、うち{detail}）。{field_label}を短くしてください。"),
     IssueCode.COST_FAR_FROM_LAST_YEAR: CodeEntry("warning", "前年度と桁違いの事業費",
                                   "事業費（{detail}千円）が前年度の事業費（{expected}）の{other}です。円単位で入力していないか、桁を間違えていないか確認してください（事業費は千円単位です）。正しい金額なら、そのままで構いません。"),
+    IssueCode.NAME_DIFFERS_FROM_LAST_YEAR: CodeEntry("error", "前年度と違う事業名（事業名変更の記録なし）",
+                                  "管理番号 {other} は前年度の報告書では「{expected}」の事業ですが、このカードの事業名は「{detail}」です。"
+                                  "このままでは「{expected}」のカードが置き換わり、報告書から消えます。"
+                                  "同じ事業の名前を変えたのなら、６ 事業の経緯に事業名変更の行（事項「事業名変更」、旧事業名「{expected}」）を入れてください。"
+                                  "別の新しい事業なら、このブック（前年度のカードの流用）は使わず、reportkit template で作った新しい事業カード"
+                                  "（受付ページの「白紙の事業カード」、配布フォルダの新規事業用_事業カード.xlsx）に入力し直してください。"),
     # narratives (narratives/*.md.j2, *.md): {line} is "3 行目"
     IssueCode.NARRATIVE_MISSING: CodeEntry("error", "説明文のファイルがない",
                                   "説明文のファイルがありません。前年度の narratives フォルダからコピーするか、作成してください。"),
@@ -338,6 +351,16 @@ def make_issue(code: IssueCode | str, file: str, *, sheet: str = "", cell: str =
     values.update({k: v for k, v in params.items()})
     return Issue(severity=severity or default_severity, code=code, file=file, sheet=sheet, cell=cell,
                  field=field, message=template.format(**values), params={k: str(v) for k, v in params.items()})
+
+
+def first_issues(issues: list[Issue], limit: int, file: str) -> list[Issue]:
+    """At most ``limit`` issues: the first ones, then one ``more-issues`` counting the rest (an error when
+    an error is among them), so that what one workbook answers stays bounded."""
+    if len(issues) <= limit:
+        return issues
+    rest = issues[limit - 1:]
+    severity = "error" if has_errors(rest) else "warning"
+    return issues[:limit - 1] + [make_issue("more-issues", file, severity=severity, detail=f"{len(rest):,}")]
 
 
 def has_errors(issues: Iterable[Issue]) -> bool:

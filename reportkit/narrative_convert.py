@@ -6,7 +6,8 @@ build no longer reads it. Nothing is lost: every file is checked before any is w
 or a kept Markdown already there, a placeholder block that spans paragraphs and so cannot be split
 into Word's paragraphs), each Word file is written beside its target and read back
 (``word.reader``) — it must give the same blocks as the Markdown — before it takes its name, and only
-then does the Markdown move. A verbatim ``.md`` keeps its braces: they are written as placeholders
+then does the Markdown move. Stopped part way (a write error, a file that cannot move), the error
+lists the parts converted, the one it stopped at and the ones left as they were. A verbatim ``.md`` keeps its braces: they are written as placeholders
 that print them (``{{ '{{' }}``), since every paragraph of a Word narrative is a template.
 
 The narratives are found as a build finds them (``year_inputs.read_narratives``: the files directly
@@ -94,16 +95,51 @@ def convert_to_docx(input_dir: Path) -> Conversion:
         raise NarrativeError("説明文を Word 文書に変換しませんでした（ファイルは変わっていません）。\n" + "\n".join(problems))
     result = Conversion()
     for source, target, moved, blocks in planned:
-        with atomic_path(target) as staged:
-            write_word_narrative(blocks, staged)
-            read_back = read_narrative(staged)
-            if read_back.findings or _canonical(read_back.blocks) != _canonical(_as_read(blocks)):
-                raise NarrativeError(f"{NARRATIVES_DIR}/{source.name}: 変換した Word 文書の内容が元の文章と一致しないため、"
-                                     "変換を中止しました（このファイルは変わっていません）。")
-        kept.mkdir(exist_ok=True)
-        os.replace(source.path, moved)
+        shown = f"{NARRATIVES_DIR}/{source.name}"
+        try:
+            with atomic_path(target) as staged:
+                write_word_narrative(blocks, staged)
+                read_back = read_narrative(staged)
+                if read_back.findings or _canonical(read_back.blocks) != _canonical(_as_read(blocks)):
+                    raise NarrativeError(f"{shown}: 変換した Word 文書の内容が元の文章と一致しないため、"
+                                         "変換を中止しました（このファイルは変わっていません）。")
+        except (OSError, NarrativeError) as exc:
+            raise _stopped(result, planned, _reason(exc)) from exc
+        try:
+            kept.mkdir(exist_ok=True)
+            os.replace(source.path, moved)
+        except OSError as exc:
+            raise _stopped(result, planned, f"{NARRATIVES_DIR}/{target.name} は書き出しましたが、{shown} を "
+                                            f"{NARRATIVES_DIR}/{MARKDOWN_DIR}/ へ移せませんでした（{_reason(exc)}）。"
+                           f"両方あると報告書を作れません: {shown} を {NARRATIVES_DIR}/{MARKDOWN_DIR}/ へ手で移すか、"
+                           f"{NARRATIVES_DIR}/{target.name} を削除してください。") from exc
         result.converted.append((source.path, target, moved))
     return result
+
+
+def _reason(exc: BaseException) -> str:
+    """Why one part could not be converted: a NarrativeError's own words, or the file an OSError names."""
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"{where}{exc.strerror or exc}"
+    return str(exc)
+
+
+def _stopped(result: Conversion, planned: list, reason: str) -> NarrativeError:
+    """The error of a conversion stopped part way: what it did, what stopped it, what it left as it was."""
+    done = [f"{NARRATIVES_DIR}/{target.name}" for _, target, _ in result.converted]
+    left = [f"{NARRATIVES_DIR}/{source.name}" for source, *_ in planned[len(result.converted) + 1:]]
+    said = [f"変換の途中で止まりました: {reason}"]
+    if done:
+        said.append(f"Word 文書にしたのは次の {len(done)} 件です（その Markdown は {NARRATIVES_DIR}/{MARKDOWN_DIR}/ "
+                    f"へ移しました）: {'、'.join(done)}")
+    else:
+        said.append("Word 文書にした説明文はありません。")
+    if left:
+        said.append(f"次の {len(left)} 件は変換していません（変わっていません）: {'、'.join(left)}")
+    said.append("原因を直してから、もう一度 reportkit narratives --to-docx を実行してください（変換済みのものは"
+                "そのままで、残りだけを変換します）。")
+    return NarrativeError("\n".join(said))
 
 
 def narrative_forms(input_dir: Path) -> list[tuple[str, str]]:

@@ -343,7 +343,7 @@ def check_narratives(inputs: YearInputs, cards: list) -> list[Issue]:
                                config.fiscal_year),
                  *_figures_without_data(placed, shown, statistics, inputs.statistics)]
         issues.extend(sorted(found, key=_line_number))  # a narrative's issues have no cell: by line
-    return issues
+    return list(dict.fromkeys(issues))  # a broken CSV placed by two narratives: said once
 
 
 def _line_number(issue: Issue) -> int:
@@ -387,6 +387,9 @@ def _figures_without_data(placed: list[tuple[str, int | str | None]], shown: str
         try:
             if item is None or not tables.without_data(item):
                 continue
+        except InputFileError as exc:  # a CSV in no encoding Excel writes: the build stops on it too
+            issues.append(make_issue("input-file-broken", f"{tables.folder.name}/{item.file}", detail=str(exc)))
+            continue
         except (OSError, ValueError):  # a CSV that cannot be read: the build says so
             continue
         named = f"{item.label}「{item.caption}」" if item.caption else item.label

@@ -7,16 +7,18 @@ says what the 平成25年度 edition shows and why each rule is as it is.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 
 from .config import ReportConfig
+from .expected_record import LastYear
 from .input_folder import CONFIG_FILE
 from .issues import FIELD_LABELS, Issue, make_issue
 from .japanese import (FULL_DIGITS, display_width, era_of, era_year, nendo, nendo_or_western, quantities,
                        to_half_width, yen_in_thousands)
-from .model import Card, ResultRow, SourcedCard
+from .model import RENAME_EVENTS, Card, ResultRow, SourcedCard, former_names, name_key
 from .project_order import in_report_order
 
 CardRule = Callable[[SourcedCard, ReportConfig], Iterator[Issue]]
@@ -228,7 +230,6 @@ def _snip(text: str) -> str:
 # -- history -------------------------------------------------------------------------------------
 
 _LEADING_ERA = re.compile(r"^\s*(昭和|平成|令和)\s*(\d{1,2}|元)\s*年")
-_RENAME = ("事業名変更", "名称変更", "事業名の変更")
 
 
 def history_year(phrase: str) -> int | None:
@@ -259,7 +260,7 @@ def check_history(sourced: SourcedCard, config: ReportConfig) -> Iterator[Issue]
         if year is not None and year > config.fiscal_year:
             yield _issue(sourced, "history-after-report", "history_rows", index, detail=entry.year,
                          expected=nendo(config.fiscal_year))
-        if any(word in entry.event for word in _RENAME) and not entry.former_name and not former_seen:
+        if any(word in entry.event for word in RENAME_EVENTS) and not entry.former_name and not former_seen:
             yield _issue(sourced, "rename-without-former-name", "history_rows", index, column=2)
         former_seen = former_seen or bool(entry.former_name)
 
@@ -496,51 +497,105 @@ def check_card(sourced: SourcedCard, config: ReportConfig) -> list[Issue]:
     return [issue for rule in CARD_RULES for issue in rule(sourced, config)]
 
 
-# -- last year's figures --------------------------------------------------------------------------
+# -- last year's record -------------------------------------------------------------------------
 
+# The codes of the checks against last year's record: what a filing names line by line (accept).
+LAST_YEAR_CODES = frozenset({"cost-far-from-last-year", "name-differs-from-last-year"})
 FAR_FACTOR = 100  # a cost this many times last year's, or this fraction of it, is likely a slip of unit or digits
 
 
-def check_costs_against_last_year(cards: list[SourcedCard], last_costs: dict[str, int], last_year: int) -> list[Issue]:
-    """A warning at the cost cell of each card whose cost is 100 times last year's or more, or a hundredth or less.
+def check_against_last_year(cards: list[SourcedCard], last_year: LastYear | None) -> list[Issue]:
+    """Every check of a card against last year's record (``expected.json``), the one home for them all:
+    its cost against last year's, and its 事業名 against the name its 管理番号 had. Nothing without a record."""
+    if last_year is None:
+        return []
+    return [issue for sourced in cards
+            for issue in (*_cost_against_last_year(sourced, last_year), *_name_against_last_year(sourced, last_year))]
 
-    ``last_costs``: last year's 事業費 (千円) by 管理番号 (``expected.json``, written by rollover). A cost
-    typed as a bare number in 円 (``1237000`` for last year's 1,237) would otherwise print 1,000 times too
-    much. Costs of 「－」 or 0, on either side, are not compared.
+
+def _cost_against_last_year(sourced: SourcedCard, last_year: LastYear) -> Iterator[Issue]:
+    """A warning at the cost cell when the cost is 100 times last year's or more, or a hundredth or less.
+
+    A cost typed as a bare number in 円 (``1237000`` for last year's 1,237) would otherwise print 1,000
+    times too much. Costs of 「－」 or 0, on either side, are not compared.
     """
-    issues = []
-    for sourced in cards:
-        cost, last = sourced.card.cost, last_costs.get(sourced.card.project_id)
-        if not cost or not last or not _read(sourced, "cost"):
-            continue
-        if cost >= FAR_FACTOR * last:
-            times = f"{cost // last:,}倍"
-        elif cost * FAR_FACTOR <= last:
-            times = f"{last // cost:,}分の１"
-        else:
-            continue
-        issues.append(_issue(sourced, "cost-far-from-last-year", "cost", detail=f"{cost:,}",
-                             expected=f"{nendo(last_year)} {last:,}千円", other=times))
-    return issues
+    cost, last = sourced.card.cost, last_year.costs.get(sourced.card.project_id)
+    if not cost or not last or not _read(sourced, "cost"):
+        return
+    if cost >= FAR_FACTOR * last:
+        times = f"{cost // last:,}倍"
+    elif cost * FAR_FACTOR <= last:
+        times = f"{last // cost:,}分の１"
+    else:
+        return
+    yield _issue(sourced, "cost-far-from-last-year", "cost", detail=f"{cost:,}",
+                 expected=f"{nendo(last_year.fiscal_year)} {last:,}千円", other=times)
+
+
+def _name_against_last_year(sourced: SourcedCard, last_year: LastYear) -> Iterator[Issue]:
+    """An error at the 事業名 when the 管理番号 is last year's project under another name, and ６ 事業の経緯
+    records no 事業名変更 from that name: last year's workbook saved as a new project (「名前を付けて保存」)
+    would otherwise replace that project in silence. Names are matched as everywhere (``name_key``)."""
+    card = sourced.card
+    last = last_year.names.get(card.project_id)
+    if not last or not _read(sourced, "project_id", "project_name", "history_rows"):
+        return
+    if name_key(card.project_name) == name_key(last) or name_key(last) in former_names(card.history):
+        return
+    yield _issue(sourced, "name-differs-from-last-year", "project_name", detail=card.one_line_name, expected=last,
+                 other=card.project_id)
 
 
 # -- folder --------------------------------------------------------------------------------------
 
-def check_folder(cards: list[SourcedCard], config: ReportConfig) -> list[Issue]:
-    """Rules across the folder: project ids and names are unique; each duplicate names the other file(s)."""
+def name_holder(group: list[SourcedCard], last_year: LastYear | None, filed: Mapping[str, float]) -> SourcedCard:
+    """Which of several cards sharing a 事業名 keeps it (the others carry the duplicate error).
+
+    The project that had that name in last year's record keeps it; else the card filed first (its
+    file's time as filed, ``filed``; a file without one counts as the latest); ties by 管理番号, then
+    file name. Never the order in which a folder lists its files.
+    """
+    return min(group, key=lambda s: (not _had_name(s, last_year), filed.get(s.source.file, math.inf),
+                                     s.card.project_id, s.source.file))
+
+
+def _had_name(sourced: SourcedCard, last_year: LastYear | None) -> bool:
+    """The card's 管理番号 had its 事業名 in last year's record."""
+    last = last_year.names.get(sourced.card.project_id, "") if last_year else ""
+    return bool(last) and name_key(last) == name_key(sourced.card.project_name)
+
+
+def check_folder(cards: list[SourcedCard], config: ReportConfig, last_year: LastYear | None = None,
+                 filed: Mapping[str, float] | None = None) -> list[Issue]:
+    """Rules across the folder: project ids and names are unique; each duplicate names the other file(s).
+
+    A 管理番号 twice is an error on every file that has it (the same project's card twice). A 事業名
+    twice is the later filer's error only (``name_holder``): the card that holds the name is left
+    clean, so one division's new card never blocks another's. ``filed``: each card file's time as filed
+    (its last modification, which ``accept`` keeps), by file name.
+    """
     issues: list[Issue] = []
-    for code, field, key in (("duplicate-project-id", "project_id", lambda c: c.project_id),
-                             ("duplicate-project-name", "project_name", lambda c: re.sub(r"\s", "", c.project_name))):
-        groups: dict[str, list[SourcedCard]] = defaultdict(list)
-        for sourced in cards:
-            groups[key(sourced.card)].append(sourced)
-        for value, group in groups.items():
-            if len(group) < 2 or not value:
-                continue
-            for sourced in group:
-                others = "、".join(o.source.file for o in group if o is not sourced)
-                shown = sourced.card.one_line_name if field == "project_name" else value
-                issues.append(_issue(sourced, code, field, detail=shown, other=others))
+    by_id: dict[str, list[SourcedCard]] = defaultdict(list)
+    by_name: dict[str, list[SourcedCard]] = defaultdict(list)
+    for sourced in cards:
+        by_id[sourced.card.project_id].append(sourced)
+        by_name[name_key(sourced.card.project_name)].append(sourced)
+    for value, group in by_id.items():
+        if len(group) < 2 or not value:
+            continue
+        for sourced in group:
+            others = "、".join(o.source.file for o in group if o is not sourced)
+            issues.append(_issue(sourced, "duplicate-project-id", "project_id", detail=value, other=others))
+    for value, group in by_name.items():
+        if len(group) < 2 or not value:
+            continue
+        holder = name_holder(group, last_year, filed or {})
+        kept = _had_name(holder, last_year)
+        for sourced in group:
+            if sourced is not holder:
+                issues.append(_issue(sourced, "duplicate-project-name", "project_name", detail=sourced.card.one_line_name,
+                                     other=holder.source.file,
+                                     expected="前年度から同じ事業名で続く事業の" if kept else "先に出された"))
     # the secretariat's [[placements]] of config.toml that name no card, or no project of the card's measure
     # (the build leaves them unused and says so; here they are seen while the returns come in)
     _, unused = in_report_order(config, [sourced.card for sourced in cards])

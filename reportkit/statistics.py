@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputFileError, NarrativeError
+from .files.excel_text import excel_text
 from .printed import full_width
 
 if sys.version_info >= (3, 11):
@@ -96,14 +97,17 @@ def load_statistics(folder: Path) -> dict[str, StatisticsItem]:
 
 
 def read_rows(path: Path) -> list[list[str]]:
-    """The non-empty rows of a statistics CSV (UTF-8, a BOM allowed); NarrativeError when it is missing."""
+    """The non-empty rows of a statistics CSV (as Excel saves it: UTF-8, a BOM allowed, or cp932).
+
+    NarrativeError when it is missing, InputFileError when it is in neither encoding.
+    """
     if not path.is_file():
         raise NarrativeError(f"統計のファイルが見つかりません: {path}")
-    return _rows(path.read_bytes())
+    return _rows(path.read_bytes(), f"{path.parent.name}/{path.name}")
 
 
-def _rows(data: bytes) -> list[list[str]]:
-    text = data.decode("utf-8-sig")
+def _rows(data: bytes, shown: str) -> list[list[str]]:
+    text = excel_text(data, shown)
     return [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
 
 
@@ -131,12 +135,13 @@ class StatisticsTables:
         return self._items
 
     def rows(self, item: StatisticsItem) -> list[list[str]]:
-        """The item's non-empty CSV rows ([] without a file); NarrativeError when its CSV is missing."""
+        """The item's non-empty CSV rows ([] without a file); NarrativeError when its CSV is missing,
+        InputFileError when it is neither UTF-8 nor cp932."""
         if not item.file:
             return []
         if item.file not in self._files:
             raise NarrativeError(f"統計のファイルが見つかりません: {Path(self.folder) / item.file}")
-        return _rows(self._files[item.file])
+        return _rows(self._files[item.file], f"{Path(self.folder).name}/{item.file}")
 
     def without_data(self, item: StatisticsItem) -> bool:
         """Printed as 「（データ未入力）」: no file named, or a CSV without a row (a missing file is the build's error)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -17,8 +18,8 @@ from .card_cache import cached_check
 from .card_settings import CardSettings, card_settings, input_folder_of
 from .cards import is_complete, read_card
 from .config import ReportConfig, load_config
-from .errors import InputFolderError
-from .expected_record import read_expected_file
+from .errors import InputFolderError, ReportkitError
+from .expected_record import LastYear, read_expected_file
 from .input_folder import NOT_CARDS, InputFolder
 from .year_inputs import YearInputs, load_year_inputs
 from .issues import Issue, make_issue
@@ -106,19 +107,23 @@ def non_workbook_issue(path: Path, name: str) -> Issue | None:
     return make_issue(code, name, detail=path.suffix or path.name)
 
 
-def validate_card_file(path: Path, config: ReportConfig, last_year: tuple[int, dict[str, int]] | None = None
-                       ) -> tuple[SourcedCard | None, list[Issue]]:
-    """Read and check one workbook on its own (no folder-wide rules); ``last_year`` (its year and its costs
-    by 管理番号, ``ExpectedFile.costs``) adds the check of the cost against last year's, as a folder has."""
-    sourced, issues, _ = _check_file(path, config)
+def validate_card_file(path: Path, config: ReportConfig, last_year: LastYear | None = None,
+                       *, cache: bool = True) -> tuple[SourcedCard | None, list[Issue]]:
+    """Read and check one workbook on its own (no folder-wide rules); ``last_year`` (the input folder's
+    record, ``ExpectedFile.last_year``) adds the checks against last year's, as a folder has.
+    ``cache=False``: read without the card cache and write nothing to it (an upload checked by the desk)."""
+    sourced, issues, _ = _check_file(path, config) if cache else _read_and_check(path, config)
     return sourced, issues + _against_last_year(sourced, last_year)
 
 
-def _against_last_year(sourced: SourcedCard | None, last_year: tuple[int, dict[str, int]] | None) -> list[Issue]:
-    """The check of one card's cost against last year's (``ExpectedFile.costs``), when there is a last year."""
-    if sourced is None or last_year is None:
-        return []
-    return rules.check_costs_against_last_year([sourced], last_year[1], last_year[0])
+def _against_last_year(sourced: SourcedCard | None, last_year: LastYear | None) -> list[Issue]:
+    """The checks of one card against last year's record (``rules.check_against_last_year``), when there is one."""
+    return rules.check_against_last_year([sourced], last_year) if sourced is not None else []
+
+
+def folder_last_year(folder: Path) -> LastYear | None:
+    """Last year's record of an input folder (its expected.json), as the checks against it read it."""
+    return read_expected_file(InputFolder(folder).expected).last_year()
 
 
 def _check_file(path: Path, config: ReportConfig,
@@ -184,10 +189,9 @@ def validate_folder(folder: Path, config: ReportConfig | None = None,
         if sourced is not None:
             checked.append(sourced)
     result.files = [path for path in result.files if path not in result.abolished]
-    result.issues.extend(rules.check_folder(checked, config))
-    last_year = inputs.expected.costs()  # None without expected.json, or when it cannot be read
-    if last_year is not None:
-        result.issues.extend(rules.check_costs_against_last_year(checked, last_year[1], last_year[0]))
+    last_year = inputs.expected.last_year()  # None without expected.json, or when it cannot be read
+    result.issues.extend(rules.check_folder(checked, config, last_year, filed_times(folder, result.files)))
+    result.issues.extend(rules.check_against_last_year(checked, last_year))
     result.issues.extend(check_narratives(inputs, checked))
     # Cards with a field that could not be read were checked, but are not cards to build from.
     result.cards = [s for s in checked if not s.source.unread]
@@ -203,22 +207,27 @@ def _project_id(path: Path, sourced: SourcedCard | None) -> str:
     return str(value.value).strip() if value is not None and value.value is not None else ""
 
 
-def validate_files(paths: Sequence[Path], config: ReportConfig | None = None) -> ValidationReport:
+def validate_files(paths: Sequence[Path], config: ReportConfig | None = None,
+                   last_year_from: Path | None = None) -> ValidationReport:
     """Every problem of workbooks named one by one, wherever they lie (a clerk's own card).
 
     Each is checked with ``config`` when given, else with the config of the input folder it lies in,
     else with the year's settings it carries (``card_settings``: an older card is checked as far as
-    its own lists and year allow, and a notice says what was not). The rules across a folder run over
-    the workbooks given; narratives belong to an input folder and are not checked. Files are named
-    relative to the folder that holds them all (one file: its name). Not cached: read once, here.
+    its own lists and year allow, and a notice says what was not). Each is checked against last
+    year's record (expected.json) of the input folder ``last_year_from`` names (``--input``: the
+    folder, its config.toml or a card in it), else of the input folder it lies in. The rules across a
+    folder run over the workbooks given; narratives belong to an input folder and are not checked.
+    Files are named relative to the folder that holds them all (one file: its name). Not cached:
+    read once, here.
     """
     files = list({Path(p).resolve(): None for p in paths})
     folder = _common_folder(files)
+    named = _input_folder_named(last_year_from) if last_year_from is not None else None
     issues: list[Issue] = []
     departments: dict[str, str] = {}
     checked: list[SourcedCard] = []
     folder_configs: dict[Path, ReportConfig] = {}
-    folder_costs: dict[Path, tuple[int, dict[str, int]] | None] = {}
+    records: dict[Path | None, LastYear | None] = {None: None}
     used: list[ReportConfig] = []
     for path in files:
         name = file_name(folder, path)
@@ -233,17 +242,58 @@ def validate_files(paths: Sequence[Path], config: ReportConfig | None = None) ->
             continue
         settings = _settings_for(path, raw, config, folder_configs)
         sourced, card_issues, departments[name] = _check_raw(raw, settings.config)
-        card_issues += _against_last_year(sourced, _last_year_costs(path, folder_costs))  # in an input folder
+        inputs = named or input_folder_of(path)
+        if inputs not in records:
+            records[inputs] = folder_last_year(inputs)
+        card_issues += _against_last_year(sourced, records[inputs])
         issues.extend(settings.apply(card_issues))
         used.append(settings.config)
         if sourced is not None:
             checked.append(sourced)
     result = ValidationReport(config=(used or [config or card_settings(RawCard(file="")).config])[0],
                               files=files, folder=folder, issues=issues, departments=departments)
-    result.issues.extend(rules.check_folder(checked, result.config))
+    shared = [record for key, record in records.items() if key is not None]
+    result.issues.extend(rules.check_folder(checked, result.config, shared[0] if len(shared) == 1 else None,
+                                            filed_times(folder, files)))
     result.cards = [s for s in checked if not s.source.unread]
     result.partial = [s for s in checked if s.source.unread]
     return result
+
+
+def shared_name_on_filing(sourced: SourcedCard, folder: Path, last_year: LastYear | None) -> list[Issue]:
+    """The error a card about to be filed into ``folder`` would carry for a 事業名 another project's card
+    there has (``rules.check_folder``, the card filed now: the later filer unless last year's record
+    gives it the name); [] when it keeps its name, or when the folder cannot be read."""
+    try:
+        result = validate_folder(folder, empty_ok=True)
+    except ReportkitError:  # the folder's own problem: status and validate name it
+        return []
+    incoming = "\0incoming"  # a name no file of the folder can have
+    card = sourced.model_copy(update={"source": sourced.source.model_copy(update={"file": incoming})})
+    others = [s for s in result.cards + result.partial if s.card.project_id != sourced.card.project_id]
+    filed = {**filed_times(folder, result.files), incoming: time.time()}
+    return [issue.model_copy(update={"file": sourced.source.file})
+            for issue in rules.check_folder(others + [card], result.config, last_year, filed)
+            if issue.file == incoming and issue.code == "duplicate-project-name"]
+
+
+def _input_folder_named(source: Path) -> Path | None:
+    """The input folder ``--input`` names: the folder itself, or the one its config.toml or card lies in."""
+    source = Path(source)
+    if source.is_dir() and InputFolder(source).is_input_folder:
+        return source.resolve()
+    return input_folder_of(source)
+
+
+def filed_times(folder: Path, files: Sequence[Path]) -> dict[str, float]:
+    """Each file's time as filed (its last modification, which accept keeps), by its name in messages."""
+    times = {}
+    for path in files:
+        try:
+            times[file_name(folder, path)] = path.stat().st_mtime
+        except OSError:
+            continue
+    return times
 
 
 def _settings_for(path: Path, raw: RawCard, config: ReportConfig | None,
@@ -257,16 +307,6 @@ def _settings_for(path: Path, raw: RawCard, config: ReportConfig | None,
     if inputs not in folder_configs:
         folder_configs[inputs] = load_config(inputs)
     return CardSettings(folder_configs[inputs])
-
-
-def _last_year_costs(path: Path, folder_costs: dict) -> tuple[int, dict[str, int]] | None:
-    """Last year's costs of the input folder the workbook lies in (its expected.json), None elsewhere."""
-    inputs = input_folder_of(path)
-    if inputs is None:
-        return None
-    if inputs not in folder_costs:
-        folder_costs[inputs] = read_expected_file(InputFolder(inputs).expected).costs()
-    return folder_costs[inputs]
 
 
 def _common_folder(files: list[Path]) -> Path:

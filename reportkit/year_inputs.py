@@ -28,6 +28,7 @@ from .config import ReportConfig, read_config
 from .errors import InputFileError
 from .abolished_record import AbolishedRecord, read_abolished
 from .expected_record import ExpectedFile, read_expected_file
+from .files.excel_text import excel_text
 from .input_folder import NARRATIVES_DIR, STATISTICS_DIR, InputFolder
 from .statistics import StatisticsTables, read_statistics
 
@@ -149,12 +150,7 @@ def read_multi_year(path: Path) -> tuple[list[YearFigure], BaseException | None]
     if not Path(path).is_file():
         return [], None
     try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return [], InputFileError(f"{Path(path).name} を読めません。文字コードを UTF-8 にして保存し直してください"
-                                  "（Excel では「CSV UTF-8（コンマ区切り）」で保存）。")
-    try:
-        return parse_multi_year(text, Path(path).name), None
+        return parse_multi_year(excel_text(Path(path).read_bytes(), Path(path).name), Path(path).name), None
     except InputFileError as exc:
         return [], exc
 

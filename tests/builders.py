@@ -132,6 +132,18 @@ def put_formula_without_value(path: Path, address: str, formula: str = "SUM(1,2)
 
 def put_formula(path: Path, address: str, formula: str, cached: str | None) -> Path:
     """Rewrite one cell of the card sheet as a formula, with ``cached`` as its saved result (None: none)."""
+    return _rewrite_cell(path, address, formula, cached)
+
+
+def put_stored_number(path: Path, address: str, stored: str) -> Path:
+    """Rewrite one cell of the card sheet as a numeric cell whose ``<v>`` is ``stored`` as written.
+
+    openpyxl refuses to write ``inf``; a file from elsewhere can hold ``<v>1e999</v>``, ``NaN`` or 10^300.
+    """
+    return _rewrite_cell(path, address, None, stored)
+
+
+def _rewrite_cell(path: Path, address: str, formula: str | None, stored: str | None) -> Path:
     with zipfile.ZipFile(path) as archive:
         members = {info.filename: archive.read(info.filename) for info in archive.infolist()}
         part = _card_sheet_member(archive)
@@ -141,10 +153,11 @@ def put_formula(path: Path, address: str, formula: str, cached: str | None) -> P
         raise KeyError(f"{address} is not written in {part}; pick an input cell of the template")
     for child in list(cell):
         cell.remove(child)
-    cell.attrib.pop("t", None)
-    etree.SubElement(cell, f"{{{MAIN_NS}}}f").text = formula
-    if cached is not None:
-        etree.SubElement(cell, f"{{{MAIN_NS}}}v").text = cached
+    cell.attrib.pop("t", None)  # a number (the default type), whatever the cell held
+    if formula is not None:
+        etree.SubElement(cell, f"{{{MAIN_NS}}}f").text = formula
+    if stored is not None:
+        etree.SubElement(cell, f"{{{MAIN_NS}}}v").text = stored
     members[part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -113,9 +113,12 @@ def http(url: str, *, code: str = "", data: bytes | None = None, content_type: s
         return exc.code, exc.read()
 
 
-def multipart(path: Path, name: str = "card.xlsx") -> tuple[bytes, str]:
+def multipart(path: Path, name: str = "card.xlsx", fields: dict[str, str] | None = None) -> tuple[bytes, str]:
+    """A form posting ``path`` as its file (and ``fields``, e.g. the page's csrf and action)."""
     boundary = uuid.uuid4().hex
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
+    body = "".join(f"--{boundary}\r\nContent-Disposition: form-data; name=\"{key}\"\r\n\r\n{value}\r\n"
+                   for key, value in (fields or {}).items()).encode()
+    body += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
             "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n").encode()
     body += path.read_bytes() + f"\r\n--{boundary}--\r\n".encode()
     return body, f"multipart/form-data; boundary={boundary}"

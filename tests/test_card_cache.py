@@ -136,3 +136,29 @@ def test_cache_home_follows_the_platform(monkeypatch, tmp_path):
     monkeypatch.delenv("REPORTKIT_CACHE", raising=False)
     monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "AppData" / "Local"))
     assert card_cache.cards_cache_folder() == tmp_path / "AppData" / "Local" / "reportkit" / "cards"
+
+
+def test_entries_are_bounded_one_by_one_and_together(card_folder, config, cache, monkeypatch):
+    """An entry over MAX_ENTRY_BYTES is not written; past MAX_CACHE_BYTES the oldest entries go."""
+    import os
+
+    write_card(card_folder / "a.xlsx", config)
+    monkeypatch.setattr(card_cache, "MAX_ENTRY_BYTES", 100)  # every real entry is larger
+    validate_folder(card_folder, config)
+    assert list(cache.rglob("*.json")) == []
+    monkeypatch.undo()
+    monkeypatch.setenv("REPORTKIT_CACHE", str(cache))
+    validate_folder(card_folder, config)
+    (entry,) = list((cache / "cards").rglob("*.json"))
+    old = []
+    for i in range(20):  # entries of an earlier version of the code, never read again
+        path = cache / "cards" / "00" / f"{i:064x}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"x" * 1000)
+        os.utime(path, (1_000_000 + i, 1_000_000 + i))
+        old.append(path)
+    assert card_cache.prune(cache / "cards", limit=entry.stat().st_size + 20_000 + 1) == 0  # within the bound
+    limit = 2 * entry.stat().st_size
+    deleted = card_cache.prune(cache / "cards", limit=limit)
+    assert [p.exists() for p in old] == [False] * deleted + [True] * (20 - deleted) and entry.exists()  # oldest first
+    assert sum(p.stat().st_size for p in (cache / "cards").rglob("*.json")) <= limit * 3 // 4

@@ -210,8 +210,13 @@ def test_by_division_removes_its_stale_files_and_keeps_other_files(card_folder, 
     assert sorted(p.name for p in outdir.iterdir()) == ["メモ.txt", "一覧.csv", "商工政策課.txt"]
 
 
-def test_refused_build_summary_counts_every_file_checked(folder_with_problems, tmp_path, capsys):
+def test_refused_build_lists_the_errors_first_and_counts_the_warnings(folder_with_problems, tmp_path, capsys):
     assert cli.main(["build", str(folder_with_problems), "-o", str(tmp_path / "out"), "--no-page-numbers"]) == 1
-    lines = capsys.readouterr().out.splitlines()
-    assert lines[-1].startswith("4 ファイルを確認しました。エラー 2 件（2 ファイル）")
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert lines[0] == "エラー: 2 件（2 ファイル）"
+    assert [line for line in lines if not line.startswith(" ")][1:3] == ["02_bad.xlsx", "04_broken.xlsx"]
+    assert "03_warn.xlsx" not in captured.out and "このほか、警告が 1 件あります（警告があっても作成できます）。" in lines
+    assert f"すべての問題は reportkit validate {folder_with_problems} で確認できます。" in lines
+    assert "エラー 2 件（2 ファイル）があるため、報告書を作成しませんでした。" in captured.err
 

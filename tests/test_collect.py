@@ -313,3 +313,59 @@ def test_an_ended_project_whose_workbook_was_deleted_is_ended_not_missing(rolled
     assert deleted.project_id not in inputs.placeholders
     assert inputs.placeholders[gone_running.project_id].state == "missing"
     assert any(deleted.project_id in n and "終了した事業" in n and "平成２５年度まで" in n for n in inputs.notices)
+
+
+FLAGS = ("priority", "key_result", "emergency")
+
+
+def test_status_sets_the_year_s_flags_against_last_year_s(round_, sample, tmp_path):
+    """重点, 主要成果 and 緊急雇用 are emptied by rollover: status counts last year's (expected.json) and this year's
+    (the workbooks returned: 001, 002, 003 and 012 of the sample, the new project) in its text, JSON and xlsx."""
+    from command_helpers import run_reportkit
+
+    folder = round_[0]
+    last = [sum(getattr(card, flag) for card in sample.values()) for flag in FLAGS]
+    now = [sum(getattr(sample[i], flag) for i in ("AOM-001", "AOM-002", "AOM-003", "AOM-012")) for flag in FLAGS]
+    assert last[0] > 50 and now == [2, 0, 0]  # 003 and 012 were 重点 and are returned so
+    run = run_reportkit("status", folder, "--format", "json")
+    assert [(f["flag"], f["label"], f["last_year"], f["this_year"]) for f in json.loads(run.stdout)["flags"]] == [
+        ("priority", "重点", last[0], 2), ("key_result", "主要成果", last[1], 0), ("emergency", "緊急雇用", last[2], 0)]
+    lines = run_reportkit("status", folder).stdout.splitlines()
+    at = lines.index(f"  年度ごとの指定（前年度 → 今年度）: 重点 {last[0]} → 2、主要成果 {last[1]} → 0、緊急雇用 {last[2]} → 0")
+    assert lines[at + 1].startswith("  今年度の主要成果・緊急雇用はまだ１件もありません")
+    assert at < lines.index("未提出（115 件）")  # with the counts, before the projects to chase
+    target = tmp_path / "回収状況.xlsx"
+    assert run_reportkit("status", folder, "--format", "xlsx", "-o", target).returncode == 1
+    rows = list(load_workbook(target, read_only=True)["年度ごとの指定"].iter_rows(values_only=True))
+    assert rows == [("指定", "前年度", "今年度"), ("重点", last[0], 2), ("主要成果", last[1], 0), ("緊急雇用", last[2], 0)]
+
+
+def test_status_of_a_record_without_flags_says_last_year_s_are_not_known(round_, tmp_path):
+    """An expected.json written before the flags were kept (or a report.json without them) still reads."""
+    from command_helpers import run_reportkit
+
+    folder = shutil.copytree(round_[0], tmp_path / "old")
+    data = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+    for project in data["projects"]:
+        for flag in FLAGS:
+            del project[flag]
+    (folder / "expected.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    run = run_reportkit("status", folder)
+    assert run.returncode == 1, run.stderr
+    lines = run.stdout.splitlines()
+    assert "  年度ごとの指定（前年度 → 今年度）: 重点 不明 → 2、主要成果 不明 → 0、緊急雇用 不明 → 0" in lines
+    assert any(line.startswith("  前年度の数は expected.json に記録がありません") for line in lines)
+    assert not any("まだ１件もありません" in line for line in lines)  # no reminder on what is not known
+
+
+def test_status_against_a_report_json_counts_last_year_s_flags_from_it(round_, tmp_path):
+    """``--expected report.json``: last year's 重点, 主要成果 and 緊急雇用 are the report's own."""
+    report = {"fiscal_year": 2013, "projects": [
+        {"project_id": "AOM-001", "name": "訓練校事業費（指導員派遣研修費）", "department": LABOUR, "cost": 1237,
+         "priority": True, "key_result": True, "emergency": False},
+        {"project_id": "AOM-003", "name": "離職者等再就職訓練事業", "department": LABOUR, "cost": 100,
+         "priority": True, "key_result": False, "emergency": False}]}
+    (tmp_path / "report.json").write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
+    status = collection_status(round_[0], tmp_path / "report.json")
+    assert [(f.label, f.last_year, f.this_year) for f in status.flags] == [
+        ("重点", 2, 2), ("主要成果", 1, 0), ("緊急雇用", 0, 0)]

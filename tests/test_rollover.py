@@ -11,6 +11,7 @@ import pytest
 
 from reportkit import cli
 from reportkit.aggregate import aggregate
+from reportkit.collect.expected import load_expected
 from reportkit.config import load_config
 from reportkit.errors import ReportkitError, ValidationFailed
 from reportkit.yoy.rollover import advance_wareki_month, rollover
@@ -190,8 +191,58 @@ def test_rollover_notes_projects_whose_period_has_ended(tmp_path):
     ended = next((year1 / "cards").glob("002_*"))
     edit(ended, {"period_end": "平成25年度"})
     result = rollover(year1, 2014, tmp_path / "h26")
-    assert [n for n in result.notices if "事業期間" in n] == [
-        f"cards/{ended.name}: 事業期間は平成２５年度までです。平成２６年度も続ける場合は事業期間を、終了した場合はファイルを削除してください。"]
+    assert [(c.file, c.period_end) for c in result.ended] == [(f"cards/{ended.name}", 2013)]
+    assert not [n for n in result.notices if "事業期間" in n]  # named once, in the grouped list
+
+
+@pytest.fixture(scope="module")
+def sample_rolled_by_cli(tmp_path_factory):
+    """(the folder, the finished process) of ``reportkit rollover`` run on the whole sample."""
+    from command_helpers import run_reportkit
+    from yoy_helpers import INPUTS
+
+    folder = tmp_path_factory.mktemp("cli") / "h26"
+    run = run_reportkit("rollover", INPUTS, "--to-year", "2014", "-o", folder)
+    assert run.returncode == 0, run.stderr
+    return folder, run
+
+
+def test_rollover_groups_its_notices_by_kind_and_division(sample_rolled_by_cli):
+    """The sample rolled: 56 cards whose 事業期間 is over are one 注意 and one line per division, not 56 lines."""
+    folder, run = sample_rolled_by_cli
+    lines = run.stdout.splitlines()
+    record = load_expected(folder)
+    ended = [p for p in record.projects if p.period_end is not None and p.period_end < 2014]
+    assert len(ended) == 56  # the sample's projects whose period ends with 平成25年度 or before
+    assert len(lines) < 25
+    (heading,) = [i for i, line in enumerate(lines) if "事業期間" in line and line.startswith("  注意:")]
+    assert "56 件" in lines[heading] and "平成２５年度まで" in lines[heading]
+    listed = lines[heading + 1:]
+    divisions = [line.split("（")[0].strip() for line in listed]
+    config = load_config(folder)
+    assert divisions == [d for d in config.divisions if any(p.division == d for p in ended)]  # config order
+    for project in ended:  # each named once, on its division's line, by its file name in cards/
+        stem = Path(project.file).stem
+        (line,) = [line for line in listed if stem in line]
+        assert line.strip().startswith(f"{project.division}（")
+        if project.period_end != 2013:
+            assert f"{stem}（平成２４年度まで）" in line
+    assert sum(1 for line in lines if line.startswith("  注意:")) <= 3
+
+
+def test_rollover_records_the_year_s_flags_and_says_how_many_there_were(sample_rolled_by_cli):
+    """重点, 主要成果 and 緊急雇用 are emptied on the cards but kept in expected.json and counted in the summary."""
+    from yoy_helpers import INPUTS
+
+    folder, run = sample_rolled_by_cli
+    cards = {s.card.project_id: s.card for s in validate_folder(INPUTS).cards}
+    record = load_expected(folder)
+    assert {p.project_id: (p.priority, p.key_result, p.emergency) for p in record.projects} == {
+        i: (c.priority, c.key_result, c.emergency) for i, c in cards.items()}
+    counts = [sum(getattr(c, flag) for c in cards.values()) for flag in ("priority", "key_result", "emergency")]
+    assert counts[0] > 50 and all(counts)
+    assert (f"  平成２５年度の指定: 重点 {counts[0]} 件、主要成果 {counts[1]} 件、緊急雇用 {counts[2]} 件"
+            "（次年度のカードでは空欄です）") in run.stdout.splitlines()
 
 
 def test_rollover_refuses_a_non_empty_output_folder(rolled, tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import pytest
@@ -147,13 +149,49 @@ def test_duplicate_project_id_names_the_other_file(card_folder, config):
     assert "b.xlsx" in message
 
 
-def test_duplicate_project_name_ignores_whitespace(card_folder, config):
-    write_card(card_folder / "a.xlsx", config, project_id="RK-A", project_name="創業支援事業")
-    write_card(card_folder / "b.xlsx", config, project_id="RK-B", project_name="創業支援\n事業　")
+def _filed_at(path: Path, when: float) -> Path:
+    os.utime(path, (when, when))
+    return path
+
+
+@pytest.mark.parametrize("later", ["a.xlsx", "b.xlsx"])
+def test_a_shared_project_name_is_the_later_filers_error_only(card_folder, config, later):
+    """Issue 27, item 4: the card filed later (its file's time, as accept keeps it) carries the error, naming
+    the other file; the earlier card stays clean, whichever sorts first by name (whitespace ignored)."""
+    a = write_card(card_folder / "a.xlsx", config, project_id="RK-A", project_name="創業支援事業")
+    b = write_card(card_folder / "b.xlsx", config, project_id="RK-B", project_name="創業支援\n事業　")
+    _filed_at(a, 1_700_000_000 + (100 if later == "a.xlsx" else 0))
+    _filed_at(b, 1_700_000_000 + (100 if later == "b.xlsx" else 0))
     result = validate_folder(card_folder)
-    found = {(i.file, i.code, i.cell, i.field) for i in result.issues}
-    assert ("a.xlsx", "duplicate-project-name", address("project_name"), "project_name") in found
-    assert ("b.xlsx", "duplicate-project-name", address("project_name"), "project_name") in found
+    found = [(i.file, i.code, i.cell, i.field) for i in result.issues if i.code == "duplicate-project-name"]
+    assert found == [(later, "duplicate-project-name", address("project_name"), "project_name")]
+    earlier = ({"a.xlsx", "b.xlsx"} - {later}).pop()
+    (issue,) = [i for i in result.issues if i.code == "duplicate-project-name"]
+    assert earlier in issue.message and "先に出された" in issue.message
+
+
+def test_a_shared_project_name_filed_at_the_same_time_is_the_higher_project_ids_error(card_folder, config):
+    """Ties of time are broken by 管理番号, not by file name: RK-B's card carries the error though it is a.xlsx."""
+    a = _filed_at(write_card(card_folder / "a.xlsx", config, project_id="RK-B", project_name="創業支援事業"), 1_700_000_000)
+    _filed_at(write_card(card_folder / "b.xlsx", config, project_id="RK-A", project_name="創業支援事業"), 1_700_000_000)
+    result = validate_folder(card_folder)
+    assert [i.file for i in result.issues if i.code == "duplicate-project-name"] == [a.name]
+
+
+def test_a_project_that_had_the_name_last_year_keeps_it_even_filed_later(card_folder, config):
+    """The project whose 管理番号 had the name in last year's record (expected.json) keeps it, even when its
+    card was filed after the new project's: the new project carries the error, saying why."""
+    record = {"fiscal_year": config.fiscal_year - 1, "projects": [
+        {"project_id": "RK-OLD", "name": "創業支援事業", "division": config.divisions[0], "cost": 190824}]}
+    (card_folder / "expected.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    old = _filed_at(write_card(card_folder / "z_old.xlsx", config, project_id="RK-OLD", project_name="創業支援事業"),
+                    1_700_000_100)
+    new = _filed_at(write_card(card_folder / "a_new.xlsx", config, project_id="RK-NEW", project_name="創業支援事業"),
+                    1_700_000_000)
+    result = validate_folder(card_folder)
+    (issue,) = [i for i in result.issues if i.code == "duplicate-project-name"]
+    assert issue.file == new.name and old.name in issue.message and "前年度から同じ事業名で続く" in issue.message
+    assert not [i for i in result.issues if i.file == old.name and i.severity == "error"]
 
 
 # -- rules on cards built in memory ---------------------------------------------------------------

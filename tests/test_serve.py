@@ -162,6 +162,21 @@ def test_an_upload_over_the_limit_is_413(site):
     assert client.get("/api/status", headers=bearer(codes[LABOUR])).status_code == 200
 
 
+def test_an_upload_whose_check_fails_leaves_nothing_in_the_upload_area(site, serve_rolled, tmp_path, monkeypatch):
+    folder, app, codes = site
+    client = app.test_client()
+    card = returned(serve_rolled, tmp_path / "r" / "001.xlsx", "001")
+
+    def broken_check(*args, **kwargs):
+        raise RuntimeError("a check that fails in a way nobody foresaw")
+
+    monkeypatch.setattr("reportkit.serve.app.validate_card_file", broken_check)
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # answered as the server would: a 500 page
+    response = client.post("/api/check", headers=bearer(codes[LABOUR]), data=upload(card))
+    assert response.status_code == 500
+    assert list(app.extensions["reportkit"].uploads.iterdir()) == []
+
+
 @pytest.mark.parametrize("name", ["zip_bomb_200mb_of_spaces", "zip_bomb_declared_4gb", "xxe_in_shared_strings",
                                   "xxe_in_sheet", "not_a_zip"])
 def test_a_hostile_workbook_is_refused_with_a_japanese_issue(site, tmp_path, name):

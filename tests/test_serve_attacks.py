@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import stat
 import time
@@ -18,6 +19,7 @@ from reportkit.serve.access import new_code
 from reportkit.serve.app import ADDRESS_ATTEMPTS, LOGIN_ATTEMPTS
 from reportkit.serve.sessions import LIFETIME
 
+from builders import put_stored_number
 from serve_helpers import (LABOUR, OTHER, SECOND_ADDRESS, browser_login, cookie_of, csrf_of, exchange, http, multipart,
                            returned, rolled_copy, running_server, second_address_usable, server_process)
 
@@ -339,3 +341,238 @@ def test_a_trickling_client_is_cut_off_by_the_request_deadline(folder):
         for sock in sockets:
             sock.close()
         assert not open_ones, f"{len(open_ones)} trickling connections still open after 20 s (deadline {deadline} s)"
+
+
+# == issue 28: bounded work per request, sessions one user cannot end for others ===================
+
+
+def _cache_entries(folder) -> list:
+    return [p for p in folder.rglob("*.json")] if folder.exists() else []
+
+
+def test_an_amplifying_workbook_is_refused_small_and_nothing_is_cached(folder, tmp_path, monkeypatch):
+    """One shared string of 2,000 「長」 in every cell of four stretched blocks: a short too-large answer,
+    no card-cache entry (from a check or a submission), and the server's memory stays small."""
+    from hostile.corpus import config, write_amplified
+    from serve_helpers import peak_rss_mb
+
+    secretariat = new_code(folder, secretariat=True)  # may send any division's card
+    amplified = write_amplified(tmp_path / "amplified.xlsx", config())
+    ordinary = returned(folder, tmp_path / "r" / "001.xlsx", "001")
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("REPORTKIT_CACHE", str(cache))  # the server's cache (set after this process used its own)
+    with server_process(folder) as (base, process):
+        for workbook in (amplified, ordinary):
+            data, content_type = multipart(workbook)
+            status, body = http(f"{base}/api/check", code=secretariat, data=data, content_type=content_type, timeout=120)
+            assert status == 200 and len(body) < 20_000, len(body)
+            if workbook == amplified:
+                assert [i["code"] for i in json.loads(body)] == ["too-large"]
+        # a check saves nothing of the upload; the folder's own cards (read for the shared-事業名 check) may be cached
+        folder_cards = len(list((folder / "cards").rglob("*.xlsx")))
+        entries = _cache_entries(cache)
+        assert len(entries) <= folder_cards and all("upload" not in p.read_text(encoding="utf-8") for p in entries)
+        data, content_type = multipart(amplified)
+        status, body = http(f"{base}/api/submit", code=secretariat, data=data, content_type=content_type, timeout=120)
+        assert len(body) < 20_000 and "too-large" in body.decode("utf-8") or status == 422, (status, body[:300])
+        assert peak_rss_mb(process.pid) < 300
+    # what a submission wrote is the folder's own cards, read for the owner check: none of the upload
+    from reportkit.card_cache import MAX_ENTRY_BYTES
+
+    entries = _cache_entries(cache)
+    assert all(p.stat().st_size <= MAX_ENTRY_BYTES and "upload" not in p.read_text(encoding="utf-8") for p in entries)
+
+
+def test_one_upload_answers_a_bounded_number_of_issues(folder, tmp_path):
+    """Every cell of four stretched blocks with one character: ten thousand issues before; now at most
+    MAX_ANSWER_ISSUES, the rest counted in one more-issues (an error when an error is among them)."""
+    from hostile.corpus import config, write_amplified
+    from reportkit.serve.app import MAX_ANSWER_ISSUES
+
+    secretariat = new_code(folder, secretariat=True)
+    many = write_amplified(tmp_path / "many.xlsx", config(), chars=1)
+    with running_server(folder) as base:
+        data, content_type = multipart(many)
+        status, body = http(f"{base}/api/check", code=secretariat, data=data, content_type=content_type, timeout=120)
+    issues = json.loads(body)
+    assert status == 200 and len(issues) == MAX_ANSWER_ISSUES
+    assert issues[-1]["code"] == "more-issues" and issues[-1]["severity"] == "error"
+    assert re.search(r"ほかにも [0-9,]{5,} 件の問題", issues[-1]["message"]), issues[-1]["message"]
+
+
+def _seed_sessions(folder, division: str, count: int, started: int) -> None:
+    path = folder / ".reportkit" / "sessions.json"
+    records = _records(folder)
+    for i in range(count):
+        records[f"{i:064x}"] = {"role": "division", "division": division, "code": "zzzz", "started": started}
+    path.write_text(json.dumps({"sessions": records}, ensure_ascii=False), encoding="utf-8")
+
+
+def test_one_principals_logins_never_end_anothers_session(folder):
+    from reportkit.serve.limits import PRINCIPAL_LOGINS
+    from reportkit.serve.sessions import PER_PRINCIPAL
+
+    labour = new_code(folder, division=LABOUR)
+    secretariat = new_code(folder, secretariat=True)
+    with running_server(folder) as base:
+        status, desk_cookie = browser_login(base, "事務局", secretariat)
+        assert status == 302 and exchange(base, "/desk", headers={"Cookie": desk_cookie})[0] == 200
+        # the secretariat logged in first; then 2,000 sessions of one clerk's code (what 2,000 logins leave)
+        started = _records(folder)[next(iter(_records(folder)))]["started"]
+        _seed_sessions(folder, LABOUR, 2000, started)
+        status, labour_cookie = browser_login(base, LABOUR, labour)
+        assert status == 302 and _clerk(base, labour_cookie) == 200
+        assert exchange(base, "/desk", headers={"Cookie": desk_cookie})[0] == 200  # not logged out
+        kept = [r for r in _records(folder).values() if r["division"] == LABOUR]
+        assert len(kept) == PER_PRINCIPAL  # its own oldest dropped
+        # logins in a loop with one code are limited; another principal still logs in
+        statuses = [browser_login(base, LABOUR, labour)[0] for _ in range(PRINCIPAL_LOGINS)]
+        assert statuses[-1] == 429 and statuses.count(302) == PRINCIPAL_LOGINS - 1, statuses
+        assert browser_login(base, "事務局", secretariat)[0] == 302
+        assert exchange(base, "/desk", headers={"Cookie": desk_cookie})[0] == 200
+
+
+def test_the_access_log_is_cut_per_field_and_turned_over_by_size(folder):
+    from reportkit.serve.accesslog import MAX_FIELD_CHARS, MAX_LOG_BYTES
+
+    state = folder / ".reportkit"
+    state.mkdir(exist_ok=True)
+    log = state / "access.log"
+    with running_server(folder) as base:
+        for i in range(5):  # unauthenticated requests of 100 KB each
+            assert exchange(base, f"/nothing-{i}-" + "x" * 100_000)[0] == 404
+        lines = log.read_text(encoding="utf-8").splitlines()
+        assert len(lines) == 5 and all(len(line) < MAX_FIELD_CHARS + 400 for line in lines), [len(x) for x in lines]
+        assert "…(+" in lines[0]
+        # a log at its size: the next line starts a new file, the old one kept once
+        full = "2026-12-07T00:00:00\t127.0.0.1\t-\tGET\t/old\t404\t1ms\t\n"
+        log.write_text(full * (MAX_LOG_BYTES // len(full) + 1), encoding="utf-8")
+        assert exchange(base, "/after-turn-over")[0] == 404
+    assert (state / "access.log.1").read_text(encoding="utf-8").startswith(full)
+    assert log.read_text(encoding="utf-8").count("\n") == 1 and "/after-turn-over" in log.read_text(encoding="utf-8")
+
+
+def test_pages_and_downloads_are_not_stored_and_scripts_come_only_from_the_desk(folder):
+    labour = new_code(folder, division=LABOUR)
+    secretariat = new_code(folder, secretariat=True)
+    with running_server(folder) as base:
+        status, headers, page = exchange(base, "/login")
+        assert status == 200 and headers["cache-control"] == "no-store"
+        assert "script-src 'self'" in headers["content-security-policy"]
+        assert "x-elapsed-ms" not in headers  # not to anyone not logged in
+        assert "x-elapsed-ms" not in exchange(base, "/api/status", headers=bearer("abcd-wrong"))[1]
+        _, cookie = browser_login(base, LABOUR, labour)
+        _, desk_cookie = browser_login(base, "事務局", secretariat)
+        project = next((folder / "cards").rglob("001_*.xlsx"))
+        answers = {path: exchange(base, path, headers={"Cookie": c})
+                   for path, c in (("/clerk", cookie), ("/desk", desk_cookie), ("/api/status", cookie),
+                                   ("/download/blank", cookie), ("/download/project/AOM-001", cookie))}
+        assert project.is_file()
+        for path, (status, headers, body) in answers.items():
+            assert status == 200, path
+            assert headers["cache-control"] == "no-store", path
+            assert "content-security-policy" in headers and "x-elapsed-ms" in headers, path
+            if headers["content-type"].startswith("text/html"):
+                inline = re.findall(rb"<script(?![^>]*\bsrc=)[^>]*>", body)
+                assert inline == [], path
+                for src in re.findall(rb'<script[^>]*\bsrc="([^"]+)"', body):
+                    assert exchange(base, src.decode())[0] == 200
+
+
+@pytest.mark.skipif(not second_address_usable(), reason=f"{SECOND_ADDRESS} is not a loopback address here")
+def test_wrong_codes_from_many_addresses_spend_a_global_budget_the_owner_still_gets_in(folder):
+    from reportkit.serve.limits import ADDRESS_ATTEMPTS, GLOBAL_ATTEMPTS
+
+    labour = new_code(folder, division=LABOUR)
+    with running_server(folder) as base:
+        assert exchange(base, "/api/status", headers=bearer(labour))[0] == 200  # the owner, at its own PC
+        per_address = ADDRESS_ATTEMPTS - 2  # each address stays under its own limit
+        spent, statuses = 0, []
+        for n in range(3, 3 + GLOBAL_ATTEMPTS // per_address + 1):
+            for i in range(per_address):
+                if spent >= GLOBAL_ATTEMPTS:
+                    break
+                statuses.append(exchange(base, "/api/status", headers=bearer(f"abcd-guess{n}x{i}"),
+                                         source=f"127.0.0.{n}")[0])
+                spent += 1
+        assert set(statuses) == {401}
+        # the budget spent: a new address is refused even a right code, unchecked; the owner still gets in
+        assert exchange(base, "/api/status", headers=bearer(labour), source="127.0.0.99")[0] == 429
+        assert exchange(base, "/api/status", headers=bearer("abcd-another"), source="127.0.0.98")[0] == 429
+        assert exchange(base, "/api/status", headers=bearer(labour))[0] == 200
+        assert browser_login(base, LABOUR, labour)[0] == 302
+
+
+def test_the_limiters_memory_is_bounded():
+    from reportkit.serve.limits import CodeGuard, RateLimiter
+
+    limiter = RateLimiter(3, 600, most_keys=100)
+    for i in range(1000):
+        limiter.fail(f"10.0.{i // 256}.{i % 256}")
+    assert len(limiter) == 100
+    assert not limiter.blocked("10.0.0.0") and len(limiter) == 100  # asking adds nothing
+    for _ in range(50):
+        limiter.fail("10.9.9.9")
+    assert limiter.blocked("10.9.9.9") and len(limiter._events["10.9.9.9"]) == 3
+    guard = CodeGuard()
+    for i in range(5000):
+        guard.succeeded(f"10.1.{i // 256}.{i % 256}")
+    assert len(guard._known) <= 1000
+
+
+def test_only_the_desks_own_host_names_are_served(folder):
+    labour = new_code(folder, division=LABOUR)
+    with running_server(folder) as base:
+        port = urlparse(base).port
+        for host in ("evil.example", f"rebind.attacker.test:{port}", "localhost.attacker.test", "desk.example.lg.jp"):
+            status, _, body = exchange(base, "/login", headers={"Host": host})
+            assert status == 421, host
+            assert exchange(base, "/api/status", headers={"Host": host, **bearer(labour)})[0] == 421
+        for host in (f"localhost:{port}", f"127.0.0.1:{port}", f"[::1]:{port}", f"{socket.gethostname()}:{port}"):
+            assert exchange(base, "/login", headers={"Host": host})[0] == 200, host
+    with running_server(folder, "--allow-host", "desk.example.lg.jp") as base:  # a name the office's DNS gives
+        for host in ("desk.example.lg.jp", f"DESK.example.lg.jp:{urlparse(base).port}"):
+            assert exchange(base, "/login", headers={"Host": host})[0] == 200, host
+        assert exchange(base, "/login", headers={"Host": "evil.example"})[0] == 421
+=======
+# 10 -- a number that is no number is a cell error, and a failed upload leaves nothing on disk ------------
+
+def test_an_infinite_cost_is_a_cell_error_on_the_desk_and_no_upload_stays_on_disk(folder, tmp_path, monkeypatch):
+    temporary = tmp_path / "temporary"
+    temporary.mkdir()
+    for name in ("TMPDIR", "TEMP", "TMP"):  # the server's upload area, where this test can look
+        monkeypatch.setenv(name, str(temporary))
+    card = returned(folder, tmp_path / "returns" / "001.xlsx", "001")
+    put_stored_number(card, "B11", "1e999")  # an .xlsx can hold it; Python reads it as infinity
+    labour = new_code(folder, division=LABOUR)
+    before = {p.relative_to(folder).as_posix() for p in (folder / "cards").rglob("*")}
+
+    def uploads_left() -> list[str]:
+        (area,) = [p for p in temporary.iterdir() if p.name.startswith("reportkit-serve-")]
+        return [p.relative_to(area).as_posix() for p in area.rglob("*")]
+
+    with running_server(folder) as base:
+        data, content_type = multipart(card)
+        status, body = http(f"{base}/api/check", code=labour, data=data, content_type=content_type)
+        assert status == 200, body.decode("utf-8", "replace")[:300]
+        assert ("unusable-number", "B11") in {(i["code"], i["cell"]) for i in json.loads(body)}
+        assert uploads_left() == []
+
+        # the clerk's page, checking then sending it
+        status, cookie = browser_login(base, LABOUR, labour)
+        assert status == 302
+        _, _, page = exchange(base, "/clerk", headers={"Cookie": cookie})
+        for action in ("check", "submit"):
+            data, content_type = multipart(card, fields={"csrf": csrf_of(page), "action": action})
+            status, _, answer = exchange(base, "/upload", method="POST", body=data,
+                                         headers={"Cookie": cookie, "Content-Type": content_type})
+            text = answer.decode("utf-8")
+            assert status < 500 and "B11" in text and "数として扱えない値" in text, (action, status, text[:300])
+            assert uploads_left() == [], action
+
+        data, content_type = multipart(card)
+        status, body = http(f"{base}/api/submit", code=labour, data=data, content_type=content_type)
+        assert status < 500, body.decode("utf-8", "replace")[:300]
+        assert uploads_left() == []
+    filed = {p.relative_to(folder).as_posix() for p in (folder / "cards").rglob("*")} - before
+    assert all(not name.startswith(".") for name in filed), filed  # nothing half-written beside the cards

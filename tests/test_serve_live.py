@@ -190,3 +190,33 @@ def test_request_times_over_http(serve_rolled, tmp_path):
     for label, values in times.items():
         print(f"{label}: first {values[0] * 1000:.0f} ms, median {statistics.median(values) * 1000:.0f} ms, "
               f"min {min(values) * 1000:.0f} ms (n={len(values)})")
+
+
+def test_the_desk_sets_the_year_s_flags_against_last_year_s(serve_rolled, tmp_path):
+    """A real server: the desk's status shows 重点, 主要成果 and 緊急雇用 last year (expected.json) and now, and
+    says when one has none yet; a division's own status does not carry the round's counts."""
+    from serve_helpers import browser_login, exchange
+    from yoy_helpers import INPUTS, sample_card
+    from reportkit.validate import validate_folder
+
+    folder = rolled_copy(serve_rolled, tmp_path / "inputs2014")
+    returned(serve_rolled, folder / "cards" / sample_card("012").name, "012")  # 重点 last year, typed again
+    sample = [s.card for s in validate_folder(INPUTS).cards]
+    last = [sum(getattr(card, flag) for card in sample) for flag in ("priority", "key_result", "emergency")]
+    secretariat = new_code(folder, secretariat=True)
+    labour = new_code(folder, division=LABOUR)
+    with running_server(folder) as base:
+        status, body = http(f"{base}/api/status", code=secretariat)
+        assert [(f["label"], f["last_year"], f["this_year"]) for f in json.loads(body)["flags"]] == [
+            ("重点", last[0], 1), ("主要成果", last[1], 0), ("緊急雇用", last[2], 0)]
+        status, body = http(f"{base}/api/status", code=labour)
+        assert status == 200 and json.loads(body)["flags"] == []
+        status, cookie = browser_login(base, "事務局", secretariat)
+        assert status == 302
+        _, _, page = exchange(base, "/desk", headers={"Cookie": cookie})
+        html = page.decode("utf-8")
+        table = html[html.index('id="year-flags"'):]
+        table = table[:table.index("</table>")]
+        assert f'<tr data-flag="priority"><td>重点</td><td class="num">{last[0]}</td><td class="num">1</td></tr>' in table
+        assert f'<tr data-flag="emergency"><td>緊急雇用</td><td class="num">{last[2]}</td><td class="num">0</td></tr>' in table
+        assert 'id="flags-reminder">今年度の主要成果・緊急雇用はまだ１件もありません' in html

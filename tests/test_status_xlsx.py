@@ -21,7 +21,7 @@ def test_the_status_workbook_prints_one_page_wide_with_a_title(rolled, tmp_path)
     assert done.returncode == 1, done.stderr  # nothing is in yet
     assert f"回収状況を書き出しました: {target}" in done.stdout
     wb = load_workbook(target)
-    assert wb.sheetnames == ["担当課別", "事業別"]
+    assert wb.sheetnames == ["担当課別", "事業別", "年度ごとの指定"]
     for sheet in wb:
         setup = sheet.page_setup
         assert (int(setup.paperSize), setup.orientation) == (int(sheet.PAPERSIZE_A4), "landscape"), sheet.title

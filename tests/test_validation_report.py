@@ -79,8 +79,14 @@ def summary_files(report, division):
     return next(s.files for s in report.summary_by_division() if s.division == division)
 
 
-def test_a_refused_build_lists_the_report(round_, tmp_path, capsys):
+def test_a_refused_build_names_the_cards_not_returned_then_the_errors(round_, tmp_path, capsys):
     assert cli.main(["build", str(round_[0]), "-o", str(tmp_path / "out"), "--no-page-numbers"]) == 1
     captured = capsys.readouterr()
-    assert captured.out == format_text(validate_folder(round_[0]))
+    lines = captured.out.splitlines()
+    assert lines[0] == "未提出のカード（rollover で作ったままのブック）: 115 件"
+    named = [line.split("　")[0].strip() for line in lines[1:lines.index("")] if line.startswith("    ")]
+    assert len(named) == 115 and "AOM-003" not in named and "AOM-001" not in named  # returned: not missing
+    broken = [task for task in validate_folder(round_[0]).card_tasks if task.errors and task.card
+              and task.card.card.project_id == "AOM-003"]
+    assert [line for line in lines if line.startswith("cards/")] == [broken[0].file]
     assert not (tmp_path / "out" / "report.docx").exists()

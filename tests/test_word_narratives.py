@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,7 @@ from reportkit.narrative_convert import MARKDOWN_DIR, convert_to_docx
 from reportkit.render.styles import REFERENCE_DOCX
 from reportkit.validate import validate_folder
 from reportkit.word.reader import read_narrative
+from command_helpers import run_reportkit
 from yoy_helpers import INPUTS, make_input_folder
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -320,6 +322,38 @@ def test_to_docx_changes_nothing_when_a_part_cannot_be_converted(tmp_path):
         convert_to_docx(folder)
     assert "chapter_1.docx" in str(raised.value) and "section3.md.j2" in str(raised.value)
     assert sorted(p.name for p in narratives.iterdir()) == before
+
+
+@contextmanager
+def unmovable(path: Path):
+    """``path`` made immutable (chattr +i: not even root may rename it) while the block runs; skips without it."""
+    locked = shutil.which("chattr") and subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode == 0
+    if not locked:
+        pytest.skip("chattr +i is not available here (a file cannot be made unmovable)")
+    try:
+        yield path
+    finally:
+        subprocess.run(["chattr", "-i", str(path)], check=True)
+
+
+def test_to_docx_stopped_part_way_says_what_it_converted_and_what_it_left(tmp_path):
+    folder = _markdown_folder(tmp_path)
+    narratives = folder / "narratives"
+    markdown = sorted(p.name for p in narratives.iterdir() if p.is_file())  # converted in this order
+    third = narratives / markdown[2]
+    with unmovable(third):
+        done = run_reportkit("narratives", folder, "--to-docx")
+    said = done.stdout + done.stderr
+    assert done.returncode == 2 and "Traceback" not in said, said
+    first_two = [name.split(".")[0] + ".docx" for name in markdown[:2]]
+    assert f"次の 2 件です" in said and all(f"narratives/{name}" in said for name in first_two)
+    assert f"narratives/{third.name.split('.')[0]}.docx は書き出しましたが、narratives/{third.name} を" in said
+    assert f"次の {len(markdown) - 3} 件は変換していません" in said
+    assert all(f"narratives/{name}" in said for name in markdown[3:])
+    # on disk, exactly what it said
+    assert sorted(p.name for p in (narratives / MARKDOWN_DIR).iterdir()) == markdown[:2]
+    assert sorted(p.name for p in narratives.glob("*.docx")) == sorted([*first_two, third.name.split(".")[0] + ".docx"])
+    assert all((narratives / name).is_file() for name in markdown[2:])
 
 
 # --- LibreOffice Writer opens and saves a file again ---------------------------------------------

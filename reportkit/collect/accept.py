@@ -5,20 +5,24 @@ user's file) into the division's sub-folder of ``folder/cards/``. Any workbook a
 ``cards/`` with the same 管理番号 is first moved to ``folder/archive/<管理番号>/<time>_<name>``
 (its last-modified time), outside the cards folder so it is never read as a card. Nothing is ever
 overwritten: a name that is taken gets ``_2``, ``_3`` … Every incoming file is read before anything
-moves; one that cannot be read, has no 管理番号 or no known 担当課 stops the whole call.
+moves; one that cannot be read, has no 管理番号 or no known 担当課 stops the whole call, and so does
+one whose 管理番号 is last year's project under another 事業名 with no 事業名変更 in ６ 事業の経緯
+(last year's card saved as a new project: filing it would archive that project's card). Other
+errors do not: the card is filed and the errors are counted, as validate finds them.
 
 A division may mail back its whole pack: its checklist, and cards it did not touch (the blank card
 for a new project, or a prefilled card exactly as the pack made it: ``workbook.fingerprint``; for a
 card made before the fingerprint, byte for byte the workbook rollover wrote), and a card of a project
-recorded as abolished (``abolish``: take the record back first). Those are not filed:
-each is a ``Skipped`` with one Japanese line saying why, in ``skipped`` when the caller gives a list
-(the command line), else the call is refused with that line (the desk's one card at a time).
+recorded as abolished (``abolish``: take the record back first). Those are not filed: each is a
+``Skipped`` with one Japanese line saying why, in ``skipped`` when the caller gives a list (the
+command line), else the call is refused with that line (the desk's one card at a time).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -30,8 +34,9 @@ from ..errors import AcceptError, ReportkitError
 from ..issues import Issue
 from ..input_folder import InputFolder
 from ..abolished_record import read_abolished
-from ..expected_record import read_expected_file
-from ..validate import card_files
+from ..expected_record import LastYear, read_expected_file
+from ..rules import LAST_YEAR_CODES
+from ..validate import card_files, folder_last_year
 from ..workbook.fingerprint import untouched
 from ..workbook.reader import read_workbook
 from .checklist import is_checklist
@@ -51,6 +56,11 @@ class Filed(IssueCounts):
     archived: list[tuple[Path, Path]] = field(default_factory=list)  # (was, now) of earlier versions
     issues: list[Issue] = field(default_factory=list)  # of the workbook on its own
 
+    @property
+    def against_last_year(self) -> list[Issue]:
+        """Its problems against last year's record (a cost in 円, …): named at filing, not only counted."""
+        return [issue for issue in self.issues if issue.code in LAST_YEAR_CODES]
+
 
 @dataclass
 class Skipped:
@@ -58,10 +68,14 @@ class Skipped:
     reason: str  # one Japanese sentence: why it was not filed (without the file's name)
 
 
-def accept(files: list[Path], folder: Path, skipped: list[Skipped] | None = None) -> list[Filed]:
+def accept(files: list[Path], folder: Path, skipped: list[Skipped] | None = None,
+           on_filed: Callable[[Filed], None] | None = None) -> list[Filed]:
     """File each of ``files`` into ``folder`` (see the module docstring); raises AcceptError.
 
     ``skipped``: where the checklist and the untouched cards go (not filed); without it they are refused.
+
+    ``on_filed`` is told of each workbook as soon as it is filed, in the order of ``files``: when
+    filing stops part way (a write error), what it was told is exactly what was filed.
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -71,6 +85,7 @@ def accept(files: list[Path], folder: Path, skipped: list[Skipped] | None = None
     if not cards.is_dir() and card_files(folder):
         raise AcceptError(f"{folder} のカードは cards フォルダの外に置かれています。"
                           f"{cards} を作ってカードを移してから、もう一度受け付けてください。")
+    last_year = folder_last_year(folder)  # the card checked against it as in the folder: cost, name
     prefilled = _prefilled_digests(folder)
     abolished = read_abolished(InputFolder(folder).abolished).ids()
     incoming = []
@@ -81,7 +96,7 @@ def accept(files: list[Path], folder: Path, skipped: list[Skipped] | None = None
         elif reason:
             raise AcceptError(f"このブックは受け付けられません: {reason}")
         else:
-            incoming.append(_check_incoming(path, config, cards))
+            incoming.append(_check_incoming(path, config, cards, last_year))
     problems = [problem for _, problem in incoming if problem]
     if problems:
         raise AcceptError("次のブックを受け付けられません。どのファイルも移動・コピーしていません。\n"
@@ -97,17 +112,19 @@ def accept(files: list[Path], folder: Path, skipped: list[Skipped] | None = None
             shutil.copy2(item.source, tmp)  # keeps the return's own time, shown by `reportkit status`
         earlier[item.project_id] = [item.target]
         filed.append(item)
+        if on_filed is not None:
+            on_filed(item)
     return filed
 
 
-def _check_incoming(path: Path, config, cards: Path) -> tuple[Filed, str]:
+def _check_incoming(path: Path, config, cards: Path, last_year: LastYear | None) -> tuple[Filed, str]:
     """The workbook's Filed record (target not yet chosen) and a Japanese problem ("" when fine)."""
     item = Filed(source=path, target=path, project_id="", name="", division="")
     if not path.is_file():
         return item, f"{path}: ファイルが見つかりません。"
     if cards.is_dir() and cards.resolve() in path.resolve().parents:
         return item, f"{path}: すでに cards フォルダの中にあります（受付済みです）。"
-    item.project_id, item.name, item.division, item.issues = workbook_identity(path, config)
+    item.project_id, item.name, item.division, item.issues = workbook_identity(path, config, last_year)
     fatal = next((i for i in item.issues if i.severity == "error" and not item.project_id), None)
     if not item.project_id:
         reason = f"（{fatal.message}）" if fatal else ""
@@ -115,6 +132,9 @@ def _check_incoming(path: Path, config, cards: Path) -> tuple[Filed, str]:
     if not item.division:
         return item, (f"{path}: 担当課が空欄か、設定ファイルの担当課にありません。"
                       "事業カードの担当課を一覧から選んでから、もう一度受け付けてください。")
+    renamed = next((i for i in item.issues if i.code == "name-differs-from-last-year"), None)
+    if renamed is not None:  # filing it would archive last year's project under its 管理番号
+        return item, f"{path}: {renamed.message}"
     return item, ""
 
 
@@ -122,7 +142,7 @@ def _not_a_return(path: Path, prefilled: dict[str, str], abolished: set[str]) ->
     """Why ``path`` is no return to file (the pack's checklist, a card nobody wrote in, a card of a
     project recorded as abolished), or ""."""
     if is_checklist(path):
-        return f"配布した提出チェックリストです（事業カードではありません）。受け付けずに飛ばしました。"
+        return "配布した提出チェックリストです（事業カードではありません）。受け付けずに飛ばしました。"
     if path.suffix.lower() != ".xlsx":
         return ""
     raw = read_workbook(path)

@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 
 from ..aggregate import Placeholder
 from ..model import Card
-from ..report_text import format_issue, sorted_issues
-from ..validation_report import FileTask, ValidationReport
+from ..validation_report import ValidationReport
 from ..japanese import nendo_or_western
-from .expected import ExpectedProject, ExpectedRecord, file_digest
+from .expected import ExpectedProject, ExpectedRecord, Prefilled
+from .refusal import error_lines
 
 
 
@@ -44,7 +44,7 @@ def draft_inputs(report: ValidationReport, expected: ExpectedRecord | None = Non
                  abolished: set[str] = frozenset()) -> DraftInputs:
     """The cards and placeholders of a draft of ``report``'s folder (see the module docstring);
     nothing for a project of ``abolished`` (recorded as abolished this year: its workbook is not in ``report``)."""
-    prefilled = {p.project_id: p.sha256 for p in expected.projects if p.sha256} if expected else {}
+    prefilled = Prefilled(expected)
     result = DraftInputs(cards=[], placeholders={})
     seen: set[str] = set()
     for task in report.card_tasks:
@@ -56,10 +56,10 @@ def draft_inputs(report: ValidationReport, expected: ExpectedRecord | None = Non
             continue
         seen.add(card.project_id)
         if not task.buildable:
-            if prefilled.get(card.project_id) == file_digest(task.path):
+            if prefilled.untouched(card.project_id, task.path):
                 result.placeholders[card.project_id] = Placeholder("missing", file=task.file)
             else:
-                result.placeholders[card.project_id] = Placeholder("errors", _problems(task), task.file)
+                result.placeholders[card.project_id] = Placeholder("errors", tuple(error_lines(task)), task.file)
         result.cards.append(card)
     for project in expected.projects if expected is not None else ():
         if project.project_id in seen or project.project_id in abolished:
@@ -87,9 +87,3 @@ def _expected_card(project: ExpectedProject, fiscal_year: int) -> Card:
     return Card(project_id=project.project_id, fiscal_year=fiscal_year, policy=project.policy,
                 measure=project.measure, project_name=project.name, department=project.division,
                 reprints=project.reprints)
-
-
-def _problems(task: FileTask) -> tuple[str, ...]:
-    """The errors to fix, one line each, as ``validate`` prints them (without the indent)."""
-    return tuple(format_issue(issue).strip() for issue in sorted_issues(task.issues) if issue.severity == "error")
-

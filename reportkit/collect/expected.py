@@ -20,11 +20,12 @@ import json
 from pathlib import Path
 
 from ..errors import ExpectedError
-from ..expected_record import ExpectedProject, ExpectedRecord, missing_message, parse_record
+from ..expected_record import YEAR_FLAGS, ExpectedProject, ExpectedRecord, missing_message, parse_record
 from ..files.atomic import write_text_atomic
 from ..input_folder import InputFolder
 
-__all__ = ["ExpectedProject", "ExpectedRecord", "file_digest", "load_expected", "write_expected"]
+__all__ = ["YEAR_FLAGS", "ExpectedProject", "ExpectedRecord", "Prefilled", "file_digest", "load_expected",
+           "write_expected"]
 
 
 def write_expected(path: Path, record: ExpectedRecord) -> None:
@@ -45,3 +46,15 @@ def load_expected(folder: Path, expected_file: Path | None = None) -> ExpectedRe
 
 def file_digest(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+class Prefilled:
+    """The workbooks rollover prefilled, by 管理番号 (``record``: expected.json, or None): one still so is not returned."""
+
+    def __init__(self, record: ExpectedRecord | None) -> None:
+        self._digests = {p.project_id: p.sha256 for p in record.projects if p.sha256} if record else {}
+
+    def untouched(self, project_id: str, path: Path) -> bool:
+        """``path`` is byte for byte the workbook rollover wrote for ``project_id``."""
+        digest = self._digests.get(project_id)
+        return digest is not None and file_digest(path) == digest

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..cards import canonical_choice
 from ..config import ReportConfig
+from ..expected_record import LastYear
 from ..issues import Issue
 from ..japanese import one_line
 from ..model import SourcedCard
@@ -73,9 +74,12 @@ def division_order(config_divisions: list[str], named: set[str]) -> list[str]:
     return [d for d in config_divisions if d in named] + sorted(named - set(config_divisions))
 
 
-def workbook_identity(path: Path, config: ReportConfig) -> tuple[str, str, str, list[Issue]]:
-    """(project id, name, division, issues) of one workbook on its own; "" for what it does not say."""
-    sourced, issues = validate_card_file(path, config)
+def workbook_identity(path: Path, config: ReportConfig, last_year: LastYear | None = None, *, cache: bool = True
+                      ) -> tuple[str, str, str, list[Issue]]:
+    """(project id, name, division, issues) of one workbook on its own, checked against ``last_year`` (the
+    input folder's record) as in the folder; "" for what it does not say. ``cache=False``: without the card
+    cache (validate_card_file)."""
+    sourced, issues = validate_card_file(path, config, last_year, cache=cache)
     project_id, name, division, _ = _identity(Path(path), sourced, config)
     return project_id, name, division, issues
 

@@ -2,8 +2,9 @@
 
 ``collection_status(folder, expected=None)`` compares the expected projects (``folder/expected.json``
 written by rollover, or the record/report.json ``expected``) with the workbooks under the cards
-folder, per division and per project. The result is a pydantic model, so the CLI, the xlsx to send
-round and a web desk all render the same object.
+folder, per division and per project, and the flags decided each year (重点, 主要成果, 緊急雇用: last
+year's from the record, this year's from the workbooks returned). The result is a pydantic model,
+so the CLI, the xlsx to send round and a web desk all render the same object.
 
 A first year has no list of the projects to expect (no expected.json, no report.json of last year,
 no expected.csv from the secretariat): the status then shows what arrived, per division, and its
@@ -19,8 +20,9 @@ from typing import Literal
 from pydantic import BaseModel
 
 from ..abolished_record import read_abolished
-from ..expected_record import ExpectedRecord
+from ..expected_record import YEAR_FLAGS, ExpectedRecord
 from ..input_folder import EXPECTED_LIST, InputFolder
+from ..issues import FIELD_LABELS
 from ..japanese import nendo
 from ..validation_report import UNKNOWN_DIVISION
 from ..workbook.tables import PrintLayout, Sheet
@@ -63,13 +65,32 @@ class DivisionStatus(BaseModel):
     abolished: int = 0  # recorded as abolished this year (not in ``expected``)
 
 
+class FlagCount(BaseModel):
+    """How many projects had a flag decided each year (重点, 主要成果, 緊急雇用) last year, and have it now."""
+
+    flag: str  # one of YEAR_FLAGS: priority, key_result, emergency
+    label: str  # 重点, …
+    last_year: int | None  # None: the record does not say (an expected.json written before flags were kept)
+    this_year: int  # the workbooks returned so far (rollover empties the flag on the prefilled ones)
+
+
 class CollectionStatus(BaseModel):
     fiscal_year: int
     expected_from: str  # the record the expected projects came from
     divisions: list[DivisionStatus]
     projects: list[ProjectStatus]
     total: DivisionStatus
+    flags: list[FlagCount] = []  # last year against this year; [] on a division's own view
     note: str = ""  # FIRST_YEAR_NOTE when there is no list of the projects expected
+
+    @property
+    def flags_reminder(self) -> str:
+        """A word for the secretariat when a flag some project had last year has none this year ("" otherwise)."""
+        none_yet = [f.label for f in self.flags if f.last_year and not f.this_year]
+        if not none_yet:
+            return ""
+        return (f"今年度の{'・'.join(none_yet)}はまだ１件もありません（rollover でカードの欄を空欄にしています）。"
+                "各課に今年度の指定の記入を依頼してください。")
 
     @property
     def complete(self) -> bool:
@@ -88,12 +109,17 @@ def collection_status(folder: Path, expected: Path | None = None) -> CollectionS
     projects = [ProjectStatus(project_id=p.project_id, name=p.name, division=p.division, state="abolished",
                               expected=False, reason=p.reason) for p in abolished.projects]
     got: set[str] = abolished.ids()
+    cards = {task.file: task.card.card for task in received.validation.card_tasks if task.card is not None}
+    flagged: dict[str, set[str]] = {flag: set() for flag in YEAR_FLAGS}  # flag → project ids returned with it
     for item in received.files:
         wanted = wanted_by_id.get(item.project_id)
         if wanted is not None and wanted.sha256 and file_digest(item.path) == wanted.sha256:
             continue  # the prefilled workbook as rollover wrote it: not returned yet
         projects.append(_received_status(item, wanted is not None, listed))
         got.add(item.project_id)
+        for flag, ids in flagged.items():
+            if item.file in cards and getattr(cards[item.file], flag):
+                ids.add(item.project_id or item.file)
     prefilled = {item.project_id: item for item in received.files}
     # An empty cards folder (a round's first day) deleted nothing: every expected project is missing.
     deleted = bool(received.files)
@@ -130,8 +156,11 @@ def collection_status(folder: Path, expected: Path | None = None) -> CollectionS
     projects.sort(key=lambda p: (order[p.division], p.file == "", p.file, p.project_id))
     total = DivisionStatus(division="合計", **{key: sum(getattr(r, key) for r in rows.values())
                                                for key in DivisionStatus.model_fields if key != "division"})
+    last_year = record.flag_counts() if listed else dict.fromkeys(YEAR_FLAGS)  # a first year: not known
+    flags = [FlagCount(flag=flag, label=FIELD_LABELS[flag], last_year=last_year[flag], this_year=len(ids))
+             for flag, ids in flagged.items()]
     return CollectionStatus(fiscal_year=received.config.fiscal_year, expected_from=record.source,
-                            divisions=list(rows.values()), projects=projects, total=total,
+                            divisions=list(rows.values()), projects=projects, total=total, flags=flags,
                             note="" if listed else FIRST_YEAR_NOTE)
 
 
@@ -166,6 +195,7 @@ def format_status_text(status: CollectionStatus) -> str:
         lines += [status.note, ""]
     lines += [f"  {row.division}: {counts(row)}" for row in status.divisions]
     lines += [f"  合計: {counts(status.total)}", ""]
+    lines += flag_lines(status)
     for state in ("missing", "errors", "new", "warnings", "ended", "abolished"):
         chosen = [p for p in status.projects if p.state == state]
         if not chosen:
@@ -186,6 +216,23 @@ def format_status_text(status: CollectionStatus) -> str:
     return "\n".join(lines) + "\n"
 
 
+def flag_lines(status: CollectionStatus) -> list[str]:
+    """The flags decided each year, last year against this year, and a word when one has none yet."""
+    if not status.flags:
+        return []
+    def last(count: int | None) -> str:
+        return "不明" if count is None else str(count)
+
+    lines = ["  年度ごとの指定（前年度 → 今年度）: "
+             + "、".join(f"{f.label} {last(f.last_year)} → {f.this_year}" for f in status.flags)]
+    if status.flags_reminder:
+        lines.append(f"  {status.flags_reminder}")
+    if any(f.last_year is None for f in status.flags) and not status.note:  # a first year has said why
+        lines.append(f"  前年度の数は {status.expected_from} に記録がありません（前年度の report.json を --expected に"
+                     "指定すると分かります）。")
+    return lines + [""]
+
+
 def status_sheets(status: CollectionStatus, as_of: datetime | None = None) -> list[Sheet]:
     """The xlsx to send round: counts per division, and one row per project.
 
@@ -203,4 +250,6 @@ def status_sheets(status: CollectionStatus, as_of: datetime | None = None) -> li
               widths=[30] + [9] * len(COUNT_LABELS), printed=printed),
         Sheet("事業別", ["担当課", "管理番号", "事業名", "状況", "エラー", "警告", "ファイル", "更新日時"], project_rows,
               widths=[22, 12, 40, 9, 7, 7, 40, 17], printed=printed),
+        Sheet("年度ごとの指定", ["指定", "前年度", "今年度"], [[f.label, f.last_year, f.this_year] for f in status.flags],
+              widths=[20, 10, 10], printed=printed),
     ]

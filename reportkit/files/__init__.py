@@ -1,2 +1,3 @@
 """Small file helpers with no knowledge of reports: atomic writes and staged folders (``atomic``),
-reproducible zip packages (``zipnorm``), text that XML can hold (``textsafe``), text files as Excel saves them (``excel_text``)."""
+reproducible zip packages (``zipnorm``), text that XML can hold (``textsafe``), the text of a CSV file
+Excel may have written (``excel_text``: UTF-8 or cp932)."""

@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 
 
@@ -18,16 +19,32 @@ def atomic_path(target: Path, mode: int = 0o644) -> Iterator[Path]:
     ``mode``: the replaced file's permissions (0o600 for secrets; on Windows only the read-only bit counts)."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix + ".tmp", dir=target.parent)
+    # The stem cut short: a name near the file system's limit (255 bytes) must still leave room for the rest.
+    prefix, suffix = f".{target.stem[:40]}.", target.suffix[:20] + ".tmp"
+    try:
+        handle, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=target.parent)
+    except OSError as exc:
+        _raise_naming(exc, target, None)
     os.close(handle)
     temporary = Path(name)
     try:
         yield temporary
         os.chmod(temporary, mode)  # mkstemp makes 0600; outputs are ordinary files
         os.replace(temporary, target)
-    except BaseException:
+    except BaseException as exc:
         temporary.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            _raise_naming(exc, target, temporary)
         raise
+
+
+def _raise_naming(exc: OSError, target: Path, temporary: Path | None) -> NoReturn:
+    """Raise ``exc`` as the user's file met it: about the temporary file (or no file, e.g. a full disk), it
+    names ``target``, the file being written; about another file (the source of a copy), it stays as it is."""
+    about = {str(name) for name in (exc.filename, exc.filename2) if name is not None}
+    if exc.errno is None or (temporary is not None and about - {str(temporary), str(target)}):
+        raise exc
+    raise OSError(exc.errno, exc.strerror, str(target)) from exc
 
 
 def write_bytes_atomic(target: Path, data: bytes, mode: int = 0o644) -> None:

@@ -1,18 +1,30 @@
-"""Text files as Excel and Notepad save them on a Japanese PC: UTF-8 (with or without a BOM), else cp932.
+"""The text of a file Excel may have written: its CSV files in any of the encodings it saves them in.
 
-Excel's 「CSV (コンマ区切り)」 is cp932 (Shift_JIS), 「CSV UTF-8」 is UTF-8 with a BOM; Notepad saves
-UTF-8. UTF-8 is tried first: a cp932 text of Japanese is almost never valid UTF-8, the reverse often is.
+Excel on a Japanese Windows saves 「CSV (コンマ区切り)」 in cp932 (Shift_JIS with Microsoft's
+extensions) and 「CSV UTF-8 (コンマ区切り)」 in UTF-8 with a BOM; other tools write UTF-8 without one.
+UTF-8 is tried first, strictly: a cp932 file of Japanese text is practically never valid UTF-8,
+while UTF-8 text read as cp932 would be silently garbled. Then cp932, strictly. Anything else
+(UTF-16 「Unicode テキスト」, binary) is an InputFileError naming the file and the way out.
 """
 
 from __future__ import annotations
 
-ENCODINGS = ("utf-8-sig", "cp932")
-ENCODING_ADVICE = "UTF-8（BOM 付き可）か Shift_JIS（Excel の「CSV (コンマ区切り)」）で保存してください"
+from ..errors import InputFileError
+
+ENCODINGS = ("utf-8-sig", "cp932")  # the order tried; utf-8-sig reads UTF-8 with or without a BOM
+# Never in a text Excel saves, yet decoded without complaint: NUL (every other byte of UTF-16) and the
+# private-use characters Python's cp932 gives the bytes 0xA0, 0xFD–0xFF (UTF-16's BOM is FF FE).
+_NOT_TEXT = frozenset("\x00\uf8f0\uf8f1\uf8f2\uf8f3")
 
 
-def decode_excel_text(data: bytes) -> str:
-    """``data`` as text (UTF-8, a BOM dropped, else cp932); UnicodeDecodeError when it is neither."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp932")
+def excel_text(data: bytes, shown: str) -> str:
+    """``data`` decoded as UTF-8 (a BOM stripped) or cp932; InputFileError naming ``shown`` when it is neither."""
+    for encoding in ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _NOT_TEXT.isdisjoint(text):
+            return text
+    raise InputFileError(f"{shown} を読めません（文字コードが UTF-8 でもシフトJIS でもありません）。"
+                         "Excel で開き「CSV UTF-8（コンマ区切り）」または「CSV（コンマ区切り）」で保存し直してください。")

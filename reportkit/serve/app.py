@@ -6,8 +6,8 @@ as ``reportkit validate`` (the reader refuses zip bombs, DTDs and oversize files
 inflating anything), and only ``accept`` ever writes into the cards folder.
 
 Every place a code is checked (the login form, a bearer code on any route) first asks the limiter,
-which counts failures per address and per (address, division): a guesser is stopped without
-locking the division's own clerks out from their own PCs. A browser's session is a record on the
+which counts failures per address, per (address, division) and across all addresses (limits.py): a
+guesser is stopped without locking the division's own clerks out from their own PCs. A browser's session is a record on the
 server (``sessions``), ended by logout, by a replaced code and by its absolute lifetime. A project
 belongs to its division in ``expected.json``, a new project to the division that filed it first:
 another division can neither check nor file it; the secretariat can.
@@ -24,7 +24,6 @@ import shutil
 import tempfile
 import threading
 import time
-from collections import deque
 from datetime import datetime
 from pathlib import Path
 
@@ -37,56 +36,30 @@ from ..collect.expected import load_expected
 from ..collect.status import STATE_LABELS, CollectionStatus, collection_status, status_data
 from ..config import load_config
 from ..errors import ReportkitError
-from ..issues import SEVERITY_LABELS, Issue
-from ..expected_record import read_expected_file
-from ..input_folder import InputFolder, default_outputs
+from ..issues import SEVERITY_LABELS, Issue, first_issues
+from ..expected_record import LastYear
+from ..input_folder import default_outputs
 from ..japanese import nendo
-from ..validate import non_workbook_issue, validate_card_file
+from ..validate import folder_last_year, non_workbook_issue, shared_name_on_filing, validate_card_file
 from ..workbook.reader import MAX_FILE_BYTES
 from .access import ACCESS_FILE, SECRETARIAT, AccessCodes, Principal, state_folder
+from .accesslog import LOG_FILE, OLD_LOG_FILE, AccessLog
 from .leftovers import sweep, uploads_prefix
-from .private import append_private, tighten, write_private
+from .limits import ADDRESS_ATTEMPTS, LOGIN_ATTEMPTS, LOGIN_WINDOW, PRINCIPAL_LOGINS, CodeGuard, RateLimiter  # noqa: F401 (tests)
+from .policy import Hosts, set_headers
+from .private import tighten, write_private
 from .sessions import LIFETIME, SESSIONS_FILE, Sessions
 from .cardview import PART_TITLES, card_view, issue_place
 from .desk import (DRAFT_FILES, DRAFT_LABEL, OUTPUT_FILES, BuildJob, division_error_text, draft_folder,
                    output_files, pdf_available, policy_figures)
 
 SECRET_FILE = "session_key"
-LOG_FILE = "access.log"
 UPLOAD_SLACK = 64 * 1024  # multipart headers around a file of MAX_FILE_BYTES
 # waitress refuses a body declared larger than this before reading it (its own short 413); up to it the
 # body is spooled to a temporary file by waitress and the app answers 413 in Japanese from Content-Length.
 SERVER_BODY_LIMIT = 3 * MAX_FILE_BYTES
-LOGIN_ATTEMPTS = 5  # failed logins allowed per (address, division) in LOGIN_WINDOW
-ADDRESS_ATTEMPTS = 20  # wrong codes allowed per address in LOGIN_WINDOW, login form and bearer codes together
-LOGIN_WINDOW = 10 * 60
+MAX_ANSWER_ISSUES = 500  # issues one upload answers (the rest counted in one more-issues); a real card has a few
 _SUFFIX = re.compile(r"\.[A-Za-z]{2,7}")
-
-
-class RateLimiter:
-    """Failed attempts per key in a sliding window (memory only; a restart forgets them)."""
-
-    def __init__(self, limit: int, window: float) -> None:
-        self.limit, self.window = limit, window
-        self._failures: dict[str, deque] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, key: str, now: float) -> deque:
-        times = self._failures.setdefault(key, deque())
-        while times and now - times[0] > self.window:
-            times.popleft()
-        return times
-
-    def blocked(self, *keys: str) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            return any(len(self._recent(k, now)) >= self.limit for k in keys)
-
-    def fail(self, *keys: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            for key in keys:
-                self._recent(key, now).append(now)
 
 
 class Intake:
@@ -97,17 +70,19 @@ class Intake:
         self.config = load_config(self.folder)  # an unusable folder stops the server before it starts
         self.outputs = Path(outputs) if outputs else default_outputs(self.folder)
         # what to say at start: secrets left readable by others tightened, a killed server's leftovers swept
-        self.notices = tighten(state_folder(self.folder), (ACCESS_FILE, LOG_FILE, SESSIONS_FILE), SECRET_FILE)
+        self.notices = tighten(state_folder(self.folder), (ACCESS_FILE, LOG_FILE, OLD_LOG_FILE, SESSIONS_FILE),
+                               SECRET_FILE)
         self.notices += sweep(self.folder, [self.outputs, draft_folder(self.outputs)])
         self.codes = AccessCodes(self.folder)
         self.sessions = Sessions(self.folder, self.codes)
         self.accept_lock = threading.Lock()
-        self.log_lock = threading.Lock()
+        self.access_log = AccessLog(state_folder(self.folder))
         self.uploads = Path(tempfile.mkdtemp(prefix=uploads_prefix(self.folder)))
         self.previous = Path(previous) if previous else None
         self.build = BuildJob(self.folder, self.outputs)
-        self.failures = RateLimiter(ADDRESS_ATTEMPTS, LOGIN_WINDOW)  # per address
+        self.failures = CodeGuard()  # wrong codes per address and across all addresses
         self.logins = RateLimiter(LOGIN_ATTEMPTS, LOGIN_WINDOW)  # per (address, division)
+        self.principal_logins = RateLimiter(PRINCIPAL_LOGINS, LOGIN_WINDOW)  # right codes per principal
 
     def close(self) -> None:
         """Remove the upload area (what is in it was never filed: filed cards are in the input folder)."""
@@ -118,12 +93,13 @@ class Intake:
         if principal.secretariat:
             return status
         return status.model_copy(update={
+            "flags": [],  # the whole round's counts are the secretariat's
             "divisions": [d for d in status.divisions if d.division == principal.division],
             "projects": [p for p in status.projects if p.division == principal.division]})
 
-    def last_year_costs(self) -> tuple[int, dict[str, int]] | None:
-        """Last year's costs (expected.json, read at each upload: a rollover may write it while serving)."""
-        return read_expected_file(InputFolder(self.folder).expected).costs()
+    def last_year(self) -> LastYear | None:
+        """Last year's record (expected.json, read at each upload: a rollover may write it while serving)."""
+        return folder_last_year(self.folder)
 
     def expected_divisions(self) -> dict[str, str] | None:
         try:
@@ -148,24 +124,8 @@ class Intake:
         return Path(tempfile.mkdtemp(dir=self.uploads))
 
     def log(self, fields: list[str]) -> None:
-        """One line per request: the fields tab-separated, each escaped, so no field can start a line."""
-        line = "\t".join(log_field(field) for field in fields) + "\n"
-        with self.log_lock:
-            append_private(state_folder(self.folder) / LOG_FILE, line)
-
-
-_LOG_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
-_LOG_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\\\u2028\u2029]")
-
-
-def log_field(value: str) -> str:
-    """``value`` with backslashes, tabs, line breaks and other control characters written as escapes."""
-    return _LOG_UNSAFE.sub(_escape, value)
-
-
-def _escape(match: re.Match) -> str:
-    char = match.group()
-    return _LOG_ESCAPES.get(char) or (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+        """One line per request (accesslog: each field escaped and cut, the file turned over by size)."""
+        self.access_log.write(fields)
 
 
 _QUOTED_FILENAME = re.compile(r'filename="([^"]*)"', re.IGNORECASE)
@@ -193,14 +153,27 @@ class Upload:
         suffix = Path(self.display).suffix
         suffix = suffix.lower() if _SUFFIX.fullmatch(suffix) else ".xlsx"
         self.folder = intake.upload_folder()
+        self.last_year = intake.last_year()  # its cost and name checked against it, and its cost shown beside
         self.path = self.folder / f"upload{suffix}"  # never the browser's name
+        try:
+            self._check(intake, storage)
+        except BaseException:  # whatever stops the request, nothing of the upload stays on disk
+            self.close()
+            raise
+
+    def _check(self, intake: Intake, storage) -> None:
         storage.save(str(self.path))
         issue = non_workbook_issue(self.path, self.display)
         if issue is not None:
             self.sourced, self.issues = None, [issue]
         else:
-            self.sourced, issues = validate_card_file(self.path, intake.config, intake.last_year_costs())
-            self.issues = [i.model_copy(update={"file": self.display}) for i in issues]
+            # never through the card cache: an upload's entry (under its upload name) would never be read
+            # again, and a check promises to save nothing
+            self.sourced, issues = validate_card_file(self.path, intake.config, self.last_year, cache=False)
+            if self.sourced is not None:  # a 事業名 of another project's card: this card's error, once filed
+                issues += shared_name_on_filing(self.sourced, intake.folder, self.last_year)
+            self.issues = first_issues([i.model_copy(update={"file": self.display}) for i in issues],
+                                       MAX_ANSWER_ISSUES, self.display)  # what one upload answers stays bounded
         self.project_id, self.name, self.division = "", "", ""
         if self.sourced is not None:
             card = self.sourced.card
@@ -208,7 +181,7 @@ class Upload:
             self.division = card.department if card.department in intake.config.divisions else ""
         elif issue is None:
             from ..collect.received import workbook_identity
-            self.project_id, self.name, self.division, _ = workbook_identity(self.path, intake.config)
+            self.project_id, self.name, self.division, _ = workbook_identity(self.path, intake.config, cache=False)
 
     def owner_problem(self, intake: Intake, principal: Principal) -> str:
         """A Japanese reason when ``principal`` may not send this project ("" when it may)."""
@@ -258,8 +231,12 @@ def _session_key(folder: Path) -> bytes:
     return key
 
 
-def create_app(folder: Path, *, outputs: Path | None = None, previous: Path | None = None) -> Flask:
+def create_app(folder: Path, *, outputs: Path | None = None, previous: Path | None = None,
+               host: str = "127.0.0.1", allowed_hosts: tuple[str, ...] = ()) -> Flask:
+    """The desk over ``folder``; ``host`` (the address it listens on) and ``allowed_hosts`` add to the
+    host names it answers to (policy.Hosts)."""
     intake = Intake(folder, outputs, previous)
+    hosts = Hosts(host, allowed_hosts)
     app = Flask(__name__)
     app.json.ensure_ascii = False
     app.config.update(
@@ -292,6 +269,8 @@ def create_app(folder: Path, *, outputs: Path | None = None, previous: Path | No
             g.bearer = intake.codes.check(header[7:].strip()) if header.lower().startswith("bearer ") else None
             if g.bearer is None:
                 intake.failures.fail(address)
+            else:
+                intake.failures.succeeded(address)
         return g.bearer
 
     def current() -> Principal | None:
@@ -333,6 +312,9 @@ def create_app(folder: Path, *, outputs: Path | None = None, previous: Path | No
     def _start():
         g.started = time.perf_counter()
         g.note = ""
+        if not hosts.allows(request.host):  # a DNS-rebinding page on a clerk's PC is refused unread
+            g.note = "host refused"
+            abort(421)
         if request.method == "POST" and not request.path.startswith("/api/"):
             sent = request.form.get("csrf", "")
             if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
@@ -345,10 +327,9 @@ def create_app(folder: Path, *, outputs: Path | None = None, previous: Path | No
         elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
         intake.log([datetime.now().isoformat(timespec="seconds"), request.remote_addr or "-", who, request.method,
                     request.full_path.rstrip("?"), str(response.status_code), f"{elapsed:.0f}ms", g.get("note", "")])
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers["X-Elapsed-Ms"] = f"{elapsed:.1f}"
+        set_headers(response.headers)  # no-store, the Content-Security-Policy (policy.py)
+        if principal is not None:  # how long a code check took is nothing to tell a guesser
+            response.headers["X-Elapsed-Ms"] = f"{elapsed:.1f}"
         return response
 
     ERROR_TEXT = {
@@ -357,6 +338,7 @@ def create_app(folder: Path, *, outputs: Path | None = None, previous: Path | No
         403: "この操作をする権限がありません。",
         404: "ページまたはファイルが見つかりません。",
         413: f"ファイルが大きすぎます（上限 {MAX_FILE_BYTES // 1024 // 1024} MB）。事業カードのブックを送ってください。",
+        421: "このアドレス（ホスト名）では受け付けていません。受付の担当者から聞いたアドレスを開いてください。",
         429: "失敗が続いたため、しばらく受け付けません。10 分ほど待ってから、もう一度試してください。",
     }
 
@@ -414,6 +396,12 @@ def create_app(folder: Path, *, outputs: Path | None = None, previous: Path | No
             g.note = f"login failed {division[:40]}"
             return render_template("login.html", divisions=divisions, chosen=division,
                                    error="担当課かアクセスコードが正しくありません。"), 401
+        intake.failures.succeeded(address)
+        who = f"{principal.role}\t{principal.division}"
+        if intake.principal_logins.blocked(who):  # logins in a loop with one code: refused, nobody else's ended
+            g.note = f"login limited {division[:40]}"
+            return render_template("login.html", divisions=divisions, error=ERROR_TEXT[429], chosen=division), 429
+        intake.principal_logins.fail(who)
         session.clear()
         session["sid"] = intake.sessions.open(principal)
         session["csrf"] = secrets.token_urlsafe(32)
@@ -498,7 +486,7 @@ def create_app(folder: Path, *, outputs: Path | None = None, previous: Path | No
                     refused = str(exc)
             state = item.state(intake, item.issues)
             g.note = f"{action} {item.project_id} {state}"
-            view = card_view(item.sourced, item.issues, intake.config)
+            view = card_view(item.sourced, item.issues, intake.config, item.last_year)
             division = division_for_page(principal) or item.division
             return render_template("result.html", principal=principal, item=item, view=view, action=action,
                                    filed=filed, refused=refused, state=state, division=division)

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from ..config import ReportConfig
 from ..issues import FIELD_LABELS, Issue
 from ..japanese import nendo
-from ..model import SourcedCard
+from ..expected_record import LastYear
+from ..model import Card, SourcedCard
 
 PART_TITLES = {1: "１　基本方針", 2: "２　事業名", 3: "３　事業内容", 4: "４　事業費（千円）", 5: "５　事業実施結果",
                6: "６　事業の経緯", 7: "７　担当課・グループ", 0: "一覧表の項目・その他"}
@@ -82,6 +83,7 @@ class CardView:
     history: list[Marked]
     file_issues: list[Issue]
     fits_page: bool
+    last_year_cost: str = ""  # 「平成25年度 1,237千円」: last year's cost of this 管理番号 ("" when not in the record)
 
 
 def _marker(issues: list[Issue]):
@@ -105,8 +107,10 @@ def _marker(issues: list[Issue]):
     return mark
 
 
-def card_view(sourced: SourcedCard | None, issues: list[Issue], config: ReportConfig) -> CardView:
-    """The view of ``sourced`` (None: the card could not be read; only its problems are shown)."""
+def card_view(sourced: SourcedCard | None, issues: list[Issue], config: ReportConfig,
+              last_year: LastYear | None = None) -> CardView:
+    """The view of ``sourced`` (None: the card could not be read; only its problems are shown), with last
+    year's cost of its 管理番号 beside this year's when ``last_year`` (the folder's record) has it."""
     parts = {no: Part(no, title) for no, title in PART_TITLES.items()}
     file_issues = []
     for issue in issues:
@@ -166,7 +170,15 @@ def card_view(sourced: SourcedCard | None, issues: list[Issue], config: ReportCo
         if entry.reason.strip():
             text += f"\n{entry.reason.strip()}"
         history.append(mark(text, cells.get(f"history_rows.{index}", ""), whole_row=True))
-    return CardView(header, fields, parts, tables, free, history, file_issues, fits)
+    return CardView(header, fields, parts, tables, free, history, file_issues, fits, last_year_cost(card, last_year))
+
+
+def last_year_cost(card: Card, last_year: LastYear | None) -> str:
+    """Last year's cost of the card's 管理番号 as the clerk reads it beside this year's ("" when not known)."""
+    if last_year is None or card.project_id not in last_year.names:
+        return ""
+    cost = last_year.costs.get(card.project_id)
+    return f"{nendo(last_year.fiscal_year)} {'－' if cost is None else f'{cost:,}千円'}"
 
 
 def issue_place(issue: Issue) -> str:

@@ -94,7 +94,7 @@ class BuildJob:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._state = {"state": "idle", "message": "", "done": 0, "total": 0, "started": None, "seconds": None,
-                       "issues": 0, "draft": False, "pdf": False}
+                       "issues": 0, "draft": False, "pdf": False, "refusal": None}
 
     def snapshot(self) -> dict:
         with self._lock:
@@ -111,7 +111,7 @@ class BuildJob:
                 return False
             self._state = {"state": "running", "message": "カードを確認しています", "done": 0, "total": 0,
                            "started": time.strftime("%Y-%m-%d %H:%M:%S"), "seconds": None, "issues": 0,
-                           "draft": draft, "pdf": pdf}
+                           "draft": draft, "pdf": pdf, "refusal": None}
             self._thread = threading.Thread(target=self._run, args=(draft, pdf), name="reportkit-build",
                                             daemon=True)
             self._thread.start()
@@ -143,8 +143,11 @@ class BuildJob:
             shown = "　".join(notes[:3]) + (f"　ほか {len(notes) - 3} 件のお知らせ" if len(notes) > 3 else "")
             self._set(state="done", message=f"{what}を作成しました。" + shown)
         except ValidationFailed as exc:
+            from ..collect.refusal import refusal_data
+
             hint = "" if draft else "　素案なら、エラーのないカードだけで作成できます。"
-            self._set(state="failed", message=str(exc) + hint, issues=len(getattr(exc, "issues", [])))
+            self._set(state="failed", message=str(exc) + hint, issues=len(getattr(exc, "issues", [])),
+                      refusal=refusal_data(exc.refusal) if exc.refusal is not None else None)
         except ReportkitError as exc:
             self._set(state="failed", message=str(exc))
         except Exception as exc:  # a bug: keep serving, say so

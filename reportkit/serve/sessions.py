@@ -3,7 +3,10 @@
 The browser's signed cookie carries only a random session id; the record, filed under the id's
 SHA-256, says who logged in, with which code and when. Each request looks its record up: a session
 ends for good at logout, when its code is replaced (``reportkit access`` again) and ``LIFETIME``
-after the login however much it is used. The records outlive a restart of the server.
+after the login however much it is used. The records outlive a restart of the server. Each
+principal (the secretariat, a division) keeps at most ``PER_PRINCIPAL`` records, its own oldest
+dropped first: one principal's logins, however many, never end another's session (and the app
+limits the logins per principal).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from .private import write_private
 
 SESSIONS_FILE = "sessions.json"
 LIFETIME = 10 * 3600  # a working day: a login in the morning lasts into the evening, not to the next day
-MOST = 2000  # records kept at the most (the oldest dropped first): logins in a loop cannot grow the file for ever
+PER_PRINCIPAL = 50  # records kept per principal (its own oldest dropped first): a division's clerks on a few PCs each
 
 
 def _key(session_id: str) -> str:
@@ -55,7 +58,11 @@ class Sessions:
 
     def _save(self, now: float) -> None:
         alive = sorted(((k, v) for k, v in self._records.items() if self._alive(v, now)), key=lambda kv: kv[1]["started"])
-        self._records = dict(alive[-MOST:])
+        by_principal: dict[tuple, list] = {}
+        for key, record in alive:
+            by_principal.setdefault((record.get("role"), record.get("division")), []).append((key, record))
+        kept = [item for items in by_principal.values() for item in items[-PER_PRINCIPAL:]]
+        self._records = dict(sorted(kept, key=lambda kv: kv[1]["started"]))
         write_private(self.path, json.dumps({"sessions": self._records}, ensure_ascii=False, indent=1) + "\n")
         self._stamp = None  # re-read our own write once: its stamp is then known
 

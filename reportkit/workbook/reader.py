@@ -9,11 +9,13 @@ never run or followed. Limits: docs/limits.md.
 from __future__ import annotations
 
 import io
+import math
 import re
 import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from functools import lru_cache
@@ -23,6 +25,7 @@ from ..files.textsafe import has_illegal, xml_safe
 from . import import_openpyxl, layout
 from .fingerprint import WRITTEN_NAME
 from .layout import BLOCKS, CARD_SHEET, CELLS, LISTS_SHEET, PAIRS, SETTINGS_NAME
+from ..errors import TooMuchText
 from .xlsx import Package, Sheet, Workbook, column_index, column_letter, load_workbook, sheet_names
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a filled card is ~30 KB
@@ -30,6 +33,11 @@ MAX_MEMBER_BYTES = 50 * 1024 * 1024  # uncompressed size of one zip member
 MAX_TOTAL_BYTES = 100 * 1024 * 1024  # uncompressed size of the whole workbook
 MAX_RATIO = 200  # compression ratio of a large member
 MAX_CELL_CHARS = 20_000
+# Text in the cells of one sheet, a shared string counted for every cell that refers to it. The largest
+# card of the sample holds 1,433 characters on its card sheet; 2,000,000 also reads the hostile 1 MB cell
+# (refused on its own, as text-too-long) but stops one long string referenced by 40,000 cells (80 M).
+MAX_SHEET_CHARS = 2_000_000
+MAX_NUMBER = 10**15  # Excel keeps 15 significant digits: a figure this large was never typed
 MAX_PROLOG_BYTES = 64 * 1024  # XML declaration and anything before the root element of a part
 MAX_UNMAPPED_ISSUES = 20  # per file; the rest is one summary warning
 MAX_NAME_CELLS = 10_000  # cells one defined name may cover (the largest block has 175)
@@ -141,6 +149,7 @@ def _read_archive(archive: zipfile.ZipFile, suffix: str, raw: RawCard, fail, set
         has_links = any(n.startswith("xl/externalLinks/") for n in package.names)
         has_macros = any(n.lower().endswith("vbaproject.bin") for n in package.names)
         workbook = load_workbook(package, data_only=True, keep_vba=False, keep_links=False, rich_text=False)
+        workbook.max_text = MAX_SHEET_CHARS
         has_drawing = workbook.has_drawing(CARD_SHEET)
     except Exception as exc:  # damaged zip or XML
         return fail("corrupt-file", detail=_describe(exc))
@@ -154,6 +163,8 @@ def _read_archive(archive: zipfile.ZipFile, suffix: str, raw: RawCard, fail, set
         return fail("missing-card-sheet", sheet=CARD_SHEET)
     try:
         sheet = workbook[CARD_SHEET]
+    except TooMuchText as exc:
+        return fail("too-large", detail=f"シートのセルの文字が合計 {exc.chars:,} 字を超えます")
     except Exception as exc:  # damaged sheet XML, impossible references
         return fail("corrupt-file", detail=_describe(exc))
     spans = _read_names(workbook, sheet, raw)
@@ -412,6 +423,11 @@ def _unusual_name_area(text: str) -> tuple[str, Bounds] | None:
 def _raw(sheet: Sheet, position: Position, raw: RawCard, name: str) -> RawValue:
     row, column, address = position
     value = sheet.cells.get((row, column))
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and not _usable_number(value):
+        # 1e999, NaN or 10^300 stored in a numeric cell: no field can hold it; the cell reads as empty
+        raw.issues.append(make_issue("unusable-number", raw.file, sheet=CARD_SHEET, cell=address, field=name,
+                                     detail=_number_text(value)))
+        return RawValue(None, address)
     if isinstance(value, str):
         value = _unescape_ooxml(value)
         if len(value) > MAX_CELL_CHARS:
@@ -425,6 +441,19 @@ def _raw(sheet: Sheet, position: Position, raw: RawCard, name: str) -> RawValue:
             raw.issues.append(make_issue("formula-text", raw.file, sheet=CARD_SHEET, cell=address, field=name,
                                          detail=value.strip()[:30]))
     return RawValue(value, address)
+
+
+def _usable_number(value: int | float) -> bool:
+    return (isinstance(value, int) or math.isfinite(value)) and abs(value) < MAX_NUMBER
+
+
+def _number_text(value: int | float) -> str:
+    """An unusable number as a clerk may recognise it: ∞, NaN, or Excel's 1E+300."""
+    if isinstance(value, float) and math.isnan(value):
+        return "NaN（数でない値）"
+    if isinstance(value, float) and math.isinf(value):
+        return "−∞（無限大）" if value < 0 else "∞（無限大）"
+    return re.sub(r"\.?0+E", "E", f"{Decimal(value):.6G}")  # Decimal: an int past float's range too
 
 
 _OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")

@@ -10,7 +10,11 @@ shared strings with openpyxl's ``x005F_`` handling, numbers as int or float, dat
 
 Untrusted input: the caller checks the zip directory and refuses any part declaring a DTD first
 (reader.py); every part is parsed by lxml with entities never resolved and no network, and a part
-declaring a DTD is refused here too (for parts the caller's scan did not cover by name).
+declaring a DTD is refused here too (for parts the caller's scan did not cover by name). The text
+of a sheet's cells is counted as they are read, a shared string at its full length each time a
+cell refers to it: past ``Workbook.max_text`` characters the sheet is refused (``TooMuchText``)
+before anything downstream copies a character (a small file whose one long shared string is
+referenced by thousands of cells would otherwise expand to hundreds of MB).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from ..errors import TooMuchText
 from ..files.safexml import parse_xml
 from . import import_openpyxl
 
@@ -94,9 +99,10 @@ class Workbook:
     defined_names: dict[str, str | None]  # workbook-scoped name -> its reference text
     sheet_parts: dict[str, str]  # worksheet name -> part (worksheets whose part exists)
     date1904: bool = False
+    max_text: int | None = None  # characters of cell text a sheet may hold (None: no bound)
 
     def __getitem__(self, name: str) -> Sheet:
-        return read_sheet(self.package, self.sheet_parts[name], self.date1904)
+        return read_sheet(self.package, self.sheet_parts[name], self.date1904, self.max_text)
 
     def has_drawing(self, name: str) -> bool:
         """Whether a sheet carries pictures, shapes or charts (a drawing relationship)."""
@@ -136,9 +142,13 @@ def load_workbook(package: Package, *, data_only: bool = True, keep_vba: bool = 
     return Workbook(package, names, defined, parts, date1904)
 
 
-def read_sheet(package: Package, part: str, date1904: bool = False) -> Sheet:
-    """Cells, merges, hidden rows and columns, and formulas without a cached value, in one pass over the sheet."""
+def read_sheet(package: Package, part: str, date1904: bool = False, max_text: int | None = None) -> Sheet:
+    """Cells, merges, hidden rows and columns, and formulas without a cached value, in one pass over the sheet.
+
+    ``max_text``: TooMuchText as soon as the text of the cells read so far passes it.
+    """
     root = package.xml(part)
+    text_left = max_text if max_text is not None else -1
     sheet = Sheet()
     cells = sheet.cells
     styles: _Styles | None = None
@@ -200,6 +210,10 @@ def read_sheet(package: Package, part: str, date1904: bool = False) -> Sheet:
                 else:  # str (a formula's text result), e (#DIV/0! …)
                     value = text
             if value is not None:
+                if text_left >= 0 and isinstance(value, str):
+                    text_left -= len(value)  # a shared string counts again for every cell that refers to it
+                    if text_left < 0:
+                        raise TooMuchText(max_text)
                 cells[(row_at, column)] = value
             else:
                 cells.pop((row_at, column), None)
@@ -304,7 +318,17 @@ def _row_number(text: str) -> int:
 
 
 def _number(text: str) -> int | float:
-    return float(text) if ("." in text or "E" in text or "e" in text) else int(text)
+    """A numeric cell's ``<v>``: int or float as openpyxl reads it.
+
+    Text no int can hold (``inf``, ``NaN``, more digits than Python converts) is read as the float it
+    spells, so that the card reader reports the cell (``unusable-number``) instead of the file failing.
+    """
+    if not ("." in text or "E" in text or "e" in text):
+        try:
+            return int(text)
+        except ValueError:
+            pass
+    return float(text)
 
 
 def _text_content(element) -> str:

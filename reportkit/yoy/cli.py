@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..errors import ReportkitError, ValidationFailed
 from ..input_folder import DEFAULT_INPUT, REPORT_JSON, InputFolder
+from ..issues import FIELD_LABELS
 
 EXIT_OK = 0
 DEFAULT_DIFF_DIR = Path("outputs") / "diff"
@@ -68,9 +69,46 @@ def run_rollover(args: argparse.Namespace) -> int:
           f"（{sum(f.count for f in result.figures)} 件、{sum(f.amount for f in result.figures):,} 千円）。")
     print("  config.toml の年度と表紙の発行年月、narratives/ の文章を確認してください。")
     print("  各課には、事業費（必須）と事業実施結果の値、重点・主要成果・緊急雇用・新規事業の欄の記入を依頼してください。")
+    print(f"  {nendo(result.from_year)}の指定: " + "、".join(f"{FIELD_LABELS[flag]} {count} 件" for flag, count
+                                                  in result.flags.items()) + "（次年度のカードでは空欄です）")
     for notice in result.notices:
         print(f"  注意: {notice}")
+    for line in ended_lines(result):
+        print(line)
     return EXIT_OK
+
+
+def ended_lines(result) -> list[str]:
+    """Rollover's cards whose 事業期間 is over, as one 注意 and one line per division (file names in cards/)."""
+    from ..japanese import nendo_or_western
+
+    if not result.ended:
+        return []
+    latest = max(card.period_end for card in result.ended)
+    to_year = nendo_or_western(result.to_year, western_suffix="年度")
+    lines = [f"  注意: 事業期間が{nendo_or_western(latest, western_suffix='年度')}までに終わっている事業が "
+             f"{len(result.ended)} 件あります。{to_year}も続ける事業はカードの事業期間を直し、終了した事業は"
+             "カードのファイルを削除してください（担当課ごとの cards/ のファイル名）:"]
+    by_division: dict[str, list] = {}
+    for card in result.ended:
+        by_division.setdefault(card.division, []).append(card)
+    for division, cards in by_division.items():
+        names = []
+        for card in cards:
+            name = _in_cards(card.file, division)
+            if card.period_end != latest:
+                name += f"（{nendo_or_western(card.period_end, western_suffix='年度')}まで）"
+            names.append(name)
+        lines.append(f"    {division}（{len(cards)} 件）: " + "、".join(names))
+    return lines
+
+
+def _in_cards(file: str, division: str) -> str:
+    """``cards/商工政策課/001_….xlsx`` of ``商工政策課`` → ``001_…``: what is left to tell the file apart."""
+    parts = file.split("/")[1:] if file.startswith("cards/") else file.split("/")
+    if len(parts) > 1 and parts[0] == division:
+        parts = parts[1:]
+    return "/".join(parts).removesuffix(".xlsx")
 
 
 # -- diff ----------------------------------------------------------------------------------------

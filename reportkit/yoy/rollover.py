@@ -10,14 +10,16 @@
 * ``narratives/`` (Word files, Markdown, a conversion's kept ``markdown/``) and ``statistics/`` copied for
   editing;
 * ``expected.json``: this year's projects (管理番号, 事業名, 担当課, 事業費, 基本方針, 施策, 再掲,
-  file) in this year's report order, the list ``reportkit status`` and ``reportkit packs`` check next
+  the end of 事業期間, 重点/主要成果/緊急雇用, file) in this year's report order, the list ``reportkit status`` and ``reportkit packs`` check next
   year's returns against, where ``build --draft`` puts a project whose workbook is gone, and the
   order next year's report keeps (``project_order``);
 * ``cards/`` with one prefilled workbook per project, same sub-folder, file name and project_id. Kept: name,
   description, history, department, group, policy, measure, period, reprints, the list
   attributes (foundation), captions, headers and item labels of the results. Emptied: the cost
   and its breakdown, the results values, the new-projects listing and the year's flags
-  (priority, key_result, emergency). ``fiscal_year`` is the new year.
+  (priority, key_result, emergency; kept in ``expected.json`` and counted in ``flags``, so the
+  secretariat sees next year how many there were). ``fiscal_year`` is the new year. A card whose
+  事業期間 is over is listed in ``ended`` (the CLI groups them by division), not one notice each.
 
 Validating the new folder therefore reports every emptied field as an error at its cell, so a
 clerk sees them all in one pass: ``missing-value`` on ``cost``, ``row-without-value`` on each
@@ -41,7 +43,7 @@ from pathlib import Path
 
 from ..aggregate import Report, YearFigure, aggregate
 from ..files.atomic import staged_folder
-from ..collect.expected import ExpectedProject, ExpectedRecord, file_digest, write_expected
+from ..collect.expected import YEAR_FLAGS, ExpectedProject, ExpectedRecord, file_digest, write_expected
 from ..config import ReportConfig, load_config
 from ..errors import OutputError, ParseError, ReportkitError, ValidationFailed
 from ..input_folder import CARDS_DIR, CONFIG_FILE, EDITABLE_FOLDERS, EXPECTED_FILE, MULTI_YEAR_FILE, InputFolder
@@ -66,6 +68,19 @@ class RolloverResult:
     cards: list[Path] = field(default_factory=list)  # the prefilled workbooks, in path order
     figures: list[YearFigure] = field(default_factory=list)  # the rows appended to multi_year.csv
     notices: list[str] = field(default_factory=list)  # Japanese notes for the secretariat
+    ended: list[EndedCard] = field(default_factory=list)  # cards whose 事業期間 is over, by division (config order)
+    flags: dict[str, int] = field(default_factory=dict)  # this year's 重点/主要成果/緊急雇用 counts (emptied next year)
+
+
+@dataclass(frozen=True)
+class EndedCard:
+    """A prefilled card whose 事業期間 ended before the new year: to be deleted, or its period extended."""
+
+    file: str  # as the new folder names it (``cards/商工政策課/001.xlsx``)
+    project_id: str
+    name: str
+    division: str
+    period_end: int
 
 
 def rollover(input_dir: Path, to_year: int, out_dir: Path) -> RolloverResult:
@@ -140,13 +155,16 @@ def rollover(input_dir: Path, to_year: int, out_dir: Path) -> RolloverResult:
                                                          division=card.department, cost=card.cost, file=shown,
                                                          sha256=file_digest(target), policy=card.policy,
                                                          measure=card.measure, reprints=card.reprints,
-                                                         period_end=card.period_end))
+                                                         period_end=card.period_end,
+                                                         **{flag: getattr(card, flag) for flag in YEAR_FLAGS}))
                 outcome.cards.append(out_dir / CARDS_DIR / relative)
                 if card.period_end is not None and card.period_end < to_year:
-                    outcome.notices.append(
-                        f"{shown}: 事業期間は{nendo_or_western(card.period_end, western_suffix='年度')}までです。"
-                        f"{nendo_or_western(to_year, western_suffix='年度')}も続ける場合は事業期間を、終了した場合はファイルを削除してください。")
+                    outcome.ended.append(EndedCard(shown, card.project_id, card.one_line_name, card.department,
+                                                   card.period_end))
 
+            divisions = {name: i for i, name in enumerate(new_config.divisions)}
+            outcome.ended.sort(key=lambda c: (divisions.get(c.division, len(divisions)), c.file))
+            outcome.flags = {flag: count or 0 for flag, count in expected.flag_counts().items()}
             listed = {row.card.project_id: i for i, row in enumerate(r for r in report.rows if not r.is_reprint)}
             expected.projects.sort(key=lambda p: listed[p.project_id])  # the order next year's report keeps
             write_expected(staging / EXPECTED_FILE, expected)  # what `reportkit status` and `packs` expect back

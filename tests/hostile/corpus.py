@@ -22,8 +22,8 @@ from pathlib import Path
 from openpyxl import load_workbook
 from openpyxl.workbook.defined_name import DefinedName
 
-from builders import DATA, delete_defined_name, put_formula_without_value, rename_card_sheet, type_into, write_card, \
-    write_not_zip, write_old_xls
+from builders import DATA, delete_defined_name, put_formula_without_value, put_stored_number, rename_card_sheet, \
+    type_into, write_card, write_not_zip, write_old_xls
 from reportkit.config import ReportConfig, load_config
 from reportkit.workbook.layout import CARD_SHEET
 
@@ -587,6 +587,58 @@ def full_width_minus_cost(folder, cfg):
     card(folder, cfg, cost="－１２３")
 
 
+def _unusable_only(address: str) -> Callable[[Path], None]:
+    """The unusable number is the one problem said at its cell (not also 未入力 or 数値でない)."""
+    def check(folder: Path) -> None:
+        from reportkit.cards import read_card
+        from reportkit.workbook.reader import read_workbook
+
+        raw = read_workbook(folder / CARD)
+        _, issues = read_card(raw, config())
+        assert [i.code for i in raw.issues + issues if i.cell == address] == ["unusable-number"]
+    return check
+
+
+@case(1, ("unusable-number", CARD, "B11"), check=_unusable_only("B11"))
+def infinite_cost(folder, cfg):
+    put_stored_number(card(folder, cfg), "B11", "1e999")  # what Python's float overflow reads as inf
+
+
+@case(1, ("unusable-number", CARD, "B5"), check=_unusable_only("B5"))
+def minus_infinite_fiscal_year(folder, cfg):
+    put_stored_number(card(folder, cfg), "B5", "-1e999")
+
+
+@case(1, ("unusable-number", CARD, "B7"), check=_unusable_only("B7"))
+def nan_as_policy(folder, cfg):
+    put_stored_number(card(folder, cfg), "B7", "NaN")
+
+
+@case(1, ("unusable-number", CARD, "B97"), check=_unusable_only("B97"))
+def infinity_spelled_out_as_period_start(folder, cfg):
+    put_stored_number(card(folder, cfg), "B97", "Infinity")
+
+
+@case(1, ("unusable-number", CARD, "C16"), check=_unusable_only("C16"))
+def absurd_magnitude_in_a_results_value(folder, cfg):
+    put_stored_number(card(folder, cfg), "C16", "1e300")
+
+
+@case(1, ("unusable-number", CARD, "B78"), check=_unusable_only("B78"))
+def five_thousand_digits_as_a_history_year(folder, cfg):
+    put_stored_number(card(folder, cfg), "B78", "9" * 5000)  # more digits than Python turns into an int
+
+
+@case(1, ("unusable-number", CARD, "B105"), check=_unusable_only("B105"))
+def infinite_reprint_policy(folder, cfg):
+    put_stored_number(card(folder, cfg), "B105", "1e999")
+
+
+@case(1, ("unusable-number", CARD, "D51"), check=_unusable_only("D51"))
+def fifteen_digits_in_free_results(folder, cfg):
+    put_stored_number(card(folder, cfg), "D51", "1000000000000000")  # 10^15: past Excel's 15 significant digits
+
+
 # -- folders ------------------------------------------------------------------------------------------
 
 @case(2, clean=True)
@@ -727,6 +779,35 @@ def huge_shared_strings_table(folder, cfg):
     add_shared_strings(path, b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" '
                              b'uniqueCount="%d">' % (HUGE_SST_COUNT, HUGE_SST_COUNT) + items + b"</sst>")
     set_cell_xml(path, "B91", f'<c r="B91" t="s"><v>{HUGE_SST_COUNT - 1}</v></c>')
+
+
+AMPLIFIED_NAMES = ("progress_rows", "outcome_rows", "results_free", "history_rows")
+AMPLIFIED_ROWS = 3_333  # × 3 columns: 9,999 cells a name, just under MAX_NAME_CELLS
+
+
+def write_amplified(path: Path, cfg: ReportConfig, chars: int = 2_000) -> Path:
+    """A small card whose one shared string of ``chars`` 「長」 is referenced by every cell of four block
+    names stretched to just under 10,000 cells each (issue 28: 67 KB that expanded to 587 MB)."""
+    write_card(path, cfg)
+    first_row = 2001
+    columns = [("A", "B", "C"), ("E", "F", "G"), ("I", "J", "K"), ("M", "N", "O")]
+
+    def rename(workbook):
+        for name, (left, _, right) in zip(AMPLIFIED_NAMES, columns):
+            workbook.defined_names[name] = DefinedName(
+                name, attr_text=f"'{CARD_SHEET}'!${left}${first_row}:${right}${first_row + AMPLIFIED_ROWS - 1}")
+    edit_card(path, rename)
+    rows = "".join(f'<row r="{r}">' + "".join(f'<c r="{c}{r}" t="s"><v>0</v></c>' for group in columns for c in group)
+                   + "</row>" for r in range(first_row, first_row + AMPLIFIED_ROWS))
+    edit_part(path, SHEET, lambda data: data.replace(b"</sheetData>", rows.encode() + b"</sheetData>"))
+    add_shared_strings(path, b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" '
+                             b'uniqueCount="1"><si><t>' + ("長" * chars).encode() + b"</t></si></sst>")
+    return path
+
+
+@case(1, ("too-large", CARD, ""), bounded=True, tags=("counted-while-read",))  # refused as the sheet is read
+def one_long_shared_string_in_every_block_cell(folder, cfg):
+    write_amplified(folder / CARD, cfg)
 
 
 def cases() -> list[Case]:
