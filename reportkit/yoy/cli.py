@@ -36,6 +36,8 @@ def diff_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--redline", action="store_true",
                         help="両方が作成済みの報告書（report.json の横に report.docx）のとき、"
                              "変更履歴付きの Word 文書 redline.docx も作る")
+    parser.add_argument("--author", default=None, metavar="NAME",
+                        help="redline.docx の変更履歴の作成者（既定: 事務局）")
 
 
 def _year_argument(text: str) -> int:
@@ -83,21 +85,18 @@ def run_diff(args: argparse.Namespace) -> int:
     if args.redline:
         if None in sides:
             raise ReportkitError("--redline は、両方が作成済みの報告書（report.json の横に report.docx があるフォルダ）のときだけ使えます。")
-        from .redline import require_engine
-
-        require_engine()  # fail early, before any output is written
     for side in (args.old, args.new):
         _check_output_outside(args.output, side)
     diff = compare(args.old, args.new)
     written = write_diff_outputs(diff, args.output)
     print(summary_text(diff), end="")
     if args.redline:
-        from .redline import redline
+        from .redline import DEFAULT_AUTHOR, redline
 
-        result = redline(sides[0], sides[1], args.output / REDLINE_DOCX)
+        result = redline(sides[0], sides[1], args.output / REDLINE_DOCX, author=args.author or DEFAULT_AUTHOR,
+                         diff=diff)
         written.append(result.path)
-        count = f"、変更 {result.revisions} 件" if result.revisions is not None else ""
-        print(f"変更履歴付きの Word 文書を作りました（{result.seconds:.1f} 秒{count}）。")
+        print(f"変更履歴付きの Word 文書を作りました（{result.seconds:.1f} 秒、変更 {result.revisions} 件）。")
     print("出力: " + "、".join(str(p) for p in written))
     return EXIT_OK
 
