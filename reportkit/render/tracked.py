@@ -62,6 +62,16 @@ class Marks:
     date: str  # ISO 8601, e.g. 2014-05-20T09:00:00Z
     next_id: int = REVISION_ID_START
     count: int = 0  # changes written (one w:ins or w:del each)
+    _texts: dict = field(default_factory=dict, repr=False)
+
+    def text(self, element) -> str:
+        """``text_of(element)``, remembered: a block's text is asked for at each level of the merge, and
+        always before the merge changes it."""
+        found = self._texts.get(element)
+        if found is None:
+            found = _join_children(element, self.text) if element.tag in _CONTAINERS else _paragraph_text(element, False)
+            self._texts[element] = found
+        return found
 
     def mark(self, kind: str) -> etree._Element:
         """A new w:ins or w:del (kind "ins"/"del") carrying id, author and date."""
@@ -92,33 +102,42 @@ class Pairing:
 def text_of(element, *, results: bool = False) -> str:
     """The text of a paragraph, row or table: tabs and breaks as characters; cached field results left out
     unless ``results``; a table's cells and rows separated by control characters so they never merge."""
-    if element.tag == TBL:
-        return "\x1e".join(text_of(row, results=results) for row in element.iter(TR))
-    if element.tag == TR:
-        return "\x1f".join(text_of(cell, results=results) for cell in element.iter(TC))
-    if element.tag == TC:
-        return "\x1d".join(text_of(p, results=results) for p in element.iter(P))
+    if element.tag in _CONTAINERS:
+        return _join_children(element, lambda child: text_of(child, results=results))
+    return _paragraph_text(element, results)
+
+
+_CONTAINERS = {TBL: ("\x1e", (TR,)), TR: ("\x1f", (TC,)), TC: ("\x1d", (P, TBL))}
+
+
+def _join_children(element, text: Callable) -> str:
+    separator, tags = _CONTAINERS[element.tag]
+    return separator.join(text(child) for child in element.iterchildren(*tags))
+
+
+_FLDCHAR, _DELTEXT, _TAB = w("fldChar"), w("delText"), w("tab")
+_TEXT_NODES = (_FLDCHAR, T, _DELTEXT, _TAB, w("br"), w("cr"))
+
+
+def _paragraph_text(element, results: bool) -> str:
     parts: list[str] = []
-    depth = in_result = 0
-    for node in element.iter(w("fldChar"), T, w("delText"), w("tab"), w("br"), w("cr")):
+    fields: list[bool] = []  # per open field: past its separator (in its cached result)
+    for node in element.iter(*_TEXT_NODES):
         tag = node.tag
-        if tag == w("fldChar"):
+        if tag == _FLDCHAR:
             kind = node.get(w("fldCharType"))
             if kind == "begin":
-                depth += 1
-            elif kind == "separate":
-                in_result += 1
-            elif kind == "end":
-                depth, in_result = max(depth - 1, 0), max(in_result - 1, 0)
+                fields.append(False)
+            elif kind == "separate" and fields:
+                fields[-1] = True
+            elif kind == "end" and fields:
+                fields.pop()
+        elif not results and True in fields:
             continue
-        if in_result and not results:
-            continue
-        if tag in (T, w("delText")):
+        elif tag == T or tag == _DELTEXT:
             parts.append(node.text or "")
-        elif tag == w("tab"):
-            parts.append("\t")
         else:
-            parts.append("\n")
+            parts.append("\t" if tag == _TAB else "\n")
     return "".join(parts)
 
 
@@ -289,7 +308,7 @@ def _common_ends(old: str, new: str) -> tuple[int, int]:
 
 def merge_paragraph(old, new, marks: Marks):
     """``new`` with its differences from ``old`` tracked (``new`` is changed in place and returned)."""
-    if text_of(old) == text_of(new):
+    if marks.text(old) == marks.text(new):
         return new
     old_atoms, new_atoms = _atoms(old), _atoms(new)
     if old_atoms is None or new_atoms is None:  # fields, pictures: the old runs deleted, the new inserted
@@ -379,7 +398,7 @@ def _merge_pair(old: list, new: list, marks: Marks, key: Callable) -> list:
         if a.tag == b.tag == TBL:
             return merge_table(a, b, marks, key)
         if a.tag == b.tag == TR:
-            if text_of(a) == text_of(b):
+            if marks.text(a) == marks.text(b):
                 return [b]
             return _merge_row(a, b, marks, key)
         return _whole(old, marks, "del") + _whole(new, marks, "ins")
@@ -427,7 +446,7 @@ def merge_sequence(old: list[list], new: list[list], marks: Marks, key: Callable
                 if _is_project(old_keys[i]) and old_keys[i][1] in moved_new:  # moved: compared at its new place
                     text = note(old_keys[i][1]) if note is not None else ""
                     if text:
-                        out.append(note_paragraph(_first_paragraph(old[i]), text, marks))
+                        out.append(note_paragraph(None, text, marks))
                     continue
                 out.extend(_whole(old[i], marks, "del"))
             for j in range(j1 + l1, j1 + l2):
@@ -476,24 +495,27 @@ def _body_units(body, bookmark_keys: dict[str, Hashable]) -> list[list]:
     return units
 
 
-def _keyer(bookmark_keys: dict[str, Hashable], moved: set, side: str) -> Callable:
-    """A unit's key: ("project", (kind, project key)) for a card, list row or entry of a project (with
-    the side added for a moved one, so that it anchors nothing), ("text", tag, text) for the rest."""
+def _keyer(bookmark_keys: dict[str, Hashable], moved: set, side: str, marks: Marks) -> Callable:
+    """A unit's key: ("project", (kind, project key)) for a card, list row or entry (a paragraph) of a
+    project (with the side added for a moved one, so that it anchors nothing), ("text", tag, text) for
+    the rest (a whole table among them: its first reference is not what it is)."""
     def key(unit: list):
         first = unit[0]
-        for name in references(first):
-            if name in bookmark_keys:
-                kind = "card" if len(unit) > 1 else first.tag.rsplit("}", 1)[1]
-                project = bookmark_keys[name]
-                return ("project", (kind, project)) + ((side,) if project in moved else ())
-        return ("text", first.tag, "\x1c".join(text_of(e) for e in unit))
+        if len(unit) > 1 or first.tag in (P, TR):
+            for name in references(first):
+                if name in bookmark_keys:
+                    kind = "card" if len(unit) > 1 else first.tag.rsplit("}", 1)[1]
+                    project = bookmark_keys[name]
+                    return ("project", (kind, project)) + ((side,) if project in moved else ())
+        return ("text", first.tag, "\x1c".join(marks.text(e) for e in unit))
     return key
 
 
 def merge_bodies(old_body, new_body, pairing: Pairing, marks: Marks) -> None:
     """``new_body`` (a w:body) with the tracked changes from ``old_body``, in place."""
     moved = set(pairing.notes)
-    old_key, new_key = _keyer(pairing.old_keys, moved, "old"), _keyer(pairing.new_keys, moved, "new")
+    old_key = _keyer(pairing.old_keys, moved, "old", marks)
+    new_key = _keyer(pairing.new_keys, moved, "new", marks)
     old_root = old_body.getroottree().getroot()
 
     def key(unit: list):  # keys are taken before anything of that level moves: the tree tells the side
