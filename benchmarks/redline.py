@@ -12,7 +12,7 @@ command; the card cache off, so the build reads every workbook):
 and in one process, warm: ``build_report(H26, page_numbers=False)`` and ``yoy.redline.redline`` alone.
 
     python benchmarks/redline.py            # median of 3 (~1 min, most of it making the two years)
-    python benchmarks/redline.py --runs 1
+    python benchmarks/redline.py --runs 1 --few   # six workbooks: does it still run? (tests/test_benchmarks.py)
 """
 
 from __future__ import annotations
@@ -35,15 +35,16 @@ from run import _timed_process, user_environment  # noqa: E402
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--few", action="store_true", help="six workbooks only: does it still run?")
     args = parser.parse_args(argv)
 
     from reportkit.build import build_report
     from reportkit.yoy.redline import redline
-    from yoy_helpers import INPUTS, make_two_years
+    from yoy_helpers import INPUTS, SAMPLE_CARDS, make_two_years
 
     with tempfile.TemporaryDirectory(prefix="reportkit-redline-bench-") as temporary:
         base = Path(temporary)
-        prefixes = sorted(path.name[:3] for path in (INPUTS / "cards").glob("*.xlsx"))
+        prefixes = SAMPLE_CARDS if args.few else sorted(path.name[:3] for path in (INPUTS / "cards").glob("*.xlsx"))
         started = time.perf_counter()
         year1, year2, _ = make_two_years(base, prefixes)
         print(f"two years of {len(prefixes)} workbooks made in {time.perf_counter() - started:.1f} s")
