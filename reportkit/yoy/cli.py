@@ -12,11 +12,10 @@ import sys
 from pathlib import Path
 
 from ..errors import ReportkitError, ValidationFailed
-from ..input_folder import DEFAULT_INPUT, REPORT_JSON, InputFolder
+from ..input_folder import DEFAULT_INPUT, InputFolder
 
 EXIT_OK = 0
 DEFAULT_DIFF_DIR = Path("outputs") / "diff"
-REDLINE_DOCX = "redline.docx"
 
 
 def rollover_arguments(parser: argparse.ArgumentParser) -> None:
@@ -80,8 +79,9 @@ def run_rollover(args: argparse.Namespace) -> int:
 def run_diff(args: argparse.Namespace) -> int:
     from .compare import compare
     from .outputs import summary_text, write_diff_outputs
+    from .redline import built_docx
 
-    sides = [_built_docx(args.old), _built_docx(args.new)]
+    sides = [built_docx(args.old), built_docx(args.new)]
     if args.redline:
         if None in sides:
             raise ReportkitError("--redline は、両方が作成済みの報告書（report.json の横に report.docx があるフォルダ）のときだけ使えます。")
@@ -91,7 +91,7 @@ def run_diff(args: argparse.Namespace) -> int:
     written = write_diff_outputs(diff, args.output)
     print(summary_text(diff), end="")
     if args.redline:
-        from .redline import DEFAULT_AUTHOR, redline
+        from .redline import DEFAULT_AUTHOR, REDLINE_DOCX, redline
 
         result = redline(sides[0], sides[1], args.output / REDLINE_DOCX, author=args.author or DEFAULT_AUTHOR,
                          diff=diff)
@@ -99,16 +99,6 @@ def run_diff(args: argparse.Namespace) -> int:
         print(f"変更履歴付きの Word 文書を作りました（{result.seconds:.1f} 秒、変更 {result.revisions} 件）。")
     print("出力: " + "、".join(str(p) for p in written))
     return EXIT_OK
-
-
-def _built_docx(side: Path) -> Path | None:
-    """report.docx beside the side's report.json, when the side is a built report."""
-    side = Path(side)
-    folder = side.parent if side.is_file() else side
-    if InputFolder(folder).is_input_folder and not side.is_file():
-        return None
-    docx = folder / "report.docx"
-    return docx if (folder / REPORT_JSON).is_file() and docx.is_file() else None
 
 
 def _check_output_outside(output: Path, side: Path) -> None:

@@ -21,11 +21,12 @@ from pathlib import Path
 from ..aggregate import bookmark_base
 from ..errors import ReportkitError
 from ..files.atomic import atomic_path
-from ..input_folder import REPORT_JSON
+from ..input_folder import REPORT_JSON, InputFolder
 from ..report_json import ReportJson, read_report_json
 from .compare import MOVED, Diff, compare
 
 DEFAULT_AUTHOR = "事務局"
+REDLINE_DOCX = "redline.docx"
 
 
 @dataclass
@@ -61,6 +62,16 @@ def redline(old_docx: Path, new_docx: Path, out_docx: Path, author: str = DEFAUL
     except (OSError, ValueError) as exc:  # an unreadable package (zip, XML)
         raise ReportkitError(f"変更履歴付きの Word 文書を作れませんでした（{old_docx} と {new_docx}）: {exc}") from exc
     return RedlineResult(out_docx, marks.count, time.perf_counter() - started)
+
+
+def built_docx(side: Path) -> Path | None:
+    """report.docx beside a side's report.json (the file, or its folder), when the side is a built report."""
+    side = Path(side)
+    folder = side.parent if side.is_file() else side
+    if InputFolder(folder).is_input_folder and not side.is_file():
+        return None
+    docx = folder / "report.docx"
+    return docx if (folder / REPORT_JSON).is_file() and docx.is_file() else None
 
 
 def build_date(docx: Path) -> str:
