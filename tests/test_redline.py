@@ -221,6 +221,13 @@ def test_the_list_table_subtotal_and_the_multi_year_table_change(round_):
     rows = [row for row in root.iter(w("tr")) if edits["dropped"].project_name in text_of(row)
             and row.find(f"{w('trPr')}/{w('del')}") is not None and list(row.iter(w("delInstrText")))]
     assert len(rows) == 1  # the ended project's list row, deleted
+    target = next(i.text for i in rows[0].iter(w("delInstrText")) if "PAGEREF" in i.text).split()[1]
+    starts = [b for b in root.iter(w("bookmarkStart")) if b.get(w("name")) == target]
+    assert len(starts) == 1  # its page still refers to the ended card, deleted too, not to nothing
+    assert starts[0].getparent().find(f"{w('pPr')}/{w('rPr')}/{w('del')}") is not None
+    names = [b.get(w("name")) for b in root.iter(w("bookmarkStart"))]
+    ids = [b.get(w("id")) for b in root.iter(w("bookmarkStart"))]
+    assert len(names) == len(set(names)) and len(ids) == len(set(ids))
 
 
 def test_every_change_is_by_the_author_on_the_build_date(round_):

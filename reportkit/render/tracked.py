@@ -39,6 +39,7 @@ from .package import DOCUMENT_XML
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 CLOSE_RATIO = 0.5  # below this, a changed paragraph is replaced whole rather than in its middle
 REVISION_ID_START = 100000  # above the renderer's bookmark ids
+BOOKMARK_ID_OFFSET = 60000  # a deleted card's own bookmark, renumbered above the new document's
 _PAGEREF = re.compile(r"PAGEREF\s+(\S+)")
 _FIGURE = re.compile(r"[0-9０-９,，.．]")  # the characters of a figure: never split between kept and changed
 
@@ -50,7 +51,8 @@ def w(tag: str) -> str:
 P, TBL, TR, TC, R, T = w("p"), w("tbl"), w("tr"), w("tc"), w("r"), w("t")
 PPR, RPR, TRPR, TBLGRID = w("pPr"), w("rPr"), w("trPr"), w("tblGrid")
 INS, DEL = w("ins"), w("del")
-_OLD_ONLY = (w("bookmarkStart"), w("bookmarkEnd"), w("sectPr"), w("drawing"), w("object"), w("pict"),
+_BOOKMARK_START, _BOOKMARK_END = w("bookmarkStart"), w("bookmarkEnd")
+_OLD_ONLY = (_BOOKMARK_START, _BOOKMARK_END, w("sectPr"), w("drawing"), w("object"), w("pict"),
              w("commentRangeStart"), w("commentRangeEnd"), w("proofErr"))
 
 
@@ -63,6 +65,8 @@ class Marks:
     next_id: int = REVISION_ID_START
     count: int = 0  # changes written (one w:ins or w:del each)
     _texts: dict = field(default_factory=dict, repr=False)
+    old_bookmarks: set = field(default_factory=set, repr=False)  # old bookmark names the new document lacks
+    kept_ids: set = field(default_factory=set, repr=False)  # their ids in the old document
 
     def text(self, element) -> str:
         """``text_of(element)``, remembered: a block's text is asked for at each level of the merge, and
@@ -174,11 +178,19 @@ def _as_deleted_run(run) -> None:
         node.tag = w("delText") if node.tag == T else w("delInstrText")
 
 
-def _strip_old_only(element) -> None:
-    """What old content cannot carry into the new package: bookmarks (the new side's stand), section
-    properties, pictures and charts (their relationships are the old package's)."""
+def _strip_old_only(element, marks: Marks) -> None:
+    """What old content cannot carry into the new package: section properties, pictures and charts
+    (their relationships are the old package's), and the bookmarks the new document has too (a
+    deleted card keeps its own, renumbered, so that the PAGEREF of its deleted list row still finds it)."""
     for node in list(element.iter(*_OLD_ONLY)):
-        node.getparent().remove(node)
+        tag = node.tag
+        if tag == _BOOKMARK_START and node.get(w("name")) in marks.old_bookmarks:
+            marks.kept_ids.add(node.get(w("id")))
+            node.set(w("id"), str(BOOKMARK_ID_OFFSET + int(node.get(w("id")))))
+        elif tag == _BOOKMARK_END and node.get(w("id")) in marks.kept_ids:
+            node.set(w("id"), str(BOOKMARK_ID_OFFSET + int(node.get(w("id")))))
+        else:
+            node.getparent().remove(node)
 
 
 def _wrap_runs(paragraph, marks: Marks, kind: str) -> None:
@@ -201,7 +213,7 @@ def _wrap_runs(paragraph, marks: Marks, kind: str) -> None:
 def mark_whole(element, marks: Marks, kind: str) -> None:
     """A paragraph, table or table row inserted (kind "ins") or deleted ("del") whole, nested content included."""
     if kind == "del":
-        _strip_old_only(element)
+        _strip_old_only(element, marks)
     for paragraph in list(element.iter(P)):
         _wrap_runs(paragraph, marks, kind)
         _mark_paragraph_mark(paragraph, marks.mark(kind))
@@ -312,7 +324,7 @@ def merge_paragraph(old, new, marks: Marks):
         return new
     old_atoms, new_atoms = _atoms(old), _atoms(new)
     if old_atoms is None or new_atoms is None:  # fields, pictures: the old runs deleted, the new inserted
-        _strip_old_only(old)
+        _strip_old_only(old, marks)
         _wrap_runs(new, marks, "ins")
         _wrap_runs(old, marks, "del")
         first = next((child for child in new if child.tag not in (PPR, w("bookmarkStart"))), None)
@@ -525,6 +537,8 @@ def merge_bodies(old_body, new_body, pairing: Pairing, marks: Marks) -> None:
         kind, name = project
         return pairing.notes.get(name, "") if kind == "card" else ""
 
+    new_names = {b.get(w("name")) for b in new_body.iter(_BOOKMARK_START)}
+    marks.old_bookmarks = {b.get(w("name")) for b in old_body.iter(_BOOKMARK_START)} - new_names
     sect = new_body.find(w("sectPr"))
     merged = merge_sequence(_body_units(old_body, pairing.old_keys), _body_units(new_body, pairing.new_keys),
                             marks, key, note)
