@@ -192,7 +192,7 @@ def _validator_errors(ooxml, paths: list[Path]) -> list[str]:
 def test_microsoft_validator_finds_no_errors(kind, paths_of, ooxml):
     paths = paths_of(kind)
     if not paths:
-        pytest.skip(f"{kind}: not written here (python-redlines[docxodus] missing)")
+        pytest.skip(f"{kind}: not written here")
     assert _validator_errors(ooxml, paths) == []
 
 
