@@ -274,3 +274,24 @@ def test_missing_report_is_a_japanese_error(tmp_path):
     with pytest.raises(ReportkitError, match="見つかりません"):
         redline(tmp_path / "a.docx", tmp_path / "b.docx", tmp_path / "c.docx")
     assert not (tmp_path / "c.docx").exists()
+
+
+def _paragraph(text: str):
+    return etree.fromstring(f'<w:p xmlns:w="{W}"><w:pPr><w:pStyle w:val="a"/></w:pPr>'
+                            f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>')
+
+
+@pytest.mark.parametrize("old, new, deleted, inserted", [
+    ("事業費は１，２３７千円でした。", "事業費は１，５００千円でした。", ["１，２３７"], ["１，５００"]),  # a figure whole
+    ("参加者１２名", "参加者１２３名", ["１２"], ["１２３"]),  # never ３ added to １２
+    ("研修を実施した。", "研修を拡充して実施した。", [], ["拡充して"]),  # only the words that changed
+    ("地域公共交通ネットワーク", "建設産業再編支援", ["地域公共交通ネットワーク"], ["建設産業再編支援"]),  # little in common: whole
+])
+def test_a_changed_paragraph_is_one_deletion_and_one_insertion_inside_it(old, new, deleted, inserted):
+    from reportkit.render.tracked import Marks, merge_paragraph
+
+    merged = merge_paragraph(_paragraph(old), _paragraph(new), Marks("事務局", "2015-04-01T00:00:00Z"))
+    assert _deleted(merged) == deleted and _inserted(merged) == inserted
+    assert text_of(_resolve(etree.fromstring(etree.tostring(merged)), "ins")) == new
+    assert text_of(_resolve(etree.fromstring(etree.tostring(merged)), "del")) == old
+    assert merged.find(f"{w('pPr')}/{w('pStyle')}").get(w("val")) == "a"

@@ -1,8 +1,8 @@
 """Tracked changes (w:ins / w:del) between two rendered reports: the Word XML of the reviewer's redline.
 
-``redline_docx(old, new, out, keys, notes, marks)`` writes ``new`` with every difference from ``old``
-as a tracked change. Which pieces of the two documents belong together is the caller's: ``keys``
-names, per side, the project behind each card bookmark (the year-over-year diff's pairing, by
+``redline_docx(old, new, out, pairing, marks)`` writes ``new`` with every difference from ``old``
+as a tracked change by ``marks``' author and date. Which pieces of the two documents belong
+together is the caller's: ``pairing`` names, per side, the project behind each card bookmark (the year-over-year diff's pairing, by
 管理番号, a name or a former name), so a card is compared with its own card of last year, never with
 the card that happens to stand at its place. Everything else pairs by its text in document order.
 
@@ -230,16 +230,10 @@ def _mark_row(row, mark) -> None:
     trpr.append(mark)
 
 
-def note_paragraph(style_of, text: str, marks: Marks):
-    """A paragraph in the style of ``style_of`` (a paragraph) holding ``text``, inserted and deleted both:
-    it shows in review and leaves no text whether the changes are accepted or rejected."""
+def note_paragraph(text: str, marks: Marks):
+    """A paragraph (the document's default style) holding ``text``, inserted and deleted both: it shows
+    in review and leaves no text whether the changes are accepted or rejected."""
     paragraph = etree.Element(P, nsmap={"w": W})
-    ppr = style_of.find(PPR) if style_of is not None else None
-    if ppr is not None:
-        style = ppr.find(w("pStyle"))
-        new_ppr = etree.SubElement(paragraph, PPR)
-        if style is not None:
-            etree.SubElement(new_ppr, w("pStyle")).set(w("val"), style.get(w("val")))
     inserted = marks.mark("ins")
     deleted = marks.mark("del")
     inserted.append(deleted)
@@ -302,18 +296,22 @@ def _runs(atoms: list[tuple[str, bytes]], deleted: bool = False) -> list:
 
 
 def _common_ends(old: str, new: str) -> tuple[int, int]:
-    """Lengths of the common beginning and end, never ending inside a figure."""
+    """Lengths of the common beginning and end, never ending inside a figure (１２ → １２３ is the whole
+    figure replaced, not ３ added)."""
+    def figure_at(text: str, index: int) -> bool:
+        return 0 <= index < len(text) and _FIGURE.match(text[index]) is not None
+
     limit = min(len(old), len(new))
     start = 0
     while start < limit and old[start] == new[start]:
         start += 1
-    while 0 < start < limit and (_FIGURE.match(old[start]) or _FIGURE.match(new[start])) and _FIGURE.match(old[start - 1]):
+    while start and figure_at(old, start - 1) and (figure_at(old, start) or figure_at(new, start)):
         start -= 1
     end = 0
     while end < limit - start and old[-1 - end] == new[-1 - end]:
         end += 1
-    while 0 < end and (end < len(old) and _FIGURE.match(old[-1 - end]) or end < len(new) and _FIGURE.match(new[-1 - end])) \
-            and _FIGURE.match(old[-end]):
+    while end and figure_at(old, len(old) - end) and (figure_at(old, len(old) - end - 1)
+                                                        or figure_at(new, len(new) - end - 1)):
         end -= 1
     return start, end
 
@@ -458,7 +456,7 @@ def merge_sequence(old: list[list], new: list[list], marks: Marks, key: Callable
                 if _is_project(old_keys[i]) and old_keys[i][1] in moved_new:  # moved: compared at its new place
                     text = note(old_keys[i][1]) if note is not None else ""
                     if text:
-                        out.append(note_paragraph(None, text, marks))
+                        out.append(note_paragraph(text, marks))
                     continue
                 out.extend(_whole(old[i], marks, "del"))
             for j in range(j1 + l1, j1 + l2):
@@ -475,16 +473,6 @@ def _shape(unit: list, key) -> tuple:
 
 def _is_project(key) -> bool:
     return key[0] == "project"
-
-
-def _first_paragraph(unit: list):
-    for element in unit:
-        if element.tag == P:
-            return element
-        found = next(element.iter(P), None)
-        if found is not None:
-            return found
-    return None
 
 
 # -- the document ----------------------------------------------------------------------------------
