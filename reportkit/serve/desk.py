@@ -171,7 +171,6 @@ def output_files(folder: Path, names: tuple[str, ...]) -> list[OutputFile]:
 
 
 DIFF_FOLDER = "diff"  # outputs/diff/: the year-over-year files the desk offers, as `reportkit diff -o outputs/diff`
-YEAR_OVER_YEAR_FILES = ("diff.xlsx", "diff.html", "redline.docx")
 
 
 @dataclass
@@ -194,13 +193,14 @@ def year_over_year(previous: Path | None, outputs: Path, folder: Path) -> YearOv
     if not current.is_file():
         return YearOverYear(None, "今年度の報告書がまだ作成されていません。先に報告書を作成してください。")
     from ..yoy.compare import compare
-    from ..yoy.redline import built_docx
+    from ..yoy.outputs import DIFF_HTML, DIFF_XLSX
+    from ..yoy.redline import REDLINE_DOCX, built_docx
 
     try:
         diff = compare(previous, current)
     except ReportkitError as exc:
         return YearOverYear(None, str(exc))
-    files = YEAR_OVER_YEAR_FILES if built_docx(previous) and built_docx(current) else YEAR_OVER_YEAR_FILES[:2]
+    files = (DIFF_XLSX, DIFF_HTML) + ((REDLINE_DOCX,) if built_docx(previous) and built_docx(current) else ())
     return YearOverYear(diff, "", relative_to(previous, folder), relative_to(current, folder), files)
 
 
