@@ -295,3 +295,11 @@ def test_a_changed_paragraph_is_one_deletion_and_one_insertion_inside_it(old, ne
     assert text_of(_resolve(etree.fromstring(etree.tostring(merged)), "ins")) == new
     assert text_of(_resolve(etree.fromstring(etree.tostring(merged)), "del")) == old
     assert merged.find(f"{w('pPr')}/{w('pStyle')}").get(w("val")) == "a"
+
+
+def test_a_report_against_itself_has_no_tracked_change(round_, tmp_path):
+    _, new, _, _ = round_
+    result = redline(new / "report.docx", new / "report.docx", tmp_path / "same.docx")
+    root = _root(result.path)
+    assert result.revisions == 0 and not list(root.iter(w("ins"), w("del")))
+    assert _paragraphs(root) == _paragraphs(_root(new / "report.docx"))
