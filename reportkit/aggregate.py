@@ -356,6 +356,12 @@ def _new_projects(chapters: list[ChapterPlan]) -> list[NewProjectsGroup]:
     return groups
 
 
+def bookmark_base(key: str) -> str:
+    """The Word bookmark name of a card (``key``: its 管理番号, or ``{id}r{policy}`` for a reprint) before
+    any ``x2`` that keeps it unique."""
+    return "rk" + re.sub(r"[^A-Za-z0-9]", "", key)[:34]
+
+
 class _BookmarkNames:
     """Unique Word bookmark names: letters and digits only (LibreOffice escapes ``_`` in PDF
     destination names), at most 40 characters."""
@@ -364,7 +370,7 @@ class _BookmarkNames:
         self._used: set[str] = set()
 
     def make(self, key: str) -> str:
-        base = "rk" + re.sub(r"[^A-Za-z0-9]", "", key)[:34]
+        base = bookmark_base(key)
         name, counter = base, 1
         while name in self._used:
             counter += 1

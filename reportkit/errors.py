@@ -79,10 +79,6 @@ class ExpectedError(ReportkitError):
     """No usable record of the expected projects."""
 
 
-class RedlineUnavailable(ReportkitError):
-    """The comparison engine is not installed or cannot run on this machine."""
-
-
 class PageNumberError(ReportkitError):
     """LibreOffice is missing or the conversion failed."""
 

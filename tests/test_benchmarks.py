@@ -35,3 +35,12 @@ def test_the_breakdown_prints_five_cpu_figures():
     figures = re.findall(r"^\s*(\d+\.\d+) s  (.+)$", done.stdout, re.M)
     assert [label for _, label in figures][0] == "python -c pass" and len(figures) == 5
     assert all(float(seconds) > 0 for seconds, _ in figures)
+
+
+def test_the_redline_benchmark_prints_both_figures_and_their_ratio():
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "redline.py"), "--runs", "1", "--few"],
+                          capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=600,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = [line for line in done.stdout.splitlines() if "× the build" in line]
+    assert len(lines) >= 2 and all(re.search(r"build \d+\.\d+ s, redline \d+\.\d+ s", line) for line in lines)

@@ -102,12 +102,10 @@ def written(sample_build, round_, rolled, tmp_path_factory) -> dict[str, list[Pa
     files["rolled-over report.docx"] = [out2 / "report.docx"]
     files["rolled-over projects.xlsx"] = [out2 / "projects.xlsx"]
     diff_out = base / "diff"
-    from reportkit.yoy.redline import engine_available
-
-    arguments = ["diff", str(out1 / "report.json"), str(out2 / "report.json"), "-o", str(diff_out)]
-    assert cli.main(arguments + (["--redline"] if engine_available() else [])) == 0
+    arguments = ["diff", str(out1 / "report.json"), str(out2 / "report.json"), "-o", str(diff_out), "--redline"]
+    assert cli.main(arguments) == 0
     files["diff.xlsx"] = [diff_out / "diff.xlsx"]
-    files["redline.docx"] = [diff_out / "redline.docx"] if engine_available() else []
+    files["redline.docx"] = [diff_out / "redline.docx"]
     files.update(_collection_round(round_, rolled, base))
     # the sample's Markdown narratives (kept in narratives/markdown/) converted anew
     narratives = base / "converted" / "narratives"
@@ -195,7 +193,7 @@ def _validator_errors(ooxml, paths: list[Path]) -> list[str]:
 def test_microsoft_validator_finds_no_errors(kind, paths_of, ooxml):
     paths = paths_of(kind)
     if not paths:
-        pytest.skip(f"{kind}: not written here (python-redlines[docxodus] missing)")
+        pytest.skip(f"{kind}: not written here")
     assert _validator_errors(ooxml, paths) == []
 
 

@@ -140,7 +140,6 @@ def _clerks_return(base: Path, ended: set[str]) -> None:
 
 
 def test_every_command_of_the_readme_round_works_as_written_on_a_fresh_copy(tmp_path):
-    pytest.importorskip("python_redlines")
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for command in README_ROUND:
         assert command in readme, command

@@ -441,3 +441,70 @@ def test_a_cost_typed_in_yen_is_a_warning_when_the_clerk_checks_the_card_alone(s
     fine = returned(serve_rolled, tmp_path / "fine" / "001.xlsx", "001")
     issues = client.post("/api/check", headers=bearer(codes[LABOUR]), data=upload(fine)).get_json()
     assert not [i for i in issues if i["code"] == "cost-far-from-last-year"]
+
+
+# -- the year-over-year page -------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def two_built_years(tmp_path_factory):
+    from reportkit.build import build_report
+    from yoy_helpers import make_two_years
+
+    base = tmp_path_factory.mktemp("desk-diff")
+    year1, year2, edits = make_two_years(base)
+    build_report(year1, base / "outputs2013", page_numbers=False)
+    build_report(year2, base / "outputs2014", page_numbers=False)
+    return base, year2, edits
+
+
+def _desk_client(folder: Path, previous: Path, outputs: Path):
+    code = new_code(folder, secretariat=True)
+    app = create_app(folder, previous=previous, outputs=outputs)
+    app.config["TESTING"] = True
+    client = app.test_client()
+    login(client, "事務局", code)
+    return client
+
+
+def test_year_over_year_page_prints_amounts_with_separators_and_paths_from_the_input_folder(two_built_years):
+    base, folder, edits = two_built_years
+    client = _desk_client(folder, base / "outputs2013" / "report.json", base / "outputs2014")
+    page = client.get("/desk/diff").get_data(as_text=True)
+    cost = edits["cost"].cost
+    assert f"{cost:,}" in page and f"{cost + 500:,}" in page and cost >= 1000
+    assert re.search(r"\d{1,3}(,\d{3})+", page)  # subtotals
+    assert "../outputs2013/report.json → ../outputs2014/report.json" in page
+    assert str(base) not in page
+    for name in ("diff.xlsx", "diff.html", "redline.docx"):
+        assert f'href="/desk/diff/{name}"' in page
+
+
+def test_year_over_year_files_download_from_the_desk(two_built_years):
+    import zipfile
+
+    base, folder, edits = two_built_years
+    outputs = base / "outputs2014"
+    client = _desk_client(folder, base / "outputs2013", outputs)
+    redline = client.get("/desk/diff/redline.docx")
+    assert redline.status_code == 200 and "redline.docx" in redline.headers["Content-Disposition"]
+    body = zipfile.ZipFile(io.BytesIO(redline.data)).read("word/document.xml").decode("utf-8")
+    assert 'w:author="事務局"' in body and "<w:ins " in body and "<w:del " in body
+    workbook = load_workbook(io.BytesIO(client.get("/desk/diff/diff.xlsx").data))
+    assert edits["dropped"].project_id in [row[2] for row in workbook.worksheets[0].iter_rows(values_only=True)]
+    assert "<html" in client.get("/desk/diff/diff.html").get_data(as_text=True)
+    assert sorted(p.name for p in (outputs / "diff").iterdir()) == ["diff.html", "diff.xlsx", "redline.docx"]
+    assert client.get("/desk/diff/report.json").status_code == 404
+
+
+def test_no_redline_download_when_last_years_report_docx_is_missing(two_built_years, tmp_path):
+    import shutil
+
+    base, folder, _ = two_built_years
+    previous = tmp_path / "previous"
+    previous.mkdir()
+    shutil.copy(base / "outputs2013" / "report.json", previous / "report.json")
+    client = _desk_client(folder, previous / "report.json", base / "outputs2014")
+    page = client.get("/desk/diff").get_data(as_text=True)
+    assert 'href="/desk/diff/diff.xlsx"' in page and 'href="/desk/diff/redline.docx"' not in page
+    assert "report.docx があるときに作れます" in page
+    assert client.get("/desk/diff/redline.docx").status_code == 404

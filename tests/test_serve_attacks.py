@@ -343,8 +343,7 @@ def test_a_trickling_client_is_cut_off_by_the_request_deadline(folder):
         assert not open_ones, f"{len(open_ones)} trickling connections still open after 20 s (deadline {deadline} s)"
 
 
-# == issue 28: bounded work per request, sessions one user cannot end for others ===================
-
+# == issue 28: bounded work per request, sessions one user cannot end for others ==========================
 
 def _cache_entries(folder) -> list:
     return [p for p in folder.rglob("*.json")] if folder.exists() else []
@@ -534,7 +533,8 @@ def test_only_the_desks_own_host_names_are_served(folder):
         for host in ("desk.example.lg.jp", f"DESK.example.lg.jp:{urlparse(base).port}"):
             assert exchange(base, "/login", headers={"Host": host})[0] == 200, host
         assert exchange(base, "/login", headers={"Host": "evil.example"})[0] == 421
-=======
+
+
 # 10 -- a number that is no number is a cell error, and a failed upload leaves nothing on disk ------------
 
 def test_an_infinite_cost_is_a_cell_error_on_the_desk_and_no_upload_stays_on_disk(folder, tmp_path, monkeypatch):

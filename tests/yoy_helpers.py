@@ -75,8 +75,9 @@ def year_values(card: Card) -> dict:
     }
 
 
-def make_two_years(base: Path):
-    """平成25年度 (six sample cards) and 平成26年度 made by rollover plus scripted edits.
+def make_two_years(base: Path, prefixes=SAMPLE_CARDS):
+    """平成25年度 (six sample cards, or the sample's cards of ``prefixes``) and 平成26年度 made by rollover
+    plus scripted edits (the cards 001, 002, 003, 005 and 006 must be among them).
 
     Returns (year1, year2, edits) where ``edits`` names the projects each edit touched:
     renamed (new project_id too, so only the 事業名変更 entry links it), cost, added, dropped,
@@ -87,7 +88,7 @@ def make_two_years(base: Path):
     from reportkit.validate import validate_folder
     from reportkit.workbook.template import write_workbook
 
-    year1 = make_input_folder(base / "h25")
+    year1 = make_input_folder(base / "h25", prefixes)
     year2 = base / "h26"
     old = {s.card.project_id: s for s in validate_folder(year1).cards}
     rollover(year1, 2014, year2)

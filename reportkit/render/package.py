@@ -4,8 +4,7 @@ The renderer caches its page plan in every ``PAGEREF`` field's result; when Libr
 the true pages (``libreoffice.pages``), ``write_cached_pagerefs`` writes them into the saved file —
 the list table's ページ column, the new-projects list and the TOC entries (each a paragraph holding
 a PAGEREF, inside a real TOC field). ``set_update_fields`` asks Word to update every field on
-opening, for a file whose pages nobody measured. ``drop_duplicate_bookmarks`` keeps one bookmark of
-each name (a redline engine's output has copies). Each opens the package once and writes it back
+opening, for a file whose pages nobody measured. Each opens the package once and writes it back
 through ``files.zipnorm``, so equal content gives equal bytes.
 """
 
@@ -38,31 +37,6 @@ def set_update_fields(docx_path: Path) -> None:
     from .fields import set_update_fields as on_settings
 
     _edit_part(Path(docx_path), SETTINGS_XML, on_settings)
-
-
-def drop_duplicate_bookmarks(docx_path: Path) -> int:
-    """Keep the first bookmark of each name in a saved .docx; return how many were dropped.
-
-    Word wants bookmark names unique; a redline engine copies a card's bookmark into the deleted old
-    text as well.
-    """
-    return _edit_part(Path(docx_path), DOCUMENT_XML, _drop_duplicate_bookmarks)
-
-
-def _drop_duplicate_bookmarks(root) -> int:
-    """Remove every bookmark (start and end) under ``root`` whose name an earlier one has; return how many."""
-    seen: set[str] = set()
-    dropped: set[str] = set()
-    for start in list(root.iter(f"{{{_W}}}bookmarkStart")):
-        name = start.get(f"{{{_W}}}name", "")
-        if name in seen:
-            dropped.add(start.get(f"{{{_W}}}id", ""))
-            start.getparent().remove(start)
-        seen.add(name)
-    for end in list(root.iter(f"{{{_W}}}bookmarkEnd")):
-        if end.get(f"{{{_W}}}id", "") in dropped:
-            end.getparent().remove(end)
-    return len(dropped)
 
 
 def set_cached_pagerefs(root, pages: dict[str, int]) -> tuple[int, int]:

@@ -587,8 +587,21 @@ def create_app(folder: Path, *, outputs: Path | None = None, previous: Path | No
         page_principal(secretariat=True)
         from .desk import year_over_year
 
-        diff, problem = year_over_year(intake.previous, intake.outputs)
-        return render_template("diff.html", diff=diff, problem=problem, previous=intake.previous)
+        seen = year_over_year(intake.previous, intake.outputs, intake.folder)
+        return render_template("diff.html", seen=seen, diff=seen.diff, problem=seen.problem)
+
+    @app.get("/desk/diff/<name>")
+    def diff_download(name: str):
+        """diff.xlsx, diff.html or redline.docx, written into outputs/diff/ from the comparison as it is now."""
+        page_principal(secretariat=True)
+        from .desk import year_over_year, year_over_year_file
+
+        seen = year_over_year(intake.previous, intake.outputs, intake.folder)
+        if name not in seen.files:
+            abort(404)
+        g.note = f"download diff/{name}"
+        path = year_over_year_file(intake.previous, intake.outputs, name, seen)  # a ReportkitError: the 422 page
+        return send_file(path, as_attachment=True, download_name=name)
 
     # -- JSON API ----------------------------------------------------------------------------------
 

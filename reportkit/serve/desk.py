@@ -173,16 +173,57 @@ def output_files(folder: Path, names: tuple[str, ...]) -> list[OutputFile]:
     return rows
 
 
-def year_over_year(previous: Path | None, outputs: Path):
-    """(Diff, "") of the previous report.json against this year's, or (None, reason in Japanese)."""
+DIFF_FOLDER = "diff"  # outputs/diff/: the year-over-year files the desk offers, as `reportkit diff -o outputs/diff`
+
+
+@dataclass
+class YearOverYear:
+    """The desk's year-over-year page: the Diff (or why there is none), the sides as the secretariat
+    reads them (relative to the input folder) and the files it can download."""
+
+    diff: object | None  # yoy.compare.Diff
+    problem: str
+    old_label: str = ""
+    new_label: str = ""
+    files: tuple[str, ...] = ()
+
+
+def year_over_year(previous: Path | None, outputs: Path, folder: Path) -> YearOverYear:
+    """The previous report.json against this year's, or the reason in Japanese why not."""
     if previous is None:
-        return None, "前年度の report.json が指定されていません（reportkit serve --previous FILE）。"
+        return YearOverYear(None, "前年度の report.json が指定されていません（reportkit serve --previous FILE）。")
     current = outputs / "report.json"
     if not current.is_file():
-        return None, "今年度の報告書がまだ作成されていません。先に報告書を作成してください。"
+        return YearOverYear(None, "今年度の報告書がまだ作成されていません。先に報告書を作成してください。")
     from ..yoy.compare import compare
+    from ..yoy.outputs import DIFF_HTML, DIFF_XLSX
+    from ..yoy.redline import REDLINE_DOCX, built_docx
 
     try:
-        return compare(previous, current), ""
+        diff = compare(previous, current)
     except ReportkitError as exc:
-        return None, str(exc)
+        return YearOverYear(None, str(exc))
+    files = (DIFF_XLSX, DIFF_HTML) + ((REDLINE_DOCX,) if built_docx(previous) and built_docx(current) else ())
+    return YearOverYear(diff, "", relative_to(previous, folder), relative_to(current, folder), files)
+
+
+def year_over_year_file(previous: Path, outputs: Path, name: str, seen: YearOverYear) -> Path:
+    """Write one of ``seen.files`` into outputs/diff/ (from the Diff the page showed) and return its path."""
+    from ..yoy.outputs import write_diff_outputs
+    from ..yoy.redline import REDLINE_DOCX, built_docx, redline
+
+    target = outputs / DIFF_FOLDER
+    if name == REDLINE_DOCX:
+        return redline(built_docx(previous), built_docx(outputs / "report.json"), target / name, diff=seen.diff).path
+    return next(path for path in write_diff_outputs(seen.diff, target) if path.name == name)
+
+
+def relative_to(path: Path, folder: Path) -> str:
+    """``path`` as seen from the input folder (``../outputs/report.json``); as given when it cannot be
+    (another drive on Windows)."""
+    import os
+
+    try:
+        return Path(os.path.relpath(Path(path).resolve(), Path(folder).resolve())).as_posix()
+    except ValueError:
+        return str(path)

@@ -12,12 +12,11 @@ import sys
 from pathlib import Path
 
 from ..errors import ReportkitError, ValidationFailed
-from ..input_folder import DEFAULT_INPUT, REPORT_JSON, InputFolder
+from ..input_folder import DEFAULT_INPUT, InputFolder
 from ..issues import FIELD_LABELS
 
 EXIT_OK = 0
 DEFAULT_DIFF_DIR = Path("outputs") / "diff"
-REDLINE_DOCX = "redline.docx"
 
 
 def rollover_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,6 +36,8 @@ def diff_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--redline", action="store_true",
                         help="両方が作成済みの報告書（report.json の横に report.docx）のとき、"
                              "変更履歴付きの Word 文書 redline.docx も作る")
+    parser.add_argument("--author", default=None, metavar="NAME",
+                        help="redline.docx の変更履歴の作成者（既定: 事務局）")
 
 
 def _year_argument(text: str) -> int:
@@ -116,38 +117,26 @@ def _in_cards(file: str, division: str) -> str:
 def run_diff(args: argparse.Namespace) -> int:
     from .compare import compare
     from .outputs import summary_text, write_diff_outputs
+    from .redline import built_docx
 
-    sides = [_built_docx(args.old), _built_docx(args.new)]
+    sides = [built_docx(args.old), built_docx(args.new)]
     if args.redline:
         if None in sides:
             raise ReportkitError("--redline は、両方が作成済みの報告書（report.json の横に report.docx があるフォルダ）のときだけ使えます。")
-        from .redline import require_engine
-
-        require_engine()  # fail early, before any output is written
     for side in (args.old, args.new):
         _check_output_outside(args.output, side)
     diff = compare(args.old, args.new)
     written = write_diff_outputs(diff, args.output)
     print(summary_text(diff), end="")
     if args.redline:
-        from .redline import redline
+        from .redline import DEFAULT_AUTHOR, REDLINE_DOCX, redline
 
-        result = redline(sides[0], sides[1], args.output / REDLINE_DOCX)
+        result = redline(sides[0], sides[1], args.output / REDLINE_DOCX, author=args.author or DEFAULT_AUTHOR,
+                         diff=diff)
         written.append(result.path)
-        count = f"、変更 {result.revisions} 件" if result.revisions is not None else ""
-        print(f"変更履歴付きの Word 文書を作りました（{result.seconds:.1f} 秒{count}）。")
+        print(f"変更履歴付きの Word 文書を作りました（{result.seconds:.1f} 秒、変更 {result.revisions} 件）。")
     print("出力: " + "、".join(str(p) for p in written))
     return EXIT_OK
-
-
-def _built_docx(side: Path) -> Path | None:
-    """report.docx beside the side's report.json, when the side is a built report."""
-    side = Path(side)
-    folder = side.parent if side.is_file() else side
-    if InputFolder(folder).is_input_folder and not side.is_file():
-        return None
-    docx = folder / "report.docx"
-    return docx if (folder / REPORT_JSON).is_file() and docx.is_file() else None
 
 
 def _check_output_outside(output: Path, side: Path) -> None:
