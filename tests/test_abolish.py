@@ -168,3 +168,10 @@ def test_the_desk_records_and_takes_back_an_abolition(round_folder):
     record = json.loads((round_folder / "abolished.json").read_text(encoding="utf-8"))
     assert [(p["reason"], p["by"]) for p in record["projects"]] == [("事業統合により廃止", "事務局")]
     assert len(versions(round_folder)) == 2
+
+
+def test_a_final_build_refused_for_cards_not_returned_names_the_way_out_for_an_abolished_one(round_folder, tmp_path):
+    done = run_reportkit("build", round_folder, "-o", tmp_path / "out", "--no-page-numbers")
+    assert done.returncode == 1
+    assert (f"事業期間の途中で廃止した事業なら、reportkit abolish 管理番号 --input {round_folder} --reason 理由 で"
+            "記録すると、報告書から外れます。") in done.stdout + done.stderr

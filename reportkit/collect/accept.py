@@ -34,13 +34,13 @@ from ..errors import AcceptError, ReportkitError
 from ..issues import Issue
 from ..input_folder import InputFolder
 from ..abolished_record import read_abolished
-from ..expected_record import LastYear, read_expected_file
+from ..expected_record import ExpectedRecord, LastYear, read_expected_file
 from ..rules import LAST_YEAR_CODES
 from ..validate import card_files, folder_last_year
 from ..workbook.fingerprint import untouched
 from ..workbook.reader import read_workbook
 from .checklist import is_checklist
-from .expected import file_digest
+from .expected import Prefilled
 from .received import IssueCounts, received_files, workbook_identity
 
 ARCHIVE_FOLDER = "archive"
@@ -86,7 +86,7 @@ def accept(files: list[Path], folder: Path, skipped: list[Skipped] | None = None
         raise AcceptError(f"{folder} のカードは cards フォルダの外に置かれています。"
                           f"{cards} を作ってカードを移してから、もう一度受け付けてください。")
     last_year = folder_last_year(folder)  # the card checked against it as in the folder: cost, name
-    prefilled = _prefilled_digests(folder)
+    prefilled = Prefilled(_expected_record(folder))
     abolished = read_abolished(InputFolder(folder).abolished).ids()
     incoming = []
     for path in map(Path, files):
@@ -138,7 +138,7 @@ def _check_incoming(path: Path, config, cards: Path, last_year: LastYear | None)
     return item, ""
 
 
-def _not_a_return(path: Path, prefilled: dict[str, str], abolished: set[str]) -> str:
+def _not_a_return(path: Path, prefilled: Prefilled, abolished: set[str]) -> str:
     """Why ``path`` is no return to file (the pack's checklist, a card nobody wrote in, a card of a
     project recorded as abolished), or ""."""
     if is_checklist(path):
@@ -154,7 +154,7 @@ def _not_a_return(path: Path, prefilled: dict[str, str], abolished: set[str]) ->
         return (f"{project_id} {name} は廃止として記録されている事業です。受け付けずに飛ばしました"
                 f"（続ける事業なら、先に reportkit abolish {project_id} --undo で記録を取り消してください）。")
     how = untouched(raw)
-    if not how and prefilled.get(project_id) and prefilled[project_id] == file_digest(path):
+    if not how and prefilled.untouched(project_id, path):
         how = "prefilled"  # a card made before the fingerprint: the very file rollover wrote
     if how == "blank":
         return ("新規事業用の空のカードで、何も記入されていません。受け付けずに飛ばしました"
@@ -165,13 +165,12 @@ def _not_a_return(path: Path, prefilled: dict[str, str], abolished: set[str]) ->
     return ""
 
 
-def _prefilled_digests(folder: Path) -> dict[str, str]:
-    """The digest of each prefilled workbook rollover wrote (expected.json), {} without a usable one."""
+def _expected_record(folder: Path) -> ExpectedRecord | None:
+    """The folder's expected.json, None without a usable one (the other checks of accept say why)."""
     try:
-        return {p.project_id: p.sha256 for p in read_expected_file(InputFolder(folder).expected).record().projects
-                if p.sha256}
+        return read_expected_file(InputFolder(folder).expected).record()
     except ReportkitError:
-        return {}
+        return None
 
 
 def _archive(old: Path, archive: Path) -> Path:

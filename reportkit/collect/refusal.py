@@ -102,6 +102,8 @@ def refusal_text(refused: Refusal, folder: str) -> str:
         for division, cards in refused.missing_by_division().items():
             lines.append(f"  {division}（{len(cards)} 件）")
             lines += [f"    {card.project_id}　{card.name}　{card.file}" for card in cards]
+        lines.append(f"  事業期間の途中で廃止した事業なら、reportkit abolish 管理番号 --input {folder} --reason 理由 で"
+                     "記録すると、報告書から外れます。")
         lines.append("")
     if refused.blocking:
         what = "素案を作成できないエラー（カード以外の入力）" if refused.draft else "エラー"
