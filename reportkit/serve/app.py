@@ -41,6 +41,7 @@ from ..issues import SEVERITY_LABELS, Issue
 from ..expected_record import read_expected_file
 from ..input_folder import InputFolder, default_outputs
 from ..japanese import nendo
+from ..recovery import finish_accepts, finish_builds
 from ..validate import non_workbook_issue, validate_card_file
 from ..workbook.reader import MAX_FILE_BYTES
 from .access import ACCESS_FILE, SECRETARIAT, AccessCodes, Principal, state_folder
@@ -96,8 +97,10 @@ class Intake:
         self.folder = Path(folder).resolve()
         self.config = load_config(self.folder)  # an unusable folder stops the server before it starts
         self.outputs = Path(outputs) if outputs else default_outputs(self.folder)
-        # what to say at start: secrets left readable by others tightened, a killed server's leftovers swept
+        # what to say at start: secrets left readable by others tightened, a killed accept's or build's moves
+        # finished, a killed server's leftovers swept
         self.notices = tighten(state_folder(self.folder), (ACCESS_FILE, LOG_FILE, SESSIONS_FILE), SECRET_FILE)
+        self.notices += finish_accepts(self.folder) + finish_builds(self.outputs)
         self.notices += sweep(self.folder, [self.outputs, draft_folder(self.outputs)])
         self.codes = AccessCodes(self.folder)
         self.sessions = Sessions(self.folder, self.codes)
