@@ -34,12 +34,14 @@ def finish_accepts(folder: Path) -> list[str]:
     if not made:
         return []
     lines = [f"中断されていた受付（reportkit accept）を最後まで済ませました（{folder}）:"]
+    archive = InputFolder(folder).archive
     for source, target in made:
-        shown = _inside(target, folder)
-        if InputFolder(folder).archive in target.parents:
-            lines.append(f"  前の版を保管しました: {_inside(source, folder)} → {shown}")
-        else:
-            lines.append(f"  受け付けたブックを置きました: {shown}")
+        if archive in target.parents:
+            lines.append(f"  前の版を保管しました: {_inside(source, folder)} → {_inside(target, folder)}")
+        elif archive in source.parents:  # from accept's pending folder
+            lines.append(f"  受け付けたブックを置きました: {_inside(target, folder)}")
+        else:  # a return named like the version it replaces takes its name back
+            lines.append(f"  受け付けたブックを元の名前にしました: {_inside(source, folder)} → {_inside(target, folder)}")
     return ["\n".join(lines)]
 
 
