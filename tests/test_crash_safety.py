@@ -249,3 +249,96 @@ def test_a_starting_server_finishes_a_killed_build_and_never_sweeps_its_set(buil
     assert sorted(p.name for p in out.iterdir()) == sorted(SET)
     new_set, whole = _digest(new), _digest(out)
     assert whole["report.docx"] == new_set["report.docx"] and whole["report.json"] == new_set["report.json"]
+
+
+# -- the journal on its own: another process finishing it, a kill while undoing ----------------------
+
+from reportkit.files import journal as journal_module
+
+
+class _Killed(BaseException):
+    """Stands for kill -9 inside the test process: nothing catches it, the journal stays."""
+
+
+def _chain(tmp_path: Path):
+    """accept's chain: a return named like the version it replaces (in, old out, renamed back), and a second."""
+    cards, archive = tmp_path / "cards", tmp_path / "archive"
+    (cards / "div").mkdir(parents=True)
+    (cards / "div" / "001.xlsx").write_bytes(b"old 001")
+    (cards / "012.xlsx").write_bytes(b"old 012")
+    return cards, archive
+
+
+def _file_chain(cards: Path, archive: Path, work: Path) -> None:
+    moves = [(work / "1.xlsx", cards / "div" / "001_2.xlsx"), (cards / "div" / "001.xlsx", archive / "001" / "a.xlsx"),
+             (cards / "div" / "001_2.xlsx", cards / "div" / "001.xlsx"),
+             (work / "2.xlsx", cards / "div" / "012.xlsx"), (cards / "012.xlsx", archive / "012" / "a.xlsx")]
+
+    def prepare():
+        (work / "1.xlsx").write_bytes(b"new 001")
+        (work / "2.xlsx").write_bytes(b"new 012")
+
+    journal_module.move_all(work, moves, "accept", prepare=prepare)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+FILED = {"archive/001/a.xlsx": b"old 001", "archive/012/a.xlsx": b"old 012",
+         "cards/div/001.xlsx": b"new 001", "cards/div/012.xlsx": b"new 012"}
+
+
+@pytest.mark.parametrize("step", ["accept-prepared", *(f"accept-move-{n}" for n in range(1, 6))])
+def test_a_reader_finishing_the_journal_while_the_run_goes_on_ends_as_made(tmp_path, monkeypatch, step):
+    """Another process's reader finishing the very journal a run is making, at each step: both end filed."""
+    cards, archive = _chain(tmp_path)
+    finished = []
+
+    def reader_at(name):
+        if name == step:
+            finished.append(journal_module.complete_pending(archive, ".accept-"))
+
+    monkeypatch.setattr(journal_module, "crashpoint", reader_at)
+    with journal_module.pending(archive, ".accept-") as work:
+        _file_chain(cards, archive, work)  # no error: the renames the reader made count as made
+    assert finished and _files(tmp_path) == FILED
+
+
+@pytest.mark.parametrize("step", ["accept-prepared", *(f"accept-move-{n}" for n in range(1, 5))])
+def test_a_chain_killed_at_each_step_ends_as_made(tmp_path, monkeypatch, step):
+    cards, archive = _chain(tmp_path)
+
+    def killed_at(name):
+        if name == step:
+            raise _Killed
+
+    monkeypatch.setattr(journal_module, "crashpoint", killed_at)
+    with pytest.raises(_Killed):
+        with journal_module.pending(archive, ".accept-") as work:
+            _file_chain(cards, archive, work)
+    assert journal_module.complete_pending(archive, ".accept-")
+    assert _files(tmp_path) == FILED
+
+
+def test_a_failed_rename_undone_and_killed_while_undoing_ends_as_before(tmp_path, monkeypatch):
+    """The fourth rename fails (Word holds the file); killed after the first rename of the undoing."""
+    cards, archive = _chain(tmp_path)
+    before = _files(tmp_path)
+    real_replace, calls = os.replace, []
+
+    def replace(source, target):
+        calls.append((source, target))
+        if len(calls) == 4:
+            raise PermissionError(13, "アクセスが拒否されました。", str(source))
+        if len(calls) == 6:  # the second rename of the undoing
+            raise _Killed
+        return real_replace(source, target)
+
+    monkeypatch.setattr(journal_module.os, "replace", replace)
+    with pytest.raises(_Killed):
+        with journal_module.pending(archive, ".accept-") as work:
+            _file_chain(cards, archive, work)
+    monkeypatch.setattr(journal_module.os, "replace", real_replace)
+    assert journal_module.complete_pending(archive, ".accept-")
+    assert _files(tmp_path) == before  # the earlier versions back in place, nothing half done, no pending folder

@@ -75,16 +75,19 @@ def move_all(folder: Path, moves: Moves, step: str, prepare: Callable[[], None] 
     done: Moves = []
     try:
         for number, (source, target) in enumerate(moves, 1):
-            if target.exists() and source.exists():
+            made = _made(moves, number - 1)
+            if made is None:
                 raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(source), None, str(target))
-            if _rename(source, target):  # else made by another process finishing this journal (a reader starting)
+            # made already: by another process finishing this journal (a reader starting)
+            if not made and _rename(source, target):
                 done.append((source, target))
             crashpoint(f"{step}-move-{number}")
             if number < len(moves):
                 _write(journal, moves, ready=True, done=number)
     except OSError:
-        if _all_made(moves):
-            return  # another process finished this journal meanwhile (a reader starting): nothing to undo
+        if _all_made(moves):  # another process finished this journal meanwhile (a reader starting)
+            journal.unlink(missing_ok=True)
+            return
         undo = [(target, source) for source, target in reversed(done)]
         _write(journal, undo, ready=True, done=0)
         if _roll(journal, undo, 0)[1]:  # else, or on an error here, the journal stays: the next start goes on
@@ -130,17 +133,27 @@ def _roll(journal: Path, moves: Moves, done: int) -> tuple[Moves, bool]:
     made: Moves = []
     for number in range(done, len(moves)):
         source, target = moves[number]
-        if source.exists() and target.exists():
-            if any(source == later for _, later in moves[number + 1:]):
-                continue  # made, its name taken again by a later rename
+        state = _made(moves, number)
+        if state is None:
             return made, False
-        if _rename(source, target):
+        if not state and _rename(source, target):
             made.append((source, target))
         try:
             _write(journal, moves, ready=True, done=number + 1)
         except FileNotFoundError:  # its folder removed: the run itself, in another process, has just ended
             break
     return made, True
+
+
+def _made(moves: Moves, number: int) -> bool | None:
+    """Whether rename ``number`` is made, all before it being made: True when its source is gone or its source's
+    name was taken again by a later rename, False when it is to make, None when its target is taken by something else."""
+    source, target = moves[number]
+    if not source.exists():
+        return True
+    if target.exists():
+        return True if any(source == later for _, later in moves[number + 1:]) else None
+    return False
 
 
 def _rename(source: Path, target: Path) -> bool:
