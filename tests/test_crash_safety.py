@@ -20,7 +20,7 @@ import sys
 import time
 from itertools import count
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import urlencode, urlparse
 
 import pytest
 
@@ -30,7 +30,8 @@ from reportkit.files.crashpoints import STOP_AT
 from reportkit.serve.access import new_code
 
 from command_helpers import command_env, run_reportkit
-from serve_helpers import LABOUR, http, multipart, returned, rolled_copy, server_process
+from serve_helpers import (LABOUR, browser_login, csrf_of, exchange, http, multipart, returned, rolled_copy,
+                           server_process)
 from yoy_helpers import edit, make_input_folder, sample_card
 
 KILLED = -signal.SIGKILL if hasattr(signal, "SIGKILL") else 137
@@ -249,6 +250,33 @@ def test_a_starting_server_finishes_a_killed_build_and_never_sweeps_its_set(buil
     assert sorted(p.name for p in out.iterdir()) == sorted(SET)
     new_set, whole = _digest(new), _digest(out)
     assert whole["report.docx"] == new_set["report.docx"] and whole["report.json"] == new_set["report.json"]
+
+
+
+def test_the_desks_build_killed_while_moving_its_set_in_is_finished_by_the_next_start(build_base, tmp_path,
+                                                                                       monkeypatch):
+    inputs, last_good, _, _ = build_base
+    folder = shutil.copytree(inputs, tmp_path / "inputs")
+    out = shutil.copytree(last_good, tmp_path / "outputs")
+    old_set = _digest(last_good)
+    secretariat = new_code(folder, secretariat=True)
+    monkeypatch.setenv(STOP_AT, "build-move-4")  # the old set aside, report.docx new: the rest in the staging folder
+    with server_process(folder, "--outputs", str(out)) as (base, process):
+        monkeypatch.delenv(STOP_AT)
+        status, cookie = browser_login(base, "事務局", secretariat)
+        assert status == 302
+        _, _, page = exchange(base, "/desk", headers={"Cookie": cookie})
+        status, _, _ = exchange(base, "/desk/build", method="POST", body=urlencode({"csrf": csrf_of(page)}).encode(),
+                                headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+        assert status == 302
+        assert process.wait(600) == KILLED  # the background build reached its fourth rename
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["report.docx"]
+    with server_process(folder, "--outputs", str(out)) as (base, _):
+        said = (folder.parent / f"server-{urlparse(base).port}.log").read_text(encoding="utf-8")
+    assert "中断されていた報告書の作成" in said, said
+    assert sorted(p.name for p in out.iterdir()) == sorted(SET)  # whole, and no staging folder left
+    whole = _digest(out)
+    assert all(whole[name] != old_set[name] for name in SET)  # every file the new build's
 
 
 # -- the journal on its own: another process finishing it, a kill while undoing ----------------------
