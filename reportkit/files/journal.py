@@ -40,7 +40,7 @@ from .crashpoints import crashpoint
 
 JOURNAL = "journal.json"
 LOCK = threading.RLock()
-STALE_AFTER = 10 * 60  # seconds: a journal not ready and this old is no running process's
+STALE_AFTER = 10 * 60  # seconds: a journal not ready (or a folder without one) this old is no running process's
 
 Moves = list[tuple[Path, Path]]
 
@@ -100,8 +100,8 @@ def complete_pending(parent: Path, prefix: str) -> Moves:
     """Finish the journals of killed runs in ``parent/<prefix>…`` and remove their folders; the renames made.
 
     A folder without a journal is left alone (a run still working, or one killed before its moves:
-    nothing in it is the only copy of anything), unless it is empty; so is one whose rolling finds a
-    target taken by something else (nothing is replaced: the next start tries again)."""
+    nothing in it is the only copy of anything), unless it is empty and ``STALE_AFTER`` old; so is one
+    whose rolling finds a target taken by something else (nothing is replaced: the next start tries again)."""
     made: Moves = []
     for folder in sorted(parent.glob(prefix + "*")) if parent.is_dir() else []:
         if not folder.is_dir() or folder.is_symlink():
@@ -122,8 +122,8 @@ def complete_pending(parent: Path, prefix: str) -> Moves:
                     continue
             journal.unlink(missing_ok=True)
             shutil.rmtree(folder, ignore_errors=True)
-        elif not any(folder.iterdir()):
-            folder.rmdir()
+        elif not any(folder.iterdir()) and time.time() - folder.stat().st_mtime > STALE_AFTER:
+            folder.rmdir()  # a run killed before it wrote its journal (a new one may be about to)
     return made
 
 
