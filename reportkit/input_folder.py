@@ -8,6 +8,7 @@ One year's inputs live in one folder (``inputs/``)::
     narratives/      the chapters' text templates
     statistics/      the statistics appendix
     expected.json    (a rolled-over folder) last year's projects, to check returns against
+    archive/         (``accept``) the earlier versions of returned workbooks, never read as cards
 
 Nothing is ever written into it: every command that writes asks ``contains`` first.
 """
@@ -27,6 +28,7 @@ CARDS_DIR = "cards"
 NARRATIVES_DIR = "narratives"
 STATISTICS_DIR = "statistics"
 EXPECTED_FILE = "expected.json"
+ARCHIVE_DIR = "archive"
 REPORT_JSON = "report.json"  # the built report's data, in an output folder (diff and status read it back)
 README_FILE = "readme.md"
 
@@ -80,6 +82,10 @@ class InputFolder:
     @property
     def expected(self) -> Path:
         return self.root / EXPECTED_FILE
+
+    @property
+    def archive(self) -> Path:
+        return self.root / ARCHIVE_DIR
 
     @property
     def is_input_folder(self) -> bool:
