@@ -20,7 +20,6 @@ the moves, so no reader sees both. A rename that fails undoes the earlier ones: 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -55,12 +54,9 @@ class Filed(IssueCounts):
         return [issue for issue in self.issues if issue.code in LAST_YEAR_CODES]
 
 
-def accept(files: list[Path], folder: Path, on_filed: Callable[[Filed], None] | None = None) -> list[Filed]:
-    """File each of ``files`` into ``folder`` (see the module docstring); raises AcceptError.
-
-    ``on_filed`` is told of each workbook as soon as it is filed, in the order of ``files``: when
-    filing stops part way (a write error), what it was told is exactly what was filed.
-    """
+def accept(files: list[Path], folder: Path) -> list[Filed]:
+    """File each of ``files`` into ``folder``, all or none (see the module docstring); raises AcceptError,
+    or OSError from a write (the renames already made undone)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise AcceptError(f"受付先の入力フォルダが見つかりません: {folder}")
@@ -87,9 +83,6 @@ def accept(files: list[Path], folder: Path, on_filed: Callable[[Filed], None] | 
                     shutil.copy2(item.source, tmp)  # keeps the return's own time, shown by `reportkit status`
 
         move_all(work, moves, "accept", prepare=copy_returns)
-    if on_filed is not None:  # all are filed now (a failed rename undoes the earlier ones)
-        for item in filed:
-            on_filed(item)
     return filed
 
 
