@@ -4,14 +4,12 @@ The input folder is read once (``year_inputs.load_year_inputs``: config, past ye
 order, statistics, narratives; the cards by ``validate`` through the card cache) and its data handed
 down to aggregate and render. Everything is written into a temporary folder inside the output folder
 first and moved into place only when every step has succeeded, so a failed build leaves the last good
-report untouched.
+report untouched. The moves are journaled (``files.journal``): a build killed between two of them is
+finished by the next start (``recovery.finish_builds``), so the output folder always holds one whole set.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -21,8 +19,10 @@ from .aggregate import Placeholder, Report, aggregate
 from .usercache import cache_folder
 from .errors import OutputError, ValidationFailed
 from .export import companion_sheets, report_data, report_json_bytes
+from .files.journal import move_all, pending
 from .input_folder import REPORT_JSON, InputFolder
 from .issues import Issue
+from .recovery import BUILD_STAGING_PREFIX, DRAFT_FOLDER, finish_builds
 from .validate import validate_folder
 from .workbook.tables import write_tables
 from .year_inputs import YearInputs, load_year_inputs
@@ -30,7 +30,7 @@ from .year_inputs import YearInputs, load_year_inputs
 REPORT_DOCX = "report.docx"
 REPORT_PDF = "report.pdf"
 PROJECTS_XLSX = "projects.xlsx"
-DRAFT_FOLDER = "draft"  # in the output folder: a draft never replaces the final report
+PREVIOUS = "previous"  # in the staging folder: the earlier set, moved aside while the new one moves in
 
 
 @dataclass
@@ -62,6 +62,7 @@ def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
     from .libreoffice.pages import office_started_early
 
     inputs = load_year_inputs(Path(input_dir))  # a missing or broken config.toml: the most basic problem, first
+    restored = finish_builds(Path(output_dir))  # a killed build's moves finished before its report is looked at
     if not force:  # before anything else is read or started
         _check_same_year(Path(output_dir) / DRAFT_FOLDER if draft else Path(output_dir),
                          inputs.config.fiscal_year, draft)
@@ -69,11 +70,11 @@ def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
     # ≈ a fifth of the page pass); a refused build ends it at once.
     with office_started_early(page_numbers or pdf):
         return _build(inputs, Path(output_dir), pdf=pdf, progress=progress, page_numbers=page_numbers,
-                      draft=draft)
+                      draft=draft, notices=restored)
 
 
 def _build(inputs: YearInputs, output_dir: Path, *, pdf: bool, progress, page_numbers: bool,
-           draft: bool) -> BuildResult:
+           draft: bool, notices: list[str]) -> BuildResult:
     from .libreoffice.pages import PageNumberError, find_soffice, update_page_numbers
     from .render import render_report
     from .render.package import set_update_fields, write_cached_pagerefs
@@ -82,11 +83,11 @@ def _build(inputs: YearInputs, output_dir: Path, *, pdf: bool, progress, page_nu
     input_dir = inputs.root
     result = validate_folder(input_dir, progress=progress, inputs=inputs)
     config = result.config
-    notices: list[str] = []
     placeholders: dict[str, Placeholder] = {}
     if draft:
         output_dir = output_dir / DRAFT_FOLDER
-        report, placeholders, notices = _draft_report(inputs, result)
+        report, placeholders, draft_notices = _draft_report(inputs, result)
+        notices = [*notices, *draft_notices]
     elif not result.ok:
         raise _refused(inputs, result, draft=False)
     else:
@@ -100,47 +101,44 @@ def _build(inputs: YearInputs, output_dir: Path, *, pdf: bool, progress, page_nu
 
         raise ReportkitError("PDF を作るには LibreOffice が必要です。LibreOffice をインストールするか、--pdf を付けずに実行してください。")
     _check_not_inside(output_dir, input_dir)
-    output_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=output_dir))
-    try:
-        docx = staging / REPORT_DOCX
-        estimated = render_report(report, config, inputs.narratives, inputs.statistics, docx,
-                                  update_fields_on_open=soffice is None)
-        pages: dict[str, int | None] = dict(estimated or {})
-        page_count = None
-        checked = False
-        if soffice is not None:
-            pdf_path = staging / REPORT_PDF if pdf else None
-            try:
-                measured = update_page_numbers(docx, pdf_path, write_pages=write_cached_pagerefs, planned=estimated)
-            except PageNumberError as exc:
-                if pdf:
-                    raise
-                # Keep the planned pages (the file is as rendered) and let Word update the fields on opening.
-                set_update_fields(docx)
-                notices.append(f"ページ番号を確定できませんでした（{exc}）。見込みのページ番号で作成しました。")
-            else:
-                pages.update(measured)
-                page_count = measured.page_count or None
-                checked = True
-        if not draft:  # a draft's figures are provisional: no data file to be taken for the year's
-            data = report_data(report, pages, inputs.abolished)
-            (staging / REPORT_JSON).write_bytes(report_json_bytes(data))
-            write_tables(staging / PROJECTS_XLSX, companion_sheets(report, pages), cache=cache_folder("tables"))
-        written = _move_into_place(staging, output_dir, [name for name in (REPORT_DOCX, REPORT_JSON, PROJECTS_XLSX,
-                                                                           REPORT_PDF) if (staging / name).exists()])
-    except (OutputError, PageNumberError) as exc:  # raised with the staging path: name the real output
-        exc.args = (_real_paths(str(exc), staging, output_dir), *exc.args[1:])
-        raise
-    except PermissionError as exc:
-        where = _real_path(exc.filename2 or exc.filename, staging, output_dir)
-        raise OutputError(f"{where} に書き込めません。Word や Excel で開いている場合は閉じてから"
-                          "もう一度実行してください。") from exc
-    except OSError as exc:
-        where = _real_path(exc.filename2 or exc.filename, staging, output_dir)
-        raise OutputError(f"{where} に書き込めません（{exc.strerror or exc}）。") from exc
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with pending(output_dir, BUILD_STAGING_PREFIX) as staging:  # removed after, unless a journal is left in it
+        try:
+            docx = staging / REPORT_DOCX
+            estimated = render_report(report, config, inputs.narratives, inputs.statistics, docx,
+                                      update_fields_on_open=soffice is None)
+            pages: dict[str, int | None] = dict(estimated or {})
+            page_count = None
+            checked = False
+            if soffice is not None:
+                pdf_path = staging / REPORT_PDF if pdf else None
+                try:
+                    measured = update_page_numbers(docx, pdf_path, write_pages=write_cached_pagerefs, planned=estimated)
+                except PageNumberError as exc:
+                    if pdf:
+                        raise
+                    # Keep the planned pages (the file is as rendered) and let Word update the fields on opening.
+                    set_update_fields(docx)
+                    notices.append(f"ページ番号を確定できませんでした（{exc}）。見込みのページ番号で作成しました。")
+                else:
+                    pages.update(measured)
+                    page_count = measured.page_count or None
+                    checked = True
+            if not draft:  # a draft's figures are provisional: no data file to be taken for the year's
+                data = report_data(report, pages, inputs.abolished)  # the projects abolished this year listed
+                (staging / REPORT_JSON).write_bytes(report_json_bytes(data))
+                write_tables(staging / PROJECTS_XLSX, companion_sheets(report, pages), cache=cache_folder("tables"))
+            written = _move_into_place(staging, output_dir, [name for name in (REPORT_DOCX, REPORT_JSON, PROJECTS_XLSX,
+                                                                               REPORT_PDF) if (staging / name).exists()])
+        except (OutputError, PageNumberError) as exc:  # raised with the staging path: name the real output
+            exc.args = (_real_paths(str(exc), staging, output_dir), *exc.args[1:])
+            raise
+        except PermissionError as exc:
+            where = _real_path(exc.filename2 or exc.filename, staging, output_dir)
+            raise OutputError(f"{where} に書き込めません。Word や Excel で開いている場合は閉じてから"
+                              "もう一度実行してください。") from exc
+        except OSError as exc:
+            where = _real_path(exc.filename2 or exc.filename, staging, output_dir)
+            raise OutputError(f"{where} に書き込めません（{exc.strerror or exc}）。") from exc
     warnings = [i for i in result.issues if i.severity == "warning"]
     return BuildResult(report, written, pages, page_count, warnings, checked, time.perf_counter() - started,
                        notices, placeholders)
@@ -175,32 +173,21 @@ def _refused(inputs: YearInputs, result, *, draft: bool) -> ValidationFailed:
 def _move_into_place(staging: Path, output_dir: Path, names: list[str]) -> list[Path]:
     """Move the staged files into the output folder as one set; the paths written.
 
-    The earlier files are first set aside (a file Word or Excel holds open on Windows refuses that,
-    before anything changed), then the new ones moved in; when any move fails, the earlier files
-    are put back and the new ones removed, so a failed build leaves the last good report whole.
-    An OSError raised names the output file that could not be replaced.
+    The earlier files are first set aside into ``staging/previous/`` (a file Word or Excel holds
+    open on Windows refuses that, before anything changed), then the new ones moved in, every move
+    journaled in ``staging`` (``files.journal``): when any move fails, the earlier files are put
+    back and the new ones taken out, so a failed build leaves the last good report whole; a build
+    killed between two moves is finished by the next start (``recovery.finish_builds``), so the
+    output folder never keeps a mix. An OSError raised names the output file that could not be replaced.
     """
-    aside = Path(tempfile.mkdtemp(prefix=".previous-", dir=output_dir))
-    set_aside: list[str] = []
-    placed: list[str] = []
-    current = ""
+    aside = staging / PREVIOUS
+    moves = [(output_dir / name, aside / name) for name in names if (output_dir / name).is_file()]
+    moves += [(staging / name, output_dir / name) for name in names]
     try:
-        for current in names:
-            if (output_dir / current).is_file():
-                os.replace(output_dir / current, aside / current)
-                set_aside.append(current)
-        for current in names:
-            os.replace(staging / current, output_dir / current)
-            placed.append(current)
+        move_all(staging, moves, "build")
     except OSError as exc:
-        for name in placed:
-            if name not in set_aside:
-                os.remove(output_dir / name)
-        for name in set_aside:
-            os.replace(aside / name, output_dir / name)  # a failure here keeps ``aside`` (the last good files)
-        shutil.rmtree(aside, ignore_errors=True)
-        raise type(exc)(exc.errno, exc.strerror, str(output_dir / current)) from exc
-    shutil.rmtree(aside, ignore_errors=True)
+        where = next((f for f in (exc.filename, exc.filename2) if f and Path(f).parent == output_dir), output_dir)
+        raise type(exc)(exc.errno, exc.strerror, str(where)) from exc
     return [output_dir / name for name in names]
 
 

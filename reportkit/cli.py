@@ -178,9 +178,12 @@ def run_build(args: argparse.Namespace) -> int:
     """Validate, then write report.docx, report.json and projects.xlsx (and report.pdf); or a draft."""
     from .build import build_report
     from .errors import OtherYearOutput, ValidationFailed
+    from .recovery import finish_builds
 
     _existing_folder(args.folder)
     output = args.output if args.output is not None else default_outputs(args.folder)
+    for notice in finish_builds(output):  # said even when this build is refused
+        print(f"注意: {notice}", file=sys.stderr)
     try:
         result = build_report(args.folder, output, pdf=args.pdf, progress=_progress_bar,
                               page_numbers=not args.no_page_numbers, draft=args.draft, force=args.force)
@@ -381,6 +384,15 @@ def console() -> None:
     os._exit(code)
 
 
+def _finish_interrupted(args: argparse.Namespace) -> None:
+    """Before a command reads its folders: finish what a killed accept or build left half moved, and say so."""
+    from .recovery import finish_interrupted
+
+    folders = [value for value in vars(args).values() if isinstance(value, Path)]
+    for notice in finish_interrupted(folders):
+        print(f"注意: {notice}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (never raises, never prints a traceback)."""
     _utf8_streams()
@@ -390,6 +402,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help (0) and usage errors (2)
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     try:
+        _finish_interrupted(args)
         code = args.run(args)
         sys.stdout.flush()  # a closed pipe shows here, inside the handlers, not at interpreter exit
         return code

@@ -102,11 +102,9 @@ def run_accept(args: argparse.Namespace) -> int:
     from .collect.accept import Filed, Skipped, accept
 
     files = expand_patterns(args.files)
-    filed: list[Filed] = []
     skipped: list[Skipped] = []  # a returned pack's checklist and untouched cards: decided before any filing
 
     def say(item: Filed) -> None:
-        filed.append(item)
         print(f"受け付けました: {item.source} → {item.target}（{item.division}、{item.project_id}）")
         for old, new in item.archived:
             print(f"  前の版を保管しました: {old} → {new}")
@@ -116,17 +114,15 @@ def run_accept(args: argparse.Namespace) -> int:
             print(f"  {'エラー' if issue.severity == 'error' else '警告'}: {issue.cell}　{issue.message}")
 
     try:
-        accept(files, args.into, skipped, on_filed=say)
-    except (OSError, ReportkitError):
-        if filed:  # stopped part way: say exactly what is filed and what is not, then the error itself
-            done = {item.source for item in filed} | {item.source for item in skipped}
-            left = [path for path in files if path not in done]
-            print(f"受け付けの途中で止まりました。受け付けたのは上の {len(filed)} 件だけです。"
-                  f"次の {len(left)} 件は受け付けていません（原因を直してから、この {len(left)} 件をもう一度"
-                  f"受け付けてください）: {'、'.join(str(path) for path in left)}", file=sys.stderr)
+        filed = accept(files, args.into, skipped)
+    except OSError:  # a write error while filing: the renames made are undone, so nothing is filed
+        print("受け付けを中止しました。どのファイルも受け付けていません（途中まで済んだ移動は元に戻しました）。"
+              "下の原因を直してから、もう一度すべてを受け付けてください。", file=sys.stderr)
         raise
     for item in skipped:
         print(f"飛ばしました: {item.source}: {item.reason}")
+    for item in filed:
+        say(item)
     with_errors = sum(1 for item in filed if item.errors)
     extra = f"、飛ばしたファイル {len(skipped)} 件" if skipped else ""
     print(f"{len(filed)} 件を受け付けました（エラーのあるブック {with_errors} 件{extra}）。")

@@ -10,6 +10,7 @@ One year's inputs live in one folder (``inputs/``)::
     expected.json    (a rolled-over folder) last year's projects, to check returns against
     expected.csv     (a first year, optional) the secretariat's list of the projects expected back
     abolished.json   the projects recorded as abolished this year (reportkit abolish, the desk)
+    archive/         (``accept``) the earlier versions of returned workbooks, never read as cards
 
 Nothing is ever written into it: every command that writes asks ``contains`` first.
 """
@@ -31,6 +32,7 @@ STATISTICS_DIR = "statistics"
 EXPECTED_FILE = "expected.json"
 EXPECTED_LIST = "expected.csv"  # without expected.json: the secretariat's list (管理番号,事業名,担当課)
 ABOLISHED_FILE = "abolished.json"  # the projects the secretariat recorded as abolished (事業廃止) this year
+ARCHIVE_DIR = "archive"
 REPORT_JSON = "report.json"  # the built report's data, in an output folder (diff and status read it back)
 README_FILE = "readme.md"
 
@@ -95,6 +97,10 @@ class InputFolder:
         """Where the projects expected back are listed: expected.json, else expected.csv when only it is there."""
         listed = self.root / EXPECTED_LIST
         return listed if not self.expected.is_file() and listed.is_file() else self.expected
+
+    @property
+    def archive(self) -> Path:
+        return self.root / ARCHIVE_DIR
 
     @property
     def is_input_folder(self) -> bool:

@@ -20,7 +20,9 @@ from .cards import is_complete, read_card
 from .config import ReportConfig, load_config
 from .errors import InputFolderError, ReportkitError
 from .expected_record import LastYear, read_expected_file
+from .files.journal import LOCK
 from .input_folder import NOT_CARDS, InputFolder
+from .recovery import complete_accepts
 from .year_inputs import YearInputs, load_year_inputs
 from .issues import Issue, make_issue
 from .model import SourcedCard
@@ -59,7 +61,8 @@ def card_files(folder: Path) -> list[Path]:
     Skipped: Excel lock files (``~$…``), hidden files and folders (a leading dot, or hidden on
     Windows), temporary files (``*.tmp``, ``~…``, Excel's suffix-less save files) and the files
     an operating system leaves in folders. Everything else is listed, workbook or not, so that
-    validation names it rather than skipping it in silence.
+    validation names it rather than skipping it in silence. A killed ``accept``'s filing is
+    finished first (``recovery``), and none runs while the folder is listed: one workbook a project.
     """
     root = cards_folder(folder)
     files: list[Path] = []
@@ -82,7 +85,9 @@ def card_files(folder: Path) -> list[Path]:
             else:
                 files.append(path)
 
-    walk(root, True)
+    with LOCK:
+        complete_accepts(folder)
+        walk(root, True)
     return sorted(files, key=lambda p: p.relative_to(root).parts)
 
 

@@ -195,7 +195,7 @@ def test_a_file_open_in_excel_on_windows_is_named_and_nothing_is_replaced(two_ye
     paths). The message names the output file, with what to do; the set stays last time's."""
     import errno
 
-    import reportkit.build as build_module
+    import reportkit.files.journal as journal  # where the build's set is moved in
     from reportkit.cli import main
 
     base = shutil.copytree(two_years, tmp_path / "work")
@@ -208,7 +208,7 @@ def test_a_file_open_in_excel_on_windows_is_named_and_nothing_is_replaced(two_ye
             raise PermissionError(errno.EACCES, "アクセスが拒否されました。", str(source), None, str(target))
         return real_replace(source, target)
 
-    monkeypatch.setattr(build_module.os, "replace", locked)
+    monkeypatch.setattr(journal.os, "replace", locked)
     assert main(["build", str(base / "inputs"), "-o", str(out), "--no-page-numbers"]) == 2
     err = capsys.readouterr().err
     assert err.strip() == (f"エラー: {out / 'projects.xlsx'} に書き込めません。Word や Excel で開いている場合は閉じてから"

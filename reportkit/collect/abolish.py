@@ -21,7 +21,7 @@ from ..files.atomic import atomic_path, write_text_atomic
 from ..input_folder import InputFolder
 from ..validate import card_files
 from ..workbook.reader import read_workbook
-from .accept import ARCHIVE_FOLDER, free_name
+from .accept import free_name
 from .expected import load_expected
 
 VERSIONS_FOLDER = "abolished"  # under archive/
@@ -83,7 +83,7 @@ def _write(folder: Path, record: AbolishedRecord) -> None:
     path = InputFolder(folder).abolished
     if path.is_file():  # the version replaced, kept first: a crash in between loses nothing
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        kept = free_name(folder / ARCHIVE_FOLDER / VERSIONS_FOLDER / f"{stamp}_{path.name}")
+        kept = free_name(InputFolder(folder).archive / VERSIONS_FOLDER / f"{stamp}_{path.name}")
         kept.parent.mkdir(parents=True, exist_ok=True)
         with atomic_path(kept) as tmp:
             shutil.copy2(path, tmp)

@@ -2,13 +2,19 @@
 
 ``accept(files, folder)`` copies each returned workbook (never moving or changing it: it is the
 user's file) into the division's sub-folder of ``folder/cards/``. Any workbook already under
-``cards/`` with the same 管理番号 is first moved to ``folder/archive/<管理番号>/<time>_<name>``
+``cards/`` with the same 管理番号 is then moved to ``folder/archive/<管理番号>/<time>_<name>``
 (its last-modified time), outside the cards folder so it is never read as a card. Nothing is ever
 overwritten: a name that is taken gets ``_2``, ``_3`` … Every incoming file is read before anything
 moves; one that cannot be read, has no 管理番号 or no known 担当課 stops the whole call, and so does
 one whose 管理番号 is last year's project under another 事業名 with no 事業名変更 in ６ 事業の経緯
 (last year's card saved as a new project: filing it would archive that project's card). Other
 errors do not: the card is filed and the errors are counted, as validate finds them.
+
+The filing is crash-safe (``files.journal``, ``recovery``): the renames are written down first in
+``archive/.accept-…/``, each workbook is copied whole into that folder, then moved into ``cards/``,
+and only then is the earlier version moved to ``archive/``. Killed at any instant, the project has
+its earlier workbook or the new one in ``cards/``; the next command that reads the folder finishes
+the moves, so no reader sees both. A rename that fails undoes the earlier ones: the call files all or nothing.
 
 A division may mail back its whole pack: its checklist, and cards it did not touch (the blank card
 for a new project, or a prefilled card exactly as the pack made it: ``workbook.fingerprint``; for a
@@ -20,14 +26,13 @@ command line), else the call is refused with that line (the desk's one card at a
 
 from __future__ import annotations
 
-import os
 import shutil
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from ..files.atomic import atomic_path
+from ..files.journal import LOCK, move_all, pending
 from ..files.textsafe import safe_file_name
 from ..config import load_config
 from ..errors import AcceptError, ReportkitError
@@ -35,6 +40,7 @@ from ..issues import Issue
 from ..input_folder import InputFolder
 from ..abolished_record import read_abolished
 from ..expected_record import ExpectedRecord, LastYear, read_expected_file
+from ..recovery import ACCEPTING_PREFIX
 from ..rules import LAST_YEAR_CODES
 from ..validate import card_files, folder_last_year
 from ..workbook.fingerprint import untouched
@@ -42,8 +48,6 @@ from ..workbook.reader import read_workbook
 from .checklist import is_checklist
 from .expected import Prefilled
 from .received import IssueCounts, received_files, workbook_identity
-
-ARCHIVE_FOLDER = "archive"
 
 
 @dataclass
@@ -68,14 +72,11 @@ class Skipped:
     reason: str  # one Japanese sentence: why it was not filed (without the file's name)
 
 
-def accept(files: list[Path], folder: Path, skipped: list[Skipped] | None = None,
-           on_filed: Callable[[Filed], None] | None = None) -> list[Filed]:
-    """File each of ``files`` into ``folder`` (see the module docstring); raises AcceptError.
+def accept(files: list[Path], folder: Path, skipped: list[Skipped] | None = None) -> list[Filed]:
+    """File each of ``files`` into ``folder``, all or none (see the module docstring); raises AcceptError,
+    or OSError from a write (the renames already made undone).
 
     ``skipped``: where the checklist and the untouched cards go (not filed); without it they are refused.
-
-    ``on_filed`` is told of each workbook as soon as it is filed, in the order of ``files``: when
-    filing stops part way (a write error), what it was told is exactly what was filed.
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -103,18 +104,48 @@ def accept(files: list[Path], folder: Path, skipped: list[Skipped] | None = None
                           + "\n".join(f"  {p}" for p in problems))
     earlier = {key: [f.path for f in group] for key, group in received_files(folder).by_project().items()} \
         if cards.is_dir() else {}
-    filed = []
-    for item, _ in incoming:
-        for old in earlier.get(item.project_id, []):
-            item.archived.append((old, _archive(old, folder / ARCHIVE_FOLDER / safe_file_name(item.project_id))))
-        item.target = free_name(cards / safe_file_name(item.division) / item.source.name)
-        with atomic_path(item.target) as tmp:
-            shutil.copy2(item.source, tmp)  # keeps the return's own time, shown by `reportkit status`
-        earlier[item.project_id] = [item.target]
-        filed.append(item)
-        if on_filed is not None:
-            on_filed(item)
+    filed = [item for item, _ in incoming]
+    with LOCK, pending(InputFolder(folder).archive, ACCEPTING_PREFIX) as work:
+        moves = _plan(filed, earlier, folder, work)
+
+        def copy_returns() -> None:
+            for number, item in enumerate(filed, 1):
+                with atomic_path(_staged(work, number, item)) as tmp:
+                    shutil.copy2(item.source, tmp)  # keeps the return's own time, shown by `reportkit status`
+
+        move_all(work, moves, "accept", prepare=copy_returns)
     return filed
+
+
+def _plan(filed: list[Filed], earlier: dict[str, list[Path]], folder: Path, work: Path) -> list[tuple[Path, Path]]:
+    """Each return's target, and the renames: its staged copy into cards/, then its project's earlier versions out.
+
+    A return named like the earlier version it replaces (``001.xlsx`` again) goes in as ``001_2.xlsx``
+    first and takes its own name once the earlier one is in archive/."""
+    cards, archive = InputFolder(folder).cards, InputFolder(folder).archive
+    taken: set[Path] = set()
+    times: dict[Path, float] = {}  # last-modified times of the targets planned, not yet written
+    moves = []
+    for number, item in enumerate(filed, 1):
+        olds = earlier.get(item.project_id, [])
+        desired = cards / safe_file_name(item.division) / item.source.name
+        first = free_name(desired, taken)
+        moves.append((_staged(work, number, item), first))
+        for old in olds:
+            stamp = datetime.fromtimestamp(times.get(old) or old.stat().st_mtime).strftime("%Y%m%d-%H%M%S")
+            moved = free_name(archive / safe_file_name(item.project_id) / f"{stamp}_{old.name}", taken)
+            item.archived.append((old, moved))
+            moves.append((old, moved))
+        item.target = desired if desired in olds else first
+        if item.target != first:
+            moves.append((first, item.target))
+        times[item.target] = item.source.stat().st_mtime
+        earlier[item.project_id] = [item.target]
+    return moves
+
+
+def _staged(work: Path, number: int, item: Filed) -> Path:
+    return work / f"{number}{item.source.suffix}"
 
 
 def _check_incoming(path: Path, config, cards: Path, last_year: LastYear | None) -> tuple[Filed, str]:
@@ -173,21 +204,15 @@ def _expected_record(folder: Path) -> ExpectedRecord | None:
         return None
 
 
-def _archive(old: Path, archive: Path) -> Path:
-    """Move ``old`` to ``archive/<last modified>_<name>`` without overwriting anything."""
-    stamp = datetime.fromtimestamp(old.stat().st_mtime).strftime("%Y%m%d-%H%M%S")
-    target = free_name(archive / f"{stamp}_{old.name}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    os.rename(old, target)  # same folder tree: a rename, the time kept
-    return target
-
-
-def free_name(path: Path) -> Path:
-    """``path``, or ``stem_2.suffix``, ``stem_3.suffix`` … the first that does not exist."""
+def free_name(path: Path, taken: set[Path] | None = None) -> Path:
+    """``path``, or ``stem_2.suffix``, ``stem_3.suffix`` … the first that does not exist (nor is in ``taken``,
+    which then gets it)."""
+    taken = set() if taken is None else taken
     candidate, number = path, 1
-    while candidate.exists():
+    while candidate.exists() or candidate in taken:
         number += 1
         candidate = path.with_name(f"{path.stem}_{number}{path.suffix}")
+    taken.add(candidate)
     return candidate
 
 

@@ -41,6 +41,7 @@ from ..expected_record import LastYear
 from ..input_folder import default_outputs
 from ..japanese import nendo
 from ..validate import folder_last_year, non_workbook_issue, shared_name_on_filing, validate_card_file
+from ..recovery import finish_accepts, finish_builds
 from ..workbook.reader import MAX_FILE_BYTES
 from .access import ACCESS_FILE, SECRETARIAT, AccessCodes, Principal, state_folder
 from .accesslog import LOG_FILE, OLD_LOG_FILE, AccessLog
@@ -69,9 +70,11 @@ class Intake:
         self.folder = Path(folder).resolve()
         self.config = load_config(self.folder)  # an unusable folder stops the server before it starts
         self.outputs = Path(outputs) if outputs else default_outputs(self.folder)
-        # what to say at start: secrets left readable by others tightened, a killed server's leftovers swept
+        # what to say at start: secrets left readable by others tightened, a killed accept's or build's moves
+        # finished, a killed server's leftovers swept
         self.notices = tighten(state_folder(self.folder), (ACCESS_FILE, LOG_FILE, OLD_LOG_FILE, SESSIONS_FILE),
                                SECRET_FILE)
+        self.notices += finish_accepts(self.folder) + finish_builds(self.outputs)
         self.notices += sweep(self.folder, [self.outputs, draft_folder(self.outputs)])
         self.codes = AccessCodes(self.folder)
         self.sessions = Sessions(self.folder, self.codes)

@@ -2,7 +2,8 @@
 
 A build's staging folder (``.build-*`` in the outputs folder and its draft folder) is removed once
 nothing in it has changed for ``STALE_AFTER`` (a ``reportkit build`` running beside the server keeps
-its own); the upload areas of earlier servers on the same input folder (``reportkit-serve-<key>-*``
+its own), unless it holds a journal: a build killed while moving its set in, which the server
+finishes at start (``recovery.finish_builds``) rather than deleting what may be the only whole set; the upload areas of earlier servers on the same input folder (``reportkit-serve-<key>-*``
 under the temporary folder, ``key`` from the folder's path) hold only uploads that were never filed.
 """
 
@@ -14,7 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
-STAGING_PREFIX = ".build-"  # reportkit.build's staging folders
+from ..files.journal import JOURNAL
+from ..recovery import BUILD_STAGING_PREFIX as STAGING_PREFIX
 UPLOADS_PREFIX = "reportkit-serve-"
 STALE_AFTER = 15 * 60
 
@@ -43,7 +45,8 @@ def sweep(folder: Path, output_folders: list[Path]) -> list[str]:
         stale = []
         for path in outputs.glob(STAGING_PREFIX + "*") if outputs.is_dir() else []:
             try:
-                if path.is_dir() and not path.is_symlink() and now - _last_change(path) > STALE_AFTER:
+                if path.is_dir() and not path.is_symlink() and not (path / JOURNAL).exists() \
+                        and now - _last_change(path) > STALE_AFTER:
                     shutil.rmtree(path)
                     stale.append(path.name)
             except OSError:
