@@ -31,7 +31,6 @@ from reportkit.yoy.redline import redline
 from reportkit.yoy.rollover import rollover
 
 from collect_helpers import SCHOOL, accept
-from test_redline import needs_engine
 from yoy_helpers import INPUTS, edit, year_values
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -198,17 +197,18 @@ def test_the_secretariat_places_a_new_project_and_moves_a_continuing_one(placed,
     assert rolled_on.of_kind(MOVED) == [] and rolled_on.of_kind(ADDED) == rolled_on.of_kind(DROPPED) == []
 
 
-@needs_engine
 def test_the_redline_shows_moved_the_projects_diff_reports_moved(placed, last_year, tmp_path):
     out = placed[1]
     redline(last_year / "report.docx", out / "report.docx", tmp_path / "redline.docx")
     with zipfile.ZipFile(tmp_path / "redline.docx") as package:
         root = etree.fromstring(package.read("word/document.xml"))
-    # a card moved whole: its part ２ 事業名 and the name after it in one moved range
-    moved = [text for move in root.iter(W + "moveTo") if (text := "".join(t.text or "" for t in move.iter(W + "t")))]
-    names = [moved[k + 1] for k, text in enumerate(moved[:-1]) if text == "２\u3000事業名"]
-    ids = {p["name"]: p["project_id"] for p in json.loads((out / "report.json").read_text(encoding="utf-8"))["projects"]}
-    assert [ids[name] for name in names] == [c.project_id for c in compare(last_year, out).of_kind(MOVED)] == ["AOM-005"]
+    # a moved card: a 【移動】 note (inserted and deleted: gone either way) where it stood, naming it
+    notes = ["".join(t.text or "" for t in p.iter(W + "t", W + "delText")) for p in root.iter(W + "p")]
+    notes = [text for text in notes if "【移動】" in text]
+    names = {p["project_id"]: p["name"] for p in json.loads((out / "report.json").read_text(encoding="utf-8"))["projects"]}
+    moved = [c.project_id for c in compare(last_year, out).of_kind(MOVED)]
+    assert moved == ["AOM-005"]
+    assert len(notes) == len(moved) and all(names[i] in note for i, note in zip(moved, notes))
 
 
 # -- the sample ------------------------------------------------------------------------------------
