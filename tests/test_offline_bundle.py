@@ -136,7 +136,8 @@ def test_windows_launchers_are_cp932_with_crlf_and_install_from_the_bundle_only(
         pairs = [data[i:i + 2] for i, c in enumerate(data) if c >= 0x81 and not 0xA1 <= c <= 0xDF]
         assert not [p for p in pairs if p[1:] in (b"\\", b"|", b"^")], name
     setup = files["setup.cmd"].decode("cp932")
-    assert "py -3.12 -m venv .venv" in setup
+    assert 'set "PY=py -3.12"' in setup and "%PY% -m venv .venv" in setup
+    assert "sys.version_info[:2] != (3, 12)" in setup  # else a python on PATH, of that version only
     assert "pip install --no-index --find-links wheels --require-hashes" in setup
     assert "pause" in files["build.cmd"].decode("cp932")  # the window waits for a key
     assert "serve inputs --open" in files["serve.cmd"].decode("cp932")

@@ -200,9 +200,14 @@ WINDOWS_SETUP = r"""@echo off
 chcp 932 >nul
 setlocal
 cd /d "%~dp0"
-py -{python} -c "import sys" >nul 2>&1
+set "PY=py -{python}"
+%PY% -c "import sys" >nul 2>&1
+if not errorlevel 1 goto found
+set "PY=python"
+python -c "import sys; sys.exit(sys.version_info[:2] != {version_tuple})" >nul 2>&1
 if errorlevel 1 goto nopython
-if not exist ".venv\Scripts\python.exe" py -{python} -m venv .venv
+:found
+if not exist ".venv\Scripts\python.exe" %PY% -m venv .venv
 if errorlevel 1 goto failed
 ".venv\Scripts\python.exe" -m pip install --no-index --find-links wheels --require-hashes --disable-pip-version-check -r requirements.txt
 if errorlevel 1 goto failed
@@ -211,7 +216,7 @@ echo セットアップが終わりました。報告書は build.cmd、受付�
 pause
 exit /b 0
 :nopython
-echo Python {python} が見つかりません（py -{python}）。はじめにお読みください.txt の「1. Python を入れる」を見てください。
+echo Python {python} が見つかりません（py -{python} でも python でも）。はじめにお読みください.txt の「1. Python を入れる」を見てください。
 pause
 exit /b 1
 :failed
@@ -278,7 +283,8 @@ def launchers(target: str, python: str) -> dict[str, bytes]:
     for name, (command, options) in LAUNCHERS.items():
         if target == "windows":
             text = (WINDOWS_SETUP if name == "setup" else WINDOWS_RUN).format(
-                python=python, command=command, default_options=options)
+                python=python, command=command, default_options=options,
+                version_tuple=f"({python.replace('.', ', ')})")
             files[f"{name}.cmd"] = text.replace("\n", "\r\n").encode("cp932")
         else:
             text = (POSIX_SETUP if name == "setup" else POSIX_RUN).format(
@@ -294,10 +300,12 @@ def readme_text(target: str, python: str, wheels: list[Wheel]) -> str:
     run = (lambda name: f"{name}.cmd（ダブルクリック）") if windows else (lambda name: f"./{name}.sh")
     python_install = (
         f"python.org の Windows 用インストーラー（Python {python}.x、64 ビット）を、インターネットにつながる\n"
-        "     パソコンでダウンロードして持ち込み、「Install Now」で入れてください。管理者権限は要りません\n"
-        "     （ユーザーごとのインストール）。「py」ランチャーも一緒に入ります（既定のまま）。\n"
-        "     Microsoft Store 版の Python は使わないでください。"
+        "     パソコンでダウンロードして持ち込み、「Install Now」で入れてください（ユーザーごとのインストール）。\n"
+        "     管理者権限がないときは、最初の画面の「Use admin privileges when installing py.exe」のチェックを外し、\n"
+        "     「Add python.exe to PATH」にチェックを付けます。Microsoft Store 版の Python は使わないでください。"
         if windows else
+        f"python.org の macOS 用インストーラー（Python {python}.x）で入れてください。"
+        if target == "macos" else
         f"Python {python}（venv を含むもの。Debian/Ubuntu では python{python}-venv）を入れてください。")
     check = ("certutil -hashfile wheels\\<ファイル名> SHA256 の結果と SHA256SUMS の行を比べます。"
              if windows else "sha256sum -c SHA256SUMS（macOS は shasum -a 256 -c SHA256SUMS）で確かめます。")
@@ -308,14 +316,24 @@ def readme_text(target: str, python: str, wheels: list[Wheel]) -> str:
                if windows else "export REPORTKIT_SOFFICE=/opt/libreoffice/program/soffice")
     sep = "\\" if windows else "/"
     os_name = {"windows": "Windows", "linux": "Linux", "macos": "macOS"}[target]
-    firewall = ("Windows Defender ファイアウォールの許可の画面が出た場合、許可には管理者権限が必要です"
-                "（.venv\\Scripts\\python.exe を「プライベート／ドメイン」のネットワークだけ許可）。\n  " if windows else "")
-    listing = "\n".join(f"  {w.path.name}" for w in sorted(wheels, key=lambda w: w.name))
+    firewall = ("Windows セキュリティの警告（ファイアウォール）が出た場合、許可には管理者権限が必要です"
+                f"（許可するのは Python {python} の python.exe、「プライベート」「ドメイン」のネットワークだけ）。\n  "
+                if windows else "")
+    listing = "\n".join(f"    {w.path.name}" for w in sorted(wheels, key=lambda w: w.name))
+    place = "ドキュメント\\reportkit" if windows else "~/reportkit"
+    reportkit = ".venv\\Scripts\\reportkit.exe" if windows else ".venv/bin/reportkit"
+    files = [(f"setup.{ext}", "仮想環境 .venv を作り、wheels から reportkit を入れる（ネットワーク不要）"),
+             (f"build.{ext}", "報告書（report.docx ほか）を inputs の隣の outputs に作る（inputs 以外: 入力フォルダを引数に）"),
+             (f"serve.{ext}", "受付の画面を起動し、ブラウザで開く（このパソコンの中だけ: 127.0.0.1:8000）"),
+             ("requirements.txt", "入れる wheel とその版・SHA-256（pip の --require-hashes で照合）"),
+             ("SHA256SUMS", "このフォルダのファイルの SHA-256"),
+             (f"wheels{sep}", f"reportkit と、使うライブラリの wheel（{len(wheels)} 個）:")]
+    file_lines = "\n".join(f"  {name:<17}{what}" for name, what in files)
     return f"""reportkit オフライン導入用フォルダ（{os_name} 用、Python {python}）
 ==========================================================================
 
 このフォルダだけで、インターネットにつながらないパソコン（LGWAN など）に reportkit を入れられます。
-導入にも使用にもネットワークは使いません（pip は wheels\\ フォルダだけを見ます）。
+導入にも使用にもネットワークは使いません（pip は wheels{sep} フォルダだけを見ます）。
 
 ■ 使える Python
   Python {python} だけです（wheels の中身が Python {python} 用です）。ほかの版の Python しかない場合は、
@@ -324,7 +342,7 @@ def readme_text(target: str, python: str, wheels: list[Wheel]) -> str:
 
 ■ 手順
   1. Python を入れる: {python_install}
-  2. このフォルダを丸ごと、書き込みのできる場所（例: ドキュメント\\reportkit）にコピーします。
+  2. このフォルダを丸ごと、書き込みのできる場所（例: {place}）にコピーします。
      ファイルが壊れていないかは SHA256SUMS で確かめられます: {check}
   3. {run('setup')} を実行します。このフォルダの中に .venv（仮想環境）を作り、
      wheels の中から入れます（requirements.txt のハッシュと一致しないファイルは入れません）。
@@ -332,27 +350,23 @@ def readme_text(target: str, python: str, wheels: list[Wheel]) -> str:
      {run('build')} で報告書を作ります（終わると結果を表示してキー入力を待ちます）。
      {'別の場所の入力フォルダは build.cmd の上にドラッグ＆ドロップしてください。' if windows else './build.sh 入力フォルダ でも指定できます。'}
   5. {run('serve')} で受付の画面（ブラウザ）を開きます。閉じるときはその黒い画面で Ctrl+C を押すか、
-     画面を閉じてください。
+     画面を閉じてください。事務局のアクセスコードは最初に一度、このフォルダで次のように作ります:
+       {reportkit} access inputs --secretariat
 
 ■ ファイル
-  setup.{ext}      仮想環境 .venv を作り、wheels から reportkit を入れる（ネットワーク不要）
-  build.{ext}      報告書（report.docx ほか）を inputs の隣の outputs に作る
-  serve.{ext}      受付の画面を起動し、ブラウザで開く（このパソコンの中だけ: 127.0.0.1:8000）
-  requirements.txt 入れる wheel とその版・SHA-256（pip の --require-hashes で照合）
-  SHA256SUMS       このフォルダのファイルの SHA-256
-  wheels{sep}          reportkit と、使うライブラリの wheel（{len(wheels)} 個）:
+{file_lines}
 {listing}
 
 ■ LibreOffice（任意、推奨）
   入っていると、ページ番号を確定し PDF も作れます。{soffice}
   ほかの場所（ポータブル版など）にある場合は、環境変数 REPORTKIT_SOFFICE に soffice{'.exe' if windows else ''} の場所を設定するか、
-  reportkit build --soffice <場所> で指定してください。
+  {run('build').split('（')[0]} inputs --soffice <場所> のように指定してください（serve も同じ）。
     例: {setting}
   なくても報告書は作れます（ページ番号は Word で開いたときに更新します）。
 
 ■ ファイアウォール（庁内 LAN で受付の画面を使う場合）
   serve.{ext} の既定ではこのパソコンの中（127.0.0.1）だけで待ち受けるので、設定は要りません。
-  担当課のパソコンから使うときは reportkit serve inputs --host 0.0.0.0 --port 8000 で起動し、
+  担当課のパソコンから使うときは {run('serve').split('（')[0]} inputs --host 0.0.0.0 --port 8000 --open で起動し、
   このパソコンの受信 TCP 8000 番（--port で変えた場合はその番号）を、庁内 LAN からだけ許可してください。
   {firewall}外向きの通信は一切しません。
 """
