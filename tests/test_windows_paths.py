@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -193,3 +194,27 @@ def test_serve_open_opens_the_desk_in_the_browser_once_it_listens(serve_rolled, 
         process.terminate()
         process.wait(30)
 
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="POSIX: a terminal closing sends SIGHUP")
+def test_serve_cleans_up_when_its_terminal_window_closes(serve_rolled, tmp_path):
+    """The console window closed (SIGHUP here; on Windows the close event, through SetConsoleCtrlHandler):
+    serve still runs its clean-up — the upload area goes (and a kept LibreOffice is ended)."""
+    folder = rolled_copy(serve_rolled, tmp_path / "inputs2014")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    process = subprocess.Popen([sys.executable, "-m", "reportkit", "serve", str(folder), "--host", "127.0.0.1",
+                                "--port", str(free_port()), "--no-office"], env={**command_env(), "TMPDIR": str(temp)},
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8")
+    try:
+        for line in process.stdout:
+            if "受付を始めました" in line:
+                break
+        assert [p.name for p in temp.iterdir()]  # the upload area, while serving
+        process.send_signal(signal.SIGHUP)
+        assert process.wait(60) == 0
+        assert list(temp.iterdir()) == []
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(30)
