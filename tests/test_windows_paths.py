@@ -218,3 +218,16 @@ def test_serve_cleans_up_when_its_terminal_window_closes(serve_rolled, tmp_path)
         if process.poll() is None:
             process.kill()
             process.wait(30)
+
+
+def test_a_double_clicked_reportkit_waits_for_enter_before_its_window_closes(monkeypatch, capsys):
+    """reportkit.exe double-clicked: Windows opened the console for it alone (faked here); the guide stays
+    until Enter. In a console the user opened (``owns_console`` False: every test here) nothing waits."""
+    from reportkit import console_window
+
+    asked = []
+    monkeypatch.setattr(console_window, "owns_console", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt="": asked.append(prompt) or "")
+    assert cli.main([]) == 2
+    assert asked == ["Enter キーを押すと閉じます。"]
+    assert "reportkit build inputs" in capsys.readouterr().out
