@@ -75,7 +75,8 @@ def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
 
 def _build(inputs: YearInputs, output_dir: Path, *, pdf: bool, progress, page_numbers: bool,
            draft: bool, notices: list[str]) -> BuildResult:
-    from .libreoffice.pages import PageNumberError, find_soffice, update_page_numbers
+    from .libreoffice.pages import (PageNumberError, chosen_soffice, find_soffice, missing_soffice_message,
+                                    update_page_numbers)
     from .render import render_report
     from .render.package import set_update_fields, write_cached_pagerefs
 
@@ -96,10 +97,11 @@ def _build(inputs: YearInputs, output_dir: Path, *, pdf: bool, progress, page_nu
     notices = [*notices, *report.warnings]  # e.g. placements of config.toml that could not be followed
 
     soffice = find_soffice() if (page_numbers or pdf) else None
-    if pdf and soffice is None:
+    if soffice is None and (pdf or (page_numbers and chosen_soffice())):  # asked for, and not there
         from .errors import ReportkitError
 
-        raise ReportkitError("PDF を作るには LibreOffice が必要です。LibreOffice をインストールするか、--pdf を付けずに実行してください。")
+        raise ReportkitError(("PDF を作るには LibreOffice が必要です。" if pdf else "") + missing_soffice_message()
+                             + ("（PDF なしで作るには --pdf を外してください）" if pdf else ""))
     _check_not_inside(output_dir, input_dir)
     with pending(output_dir, BUILD_STAGING_PREFIX) as staging:  # removed after, unless a journal is left in it
         try:

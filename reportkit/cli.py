@@ -161,6 +161,7 @@ def _build_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--draft", action="store_true",
                         help="素案を OUTDIR/draft/ に作る: 提出済みの正常なカードだけで組み、未提出・要修正の事業は"
                              "仮のページ（ページ番号は最終版と同じ位置）にする。数値は暫定")
+    cli_serve.office_option(parser)
 
 
 def _folder_argument(parser: argparse.ArgumentParser) -> None:
@@ -181,6 +182,7 @@ def run_build(args: argparse.Namespace) -> int:
     from .recovery import finish_builds
 
     _existing_folder(args.folder)
+    cli_serve.use_office(args)
     output = args.output if args.output is not None else default_outputs(args.folder)
     for notice in finish_builds(output):  # said even when this build is refused
         print(f"注意: {notice}", file=sys.stderr)
@@ -393,9 +395,32 @@ def _finish_interrupted(args: argparse.Namespace) -> None:
         print(f"注意: {notice}", file=sys.stderr)
 
 
+def first_steps() -> str:
+    """What ``reportkit`` alone prints: what it is, the commands, and the first ones to run."""
+    lines = ["reportkit: 事業カード（Excel）から中小企業振興施策の年次報告（Word）を作ります。", "",
+             "使い方: reportkit コマンド [引数]（コマンドプロンプトや PowerShell で入力します）", "", "コマンド:"]
+    width = max(len(command.name) for command in COMMANDS)
+    lines += [f"  {command.name:<{width}}  {command.help}" for command in COMMANDS]
+    lines += ["", "はじめは:",
+              f"  reportkit build {DEFAULT_INPUT}         入力フォルダ {DEFAULT_INPUT} から報告書を作る",
+              f"  reportkit serve {DEFAULT_INPUT} --open  受付の画面をブラウザで開く",
+              "  reportkit build --help         コマンドの説明（ほかのコマンドも同じ）"]
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code (never raises, never prints a traceback)."""
+    """Run the command line; returns the exit code (never raises, never prints a traceback).
+
+    With no arguments at all: the first steps on stdout (exit 2: no command was given), and a window
+    Windows opened for a double-click (reportkit.exe) waits for Enter instead of closing before they are read.
+    """
     _utf8_streams()
+    if not (sys.argv[1:] if argv is None else argv):
+        print(first_steps(), end="", flush=True)
+        from .console_window import wait_before_closing
+
+        wait_before_closing()
+        return EXIT_USAGE
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

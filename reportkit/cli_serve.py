@@ -48,9 +48,25 @@ def serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--threads", type=int, default=4, help="同時に処理する要求の数（既定: 4）")
     parser.add_argument("--request-deadline", metavar="秒", type=float, default=None,
                         help="1 つの要求を送り終えるまでの上限（既定: 120 秒。少しずつしか送ってこない接続はこれで切ります）")
+    parser.add_argument("--open", action="store_true", help="受付を始めたら、既定のブラウザでその画面を開く")
+    office_option(parser)
     parser.add_argument("--no-office", action="store_true",
                         help="LibreOffice を起動したままにしない（既定では、ページ番号の確定を速くするため"
                              "受付の間 LibreOffice を 1 つ起動したままにし、このパソコンでの作成にも使います）")
+
+
+def office_option(parser: argparse.ArgumentParser) -> None:
+    """The LibreOffice to use (build, serve): ``--soffice PATH``."""
+    from .libreoffice.pages import add_soffice_option
+
+    add_soffice_option(parser)
+
+
+def use_office(args: argparse.Namespace) -> None:
+    """Use the LibreOffice ``--soffice`` named, if any, in this process and the ones it starts."""
+    from .libreoffice.pages import use_soffice
+
+    use_soffice(args.soffice)
 
 
 def _port(text: str) -> int:
@@ -70,9 +86,16 @@ def run_serve(args: argparse.Namespace) -> int:
     from .serve.app import SERVER_BODY_LIMIT, create_app
     from .serve.server import REQUEST_DEADLINE, deadline_server
 
+    use_office(args)
     app = create_app(args.folder, outputs=args.outputs, previous=args.previous, host=args.host,
                      allowed_hosts=tuple(args.allow_host))
     office = None
+
+    def clean_up() -> None:  # also when the console window is closed (Windows): nothing else runs then
+        if office is not None:
+            office.close(ask=False)
+        app.extensions["reportkit"].close()
+
     try:
         server = _listen(deadline_server(args.request_deadline or REQUEST_DEADLINE), app, args.host, args.port,
                          threads=args.threads, ident="reportkit", max_request_body_size=SERVER_BODY_LIMIT,
@@ -83,7 +106,12 @@ def run_serve(args: argparse.Namespace) -> int:
             print(f"注意: アクセスコードがまだありません。reportkit access {args.folder} --secretariat で作ってください。")
         office = None if args.no_office else start_kept_office()
         _exit_on_terminate()  # so that a stopped server ends its LibreOffice too
+        from .console_window import on_console_close
+
+        on_console_close(clean_up)
         print(f"受付を始めました: http://{args.host}:{args.port}/ （終了は Ctrl+C）", flush=True)  # listening now
+        if args.open:
+            _open_in_browser(local_url(args.host, args.port))
         server.run()
     finally:
         if office is not None:
@@ -149,13 +177,29 @@ def _answers(host: str, port: int) -> bool:
         return False
 
 
+def local_url(host: str, port: int) -> str:
+    """The address of the desk on this machine (what the browser opens): the loopback for a wildcard ``host``."""
+    host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+    return f"http://{f'[{host}]' if ':' in host else host}:{port}/"
+
+
+def _open_in_browser(url: str) -> None:
+    """Open ``url`` in the default browser, beside the server (a browser command may not return at once)."""
+    import threading
+    import webbrowser
+
+    threading.Thread(target=webbrowser.open, args=(url,), name="reportkit-browser", daemon=True).start()
+
+
 def _exit_on_terminate() -> None:
-    """Turn SIGTERM (a service manager stopping the server) into SystemExit, so ``finally`` runs."""
+    """Turn the stopping signals into SystemExit, so ``finally`` runs: SIGTERM (a service manager),
+    SIGHUP (the terminal closed), SIGBREAK (Ctrl+Break in Windows' console)."""
     import signal
     import sys
 
-    if hasattr(signal, "SIGTERM"):
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(EXIT_OK))
+    for name in ("SIGTERM", "SIGHUP", "SIGBREAK"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), lambda *_: sys.exit(EXIT_OK))
 
 
 def start_kept_office():

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from builders import DATA, write_card, write_not_zip
+from command_helpers import run_reportkit
 from reportkit import cli
 from reportkit.workbook.reader import read_workbook
 
@@ -96,11 +97,22 @@ def test_folder_without_workbooks_exits_2(card_folder, capsys):
     assert "１つもありません" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("argv", [["validate", "--format", "xml"], ["nosuchcommand"], []])
+@pytest.mark.parametrize("argv", [["validate", "--format", "xml"], ["nosuchcommand"]])
 def test_usage_errors_exit_2_in_japanese(argv, capsys):
     assert cli.main(argv) == 2
     err = capsys.readouterr().err
     assert "使い方:" in err and "エラー:" in err
+
+
+def test_reportkit_alone_prints_the_first_steps_in_japanese():
+    """A double-clicked reportkit.exe has no arguments: a guide, not argparse's one-line error (issue 32)."""
+    done = run_reportkit()
+    assert done.returncode == 2 and done.stderr == ""
+    assert done.stdout.startswith("reportkit: 事業カード（Excel）から中小企業振興施策の年次報告（Word）を作ります。")
+    lines = done.stdout.splitlines()
+    for command in cli.COMMANDS:
+        assert any(line.split(None, 1) == [command.name, command.help] for line in lines), command.name
+    assert "reportkit serve inputs --open" in done.stdout and "Enter" not in done.stdout  # waits on Windows only
 
 
 def test_workbooks_that_do_not_exist_exit_2_naming_them(tmp_path, monkeypatch, capsys):

@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -35,7 +36,7 @@ FIRST_NUMBERED_BOOKMARK = "rkh001"  # はじめに, printed page 1
 PDF_FILTER = "pdf:writer_pdf_Export:" + json.dumps(
     {name: {"type": "boolean", "value": str(value).lower()} for name, value in PDF_EXPORT_OPTIONS.items()},
     separators=(",", ":"))
-WINDOWS_SOFFICE = r"C:\Program Files\LibreOffice\program\soffice.exe"
+SOFFICE_SETTING = "REPORTKIT_SOFFICE"  # the soffice to use (also set by --soffice); searched for when unset
 DEFAULT_TIMEOUT = 300
 
 
@@ -43,19 +44,74 @@ def _soffice(chosen: str | None) -> str:
     """``chosen``, else the installed LibreOffice; PageNumberError when there is none."""
     soffice = chosen or find_soffice()
     if soffice is None:
-        raise PageNumberError("LibreOffice（soffice）が見つかりません。ページ番号を確定できません。")
+        raise PageNumberError(missing_soffice_message() + "ページ番号を確定できません。")
     return soffice
 
 
+def add_soffice_option(parser) -> None:
+    """``--soffice PATH`` on an argparse parser (build, serve): the LibreOffice to use."""
+    parser.add_argument("--soffice", metavar="PATH", type=Path,
+                        help=f"使う LibreOffice の soffice（Windows では soffice.exe）の場所（既定: 環境変数 {SOFFICE_SETTING}、"
+                             "なければ PATH と既定のインストール先から探します）")
+
+
+def use_soffice(path: Path | None) -> None:
+    """Use ``path`` as LibreOffice from now on, in this process and the ones it starts (``--soffice``)."""
+    if path is not None:
+        os.environ[SOFFICE_SETTING] = str(Path(path).expanduser().absolute())
+
+
+def chosen_soffice() -> str | None:
+    """The soffice the user named (``REPORTKIT_SOFFICE`` / ``--soffice``), found or not; None when none was."""
+    return os.environ.get(SOFFICE_SETTING) or None
+
+
+def soffice_locations(platform: str | None = None, environ=None) -> list[Path]:
+    """Where LibreOffice installs itself on ``platform`` (``sys.platform``), in the order looked at.
+
+    Windows: both Program Files folders (a 32-bit LibreOffice on 64-bit Windows is in ``Program Files
+    (x86)``) and the per-user install without administrator rights (``%LOCALAPPDATA%\\Programs``);
+    macOS: the application in /Applications or ~/Applications.
+    """
+    platform = platform or sys.platform
+    environ = os.environ if environ is None else environ
+    if platform == "win32":
+        roots = [environ.get(name) for name in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)")]
+        roots = [root for root in dict.fromkeys(roots) if root]
+        if environ.get("LOCALAPPDATA"):
+            roots.append(str(Path(environ["LOCALAPPDATA"]) / "Programs"))
+        return [Path(root) / "LibreOffice" / "program" / "soffice.exe" for root in roots]
+    if platform == "darwin":
+        apps = [Path("/Applications"), Path(environ.get("HOME", "~")).expanduser() / "Applications"]
+        return [app / "LibreOffice.app" / "Contents" / "MacOS" / "soffice" for app in apps]
+    return []
+
+
 def find_soffice() -> str | None:
-    """The LibreOffice executable (soffice / libreoffice on PATH, or the Windows default path), or None."""
+    """The LibreOffice executable, or None: the one named (``REPORTKIT_SOFFICE``, when it exists), else
+    soffice / libreoffice on PATH, else the platform's install folders (``soffice_locations``)."""
+    chosen = chosen_soffice()
+    if chosen is not None:
+        return chosen if Path(chosen).is_file() else None
     for name in ("soffice", "libreoffice"):
         found = shutil.which(name)
         if found:
             return found
-    if os.name == "nt" and Path(WINDOWS_SOFFICE).is_file():
-        return WINDOWS_SOFFICE
+    for location in soffice_locations():
+        if location.is_file():
+            return str(location)
     return None
+
+
+def missing_soffice_message() -> str:
+    """Why no LibreOffice was found, in Japanese, and the way out: the file named, or where it was looked for."""
+    chosen = chosen_soffice()
+    if chosen is not None:
+        return (f"{SOFFICE_SETTING}（または --soffice）で指定された LibreOffice がありません: {chosen}。"
+                "soffice の場所（Windows では …\\LibreOffice\\program\\soffice.exe）を確かめてください。")
+    places = "、".join(["PATH", *map(str, soffice_locations())])
+    return (f"LibreOffice（soffice）が見つかりません（探した場所: {places}）。LibreOffice をインストールするか、"
+            f"soffice の場所を環境変数 {SOFFICE_SETTING} か --soffice で指定してください。")
 
 
 def convert_to_pdf(docx_path: Path, out_dir: Path, soffice: str | None = None,

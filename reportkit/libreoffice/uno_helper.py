@@ -42,6 +42,30 @@ PDF_EXPORT_OPTIONS = {"ExportBookmarksToPDFDestination": True, "IsSkipEmptyPages
 
 
 PROBE_FILE = "uno-python.json"  # in the user's cache folder: the interpreter found, and what it was found with
+PROBE_VERSION = 2  # 2: LibreOffice's own interpreter probed without -I (a cache of version 1 is probed again)
+
+
+def _on_windows() -> bool:
+    """Whether this is Windows (one place, so that tests can fake it for the code paths below)."""
+    return os.name == "nt"
+
+
+def _is_office_python(python: str) -> bool:
+    """Whether ``python`` is LibreOffice's own interpreter: it sits beside soffice.exe / soffice.bin in ``program``
+    (not /usr/bin's, beside a soffice link)."""
+    folder = Path(python).parent
+    return any((folder / name).exists() for name in ("soffice.exe", "soffice.bin"))
+
+
+def _python_options(python: str) -> list[str]:
+    """How ``python`` runs the helper: ``-I`` (no environment, no user site, not its folder on ``sys.path``),
+    except LibreOffice's own interpreter. That one is a launcher (``program\\python.exe`` on Windows,
+    ``program/python`` in LibreOffice's Linux packages) which sets PYTHONHOME and PYTHONPATH for the
+    interpreter it starts: ``-I`` would drop them and ``uno`` (even the standard library) would not
+    import. It gets ``-s`` (no user site) only; the helper's folder on its path holds no module a
+    standard one could be taken for.
+    """
+    return ["-s"] if _is_office_python(python) else ["-I"]
 
 
 @lru_cache(maxsize=None)
@@ -54,27 +78,34 @@ def uno_python(soffice: str | None) -> str | None:
     chosen = os.environ.get("REPORTKIT_UNO_PYTHON")
     if chosen:
         return None if chosen.lower() == "off" else chosen
-    candidates = [sys.executable, "/usr/bin/python3"]
-    if soffice:
-        folder = Path(soffice).resolve().parent
-        candidates += [str(folder / "python.exe"), str(folder / "python")]
+    candidates = _uno_candidates(soffice)
     stamp = [[candidate, _file_stamp(candidate)] for candidate in [*candidates, soffice or ""]]
     kept = _kept_probe()
-    if kept is not None and kept.get("stamp") == stamp:
+    if kept is not None and kept.get("stamp") == stamp and kept.get("version") == PROBE_VERSION:
         return kept.get("python")
     found = None
     for candidate in candidates:
         if not Path(candidate).is_file():
             continue
         try:
-            done = subprocess.run([candidate, "-I", "-c", _PROBE], capture_output=True, timeout=30, check=False)
+            done = subprocess.run([candidate, *_python_options(candidate), "-c", _PROBE], capture_output=True,
+                                  timeout=30, check=False)
         except (OSError, subprocess.TimeoutExpired):
             continue
         if done.returncode == 0:
             found = candidate
             break
-    _keep_probe({"stamp": stamp, "python": found})
+    _keep_probe({"stamp": stamp, "python": found, "version": PROBE_VERSION})
     return found
+
+
+def _uno_candidates(soffice: str | None) -> list[str]:
+    """The interpreters that may import ``uno``: this one, the system's, LibreOffice's own (beside ``soffice``)."""
+    candidates = [sys.executable, "/usr/bin/python3"]
+    if soffice:
+        folder = Path(soffice).resolve().parent
+        candidates += [str(folder / "python.exe"), str(folder / "python")]
+    return candidates
 
 
 def _file_stamp(path: str) -> list[int] | None:
@@ -193,21 +224,29 @@ def office_command(soffice: str, profile: Path, pipe: str) -> list[str]:
 
 def start_office(command: list[str]) -> subprocess.Popen:
     """Start LibreOffice in a process group of its own (soffice starts soffice.bin: ``kill_office`` ends both)."""
-    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=os.name == "posix")
+    if _on_windows():  # a group of its own: Ctrl+C in serve's console reaches serve, which ends it
+        return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                creationflags=getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0))
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
 
 def kill_office(process: subprocess.Popen) -> None:
-    """End a LibreOffice at once: its whole process group on POSIX, the launched process elsewhere."""
-    if os.name == "posix":
-        _kill_group(process.pid)
-    else:
+    """End a LibreOffice at once, with what it started (soffice.exe → soffice.bin)."""
+    _kill_group(process.pid)
+    if process.poll() is None:  # what taskkill could not end
         process.kill()
     process.wait()
 
 
 def _kill_group(pid: int) -> None:
-    """SIGKILL the process group ``pid`` leads (POSIX: ``start_office`` gives each LibreOffice its own)."""
+    """End the LibreOffice launched as ``pid`` and every process it started: SIGKILL to its process group
+    on POSIX (``start_office`` gives each LibreOffice its own), ``taskkill /T /F`` (the process tree) on Windows."""
+    if _on_windows():
+        try:
+            subprocess.run(["taskkill", "/PID", str(pid), "/T", "/F"], capture_output=True, timeout=30, check=False)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+        return
     import signal
 
     try:
@@ -220,10 +259,10 @@ def _script_command(python: str, *arguments: str) -> list[str]:
     """The command that runs this file as a script with ``python`` (an interpreter that has ``uno``).
 
     By its path, not ``-m``: that interpreter (LibreOffice's own, say) has no reportkit installed, so
-    the file imports only the standard library at its top level; ``-I`` keeps its folder (and the
-    user's site-packages) off ``sys.path``.
+    the file imports only the standard library at its top level; ``_python_options``: ``-I`` keeps its
+    folder (and the user's site-packages) off ``sys.path``, except for LibreOffice's own interpreter.
     """
-    return [python, "-I", str(Path(__file__).resolve()), *arguments]
+    return [python, *_python_options(python), str(Path(__file__).resolve()), *arguments]
 
 
 def _ask_to_terminate(python: str, pipe: str) -> bool:
@@ -352,7 +391,7 @@ def kept_office() -> tuple[str, float, KeptOffice | None] | None:
     """(pipe, seconds to wait for it, this process's KeptOffice or None) of a LibreOffice kept running, or None.
 
     This process's own first; else the newest one registered in the user's cache folder by another
-    process (on POSIX only while its process lives; elsewhere a short wait tells).
+    process, while its process lives (when that cannot be told, a short wait tells).
     """
     if _kept is not None and _kept.running:
         return _kept.pipe, STARTING_WAIT, _kept
@@ -399,9 +438,11 @@ def _registered(path: Path | None) -> dict | None:
 
 
 def _alive(pid: int | None) -> bool | None:
-    """Whether process ``pid`` runs (POSIX); None where that cannot be told (Windows, no pid)."""
-    if pid is None or os.name != "posix":
+    """Whether process ``pid`` runs; None when that cannot be told (no pid, or Windows' tasklist failed)."""
+    if pid is None:
         return None
+    if _on_windows():
+        return _alive_on_windows(pid)
     try:
         os.kill(pid, 0)  # no signal: is the process there?
     except ProcessLookupError:
@@ -409,6 +450,21 @@ def _alive(pid: int | None) -> bool | None:
     except PermissionError:  # another user's process
         return False
     return True
+
+
+def _alive_on_windows(pid: int) -> bool | None:
+    """Whether ``pid`` runs, as ``tasklist`` lists it (CSV: the second column is the PID)."""
+    try:
+        done = subprocess.run(["tasklist", "/FI", f"PID eq {pid}", "/FO", "CSV", "/NH"], capture_output=True,
+                              timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if done.returncode != 0:
+        return None
+    import csv
+
+    rows = csv.reader(done.stdout.decode("mbcs" if os.name == "nt" else "utf-8", "replace").splitlines())
+    return any(len(row) > 1 and row[1].strip() == str(pid) for row in rows)
 
 
 def _ended(pid: int) -> bool:
@@ -423,7 +479,7 @@ def _ended(pid: int) -> bool:
 
 def _end_process_group(pid: int, seconds: float = 20.0) -> None:
     """Wait up to ``seconds`` for the LibreOffice launched as ``pid`` (a process group of its own) to end
-    after it was asked to; then kill its group. POSIX only: elsewhere nothing can be told of it."""
+    after it was asked to; then kill its group (its process tree on Windows). Nothing when it cannot be told."""
     if _alive(pid) is None:
         return
     deadline = time.monotonic() + seconds
