@@ -30,6 +30,7 @@ from .year_inputs import YearInputs, load_year_inputs
 REPORT_DOCX = "report.docx"
 REPORT_PDF = "report.pdf"
 PROJECTS_XLSX = "projects.xlsx"
+OUTPUT_SET = (REPORT_DOCX, REPORT_JSON, PROJECTS_XLSX, REPORT_PDF)  # the files of one build, replaced as one set
 PREVIOUS = "previous"  # in the staging folder: the earlier set, moved aside while the new one moves in
 
 
@@ -129,8 +130,10 @@ def _build(inputs: YearInputs, output_dir: Path, *, pdf: bool, progress, page_nu
                 data = report_data(report, pages, inputs.abolished)  # the projects abolished this year listed
                 (staging / REPORT_JSON).write_bytes(report_json_bytes(data))
                 write_tables(staging / PROJECTS_XLSX, companion_sheets(report, pages), cache=cache_folder("tables"))
-            written = _move_into_place(staging, output_dir, [name for name in (REPORT_DOCX, REPORT_JSON, PROJECTS_XLSX,
-                                                                               REPORT_PDF) if (staging / name).exists()])
+            written = _move_into_place(staging, output_dir, [name for name in OUTPUT_SET if (staging / name).exists()])
+            if not pdf and (staging / PREVIOUS / REPORT_PDF).exists():  # an earlier build's PDF would misread as this one's
+                notices.append(f"前回の {REPORT_PDF} は今回の報告書と内容が合わないため、出力フォルダから取り除きました"
+                               "（PDF も作るには --pdf を付けてください）。")
         except (OutputError, PageNumberError) as exc:  # raised with the staging path: name the real output
             exc.args = (_real_paths(str(exc), staging, output_dir), *exc.args[1:])
             raise
@@ -182,8 +185,8 @@ def _move_into_place(staging: Path, output_dir: Path, names: list[str]) -> list[
     killed between two moves is finished by the next start (``recovery.finish_builds``), so the
     output folder never keeps a mix. An OSError raised names the output file that could not be replaced.
     """
-    aside = staging / PREVIOUS
-    moves = [(output_dir / name, aside / name) for name in names if (output_dir / name).is_file()]
+    aside = staging / PREVIOUS  # the whole earlier set, also a file this build does not make (an older report.pdf)
+    moves = [(output_dir / name, aside / name) for name in OUTPUT_SET if (output_dir / name).is_file()]
     moves += [(staging / name, output_dir / name) for name in names]
     try:
         move_all(staging, moves, "build")

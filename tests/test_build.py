@@ -73,6 +73,15 @@ def test_build_summary_names_the_figures_and_files(small_inputs, tmp_path, capsy
         assert name in out and (tmp_path / name).is_file()
 
 
+def test_a_build_without_pdf_takes_an_earlier_builds_pdf_away_and_says_so(small_inputs, tmp_path, capsys):
+    """An older report.pdf beside a new report.docx would be read as this build's: the set is replaced whole."""
+    (tmp_path / "report.pdf").write_bytes(b"%PDF-1.7 an earlier build's")
+    (tmp_path / "notes.txt").write_text("the user's own file", encoding="utf-8")
+    assert main(["build", str(small_inputs), "-o", str(tmp_path), "--no-page-numbers"]) == 0
+    assert "前回の report.pdf は今回の報告書と内容が合わない" in capsys.readouterr().out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "projects.xlsx", "report.docx", "report.json"]
+
+
 def test_output_inside_the_input_folder_is_refused(small_inputs, capsys):
     assert main(["build", str(small_inputs), "-o", str(small_inputs / "out")]) == 2
     assert "入力フォルダの中" in capsys.readouterr().err
