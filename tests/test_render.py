@@ -102,17 +102,31 @@ def test_each_prose_part_is_a_section_as_wide_as_its_named_figure(rendered):
 
 def test_list_table_rows_subtotals_and_total(rendered):
     doc = Document(str(rendered))
-    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "基本方針" and len(t.columns) == 11)
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "基本方針" and len(t.columns) == 10)
     rows = [[c.text for c in row.cells] for row in table.rows]
-    assert rows[0][5] == "H25決算\n（千円）"
-    names = [r[2] for r in rows]
+    assert rows[0][4] == "H25決算\n（千円）"
+    names = [r[1] for r in rows]
     assert "事業C02（再掲）" in names and "④の各事業(再掲）" in names
-    labels = [(r[1], r[5]) for r in rows if r[1] in ("小計", "〃 (再掲含む。)")]
+    labels = [(r[0], r[4]) for r in rows if r[0] in ("小計", "〃 (再掲含む。)")]
     assert ("小計", "6,537") in labels and ("〃 (再掲含む。)", "6,737") in labels and ("〃 (再掲含む。)", "3,300") in labels
-    assert rows[-1][0] == "合計" and rows[-1][5] == "13,337"
-    a02 = next(r for r in rows if r[2] == "事業A02")
-    assert (a02[5], a02[6]) == ("-", "S44-")
-    assert rows[1][1] == "・人材育成"
+    assert rows[-1][0] == "合計" and rows[-1][4] == "13,337"
+    a02 = next(r for r in rows if r[1] == "事業A02")
+    assert (a02[4], a02[5]) == ("-", "S44-")
+    assert rows[2][0] == "・人材育成"
+
+
+def test_list_table_spans_each_policy_over_the_table_and_sets_measures_20_characters_a_line(rendered):
+    """As the edition: each 基本方針 one row across every column, the 施策 beside its projects."""
+    from reportkit.render.list_table import CELL_MARGIN, MEASURE_EM, TEXT_PT
+
+    doc = Document(str(rendered))
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "基本方針" and len(t.columns) == 10)
+    policies = [row for row in table.rows if row.cells[0].text.startswith(("①", "②", "③", "④"))]
+    assert len(policies) == 4
+    assert all(len({id(c._tc) for c in row.cells}) == 1 for row in policies)  # one cell over all ten columns
+    grid = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    measure_pt = (grid[0] - 2 * CELL_MARGIN) / 20
+    assert MEASURE_EM * TEXT_PT <= measure_pt < (MEASURE_EM + 1) * TEXT_PT
 
 
 def test_fields_and_bookmarks_are_well_formed(rendered):
@@ -193,11 +207,33 @@ def test_list_table_period_past_the_era_is_printed_as_the_edition_did():
     assert period(2019, 2021, 2020) == "1-3"
 
 
-def test_list_table_columns_fit_their_longest_figures():
-    from reportkit.render.list_table import WIDTHS_MM
+def test_list_table_columns_fit_their_longest_figures_and_header_lines(rendered):
+    """決算, 事業期間 and ページ hold their longest value on one line, every header line fits (「ページ」)."""
+    from reportkit.render.estimate import figure_width_pt
+    from reportkit.render.list_table import CELL_MARGIN, COST, HEADER_PT, PERIOD, TEXT_PT
 
-    # 決算 ``37,851,207``, 事業期間 ``S43-Ｈ35`` and ページ ``127`` at 7.5 pt never wrap
-    assert WIDTHS_MM[5] >= 16 and WIDTHS_MM[6] >= 13 and WIDTHS_MM[10] >= 6
+    doc = Document(str(rendered))
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "基本方針" and len(t.columns) == 10)
+    grid = [(int(col.get(qn("w:w"))) - 2 * CELL_MARGIN) / 20 for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    for column in (COST, PERIOD):
+        values = {row.cells[column].text for row in table.rows[1:]
+                  if row.cells[column]._tc is not row.cells[0]._tc} - {""}  # not 基本方針's row
+        assert values and all(figure_width_pt(v, TEXT_PT) <= grid[column] for v in values)
+    for column, cell in enumerate(table.rows[0].cells):
+        if column:  # 基本方針 over the 施策 column
+            assert all(figure_width_pt(line, HEADER_PT) <= grid[column] for line in cell.text.split("\n")), cell.text
+
+
+def test_list_table_cost_column_grows_with_the_year_s_largest_amount():
+    """A year whose total runs to eleven digits widens 決算 by rule, at 事業名's expense."""
+    from dataclasses import replace
+
+    from reportkit.render.list_table import COST, NAME, column_widths
+
+    report = aggregate(config(), cards(), multi_year())
+    bigger = replace(report, total=replace(report.total, amount=98_765_432_100))
+    narrow, wide = column_widths(10886, report), column_widths(10886, bigger)
+    assert wide[COST] > narrow[COST] and wide[NAME] < narrow[NAME] and sum(wide) == sum(narrow) == 10886
 
 
 def test_every_pageref_caches_its_planned_page(tmp_path):
@@ -374,7 +410,7 @@ def test_the_page_plan_reads_font_sizes_from_reference_docx():
     from reportkit.render import styles as s
 
     assert (tables.TABLE_PT, tables.FIGURES_PT) == (s.style_size_pt(s.TABLE_TEXT), s.style_size_pt(s.FIGURES)) == (9.0, 8.0)
-    assert (list_table.TEXT_PT, list_table.HEADER_PT) == (7.5, 6.5)
+    assert (list_table.TEXT_PT, list_table.HEADER_PT) == (6.0, 6.0)
     assert [estimate.heading_font_pt(level) for level in (1, 2, 3)] == [14.0, 12.0, 11.0]
     body = s.style_figures(s.BODY)
     assert (body.size, body.spacing, body.exact_line) == (10.5, 0.0, 18.0)
@@ -395,3 +431,15 @@ def test_a_style_edited_in_word_changes_what_the_plan_reads(tmp_path):
     assert s.style_size_pt(s.FIGURES, edited) == 9.5
     assert s.style_size_pt(s.FIGURES) == 8.0  # the project's reference.docx is untouched
     assert s.style_size_pt(s.TABLE_TEXT, edited) == 9.0  # other styles keep theirs
+
+
+def test_the_report_carries_the_line_breaking_rules_that_keep_numbers_whole(rendered):
+    """settings.xml: no line starts with a full-width digit or closing mark (ja-JP); the page pass hands
+    the same characters to LibreOffice, whose import of a .docx leaves them out."""
+    from reportkit.libreoffice.uno_helper import kinsoku_settings
+
+    before, after = kinsoku_settings(str(rendered))["ja-JP"]
+    assert set("０１２３４５６７８９、。」）％") <= set(before)
+    assert set("「（") <= set(after) and not set("０１２３４５６７８９") & set(after)
+    xml = zipfile.ZipFile(rendered).read("word/settings.xml").decode("utf-8")
+    assert xml.index("<w:noLineBreaksAfter") < xml.index("<w:noLineBreaksBefore") < xml.index("<w:savePreviewPicture")

@@ -36,6 +36,7 @@ CARD_HEADER, CARD_LABEL, CARD_TEXT, CARD_PARAGRAPH, CARD_AMOUNT = (
     "カード見出し", "カード項目", "カード本文", "カード文章", "カード金額")
 CARD_CAPTION, CARD_CELL, CARD_CELL_INNER, CARD_CELL_HEADER = (
     "カード表題", "カード表文字", "カード表内訳", "カード表見出し")
+CARD_CELL_NUMBER = "カード表数値"  # a figure in a card's table, right-aligned
 CARD_HISTORY, CARD_HISTORY_REASON = "カード経緯", "カード経緯理由"
 SECTION_BREAK = "区切り"
 FOOTER = "Footer"
