@@ -443,3 +443,63 @@ def test_the_report_carries_the_line_breaking_rules_that_keep_numbers_whole(rend
     assert set("「（") <= set(after) and not set("０１２３４５６７８９") & set(after)
     xml = zipfile.ZipFile(rendered).read("word/settings.xml").decode("utf-8")
     assert xml.index("<w:noLineBreaksAfter") < xml.index("<w:noLineBreaksBefore") < xml.index("<w:savePreviewPicture")
+
+
+def _card_tables(rendered, first_header: str, second_header: str):
+    """Tables (nested in a card's form too) whose first two head cells read as given."""
+    from docx.table import Table
+
+    doc = Document(str(rendered))
+    tables = [Table(element, doc) for element in doc.element.body.iter(qn("w:tbl"))]
+    return [t for t in tables if [c.text for c in t.rows[0].cells[:2]] == [first_header, second_header]]
+
+
+def test_a_results_table_gives_its_items_the_room_its_figures_leave(rendered):
+    """件数・金額など as wide as its widest value or head on one line, 項目名 the rest; figures right-aligned."""
+    from reportkit.render.card import CONTENT_WIDTH, CELL_MARGIN, CELL_PT, INNER_MARGIN
+    from reportkit.render.estimate import figure_width_pt
+
+    from reportkit.model import DEFAULT_HEADERS
+
+    table = _card_tables(rendered, *DEFAULT_HEADERS)[0]
+    grid = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert sum(grid) == CONTENT_WIDTH - 2 * CELL_MARGIN
+    need = (figure_width_pt(DEFAULT_HEADERS[1], CELL_PT) + 1) * 20 + 2 * INNER_MARGIN
+    assert need - 20 <= grid[1] <= need + 20 and grid[0] > 2 * grid[1]
+    values = {row.cells[1].text: row.cells[1].paragraphs[0].style.name for row in table.rows[1:]
+              if row.cells[1]._tc is not row.cells[0]._tc}
+    assert values["１２０件"] == values["４０件"] == "カード表数値"
+
+
+def test_a_card_s_own_table_sets_its_columns_as_their_cells_need(rendered):
+    """区分 / 団体数 / 経営指導員: every cell on one line, not three equal columns; figures right-aligned."""
+    table = _card_tables(rendered, "区分", "団体数")[0]
+    grid = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert len(set(grid)) == 3 and grid[0] > grid[1]  # 「商工会議所」 wider than 「団体数」
+    row = table.rows[1]
+    assert [p.style.name for c in row.cells for p in c.paragraphs] == ["カード表文字", "カード表数値", "カード表数値"]
+
+
+def test_free_widths_keep_figures_whole_when_the_text_cannot_all_fit():
+    from reportkit.render.card import _need, free_widths
+
+    names = ["区分"] + ["商工会議所・商工会連合会・中小企業団体中央会の指導員"] * 3
+    widths = free_widths([names, ["団体数", "7", "42", "115"], ["経営指導員", "42人", "73人", "1,150人"]], 5284)
+    assert sum(widths) == 5284 and widths[1] < widths[0] and widths[2] < widths[0]
+    assert widths[1] == _need(["団体数", "7", "42", "115"]) and widths[2] == _need(["経営指導員", "1,150人"])
+
+
+def test_a_one_line_field_one_character_over_the_column_is_condensed_not_wrapped(tmp_path):
+    """「…環境・エネルギー産業振興グループ」 (27 characters in the 26-character column) on one line, closer set."""
+    import re
+
+    from builders_report import card
+
+    cfg = config()
+    out = tmp_path / "r.docx"
+    long_group = card("A01", 1, "人材育成", 10, department="エネルギー開発振興課", group="環境・エネルギー産業振興グループ")
+    render_report(aggregate(cfg, [long_group], multi_year()), cfg, read_narratives(FIXTURES / "narratives"),
+                  read_statistics(FIXTURES / "statistics"), out)
+    xml = zipfile.ZipFile(out).read("word/document.xml").decode("utf-8")
+    spacing = re.search(r'<w:spacing w:val="(-\d+)"/></w:rPr><w:t xml:space="preserve">エネルギー開発振興課　環境', xml)
+    assert spacing and -20 < int(spacing.group(1)) < 0

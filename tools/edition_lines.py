@@ -16,8 +16,8 @@ measures that. It prints three things against the seed (the edition's text, its 
    document order; ``pdftotext -bbox-layout`` gives our lines).
 3. **Pages**: the printed page on which every part starts, ours against the edition's.
 4. **Breaks**: numbers split across lines (a line of 10 characters or more ending in a full-width
-   digit, the next starting with one) in the whole text, and wrap fragments on the card pages (lines
-   of one or two characters, letters only: no digit or mark), ours against the edition's.
+   digit, the next starting with one) in the whole text, and wrap fragments on the card pages (whole
+   baselines of one or two characters, letters only: no digit or mark), ours against the edition's.
 
 Needs poppler's ``pdftotext`` on the PATH. Exit status 0 (it measures; it does not judge).
 """
@@ -138,6 +138,7 @@ class Ours:
     words: list[list[tuple[float, float, float, str]]]  # per physical page: (xMin, yMin, xMax, text)
     strict: list[list[str]]  # per physical page: pdftotext's lines and -layout's columns only (issue 20)
     raw: list[list[str]] = field(default_factory=list)  # per physical page: pdftotext's lines as printed
+    layout: list[list[str]] = field(default_factory=list)  # per physical page: -layout's lines (whole baselines)
 
 
 def _pdftotext(pdf: Path, *options: str) -> str:
@@ -163,7 +164,8 @@ def read_pdf(pdf: Path) -> Ours:
     for page_words, height in zip(words, heights):  # the page number: digits alone in the footer
         footer = [norm(text) for _x0, y0, _x1, text in page_words if y0 > 0.9 * height and norm(text).isdigit()]
         printed.append(int(footer[-1]) if footer else None)
-    return Ours(pages, texts, printed, words, strict, [page.splitlines() for page in raw_pages[:count]])
+    return Ours(pages, texts, printed, words, strict, [page.splitlines() for page in raw_pages[:count]],
+                [page.splitlines() for page in layout_pages[:count]])
 
 
 def _physical_lines(words: list[tuple[float, float, float, str]]) -> list[str]:
@@ -356,7 +358,7 @@ def report(pdf: Path, seed: Path, details: bool = False) -> None:
     for split in ours_splits:
         print(f"    {split}")
     card_pages = [i for i, text in enumerate(ours.texts) if CARD_HEADER in text[:40]]
-    ours_fragments = sum(1 for i in card_pages for line in ours.raw[i] if is_fragment(line))
+    ours_fragments = sum(1 for i in card_pages for line in ours.layout[i] if is_fragment(line))
     edition_cards = edition.lines[edition.starts["chapters"]:edition.starts.get("section3", len(edition.lines))]
     print(f"カードのページの泣き別れ（1–2 字だけの行）: こちら {ours_fragments} / 版 "
           f"{sum(1 for line in edition_cards if is_fragment(line))}")
