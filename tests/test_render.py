@@ -503,3 +503,22 @@ def test_a_one_line_field_one_character_over_the_column_is_condensed_not_wrapped
     xml = zipfile.ZipFile(out).read("word/document.xml").decode("utf-8")
     spacing = re.search(r'<w:spacing w:val="(-\d+)"/></w:rPr><w:t xml:space="preserve">エネルギー開発振興課　環境', xml)
     assert spacing and -20 < int(spacing.group(1)) < 0
+
+
+def test_a_sub_heading_keeps_its_text_with_the_figure_it_introduces():
+    """Blocks from a heading through its text to its table or figure are kept (keep-with-next); text after
+    the figure, or a heading with no figure before the next heading, is not."""
+    from reportkit.render.narratives import _kept_with_object
+
+    blocks = [("heading", "（１）"), ("paragraph", "a"), ("table", "4-1"), ("paragraph", "after"),
+              ("heading", "（２）"), ("paragraph", "b"), ("heading", "（３）"), ("paragraph", "c"),
+              ("bullet", "d"), ("figure", "4-1")]
+    assert _kept_with_object(blocks) == {0, 1, 2, 6, 7, 8, 9}
+
+
+def test_an_item_keeps_its_lines_together_and_the_plan_moves_it_whole():
+    """箇条書き has w:keepLines in reference.docx; the page plan puts an item that would run over a page
+    end on the next page, as Word and LibreOffice do."""
+    from reportkit.render import styles as s
+
+    assert s.style_figures(s.BULLET).keep_lines and not s.style_figures(s.BODY).keep_lines

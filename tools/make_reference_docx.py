@@ -195,6 +195,9 @@ def build(out: Path = OUT) -> Path:
     # justification), the lines after the first at the margin.
     bullet = _paragraph_style(doc, "箇条書き", "Normal", MINCHO, 10.5)
     bullet.paragraph_format.line_spacing = Pt(BODY_PITCH_PT)
+    # An item is never split across pages: the edition's pp. 4–7 break between items (「・これらの基金の活用
+    # により…」 starts p. 5, ＜平成２３年度＞ p. 7), never inside one (「…取り組んだ結／果、」).
+    bullet.paragraph_format.keep_together = True
     bullet.paragraph_format.tab_stops.add_tab_stop(Pt(BULLET_TAB_EM * 10.5), WD_TAB_ALIGNMENT.LEFT)
     # An article of the ordinance or the rules (「第１条　…」「２　…」): its number at the margin, the
     # lines after the first ARTICLE_HANG_EM in; a further paragraph of the article (「ついては、…」) from

@@ -99,7 +99,10 @@ class _Writer:
                   new_page: bool = False) -> None:
         if new_page:
             self._new_run()
-        self._runs[-1][0] += paragraph_height(style, text, self.text_width / 20)
+        height = paragraph_height(style, text, self.text_width / 20)
+        if styles.style_figures(style).keep_lines:
+            self.keep_together(height)
+        self._runs[-1][0] += height
         ppr = "<w:pageBreakBefore/>" if new_page else ""
         if content is None:
             xml = fast.paragraph(self.ids[style], text=text, ppr=ppr)
@@ -113,6 +116,18 @@ class _Writer:
         used, page = self._runs[-1]
         if used % page and used % page + height > page >= height:
             self._runs[-1][0] = math.ceil(used / page) * page
+
+    def kept_since(self, start: float) -> None:
+        """The estimate for what was written since ``start`` (points in this run), kept on one page by
+        keep-with-next: on the next page when it runs over a page end (and a page can hold it)."""
+        used, page = self._runs[-1]
+        height = used - start
+        if start % page and start // page != (used - 0.01) // page and height <= page:
+            shift = math.ceil(start / page) * page - start
+            self._runs[-1][0] += shift
+            run = self.run_index()
+            self.marks.update({name: (r, before + shift) for name, (r, before) in self.marks.items()
+                               if r == run and before >= start})
 
     def page_break(self) -> None:
         self.out.add('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')

@@ -55,6 +55,7 @@ class StyleFigures:
     size: float  # font size
     spacing: float  # space before + after
     exact_line: float | None  # an exact line pitch; None when the spacing is not exact
+    keep_lines: bool = False  # w:keepLines: the paragraph is never split across pages
 
 
 def style_figures(name: str, reference: Path = REFERENCE_DOCX) -> StyleFigures:
@@ -110,11 +111,22 @@ def _read(reference: Path) -> dict[str, StyleFigures]:
             sid = None if based is None else based.get(f"{_W}val")
         return own(defaults, key)
 
+    def keeps_lines(sid: str) -> bool:
+        seen = set()
+        while sid in styles_by_id and sid not in seen:
+            seen.add(sid)
+            found = styles_by_id[sid].find(f"{_W}pPr/{_W}keepLines")
+            if found is not None:
+                return found.get(f"{_W}val", "1") not in ("0", "false")
+            based = styles_by_id[sid].find(f"{_W}basedOn")
+            sid = None if based is None else based.get(f"{_W}val")
+        return False
+
     def figures(sid: str) -> StyleFigures:
         size = inherited(sid, "sz")
         line, rule = inherited(sid, "line"), inherited(sid, "lineRule")
         return StyleFigures(int(size) / 2 if size is not None else 10.0,  # Word's default: 10 pt
                             (int(inherited(sid, "before") or 0) + int(inherited(sid, "after") or 0)) / 20,
-                            int(line) / 20 if line is not None and rule == "exact" else None)
+                            int(line) / 20 if line is not None and rule == "exact" else None, keeps_lines(sid))
 
     return {names[sid]: figures(sid) for sid in styles_by_id}
