@@ -522,3 +522,36 @@ def test_an_item_keeps_its_lines_together_and_the_plan_moves_it_whole():
     from reportkit.render import styles as s
 
     assert s.style_figures(s.BULLET).keep_lines and not s.style_figures(s.BODY).keep_lines
+
+
+def _ids():
+    from reportkit.render import styles as s
+    from reportkit.render.fast_table import StyleIds
+
+    return StyleIds(Document(str(s.REFERENCE_DOCX)))
+
+
+def test_a_narrative_table_centres_a_merged_cell_and_keeps_its_text_off_the_rules():
+    """The rules' 別表: 部局 over several rows sits in their middle; every cell has air above and below."""
+    from reportkit.render.estimate import CELL_AIR
+    from reportkit.render.narratives import table_xml
+
+    xml, _height = table_xml(_ids(), [["部局", "職名"], ["商工労働部", "部長"], ["", "次長"], ["農林水産部", "部長"]], 8500)
+    assert xml.count('<w:vMerge w:val="restart"/><w:vAlign w:val="center"/>') == 1
+    assert f'<w:top w:w="{CELL_AIR}" w:type="dxa"/>' in xml and CELL_AIR >= 30
+
+
+def test_a_statistics_table_too_tight_for_its_heads_sets_them_in_the_smaller_type():
+    """表４－１: nine columns in 37 em; at 9 pt 「（人）」 would wrap, so heads and figures take 8 pt."""
+    from reportkit.render import styles as s
+    from reportkit.render.tables import _statistics_table
+
+    header = [["", "事業所数", "<", "<", "従業者数", "<", "<", "1事業所当たり従業者数", "<", "<"],
+              ["^", "21", "24", "増減率\n（%）", "21\n（人）", "24\n（人）", "増減率\n（%）", "21\n（人）", "24\n（人）", "増減"]]
+    rows = [["区分", "a", "b", "c", "d", "e", "f", "g", "h", "i"],
+            ["全国", "6199222", "5768490", "-6.9", "58442129", "55838266", "-4.5", "9.9", "10.2", "0.3"]]
+    ids = _ids()
+    xml, _height = _statistics_table(ids, rows, int(37 * 10.5 * 20), header)
+    assert f'w:val="{ids[s.TABLE_HEADER_SMALL]}"' in xml and f'w:val="{ids[s.TABLE_HEADER]}"' not in xml
+    xml, _height = _statistics_table(ids, [["年", "人口"], ["平成18年", "1423412"]], int(37 * 10.5 * 20))
+    assert f'w:val="{ids[s.TABLE_HEADER]}"' in xml  # room enough: the edition's 9 pt

@@ -218,6 +218,7 @@ def build(out: Path = OUT) -> Path:
     _paragraph_style(doc, "表数値", "Normal", MINCHO, 9, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _paragraph_style(doc, "表数値小", "Normal", MINCHO, 8, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _paragraph_style(doc, "表見出し", "Normal", GOTHIC, 9, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph_style(doc, "表見出し小", "Normal", GOTHIC, 8, align=WD_ALIGN_PARAGRAPH.CENTER)
     # The list table: three pages of ~60 single-line rows, as in the edition (narrow-margin section), at
     # LIST_PT: the edition's columns (施策 20 characters a line, 事業名 28, 担当課等 12, the figures and
     # the header's 「(△は予算の一部」) only fit its 192 mm at that size.

@@ -25,7 +25,7 @@ from ..statistics import marker_key
 from ..year_inputs import Narratives
 from . import fast_table as fast
 from . import styles
-from .estimate import cell_height, row_height
+from .estimate import AIR_PT, CELL_AIR, cell_height, row_height
 
 TABLE_PT = styles.style_size_pt(styles.TABLE_TEXT)  # 表文字 / 表見出し, read from reference.docx
 CELL_MARGIN = 40  # twips each side, as the statistics tables
@@ -211,8 +211,8 @@ def table_xml(ids, rows: list[list[str]], text_width: int) -> tuple[str, float]:
                 above[column] = None
                 continue
             merge_up = not header and above[column] is not None and (plain(text) == MERGE_UP or (column == 0 and not plain(text)))
-            if merge_up:
-                above[column].vmerge = above[column].vmerge or "restart"
+            if merge_up:  # the merged cell's text centred in its rows (別表's 部局, as the edition)
+                above[column].vmerge, above[column].valign = above[column].vmerge or "restart", "center"
                 cell = fast.Cell(vmerge="continue")
             else:
                 cell = fast.Cell(fast.paragraph(header_id if header else text_id, inline_runs(text)),
@@ -221,5 +221,5 @@ def table_xml(ids, rows: list[list[str]], text_width: int) -> tuple[str, float]:
                 above[column] = None if header else cell
             cells.append(cell)
         table_rows.append(fast.Row(cells, header=header, cant_split=True))
-        height += row_height(heights or [TABLE_PT * 7 / 6])
-    return fast.table(ids[styles.TABLE], widths, table_rows, cell_margin=CELL_MARGIN), height
+        height += row_height(heights or [TABLE_PT * 7 / 6]) + AIR_PT
+    return fast.table(ids[styles.TABLE], widths, table_rows, cell_margin=CELL_MARGIN, cell_margin_top=CELL_AIR), height

@@ -28,6 +28,7 @@ SOURCE = "資料"
 NOTE = "注記"
 FIGURE = "図"
 TABLE_TEXT, TABLE_NUMBER, TABLE_HEADER = "表文字", "表数値", "表見出し"
+TABLE_HEADER_SMALL = "表見出し小"  # the head of a table set in 表数値小
 FIGURES = "表数値小"  # the multi-year table (8 pt): eight-digit amounts in narrow columns
 LIST_TEXT, LIST_NUMBER, LIST_CENTER, LIST_HEADER, LIST_POLICY = (
     "一覧表文字", "一覧表数値", "一覧表中央", "一覧表見出し", "一覧表基本方針")
