@@ -555,3 +555,19 @@ def test_a_statistics_table_too_tight_for_its_heads_sets_them_in_the_smaller_typ
     assert f'w:val="{ids[s.TABLE_HEADER_SMALL]}"' in xml and f'w:val="{ids[s.TABLE_HEADER]}"' not in xml
     xml, _height = _statistics_table(ids, [["年", "人口"], ["平成18年", "1423412"]], int(37 * 10.5 * 20))
     assert f'w:val="{ids[s.TABLE_HEADER]}"' in xml  # room enough: the edition's 9 pt
+
+
+def test_the_new_projects_list_names_the_regional_office_the_group_ends_with(tmp_path):
+    """「地域産業支援グループ（三八地域県民局）」: the entry reads 「［地域産業課(三八地域県民局)］」, as the edition."""
+    from builders_report import card
+
+    cfg = config()
+    out = tmp_path / "r.docx"
+    regional = card("A01", 1, "人材育成", 10, department="地域産業課", group="地域産業支援グループ（三八地域県民局）",
+                    new_listing="・")
+    plain_group = card("A02", 1, "人材育成", 10, new_listing="・")
+    render_report(aggregate(cfg, [regional, plain_group], multi_year()), cfg, read_narratives(FIXTURES / "narratives"),
+                  read_statistics(FIXTURES / "statistics"), out)
+    entries = [p.text for p in Document(str(out)).paragraphs if p.style.name == "新規事業"]
+    assert any("事業A01［地域産業課(三八地域県民局)］（" in text for text in entries), entries
+    assert any("事業A02［商工政策課］（" in text for text in entries), entries

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import struct
 from dataclasses import dataclass
 from datetime import datetime
@@ -408,7 +409,7 @@ def _new_projects(writer: _Writer, report: Report) -> None:
         for entry in group.projects:
             row = entry.row
             mark = "◎" if entry.featured else "・"
-            head = f"{mark}　{row.name}［{row.card.department}］（"
+            head = f"{mark}　{row.name}［{row.card.department}{_office(row.card.group)}］（"
             blocks.append((fast.paragraph(entry_style, fast.runs(head) + fast.pageref_runs(row.bookmark) + fast.runs("p）")),
                            paragraph_height(styles.NEW_ENTRY, head + "100p）", width)))
             if entry.featured and row.card.new_summary.strip():
@@ -420,6 +421,13 @@ def _new_projects(writer: _Writer, report: Report) -> None:
         writer.keep_together(sum(height for _xml, height in blocks))
         for index, (xml, height) in enumerate(blocks):
             writer.add(fast.keep_with_next(xml) if index < len(blocks) - 1 else xml, height)
+
+
+def _office(group: str) -> str:
+    """The regional office a group names at its end (「地域産業支援グループ（三八地域県民局）」 → 「(三八地域県民局)」),
+    which the new-projects list prints after the division as the edition: 「［地域産業課(三八地域県民局)］」."""
+    found = re.search(r"[（(]([^（）()]*(?:県民局|事務所|センター))[）)]\s*$", group.strip())
+    return f"({found.group(1)})" if found else ""
 
 
 def _table_of_contents(writer: _Writer, anchor) -> None:
