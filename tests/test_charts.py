@@ -33,6 +33,16 @@ def test_the_trend_chart_carries_the_multi_year_figures_and_the_edition_labels()
     assert counts == [c.count for c in report.years]
 
 
+def test_8_to_12_years_set_the_year_over_nendo_never_a_label_broken_inside_a_word():
+    """Past 7 years a category is too narrow for 「２５年度」 on one line, which the chart would wrap as
+    「２５年／度」: the number stands over 「年度」; past 12 the labels turn on end (era initials)."""
+    for first, last in ((2006, 2013), (2002, 2013)):
+        [(_, labels, _), _] = charts.chart_values(charts.trend_chart(_report(first, last)).xml)
+        assert labels == [short_nendo(y).replace("年度", "\n年度") for y in range(first, last + 1)]
+    [(_, labels, _), _] = charts.chart_values(charts.trend_chart(_report(2013, 2026)).xml)
+    assert labels == [era_short(y) for y in range(2013, 2027)]
+
+
 def test_24_years_are_labelled_by_era_initials_on_end():
     report = _report(2007, 2030)
     chart = charts.trend_chart(report)

@@ -107,13 +107,13 @@ def test_subtotals_and_total_equal_the_figures_entered(rolled, built):
 @pytest.mark.libreoffice
 def test_every_card_takes_one_page_on_the_page_the_list_table_prints(rolled, built):
     doc = Document(str(built / "report.docx"))
-    table = next(t for t in doc.tables if len(t.columns) == 11)
+    table = next(t for t in doc.tables if len(t.columns) == 10)
     listed = {}
     for row in table.rows[1:]:
         cells = [c.text for c in row.cells]
-        if cells[10].isdigit():
-            name = cells[2].replace("\n", "").removesuffix("（再掲）")  # a reprint row names its card's page too
-            listed.setdefault(name, []).append(int(cells[10]))
+        if cells[9].isdigit():
+            name = cells[1].replace("\n", "").removesuffix("（再掲）")  # a reprint row names its card's page too
+            listed.setdefault(name, []).append(int(cells[9]))
     data = json.loads((built / "report.json").read_text(encoding="utf-8"))
     reader = PdfReader(str(built / "report.pdf"))
     physical = bookmark_pages(built / "report.pdf")
@@ -198,9 +198,9 @@ def test_reiwa_on_the_cover_the_contents_the_card_headers_and_the_list_table(rol
     doc = Document(str(built / "report.docx"))
     headers = [p.text for p in doc.paragraphs if p.style.name == "カード見出し"]
     assert headers and set(headers) == {"令和２年度に実施した中小企業振興施策"}
-    table = next(t for t in doc.tables if len(t.columns) == 11)
-    assert table.rows[0].cells[5].text == "R2決算\n（千円）"
-    periods = {row.cells[2].text.replace("\n", ""): row.cells[6].text for row in table.rows[1:]}
+    table = next(t for t in doc.tables if len(t.columns) == 10)
+    assert table.rows[0].cells[4].text == "R2決算\n（千円）"
+    periods = {row.cells[1].text.replace("\n", ""): row.cells[5].text for row in table.rows[1:]}
     boundary = rolled.names[BOUNDARY_PROJECT].replace("\n", "")
     assert rolled.periods[BOUNDARY_PROJECT] == (2012, 2021)
     assert periods[boundary] == "H24-3"  # 平成24年度 to 令和３年度: the edition's S44-29 style

@@ -102,17 +102,31 @@ def test_each_prose_part_is_a_section_as_wide_as_its_named_figure(rendered):
 
 def test_list_table_rows_subtotals_and_total(rendered):
     doc = Document(str(rendered))
-    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "基本方針" and len(t.columns) == 11)
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "基本方針" and len(t.columns) == 10)
     rows = [[c.text for c in row.cells] for row in table.rows]
-    assert rows[0][5] == "H25決算\n（千円）"
-    names = [r[2] for r in rows]
+    assert rows[0][4] == "H25決算\n（千円）"
+    names = [r[1] for r in rows]
     assert "事業C02（再掲）" in names and "④の各事業(再掲）" in names
-    labels = [(r[1], r[5]) for r in rows if r[1] in ("小計", "〃 (再掲含む。)")]
+    labels = [(r[0], r[4]) for r in rows if r[0] in ("小計", "〃 (再掲含む。)")]
     assert ("小計", "6,537") in labels and ("〃 (再掲含む。)", "6,737") in labels and ("〃 (再掲含む。)", "3,300") in labels
-    assert rows[-1][0] == "合計" and rows[-1][5] == "13,337"
-    a02 = next(r for r in rows if r[2] == "事業A02")
-    assert (a02[5], a02[6]) == ("-", "S44-")
-    assert rows[1][1] == "・人材育成"
+    assert rows[-1][0] == "合計" and rows[-1][4] == "13,337"
+    a02 = next(r for r in rows if r[1] == "事業A02")
+    assert (a02[4], a02[5]) == ("-", "S44-")
+    assert rows[2][0] == "・人材育成"
+
+
+def test_list_table_spans_each_policy_over_the_table_and_sets_measures_20_characters_a_line(rendered):
+    """As the edition: each 基本方針 one row across every column, the 施策 beside its projects."""
+    from reportkit.render.list_table import CELL_MARGIN, MEASURE_EM, TEXT_PT
+
+    doc = Document(str(rendered))
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "基本方針" and len(t.columns) == 10)
+    policies = [row for row in table.rows if row.cells[0].text.startswith(("①", "②", "③", "④"))]
+    assert len(policies) == 4
+    assert all(len({id(c._tc) for c in row.cells}) == 1 for row in policies)  # one cell over all ten columns
+    grid = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    measure_pt = (grid[0] - 2 * CELL_MARGIN) / 20
+    assert MEASURE_EM * TEXT_PT <= measure_pt < (MEASURE_EM + 1) * TEXT_PT
 
 
 def test_fields_and_bookmarks_are_well_formed(rendered):
@@ -193,11 +207,33 @@ def test_list_table_period_past_the_era_is_printed_as_the_edition_did():
     assert period(2019, 2021, 2020) == "1-3"
 
 
-def test_list_table_columns_fit_their_longest_figures():
-    from reportkit.render.list_table import WIDTHS_MM
+def test_list_table_columns_fit_their_longest_figures_and_header_lines(rendered):
+    """決算, 事業期間 and ページ hold their longest value on one line, every header line fits (「ページ」)."""
+    from reportkit.render.estimate import figure_width_pt
+    from reportkit.render.list_table import CELL_MARGIN, COST, HEADER_PT, PERIOD, TEXT_PT
 
-    # 決算 ``37,851,207``, 事業期間 ``S43-Ｈ35`` and ページ ``127`` at 7.5 pt never wrap
-    assert WIDTHS_MM[5] >= 16 and WIDTHS_MM[6] >= 13 and WIDTHS_MM[10] >= 6
+    doc = Document(str(rendered))
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "基本方針" and len(t.columns) == 10)
+    grid = [(int(col.get(qn("w:w"))) - 2 * CELL_MARGIN) / 20 for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    for column in (COST, PERIOD):
+        values = {row.cells[column].text for row in table.rows[1:]
+                  if row.cells[column]._tc is not row.cells[0]._tc} - {""}  # not 基本方針's row
+        assert values and all(figure_width_pt(v, TEXT_PT) <= grid[column] for v in values)
+    for column, cell in enumerate(table.rows[0].cells):
+        if column:  # 基本方針 over the 施策 column
+            assert all(figure_width_pt(line, HEADER_PT) <= grid[column] for line in cell.text.split("\n")), cell.text
+
+
+def test_list_table_cost_column_grows_with_the_year_s_largest_amount():
+    """A year whose total runs to eleven digits widens 決算 by rule, at 事業名's expense."""
+    from dataclasses import replace
+
+    from reportkit.render.list_table import COST, NAME, column_widths
+
+    report = aggregate(config(), cards(), multi_year())
+    bigger = replace(report, total=replace(report.total, amount=98_765_432_100))
+    narrow, wide = column_widths(10886, report), column_widths(10886, bigger)
+    assert wide[COST] > narrow[COST] and wide[NAME] < narrow[NAME] and sum(wide) == sum(narrow) == 10886
 
 
 def test_every_pageref_caches_its_planned_page(tmp_path):
@@ -374,7 +410,7 @@ def test_the_page_plan_reads_font_sizes_from_reference_docx():
     from reportkit.render import styles as s
 
     assert (tables.TABLE_PT, tables.FIGURES_PT) == (s.style_size_pt(s.TABLE_TEXT), s.style_size_pt(s.FIGURES)) == (9.0, 8.0)
-    assert (list_table.TEXT_PT, list_table.HEADER_PT) == (7.5, 6.5)
+    assert (list_table.TEXT_PT, list_table.HEADER_PT) == (6.0, 6.0)
     assert [estimate.heading_font_pt(level) for level in (1, 2, 3)] == [14.0, 12.0, 11.0]
     body = s.style_figures(s.BODY)
     assert (body.size, body.spacing, body.exact_line) == (10.5, 0.0, 18.0)
@@ -395,3 +431,143 @@ def test_a_style_edited_in_word_changes_what_the_plan_reads(tmp_path):
     assert s.style_size_pt(s.FIGURES, edited) == 9.5
     assert s.style_size_pt(s.FIGURES) == 8.0  # the project's reference.docx is untouched
     assert s.style_size_pt(s.TABLE_TEXT, edited) == 9.0  # other styles keep theirs
+
+
+def test_the_report_carries_the_line_breaking_rules_that_keep_numbers_whole(rendered):
+    """settings.xml: no line starts with a full-width digit or closing mark (ja-JP); the page pass hands
+    the same characters to LibreOffice, whose import of a .docx leaves them out."""
+    from reportkit.libreoffice.uno_helper import kinsoku_settings
+
+    before, after = kinsoku_settings(str(rendered))["ja-JP"]
+    assert set("０１２３４５６７８９、。」）％") <= set(before)
+    assert set("「（") <= set(after) and not set("０１２３４５６７８９") & set(after)
+    xml = zipfile.ZipFile(rendered).read("word/settings.xml").decode("utf-8")
+    assert xml.index("<w:noLineBreaksAfter") < xml.index("<w:noLineBreaksBefore") < xml.index("<w:savePreviewPicture")
+
+
+def _card_tables(rendered, first_header: str, second_header: str):
+    """Tables (nested in a card's form too) whose first two head cells read as given."""
+    from docx.table import Table
+
+    doc = Document(str(rendered))
+    tables = [Table(element, doc) for element in doc.element.body.iter(qn("w:tbl"))]
+    return [t for t in tables if [c.text for c in t.rows[0].cells[:2]] == [first_header, second_header]]
+
+
+def test_a_results_table_gives_its_items_the_room_its_figures_leave(rendered):
+    """件数・金額など as wide as its widest value or head on one line, 項目名 the rest; figures right-aligned."""
+    from reportkit.render.card import CONTENT_WIDTH, CELL_MARGIN, CELL_PT, INNER_MARGIN
+    from reportkit.render.estimate import figure_width_pt
+
+    from reportkit.model import DEFAULT_HEADERS
+
+    table = _card_tables(rendered, *DEFAULT_HEADERS)[0]
+    grid = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert sum(grid) == CONTENT_WIDTH - 2 * CELL_MARGIN
+    need = (figure_width_pt(DEFAULT_HEADERS[1], CELL_PT) + 1) * 20 + 2 * INNER_MARGIN
+    assert need - 20 <= grid[1] <= need + 20 and grid[0] > 2 * grid[1]
+    values = {row.cells[1].text: row.cells[1].paragraphs[0].style.name for row in table.rows[1:]
+              if row.cells[1]._tc is not row.cells[0]._tc}
+    assert values["１２０件"] == values["４０件"] == "カード表数値"
+
+
+def test_a_card_s_own_table_sets_its_columns_as_their_cells_need(rendered):
+    """区分 / 団体数 / 経営指導員: every cell on one line, not three equal columns; figures right-aligned."""
+    table = _card_tables(rendered, "区分", "団体数")[0]
+    grid = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert len(set(grid)) == 3 and grid[0] > grid[1]  # 「商工会議所」 wider than 「団体数」
+    row = table.rows[1]
+    assert [p.style.name for c in row.cells for p in c.paragraphs] == ["カード表文字", "カード表数値", "カード表数値"]
+
+
+def test_free_widths_keep_figures_whole_when_the_text_cannot_all_fit():
+    from reportkit.render.card import _need, free_widths
+
+    names = ["区分"] + ["商工会議所・商工会連合会・中小企業団体中央会の指導員"] * 3
+    widths = free_widths([names, ["団体数", "7", "42", "115"], ["経営指導員", "42人", "73人", "1,150人"]], 5284)
+    assert sum(widths) == 5284 and widths[1] < widths[0] and widths[2] < widths[0]
+    assert widths[1] == _need(["団体数", "7", "42", "115"]) and widths[2] == _need(["経営指導員", "1,150人"])
+
+
+def test_a_one_line_field_one_character_over_the_column_is_condensed_not_wrapped(tmp_path):
+    """「…環境・エネルギー産業振興グループ」 (27 characters in the 26-character column) on one line, closer set."""
+    import re
+
+    from builders_report import card
+
+    cfg = config()
+    out = tmp_path / "r.docx"
+    long_group = card("A01", 1, "人材育成", 10, department="エネルギー開発振興課", group="環境・エネルギー産業振興グループ")
+    render_report(aggregate(cfg, [long_group], multi_year()), cfg, read_narratives(FIXTURES / "narratives"),
+                  read_statistics(FIXTURES / "statistics"), out)
+    xml = zipfile.ZipFile(out).read("word/document.xml").decode("utf-8")
+    spacing = re.search(r'<w:spacing w:val="(-\d+)"/></w:rPr><w:t xml:space="preserve">エネルギー開発振興課　環境', xml)
+    assert spacing and -20 < int(spacing.group(1)) < 0
+
+
+def test_a_sub_heading_keeps_its_text_with_the_figure_it_introduces():
+    """Blocks from a heading through its text to its table or figure are kept (keep-with-next); text after
+    the figure, or a heading with no figure before the next heading, is not."""
+    from reportkit.render.narratives import _kept_with_object
+
+    blocks = [("heading", "（１）"), ("paragraph", "a"), ("table", "4-1"), ("paragraph", "after"),
+              ("heading", "（２）"), ("paragraph", "b"), ("heading", "（３）"), ("paragraph", "c"),
+              ("bullet", "d"), ("figure", "4-1")]
+    assert _kept_with_object(blocks) == {0, 1, 2, 6, 7, 8, 9}
+
+
+def test_an_item_keeps_its_lines_together_and_the_plan_moves_it_whole():
+    """箇条書き has w:keepLines in reference.docx; the page plan puts an item that would run over a page
+    end on the next page, as Word and LibreOffice do."""
+    from reportkit.render import styles as s
+
+    assert s.style_figures(s.BULLET).keep_lines and not s.style_figures(s.BODY).keep_lines
+
+
+def _ids():
+    from reportkit.render import styles as s
+    from reportkit.render.fast_table import StyleIds
+
+    return StyleIds(Document(str(s.REFERENCE_DOCX)))
+
+
+def test_a_narrative_table_centres_a_merged_cell_and_keeps_its_text_off_the_rules():
+    """The rules' 別表: 部局 over several rows sits in their middle; every cell has air above and below."""
+    from reportkit.render.estimate import CELL_AIR
+    from reportkit.render.narratives import table_xml
+
+    xml, _height = table_xml(_ids(), [["部局", "職名"], ["商工労働部", "部長"], ["", "次長"], ["農林水産部", "部長"]], 8500)
+    assert xml.count('<w:vMerge w:val="restart"/><w:vAlign w:val="center"/>') == 1
+    assert f'<w:top w:w="{CELL_AIR}" w:type="dxa"/>' in xml and CELL_AIR >= 30
+
+
+def test_a_statistics_table_too_tight_for_its_heads_sets_them_in_the_smaller_type():
+    """表４－１: nine columns in 37 em; at 9 pt 「（人）」 would wrap, so heads and figures take 8 pt."""
+    from reportkit.render import styles as s
+    from reportkit.render.tables import _statistics_table
+
+    header = [["", "事業所数", "<", "<", "従業者数", "<", "<", "1事業所当たり従業者数", "<", "<"],
+              ["^", "21", "24", "増減率\n（%）", "21\n（人）", "24\n（人）", "増減率\n（%）", "21\n（人）", "24\n（人）", "増減"]]
+    rows = [["区分", "a", "b", "c", "d", "e", "f", "g", "h", "i"],
+            ["全国", "6199222", "5768490", "-6.9", "58442129", "55838266", "-4.5", "9.9", "10.2", "0.3"]]
+    ids = _ids()
+    xml, _height = _statistics_table(ids, rows, int(37 * 10.5 * 20), header)
+    assert f'w:val="{ids[s.TABLE_HEADER_SMALL]}"' in xml and f'w:val="{ids[s.TABLE_HEADER]}"' not in xml
+    xml, _height = _statistics_table(ids, [["年", "人口"], ["平成18年", "1423412"]], int(37 * 10.5 * 20))
+    assert f'w:val="{ids[s.TABLE_HEADER]}"' in xml  # room enough: the edition's 9 pt
+
+
+def test_the_new_projects_list_names_the_regional_office_the_group_ends_with(tmp_path):
+    """「地域産業支援グループ（三八地域県民局）」: the entry reads 「［地域産業課(三八地域県民局)］」, as the edition."""
+    from builders_report import card
+
+    cfg = config()
+    out = tmp_path / "r.docx"
+    regional = card("A01", 1, "人材育成", 10, department="地域産業課", group="地域産業支援グループ（三八地域県民局）",
+                    new_listing="・")
+    plain_group = card("A02", 1, "人材育成", 10, new_listing="・")
+    render_report(aggregate(cfg, [regional, plain_group], multi_year()), cfg, read_narratives(FIXTURES / "narratives"),
+                  read_statistics(FIXTURES / "statistics"), out)
+    entries = [p.text for p in Document(str(out)).paragraphs if p.style.name == "新規事業"]
+    assert any("事業A01［地域産業課(三八地域県民局)］（" in text for text in entries), entries
+    assert any("事業A02［商工政策課］（" in text for text in entries), entries

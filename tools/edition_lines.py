@@ -15,6 +15,9 @@ measures that. It prints three things against the seed (the edition's text, its 
 2. **Cards**: how many cards' ３ 事業内容 take the edition's number of lines (cards paired in
    document order; ``pdftotext -bbox-layout`` gives our lines).
 3. **Pages**: the printed page on which every part starts, ours against the edition's.
+4. **Breaks**: numbers split across lines (a line of 10 characters or more ending in a full-width
+   digit, the next starting with one) in the whole text, and wrap fragments on the card pages (whole
+   baselines of one or two characters, letters only: no digit or mark), ours against the edition's.
 
 Needs poppler's ``pdftotext`` on the PATH. Exit status 0 (it measures; it does not judge).
 """
@@ -108,6 +111,25 @@ def read_edition(seed: Path) -> Edition:
 
 # -- our PDF ----------------------------------------------------------------------------------------
 
+FULL_DIGIT = "[０-９]"
+
+
+def split_numbers(lines: list[str]) -> list[str]:
+    """Where a number of full-width digits is split across two lines of prose: 「…平成２／５年…」."""
+    found = []
+    for above, below in zip(lines, lines[1:]):
+        above, below = above.strip(), below.strip()
+        if len(above) >= 10 and re.search(f"{FULL_DIGIT}[．，]?$", above) and re.match(f"{FULL_DIGIT}\\S", below):
+            found.append(f"{above[-8:]}／{below[:8]}")
+    return found
+
+
+def is_fragment(line: str) -> bool:
+    """A wrap fragment: one or two characters, every one a letter (「数」, 「所」; not 「○」, 「14」, 「在）」)."""
+    text = norm(line)
+    return 1 <= len(text) <= 2 and all(unicodedata.category(ch).startswith("L") for ch in text)
+
+
 @dataclass
 class Ours:
     pages: list[list[str]]  # per physical page: every line of every reading below, normalized
@@ -115,6 +137,8 @@ class Ours:
     printed: list[int | None]  # per physical page: the printed page number, None when unnumbered
     words: list[list[tuple[float, float, float, str]]]  # per physical page: (xMin, yMin, xMax, text)
     strict: list[list[str]]  # per physical page: pdftotext's lines and -layout's columns only (issue 20)
+    raw: list[list[str]] = field(default_factory=list)  # per physical page: pdftotext's lines as printed
+    layout: list[list[str]] = field(default_factory=list)  # per physical page: -layout's lines (whole baselines)
 
 
 def _pdftotext(pdf: Path, *options: str) -> str:
@@ -140,7 +164,8 @@ def read_pdf(pdf: Path) -> Ours:
     for page_words, height in zip(words, heights):  # the page number: digits alone in the footer
         footer = [norm(text) for _x0, y0, _x1, text in page_words if y0 > 0.9 * height and norm(text).isdigit()]
         printed.append(int(footer[-1]) if footer else None)
-    return Ours(pages, texts, printed, words, strict)
+    return Ours(pages, texts, printed, words, strict, [page.splitlines() for page in raw_pages[:count]],
+                [page.splitlines() for page in layout_pages[:count]])
 
 
 def _physical_lines(words: list[tuple[float, float, float, str]]) -> list[str]:
@@ -235,7 +260,7 @@ def card_description_lines(ours: Ours) -> list[tuple[int, str, int]]:
     return cards
 
 
-SAMPLE_PARTS = ("front", "section1", "section3", "section4")  # the prose parts whose lines the tests check
+SAMPLE_PARTS = ("front", "section1", "list", "section3", "section4")  # the parts whose lines the tests check
 
 
 def write_sample_lines(seed: Path) -> None:
@@ -326,6 +351,17 @@ def report(pdf: Path, seed: Path, details: bool = False) -> None:
         for (name, theirs), (page, _our_name, mine) in pairs:
             if theirs != mine:
                 print(f"    p{printed_page(ours, page)} {name[:24]}: 版 {theirs} 行, こちら {mine} 行")
+
+    seed_lines = [line for line in seed.read_text(encoding="utf-8").splitlines() if line.strip()]
+    ours_splits = [split for page in ours.raw for split in split_numbers(page)]
+    print(f"\n数字の分割（行をまたいで割れた数）: こちら {len(ours_splits)} / 版 {len(split_numbers(seed_lines))}")
+    for split in ours_splits:
+        print(f"    {split}")
+    card_pages = [i for i, text in enumerate(ours.texts) if CARD_HEADER in text[:40]]
+    ours_fragments = sum(1 for i in card_pages for line in ours.layout[i] if is_fragment(line))
+    edition_cards = edition.lines[edition.starts["chapters"]:edition.starts.get("section3", len(edition.lines))]
+    print(f"カードのページの泣き別れ（1–2 字だけの行）: こちら {ours_fragments} / 版 "
+          f"{sum(1 for line in edition_cards if is_fragment(line))}")
 
     print("\nページ（各部の始まり: こちら / 版）")
     for key, label, _anchor in PARTS:

@@ -25,6 +25,7 @@ GOTHIC = "ＭＳ ゴシック"
 OUT = Path(__file__).resolve().parent.parent / "reportkit" / "templates" / "reference.docx"
 TEXT_WIDTH = Mm(210 - 30 - 30)
 LIST_AIR_PT = 0.5  # space above the list table's text in its cells
+LIST_PT = 6  # the list table's type
 BODY_PITCH_PT = 18
 BULLET_TAB_EM = 2  # where a bullet's text starts, in characters of 10.5 pt  # the prose's exact line pitch: 39 lines on the 250 mm text height
 # Legal text as the edition sets it (seed: the ordinance's and the rules' wrapped lines): an article's
@@ -53,6 +54,26 @@ def _fonts(style, face: str, size: float, bold: bool = False) -> None:
         fonts.set(qn(attr), face)
     for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
         fonts.attrib.pop(qn(attr), None)
+
+
+# Japanese line-breaking (禁則): the characters no line may start with (LibreOffice's ja-JP list, which
+# Word's standard level matches) and, beside them, the full-width digits: a line may not start with a
+# digit, so that no number is split across lines (「平成２／５年」, 「公益財団法人２／１あおもり」), as the
+# edition never splits one. Word and LibreOffice both read these settings (w:noLineBreaksBefore/After
+# for ja-JP); a joiner character (U+2060) between digits does not hold in LibreOffice's PDF.
+NO_BREAK_BEFORE = ("!%),.:;?]}¢°’”‰′″℃、。々〉》」』】〕゛゜ゝゞ・ヽヾ！％），．：；？］｝｡｣､･ﾞﾟ￠"
+                   "０１２３４５６７８９")
+NO_BREAK_AFTER = "$([\\{£¥‘“〈《「『【〔＄（［｛｢￡￥"
+
+
+def _kinsoku(settings) -> None:
+    """``w:noLineBreaksAfter`` / ``w:noLineBreaksBefore`` (in schema order: after characterSpacingControl)."""
+    anchor = settings.find(qn("w:characterSpacingControl"))
+    for tag, chars in (("w:noLineBreaksBefore", NO_BREAK_BEFORE), ("w:noLineBreaksAfter", NO_BREAK_AFTER)):
+        element = OxmlElement(tag)
+        element.set(qn("w:lang"), "ja-JP")
+        element.set(qn("w:val"), chars)
+        anchor.addnext(element)  # added second, After ends up first: the schema's order
 
 
 def _outline(style, level: int | None) -> None:
@@ -174,6 +195,9 @@ def build(out: Path = OUT) -> Path:
     # justification), the lines after the first at the margin.
     bullet = _paragraph_style(doc, "箇条書き", "Normal", MINCHO, 10.5)
     bullet.paragraph_format.line_spacing = Pt(BODY_PITCH_PT)
+    # An item is never split across pages: the edition's pp. 4–7 break between items (「・これらの基金の活用
+    # により…」 starts p. 5, ＜平成２３年度＞ p. 7), never inside one (「…取り組んだ結／果、」).
+    bullet.paragraph_format.keep_together = True
     bullet.paragraph_format.tab_stops.add_tab_stop(Pt(BULLET_TAB_EM * 10.5), WD_TAB_ALIGNMENT.LEFT)
     # An article of the ordinance or the rules (「第１条　…」「２　…」): its number at the margin, the
     # lines after the first ARTICLE_HANG_EM in; a further paragraph of the article (「ついては、…」) from
@@ -194,13 +218,16 @@ def build(out: Path = OUT) -> Path:
     _paragraph_style(doc, "表数値", "Normal", MINCHO, 9, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _paragraph_style(doc, "表数値小", "Normal", MINCHO, 8, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _paragraph_style(doc, "表見出し", "Normal", GOTHIC, 9, align=WD_ALIGN_PARAGRAPH.CENTER)
-    # The list table: three pages of ~60 single-line rows, as in the edition (narrow-margin section).
+    _paragraph_style(doc, "表見出し小", "Normal", GOTHIC, 8, align=WD_ALIGN_PARAGRAPH.CENTER)
+    # The list table: three pages of ~60 single-line rows, as in the edition (narrow-margin section), at
+    # LIST_PT: the edition's columns (施策 20 characters a line, 事業名 28, 担当課等 12, the figures and
+    # the header's 「(△は予算の一部」) only fit its 192 mm at that size.
     # Each cell's text clears the rule above it by LIST_AIR_PT (the row's ROW_EXTRA_PT in the page plan).
-    _paragraph_style(doc, "一覧表文字", "Normal", MINCHO, 7.5, align=WD_ALIGN_PARAGRAPH.LEFT, before=LIST_AIR_PT)
-    _paragraph_style(doc, "一覧表数値", "Normal", MINCHO, 7.5, align=WD_ALIGN_PARAGRAPH.RIGHT, before=LIST_AIR_PT)
-    _paragraph_style(doc, "一覧表中央", "Normal", MINCHO, 7.5, align=WD_ALIGN_PARAGRAPH.CENTER, before=LIST_AIR_PT)
-    _paragraph_style(doc, "一覧表見出し", "Normal", GOTHIC, 6.5, align=WD_ALIGN_PARAGRAPH.CENTER, before=LIST_AIR_PT)
-    _paragraph_style(doc, "一覧表基本方針", "Normal", GOTHIC, 7.5, align=WD_ALIGN_PARAGRAPH.LEFT, before=LIST_AIR_PT)
+    _paragraph_style(doc, "一覧表文字", "Normal", MINCHO, LIST_PT, align=WD_ALIGN_PARAGRAPH.LEFT, before=LIST_AIR_PT)
+    _paragraph_style(doc, "一覧表数値", "Normal", MINCHO, LIST_PT, align=WD_ALIGN_PARAGRAPH.RIGHT, before=LIST_AIR_PT)
+    _paragraph_style(doc, "一覧表中央", "Normal", MINCHO, LIST_PT, align=WD_ALIGN_PARAGRAPH.CENTER, before=LIST_AIR_PT)
+    _paragraph_style(doc, "一覧表見出し", "Normal", GOTHIC, LIST_PT, align=WD_ALIGN_PARAGRAPH.CENTER, before=LIST_AIR_PT)
+    _paragraph_style(doc, "一覧表基本方針", "Normal", GOTHIC, LIST_PT, align=WD_ALIGN_PARAGRAPH.LEFT, before=LIST_AIR_PT)
 
     # The new-projects list on the body's 18 pt lines: ①–④ fill the edition's page 8, ⑤–⑧ page 9.
     # An entry is a list item, not prose: left-aligned, so a line broken before its page reference
@@ -222,6 +249,7 @@ def build(out: Path = OUT) -> Path:
     inner = _paragraph_style(doc, "カード表内訳", "Normal", MINCHO, 9.5, align=WD_ALIGN_PARAGRAPH.LEFT)
     _indent_chars(inner, left=100)
     _paragraph_style(doc, "カード表見出し", "Normal", MINCHO, 9.5, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph_style(doc, "カード表数値", "Normal", MINCHO, 9.5, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _paragraph_style(doc, "カード経緯", "Normal", MINCHO, 10.5)
     reason = _paragraph_style(doc, "カード経緯理由", "Normal", MINCHO, 10.5)
     _indent_chars(reason, first=100)  # the edition: the reason's first line indented 1 em, then full width
@@ -234,6 +262,8 @@ def build(out: Path = OUT) -> Path:
     body_element = doc.element.body
     for paragraph in list(body_element.findall(qn("w:p"))):
         body_element.remove(paragraph)
+
+    _kinsoku(doc.settings.element)
 
     props = doc.core_properties
     props.author = ""

@@ -545,6 +545,44 @@ def chart_descriptions(docx: str) -> list[str]:
     return found
 
 
+W_MAIN = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def kinsoku_settings(docx: str) -> dict[str, tuple[str, str]]:
+    """Language → (characters no line starts with, characters no line ends with) from a .docx's
+    settings.xml (``w:noLineBreaksBefore`` / ``w:noLineBreaksAfter``)."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    with zipfile.ZipFile(docx) as package:
+        try:
+            root = ElementTree.fromstring(package.read("word/settings.xml"))
+        except KeyError:
+            return {}
+    found: dict[str, list[str]] = {}
+    for index, tag in enumerate(("noLineBreaksBefore", "noLineBreaksAfter")):
+        for element in root.findall(f"{W_MAIN}{tag}"):
+            language = element.get(f"{W_MAIN}lang", "")
+            found.setdefault(language, ["", ""])[index] = element.get(f"{W_MAIN}val", "")
+    return {language: (before, after) for language, (before, after) in found.items() if language}
+
+
+def _apply_kinsoku(document, docx: str) -> None:
+    """Give Writer the .docx's line-breaking characters, which its import of a .docx leaves out (7.x):
+    without them LibreOffice breaks inside a number of full-width digits (「平成２／５年」)."""
+    import uno
+
+    settings = kinsoku_settings(docx)
+    if not settings:
+        return
+    table = document.createInstance("com.sun.star.text.DocumentSettings").getPropertyValue("ForbiddenCharacters")
+    for language, (before, after) in settings.items():
+        code, _, country = language.partition("-")
+        locale = uno.createUnoStruct("com.sun.star.lang.Locale", code, country, "")
+        table.setForbiddenCharacters(locale, uno.createUnoStruct("com.sun.star.i18n.ForbiddenCharacters",
+                                                                 before, after))
+
+
 def _describe_charts(document, docx: str) -> None:
     """Give each chart its alternative text, which Writer's import of a .docx chart leaves out (7.x).
 
@@ -571,6 +609,7 @@ def _measure(context, docx: str, pdf: str | None) -> dict:
     if document is None:
         raise RuntimeError("LibreOffice で文書を開けませんでした")
     try:
+        _apply_kinsoku(document, docx)
         cursor = document.getCurrentController().getViewCursor()
         bookmarks = document.getBookmarks()
         pages = {}

@@ -7,11 +7,17 @@ wrap at that width gives the edition's number of 事業内容 lines for nine car
 
 from __future__ import annotations
 
+import math
+import re
+
 from ..aggregate import ListRow
+from ..japanese import display_width
 from ..model import FreeRow, ResultsTable
 from . import fast_table as x
 from . import styles
+from .estimate import figure_width_pt
 from .fast_table import Cell, Row, StyleIds
+from .tables import FIT_SLACK_PT, column_widths
 from ..printed import nendo, zen
 
 MM = 56.7  # twips per millimetre
@@ -21,6 +27,12 @@ CELL_MARGIN = 108  # left and right margin of a card cell (twips; Word's default
 SLACK = 40  # 2 pt over the characters' width: a line of CONTENT_EM characters never wraps by rounding
 CONTENT_WIDTH = CONTENT_EM * CONTENT_FONT_TWIPS + SLACK + 2 * CELL_MARGIN  # the right column (twips)
 MIN_LABEL_WIDTH = int(44 * MM)  # 「７　担当課・グループ」 (10 characters of 10.5 pt) on one line
+CONDENSE_EM = 1  # a one-line field at most this much wider than the column is condensed to fit
+CONDENSE_SLACK = 20  # twips the condensed line leaves free: rounding never wraps it
+INNER_MARGIN = 108  # left and right margin of a cell of a table inside the content column (the table style's)
+CELL_PT = styles.style_size_pt(styles.CARD_CELL)  # カード表文字, as the tables' other styles
+# A figure in a card's table (「２２名」, 「１，２３７千円」, 「△５」): a number with a unit of up to four characters
+FIGURE = re.compile(r"^[△▲－\-]?[0-9０-９][0-9０-９,，.．]*(\s?[^\s0-9０-９]{1,4})?$")
 # A placeholder page lists this many problems (a line of at most PROBLEM_CHARACTERS each): it stays one page.
 MAX_PROBLEMS = 12
 PROBLEM_CHARACTERS = 110
@@ -38,6 +50,7 @@ class CardWriter:
         self.amount, self.caption = s[styles.CARD_AMOUNT], s[styles.CARD_CAPTION]
         self.cell, self.inner, self.cell_header = s[styles.CARD_CELL], s[styles.CARD_CELL_INNER], s[
             styles.CARD_CELL_HEADER]
+        self.number = s[styles.CARD_CELL_NUMBER]
         self.history, self.reason = s[styles.CARD_HISTORY], s[styles.CARD_HISTORY_REASON]
         self.header, self.table_style, self.spacer = s[styles.CARD_HEADER], s[styles.TABLE], s[styles.SECTION_BREAK]
 
@@ -55,15 +68,28 @@ class CardWriter:
             amount.append(x.paragraph(self.amount, text=note))
         group = "　".join(part for part in (card.department, card.group) if part)
         rows = [
-            self._label_value("１　基本方針", x.paragraphs(self.text, policy_title)),
+            self._label_value("１　基本方針", self._one_line(policy_title)),
             self._label_value("２　事業名", x.paragraphs(self.text, row.card_name)),
             self._label_value("３　事業内容", x.paragraphs(self.paragraph, card.description)),
             self._label_value("４　事業費（千円）", "".join(amount)),
             self._label_value("５　事業実施結果", self._results(card.progress, card.outcome, card.results_free)),
             self._label_value("６　事業の経緯", self._history(card.history)),
-            self._label_value("７　担当課・グループ", x.paragraphs(self.text, group)),
+            self._label_value("７　担当課・グループ", self._one_line(group)),
         ]
         return header + self._form(rows)
+
+    def _one_line(self, text: str) -> str:
+        """A one-line field (基本方針, 担当課・グループ): one up to ``CONDENSE_EM`` characters over the column
+        is set a little closer, as the edition's Word squeezes 「…増大を図ること」 and 「…産業振興グループ」 (27) into
+        its 26-character column; a longer one wraps."""
+        if "\n" in text.strip():
+            return x.paragraphs(self.text, text)
+        over = display_width(text.strip()) / 2 - CONTENT_EM
+        if not 0 < over <= CONDENSE_EM:
+            return x.paragraphs(self.text, text)
+        characters = len(text.strip())
+        spacing = -math.ceil((over * CONTENT_FONT_TWIPS + CONDENSE_SLACK) / characters)  # twentieths of a point
+        return x.paragraph(self.text, x.condensed_runs(text.strip(), spacing))
 
     @property
     def widths(self) -> list[int]:
@@ -130,7 +156,8 @@ class CardWriter:
         return "".join(parts)
 
     def _results_table(self, results: ResultsTable) -> str:
-        first = int(self.inner_width * 0.62)
+        """項目名 and 件数・金額など: the values' column as wide as its widest value or head needs, 項目名 the rest."""
+        values = [result.value for result in results.rows if result.kind != "見出し"] + list(results.headers[1:2])
         rows = [Row([Cell(x.paragraph(self.cell_header, text=header)) for header in results.headers], header=True)]
         for result in results.rows:
             if result.kind == "見出し":
@@ -140,19 +167,28 @@ class CardWriter:
             if result.kind == "計":
                 item_style = self.cell_header
             rows.append(Row([Cell(x.paragraph(item_style, text=result.item)),
-                             Cell(x.paragraph(self.cell, text=result.value))], cant_split=True))
-        return x.table(self.table_style, [first, self.inner_width - first], rows)
+                             Cell(x.paragraph(self._value_style(result.value), text=result.value))], cant_split=True))
+        value = min(_need(values), self.inner_width // 2)
+        return x.table(self.table_style, [self.inner_width - value, value], rows)
+
+    def _value_style(self, text: str) -> str:
+        """A figure right-aligned (its digits under each other), other text as written."""
+        return self.number if FIGURE.match(text.strip()) else self.cell
 
     def _free_table(self, rows: list[FreeRow]) -> str:
         width = max((max((i + 1 for i, c in enumerate(r.cells) if c.strip()), default=1) for r in rows), default=1)
         table_rows = []
+        columns: list[list[str]] = [[] for _ in range(width)]
         for index, row in enumerate(rows):
-            style = self.cell_header if row.kind == "表頭" else self.cell
+            header = row.kind == "表頭"
             values = [row.cells[i] if i < len(row.cells) else "" for i in range(width)]
+            for column, value in zip(columns, values):
+                column.append(value)
             leading = all(r.kind == "表頭" for r in rows[:index + 1])  # the table's header rows (w:tblHeader)
-            table_rows.append(Row([Cell(x.paragraph(style, text=value)) for value in values], header=leading,
+            table_rows.append(Row([Cell(x.paragraph(self.cell_header if header else self._value_style(value),
+                                                    text=value)) for value in values], header=leading,
                                   cant_split=True))
-        return x.table(self.table_style, [self.inner_width // width] * width, table_rows)
+        return x.table(self.table_style, free_widths(columns, self.inner_width), table_rows)
 
     def _history(self, entries) -> str:
         parts = []
@@ -167,6 +203,31 @@ class CardWriter:
             if entry.reason.strip():
                 parts.append(x.paragraphs(self.reason, entry.reason))
         return "".join(parts) or x.paragraph(self.text, text="－")
+
+
+def _need(texts: list[str]) -> int:
+    """Twips a column needs to hold the widest line of ``texts`` in カード表文字 on one line, with the margins."""
+    widest = max((figure_width_pt(line, CELL_PT) for text in texts for line in text.split("\n")), default=0.0)
+    return int((widest + FIT_SLACK_PT) * 20) + 2 * INNER_MARGIN
+
+
+def free_widths(columns: list[list[str]], width: int) -> list[int]:
+    """A card's own table: every column holds its widest cell on one line when the table's width allows
+    (tables.column_widths); else the columns of figures keep what they need and the others share the rest
+    in proportion to what they would need (「商工会議所」 before 「経営指導員」 is split)."""
+    fitted = column_widths([[line for text in column for line in text.split("\n")] for column in columns],
+                           width, [CELL_PT] * len(columns), INNER_MARGIN)
+    if fitted is not None:
+        return fitted
+    need = [_need(column) for column in columns]
+    figures = [all(FIGURE.match(t.strip()) for t in column[1:] if t.strip()) for column in columns]
+    kept = sum(n for n, figure in zip(need, figures) if figure)
+    if kept >= width or all(figures):
+        return [width // len(columns)] * len(columns)
+    rest, wanted = width - kept, sum(n for n, figure in zip(need, figures) if not figure)
+    widths = [n if figure else int(rest * n / wanted) for n, figure in zip(need, figures)]
+    widths[-1] += width - sum(widths)
+    return widths
 
 
 def _shortened(line: str) -> str:

@@ -16,7 +16,8 @@ from .estimate import PICTURE_EXTRA_PT, PT_PER_MM
 from .fast_table import clean, escape
 from ..printed import nendo, short_nendo
 
-MANY_YEARS = 12  # more years than this: compact, rotated labels on the trend chart
+ONE_LINE_YEARS = 7  # up to this many years the trend chart's 「２５年度」 stands on one line under its bar (measured)
+MANY_YEARS = 12  # up to this many, 「２５」 over 「年度」 on two lines; more: compact, rotated labels
 WIDTH_MM = 150.0
 # A figure of section 3 (図４－１ …) is as wide as the text and this high: the edition's pages 155–157
 # hold two subsections with their figures each (see ``tables.FIGURE_HEIGHT_MM``).
@@ -54,8 +55,7 @@ class Chart:
 def trend_chart(report: Report) -> Chart:
     """Project counts (line, 件, right axis) and costs (bars, 億円, left axis) per fiscal year, as the edition draws them."""
     many = len(report.years) > MANY_YEARS
-    # The edition's ２５年度 labels fit up to a dozen years; beyond, H19 … R元 … R12 on end.
-    labels = [era_short(c.year) if many else short_nendo(c.year) for c in report.years]
+    labels = [year_label(c.year, len(report.years)) for c in report.years]
     amounts = [column.amount / 100_000 for column in report.years]  # 千円 → 億円
     counts = [float(column.count) for column in report.years]
     count_max, count_unit = _nice_max(max(counts + [1.0]) * (1.4 if many else 1.25))
@@ -76,6 +76,16 @@ def trend_chart(report: Report) -> Chart:
     alt = "事業数（折れ線、件）と事業費（棒、億円）の年度別推移。" + "、".join(
         f"{nendo(c.year)} {c.count:,}件 {amount:,.1f}億円" for c, amount in zip(report.years, amounts)) + "。"
     return replace(_chart(bars + line + axes, legend="t", height_mm=WIDTH_MM * 3.4 / 6.2), alt=alt)
+
+
+def year_label(year: int, years: int) -> str:
+    """The trend chart's label of ``year`` among ``years``: the edition's 「２５年度」 while a category holds it
+    on one line, then 「２５」 over 「年度」 (a label is never broken inside a word: a chart wraps a label too
+    wide for its category wherever it likes, 「２５年／度」), beyond MANY_YEARS H19 … R元 … R12 on end."""
+    if years > MANY_YEARS:
+        return era_short(year)
+    label = short_nendo(year)
+    return label if years <= ONE_LINE_YEARS else label.replace("年度", "\n年度")
 
 
 def line_chart(title: str, x_labels: list[str], series: dict[str, list[float | None]], *,

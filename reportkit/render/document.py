@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import struct
 from dataclasses import dataclass
 from datetime import datetime
@@ -99,7 +100,10 @@ class _Writer:
                   new_page: bool = False) -> None:
         if new_page:
             self._new_run()
-        self._runs[-1][0] += paragraph_height(style, text, self.text_width / 20)
+        height = paragraph_height(style, text, self.text_width / 20)
+        if styles.style_figures(style).keep_lines:
+            self.keep_together(height)
+        self._runs[-1][0] += height
         ppr = "<w:pageBreakBefore/>" if new_page else ""
         if content is None:
             xml = fast.paragraph(self.ids[style], text=text, ppr=ppr)
@@ -113,6 +117,18 @@ class _Writer:
         used, page = self._runs[-1]
         if used % page and used % page + height > page >= height:
             self._runs[-1][0] = math.ceil(used / page) * page
+
+    def kept_since(self, start: float) -> None:
+        """The estimate for what was written since ``start`` (points in this run), kept on one page by
+        keep-with-next: on the next page when it runs over a page end (and a page can hold it)."""
+        used, page = self._runs[-1]
+        height = used - start
+        if start % page and start // page != (used - 0.01) // page and height <= page:
+            shift = math.ceil(start / page) * page - start
+            self._runs[-1][0] += shift
+            run = self.run_index()
+            self.marks.update({name: (r, before + shift) for name, (r, before) in self.marks.items()
+                               if r == run and before >= start})
 
     def page_break(self) -> None:
         self.out.add('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
@@ -393,7 +409,7 @@ def _new_projects(writer: _Writer, report: Report) -> None:
         for entry in group.projects:
             row = entry.row
             mark = "◎" if entry.featured else "・"
-            head = f"{mark}　{row.name}［{row.card.department}］（"
+            head = f"{mark}　{row.name}［{row.card.department}{_office(row.card.group)}］（"
             blocks.append((fast.paragraph(entry_style, fast.runs(head) + fast.pageref_runs(row.bookmark) + fast.runs("p）")),
                            paragraph_height(styles.NEW_ENTRY, head + "100p）", width)))
             if entry.featured and row.card.new_summary.strip():
@@ -405,6 +421,13 @@ def _new_projects(writer: _Writer, report: Report) -> None:
         writer.keep_together(sum(height for _xml, height in blocks))
         for index, (xml, height) in enumerate(blocks):
             writer.add(fast.keep_with_next(xml) if index < len(blocks) - 1 else xml, height)
+
+
+def _office(group: str) -> str:
+    """The regional office a group names at its end (「地域産業支援グループ（三八地域県民局）」 → 「(三八地域県民局)」),
+    which the new-projects list prints after the division as the edition: 「［地域産業課(三八地域県民局)］」."""
+    found = re.search(r"[（(]([^（）()]*(?:県民局|事務所|センター))[）)]\s*$", group.strip())
+    return f"({found.group(1)})" if found else ""
 
 
 def _table_of_contents(writer: _Writer, anchor) -> None:

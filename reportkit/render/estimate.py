@@ -21,6 +21,10 @@ PT_PER_MM = 72 / 25.4
 HEADING_PT = 26.5  # one line of Heading 1–3 with its spacing
 PICTURE_EXTRA_PT = 2.0
 ROW_EXTRA_PT = 0.5  # a table row's border
+# Twips above and below a table cell's text (section 1's and section 3's tables, a narrative's table such as
+# the rules' 別表), so that no glyph touches the rule above or below it; what it adds to a row, in points:
+CELL_AIR = 30
+AIR_PT = 2 * CELL_AIR / 20
 # style → (first-line offset in characters, left indent in characters); the font size, line pitch
 # and spacing come from the style in reference.docx. Other styles are read as Normal.
 _INDENTS = {

@@ -1,43 +1,77 @@
 """Section 2(2): the list table of the year's projects, with 小計, 〃 (再掲含む。) and 合計.
 
 The edition prints it on three portrait A4 pages with narrow margins and a small
-font: every figure column (決算, 事業期間, ページ) is wide enough that its longest
-value never wraps, and 担当課等 holds an eleven-character division name on one
-line. The widths below are in millimetres; 事業名 takes what is left of the
-text width. Rows never split across pages, the header row repeats, and the
-rows of one policy are kept on one page when they fit (keep-with-next), as
-the edition breaks its pages between policies.
+font, and its lines say how it spans (seed, pp. 10–12): each 基本方針 is one
+unbroken line, a row across the whole table above its projects; under it the
+first column holds the 施策, 20 characters a line, beside its projects' rows.
+Every other column is as wide as its header's longest line or its longest value
+needs, so no figure, period or page number wraps; 担当課等 holds twelve
+characters a line (「地域産業課（新産業創造課」); 事業名 takes what is left (28
+characters in the edition's 192 mm). Rows never split across pages, the header
+row repeats, and the rows of one policy are kept on one page when they fit
+(keep-with-next), as the edition breaks its pages between policies.
 """
 
 from __future__ import annotations
 
 from ..aggregate import ListRow, Report
-from . import fast_table as x
-from . import styles
-from .estimate import LINE, ROW_EXTRA_PT, cell_height, row_height
-from .fast_table import Cell, Row, StyleIds
 from ..japanese import era_of, era_year_number
 from ..printed import amount, period
+from . import fast_table as x
+from . import styles
+from .estimate import LINE, ROW_EXTRA_PT, cell_height, figure_width_pt, row_height
+from .fast_table import Cell, Row, StyleIds
 
-MM = 56.7
-# 基本方針, 施策, 事業名 (None = the rest), 重点, 主要成果, 決算, 事業期間, 21財団, 緊急雇用, 担当課等, ページ
-WIDTHS_MM: list[float | None] = [13, 19, None, 4.2, 4.2, 16.5, 13, 9, 5.8, 30, 6.5]
-CELL_MARGIN = 20  # twips each side: the figures need the room
+CELL_MARGIN = 15  # twips each side
+CELL_PAD = 30  # twips above and below a cell's text, so that no glyph touches a rule
+SLACK_PT = 0.5  # a column's room beyond its content, so that rounding never wraps a full line
+MEASURE_EM = 20  # 施策: characters a line (seed: 「・中小企業の資金ニーズを的確に捉えた弾力」)
+DEPARTMENT_EM = 12  # 担当課等: characters a line (seed: 「地域産業課（新産業創造課」／「との連携）」)
+COLUMNS = 10
+MEASURE, NAME, PRIORITY, RESULT, COST, PERIOD, FOUNDATION, EMERGENCY, DEPARTMENT, PAGE = range(COLUMNS)
 # font sizes of 一覧表文字 (as the other 一覧表 styles) and 一覧表見出し, read from reference.docx
 TEXT_PT, HEADER_PT = styles.style_size_pt(styles.LIST_TEXT), styles.style_size_pt(styles.LIST_HEADER)
 
 
 def headers(fiscal_year: int) -> list[str]:
     initial, number = era_of(fiscal_year).initial, era_year_number(fiscal_year)
-    return ["基本方針", "施策", "事業名", "重点", "主要\n成果", f"{initial}{number}決算\n（千円）", "事業\n期間",
-            "21財団への\n補助・委託\n(△は予算の一部を補助委託)", "緊急\n雇用", "担当課等", "ページ"]
+    return ["基本方針", "事業名", "重点", "主要\n成果", f"{initial}{number}決算\n（千円）", "事業\n期間",
+            "21財団への\n補助・委託\n(△は予算の一部\nを補助委託)", "緊急\n雇用", "担当課等", "ページ"]
 
 
-def column_widths(text_width: int) -> list[int]:
-    """Column widths in twips for a text width in twips."""
-    fixed = [int(w * MM) for w in WIDTHS_MM if w is not None]
-    rest = text_width - sum(fixed)
-    return [int(w * MM) if w is not None else rest for w in WIDTHS_MM]
+def _widest(texts: list[str], font_pt: float) -> float:
+    """Points the widest line of ``texts`` takes (figures in the widest font they may be drawn in)."""
+    return max((figure_width_pt(line, font_pt) for text in texts for line in text.split("\n")), default=0.0)
+
+
+def column_widths(text_width: int, report: Report) -> list[int]:
+    """Column widths in twips for a text width in twips: every column but 事業名 as its content needs."""
+    head = headers(report.fiscal_year)
+    rows = [row for policy in report.policies for group in policy.measures for row in group.rows]
+    amounts = ([amount(policy.subtotal) for policy in report.policies]
+               + [amount(p.subtotal_with_reprints) for p in report.policies if p.subtotal_with_reprints is not None]
+               + [amount(lump.amount) for policy in report.policies for lump in policy.lump_lines]
+               + [amount(report.total.amount)]
+               + [row.placeholder.label if row.placeholder else amount(row.card.cost) for row in rows])
+    values: dict[int, list[str]] = {
+        MEASURE: ["　" * MEASURE_EM], DEPARTMENT: ["　" * DEPARTMENT_EM], PRIORITY: ["○"], RESULT: ["○"],
+        COST: amounts, EMERGENCY: ["緊"], FOUNDATION: [row.card.foundation for row in rows],
+        PERIOD: [period(row.card.period_start, row.card.period_end, report.fiscal_year) for row in rows],
+        PAGE: ["999"],
+    }
+    points = {column: max(_widest(texts, TEXT_PT), _widest([head[column]], HEADER_PT)) if column != MEASURE
+              else _widest(texts, TEXT_PT) for column, texts in values.items()}
+    twips = {column: int((pt + SLACK_PT) * 20) + 2 * CELL_MARGIN for column, pt in points.items()}
+    twips[NAME] = text_width - sum(twips.values())
+    return [twips[column] for column in range(COLUMNS)]
+
+
+def _policy_label(policy) -> str:
+    return f"{policy.mark}{policy.title}"
+
+
+def _measure_label(group) -> str:
+    return f"・{group.measure}" + ("（再掲含む。）" if group.has_reprints else "")
 
 
 def list_table(ids: StyleIds, report: Report, text_width: int) -> str:
@@ -54,39 +88,33 @@ def list_table(ids: StyleIds, report: Report, text_width: int) -> str:
         return [Cell(x.keep_with_next(c.content or x.paragraph(text)), c.span, c.vmerge, c.shade, c.valign)
                 for c in cells]
 
+    def figures(label: Cell, value: str, span: int = 4) -> list[Cell]:
+        """A row of 小計, 〃 or 合計: the label over the first ``span`` columns, the amount under 決算."""
+        return [label, Cell(put(number, value))] + [Cell() for _ in range(COLUMNS - span - 1)]
+
     rows = [Row([Cell(put(header_style, h), valign="center") for h in headers(report.fiscal_year)],
                 header=True, cant_split=True)]
     for policy in report.policies:
-        body: list[list[Cell]] = []
+        body: list[list[Cell]] = [[Cell(put(policy_style, _policy_label(policy)), span=COLUMNS)]]
         for group in policy.measures:
             for index, row in enumerate(group.rows):
                 if index == 0:
-                    label = f"・{group.measure}" + ("（再掲含む。）" if group.has_reprints else "")
-                    measure = Cell(put(text, label), vmerge="restart" if len(group.rows) > 1 else None)
+                    measure = Cell(put(text, _measure_label(group)), vmerge="restart" if len(group.rows) > 1 else None)
                 else:
                     measure = Cell(vmerge="continue")
                 body.append([measure] + _row_cells(row, report.fiscal_year, text, number, center))
         for lump in policy.lump_lines:
             body.append([Cell(), Cell(put(text, lump.label)), Cell(), Cell(), Cell(put(number, amount(lump.amount))),
                          Cell(), Cell(), Cell(), Cell(), Cell()])
-        body.append([Cell(put(center, "小計"), span=4), Cell(put(number, amount(policy.subtotal))),
-                     Cell(), Cell(), Cell(), Cell(), Cell()])
+        body.append(figures(Cell(put(center, "小計"), span=4), amount(policy.subtotal)))
         if policy.subtotal_with_reprints is not None:
-            body.append([Cell(put(center, "〃 (再掲含む。)"), span=4),
-                         Cell(put(number, amount(policy.subtotal_with_reprints))),
-                         Cell(), Cell(), Cell(), Cell(), Cell()])
+            body.append(figures(Cell(put(center, "〃 (再掲含む。)"), span=4), amount(policy.subtotal_with_reprints)))
         for index, cells in enumerate(body):
-            if index == 0:
-                first = Cell(put(policy_style, f"{policy.mark}{policy.title}"),
-                             vmerge="restart" if len(body) > 1 else None)
-            else:
-                first = Cell(vmerge="continue")
-            row_cells = [first] + cells
-            rows.append(Row(row_cells if index == len(body) - 1 else kept(row_cells), cant_split=True))
-    rows.append(Row([Cell(put(center, "合計（暫定）" if report.draft else "合計"), span=5), Cell(put(number, amount(report.total.amount))),
-                     Cell(), Cell(), Cell(), Cell(), Cell()], cant_split=True))
-    return x.table(ids[styles.LIST_TABLE], column_widths(text_width), rows, cell_margin=CELL_MARGIN,
-                   empty_style=text)
+            rows.append(Row(cells if index == len(body) - 1 else kept(cells), cant_split=True))
+    rows.append(Row(figures(Cell(put(center, "合計（暫定）" if report.draft else "合計"), span=4),
+                            amount(report.total.amount)), cant_split=True))
+    return x.table(ids[styles.LIST_TABLE], column_widths(text_width, report), rows, cell_margin=CELL_MARGIN,
+                   cell_margin_top=CELL_PAD, empty_style=text)
 
 
 def _row_cells(row: ListRow, fiscal_year: int, text: str, number: str, center: str) -> list[Cell]:
@@ -112,24 +140,23 @@ def list_table_height(report: Report, text_width: int, page_pt: float, start_pt:
     """Points the table takes from ``start_pt`` on pages ``page_pt`` high, with the header row repeated
     on every page and the gap a policy leaves when it is kept whole on the next page (as it is laid out).
     """
-    widths = [w / 20 for w in column_widths(text_width)]
-    margin = CELL_MARGIN / 20
+    widths = [w / 20 for w in column_widths(text_width, report)]
+    margin, pad = CELL_MARGIN / 20, 2 * CELL_PAD / 20
 
     def cell(text: str, column: int, size: float = TEXT_PT) -> float:
-        return cell_height(text, widths[column], size, margin) if text else size * LINE
+        return (cell_height(text, widths[column], size, margin) if text else size * LINE) + pad
 
     header = row_height([cell(h, i, HEADER_PT) for i, h in enumerate(headers(report.fiscal_year))])
-    one_line = row_height([TEXT_PT * LINE])
+    one_line = row_height([TEXT_PT * LINE + pad])
     blocks = []
     for policy in report.policies:
-        block = 0.0
+        block = row_height([cell_height(_policy_label(policy), sum(widths), TEXT_PT, margin) + pad])
         for group in policy.measures:
-            rows = sum(row_height([cell(row.name, 2), cell(row.card.department, 9)]) for row in group.rows)
-            label = f"・{group.measure}" + ("（再掲含む。）" if group.has_reprints else "")
-            block += max(rows, cell(label, 1) + ROW_EXTRA_PT)
-        block += sum(row_height([cell(lump.label, 2)]) for lump in policy.lump_lines)
+            rows = sum(row_height([cell(row.name, NAME), cell(row.card.department, DEPARTMENT)]) for row in group.rows)
+            block += max(rows, cell(_measure_label(group), MEASURE) + ROW_EXTRA_PT)
+        block += sum(row_height([cell(lump.label, NAME)]) for lump in policy.lump_lines)
         block += one_line * (2 if policy.subtotal_with_reprints is not None else 1)
-        blocks.append(max(block, cell(f"{policy.mark}{policy.title}", 0) + ROW_EXTRA_PT))
+        blocks.append(block)
     blocks.append(one_line)  # 合計
     used, total = start_pt + header, header
     for block in blocks:

@@ -25,7 +25,7 @@ from ..statistics import marker_key
 from ..year_inputs import Narratives
 from . import fast_table as fast
 from . import styles
-from .estimate import cell_height, row_height
+from .estimate import AIR_PT, CELL_AIR, cell_height, row_height
 
 TABLE_PT = styles.style_size_pt(styles.TABLE_TEXT)  # 表文字 / 表見出し, read from reference.docx
 CELL_MARGIN = 40  # twips each side, as the statistics tables
@@ -119,7 +119,12 @@ def write(writer, blocks: list[Block], insert_object: Callable[[str, str], None]
     heading, the 条文続き style (a further paragraph of the article); an item 「（１）…」 stays 本文.
     ``body``: the style of a plain paragraph (本文, or 導入文 for section 1's introduction)."""
     in_article = False
-    for kind, data in blocks:
+    kept = _kept_with_object(blocks)
+    start = None  # where the block kept with its table or figure starts (writer.used)
+    for index, (kind, data) in enumerate(blocks):
+        keep = index in kept
+        if keep and start is None:
+            start = writer.used
         if kind != "paragraph" or not articles:
             in_article = False
         if kind == "heading2" and add_heading2 is not None:
@@ -127,28 +132,48 @@ def write(writer, blocks: list[Block], insert_object: Callable[[str, str], None]
         elif kind in ("heading", "heading2"):  # an annex (別表) of legal text starts a page of its own
             writer.paragraph(styles.SUBHEADING, plain(data), new_page=articles and plain(data).startswith(ANNEX))
         elif kind == "bullet":
-            _paragraph(writer, styles.BULLET, BULLET_MARK + data.lstrip("・").lstrip("\u3000 "))
+            _paragraph(writer, styles.BULLET, BULLET_MARK + data.lstrip("・").lstrip("\u3000 "), keep)
         elif kind == "numbered":
-            _paragraph(writer, styles.BULLET, data)
+            _paragraph(writer, styles.BULLET, data, keep)
         elif kind == "grid":
             writer.add(*table_xml(writer.ids, data, writer.text_width))
         elif kind in ("table", "figure"):
             insert_object(kind, data)
+            if start is not None:
+                writer.kept_since(start)
+                start = None
         elif articles and _ARTICLE.match(plain(data)):
             _paragraph(writer, styles.ARTICLE, data)
             in_article = True
         elif in_article and not _ITEM.match(plain(data)):
             _paragraph(writer, styles.ARTICLE_TEXT, data)
         else:
-            _paragraph(writer, body, data)
+            _paragraph(writer, body, data, keep)
 
 
-def _paragraph(writer, style: str, text: str) -> None:
+def _kept_with_object(blocks: list[Block]) -> set[int]:
+    """The blocks a sub-heading keeps on one page with the table or figure it introduces: from the heading
+    through its text up to the object, when the object comes before the next heading (section 3: （３）
+    労働力人口, its text and 図４－１ on one page, as the edition pairs them)."""
+    kept: set[int] = set()
+    heading = None
+    for index, (kind, _data) in enumerate(blocks):
+        if kind in ("heading", "heading2"):
+            heading = index
+        elif kind in ("table", "figure") and heading is not None:
+            kept.update(range(heading, index + 1))
+            heading = None
+        elif kind == "grid":
+            heading = None
+    return kept
+
+
+def _paragraph(writer, style: str, text: str, keep_next: bool = False) -> None:
     """A paragraph of ``style``; its bold pieces in bold runs."""
     if BOLD_ON in text:
-        writer.paragraph(style, plain(text), content=inline_runs(text))
+        writer.paragraph(style, plain(text), content=inline_runs(text), keep_next=keep_next)
     else:
-        writer.paragraph(style, text)
+        writer.paragraph(style, text, keep_next=keep_next)
 
 
 def inline_runs(text: str) -> str:
@@ -186,8 +211,8 @@ def table_xml(ids, rows: list[list[str]], text_width: int) -> tuple[str, float]:
                 above[column] = None
                 continue
             merge_up = not header and above[column] is not None and (plain(text) == MERGE_UP or (column == 0 and not plain(text)))
-            if merge_up:
-                above[column].vmerge = above[column].vmerge or "restart"
+            if merge_up:  # the merged cell's text centred in its rows (別表's 部局, as the edition)
+                above[column].vmerge, above[column].valign = above[column].vmerge or "restart", "center"
                 cell = fast.Cell(vmerge="continue")
             else:
                 cell = fast.Cell(fast.paragraph(header_id if header else text_id, inline_runs(text)),
@@ -196,5 +221,5 @@ def table_xml(ids, rows: list[list[str]], text_width: int) -> tuple[str, float]:
                 above[column] = None if header else cell
             cells.append(cell)
         table_rows.append(fast.Row(cells, header=header, cant_split=True))
-        height += row_height(heights or [TABLE_PT * 7 / 6])
-    return fast.table(ids[styles.TABLE], widths, table_rows, cell_margin=CELL_MARGIN), height
+        height += row_height(heights or [TABLE_PT * 7 / 6]) + AIR_PT
+    return fast.table(ids[styles.TABLE], widths, table_rows, cell_margin=CELL_MARGIN, cell_margin_top=CELL_AIR), height

@@ -28,6 +28,7 @@ SOURCE = "資料"
 NOTE = "注記"
 FIGURE = "図"
 TABLE_TEXT, TABLE_NUMBER, TABLE_HEADER = "表文字", "表数値", "表見出し"
+TABLE_HEADER_SMALL = "表見出し小"  # the head of a table set in 表数値小
 FIGURES = "表数値小"  # the multi-year table (8 pt): eight-digit amounts in narrow columns
 LIST_TEXT, LIST_NUMBER, LIST_CENTER, LIST_HEADER, LIST_POLICY = (
     "一覧表文字", "一覧表数値", "一覧表中央", "一覧表見出し", "一覧表基本方針")
@@ -36,6 +37,7 @@ CARD_HEADER, CARD_LABEL, CARD_TEXT, CARD_PARAGRAPH, CARD_AMOUNT = (
     "カード見出し", "カード項目", "カード本文", "カード文章", "カード金額")
 CARD_CAPTION, CARD_CELL, CARD_CELL_INNER, CARD_CELL_HEADER = (
     "カード表題", "カード表文字", "カード表内訳", "カード表見出し")
+CARD_CELL_NUMBER = "カード表数値"  # a figure in a card's table, right-aligned
 CARD_HISTORY, CARD_HISTORY_REASON = "カード経緯", "カード経緯理由"
 SECTION_BREAK = "区切り"
 FOOTER = "Footer"
@@ -54,6 +56,7 @@ class StyleFigures:
     size: float  # font size
     spacing: float  # space before + after
     exact_line: float | None  # an exact line pitch; None when the spacing is not exact
+    keep_lines: bool = False  # w:keepLines: the paragraph is never split across pages
 
 
 def style_figures(name: str, reference: Path = REFERENCE_DOCX) -> StyleFigures:
@@ -109,11 +112,22 @@ def _read(reference: Path) -> dict[str, StyleFigures]:
             sid = None if based is None else based.get(f"{_W}val")
         return own(defaults, key)
 
+    def keeps_lines(sid: str) -> bool:
+        seen = set()
+        while sid in styles_by_id and sid not in seen:
+            seen.add(sid)
+            found = styles_by_id[sid].find(f"{_W}pPr/{_W}keepLines")
+            if found is not None:
+                return found.get(f"{_W}val", "1") not in ("0", "false")
+            based = styles_by_id[sid].find(f"{_W}basedOn")
+            sid = None if based is None else based.get(f"{_W}val")
+        return False
+
     def figures(sid: str) -> StyleFigures:
         size = inherited(sid, "sz")
         line, rule = inherited(sid, "line"), inherited(sid, "lineRule")
         return StyleFigures(int(size) / 2 if size is not None else 10.0,  # Word's default: 10 pt
                             (int(inherited(sid, "before") or 0) + int(inherited(sid, "after") or 0)) / 20,
-                            int(line) / 20 if line is not None and rule == "exact" else None)
+                            int(line) / 20 if line is not None and rule == "exact" else None, keeps_lines(sid))
 
     return {names[sid]: figures(sid) for sid in styles_by_id}

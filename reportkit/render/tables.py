@@ -11,7 +11,7 @@ from ..blocks import MERGE_LEFT, MERGE_UP  # a printed header's merges, as a nar
 from ..config import ReportConfig
 from . import charts, styles
 from . import fast_table as x
-from .estimate import LINE, ROW_EXTRA_PT, cell_height, figure_width_pt, row_height
+from .estimate import AIR_PT, CELL_AIR, LINE, ROW_EXTRA_PT, cell_height, figure_width_pt, row_height
 from .fast_table import Cell, Row, StyleIds
 from .narratives import NarrativeError
 from ..printed import year_heads
@@ -25,8 +25,6 @@ TABLE_PT, FIGURES_PT = styles.style_size_pt(styles.TABLE_TEXT), styles.style_siz
 CELL_MARGIN = 57  # twips each side
 # and 0.75 pt above and below the text: in the Japanese fonts a line is exactly its font size high, so
 # without it the figures touch the rules above and below them
-CELL_AIR = 15  # twips above and below
-AIR_PT = 2 * CELL_AIR / 20  # what it adds to a row
 FIT_SLACK_PT = 1.0  # so that a figure that just fits by the metrics never wraps in a layout engine
 # The edition's 基本方針 column: 26 characters of 表文字 a line (「③効果的な融資制度の充実等により中小企業に対する資金」
 # ／「の供給の円滑化を図ること」, 「⑧…推進を図るこ」／「と」), with the cell margins
@@ -308,6 +306,31 @@ def column_widths(columns: list[list[str]], text_width: int, fonts: list[float],
     return widths
 
 
+def _heads(header_rows: list[list[tuple[str, int, str | None]]], width: int, font: float) -> list[float]:
+    """Per column: the widest line of its head at ``font`` (a head over several columns: its share)."""
+    heads = [0.0] * width
+    spanned = []
+    for cells in header_rows:
+        column = 0
+        for text, span, vmerge in cells:
+            line = max([figure_width_pt(line, font) for line in text.split("\n")] + [0.0])
+            if span == 1 and vmerge != "continue":
+                heads[column] = max(heads[column], line)
+            elif span > 1:
+                spanned.append((column, span, line))
+            column += span
+    for column, span, line in spanned:
+        missing = line + (FIT_SLACK_PT + 2 * CELL_MARGIN / 20) * (1 - span) - sum(heads[column:column + span])
+        for i in range(column, column + span):
+            heads[i] += max(0.0, missing) / span
+    return heads
+
+
+def _heads_wrapped(widths: list[int], heads: list[float]) -> int:
+    """How many columns are too narrow for their head's widest line."""
+    return sum(1 for width, head in zip(widths, heads) if width < (head + FIT_SLACK_PT) * 20 + 2 * CELL_MARGIN - 1)
+
+
 def _statistics_table(ids: StyleIds, rows: list[list[str]], text_width: int,
                       header: list[list[str]] | None = None) -> tuple[str, float]:
     """The table as XML, and the points it takes.
@@ -323,43 +346,33 @@ def _statistics_table(ids: StyleIds, rows: list[list[str]], text_width: int,
     printed = [[labels[i]] + [_format(value) for value in row[1:]] for i, row in enumerate(body)]
     columns = [[row[c] for row in printed] for c in range(width)]
     header_rows = _header_cells(header or [rows[0]], width)
-    number_style = styles.TABLE_NUMBER
-    font = TABLE_PT
-    heads = [0.0] * width  # per column: the widest line of its head, for a head that spans columns its share
-    spanned = []
-    for cells in header_rows:
-        column = 0
-        for text, span, vmerge in cells:
-            line = max([figure_width_pt(line, TABLE_PT) for line in text.split("\n")] + [0.0])
-            if span == 1 and vmerge != "continue":
-                heads[column] = max(heads[column], line)
-            elif span > 1:
-                spanned.append((column, span, line))
-            column += span
-    for column, span, line in spanned:
-        missing = line + (FIT_SLACK_PT + 2 * CELL_MARGIN / 20) * (1 - span) - sum(heads[column:column + span])
-        for i in range(column, column + span):
-            heads[i] += max(0.0, missing) / span
+    number_style, head_style, font = styles.TABLE_NUMBER, styles.TABLE_HEADER, TABLE_PT
+    heads = _heads(header_rows, width, TABLE_PT)
     widths = column_widths(columns, text_width, [TABLE_PT] * width, CELL_MARGIN, heads)
-    if widths is None:
-        number_style, font = styles.FIGURES, FIGURES_PT
-        widths = column_widths(columns, text_width, [TABLE_PT] + [font] * (width - 1), CELL_MARGIN, heads)
+    if widths is None or _heads_wrapped(widths, heads):
+        # figures and heads in the smaller type (表数値小, 表見出し小) when that wraps fewer heads (表４－１
+        # 「（人）」 whole) or the figures need it
+        small_heads = _heads(header_rows, width, FIGURES_PT)
+        small = column_widths(columns, text_width, [TABLE_PT] + [FIGURES_PT] * (width - 1), CELL_MARGIN, small_heads)
+        if small is not None and (widths is None or _heads_wrapped(small, small_heads) < _heads_wrapped(widths, heads)):
+            number_style, head_style, font, widths = styles.FIGURES, styles.TABLE_HEADER_SMALL, FIGURES_PT, small
     if widths is None:  # more columns than the text width holds: even columns (figures may wrap)
         widths = [text_width // width] * width
         widths[-1] += text_width - sum(widths)
-    head_id, text_id, number_id = ids[styles.TABLE_HEADER], ids[styles.TABLE_TEXT], ids[number_style]
+    head_id, text_id, number_id = ids[head_style], ids[styles.TABLE_TEXT], ids[number_style]
+    head_pt = styles.style_size_pt(head_style)
     table_rows: list[Row] = []
     heights: list[float] = []
     spans: list[tuple[int, float]] = []  # per merged header cell: (its first row, its text's height)
     for r, cells in enumerate(header_rows):
-        row_cells, texts, column = [], [TABLE_PT * LINE + AIR_PT], 0
+        row_cells, texts, column = [], [head_pt * LINE + AIR_PT], 0
         for text, span, vmerge in cells:
             cell_width = sum(widths[column:column + span]) / 20
             column += span
             if vmerge == "continue":
                 row_cells.append(Cell(vmerge="continue"))
                 continue
-            height = cell_height(text, cell_width, TABLE_PT, CELL_MARGIN / 20) + AIR_PT
+            height = cell_height(text, cell_width, head_pt, CELL_MARGIN / 20) + AIR_PT
             if vmerge == "restart":
                 spans.append((r, height))
             else:
