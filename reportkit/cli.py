@@ -390,7 +390,8 @@ def _finish_interrupted(args: argparse.Namespace) -> None:
     """Before a command reads its folders: finish what a killed accept or build left half moved, and say so."""
     from .recovery import finish_interrupted
 
-    folders = [value for value in vars(args).values() if isinstance(value, Path)]
+    # a folder named, or the folder of a file named (diff's outputs2014/report.json: its build's set)
+    folders = [value if value.is_dir() else value.parent for value in vars(args).values() if isinstance(value, Path)]
     for notice in finish_interrupted(folders):
         print(f"注意: {notice}", file=sys.stderr)
 

@@ -110,7 +110,7 @@ def run_accept(args: argparse.Namespace) -> int:
             print(f"  前の版を保管しました: {old} → {new}")
         if item.errors or item.warnings:
             print(f"  エラー {item.errors} 件、警告 {item.warnings} 件があります（reportkit validate {args.into} で確認できます）。")
-        for issue in item.against_last_year:
+        for issue in item.named_at_filing:
             print(f"  {'エラー' if issue.severity == 'error' else '警告'}: {issue.cell}　{issue.message}")
 
     try:

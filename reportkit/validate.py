@@ -24,7 +24,7 @@ from .files.journal import LOCK
 from .input_folder import NOT_CARDS, InputFolder
 from .recovery import complete_accepts
 from .year_inputs import YearInputs, load_year_inputs
-from .issues import Issue, make_issue
+from .issues import Issue, IssueCode, make_issue
 from .model import SourcedCard
 from .narrative_templates import check_narratives
 from .validation_report import ValidationReport, file_name
@@ -260,26 +260,59 @@ def validate_files(paths: Sequence[Path], config: ReportConfig | None = None,
     shared = [record for key, record in records.items() if key is not None]
     result.issues.extend(rules.check_folder(checked, result.config, shared[0] if len(shared) == 1 else None,
                                             filed_times(folder, files)))
+    result.issues.extend(_beside_input_folders(checked, folder, named, records, result.issues))
     result.cards = [s for s in checked if not s.source.unread]
     result.partial = [s for s in checked if s.source.unread]
     return result
 
 
 def shared_name_on_filing(sourced: SourcedCard, folder: Path, last_year: LastYear | None) -> list[Issue]:
-    """The error a card about to be filed into ``folder`` would carry for a 事業名 another project's card
-    there has (``rules.check_folder``, the card filed now: the later filer unless last year's record
-    gives it the name); [] when it keeps its name, or when the folder cannot be read."""
+    """The error a card about to be filed into ``folder`` now would carry for a 事業名 another project's card
+    there has (``shared_names_on_filing``)."""
+    return shared_names_on_filing([(sourced, time.time())], folder, last_year)
+
+
+def shared_names_on_filing(cards: Sequence[tuple[SourcedCard, float]], folder: Path, last_year: LastYear | None
+                           ) -> list[Issue]:
+    """The duplicate-事業名 errors ``cards`` would carry, each filed into ``folder`` at its time, beside the
+    folder's other projects' cards (``rules.check_folder``: the later filer's error unless last year's record
+    gives it the name); [] for those that keep their name, and when the folder cannot be read."""
     try:
         result = validate_folder(folder, empty_ok=True)
     except ReportkitError:  # the folder's own problem: status and validate name it
         return []
-    incoming = "\0incoming"  # a name no file of the folder can have
-    card = sourced.model_copy(update={"source": sourced.source.model_copy(update={"file": incoming})})
-    others = [s for s in result.cards + result.partial if s.card.project_id != sourced.card.project_id]
-    filed = {**filed_times(folder, result.files), incoming: time.time()}
-    return [issue.model_copy(update={"file": sourced.source.file})
-            for issue in rules.check_folder(others + [card], result.config, last_year, filed)
-            if issue.file == incoming and issue.code == "duplicate-project-name"]
+    given = {s.card.project_id for s, _ in cards}
+    others = [s for s in result.cards + result.partial if s.card.project_id not in given]  # replaced when filed
+    times = filed_times(folder, result.files)
+    names: dict[str, str] = {}  # a name no file of the folder can have → the card's own file name
+    incoming = []
+    for number, (sourced, filed_at) in enumerate(cards):
+        name = f"\0incoming{number}"
+        names[name], times[name] = sourced.source.file, filed_at
+        incoming.append(sourced.model_copy(update={"source": sourced.source.model_copy(update={"file": name})}))
+    return [issue.model_copy(update={"file": names[issue.file]})
+            for issue in rules.check_folder(others + incoming, result.config, last_year, times)
+            if issue.file in names and issue.code == IssueCode.DUPLICATE_PROJECT_NAME]
+
+
+def _beside_input_folders(checked: list[SourcedCard], folder: Path | None, named: Path | None,
+                          records: dict[Path | None, LastYear | None], found: list[Issue]) -> list[Issue]:
+    """Workbooks named one by one, checked beside the other cards of the input folder they lie in (or
+    ``--input`` names): a 事業名 of another project's card there is this card's error when it is the
+    later filer (a return not yet filed counts as filed now). Errors already found are not repeated."""
+    by_folder: dict[Path, list[tuple[SourcedCard, float]]] = {}
+    for sourced in checked:
+        path = (folder / sourced.source.file) if folder is not None else Path(sourced.source.file)
+        inputs = named or input_folder_of(path)
+        if inputs is None:
+            continue
+        inside = Path(inputs).resolve() in path.resolve().parents
+        by_folder.setdefault(inputs, []).append((sourced, path.stat().st_mtime if inside else time.time()))
+    seen = {(i.file, i.code) for i in found}
+    issues = []
+    for inputs, cards in by_folder.items():
+        issues += [i for i in shared_names_on_filing(cards, inputs, records.get(inputs)) if (i.file, i.code) not in seen]
+    return issues
 
 
 def _input_folder_named(source: Path) -> Path | None:

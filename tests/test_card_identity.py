@@ -218,6 +218,26 @@ def test_a_new_project_named_like_another_divisions_is_the_new_cards_error_only(
     assert sample_card("033").name in found[0]["message"] and "前年度から同じ事業名で続く" in found[0]["message"]
 
 
+def test_accept_and_validate_of_one_file_tell_the_later_filer_of_a_shared_name(rolled, sample, tmp_path, capsys):
+    """The filer hears of the shared 事業名 when it files (accept) and when it checks its card alone (validate
+    FILE, inside the folder or with --input), not only at the secretariat's next folder-wide check."""
+    folder = _folder(rolled, tmp_path)
+    back = returned(rolled, tmp_path / "returns", "033", year_values(sample["AOM-033"]))
+    assert _run(capsys, "accept", back, "--into", folder)[0] in (0, 1)
+    new = _named_like_033(folder, sample, tmp_path / "returns" / "新規_中央会.xlsx")
+    # checked alone before it is sent: the return beside the folder it is for
+    found = [i for i in _issues(capsys, new, "--input", folder) if i["code"] == "duplicate-project-name"]
+    assert len(found) == 1 and sample_card("033").name in found[0]["message"]
+    code, out, _ = _run(capsys, "accept", new, "--into", folder)
+    assert code == 1 and "事業名" in out and sample_card("033").name in out  # told at filing, not only counted
+    filed = folder / "cards" / LABOUR / new.name
+    found = [i for i in _issues(capsys, filed) if i["code"] == "duplicate-project-name"]  # alone, inside the folder
+    assert [i["file"] for i in found] == [new.name]
+    # 033 alone keeps its name: last year's project of that name
+    ours = next((folder / "cards").rglob(back.name))
+    assert [i for i in _issues(capsys, ours) if i["code"] == "duplicate-project-name"] == []
+
+
 def test_two_new_projects_of_one_name_the_later_filed_carries_it(rolled, tmp_path, capsys):
     """Neither in last year's record: the card filed later carries the error, whatever the file names say."""
     folder = _folder(rolled, tmp_path)

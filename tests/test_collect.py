@@ -313,6 +313,14 @@ def test_an_ended_project_whose_workbook_was_deleted_is_ended_not_missing(rolled
     assert deleted.project_id not in inputs.placeholders
     assert inputs.placeholders[gone_running.project_id].state == "missing"
     assert any(deleted.project_id in n and "終了した事業" in n and "平成２５年度まで" in n for n in inputs.notices)
+    # every ended project's workbook deleted: one notice, one line per 担当課 (as rollover lists them)
+    for project in ended[1:]:
+        (folder / project.file).unlink(missing_ok=True)
+    inputs = draft_inputs(validate_folder(folder), record)
+    (notice,) = [n for n in inputs.notices if "終了した事業として" in n]
+    divisions = {p.division for p in ended}
+    assert f" {len(ended)} 件は" in notice and len(notice.splitlines()) == 1 + len(divisions)
+    assert all(p.project_id in notice for p in ended)
 
 
 FLAGS = ("priority", "key_result", "emergency")

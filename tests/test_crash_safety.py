@@ -253,6 +253,20 @@ def test_a_starting_server_finishes_a_killed_build_and_never_sweeps_its_set(buil
 
 
 
+def test_diff_of_a_killed_builds_report_json_finishes_the_set_first(build_base, tmp_path):
+    """`diff OLD/report.json NEW/report.json --redline`, the README's command, names files, not folders: the
+    folder of each file is finished too, so the redline finds the new report.docx the kill left aside."""
+    inputs, last_good, new, _ = build_base
+    out = shutil.copytree(last_good, tmp_path / "outputs")
+    assert _stopping("build-move-1", "build", inputs, "-o", out, "--no-page-numbers").returncode == KILLED
+    assert not (out / "report.docx").exists()  # set aside, the new one still in the staging folder
+    done = run_reportkit("diff", last_good / "report.json", out / "report.json", "--redline", "-o", tmp_path / "diff")
+    assert done.returncode == 0, done.stderr
+    assert "中断されていた報告書の作成" in done.stderr
+    assert sorted(p.name for p in out.iterdir()) == sorted(SET) and (tmp_path / "diff" / "redline.docx").is_file()
+    assert _digest(out)["report.docx"] == _digest(new)["report.docx"]
+
+
 def test_the_desks_build_killed_while_moving_its_set_in_is_finished_by_the_next_start(build_base, tmp_path,
                                                                                        monkeypatch):
     inputs, last_good, _, _ = build_base

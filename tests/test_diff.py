@@ -157,7 +157,7 @@ def test_same_inputs_give_the_same_bytes(years, diff, tmp_path):
 
 def test_summary_names_each_kind_in_japanese(diff):
     text = summary_text(diff)
-    assert "追加 1、廃止 1、名称変更 1、移動 1、事業費の変更 1、項目の変更 2 事業" in text
+    assert "追加 1、終了・廃止 1、名称変更 1、移動 1、事業費の変更 1、項目の変更 2 事業" in text
     assert "（+500、" in text
 
 

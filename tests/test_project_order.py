@@ -132,7 +132,7 @@ def test_accepted_cards_lie_in_division_folders_and_the_report_keeps_last_years_
 
 def test_diff_says_no_move_when_the_order_is_kept(built, last_year, tmp_path, capsys):
     line = _summary_line(capsys, last_year, built, tmp_path / "diff")
-    assert "移動 0、" in line and "追加 0、廃止 0" in line
+    assert "移動 0、" in line and "追加 0、終了・廃止 0" in line
 
 
 def test_rollover_records_last_years_report_order(rolled, last_year):

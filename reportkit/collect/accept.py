@@ -36,19 +36,19 @@ from ..files.journal import LOCK, move_all, pending
 from ..files.textsafe import safe_file_name
 from ..config import load_config
 from ..errors import AcceptError, ReportkitError
-from ..issues import Issue
+from ..issues import Issue, IssueCode
 from ..input_folder import InputFolder
 from ..abolished_record import read_abolished
 from ..expected_record import ExpectedRecord, LastYear, read_expected_file
 from ..recovery import ACCEPTING_PREFIX
 from ..rules import LAST_YEAR_CODES
-from ..validate import card_files, folder_last_year
+from ..validate import card_files, folder_last_year, validate_folder
+from ..validation_report import file_name
 from ..workbook.fingerprint import untouched
 from ..workbook.reader import read_workbook
 from .checklist import is_checklist
 from .expected import Prefilled
 from .received import IssueCounts, received_files, workbook_identity
-
 
 @dataclass
 class Filed(IssueCounts):
@@ -61,9 +61,10 @@ class Filed(IssueCounts):
     issues: list[Issue] = field(default_factory=list)  # of the workbook on its own
 
     @property
-    def against_last_year(self) -> list[Issue]:
-        """Its problems against last year's record (a cost in 円, …): named at filing, not only counted."""
-        return [issue for issue in self.issues if issue.code in LAST_YEAR_CODES]
+    def named_at_filing(self) -> list[Issue]:
+        """Its problems against last year's record (a cost in 円, …) and a 事業名 another project's card has
+        (this card the later filer): named at filing, not only counted."""
+        return [issue for issue in self.issues if issue.code in LAST_YEAR_CODES or issue.code == IssueCode.DUPLICATE_PROJECT_NAME]
 
 
 @dataclass
@@ -114,7 +115,20 @@ def accept(files: list[Path], folder: Path, skipped: list[Skipped] | None = None
                     shutil.copy2(item.source, tmp)  # keeps the return's own time, shown by `reportkit status`
 
         move_all(work, moves, "accept", prepare=copy_returns)
+    _add_shared_names(filed, folder)
     return filed
+
+
+def _add_shared_names(filed: list[Filed], folder: Path) -> None:
+    """A 事業名 another project's card in the folder has, when the card just filed is the later filer: its
+    error (found as validate finds it), added to what the filer is told."""
+    try:
+        result = validate_folder(folder, empty_ok=True)
+    except ReportkitError:  # the folder's own problem: status and validate name it
+        return
+    for item in filed:
+        name = file_name(folder, item.target)
+        item.issues += [i for i in result.issues if i.code == IssueCode.DUPLICATE_PROJECT_NAME and i.file == name]
 
 
 def _plan(filed: list[Filed], earlier: dict[str, list[Path]], folder: Path, work: Path) -> list[tuple[Path, Path]]:

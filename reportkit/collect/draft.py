@@ -61,14 +61,13 @@ def draft_inputs(report: ValidationReport, expected: ExpectedRecord | None = Non
             else:
                 result.placeholders[card.project_id] = Placeholder("errors", tuple(error_lines(task)), task.file)
         result.cards.append(card)
+    ended: dict[str, list] = {}  # 担当課 → last year's projects whose 事業期間 is over and whose workbook is gone
     for project in expected.projects if expected is not None else ():
         if project.project_id in seen or project.project_id in abolished:
             continue
         seen.add(project.project_id)
         if expected.ended(project):
-            result.notices.append(f"{project.project_id} {project.name}: 事業期間が"
-                                  f"{nendo_or_western(project.period_end, western_suffix='年度')}までで、"
-                                  "カードのブックが削除されているため、終了した事業として素案に載せていません。")
+            ended.setdefault(project.division, []).append(project)
             continue
         if not project.placeable:
             result.notices.append(f"{project.project_id} {project.name}: カードのブックが入力フォルダになく、"
@@ -79,7 +78,19 @@ def draft_inputs(report: ValidationReport, expected: ExpectedRecord | None = Non
                               "未提出の仮のページを置きました（終了した事業なら、事業期間を前年度までにしたカードを"
                               "提出してもらうか、expected.json から外してください）。")
         result.cards.append(_expected_card(project, report.config.fiscal_year))
+    if ended:
+        result.notices.append(_ended_notice(ended))
     return result
+
+
+def _ended_notice(ended: dict[str, list[ExpectedProject]]) -> str:
+    """One notice for the ended projects left out of a draft, one line per 担当課 (as rollover lists them)."""
+    count = sum(len(projects) for projects in ended.values())
+    lines = [f"事業期間が終わり、カードのブックが削除されている {count} 件は、終了した事業として素案に載せていません:"]
+    for division, projects in ended.items():
+        lines.append(f"    {division}（{len(projects)} 件）: " + "、".join(
+            f"{p.project_id} {p.name}（{nendo_or_western(p.period_end, western_suffix='年度')}まで）" for p in projects))
+    return "\n".join(lines)
 
 
 def _expected_card(project: ExpectedProject, fiscal_year: int) -> Card:

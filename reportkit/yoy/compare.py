@@ -33,7 +33,7 @@ from ..issues import FIELDS
 from ..model import FreeRow, HistoryEntry, ResultRow, ResultsTable, former_names, name_key
 from ..report_json import ReportPolicy, ReportProject, ReportTotal, ReprintPlace, read_report_json
 
-ADDED, DROPPED, RENAMED, MOVED, COST, FIELD = "追加", "廃止", "名称変更", "移動", "事業費", "項目"
+ADDED, DROPPED, RENAMED, MOVED, COST, FIELD = "追加", "終了・廃止", "名称変更", "移動", "事業費", "項目"
 KINDS = (ADDED, DROPPED, RENAMED, MOVED, COST, FIELD)
 ORDER_LABEL = "施策内の並び順"  # the 項目 of a 移動 inside the measure
 

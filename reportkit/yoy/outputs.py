@@ -19,7 +19,7 @@ from ..workbook.tables import Sheet, write_tables
 DIFF_XLSX = "diff.xlsx"
 DIFF_HTML = "diff.html"
 CHANGE_HEADINGS = ("担当課", "事業名", "管理番号", "区分", "項目", "旧", "新", "増減（千円）", "増減率（％）")
-KIND_TITLES = {ADDED: "追加された事業", DROPPED: "廃止（なくなった）事業", RENAMED: "名称変更", MOVED: "基本方針・施策・並び順の移動",
+KIND_TITLES = {ADDED: "追加された事業", DROPPED: "終了・廃止（なくなった）事業", RENAMED: "名称変更", MOVED: "基本方針・施策・並び順の移動",
                COST: "事業費の変更", FIELD: "項目の変更"}
 
 
@@ -57,7 +57,7 @@ def summary_text(diff: Diff, limit: int = 30) -> str:
     lines = [f"比較：{year_label(diff.old_year)}（{diff.old_label}） → {year_label(diff.new_year)}（{diff.new_label}）"]
     lines.append(
         f"事業数 {amount(diff.total.old_count)} → {amount(diff.total.new_count)}　"
-        f"追加 {counts[ADDED]}、廃止 {counts[DROPPED]}、名称変更 {counts[RENAMED]}、移動 {counts[MOVED]}、"
+        f"追加 {counts[ADDED]}、終了・廃止 {counts[DROPPED]}、名称変更 {counts[RENAMED]}、移動 {counts[MOVED]}、"
         f"事業費の変更 {counts[COST]}、項目の変更 {counts[FIELD]} 事業")
     lines.append(f"合計 {_figure(diff.total.old_count, diff.total.old_subtotal)} → "
                  f"{_figure(diff.total.new_count, diff.total.new_subtotal)}{_delta_text(diff.total)}")
