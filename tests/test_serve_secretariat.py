@@ -21,7 +21,13 @@ from yoy_helpers import INPUTS
 
 SECRETARIAT_ROUTES = [("POST", "/api/codes", b"", ""), ("GET", "/api/packs.zip", None, ""),
                       ("POST", "/api/accept", None, "multipart"), ("POST", "/api/build", b'{"draft": true}', "json"),
-                      ("GET", "/api/build", None, ""), ("POST", "/api/rollover", b'{"to_year": 2015}', "json")]
+                      ("GET", "/api/build", None, ""), ("POST", "/api/rollover", b'{"to_year": 2015}', "json"),
+                      ("GET", "/api/narratives", None, ""), ("GET", "/api/narratives/introduction", None, ""),
+                      ("PUT", "/api/narratives/introduction", None, "docx"), ("GET", "/api/placements", None, ""),
+                      ("POST", "/api/placements", b'{"project_id": "AOM-002", "after": ""}', "json")]
+
+
+PAGES = ("/desk/year", "/desk/packs.zip", "/desk/narratives", "/desk/narratives/introduction.docx", "/desk/order")
 
 
 def _request(base: str, method: str, path: str, body, kind: str, code: str, card: Path) -> int:
@@ -30,6 +36,8 @@ def _request(base: str, method: str, path: str, body, kind: str, code: str, card
         body, headers["Content-Type"] = multipart_files([(card, card.name)])
     elif kind == "json":
         headers["Content-Type"] = "application/json"
+    elif kind == "docx":
+        body = (INPUTS / "narratives" / "introduction.docx").read_bytes()
     status, _, _ = exchange(base, path, method=method, headers=headers, body=body)
     return status
 
@@ -55,9 +63,9 @@ def test_every_secretariat_route_refuses_a_division_and_no_code(serve_rolled, tm
                                     _request(base, method, path, body, kind, "", card))
                    for method, path, body, kind in SECRETARIAT_ROUTES}
         _, cookie = browser_login(base, LABOUR, labour)  # a division's browser session: no desk page either
-        pages = {path: exchange(base, path, headers={"Cookie": cookie})[0] for path in ("/desk/year", "/desk/packs.zip")}
+        pages = {path: exchange(base, path, headers={"Cookie": cookie})[0] for path in PAGES}
     assert answers == {key: (403, 401) for key in answers}
-    assert pages == {"/desk/year": 403, "/desk/packs.zip": 403}
+    assert pages == {path: 403 for path in PAGES}
     assert digest(folder) == before  # nothing filed, built, packed or rolled
     assert not (tmp_path / "inputs2015").exists() and not (tmp_path / "outputs2014").exists()
 
@@ -187,3 +195,67 @@ def test_rollover_from_the_desk_serves_the_new_folder(sample_build, tmp_path):
     assert "今年度の報告書がまだ作成されていません" in diff_page.decode("utf-8")  # --previous is last year's report
     assert later == 422 and "エラー" in too_far["error"] and not (tmp_path / "inputs2015").exists()
     assert digest(folder) == before  # this year's folder as it was
+
+
+def _with_placeholder_error(source: Path) -> bytes:
+    """The narrative with one more paragraph whose placeholder is misspelt (as a Word user would type it)."""
+    from docx import Document
+
+    doc = Document(str(source))
+    doc.add_paragraph("本年度は{{ yaer | nendo }}である。")
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def test_narratives_listed_downloaded_and_replaced_with_their_errors(serve_rolled, tmp_path):
+    folder = rolled_copy(serve_rolled, tmp_path / "inputs2014")
+    secretariat = new_code(folder, secretariat=True)
+    path = folder / "narratives" / "chapter_2.docx"
+    earlier = path.read_bytes()
+    with running_server(folder) as base:
+        status, listed = http(f"{base}/api/narratives", code=secretariat)
+        parts = json.loads(listed)["narratives"]
+        status_one, docx = http(f"{base}/api/narratives/chapter_2", code=secretariat)
+        headers = {"Authorization": f"Bearer {secretariat}"}
+        put = lambda name, body: exchange(base, f"/api/narratives/{name}", method="PUT", headers=headers, body=body)
+        broken = put("chapter_2", b"PK\x03\x04 not really a zip")
+        unknown = put("no_such_part", earlier)
+        after_refusals = path.read_bytes()
+        stored_status, _, stored = put("chapter_2", _with_placeholder_error(path))
+    assert status == 200 and len(parts) == 14 and parts[0]["name"] == "introduction"
+    assert next(p for p in parts if p["name"] == "chapter_2")["title"] == "（経営支援の強化）"
+    assert status_one == 200 and docx == earlier
+    assert broken[0] == 422 and "何も置き換えていません" in json.loads(broken[2])["error"]
+    assert unknown[0] == 422 and after_refusals == earlier  # refused: nothing replaced
+    answer = json.loads(stored)
+    assert stored_status == 200 and (folder / answer["archived"]).read_bytes() == earlier
+    assert answer["archived"].startswith("archive/narratives/")
+    (error,) = answer["errors"]
+    assert error["code"] == "narrative-unknown-placeholder" and error["place"].startswith("段落 ")
+    assert "yaer" in error["message"] and error["file"] == "narratives/chapter_2.docx"
+
+
+def test_placements_move_a_project_and_keep_the_earlier_config(serve_rolled, tmp_path):
+    folder = rolled_copy(serve_rolled, tmp_path / "inputs2014")
+    secretariat = new_code(folder, secretariat=True)
+    config = folder / "config.toml"
+    earlier = config.read_bytes()
+    with running_server(folder) as base:
+        _, listed = http(f"{base}/api/placements", code=secretariat)
+        measures = json.loads(listed)["measures"]
+        measure = next(m for m in measures if len(m["projects"]) >= 3)
+        first, second, last = measure["projects"][0][0], measure["projects"][1][0], measure["projects"][-1][0]
+        other = next(m for m in measures if m is not measure)["projects"][0][0]
+        wrong, refused = post_json(f"{base}/api/placements", {"project_id": last, "after": other}, code=secretariat)
+        unchanged = config.read_bytes()
+        status, moved = post_json(f"{base}/api/placements", {"project_id": last, "after": first}, code=secretariat)
+        status_first, to_top = post_json(f"{base}/api/placements", {"project_id": second, "after": ""}, code=secretariat)
+    assert sum(len(m["projects"]) for m in measures) == 119
+    assert wrong == 422 and "同じ施策" in refused["error"] and unchanged == earlier
+    assert status == 200 and [p[0] for p in moved["measure"]["projects"]][:2] == [first, last]
+    assert (folder / moved["archived"]).read_bytes() == earlier and moved["archived"].startswith("archive/config/")
+    assert status_first == 200 and to_top["measure"]["projects"][0][0] == second
+    text = config.read_text(encoding="utf-8")
+    assert text.startswith(earlier.decode("utf-8")) and text.count("[[placements]]") == 2
+    assert f'project_id = "{last}"\nafter = "{first}"' in text

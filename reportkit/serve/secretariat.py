@@ -31,6 +31,7 @@ from .accesslog import AccessLog
 from .desk import BuildJob, pdf_available, report_freshness
 from .private import write_private
 from .sessions import SESSIONS_FILE, Sessions
+from .yearfiles import NarrativeRefused, measures_in_order, narrative_parts, narrative_path, place_project, store_narrative
 
 PACKS_FOLDER = "packs"  # outputs/packs/<time>/: every pack made from the desk, none replaced
 MOST_FILES = 200  # workbooks one accept request may carry
@@ -304,5 +305,106 @@ def register(app, intake, api_principal, page_principal) -> None:
             return jsonify({"error": refused, "status": 409}), 409
         g.note = f"rollover {made['fiscal_year']}"
         return jsonify(made)
+
+    # narratives
+    def narrative_answer(issues) -> dict:
+        listed = [{**i.model_dump(), "place": i.params.get("line", "")} for i in issues]
+        return {"errors": [i for i in listed if i["severity"] == "error"],
+                "warnings": [i for i in listed if i["severity"] != "error"]}
+
+    def narrative_file(name: str) -> Path:
+        path = narrative_path(intake.folder, intake.config, name)
+        if path is None or not path.is_file():
+            abort(404)
+        g.note = f"narrative {name}"
+        return path
+
+    def narratives_page(**extra):
+        return render_template("narratives.html", principal=g.principal,
+                               parts=narrative_parts(intake.folder, intake.config), **extra)
+
+    @bp.get("/desk/narratives")
+    def narratives():
+        g.principal = page()
+        return narratives_page()
+
+    @bp.get("/desk/narratives/<name>.docx")
+    def narrative_download(name: str):
+        g.principal = page()
+        path = narrative_file(name)
+        return send_file(path, as_attachment=True, download_name=path.name)
+
+    @bp.post("/desk/narratives/<name>")
+    def narrative_upload(name: str):
+        g.principal = page()
+        storage = request.files.get("file")
+        if storage is None or not storage.filename:
+            return narratives_page(part=name, refused="ファイルを選んでください。"), 400
+        try:
+            kept, issues = store_narrative(intake.folder, intake.config, name, storage.read())
+        except ReportkitError as exc:
+            g.note = f"narrative {name} refused"
+            return narratives_page(part=name, refused=str(exc)), 422
+        g.note = f"narrative {name} stored"
+        return narratives_page(part=name, stored=narrative_answer(issues),
+                               kept=_relative(kept, intake.folder) if kept else "")
+
+    @bp.get("/api/narratives")
+    def api_narratives():
+        api_secretariat()
+        return jsonify({"narratives": [vars(p) for p in narrative_parts(intake.folder, intake.config)]})
+
+    @bp.get("/api/narratives/<name>")
+    def api_narrative(name: str):
+        api_secretariat()
+        path = narrative_file(name)
+        return send_file(path, as_attachment=True, download_name=path.name)
+
+    @bp.put("/api/narratives/<name>")
+    def api_narrative_put(name: str):
+        api_secretariat()
+        try:
+            kept, issues = store_narrative(intake.folder, intake.config, name, request.get_data())
+        except NarrativeRefused as exc:
+            return jsonify({"error": str(exc), "status": 422}), 422
+        g.note = f"narrative {name} stored"
+        return jsonify({"name": name, "archived": _relative(kept, intake.folder) if kept else None,
+                        **narrative_answer(issues)})
+
+    # the order of the projects
+    def order_page(**extra):
+        return render_template("order.html", principal=g.principal, measures=measures_in_order(intake.folder),
+                               **extra)
+
+    @bp.get("/desk/order")
+    def order():
+        g.principal = page()
+        return order_page()
+
+    @bp.post("/desk/order")
+    def order_move():
+        g.principal = page()
+        project_id, after = request.form.get("project_id", ""), request.form.get("after", "")
+        try:
+            place_project(intake.folder, project_id, after)
+        except ReportkitError as exc:
+            return order_page(refused=str(exc)), 422
+        g.note = f"placement {project_id} after {after or '-'}"
+        return order_page(moved=project_id, after=after)
+
+    @bp.get("/api/placements")
+    def api_placements():
+        api_secretariat()
+        return jsonify({"measures": [vars(m) for m in measures_in_order(intake.folder)]})
+
+    @bp.post("/api/placements")
+    def api_placements_post():
+        body = api_body()
+        project_id, after = str(body.get("project_id", "")), str(body.get("after") or "")
+        kept = place_project(intake.folder, project_id, after)  # a ReportkitError: 422 with the reason
+        g.note = f"placement {project_id} after {after or '-'}"
+        measure = next(m for m in measures_in_order(intake.folder) if project_id in dict(m.projects))
+        return jsonify({"project_id": project_id, "after": after, "archived": _relative(kept, intake.folder),
+                        "measure": vars(measure)})
 
     app.register_blueprint(bp)
