@@ -324,3 +324,108 @@ def test_every_desk_page_passes_axe_core(browser, serve_rolled, sample_build, tm
         _axe(browser, "year over year", found)
     assert not found, "\n".join(f"{page}: {v['id']} ({v['impact']}) {v['help']}\n    " + "\n    ".join(v["nodes"][:5])
                                   for page, violations in found.items() for v in violations)
+
+
+def test_the_secretariat_s_year_in_the_browser(browser, downloads, tmp_path):
+    """Start 2014 from the sample, issue the codes (A4 slips), download the packs, accept three mailed
+    cards, replace a narrative with an error and see it at its paragraph, move a project, build a 素案 and
+    download it; axe-core on every new page."""
+    import shutil
+    import zipfile
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    from test_serve_secretariat import _with_placeholder_error
+    from yoy_helpers import INPUTS
+
+    folder = shutil.copytree(INPUTS, tmp_path / "inputs")
+    secretariat = new_code(folder, secretariat=True)
+    wait = WebDriverWait(browser, 120)
+    found: dict = {}
+    with running_server(folder) as base:
+        _login(browser, base, "事務局", secretariat)
+        wait.until(ec.presence_of_element_located((By.ID, "year-link"))).click()
+        wait.until(ec.presence_of_element_located((By.ID, "rollover-form")))
+        _axe(browser, "year", found)
+        _shot(browser, "11_year")
+        browser.find_element(By.ID, "rollover-button").click()
+        rolled = wait.until(ec.presence_of_element_located((By.ID, "rolled")))
+        assert "平成２６年度" in rolled.text and "inputs2014" in rolled.text
+        assert "平成２６年度" in browser.find_element(By.ID, "h-year").text
+        _shot(browser, "12_year_rolled")
+        new = tmp_path / "inputs2014"
+
+        browser.find_element(By.ID, "codes-button").click()
+        slips = wait.until(ec.presence_of_all_elements_located((By.CSS_SELECTOR, ".slip")))
+        assert len(slips) == 21 and base in slips[0].text
+        _axe(browser, "slips", found)
+        _shot(browser, "13_slips")
+        browser.find_element(By.ID, "back-to-year").click()
+
+        wait.until(ec.presence_of_element_located((By.ID, "packs-link"))).click()
+        packs = next(iter(_wait_for(downloads, "配布用パック_*.zip")))
+        assert len(zipfile.ZipFile(packs).namelist()) == 21
+
+        mailed = [returned(new, tmp_path / "mail" / f"{prefix}_返信.xlsx", prefix) for prefix in ("001", "002", "003")]
+        browser.find_element(By.ID, "files").send_keys("\n".join(str(p) for p in mailed))
+        browser.find_element(By.ID, "accept-button").click()
+        table = wait.until(ec.presence_of_element_located((By.ID, "accepted")))
+        assert table.text.count("受け付けました") == 4  # the caption and three rows
+        _axe(browser, "accepted", found)
+        _shot(browser, "14_accepted")
+
+        browser.find_element(By.ID, "narratives-link").click()
+        wait.until(ec.presence_of_element_located((By.ID, "narratives")))
+        changed, fixed = tmp_path / "chapter_2.docx", tmp_path / "fixed" / "chapter_2.docx"
+        fixed.parent.mkdir()
+        shutil.copy(new / "narratives" / "chapter_2.docx", fixed)
+        changed.write_bytes(_with_placeholder_error(fixed))
+        browser.find_element(By.ID, "file-chapter_2").send_keys(str(changed))
+        browser.find_element(By.ID, "upload-chapter_2").click()
+        issues = wait.until(ec.presence_of_element_located((By.ID, "narrative-issues")))
+        assert "段落" in issues.text and "yaer" in issues.text
+        _axe(browser, "narratives", found)
+        _shot(browser, "15_narratives")
+        browser.find_element(By.ID, "file-chapter_2").send_keys(str(fixed))  # the error fixed: sent again
+        browser.find_element(By.ID, "upload-chapter_2").click()
+        wait.until(ec.staleness_of(issues))
+        stored = wait.until(ec.presence_of_element_located((By.ID, "narrative-stored")))
+        assert "エラー 0 件" in stored.text and not browser.find_elements(By.ID, "narrative-issues")
+        assert len(list((new / "archive" / "narratives").iterdir())) == 2  # both earlier versions kept
+
+        browser.find_element(By.LINK_TEXT, "← 事務局の年間作業に戻る").click()
+        wait.until(ec.presence_of_element_located((By.ID, "order-link"))).click()
+        wait.until(ec.presence_of_element_located((By.ID, "move-1")))
+        first = browser.find_elements(By.CSS_SELECTOR, "ol.order")[0].find_elements(By.TAG_NAME, "li")
+        moving = first[-1].get_attribute("data-project")
+        Select(browser.find_element(By.ID, "project-1")).select_by_value(moving)
+        Select(browser.find_element(By.ID, "after-1")).select_by_value("")
+        browser.find_element(By.ID, "move-1").click()
+        wait.until(ec.presence_of_element_located((By.ID, "order-moved")))
+        top = browser.find_elements(By.CSS_SELECTOR, "ol.order")[0].find_element(By.TAG_NAME, "li")
+        assert top.get_attribute("data-project") == moving
+        _axe(browser, "order", found)
+        _shot(browser, "16_order")
+
+        browser.get(f"{base}/desk")
+        text = _build(browser, "draft-button")
+        assert "作成しました" in text, text
+        link = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, '#draft-downloads a[data-kind="draft"]')))
+        link.click()
+        assert _opens(_downloaded(downloads, "report_素案.docx")) > 0
+        assert (tmp_path / "outputs2014" / "draft" / "report.docx").is_file()
+    assert not found, "\n".join(f"{page}: {v['id']} ({v['impact']}) {v['help']}\n    " + "\n    ".join(v["nodes"][:5])
+                                  for page, violations in found.items() for v in violations)
+
+
+def _wait_for(folder: Path, pattern: str, timeout: float = 60) -> list[Path]:
+    """The files the browser saved matching ``pattern``, once none is still downloading."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = sorted(folder.glob(pattern))
+        if found and not list(folder.glob("*.crdownload")):
+            return found
+        time.sleep(0.2)
+    raise AssertionError(f"{pattern} was not downloaded: {sorted(p.name for p in folder.iterdir())}")
