@@ -20,7 +20,7 @@ from flask import Blueprint, Response, abort, g, jsonify, render_template, reque
 
 from ..collect.accept import Filed, accept, free_name
 from ..config import load_config
-from ..errors import AcceptError, ReportkitError
+from ..errors import AcceptError, FolderExists, NarrativeRefused, ReportkitError
 from ..files.atomic import atomic_path
 from ..files.textsafe import safe_file_name
 from ..input_folder import REPORT_JSON, default_outputs, next_year_folder
@@ -31,7 +31,7 @@ from .accesslog import AccessLog
 from .desk import BuildJob, pdf_available, report_freshness
 from .private import write_private
 from .sessions import SESSIONS_FILE, Sessions
-from .yearfiles import NarrativeRefused, measures_in_order, narrative_parts, narrative_path, place_project, store_narrative
+from .yearfiles import measures_in_order, narrative_parts, narrative_path, place_project, store_narrative
 
 PACKS_FOLDER = "packs"  # outputs/packs/<time>/: every pack made from the desk, none replaced
 MOST_FILES = 200  # workbooks one accept request may carry
@@ -110,10 +110,6 @@ def _relative(path: Path, folder: Path) -> str:
         return Path(path).resolve().relative_to(folder).as_posix()
     except ValueError:
         return str(path)
-
-
-class FolderExists(ReportkitError):
-    """Next year's folder is there already (the desk answers 409)."""
 
 
 def roll_over(intake, to_year: int) -> dict:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..collect.accept import free_name
 from ..config import config_from_bytes
-from ..errors import ReportkitError
+from ..errors import NarrativeRefused, ReportkitError
 from ..files.atomic import write_bytes_atomic, write_text_atomic
 from ..input_folder import NARRATIVES_DIR, InputFolder
 from ..issues import Issue
@@ -73,10 +73,6 @@ def narrative_path(folder: Path, config, name: str) -> Path | None:
     if name not in {p.name for p in narrative_parts(folder, config)}:
         return None
     return folder / NARRATIVES_DIR / f"{name}{WORD_SUFFIX}"
-
-
-class NarrativeRefused(ReportkitError):
-    """A file that is no Word document the report can read: nothing replaced."""
 
 
 def store_narrative(folder: Path, config, name: str, data: bytes) -> tuple[Path | None, list[Issue]]:
