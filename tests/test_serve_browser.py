@@ -357,11 +357,13 @@ def test_the_secretariat_s_year_in_the_browser(browser, downloads, tmp_path):
         _shot(browser, "12_year_rolled")
         new = tmp_path / "inputs2014"
 
-        browser.find_element(By.ID, "codes-button").click()
+        _by_keyboard(browser, "codes-button")  # Tab to the button, Enter: no mouse needed
         slips = wait.until(ec.presence_of_all_elements_located((By.CSS_SELECTOR, ".slip")))
         assert len(slips) == 21 and base in slips[0].text
         _axe(browser, "slips", found)
         _shot(browser, "13_slips")
+        pages = _print_a4(browser, SHOTS / "13_slips.pdf")
+        assert pages == 3, pages  # 21 slips, two a row, none split; the page's own controls not printed
         browser.find_element(By.ID, "back-to-year").click()
 
         wait.until(ec.presence_of_element_located((By.ID, "packs-link"))).click()
@@ -401,8 +403,10 @@ def test_the_secretariat_s_year_in_the_browser(browser, downloads, tmp_path):
         first = browser.find_elements(By.CSS_SELECTOR, "ol.order")[0].find_elements(By.TAG_NAME, "li")
         moving = first[-1].get_attribute("data-project")
         Select(browser.find_element(By.ID, "project-1")).select_by_value(moving)
-        Select(browser.find_element(By.ID, "after-1")).select_by_value("")
-        browser.find_element(By.ID, "move-1").click()
+        _by_keyboard(browser, "after-1", key=None)  # the position chosen with the keys: 施策の先頭 is the first
+        from selenium.webdriver.common.keys import Keys
+        browser.switch_to.active_element.send_keys(Keys.HOME)
+        _by_keyboard(browser, "move-1")
         wait.until(ec.presence_of_element_located((By.ID, "order-moved")))
         top = browser.find_elements(By.CSS_SELECTOR, "ol.order")[0].find_element(By.TAG_NAME, "li")
         assert top.get_attribute("data-project") == moving
@@ -429,3 +433,33 @@ def _wait_for(folder: Path, pattern: str, timeout: float = 60) -> list[Path]:
             return found
         time.sleep(0.2)
     raise AssertionError(f"{pattern} was not downloaded: {sorted(p.name for p in folder.iterdir())}")
+
+
+def _by_keyboard(driver, element_id: str, key: str | None = "\ue007", most: int = 400) -> None:
+    """Tab through the page (from where the focus is) until ``element_id`` has it, then press ``key`` (Enter)."""
+    from selenium.webdriver.common.keys import Keys
+
+    for _ in range(most):
+        if driver.execute_script("return document.activeElement && document.activeElement.id") == element_id:
+            if key:
+                driver.switch_to.active_element.send_keys(key)
+            return
+        driver.switch_to.active_element.send_keys(Keys.TAB)
+    raise AssertionError(f"{element_id} cannot be reached with Tab")
+
+
+def _print_a4(driver, target: Path) -> int:
+    """The page as Chrome prints it on A4 (its print styles), saved to ``target``; the number of pages."""
+    import base64
+    import io
+
+    from pypdf import PdfReader
+    from selenium.webdriver.common.print_page_options import PrintOptions
+
+    options = PrintOptions()
+    options.page_width, options.page_height = 21.0, 29.7
+    data = base64.b64decode(driver.print_page(options))
+    target.write_bytes(data)
+    reader = PdfReader(io.BytesIO(data))
+    assert "印刷する" not in reader.pages[0].extract_text()
+    return len(reader.pages)
