@@ -158,12 +158,17 @@ def test_build_over_the_api_and_the_out_of_date_mark(serve_rolled, tmp_path):
         assert (tmp_path / "outputs2014" / "draft" / "report.docx").is_file()
         status, final = post_json(f"{base}/api/build", {"draft": False}, code=secretariat)  # cards with errors
         assert status == 202 and _wait_build(base, secretariat)["state"] == "failed"
+        _, listed = http(f"{base}/api/placements", code=secretariat)
+        second = next(m for m in json.loads(listed)["measures"] if len(m["projects"]) > 1)["projects"][1][0]
+        assert post_json(f"{base}/api/placements", {"project_id": second, "after": ""}, code=secretariat)[0] == 200
+        _, moved = http(f"{base}/api/build", code=secretariat)  # the order changed: the 素案 is out of date
         body, content_type = multipart_files([(card, card.name)])
         assert http(f"{base}/api/accept", code=secretariat, data=body, content_type=content_type)[0] == 200
         _, after = http(f"{base}/api/build", code=secretariat)
         reports = json.loads(after)["reports"]
         _, cookie = browser_login(base, "事務局", secretariat)
         _, _, desk = exchange(base, "/desk", headers={"Cookie": cookie})
+    assert json.loads(moved)["reports"]["draft"] == {**state["reports"]["draft"], "out_of_date": True, "changed": "config.toml"}
     assert reports["draft"]["out_of_date"] is True and reports["draft"]["changed"].startswith("cards/")
     assert reports["final"] == {"made": "", "out_of_date": False, "changed": ""}
     assert 'id="out-of-date-draft"' in desk.decode("utf-8") and 'id="out-of-date-final"' not in desk.decode("utf-8")

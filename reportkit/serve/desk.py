@@ -229,11 +229,11 @@ def relative_to(path: Path, folder: Path) -> str:
         return str(path)
 
 
-CHANGING_INPUTS = ("cards", "narratives")  # what a clerk or the secretariat changes after a build
+CHANGING_INPUTS = ("cards", "narratives", "config.toml")  # what changes after a build (a card, a text, the order)
 
 
 def newest_change(folder: Path) -> tuple[float, str]:
-    """(time, file) of the latest change under the folder's cards/ and narratives/ ((0.0, "") when none).
+    """(time, file) of the latest change of the folder's cards/, narratives/ and config.toml ((0.0, "") when none).
 
     A file's time is the later of its modification and its status change: ``accept`` keeps a return's own
     modification time, but the copy it files is new; a folder's times count too (a card deleted)."""
@@ -242,7 +242,7 @@ def newest_change(folder: Path) -> tuple[float, str]:
         top = folder / name
         if not top.exists():
             continue
-        for path in [top, *top.rglob("*")]:
+        for path in [top, *(top.rglob("*") if top.is_dir() else ())]:
             try:
                 stat = path.stat()
             except OSError:
@@ -254,7 +254,7 @@ def newest_change(folder: Path) -> tuple[float, str]:
 
 
 def report_freshness(folder: Path, outputs: Path) -> dict:
-    """For the final report and the 素案: when made, and whether a card or narrative changed after it."""
+    """For the final report and the 素案: when made, and whether a card, a narrative or config.toml changed after it."""
     newest, which = newest_change(folder)
     answer = {}
     for kind, place in (("final", outputs), ("draft", draft_folder(outputs))):
