@@ -213,6 +213,19 @@ def _with_placeholder_error(source: Path) -> bytes:
     return buffer.getvalue()
 
 
+def _with_entity(docx: bytes) -> bytes:
+    """The .docx with an external entity declared in its document part (an XXE attempt)."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as source:
+        entries = {name: source.read(name) for name in source.namelist()}
+    entries["word/document.xml"] = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+                                    + entries["word/document.xml"].split(b"?>", 1)[1])
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for name, data in entries.items():
+            target.writestr(name, data)
+    return buffer.getvalue()
+
+
 def test_narratives_listed_downloaded_and_replaced_with_their_errors(serve_rolled, tmp_path):
     folder = rolled_copy(serve_rolled, tmp_path / "inputs2014")
     secretariat = new_code(folder, secretariat=True)
@@ -225,14 +238,18 @@ def test_narratives_listed_downloaded_and_replaced_with_their_errors(serve_rolle
         headers = {"Authorization": f"Bearer {secretariat}"}
         put = lambda name, body: exchange(base, f"/api/narratives/{name}", method="PUT", headers=headers, body=body)
         broken = put("chapter_2", b"PK\x03\x04 not really a zip")
+        hostile = put("chapter_2", _with_entity(earlier))
         unknown = put("no_such_part", earlier)
         after_refusals = path.read_bytes()
+        archived_by_refusals = (folder / "archive").exists()
         stored_status, _, stored = put("chapter_2", _with_placeholder_error(path))
     assert status == 200 and len(parts) == 14 and parts[0]["name"] == "introduction"
     assert next(p for p in parts if p["name"] == "chapter_2")["title"] == "（経営支援の強化）"
     assert status_one == 200 and docx == earlier
     assert broken[0] == 422 and "何も置き換えていません" in json.loads(broken[2])["error"]
+    assert hostile[0] == 422 and "安全でない XML" in json.loads(hostile[2])["error"]
     assert unknown[0] == 422 and after_refusals == earlier  # refused: nothing replaced
+    assert not archived_by_refusals
     answer = json.loads(stored)
     assert stored_status == 200 and (folder / answer["archived"]).read_bytes() == earlier
     assert answer["archived"].startswith("archive/narratives/")
