@@ -419,6 +419,12 @@ def test_the_secretariat_s_year_in_the_browser(browser, downloads, tmp_path):
         link = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, '#draft-downloads a[data-kind="draft"]')))
         link.click()
         assert _opens(_downloaded(downloads, "report_素案.docx")) > 0
+        (new / "narratives" / "chapter_2.docx").write_bytes(fixed.read_bytes())  # a text changed after the 素案
+        browser.get(f"{base}/desk")
+        stale = wait.until(ec.presence_of_element_located((By.ID, "out-of-date-draft")))
+        assert "narratives/chapter_2.docx" in stale.text
+        _axe(browser, "desk, 素案 out of date", found)
+        _shot(browser, "17_desk_out_of_date")
         assert (tmp_path / "outputs2014" / "draft" / "report.docx").is_file()
     assert not found, "\n".join(f"{page}: {v['id']} ({v['impact']}) {v['help']}\n    " + "\n    ".join(v["nodes"][:5])
                                   for page, violations in found.items() for v in violations)
