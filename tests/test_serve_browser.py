@@ -356,6 +356,10 @@ def test_the_secretariat_s_year_in_the_browser(browser, downloads, tmp_path):
         assert "平成２６年度" in browser.find_element(By.ID, "h-year").text
         _shot(browser, "12_year_rolled")
         new = tmp_path / "inputs2014"
+        browser.find_element(By.ID, "rollover-button").click()  # 2015 from 2014, whose cards are not in yet
+        refused = wait.until(ec.presence_of_element_located((By.ID, "rollover-refused")))
+        assert "エラー" in refused.text and not (tmp_path / "inputs2015").exists()
+        _axe(browser, "year, rollover refused", found)
 
         _by_keyboard(browser, "codes-button")  # Tab to the button, Enter: no mouse needed
         slips = wait.until(ec.presence_of_all_elements_located((By.CSS_SELECTOR, ".slip")))
