@@ -75,6 +75,14 @@ class AcceptError(ReportkitError):
     """A returned workbook cannot be filed (nothing was moved or copied)."""
 
 
+class FolderExists(ReportkitError):
+    """Next year's input folder is there already: the desk's rollover writes nothing (409)."""
+
+
+class NarrativeRefused(ReportkitError):
+    """A narrative sent to the desk is no Word document the report can read: nothing replaced."""
+
+
 class ExpectedError(ReportkitError):
     """No usable record of the expected projects."""
 

@@ -63,6 +63,24 @@ def default_outputs(folder: Path) -> Path:
     return folder.parent / sibling
 
 
+def next_year_folder(folder: Path, from_year: int, to_year: int) -> Path:
+    """Where the desk's rollover puts next year's input folder: beside ``folder``, named as the outputs are.
+
+    ``inputs`` or ``inputs<anything>`` → ``inputs<to_year>`` (``inputs2013`` → ``inputs2014``, so that
+    ``default_outputs`` gives ``outputs2014``); a name holding ``from_year`` gets ``to_year`` in its place
+    (``report2013`` → ``report2014``); any other name ``<name>_<to_year>``.
+    """
+    folder = Path(folder).resolve()
+    name = folder.name
+    if name.lower().startswith(INPUTS_PREFIX):
+        new = name[:len(INPUTS_PREFIX)] + str(to_year)
+    elif str(from_year) in name:
+        new = name.replace(str(from_year), str(to_year))
+    else:
+        new = f"{name}_{to_year}"
+    return folder.parent / new
+
+
 @dataclass(frozen=True)
 class InputFolder:
     """The files of one input folder, by name."""

@@ -31,7 +31,7 @@ from .issues import Issue, make_issue
 from .japanese import nendo
 from .rules import stale_year_phrase
 from .statistics import INDEX_ERRORS, INDEX_FILE, StatisticsItem, StatisticsTables, marker_key
-from .word.reader import WordNarrative, read_narrative_data, where
+from .word.reader import WordNarrative, quote_of, read_narrative_data, where
 from .year_inputs import WORD_SUFFIX, Narratives, NarrativeSource, YearInputs, part_name
 
 
@@ -240,7 +240,7 @@ def _render_word_blocks(narrative: WordNarrative, shown: str, context: dict,
     for (kind, data), number, quote in zip(narrative.blocks, narrative.numbers, narrative.quotes):
         place = where(number, quote)
 
-        def fill(text: str) -> str:
+        def fill(text: str, place: str = place) -> str:
             if "{" not in text:
                 return text
             try:
@@ -253,7 +253,8 @@ def _render_word_blocks(narrative: WordNarrative, shown: str, context: dict,
                 return text
 
         if kind == "grid":
-            blocks.append((kind, [[fill(cell) for cell in row] for row in data]))
+            blocks.append((kind, [[fill(cell, narrative.cell_of(number, r, c, quote_of(cell))) for c, cell in enumerate(row)]
+                                  for r, row in enumerate(data)]))
             continue
         text = fill(data)
         key = marker_key(_plain(text)) if kind == "paragraph" else None
@@ -262,7 +263,7 @@ def _render_word_blocks(narrative: WordNarrative, shown: str, context: dict,
 
 
 def _finding_issues(narrative: WordNarrative, shown: str) -> list[Issue]:
-    return [_issue(f.code, shown, where(f.number, f.quote), detail=f.detail, expected=f.expected)
+    return [_issue(f.code, shown, narrative.place(f.number, f.quote), detail=f.detail, expected=f.expected)
             for f in narrative.findings]
 
 
@@ -281,15 +282,29 @@ def _check_word(narratives: Narratives, name: str, context: dict, environment: j
     texts: list[tuple[str, str]] = []  # (where, text) of every paragraph and cell, headings apart
     headings: list[tuple[str, str]] = []
     for (kind, data), number, quote in zip(narrative.blocks, narrative.numbers, narrative.quotes):
-        place = where(number, quote)
-        cells = [cell for row in data for cell in row] if kind == "grid" else [data]
-        (headings if kind in ("heading", "heading2") else texts).extend((place, _plain(c)) for c in cells)
+        if kind == "grid":  # each cell named by its table, row and column
+            texts.extend((narrative.cell_of(number, r, c, quote_of(cell)), _plain(cell))
+                         for r, row in enumerate(data) for c, cell in enumerate(row))
+            continue
+        (headings if kind in ("heading", "heading2") else texts).append((where(number, quote), _plain(data)))
     placed = [(data, where(number, quote)) for (kind, data), number, quote
               in zip(blocks, narrative.numbers, narrative.quotes) if kind in ("table", "figure")]
     issues.extend([*_literal_placeholders([*headings, *texts], shown, True),
                    *_stale_years(texts, shown, report_year),
                    *_figures_without_data(placed, shown, statistics, tables)])
-    return sorted(issues, key=_line_number)  # by paragraph, as a Markdown narrative's by line
+    return sorted(issues, key=lambda issue: _word_order(issue, narrative))  # by paragraph, as Markdown's by line
+
+
+_CELL = re.compile(r"表 (\d+) の (\d+) 行 (\d+) 列")
+
+
+def _word_order(issue: Issue, narrative: WordNarrative) -> tuple[int, int, int]:
+    """Where a Word narrative's issue stands: its paragraph, or its table's first paragraph, row, column."""
+    cell = _CELL.match(issue.params.get("line", ""))
+    if cell is None:
+        return _line_number(issue), 0, 0
+    first = next((n for n, t in narrative.tables.items() if t == int(cell.group(1))), 0)
+    return first, int(cell.group(2)), int(cell.group(3))
 
 
 def check_narratives(inputs: YearInputs, cards: list) -> list[Issue]:

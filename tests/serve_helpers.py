@@ -186,3 +186,24 @@ def browser_login(base: str, division: str, code: str, *, source: str | None = N
     status, headers, _ = exchange(base, "/login", method="POST", body=form, source=source,
                                   headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
     return status, cookie_of(headers, cookie)
+
+
+def multipart_files(files: list[tuple[Path | bytes, str]], field: str = "files",
+                    fields: dict[str, str] | None = None) -> tuple[bytes, str]:
+    """A form posting several files under one ``field`` (each a path or bytes, with the name the browser sends)."""
+    boundary = uuid.uuid4().hex
+    body = "".join(f"--{boundary}\r\nContent-Disposition: form-data; name=\"{key}\"\r\n\r\n{value}\r\n"
+                   for key, value in (fields or {}).items()).encode()
+    for content, name in files:
+        data = content.read_bytes() if isinstance(content, Path) else content
+        body += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\n"
+                 "Content-Type: application/octet-stream\r\n\r\n").encode("utf-8") + data + b"\r\n"
+    return body + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def post_json(url: str, value, *, code: str = "") -> tuple[int, dict]:
+    """(status, JSON answer) of a POST of ``value`` as JSON."""
+    import json
+
+    status, body = http(url, code=code, data=json.dumps(value).encode(), content_type="application/json")
+    return status, json.loads(body)

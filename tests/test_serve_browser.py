@@ -324,3 +324,152 @@ def test_every_desk_page_passes_axe_core(browser, serve_rolled, sample_build, tm
         _axe(browser, "year over year", found)
     assert not found, "\n".join(f"{page}: {v['id']} ({v['impact']}) {v['help']}\n    " + "\n    ".join(v["nodes"][:5])
                                   for page, violations in found.items() for v in violations)
+
+
+def test_the_secretariat_s_year_in_the_browser(browser, downloads, tmp_path):
+    """Start 2014 from the sample, issue the codes (A4 slips), download the packs, accept three mailed
+    cards, replace a narrative with an error and see it at its paragraph, move a project, build a 素案 and
+    download it; axe-core on every new page."""
+    import shutil
+    import zipfile
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    from test_serve_secretariat import _with_placeholder_error
+    from yoy_helpers import INPUTS
+
+    folder = shutil.copytree(INPUTS, tmp_path / "inputs")
+    secretariat = new_code(folder, secretariat=True)
+    wait = WebDriverWait(browser, 120)
+    found: dict = {}
+    with running_server(folder) as base:
+        _login(browser, base, "事務局", secretariat)
+        wait.until(ec.presence_of_element_located((By.ID, "year-link"))).click()
+        wait.until(ec.presence_of_element_located((By.ID, "rollover-form")))
+        _axe(browser, "year", found)
+        _shot(browser, "11_year")
+        browser.find_element(By.ID, "rollover-button").click()
+        rolled = wait.until(ec.presence_of_element_located((By.ID, "rolled")))
+        assert "平成２６年度" in rolled.text and "inputs2014" in rolled.text
+        assert "平成２６年度" in browser.find_element(By.ID, "h-year").text
+        _shot(browser, "12_year_rolled")
+        new = tmp_path / "inputs2014"
+        browser.find_element(By.ID, "rollover-button").click()  # 2015 from 2014, whose cards are not in yet
+        refused = wait.until(ec.presence_of_element_located((By.ID, "rollover-refused")))
+        assert "エラー" in refused.text and not (tmp_path / "inputs2015").exists()
+        _axe(browser, "year, rollover refused", found)
+
+        _by_keyboard(browser, "codes-button")  # Tab to the button, Enter: no mouse needed
+        slips = wait.until(ec.presence_of_all_elements_located((By.CSS_SELECTOR, ".slip")))
+        assert len(slips) == 21 and base in slips[0].text
+        _axe(browser, "slips", found)
+        _shot(browser, "13_slips")
+        pages = _print_a4(browser, SHOTS / "13_slips.pdf")
+        assert pages == 3, pages  # 21 slips, two a row, none split; the page's own controls not printed
+        browser.find_element(By.ID, "back-to-year").click()
+
+        wait.until(ec.presence_of_element_located((By.ID, "packs-link"))).click()
+        packs = next(iter(_wait_for(downloads, "配布用パック_*.zip")))
+        assert len(zipfile.ZipFile(packs).namelist()) == 21
+
+        mailed = [returned(new, tmp_path / "mail" / f"{prefix}_返信.xlsx", prefix) for prefix in ("001", "002", "003")]
+        browser.find_element(By.ID, "files").send_keys("\n".join(str(p) for p in mailed))
+        browser.find_element(By.ID, "accept-button").click()
+        table = wait.until(ec.presence_of_element_located((By.ID, "accepted")))
+        assert table.text.count("受け付けました") == 4  # the caption and three rows
+        _axe(browser, "accepted", found)
+        _shot(browser, "14_accepted")
+
+        browser.find_element(By.ID, "narratives-link").click()
+        wait.until(ec.presence_of_element_located((By.ID, "narratives")))
+        changed, fixed = tmp_path / "chapter_2.docx", tmp_path / "fixed" / "chapter_2.docx"
+        fixed.parent.mkdir()
+        shutil.copy(new / "narratives" / "chapter_2.docx", fixed)
+        changed.write_bytes(_with_placeholder_error(fixed))
+        browser.find_element(By.ID, "file-chapter_2").send_keys(str(changed))
+        browser.find_element(By.ID, "upload-chapter_2").click()
+        issues = wait.until(ec.presence_of_element_located((By.ID, "narrative-issues")))
+        assert "段落" in issues.text and "yaer" in issues.text
+        _axe(browser, "narratives", found)
+        _shot(browser, "15_narratives")
+        browser.find_element(By.ID, "file-chapter_2").send_keys(str(fixed))  # the error fixed: sent again
+        browser.find_element(By.ID, "upload-chapter_2").click()
+        wait.until(ec.staleness_of(issues))
+        stored = wait.until(ec.presence_of_element_located((By.ID, "narrative-stored")))
+        assert "エラー 0 件" in stored.text and not browser.find_elements(By.ID, "narrative-issues")
+        assert len(list((new / "archive" / "narratives").iterdir())) == 2  # both earlier versions kept
+
+        browser.find_element(By.LINK_TEXT, "← 事務局の年間作業に戻る").click()
+        wait.until(ec.presence_of_element_located((By.ID, "order-link"))).click()
+        wait.until(ec.presence_of_element_located((By.ID, "move-1")))
+        first = browser.find_elements(By.CSS_SELECTOR, "ol.order")[0].find_elements(By.TAG_NAME, "li")
+        moving = first[-1].get_attribute("data-project")
+        Select(browser.find_element(By.ID, "project-1")).select_by_value(moving)
+        _by_keyboard(browser, "after-1", key=None)  # the position chosen with the keys: 施策の先頭 is the first
+        from selenium.webdriver.common.keys import Keys
+        browser.switch_to.active_element.send_keys(Keys.HOME)
+        _by_keyboard(browser, "move-1")
+        wait.until(ec.presence_of_element_located((By.ID, "order-moved")))
+        top = browser.find_elements(By.CSS_SELECTOR, "ol.order")[0].find_element(By.TAG_NAME, "li")
+        assert top.get_attribute("data-project") == moving
+        _axe(browser, "order", found)
+        _shot(browser, "16_order")
+
+        browser.get(f"{base}/desk")
+        text = _build(browser, "draft-button")
+        assert "作成しました" in text, text
+        link = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, '#draft-downloads a[data-kind="draft"]')))
+        link.click()
+        assert _opens(_downloaded(downloads, "report_素案.docx")) > 0
+        (new / "narratives" / "chapter_2.docx").write_bytes(fixed.read_bytes())  # a text changed after the 素案
+        browser.get(f"{base}/desk")
+        stale = wait.until(ec.presence_of_element_located((By.ID, "out-of-date-draft")))
+        assert "narratives/chapter_2.docx" in stale.text
+        _axe(browser, "desk, 素案 out of date", found)
+        _shot(browser, "17_desk_out_of_date")
+        assert (tmp_path / "outputs2014" / "draft" / "report.docx").is_file()
+    assert not found, "\n".join(f"{page}: {v['id']} ({v['impact']}) {v['help']}\n    " + "\n    ".join(v["nodes"][:5])
+                                  for page, violations in found.items() for v in violations)
+
+
+def _wait_for(folder: Path, pattern: str, timeout: float = 60) -> list[Path]:
+    """The files the browser saved matching ``pattern``, once none is still downloading."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = sorted(folder.glob(pattern))
+        if found and not list(folder.glob("*.crdownload")):
+            return found
+        time.sleep(0.2)
+    raise AssertionError(f"{pattern} was not downloaded: {sorted(p.name for p in folder.iterdir())}")
+
+
+def _by_keyboard(driver, element_id: str, key: str | None = "\ue007", most: int = 400) -> None:
+    """Tab through the page (from where the focus is) until ``element_id`` has it, then press ``key`` (Enter)."""
+    from selenium.webdriver.common.keys import Keys
+
+    for _ in range(most):
+        if driver.execute_script("return document.activeElement && document.activeElement.id") == element_id:
+            if key:
+                driver.switch_to.active_element.send_keys(key)
+            return
+        driver.switch_to.active_element.send_keys(Keys.TAB)
+    raise AssertionError(f"{element_id} cannot be reached with Tab")
+
+
+def _print_a4(driver, target: Path) -> int:
+    """The page as Chrome prints it on A4 (its print styles), saved to ``target``; the number of pages."""
+    import base64
+    import io
+
+    from pypdf import PdfReader
+    from selenium.webdriver.common.print_page_options import PrintOptions
+
+    options = PrintOptions()
+    options.page_width, options.page_height = 21.0, 29.7
+    data = base64.b64decode(driver.print_page(options))
+    target.write_bytes(data)
+    reader = PdfReader(io.BytesIO(data))
+    assert "印刷する" not in reader.pages[0].extract_text()
+    return len(reader.pages)

@@ -399,3 +399,20 @@ def test_converted_narratives_put_every_heading_on_the_same_page(soffice, tmp_pa
     assert word.page_numbers_checked and md.page_numbers_checked
     assert word.pages == md.pages and word.page_count == md.page_count
     assert _report_paragraphs(tmp_path / "out-word" / "report.docx") == _report_paragraphs(tmp_path / "out-md" / "report.docx")
+
+
+def test_a_problem_in_a_table_cell_is_named_by_its_table_row_and_column(tmp_path):
+    """「表 2 の 2 行 3 列」, not the paragraph number a Word user cannot see in a table."""
+    doc = _empty_document()
+    doc.add_paragraph("{{ yaer }}の前書き", style="本文")
+    for misspelt in ((0, 0), (1, 2)):  # the first table: a header cell; the second: row 2, column 3
+        table = doc.add_table(rows=2, cols=3)
+        for r, row in enumerate(table.rows):
+            for c, cell in enumerate(row.cells):
+                cell.text = "{{ yaer }}年" if (r, c) == misspelt else f"{r}-{c}"
+    folder = _word_folder(tmp_path, doc)
+    found = _issues(folder)
+    assert [(code, place) for _, code, place in found] == [  # in the document's order
+        ("narrative-unknown-placeholder", "段落 1（「{{ yaer }}の前書き」）"),
+        ("narrative-unknown-placeholder", "表 1 の 1 行 1 列（「{{ yaer }}年」）"),
+        ("narrative-unknown-placeholder", "表 2 の 2 行 3 列（「{{ yaer }}年」）")]

@@ -78,20 +78,36 @@ def new_code(folder: Path, *, division: str | None = None, secretariat: bool = F
         if division not in config.divisions:
             raise AccessError(f"担当課「{division}」は設定ファイル（config.toml）の担当課にありません。"
                               f"使える担当課: {'、'.join(config.divisions)}")
+    return _new_codes(folder, [("secretariat", "")] if secretariat else [("division", division)])[0]
+
+
+def new_division_codes(folder: Path) -> dict[str, str]:
+    """A new code for every division of config.toml at once (each replacing its earlier one), in one
+    write of the access file; division → code (shown once)."""
+    divisions = load_config(Path(folder)).divisions
+    return dict(zip(divisions, _new_codes(Path(folder), [("division", d) for d in divisions])))
+
+
+def _new_codes(folder: Path, whose: list[tuple[str, str]]) -> list[str]:
+    """Store a new code for each (role, division), replacing that principal's earlier one; the codes."""
     data = _load(folder)
-    role = "secretariat" if secretariat else "division"
-    codes = [c for c in data["codes"] if not (c.get("role") == role and c.get("division", "") == (division or ""))]
+    replaced = set(whose)
+    codes = [c for c in data["codes"] if (c.get("role"), c.get("division", "")) not in replaced]
     used = {c.get("id") for c in codes}
-    code_id = _random(4)
-    while code_id in used:
+    made = []
+    for role, division in whose:
         code_id = _random(4)
-    secret = _random(16)
-    salt = secrets.token_bytes(16)
-    codes.append({"id": code_id, "role": role, "division": division or "", "salt": salt.hex(),
-                  "hash": _hash(secret, salt), "created": datetime.now().replace(microsecond=0).isoformat()})
+        while code_id in used:
+            code_id = _random(4)
+        used.add(code_id)
+        secret = _random(16)
+        salt = secrets.token_bytes(16)
+        codes.append({"id": code_id, "role": role, "division": division, "salt": salt.hex(),
+                      "hash": _hash(secret, salt), "created": datetime.now().replace(microsecond=0).isoformat()})
+        made.append(f"{code_id}-{secret}")
     data["codes"] = codes
     write_private(state_folder(folder) / ACCESS_FILE, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-    return f"{code_id}-{secret}"
+    return made
 
 
 _NO_SALT = secrets.token_bytes(16)  # hashed with for an id that has no record: the same work either way

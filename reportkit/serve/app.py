@@ -52,7 +52,8 @@ from .private import tighten, write_private
 from .sessions import LIFETIME, SESSIONS_FILE, Sessions
 from .cardview import PART_TITLES, card_view, issue_place
 from .desk import (DRAFT_FILES, DRAFT_LABEL, OUTPUT_FILES, BuildJob, division_error_text, draft_folder,
-                   output_files, pdf_available, policy_figures)
+                   output_files, pdf_available, policy_figures,
+                   report_freshness)
 
 SECRET_FILE = "session_key"
 UPLOAD_SLACK = 64 * 1024  # multipart headers around a file of MAX_FILE_BYTES
@@ -510,7 +511,8 @@ def create_app(folder: Path, *, outputs: Path | None = None, previous: Path | No
                                figures_note=figures_note, status_problem=status_problem, build=intake.build.snapshot(),
                                finals=output_files(intake.outputs, OUTPUT_FILES),
                                drafts=output_files(draft_folder(intake.outputs), DRAFT_FILES),
-                               pdf=pdf_available(), outputs=intake.outputs, previous=intake.previous)
+                               pdf=pdf_available(), outputs=intake.outputs, previous=intake.previous,
+                               freshness=report_freshness(intake.folder, intake.outputs))
 
     def _abolition(undo: bool, values) -> tuple[str, object]:
         """Record (or take back) a project's 事業廃止 under the accept lock; (division, the entry)."""
@@ -658,8 +660,11 @@ def create_app(folder: Path, *, outputs: Path | None = None, previous: Path | No
             principal = g.principal
         if not principal.secretariat:
             abort(403)
-        return jsonify(intake.build.snapshot())
+        return jsonify({**intake.build.snapshot(), "reports": report_freshness(intake.folder, intake.outputs)})
 
+    from .secretariat import register
+
+    register(app, intake, api_principal, page_principal)  # the secretariat's year: codes, packs, accept, rollover
     return app
 
 

@@ -227,3 +227,39 @@ def relative_to(path: Path, folder: Path) -> str:
         return Path(os.path.relpath(Path(path).resolve(), Path(folder).resolve())).as_posix()
     except ValueError:
         return str(path)
+
+
+CHANGING_INPUTS = ("cards", "narratives", "config.toml")  # what changes after a build (a card, a text, the order)
+
+
+def newest_change(folder: Path) -> tuple[float, str]:
+    """(time, file) of the latest change of the folder's cards/, narratives/ and config.toml ((0.0, "") when none).
+
+    A file's time is the later of its modification and its status change: ``accept`` keeps a return's own
+    modification time, but the copy it files is new; a folder's times count too (a card deleted)."""
+    newest, which = 0.0, ""
+    for name in CHANGING_INPUTS:
+        top = folder / name
+        if not top.exists():
+            continue
+        for path in [top, *(top.rglob("*") if top.is_dir() else ())]:
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            when = max(stat.st_mtime, stat.st_ctime)
+            if when > newest:
+                newest, which = when, path.relative_to(folder).as_posix()
+    return newest, which
+
+
+def report_freshness(folder: Path, outputs: Path) -> dict:
+    """For the final report and the 素案: when made, and whether a card, a narrative or config.toml changed after it."""
+    newest, which = newest_change(folder)
+    answer = {}
+    for kind, place in (("final", outputs), ("draft", draft_folder(outputs))):
+        path = place / "report.docx"
+        made = path.stat().st_mtime if path.is_file() else None
+        answer[kind] = {"made": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(made)) if made else "",
+                        "out_of_date": bool(made and newest > made), "changed": which if made and newest > made else ""}
+    return answer

@@ -61,6 +61,18 @@ class WordNarrative:
     numbers: list[int] = field(default_factory=list)
     quotes: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    tables: dict[int, int] = field(default_factory=dict)  # a table block's number → which table it is (1, 2 …)
+    cells: dict[int, tuple[int, int, int]] = field(default_factory=dict)  # a cell's paragraph → (table, row, column)
+
+    def place(self, number: int, quote: str) -> str:
+        """Where paragraph ``number`` is, as a message names it: in a table its cell, else ``where``."""
+        if number in self.cells:
+            return cell_place(*self.cells[number], quote)
+        return where(number, quote)
+
+    def cell_of(self, number: int, row: int, column: int, quote: str) -> str:
+        """The place of cell (``row``, ``column``; 0-based) of the table block ``number``."""
+        return cell_place(self.tables.get(number, 0), row + 1, column + 1, quote)
 
 
 def where(number: int, quote: str) -> str:
@@ -68,6 +80,12 @@ def where(number: int, quote: str) -> str:
     if not number:
         return "ファイル内"
     return f"段落 {number}（「{quote}」）" if quote else f"段落 {number}"
+
+
+def cell_place(table: int, row: int, column: int, quote: str) -> str:
+    """How a message names a table cell: 「表 2 の 3 行 1 列（「平成２５年度」）」 (1-based, as Word shows it)."""
+    place = f"表 {table} の {row} 行 {column} 列"
+    return f"{place}（「{quote}」）" if quote else place
 
 
 def quote_of(text: str) -> str:
@@ -340,6 +358,7 @@ class _Reader:
         self.numbering = _Numbering(self._part("numbering"))
         self.out = WordNarrative()
         self.number = 0  # the current paragraph's number
+        self.table_count = 0  # tables of the body so far (a nested one is not counted: it is left out)
 
     def _relationships(self, part: str) -> list[tuple[str, str, str]]:
         folder, _, file_name = part.rpartition("/")
@@ -510,6 +529,7 @@ class _Reader:
     def _table(self, table) -> None:
         rows: list[list[str]] = []
         first_number = self.number + 1
+        self.table_count += 1
         for tr in table.iter(f"{W}tr"):
             if _enclosing_table(tr) is not table:
                 continue
@@ -527,6 +547,7 @@ class _Reader:
                     if _enclosing_table(p) is not table:
                         continue
                     self.number += 1
+                    self.out.cells[self.number] = (self.table_count, len(rows) + 1, len(row) + 1)
                     pending: list[str] = []
                     ppr = p.find(f"{W}pPr")
                     style_id = _val(ppr.find(f"{W}pStyle")) if ppr is not None else None
@@ -544,6 +565,7 @@ class _Reader:
                 row.extend([MERGE_LEFT] * (span - 1))
             rows.append(row)
         if rows:
+            self.out.tables[first_number] = self.table_count
             self._add(("grid", rows), first_number, quote_of(next((c for c in rows[0] if c), "")))
 
 
