@@ -45,6 +45,7 @@ class BuildResult:
     seconds: float = 0.0
     notices: list[str] = field(default_factory=list)
     placeholders: dict[str, Placeholder] = field(default_factory=dict)  # a draft's stand-ins by project id
+    styles: Path | None = None  # the input folder's own reference.docx the report took its styles from (None: shipped)
 
 
 def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
@@ -63,6 +64,10 @@ def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
     from .libreoffice.pages import office_started_early
 
     inputs = load_year_inputs(Path(input_dir))  # a missing or broken config.toml: the most basic problem, first
+    if inputs.reference is not None:  # the folder's own styles, edited in Word: usable, or said before anything runs
+        from .render.styles import check
+
+        check(inputs.reference, inputs.folder.reference)
     restored = finish_builds(Path(output_dir))  # a killed build's moves finished before its report is looked at
     if not force:  # before anything else is read or started
         _check_same_year(Path(output_dir) / DRAFT_FOLDER if draft else Path(output_dir),
@@ -107,7 +112,7 @@ def _build(inputs: YearInputs, output_dir: Path, *, pdf: bool, progress, page_nu
     with pending(output_dir, BUILD_STAGING_PREFIX) as staging:  # removed after, unless a journal is left in it
         try:
             docx = staging / REPORT_DOCX
-            estimated = render_report(report, config, inputs.narratives, inputs.statistics, docx,
+            estimated = render_report(report, config, inputs.narratives, inputs.statistics, docx, inputs.reference,
                                       update_fields_on_open=soffice is None)
             pages: dict[str, int | None] = dict(estimated or {})
             page_count = None
@@ -146,7 +151,7 @@ def _build(inputs: YearInputs, output_dir: Path, *, pdf: bool, progress, page_nu
             raise OutputError(f"{where} に書き込めません（{exc.strerror or exc}）。") from exc
     warnings = [i for i in result.issues if i.severity == "warning"]
     return BuildResult(report, written, pages, page_count, warnings, checked, time.perf_counter() - started,
-                       notices, placeholders)
+                       notices, placeholders, inputs.reference_path)
 
 
 def _draft_report(inputs: YearInputs, result) -> tuple[Report, dict[str, Placeholder], list[str]]:

@@ -77,13 +77,21 @@ def _template_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input", metavar="PATH", type=Path,
                         help="年度設定のあるところ: 事務局から配られた事業カード（.xlsx）、config.toml、"
                              f"またはそれのある入力フォルダ（既定: {DEFAULT_INPUT}/ か現在のフォルダの config.toml）")
-    parser.add_argument("--force", action="store_true", help="FILE がすでにあっても上書きする（記入済みのカードは消えます）")
+    parser.add_argument("--styles", metavar="DIR", type=Path,
+                        help="カードの代わりに、報告書の書式（配布版の reference.docx）を編集用に DIR へ書き出す。"
+                             "DIR が入力フォルダなら DIR/templates/ へ（そこにある書式で報告書を作ります）")
+    parser.add_argument("--force", action="store_true",
+                        help="FILE（--styles では reference.docx）がすでにあっても上書きする（記入済みのカード、編集済みの書式は消えます）")
 
 
 def run_template(args: argparse.Namespace) -> int:
-    """Write a blank card workbook with a fresh project id and print its path."""
+    """Write a blank card workbook with a fresh project id and print its path (``--styles``: the shipped styles)."""
     from .workbook.template import new_project_id, write_workbook
 
+    if args.styles is not None:
+        if args.output is not None or args.department is not None:
+            raise ReportkitError("--styles は -o、--department と一緒には使えません（書式の書き出し先は --styles の DIR です）。")
+        return _copy_styles(args.styles, args.force)
     config = year_config(args.input) if args.input else default_year_config()
     project_id = new_project_id()
     output = args.output or Path(f"事業カード_{project_id}.xlsx")
@@ -97,6 +105,26 @@ def run_template(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise ReportkitError(f"事業カードを書き出せません: {output}（{exc.strerror or exc}）") from exc
     print(output)
+    return EXIT_OK
+
+
+def _copy_styles(folder: Path, force: bool) -> int:
+    """The shipped reference.docx into ``folder`` (an input folder: its templates/) to edit in Word; its path printed."""
+    from .files.atomic import write_bytes_atomic
+    from .input_folder import TEMPLATES_DIR, InputFolder
+    from .render.styles import shipped_reference
+
+    shipped = shipped_reference()
+    target = (folder / TEMPLATES_DIR if InputFolder(folder).is_input_folder else folder) / shipped.name
+    if (target.exists() or target.is_symlink()) and not force:
+        raise ReportkitError(f"{target} はすでにあります。編集済みの書式を上書きしないよう、別のフォルダを指定してください"
+                             "（配布版に戻してよい場合は --force を付けてください）。")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomic(target, shipped.read_bytes())
+    except OSError as exc:
+        raise ReportkitError(f"書式を書き出せません: {target}（{exc.strerror or exc}）") from exc
+    print(target)
     return EXIT_OK
 
 
@@ -224,6 +252,7 @@ def format_build_summary(result) -> str:
         f"  合計　　　: {report.total.amount:,} 千円{provisional}",
         f"  ページ数　: {str(result.page_count) + ' ページ' if result.page_count else '（LibreOffice で確定していないため不明）'}",
         f"  ページ番号: {'LibreOffice で確定済み' if result.page_numbers_checked else '未確定（Word で開いてフィールドを更新してください）'}",
+        f"  書式　　　: {'入力フォルダの ' + str(result.styles) if result.styles else '配布版（reportkit 同梱の reference.docx）'}",
         f"  警告　　　: {len(result.warnings)} 件" + ("（reportkit validate で確認できます）" if result.warnings else ""),
         *_figures_without_data(result.warnings),
         *([f"  仮のページ: 未提出 {states.count('missing')} 件、要修正 {states.count('errors')} 件"

@@ -7,6 +7,8 @@ One year's inputs live in one folder (``inputs/``)::
     cards/           the card workbooks, in sub-folders if liked
     narratives/      the chapters' text templates
     statistics/      the statistics appendix
+    templates/       (optional) the folder's own reference.docx: the report's Word styles, used instead of
+                     the shipped ones (``reportkit template --styles``)
     expected.json    (a rolled-over folder) last year's projects, to check returns against
     expected.csv     (a first year, optional) the secretariat's list of the projects expected back
     abolished.json   the projects recorded as abolished this year (reportkit abolish, the desk)
@@ -29,6 +31,8 @@ MULTI_YEAR_FILE = "multi_year.csv"
 CARDS_DIR = "cards"
 NARRATIVES_DIR = "narratives"
 STATISTICS_DIR = "statistics"
+TEMPLATES_DIR = "templates"
+REFERENCE_FILE = "reference.docx"  # in templates/: the report's Word styles
 EXPECTED_FILE = "expected.json"
 EXPECTED_LIST = "expected.csv"  # without expected.json: the secretariat's list (管理番号,事業名,担当課)
 ABOLISHED_FILE = "abolished.json"  # the projects the secretariat recorded as abolished (事業廃止) this year
@@ -37,9 +41,10 @@ REPORT_JSON = "report.json"  # the built report's data, in an output folder (dif
 README_FILE = "readme.md"
 
 # Copied for editing into next year's folder by ``reportkit rollover``.
-EDITABLE_FOLDERS = (NARRATIVES_DIR, STATISTICS_DIR)
+EDITABLE_FOLDERS = (NARRATIVES_DIR, STATISTICS_DIR, TEMPLATES_DIR)
+OPTIONAL_FOLDERS = (TEMPLATES_DIR,)  # copied when there, not missed when not (the shipped styles serve)
 # Without a cards/ subfolder the folder itself holds the workbooks; these entries of it are not cards.
-NOT_CARDS = frozenset({CONFIG_FILE, MULTI_YEAR_FILE, NARRATIVES_DIR, STATISTICS_DIR, README_FILE, EXPECTED_FILE,
+NOT_CARDS = frozenset({CONFIG_FILE, MULTI_YEAR_FILE, NARRATIVES_DIR, STATISTICS_DIR, TEMPLATES_DIR, README_FILE, EXPECTED_FILE,
                        EXPECTED_LIST, ABOLISHED_FILE})
 
 INPUTS_PREFIX, OUTPUTS_PREFIX = "inputs", "outputs"
@@ -105,6 +110,11 @@ class InputFolder:
     @property
     def expected(self) -> Path:
         return self.root / EXPECTED_FILE
+
+    @property
+    def reference(self) -> Path:
+        """The folder's own Word styles (templates/reference.docx), used instead of the shipped ones when there."""
+        return self.root / TEMPLATES_DIR / REFERENCE_FILE
 
     @property
     def abolished(self) -> Path:

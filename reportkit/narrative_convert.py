@@ -27,9 +27,10 @@ import jinja2
 from .blocks import MERGE_UP, Block, marker_text, plain, spans
 from .errors import InputFolderError, NarrativeError
 from .files.atomic import atomic_path
-from .input_folder import NARRATIVES_DIR
+from .input_folder import NARRATIVES_DIR, InputFolder
 from .narrative_templates import make_environment, word_source
 from .render.narratives import parse
+from .render.styles import check as check_styles
 from .render.word_narrative import write_word_narrative
 from .word.reader import read_narrative
 from .year_inputs import WORD_SUFFIX, Narratives, NarrativeSource, read_narratives
@@ -61,6 +62,10 @@ def convert_to_docx(input_dir: Path) -> Conversion:
     """
     narratives = _narratives(input_dir)
     folder = narratives.folder
+    own = InputFolder(Path(input_dir)).reference  # the folder's own styles, as the build uses them
+    reference = own.read_bytes() if own.is_file() else None
+    if reference is not None:
+        check_styles(reference, own)
     kept = folder / MARKDOWN_DIR
     problems: list[str] = []
     planned: list[tuple[NarrativeSource, Path, Path, list[Block]]] = []
@@ -98,7 +103,7 @@ def convert_to_docx(input_dir: Path) -> Conversion:
         shown = f"{NARRATIVES_DIR}/{source.name}"
         try:
             with atomic_path(target) as staged:
-                write_word_narrative(blocks, staged)
+                write_word_narrative(blocks, staged, reference)
                 read_back = read_narrative(staged)
                 if read_back.findings or _canonical(read_back.blocks) != _canonical(_as_read(blocks)):
                     raise NarrativeError(f"{shown}: 変換した Word 文書の内容が元の文章と一致しないため、"

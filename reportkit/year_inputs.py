@@ -1,4 +1,4 @@
-"""The year's inputs, read once: config, past years, last year's projects, statistics, narratives.
+"""The year's inputs, read once: config, past years, last year's projects, statistics, narratives, styles.
 
 ``load_year_inputs(folder)`` reads every file of an input folder but the card workbooks, once, and
 hands the data down: ``validate`` checks the narratives and last year's costs from it, ``aggregate``
@@ -133,6 +133,12 @@ class YearInputs:
     _multi_year: list[YearFigure] = field(default_factory=list)
     _multi_year_error: BaseException | None = None
     abolished: AbolishedRecord = field(default_factory=AbolishedRecord)  # this year's 事業廃止 (abolished.json)
+    reference: bytes | None = None  # the folder's own templates/reference.docx (None: the shipped styles)
+
+    @property
+    def reference_path(self) -> Path | None:
+        """Where the folder's own reference.docx was read from; None when the build uses the shipped one."""
+        return None if self.reference is None else self.folder.reference
 
     @property
     def root(self) -> Path:
@@ -163,6 +169,7 @@ def load_year_inputs(folder: Path, config: ReportConfig | None = None) -> YearIn
     if config is None:
         config, text = read_config(names.root)
     figures, error = read_multi_year(names.multi_year)
+    reference = names.reference.read_bytes() if names.reference.is_file() else None
     return YearInputs(names, config, read_narratives(names.root / NARRATIVES_DIR),
                       read_statistics(names.root / STATISTICS_DIR), read_expected_file(names.expected_source),
-                      text, figures, error, read_abolished(names.abolished))
+                      text, figures, error, read_abolished(names.abolished), reference)

@@ -26,7 +26,7 @@ from reportkit.config import load_config
 from reportkit.japanese import nendo
 from reportkit.libreoffice.pages import bookmark_pages
 from reportkit.render.estimate import figure_width_pt
-from reportkit.render.tables import (CELL_MARGIN, FIGURES_PT, MM, YEAR_EM, _titles, policy_mm, year_blocks,
+from reportkit.render.tables import (CELL_MARGIN, MM, figures_pt, YEAR_EM, _titles, policy_mm, year_blocks,
                                      year_need_mm)
 from reportkit.validate import validate_folder
 
@@ -242,8 +242,8 @@ def test_year_blocks_hold_whole_figures_at_eight_points(text_width, last, blocks
     layout = year_blocks(report, text_width, titles)
     assert [len(b) for b in layout.blocks] == blocks
     assert [c.year for b in layout.blocks for c in b] == [c.year for c in report.years]
-    assert FIGURES_PT >= 8
-    widest = max(figure_width_pt(f"{c.amount:,}", FIGURES_PT) for c in report.years)
+    assert figures_pt() >= 8
+    widest = max(figure_width_pt(f"{c.amount:,}", figures_pt()) for c in report.years)
     assert widest > 45  # 14,117,768 … in DejaVu Serif, LibreOffice's fallback digits (5.7 em at 8 pt)
     for column_mm in (layout.first_year_mm, layout.year_mm):
         assert widest < column_mm * MM / 20 - 2 * CELL_MARGIN / 20

@@ -28,7 +28,7 @@ from reportkit.render.package import write_cached_pagerefs
 from yoy_helpers import make_two_years
 
 ROOT = Path(__file__).resolve().parents[1]
-REFERENCE_DOCX = ROOT / "reportkit" / "templates" / "reference.docx"
+REFERENCE_DOCX = ROOT / "templates" / "reference.docx"  # the one copy in the repository
 SAMPLE_CARDS = sorted((ROOT / "inputs" / "cards").glob("*.xlsx"))
 
 

@@ -90,7 +90,7 @@ def test_each_prose_part_is_a_section_as_wide_as_its_named_figure(rendered):
     body = doc.styles["本文"].font.size.pt
     widths = [(s.page_width - s.left_margin - s.right_margin) / 12700 for s in doc.sections]  # points
     wanted = {name: chars * body + PROSE_SLACK_PT for name, chars in PROSE_CHARACTERS.items()}
-    reference = Document(str(Path(__file__).resolve().parents[1] / "reportkit" / "templates" / "reference.docx"))
+    reference = Document(str(Path(__file__).resolve().parents[1] / "templates" / "reference.docx"))
     full = (reference.sections[0].page_width - reference.sections[0].left_margin
             - reference.sections[0].right_margin) / 12700
     assert widths[1:5] == pytest.approx([wanted["introduction"], full, wanted["section1"], full], abs=0.2)
@@ -117,7 +117,7 @@ def test_list_table_rows_subtotals_and_total(rendered):
 
 def test_list_table_spans_each_policy_over_the_table_and_sets_measures_20_characters_a_line(rendered):
     """As the edition: each 基本方針 one row across every column, the 施策 beside its projects."""
-    from reportkit.render.list_table import CELL_MARGIN, MEASURE_EM, TEXT_PT
+    from reportkit.render.list_table import CELL_MARGIN, MEASURE_EM, text_pt
 
     doc = Document(str(rendered))
     table = next(t for t in doc.tables if t.rows[0].cells[0].text == "基本方針" and len(t.columns) == 10)
@@ -126,7 +126,7 @@ def test_list_table_spans_each_policy_over_the_table_and_sets_measures_20_charac
     assert all(len({id(c._tc) for c in row.cells}) == 1 for row in policies)  # one cell over all ten columns
     grid = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
     measure_pt = (grid[0] - 2 * CELL_MARGIN) / 20
-    assert MEASURE_EM * TEXT_PT <= measure_pt < (MEASURE_EM + 1) * TEXT_PT
+    assert MEASURE_EM * text_pt() <= measure_pt < (MEASURE_EM + 1) * text_pt()
 
 
 def test_fields_and_bookmarks_are_well_formed(rendered):
@@ -210,7 +210,7 @@ def test_list_table_period_past_the_era_is_printed_as_the_edition_did():
 def test_list_table_columns_fit_their_longest_figures_and_header_lines(rendered):
     """決算, 事業期間 and ページ hold their longest value on one line, every header line fits (「ページ」)."""
     from reportkit.render.estimate import figure_width_pt
-    from reportkit.render.list_table import CELL_MARGIN, COST, HEADER_PT, PERIOD, TEXT_PT
+    from reportkit.render.list_table import CELL_MARGIN, COST, PERIOD, header_pt, text_pt
 
     doc = Document(str(rendered))
     table = next(t for t in doc.tables if t.rows[0].cells[0].text == "基本方針" and len(t.columns) == 10)
@@ -218,10 +218,10 @@ def test_list_table_columns_fit_their_longest_figures_and_header_lines(rendered)
     for column in (COST, PERIOD):
         values = {row.cells[column].text for row in table.rows[1:]
                   if row.cells[column]._tc is not row.cells[0]._tc} - {""}  # not 基本方針's row
-        assert values and all(figure_width_pt(v, TEXT_PT) <= grid[column] for v in values)
+        assert values and all(figure_width_pt(v, text_pt()) <= grid[column] for v in values)
     for column, cell in enumerate(table.rows[0].cells):
         if column:  # 基本方針 over the 施策 column
-            assert all(figure_width_pt(line, HEADER_PT) <= grid[column] for line in cell.text.split("\n")), cell.text
+            assert all(figure_width_pt(line, header_pt()) <= grid[column] for line in cell.text.split("\n")), cell.text
 
 
 def test_list_table_cost_column_grows_with_the_year_s_largest_amount():
@@ -409,8 +409,8 @@ def test_the_page_plan_reads_font_sizes_from_reference_docx():
     from reportkit.render import estimate, list_table, tables
     from reportkit.render import styles as s
 
-    assert (tables.TABLE_PT, tables.FIGURES_PT) == (s.style_size_pt(s.TABLE_TEXT), s.style_size_pt(s.FIGURES)) == (9.0, 8.0)
-    assert (list_table.TEXT_PT, list_table.HEADER_PT) == (6.0, 6.0)
+    assert (tables.table_pt(), tables.figures_pt()) == (s.style_size_pt(s.TABLE_TEXT), s.style_size_pt(s.FIGURES)) == (9.0, 8.0)
+    assert (list_table.text_pt(), list_table.header_pt()) == (6.0, 6.0)
     assert [estimate.heading_font_pt(level) for level in (1, 2, 3)] == [14.0, 12.0, 11.0]
     body = s.style_figures(s.BODY)
     assert (body.size, body.spacing, body.exact_line) == (10.5, 0.0, 18.0)
@@ -456,7 +456,7 @@ def _card_tables(rendered, first_header: str, second_header: str):
 
 def test_a_results_table_gives_its_items_the_room_its_figures_leave(rendered):
     """件数・金額など as wide as its widest value or head on one line, 項目名 the rest; figures right-aligned."""
-    from reportkit.render.card import CONTENT_WIDTH, CELL_MARGIN, CELL_PT, INNER_MARGIN
+    from reportkit.render.card import CONTENT_WIDTH, CELL_MARGIN, INNER_MARGIN, cell_pt
     from reportkit.render.estimate import figure_width_pt
 
     from reportkit.model import DEFAULT_HEADERS
@@ -464,7 +464,7 @@ def test_a_results_table_gives_its_items_the_room_its_figures_leave(rendered):
     table = _card_tables(rendered, *DEFAULT_HEADERS)[0]
     grid = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
     assert sum(grid) == CONTENT_WIDTH - 2 * CELL_MARGIN
-    need = (figure_width_pt(DEFAULT_HEADERS[1], CELL_PT) + 1) * 20 + 2 * INNER_MARGIN
+    need = (figure_width_pt(DEFAULT_HEADERS[1], cell_pt()) + 1) * 20 + 2 * INNER_MARGIN
     assert need - 20 <= grid[1] <= need + 20 and grid[0] > 2 * grid[1]
     values = {row.cells[1].text: row.cells[1].paragraphs[0].style.name for row in table.rows[1:]
               if row.cells[1]._tc is not row.cells[0]._tc}

@@ -17,7 +17,9 @@ def test_a_wheel_carries_its_data_and_builds_the_same_bytes(tmp_path, sample_bui
                     str(ROOT)], check=True, capture_output=True, timeout=300)
     wheel = next(wheels.glob("reportkit-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert "reportkit/templates/reference.docx" in names
+    assert "reportkit/templates/reference.docx" in names  # from the top-level templates/ (setup.py)
+    with zipfile.ZipFile(wheel) as package:
+        assert package.read("reportkit/templates/reference.docx") == (ROOT / "templates" / "reference.docx").read_bytes()
     assert {"reportkit/py.typed", "reportkit/serve/templates/base.html"} <= names
     site = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(wheel)],
@@ -34,3 +36,21 @@ def test_a_wheel_carries_its_data_and_builds_the_same_bytes(tmp_path, sample_bui
     _, editable = sample_build
     for name in ("report.docx", "report.json", "projects.xlsx"):
         assert (tmp_path / "out" / name).read_bytes() == (editable / name).read_bytes(), name
+
+
+def test_an_editable_install_reads_the_top_level_templates(tmp_path):
+    """``pip install -e .``: the styles are the repository's templates/reference.docx, no copy in the package."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(venv)], check=True)
+    python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    subprocess.run([str(python), "-m", "pip", "install", "--no-deps", "-q", "-e", str(ROOT)],
+                   check=True, capture_output=True, timeout=300)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    done = subprocess.run([str(python), "-m", "reportkit", "template", "--styles", str(tmp_path / "styles")], env=env,
+                          cwd=tmp_path, capture_output=True, text=True, encoding="utf-8")
+    assert done.returncode == 0, done.stderr
+    where = subprocess.run([str(python), "-c", "import reportkit.render.styles as s; print(s.shipped_reference())"],
+                           env=env, cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert Path(where.stdout.strip()) == ROOT / "templates" / "reference.docx"
+    assert (tmp_path / "styles" / "reference.docx").read_bytes() == (ROOT / "templates" / "reference.docx").read_bytes()
+    assert not (ROOT / "reportkit" / "templates" / "reference.docx").exists()  # one copy: the top-level one

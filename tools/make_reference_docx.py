@@ -1,4 +1,4 @@
-"""Generate reportkit/templates/reference.docx: the report's page setup and named styles.
+"""Generate templates/reference.docx: the report's page setup and named styles.
 
 Run ``python tools/make_reference_docx.py`` after changing a style here; people may
 also edit the generated file in Word (fonts, sizes, margins) as long as the
@@ -22,7 +22,7 @@ from docx.shared import Mm, Pt
 
 MINCHO = "ＭＳ 明朝"
 GOTHIC = "ＭＳ ゴシック"
-OUT = Path(__file__).resolve().parent.parent / "reportkit" / "templates" / "reference.docx"
+OUT = Path(__file__).resolve().parent.parent / "templates" / "reference.docx"  # the one copy (the wheel's: setup.py)
 TEXT_WIDTH = Mm(210 - 30 - 30)
 LIST_AIR_PT = 0.5  # space above the list table's text in its cells
 LIST_PT = 6  # the list table's type

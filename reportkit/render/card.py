@@ -30,7 +30,9 @@ MIN_LABEL_WIDTH = int(44 * MM)  # 「７　担当課・グループ」 (10 chara
 CONDENSE_EM = 1  # a one-line field at most this much wider than the column is condensed to fit
 CONDENSE_SLACK = 20  # twips the condensed line leaves free: rounding never wraps it
 INNER_MARGIN = 108  # left and right margin of a cell of a table inside the content column (the table style's)
-CELL_PT = styles.style_size_pt(styles.CARD_CELL)  # カード表文字, as the tables' other styles
+def cell_pt() -> float:
+    """カード表文字's size (as the tables' other styles) in the reference.docx in use."""
+    return styles.style_size_pt(styles.CARD_CELL)
 # A figure in a card's table (「２２名」, 「１，２３７千円」, 「△５」): a number with a unit of up to four characters
 FIGURE = re.compile(r"^[△▲－\-]?[0-9０-９][0-9０-９,，.．]*(\s?[^\s0-9０-９]{1,4})?$")
 # A placeholder page lists this many problems (a line of at most PROBLEM_CHARACTERS each): it stays one page.
@@ -207,7 +209,7 @@ class CardWriter:
 
 def _need(texts: list[str]) -> int:
     """Twips a column needs to hold the widest line of ``texts`` in カード表文字 on one line, with the margins."""
-    widest = max((figure_width_pt(line, CELL_PT) for text in texts for line in text.split("\n")), default=0.0)
+    widest = max((figure_width_pt(line, cell_pt()) for text in texts for line in text.split("\n")), default=0.0)
     return int((widest + FIT_SLACK_PT) * 20) + 2 * INNER_MARGIN
 
 
@@ -216,7 +218,7 @@ def free_widths(columns: list[list[str]], width: int) -> list[int]:
     (tables.column_widths); else the columns of figures keep what they need and the others share the rest
     in proportion to what they would need (「商工会議所」 before 「経営指導員」 is split)."""
     fitted = column_widths([[line for text in column for line in text.split("\n")] for column in columns],
-                           width, [CELL_PT] * len(columns), INNER_MARGIN)
+                           width, [cell_pt()] * len(columns), INNER_MARGIN)
     if fitted is not None:
         return fitted
     need = [_need(column) for column in columns]

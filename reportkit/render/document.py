@@ -32,7 +32,7 @@ from .fields import (Bookmarks, add_page_field, restart_page_numbers, set_no_exp
                      text_width_twips)
 from .list_table import list_table, list_table_height
 from .package import set_cached_pagerefs
-from .tables import BLOCK_GAP_PT, multi_year_block_heights, multi_year_table, statistics_object
+from .tables import block_gap_pt, multi_year_block_heights, multi_year_table, statistics_object
 from ..printed import full_width, nendo
 from ..statistics import StatisticsTables
 from ..year_inputs import Narratives
@@ -57,8 +57,8 @@ class _Writer:
     per run of pages (a new page starts a new run), and where each heading lands: ``flow_plan``.
     """
 
-    def __init__(self, reference: Path):
-        self.doc = Document(str(reference))
+    def __init__(self, reference: bytes):
+        self.doc = Document(io.BytesIO(reference))
         self.ids = StyleIds(self.doc)
         self.out = Emitter(self.doc)
         self.bookmarks = Bookmarks()
@@ -185,7 +185,7 @@ class _Writer:
         top, bottom = (margin / 36000 for margin in self.margins[:2])  # EMU → mm
         page_mm = self.doc.sections[-1].page_width / 36000
         width_mm = (characters * styles.style_size_pt(styles.BODY) + PROSE_SLACK_PT) / PT_PER_MM
-        side = round((page_mm - width_mm) / 2, 2)
+        side = max(round((page_mm - width_mm) / 2, 2), MIN_SIDE_MM)  # a body too large for the width: fewer characters
         self.section(start, (top, bottom, side, side))
 
     def restart_estimate(self) -> None:
@@ -216,10 +216,11 @@ LIST_MARGINS_MM = (14.0, 14.0, 9.0, 9.0)
 # page of section 1's table, the new-projects list and the chapters keep the reference's 150 mm.
 PROSE_CHARACTERS: dict[str, float] = {"introduction": 39, "section1": 38, "section3": 37, "ordinance": 44, "liaison": 35}
 PROSE_SLACK_PT = 1.0
+MIN_SIDE_MM = 10.0  # the narrowest side margin of a prose section (a reference.docx's 本文 set very large)
 
 
 def render_report(report: Report, config: ReportConfig, sources: Narratives, statistics: StatisticsTables,
-                  out_path: Path, reference: Path = REFERENCE_DOCX, *,
+                  out_path: Path, reference: bytes | None = None, *,
                   update_fields_on_open: bool = False) -> dict[str, int]:
     """Write the report as .docx; return the page plan it assumed (bookmark → printed page).
 
@@ -230,7 +231,17 @@ def render_report(report: Report, config: ReportConfig, sources: Narratives, sta
     (``package.write_cached_pagerefs``). ``update_fields_on_open``: ask Word to update the fields when
     it opens the file (settings.xml ``w:updateFields``), for a file whose pages nobody will measure;
     ``package.set_update_fields`` sets it on a saved file.
+
+    ``reference``: the bytes of an input folder's own reference.docx (``YearInputs.reference``), checked
+    (``styles.check``); None: the shipped one. Its styles, page size and margins, and the figures the
+    page plan reads from them, are that file's.
     """
+    with styles.using(reference) as data:
+        return _render(report, config, sources, statistics, out_path, data, update_fields_on_open)
+
+
+def _render(report: Report, config: ReportConfig, sources: Narratives, statistics: StatisticsTables,
+            out_path: Path, reference: bytes, update_fields_on_open: bool) -> dict[str, int]:
     writer = _Writer(reference)
     doc = writer.doc
     context = narrative_context(report, config)
@@ -282,7 +293,7 @@ def render_report(report: Report, config: ReportConfig, sources: Narratives, sta
         writer.paragraph(styles.NOTE, note, keep_next=index < len(notes) - 1)
     for xml, height in zip(blocks[1:], heights[1:]):
         room = -writer.used % writer.text_height  # the page break before the block's paragraph
-        writer.add(xml, room + BLOCK_GAP_PT + height)
+        writer.add(xml, room + block_gap_pt() + height)
     writer.prose_section(PROSE_CHARACTERS["section1"])
     writer.heading(2, f"（１）{count_word}つの基本方針別の主なポイント", new_page=True)
     narrative("section1_points.md.j2")

@@ -9,7 +9,6 @@ characters count half). The renderer sums these per run of pages to plan every h
 
 from __future__ import annotations
 
-import functools
 import math
 
 from ..japanese import display_width
@@ -42,9 +41,9 @@ _INDENTS = {
 }
 
 
-@functools.lru_cache(maxsize=None)
 def _metrics(style: str) -> tuple[float, float, float, float, float]:
-    """(font size, line pitch, space before + after, first-line offset, left indent) of ``style``."""
+    """(font size, line pitch, space before + after, first-line offset, left indent) of ``style``, in the
+    reference.docx in use (``styles.using``)."""
     if style not in _INDENTS:
         style = "Normal"
     figures = styles.style_figures(style)

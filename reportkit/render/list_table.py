@@ -30,7 +30,12 @@ DEPARTMENT_EM = 12  # 担当課等: characters a line (seed: 「地域産業課�
 COLUMNS = 10
 MEASURE, NAME, PRIORITY, RESULT, COST, PERIOD, FOUNDATION, EMERGENCY, DEPARTMENT, PAGE = range(COLUMNS)
 # font sizes of 一覧表文字 (as the other 一覧表 styles) and 一覧表見出し, read from reference.docx
-TEXT_PT, HEADER_PT = styles.style_size_pt(styles.LIST_TEXT), styles.style_size_pt(styles.LIST_HEADER)
+def text_pt() -> float:
+    return styles.style_size_pt(styles.LIST_TEXT)
+
+
+def header_pt() -> float:
+    return styles.style_size_pt(styles.LIST_HEADER)
 
 
 def headers(fiscal_year: int) -> list[str]:
@@ -59,8 +64,8 @@ def column_widths(text_width: int, report: Report) -> list[int]:
         PERIOD: [period(row.card.period_start, row.card.period_end, report.fiscal_year) for row in rows],
         PAGE: ["999"],
     }
-    points = {column: max(_widest(texts, TEXT_PT), _widest([head[column]], HEADER_PT)) if column != MEASURE
-              else _widest(texts, TEXT_PT) for column, texts in values.items()}
+    points = {column: max(_widest(texts, text_pt()), _widest([head[column]], header_pt())) if column != MEASURE
+              else _widest(texts, text_pt()) for column, texts in values.items()}
     twips = {column: int((pt + SLACK_PT) * 20) + 2 * CELL_MARGIN for column, pt in points.items()}
     twips[NAME] = text_width - sum(twips.values())
     return [twips[column] for column in range(COLUMNS)]
@@ -143,14 +148,14 @@ def list_table_height(report: Report, text_width: int, page_pt: float, start_pt:
     widths = [w / 20 for w in column_widths(text_width, report)]
     margin, pad = CELL_MARGIN / 20, 2 * CELL_PAD / 20
 
-    def cell(text: str, column: int, size: float = TEXT_PT) -> float:
+    def cell(text: str, column: int, size: float = text_pt()) -> float:
         return (cell_height(text, widths[column], size, margin) if text else size * LINE) + pad
 
-    header = row_height([cell(h, i, HEADER_PT) for i, h in enumerate(headers(report.fiscal_year))])
-    one_line = row_height([TEXT_PT * LINE + pad])
+    header = row_height([cell(h, i, header_pt()) for i, h in enumerate(headers(report.fiscal_year))])
+    one_line = row_height([text_pt() * LINE + pad])
     blocks = []
     for policy in report.policies:
-        block = row_height([cell_height(_policy_label(policy), sum(widths), TEXT_PT, margin) + pad])
+        block = row_height([cell_height(_policy_label(policy), sum(widths), text_pt(), margin) + pad])
         for group in policy.measures:
             rows = sum(row_height([cell(row.name, NAME), cell(row.card.department, DEPARTMENT)]) for row in group.rows)
             block += max(rows, cell(_measure_label(group), MEASURE) + ROW_EXTRA_PT)

@@ -27,7 +27,6 @@ from . import fast_table as fast
 from . import styles
 from .estimate import AIR_PT, CELL_AIR, cell_height, row_height
 
-TABLE_PT = styles.style_size_pt(styles.TABLE_TEXT)  # 表文字 / 表見出し, read from reference.docx
 CELL_MARGIN = 40  # twips each side, as the statistics tables
 
 __all__ = ["Block", "NarrativeError", "load", "make_environment", "parse", "render_source", "table_xml", "write"]
@@ -197,6 +196,7 @@ def table_xml(ids, rows: list[list[str]], text_width: int) -> tuple[str, float]:
     natural = [max(max(display_width(plain(row[i])) for row in rows), 4) for i in range(columns)]
     widths = [int(text_width * n / sum(natural)) for n in natural]
     header_id, text_id = ids[styles.TABLE_HEADER], ids[styles.TABLE_TEXT]
+    table_pt = styles.style_size_pt(styles.TABLE_TEXT)  # 表文字 / 表見出し, in the reference.docx in use
     table_rows: list[fast.Row] = []
     height = 0.0
     above: list[fast.Cell | None] = [None] * columns  # the cell a ^ continues, per column
@@ -217,9 +217,9 @@ def table_xml(ids, rows: list[list[str]], text_width: int) -> tuple[str, float]:
             else:
                 cell = fast.Cell(fast.paragraph(header_id if header else text_id, inline_runs(text)),
                                  valign="center" if header else None)
-                heights.append(cell_height(plain(text), widths[column] / 20, TABLE_PT, CELL_MARGIN / 20))
+                heights.append(cell_height(plain(text), widths[column] / 20, table_pt, CELL_MARGIN / 20))
                 above[column] = None if header else cell
             cells.append(cell)
         table_rows.append(fast.Row(cells, header=header, cant_split=True))
-        height += row_height(heights or [TABLE_PT * 7 / 6]) + AIR_PT
+        height += row_height(heights or [table_pt * 7 / 6]) + AIR_PT
     return fast.table(ids[styles.TABLE], widths, table_rows, cell_margin=CELL_MARGIN, cell_margin_top=CELL_AIR), height

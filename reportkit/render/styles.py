@@ -1,17 +1,41 @@
-"""Names of the styles of reportkit/templates/reference.docx that the render package uses, and the
-figures (font size, spacing, exact line pitch) the page plan reads from them, so that a style edited
-in Word moves the plan with it."""
+"""Names of the styles of reference.docx that the render package uses, and the figures (font size,
+spacing, exact line pitch) the page plan reads from them, so that a style edited in Word moves the
+plan with it.
+
+The shipped reference.docx is the repository's top-level ``templates/reference.docx`` (in a wheel,
+``reportkit/templates/``, copied there by setup.py). An input folder's own ``templates/reference.docx``
+(``year_inputs``) replaces it for one build: ``render_report`` makes its bytes the reference in use
+(``using``) while it renders, and every figure below is read from the reference in use. ``check``
+tells, before a build, what the layout needs that a reference edited in Word lacks.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import io
 import zipfile
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
-REFERENCE_DOCX = Path(__file__).resolve().parents[1] / "templates" / "reference.docx"  # package data
+from ..errors import InputFileError
+
+_PACKAGE = Path(__file__).resolve().parents[1]
+
+
+def shipped_reference() -> Path:
+    """The shipped reference.docx: the package's copy (a wheel), else the source tree's top-level one."""
+    for folder in (_PACKAGE / "templates", _PACKAGE.parent / "templates"):
+        if (folder / "reference.docx").is_file():
+            return folder / "reference.docx"
+    return _PACKAGE.parent / "templates" / "reference.docx"
+
+
+REFERENCE_DOCX = shipped_reference()
 
 HEADING = {1: "Heading 1", 2: "Heading 2", 3: "Heading 3"}
 SUBHEADING = "Heading 4"  # narrative sub-headings; in the navigation pane, not in the TOC
@@ -45,8 +69,53 @@ HEADER = "Header"
 TABLE = "Table Grid"
 LIST_TABLE = TABLE  # the list table: bordered grid; its look comes from the 一覧表* paragraph styles
 
+# every style the layout names (and Normal, which the page plan reads for any other paragraph)
+LAYOUT_STYLES = (
+    "Normal", *HEADING.values(), SUBHEADING, *TOC.values(), TOC_TITLE, COVER_YEAR, COVER_TITLE, COVER_PUBLISHER,
+    BODY, INTRO, BULLET, ARTICLE, ARTICLE_TEXT, CAPTION, SOURCE, NOTE, FIGURE, TABLE_TEXT, TABLE_NUMBER,
+    TABLE_HEADER, TABLE_HEADER_SMALL, FIGURES, LIST_TEXT, LIST_NUMBER, LIST_CENTER, LIST_HEADER, LIST_POLICY,
+    NEW_ENTRY, NEW_SUMMARY, CARD_HEADER, CARD_LABEL, CARD_TEXT, CARD_PARAGRAPH, CARD_AMOUNT, CARD_CAPTION,
+    CARD_CELL, CARD_CELL_INNER, CARD_CELL_HEADER, CARD_CELL_NUMBER, CARD_HISTORY, CARD_HISTORY_REASON,
+    SECTION_BREAK, FOOTER, HEADER, TABLE)
+# how Word's Japanese menus name the built-in styles among them (the styles.xml names are English)
+WORD_JAPANESE_NAMES = {"Normal": "標準", **{f"Heading {n}": f"見出し {n}" for n in range(1, 5)},
+                       **{f"TOC {n}": f"目次 {n}" for n in range(1, 4)}, FOOTER: "フッター", HEADER: "ヘッダー",
+                       TABLE: "表 (格子)"}
+WAY_OUT = ("Word で元の名前のスタイルを作り直すか、reportkit template --styles フォルダ で配布版の reference.docx を"
+           "取り出して、それを編集し直してください（templates/ フォルダを消すと配布版の書式で作ります）。")
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def check(data: bytes, where: Path) -> None:
+    """Refuse a reference.docx (``data``, read from ``where``) the layout cannot use: InputFileError naming
+    the first style missing, or the page size and margins that cannot be read. Word keeps a style's name as
+    written (「本文」, 「heading 1」); the layout looks styles up by name, case aside."""
+    try:
+        root = _styles_root(data)
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            body = etree.fromstring(package.read("word/document.xml"),
+                                    etree.XMLParser(resolve_entities=False, no_network=True)).find(f"{_W}body")
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, OSError) as exc:
+        raise InputFileError(f"{where} を Word の書式（reference.docx）として読めません（{exc}）。{WAY_OUT}") from None
+    names = {name.get(f"{_W}val", "").lower() for name in root.iter(f"{_W}name")}
+    missing = [style for style in LAYOUT_STYLES if style.lower() not in names]
+    if missing:
+        listed = "、".join(f"「{WORD_JAPANESE_NAMES[style]}」（{style}）" if style in WORD_JAPANESE_NAMES else f"「{style}」"
+                          for style in missing)
+        raise InputFileError(f"{where} に報告書が使うスタイル {listed} がありません。{WAY_OUT}")
+    section = None if body is None else body.find(f"{_W}sectPr")
+    size = None if section is None else section.find(f"{_W}pgSz")
+    margins = None if section is None else section.find(f"{_W}pgMar")
+    try:
+        width, height = (int(size.get(f"{_W}{key}")) for key in ("w", "h"))
+        top, bottom, left, right = (abs(int(margins.get(f"{_W}{key}"))) for key in ("top", "bottom", "left", "right"))
+    except (AttributeError, TypeError, ValueError):
+        raise InputFileError(f"{where} の用紙の大きさと余白が読めません（ページ設定がありません）。"
+                             "Word の［レイアウト］→［ページ設定］で用紙と余白を設定し直して保存してください。") from None
+    if width - left - right <= 0 or height - top - bottom <= 0:
+        raise InputFileError(f"{where} の余白が用紙より大きく、本文の入る所がありません。"
+                             "Word の［レイアウト］→［余白］で設定し直してください。")
 
 
 @dataclass(frozen=True)
@@ -59,24 +128,55 @@ class StyleFigures:
     keep_lines: bool = False  # w:keepLines: the paragraph is never split across pages
 
 
-def style_figures(name: str, reference: Path = REFERENCE_DOCX) -> StyleFigures:
-    """The figures of the paragraph style ``name`` (as Word names it), through basedOn and docDefaults."""
+_IN_USE: ContextVar[bytes | None] = ContextVar("reference_in_use", default=None)
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_bytes() -> bytes:
+    return REFERENCE_DOCX.read_bytes()
+
+
+def in_use() -> bytes:
+    """The bytes of the reference.docx in use: an input folder's own while ``using`` it, else the shipped one."""
+    data = _IN_USE.get()
+    return _shipped_bytes() if data is None else data
+
+
+@contextlib.contextmanager
+def using(data: bytes | None) -> Iterator[bytes]:
+    """Read every figure from the reference.docx ``data`` (None: the shipped one) inside the block."""
+    token = _IN_USE.set(data)
     try:
-        return _read(Path(reference))[name.lower()]
+        yield in_use()
+    finally:
+        _IN_USE.reset(token)
+
+
+def style_figures(name: str, reference: Path | bytes | None = None) -> StyleFigures:
+    """The figures of the paragraph style ``name`` (as Word names it), through basedOn and docDefaults,
+    in ``reference`` (a path or the bytes of a reference.docx; None: the one in use)."""
+    data = in_use() if reference is None else reference if isinstance(reference, bytes) else Path(reference).read_bytes()
+    try:
+        return _read(data)[name.lower()]
     except KeyError:
         raise KeyError(f"reference.docx has no paragraph style named {name!r}") from None
 
 
-def style_size_pt(name: str, reference: Path = REFERENCE_DOCX) -> float:
+def style_size_pt(name: str, reference: Path | bytes | None = None) -> float:
     """The font size in points of the paragraph style ``name``."""
     return style_figures(name, reference).size
 
 
-@functools.lru_cache(maxsize=8)
-def _read(reference: Path) -> dict[str, StyleFigures]:
-    with zipfile.ZipFile(reference) as package:  # our own template (lxml: 4x defusedxml's speed on its 360 kB)
-        root = etree.fromstring(package.read("word/styles.xml"),
+def _styles_root(data: bytes):
+    """styles.xml of a reference.docx's bytes (lxml, no entity, no network: a user's file may be edited)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return etree.fromstring(package.read("word/styles.xml"),
                                 etree.XMLParser(resolve_entities=False, no_network=True))
+
+
+@functools.lru_cache(maxsize=4)
+def _read(data: bytes) -> dict[str, StyleFigures]:  # keyed by content (bytes keep their hash): read once
+    root = _styles_root(data)
     defaults = root.find(f"{_W}docDefaults")
 
     def own(element, key: str) -> str | None:

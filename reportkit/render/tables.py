@@ -18,8 +18,19 @@ from ..printed import year_heads
 from ..statistics import StatisticsTables
 
 MM = 56.7
+
+
 # font sizes of 表文字 (as 表数値, 表見出し) and 表数値小, read from reference.docx
-TABLE_PT, FIGURES_PT = styles.style_size_pt(styles.TABLE_TEXT), styles.style_size_pt(styles.FIGURES)
+def table_pt() -> float:
+    """表文字's size (as 表数値, 表見出し) in the reference.docx in use."""
+    return styles.style_size_pt(styles.TABLE_TEXT)
+
+
+def figures_pt() -> float:
+    """表数値小's size in the reference.docx in use."""
+    return styles.style_size_pt(styles.FIGURES)
+
+
 # The cells' margins: 1 mm left and right, none above and below, so that a figure never touches a
 # rule or the figure of the next column (「14,117,76813,589,242」) while the edition's columns fit.
 CELL_MARGIN = 57  # twips each side
@@ -62,14 +73,14 @@ def year_need_mm(report: Report) -> float:
     years = report.years
     figures = [f"{c.count:,}" for c in years] + [f"{c.amount:,}" for c in years]
     figures += [f"{cell.amount:,}" for c in years for cell in c.cells.values() if cell.amount is not None]
-    widest = max([figure_width_pt(text, FIGURES_PT) for text in figures] + [YEAR_EM * TABLE_PT])
+    widest = max([figure_width_pt(text, figures_pt()) for text in figures] + [YEAR_EM * table_pt()])
     return ((widest + FIT_SLACK_PT) * 20 + 2 * CELL_MARGIN) / MM
 
 
 def policy_mm() -> float:
     """The 基本方針 column at the edition's width: ``POLICY_EM`` characters of 表文字, the cell margins and
     ``FIT_SLACK_PT`` (so that the widths' rounding to twips never leaves a line one character short)."""
-    return (((POLICY_EM + MARK_SLACK_EM) * TABLE_PT + FIT_SLACK_PT) * 20 + 2 * CELL_MARGIN) / MM
+    return (((POLICY_EM + MARK_SLACK_EM) * table_pt() + FIT_SLACK_PT) * 20 + 2 * CELL_MARGIN) / MM
 
 
 def year_blocks(report: Report, text_width: int, titles: list[str] | tuple[str, ...] = ()) -> YearBlocks:
@@ -102,14 +113,14 @@ def _row_heights(report: Report, config: ReportConfig, layout: YearBlocks) -> li
     rows of a block without the 基本方針 column stand level with the titles they belong to:
     the head, each policy (its title wraps in the first column), 合計."""
     first_width = layout.first_mm * MM / 20
-    figures = 2 * FIGURES_PT * LINE + AIR_PT
+    figures = 2 * figures_pt() * LINE + AIR_PT
     all_years = [c.year for c in report.years]
     head_lines = max(head.count("\n") + 1 for block in layout.blocks
                      for head in year_heads([c.year for c in block], all_years))
-    heights = [head_lines * TABLE_PT * LINE + AIR_PT]
+    heights = [head_lines * table_pt() * LINE + AIR_PT]
     for title in _titles(config):
-        heights.append(max(figures, cell_height(title, first_width, TABLE_PT, CELL_MARGIN / 20) + AIR_PT))
-    heights.append(max(figures, TABLE_PT * LINE + AIR_PT))
+        heights.append(max(figures, cell_height(title, first_width, table_pt(), CELL_MARGIN / 20) + AIR_PT))
+    heights.append(max(figures, table_pt() * LINE + AIR_PT))
     return heights
 
 
@@ -164,7 +175,9 @@ def multi_year_block_heights(report: Report, config: ReportConfig, text_width: i
     return [table] * len(layout.blocks)
 
 
-BLOCK_GAP_PT = TABLE_PT * LINE  # the empty paragraph that starts a following block's page
+def block_gap_pt() -> float:
+    """The empty paragraph that starts a following block's page."""
+    return table_pt() * LINE
 
 
 def _titles(config: ReportConfig) -> list[str]:
@@ -209,7 +222,7 @@ def statistics_object(writer, statistics: StatisticsTables, key: str) -> None:
 
 def _empty_figure(ids: StyleIds, text_width: int, table: bool) -> tuple[str, float]:
     """A figure (or table) without data: a box of the figure's size with 「（データ未入力）」 in it."""
-    height_twips = round(FIGURE_HEIGHT_MM * MM) if not table else round(4 * TABLE_PT * LINE * 20)
+    height_twips = round(FIGURE_HEIGHT_MM * MM) if not table else round(4 * table_pt() * LINE * 20)
     content = x.keep_with_next(x.paragraph(ids[styles.FIGURE], text=EMPTY_FIGURE))  # kept with its 資料
     # its one cell is a header cell (w:tblHeader): a tagged PDF's table needs one (PDF/UA), and it names the box
     row = Row([Cell(content, valign="center")], header=True, cant_split=True, height=height_twips)
@@ -346,16 +359,16 @@ def _statistics_table(ids: StyleIds, rows: list[list[str]], text_width: int,
     printed = [[labels[i]] + [_format(value) for value in row[1:]] for i, row in enumerate(body)]
     columns = [[row[c] for row in printed] for c in range(width)]
     header_rows = _header_cells(header or [rows[0]], width)
-    number_style, head_style, font = styles.TABLE_NUMBER, styles.TABLE_HEADER, TABLE_PT
-    heads = _heads(header_rows, width, TABLE_PT)
-    widths = column_widths(columns, text_width, [TABLE_PT] * width, CELL_MARGIN, heads)
+    number_style, head_style, font = styles.TABLE_NUMBER, styles.TABLE_HEADER, table_pt()
+    heads = _heads(header_rows, width, table_pt())
+    widths = column_widths(columns, text_width, [table_pt()] * width, CELL_MARGIN, heads)
     if widths is None or _heads_wrapped(widths, heads):
         # figures and heads in the smaller type (表数値小, 表見出し小) when that wraps fewer heads (表４－１
         # 「（人）」 whole) or the figures need it
-        small_heads = _heads(header_rows, width, FIGURES_PT)
-        small = column_widths(columns, text_width, [TABLE_PT] + [FIGURES_PT] * (width - 1), CELL_MARGIN, small_heads)
+        small_heads = _heads(header_rows, width, figures_pt())
+        small = column_widths(columns, text_width, [table_pt()] + [figures_pt()] * (width - 1), CELL_MARGIN, small_heads)
         if small is not None and (widths is None or _heads_wrapped(small, small_heads) < _heads_wrapped(widths, heads)):
-            number_style, head_style, font, widths = styles.FIGURES, styles.TABLE_HEADER_SMALL, FIGURES_PT, small
+            number_style, head_style, font, widths = styles.FIGURES, styles.TABLE_HEADER_SMALL, figures_pt(), small
     if widths is None:  # more columns than the text width holds: even columns (figures may wrap)
         widths = [text_width // width] * width
         widths[-1] += text_width - sum(widths)

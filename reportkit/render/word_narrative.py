@@ -11,6 +11,7 @@ the same blocks. The file is reproducible: fixed dates and properties, a normali
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import datetime
 from pathlib import Path
@@ -30,9 +31,14 @@ _NUMBERED = re.compile(r"(\d+)([.)]) (.*)", re.S)
 _W = f"{{{fast.W_NS}}}"
 
 
-def write_word_narrative(blocks: list[Block], out_path: Path, reference: Path = styles.REFERENCE_DOCX) -> None:
-    """Write ``blocks`` (``reportkit.blocks``, their texts as templates) as a .docx at ``out_path``."""
-    doc = Document(str(reference))
+def write_word_narrative(blocks: list[Block], out_path: Path, reference: bytes | None = None) -> None:
+    """Write ``blocks`` (``reportkit.blocks``, their texts as templates) as a .docx at ``out_path``, in the
+    styles of ``reference`` (an input folder's own reference.docx, its bytes; None: the shipped one)."""
+    with styles.using(reference) as data:
+        _write(blocks, out_path, Document(io.BytesIO(data)))
+
+
+def _write(blocks: list[Block], out_path: Path, doc) -> None:
     body = doc.element.body
     for child in list(body):
         if child.tag != f"{_W}sectPr":

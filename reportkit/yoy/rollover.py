@@ -8,7 +8,7 @@
 * ``multi_year.csv`` with this year's count and settled cost per policy appended (computed from
   the cards, reprints excluded — the figures of the list table's 小計);
 * ``narratives/`` (Word files, Markdown, a conversion's kept ``markdown/``) and ``statistics/`` copied for
-  editing;
+  editing, and ``templates/`` (the folder's own Word styles) when it has one;
 * ``expected.json``: this year's projects (管理番号, 事業名, 担当課, 事業費, 基本方針, 施策, 再掲,
   the end of 事業期間, 重点/主要成果/緊急雇用, file) in this year's report order, the list ``reportkit status`` and ``reportkit packs`` check next
   year's returns against, where ``build --draft`` puts a project whose workbook is gone, and the
@@ -46,7 +46,8 @@ from ..files.atomic import staged_folder
 from ..collect.expected import YEAR_FLAGS, ExpectedProject, ExpectedRecord, file_digest, write_expected
 from ..config import ReportConfig, load_config
 from ..errors import OutputError, ParseError, ReportkitError, ValidationFailed
-from ..input_folder import CARDS_DIR, CONFIG_FILE, EDITABLE_FOLDERS, EXPECTED_FILE, MULTI_YEAR_FILE, InputFolder
+from ..input_folder import (CARDS_DIR, CONFIG_FILE, EDITABLE_FOLDERS, EXPECTED_FILE, MULTI_YEAR_FILE, OPTIONAL_FOLDERS,
+                            InputFolder)
 from ..japanese import FULL_DIGITS, era_for_month, era_year, nendo, nendo_or_western
 from ..model import Card
 from ..validate import cards_folder, validate_folder
@@ -137,7 +138,7 @@ def rollover(input_dir: Path, to_year: int, out_dir: Path) -> RolloverResult:
                 if (input_dir / name).is_dir():
                     # Word's and LibreOffice's lock files (a narrative open in Word) stay behind
                     shutil.copytree(input_dir / name, staging / name, ignore=shutil.ignore_patterns("~$*", ".~lock.*"))
-                else:
+                elif name not in OPTIONAL_FOLDERS:
                     outcome.notices.append(f"入力フォルダに {name}/ がないため、コピーしませんでした。")
 
             (staging / CARDS_DIR).mkdir()
