@@ -152,7 +152,9 @@ def _check_raw(raw: RawCard, config: ReportConfig) -> tuple[SourcedCard | None, 
     # Every rule runs on what was read, also when a required field was not (one pass names every problem).
     sourced, card_issues = read_card(raw, config)
     issues.extend(card_issues)
-    issues.extend(rules.check_card(sourced, config))
+    # a cell the reader found unusable (1e999, NaN) reads as empty: its error is said once, not again as 未入力
+    unusable = {i.cell for i in raw.issues if i.code == IssueCode.UNUSABLE_NUMBER}
+    issues.extend(i for i in rules.check_card(sourced, config) if i.cell not in unusable or not i.cell)
     department = sourced.card.department
     return (sourced if is_complete(sourced) else None), issues, department if department in config.divisions else ""
 

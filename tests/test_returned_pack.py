@@ -58,7 +58,7 @@ def test_accept_of_a_whole_pack_files_only_what_was_written_in(rolled, packs, sa
     assert f"飛ばしました: {back / BLANK_FILE}: 新規事業用の空のカードで、何も記入されていません。" in done.stdout
     for path in untouched:
         line = next(line for line in skipped if line.startswith(f"飛ばしました: {path}: "))
-        assert "配布したときのまま変更されていません" in line and "未提出のままです" in line
+        assert "配布したときのまま変更されていません" in line and "受付の状況は変わりません" in line
     assert f"1 件を受け付けました（エラーのあるブック 0 件、飛ばしたファイル {len(untouched) + 2} 件）。" in done.stdout
     assert (folder / "cards" / LABOUR / filled.name).read_bytes() == filled.read_bytes()
     after = digest(folder)

@@ -206,7 +206,7 @@ def _not_a_return(path: Path, prefilled: Prefilled, abolished: set[str]) -> str:
                 "（新規事業がなければ送り返す必要はありません）。")
     if how == "prefilled":
         return (f"{project_id} {name} のカードは配布したときのまま変更されていません。"
-                f"受け付けずに飛ばしました（{project_id} は未提出のままです）。")
+                f"受け付けずに飛ばしました（{project_id} の受付の状況は変わりません: reportkit status で確認できます）。")
     return ""
 
 

@@ -588,14 +588,14 @@ def full_width_minus_cost(folder, cfg):
 
 
 def _unusable_only(address: str) -> Callable[[Path], None]:
-    """The unusable number is the one problem said at its cell (not also 未入力 or 数値でない)."""
+    """The unusable number is the one problem said at its cell (not also 未入力 or 数値でない), by every check
+    of the card (the reader, the card, the rules)."""
     def check(folder: Path) -> None:
-        from reportkit.cards import read_card
-        from reportkit.workbook.reader import read_workbook
+        from reportkit.validate import validate_card_file
 
-        raw = read_workbook(folder / CARD)
-        _, issues = read_card(raw, config())
-        assert [i.code for i in raw.issues + issues if i.cell == address] == ["unusable-number"]
+        _, issues = validate_card_file(folder / CARD, config(), cache=False)
+        assert [i.code for i in issues if i.cell == address] == ["unusable-number"], \
+            [(i.code, i.message) for i in issues if i.cell == address]
     return check
 
 
