@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from builders import address
-from reportkit.cards import build_card
+from reportkit.checks.cards import build_card
 from reportkit.model import SourcedCard
 from reportkit.workbook.reader import read_workbook
 
