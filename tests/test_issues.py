@@ -48,7 +48,7 @@ def test_card_cache_entry_round_trips_the_params():
 
 
 def test_rules_use_only_catalogued_codes():
-    source = (ROOT / "reportkit" / "rules.py").read_text(encoding="utf-8")
+    source = (ROOT / "reportkit" / "checks" / "rules.py").read_text(encoding="utf-8")
     used = set(re.findall(r'"([a-z]+(?:-[a-z]+)+)"', source))
     assert used - set(CATALOGUE) == set()
 
