@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import user_environment  # noqa: E402
 
 WARM_IMPORTS = ("import os; os.environ.setdefault('PYDANTIC_DISABLE_PLUGINS', '__all__'); "
-                "import reportkit.cli, reportkit.build, reportkit.render.document, reportkit.card_cache, "
-                "reportkit.report_json, reportkit.rules, reportkit.workbook.reader; os._exit(0)")
+                "import reportkit.cli.main, reportkit.report.build, reportkit.render.document, reportkit.checks.card_cache, "
+                "reportkit.report.report_json, reportkit.checks.rules, reportkit.workbook.reader; os._exit(0)")
 
 
 def cpu_seconds(command: list[str], env: dict[str, str]) -> float:

@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--few", action="store_true", help="six workbooks only: does it still run?")
     args = parser.parse_args(argv)
 
-    from reportkit.build import build_report
+    from reportkit.report.build import build_report
     from reportkit.yoy.redline import redline
     from yoy_helpers import INPUTS, SAMPLE_CARDS, make_two_years
 

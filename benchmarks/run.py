@@ -59,11 +59,11 @@ def child(scenario: str, folder: Path) -> dict:
         return {"seconds": seconds, "peak_mb": peak_mb(resource.RUSAGE_CHILDREN if resource else None)}
     started = time.perf_counter()
     if scenario == "import":
-        import reportkit.build  # noqa: F401  (everything a build imports before it starts working)
+        import reportkit.report.build  # noqa: F401  (everything a build imports before it starts working)
         import reportkit.render  # noqa: F401
         return {"seconds": time.perf_counter() - started, "peak_mb": peak_mb()}
-    from reportkit.config import load_config
-    from reportkit.validate import card_files, validate_card_file, validate_folder
+    from reportkit.inputs.config import load_config
+    from reportkit.checks.validate import card_files, validate_card_file, validate_folder
 
     if scenario == "one":
         config = load_config(folder)
@@ -81,7 +81,7 @@ def child(scenario: str, folder: Path) -> dict:
         assert result.ok, f"{result.error_count} errors in {folder}"
         return {"seconds": time.perf_counter() - started, "peak_mb": peak_mb(), "cards": len(result.cards)}
     if scenario == "desk":  # the desk's build button: serve's process has built before; one workbook changed since
-        from reportkit.build import build_report
+        from reportkit.report.build import build_report
 
         with tempfile.TemporaryDirectory() as out:
             build_report(folder, Path(out), page_numbers=False)
@@ -91,7 +91,7 @@ def child(scenario: str, folder: Path) -> dict:
             return {"seconds": time.perf_counter() - started, "cpu_seconds": time.process_time() - cpu,
                     "peak_mb": peak_mb()}
     if scenario in ("build", "pdf"):
-        from reportkit import build
+        from reportkit.report import build
         from reportkit.libreoffice import pages
 
         conversions = []  # LibreOffice passes (a layout read over UNO, or a conversion to PDF)
@@ -191,8 +191,8 @@ def ten_times(scale: int = SCALE) -> Path:
     if (target / ".complete").exists():
         return target
     sys.path.insert(0, str(ROOT))
-    from reportkit.config import load_config
-    from reportkit.validate import card_files
+    from reportkit.inputs.config import load_config
+    from reportkit.checks.validate import card_files
     from reportkit.workbook.reader import read_workbook
 
     print(f"generating {scale}x folder in {target} (once) …", file=sys.stderr)
@@ -245,7 +245,7 @@ def _varied(values: dict, copy: int) -> dict:
 def first_cards(count: int) -> Path:
     """The sample with only its first ``count`` workbooks (a quick check that the script runs)."""
     sys.path.insert(0, str(ROOT))
-    from reportkit.validate import card_files, cards_folder
+    from reportkit.checks.validate import card_files, cards_folder
 
     target = Path(tempfile.mkdtemp(prefix=f"reportkit-bench-{count}-"))
     shutil.copytree(SAMPLE, target / "inputs", ignore=shutil.ignore_patterns("cards"))
@@ -333,8 +333,8 @@ def _touch_one_workbook(folder: Path, run: int) -> None:
     sys.path.insert(0, str(ROOT))
     from openpyxl import load_workbook
 
-    from reportkit.config import load_config
-    from reportkit.validate import card_files, validate_card_file
+    from reportkit.inputs.config import load_config
+    from reportkit.checks.validate import card_files, validate_card_file
 
     path = card_files(folder)[0]
     sourced, _ = validate_card_file(path, load_config(folder))

@@ -1,5 +1,5 @@
 """``python -m reportkit``: the same as the ``reportkit`` command."""
 
-from .cli import console
+from .cli.main import console
 
 console()

@@ -14,7 +14,7 @@ from pathlib import Path
 from lxml import etree
 from openpyxl import load_workbook
 
-from reportkit.config import ReportConfig
+from reportkit.inputs.config import ReportConfig
 from reportkit.workbook.layout import CARD_SHEET
 from reportkit.workbook.template import write_workbook
 
@@ -201,7 +201,7 @@ import shutil as _shutil
 
 import pytest as _pytest
 
-from reportkit.config import load_config as _load_config
+from reportkit.inputs.config import load_config as _load_config
 
 
 @_pytest.fixture(scope="session")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from reportkit.aggregate import YearFigure
-from reportkit.config import ReportConfig
+from reportkit.report.aggregate import YearFigure
+from reportkit.inputs.config import ReportConfig
 from reportkit.model import Card, FreeRow, HistoryEntry, Reprint, ResultRow, ResultsTable
 
 LONG = ("県内中小企業の人材育成を支援するため、専門家による研修会を開催するとともに、"

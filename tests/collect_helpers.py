@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from reportkit import cli
-from reportkit.config import load_config
+from reportkit.cli import main as cli
+from reportkit.inputs.config import load_config
 from reportkit.yoy.rollover import rollover
-from reportkit.validate import validate_folder
+from reportkit.checks.validate import validate_folder
 from reportkit.workbook.template import write_workbook
 
 from yoy_helpers import INPUTS, edit, sample_card, year_values

@@ -79,7 +79,7 @@ def sample_build(tmp_path_factory):
     """outputs of ``build_report(inputs, …, page_numbers=False)`` for the sample year (do not modify)."""
     from pathlib import Path
 
-    from reportkit.build import build_report
+    from reportkit.report.build import build_report
 
     out = tmp_path_factory.mktemp("sample-build")
     result = build_report(Path(__file__).resolve().parents[1] / "inputs", out, page_numbers=False)

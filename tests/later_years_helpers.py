@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from reportkit.build import build_report
-from reportkit.config import load_config
+from reportkit.report.build import build_report
+from reportkit.inputs.config import load_config
 from reportkit.japanese import nendo
-from reportkit.validate import validate_folder
+from reportkit.checks.validate import validate_folder
 from reportkit.workbook.reader import read_workbook
 from reportkit.workbook.template import write_workbook
 from reportkit.yoy.rollover import prefilled_values, rollover

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from reportkit.config import ReportConfig, ReprintPlacement
+from reportkit.inputs.config import ReportConfig, ReprintPlacement
 from reportkit.model import Card, FreeRow, HistoryEntry, Reprint, ResultRow, ResultsTable
 
 ROOT = Path(__file__).resolve().parents[1]

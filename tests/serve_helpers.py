@@ -6,7 +6,7 @@ import hashlib
 import shutil
 from pathlib import Path
 
-from reportkit.validate import validate_folder
+from reportkit.checks.validate import validate_folder
 
 from yoy_helpers import INPUTS, edit, sample_card, year_values
 

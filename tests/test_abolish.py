@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from reportkit.build import build_report
+from reportkit.report.build import build_report
 from reportkit.serve.access import new_code
 
 from command_helpers import run_reportkit

@@ -8,9 +8,9 @@ import pytest
 
 import seed_sample
 from builders_report import card, cards, config, multi_year
-from reportkit.aggregate import aggregate, parse_multi_year
+from reportkit.report.aggregate import aggregate, parse_multi_year
 from reportkit.collect.expected import ExpectedProject
-from reportkit.config import Placement, ReprintPlacement, load_config
+from reportkit.inputs.config import Placement, ReprintPlacement, load_config
 from reportkit.model import HistoryEntry, Reprint
 
 

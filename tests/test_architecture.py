@@ -56,14 +56,25 @@ def _imports(relative: str, path: Path) -> frozenset[str]:
     return frozenset(found)
 
 
+# The stage packages: each of their modules is a unit of its own (``inputs.config``), as a top-level module was.
+STAGES = ("inputs", "checks", "report", "cli")
+
+
+def _dotted_unit(parts: list[str]) -> str:
+    """The unit of a dotted name below reportkit: ``yoy.compare`` → ``yoy``, ``inputs.config.X`` → ``inputs.config``."""
+    return ".".join(parts[:2]) if parts[0] in STAGES and len(parts) > 1 else parts[0]
+
+
 def _unit(relative: str) -> str:
-    """The top-level module or package a module belongs to: ``yoy/compare.py`` → ``yoy``."""
-    first = relative.split("/")[0]
-    return first[:-3] if first.endswith(".py") else first
+    """The unit a module belongs to: ``yoy/compare.py`` → ``yoy``, ``checks/cards.py`` → ``checks.cards``."""
+    parts = relative[:-3].split("/")
+    if parts[-1] == "__init__" and len(parts) > 1:
+        parts = parts[:-1]
+    return _dotted_unit(parts)
 
 
 def _reportkit_units(relative: str, path: Path) -> set[str]:
-    return {name.split(".")[1] for name in _imports(relative, path)
+    return {_dotted_unit(name.split(".")[1:]) for name in _imports(relative, path)
             if name.startswith("reportkit.")} - {_unit(relative)}
 
 
@@ -74,7 +85,7 @@ def _documented() -> dict[str, set[str]]:
     for line in ARCHITECTURE.read_text(encoding="utf-8").splitlines():
         match = re.fullmatch(r"\| `([\w/]+\.py)` \| [^|]+ \| ([^|]+) \|", line.strip())
         if match:
-            rows[match.group(1)] = set(re.findall(r"`(\w+)`", match.group(2)))
+            rows[match.group(1)] = set(re.findall(r"`([\w.]+)`", match.group(2)))
     return rows
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from reportkit.libreoffice import pages
-from reportkit.build import build_report
-from reportkit.cli import main
+from reportkit.report.build import build_report
+from reportkit.cli.main import main
 from yoy_helpers import markdown_narratives
 
 INPUTS = Path(__file__).resolve().parents[1] / "inputs"

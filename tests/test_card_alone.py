@@ -19,7 +19,7 @@ import pytest
 from openpyxl import load_workbook
 
 from builders import DATA, edit_workbook, write_card
-from reportkit.config import load_config
+from reportkit.inputs.config import load_config
 from reportkit.workbook.layout import LISTS_SHEET, SETTINGS_NAME, SETTINGS_SHEET
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,4 +1,4 @@
-"""The per-workbook cache of validated cards (reportkit/card_cache.py): it never changes an output or an issue."""
+"""The per-workbook cache of validated cards (reportkit/checks/card_cache.py): it never changes an output or an issue."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from builders import type_into, write_card
 
-from reportkit import card_cache, validate
-from reportkit.build import build_report
-from reportkit.config import load_config
-from reportkit.validate import validate_folder
+from reportkit.checks import card_cache, validate
+from reportkit.report.build import build_report
+from reportkit.inputs.config import load_config
+from reportkit.checks.validate import validate_folder
 from reportkit.workbook.reader import read_workbook
 
 SAMPLE = Path(__file__).resolve().parents[1] / "inputs"

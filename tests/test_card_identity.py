@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from reportkit import cli
+from reportkit.cli import main as cli
 from reportkit.collect.status import collection_status
-from reportkit.config import load_config
+from reportkit.inputs.config import load_config
 from reportkit.serve.access import new_code
 from reportkit.serve.app import create_app
 from reportkit.workbook.template import write_workbook

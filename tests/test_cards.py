@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 from builders import DATA, address, write_card
-from reportkit.cards import build_card
-from reportkit.validate import validate_card_file
+from reportkit.checks.cards import build_card
+from reportkit.checks.validate import validate_card_file
 from reportkit.workbook.reader import read_workbook
 
 
@@ -66,7 +66,7 @@ def test_numbers_typed_as_numbers_keep_excel_grouping(tmp_path, config):
 
 def test_a_missing_cost_does_not_hide_the_other_problems(tmp_path, config):
     """One pass shows every problem: the card is still checked, but it is not a card to build from."""
-    from reportkit.validate import validate_folder
+    from reportkit.checks.validate import validate_folder
 
     shutil.copy(DATA / "config.toml", tmp_path / "config.toml")
     write_card(tmp_path / "card.xlsx", config, cost=None, measure="どこにもない施策")
@@ -80,14 +80,14 @@ def test_a_missing_cost_does_not_hide_the_other_problems(tmp_path, config):
 # -- one pass names every problem (issue 19, item 4) -------------------------------------------------
 
 def _found(folder: Path) -> set[tuple[str, str, str]]:
-    from reportkit.validate import validate_folder
+    from reportkit.checks.validate import validate_folder
 
     return {(i.code, i.cell, i.field) for i in validate_folder(folder).issues}
 
 
 def test_an_unknown_policy_does_not_hide_the_other_problems(card_folder, config, capsys):
     """Policy ⑨ used to stop the checks: the division, the period and the breakdown are reported with it."""
-    from reportkit import cli
+    from reportkit.cli import main as cli
 
     write_card(card_folder / "card.xlsx", config, policy="9", department="観光企画課", period_start="平成26年度",
                cost="190,000")
@@ -111,7 +111,7 @@ def test_rules_leave_alone_the_fields_that_could_not_be_read(card_folder, config
     """An unreadable year, policy or blank division is one error each, not a second one from a rule."""
     write_card(card_folder / "card.xlsx", config, fiscal_year="来年", policy="⑨", department=None,
                measure="どこにもない施策")
-    from reportkit.validate import validate_folder
+    from reportkit.checks.validate import validate_folder
 
     result = validate_folder(card_folder)
     assert {(i.code, i.field) for i in result.issues} == {

@@ -9,10 +9,10 @@ from types import SimpleNamespace
 
 from lxml import etree
 
-from reportkit.build import build_report
+from reportkit.report.build import build_report
 from reportkit.japanese import era_short
 from reportkit.render import charts
-from reportkit.printed import short_nendo
+from reportkit.report.printed import short_nendo
 
 ROOT = Path(__file__).resolve().parents[1]
 C = {"c": charts.C_NS}

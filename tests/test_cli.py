@@ -13,7 +13,7 @@ import pytest
 
 from builders import DATA, write_card, write_not_zip
 from command_helpers import run_reportkit
-from reportkit import cli
+from reportkit.cli import main as cli
 from reportkit.workbook.reader import read_workbook
 
 ROOT = Path(__file__).resolve().parents[1]

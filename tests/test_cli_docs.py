@@ -2,13 +2,13 @@
 
 from pathlib import Path
 
-from reportkit.cli import COMMANDS, cli_reference_markdown
+from reportkit.cli.main import COMMANDS, cli_reference_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_docs_cli_md_is_current():
-    """Regenerate: python -c "import reportkit.cli as c; open('docs/cli.md','w',encoding='utf-8').write(c.cli_reference_markdown())" """
+    """Regenerate: python -c "import reportkit.cli.main as c; open('docs/cli.md','w',encoding='utf-8').write(c.cli_reference_markdown())" """
     assert (ROOT / "docs" / "cli.md").read_text(encoding="utf-8") == cli_reference_markdown()
 
 

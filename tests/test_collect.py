@@ -14,12 +14,12 @@ import zipfile
 
 from openpyxl import load_workbook
 
-from reportkit import cli
+from reportkit.cli import main as cli
 from reportkit.collect.checklist import CHECKLIST_FILE, CHECKLIST_HEADINGS
 from reportkit.collect.packs import BLANK_FILE
 from reportkit.collect.received import received_files, workbook_identity
 from reportkit.collect.status import collection_status
-from reportkit.config import load_config
+from reportkit.inputs.config import load_config
 from reportkit.workbook.template import write_workbook
 
 from collect_helpers import LABOUR, SCHOOL, digest as _digest
@@ -286,7 +286,7 @@ def test_an_ended_project_whose_workbook_was_deleted_is_ended_not_missing(rolled
     """Rollover's notice: 事業期間 over → delete the workbook if it is not continued. Status and draft follow it."""
     from reportkit.collect.draft import draft_inputs
     from reportkit.collect.expected import load_expected
-    from reportkit.validate import validate_folder
+    from reportkit.checks.validate import validate_folder
 
     folder = tmp_path / "r14"
     shutil.copytree(rolled, folder)

@@ -24,7 +24,7 @@ from urllib.parse import urlencode, urlparse
 
 import pytest
 
-from reportkit.cli import main
+from reportkit.cli.main import main
 from reportkit.collect.received import received_files
 from reportkit.files.crashpoints import STOP_AT
 from reportkit.serve.access import new_code

@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 
-from reportkit import cli
-from reportkit.aggregate import aggregate
+from reportkit.cli import main as cli
+from reportkit.report.aggregate import aggregate
 from reportkit.yoy.compare import (ADDED, COST, DROPPED, FIELD, MOVED, ORDER_LABEL, RENAMED, Change, Diff,
                                    PolicyFigures, compare, match_projects)
 from reportkit.yoy.outputs import diff_html, summary_text, write_diff_outputs
-from reportkit.export import report_data, report_json_bytes
-from reportkit.validate import validate_folder
+from reportkit.report.export import report_data, report_json_bytes
+from reportkit.checks.validate import validate_folder
 
 from yoy_helpers import make_two_years
 
@@ -225,7 +225,7 @@ def test_a_freshly_rolled_over_folder_keeps_every_project(tmp_path):
 
 def _projects(projects: list[dict]):
     """report.json projects from the fields a test names (policy 1, empty measure and department by default)."""
-    from reportkit.report_json import ReportProject
+    from reportkit.report.report_json import ReportProject
 
     return [ReportProject(**{"policy": 1, "measure": "", "department": "", **project}) for project in projects]
 

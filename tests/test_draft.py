@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from reportkit import cli
-from reportkit.build import build_report
+from reportkit.cli import main as cli
+from reportkit.report.build import build_report
 from reportkit.collect.expected import load_expected
 
 from collect_helpers import LABOUR, accept, digest, returned

@@ -22,10 +22,10 @@ import pytest
 from builders import DATA, put_stored_number, write_card
 from command_helpers import run_reportkit
 from hostile.corpus import CASES, Case, make_input
-from reportkit import build as build_module
-from reportkit.cli import main
+from reportkit.report import build as build_module
+from reportkit.cli.main import main
 from reportkit.errors import ValidationFailed
-from reportkit.input_folder import EDITABLE_FOLDERS
+from reportkit.inputs.input_folder import EDITABLE_FOLDERS
 from reportkit.workbook import reader
 
 PEAK_LIMIT = 50 * 1024 * 1024
@@ -148,7 +148,7 @@ def test_file_without_read_permission_is_reported_not_skipped(tmp_path, config, 
 
 
 def test_control_characters_never_reach_word_or_excel_text(tmp_path, config):
-    from reportkit.cards import build_card
+    from reportkit.checks.cards import build_card
     from reportkit.files.textsafe import has_illegal
 
     case = next(c for c in CASES if c.name == "control_characters_in_a_cell")

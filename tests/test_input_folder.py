@@ -3,7 +3,7 @@
 import pytest
 
 from reportkit.errors import ReportkitError
-from reportkit.input_folder import InputFolder
+from reportkit.inputs.input_folder import InputFolder
 
 
 def test_names_the_files_of_the_folder(tmp_path):

@@ -40,7 +40,7 @@ def test_issue_json_keeps_its_seven_keys_and_the_params_stay_on_the_record():
 
 
 def test_card_cache_entry_round_trips_the_params():
-    from reportkit.card_cache import _Entry
+    from reportkit.checks.card_cache import _Entry
 
     issue = make_issue("bad-year", "card.xlsx", cell="C5", field="period_start", detail="H99")
     entry = _Entry(format=1, key="k", sourced=None, issues=[issue], department="")
@@ -48,7 +48,7 @@ def test_card_cache_entry_round_trips_the_params():
 
 
 def test_rules_use_only_catalogued_codes():
-    source = (ROOT / "reportkit" / "rules.py").read_text(encoding="utf-8")
+    source = (ROOT / "reportkit" / "checks" / "rules.py").read_text(encoding="utf-8")
     used = set(re.findall(r'"([a-z]+(?:-[a-z]+)+)"', source))
     assert used - set(CATALOGUE) == set()
 

@@ -15,13 +15,13 @@ import pytest
 
 import reportkit.libreoffice.uno_helper as uno_module
 from builders_report import cards, config, multi_year
-from reportkit.aggregate import aggregate
+from reportkit.report.aggregate import aggregate
 from reportkit.libreoffice.pages import bookmark_pages, printed_pages, update_page_numbers
 from reportkit.libreoffice.uno_helper import KEPT_FOLDER, KeptOffice, kept_office
 from reportkit.render import render_report
 from reportkit.render.package import write_cached_pagerefs
-from reportkit.statistics import read_statistics
-from reportkit.year_inputs import read_narratives
+from reportkit.inputs.statistics import read_statistics
+from reportkit.inputs.year_inputs import read_narratives
 from serve_helpers import rolled_copy, server_process
 from yoy_helpers import make_input_folder
 
@@ -167,8 +167,8 @@ def test_serve_keeps_one_office_that_a_build_elsewhere_reuses(soffice, python, r
 
 
 def test_a_build_starts_its_libreoffice_while_it_reads_the_cards(soffice, python, tmp_path, monkeypatch):
-    import reportkit.build as build_module
-    from reportkit.build import build_report
+    import reportkit.report.build as build_module
+    from reportkit.report.build import build_report
     from reportkit.errors import ValidationFailed
 
     monkeypatch.setenv("REPORTKIT_CACHE", str(tmp_path / "cache"))
@@ -205,7 +205,7 @@ def test_a_build_starts_its_libreoffice_while_it_reads_the_cards(soffice, python
 
 
 def test_no_libreoffice_is_started_for_a_build_without_page_numbers(tmp_path, monkeypatch):
-    from reportkit.build import build_report
+    from reportkit.report.build import build_report
 
     monkeypatch.setenv("REPORTKIT_CACHE", str(tmp_path / "cache"))
     started = []

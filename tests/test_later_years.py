@@ -21,14 +21,14 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from reportkit.aggregate import YearCell, YearColumn, aggregate, parse_multi_year
-from reportkit.config import load_config
+from reportkit.report.aggregate import YearCell, YearColumn, aggregate, parse_multi_year
+from reportkit.inputs.config import load_config
 from reportkit.japanese import nendo
 from reportkit.libreoffice.pages import bookmark_pages
 from reportkit.render.estimate import figure_width_pt
 from reportkit.render.tables import (CELL_MARGIN, MM, figures_pt, YEAR_EM, _titles, policy_mm, year_blocks,
                                      year_need_mm)
-from reportkit.validate import validate_folder
+from reportkit.checks.validate import validate_folder
 
 from later_years_helpers import BOUNDARY_PROJECT, FINAL, FIRST, Rolled
 from yoy_helpers import INPUTS
@@ -173,7 +173,7 @@ def test_section_3_prints_every_figure_of_its_tables_whole_in_reiwa_2(built):
 
     from conftest import required
     from reportkit.render.tables import _format
-    from reportkit.statistics import read_rows
+    from reportkit.inputs.statistics import read_rows
 
     pdftotext = required(shutil.which("pdftotext"), "pdftotext (poppler-utils) is not installed")
     texts = [page.extract_text() for page in PdfReader(str(built / "report.pdf")).pages]
@@ -264,7 +264,7 @@ def test_year_blocks_hold_whole_figures_at_eight_points(text_width, last, blocks
 
 def test_era_labels_across_heisei_31_and_reiwa_1():
     from reportkit.japanese import era_short, period_label
-    from reportkit.printed import period, short_nendo, year_heads
+    from reportkit.report.printed import period, short_nendo, year_heads
 
     assert [era_short(y) for y in (2007, 2018, 2019, 2020)] == ["H19", "H30", "R元", "R2"]
     assert [short_nendo(y) for y in (2018, 2019, 2020)] == ["３０年度", "元年度", "２年度"]
@@ -282,7 +282,7 @@ def test_era_labels_across_heisei_31_and_reiwa_1():
 def test_narratives_have_the_year_filters():
     from reportkit.render.narratives import make_environment
 
-    from reportkit.year_inputs import read_narratives
+    from reportkit.inputs.year_inputs import read_narratives
 
     environment = make_environment(read_narratives(INPUTS / "narratives"))
     template = environment.from_string("{{ year | nendo }}／{{ year | short_nendo }}／{{ year | era_short }}")
@@ -296,8 +296,8 @@ def test_a_24_year_table_prints_every_figure_whole_on_the_pages_planned(soffice,
     from reportkit.libreoffice.pages import update_page_numbers
     from reportkit.render.package import write_cached_pagerefs
     from reportkit.render import render_report
-    from reportkit.statistics import read_statistics
-    from reportkit.year_inputs import read_narratives
+    from reportkit.inputs.statistics import read_statistics
+    from reportkit.inputs.year_inputs import read_narratives
 
     report = _sample_over(2030)
     config = load_config(INPUTS)

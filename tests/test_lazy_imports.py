@@ -15,7 +15,7 @@ NOT_ON_A_WARM_BUILD = NOT_ON_ANY_BUILD + ("openpyxl", "http", "urllib.request", 
 
 _BUILD = """
 import json, sys
-from reportkit.cli import main
+from reportkit.cli.main import main
 code = main(["build", sys.argv[1], "-o", sys.argv[2], "--no-page-numbers"])
 print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
 """

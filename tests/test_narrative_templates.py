@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from reportkit.build import build_report
-from reportkit.cli import main
+from reportkit.report.build import build_report
+from reportkit.cli.main import main
 from reportkit.errors import ValidationFailed
-from reportkit.narrative_templates import narrative_files
-from reportkit.validate import validate_folder
+from reportkit.report.narrative_templates import narrative_files
+from reportkit.checks.validate import validate_folder
 from yoy_helpers import make_input_folder
 
 
@@ -111,8 +111,8 @@ def test_a_template_rewritten_within_one_clock_tick_is_rendered_anew(tmp_path, m
     import subprocess
     import sys
 
-    from reportkit.narrative_templates import render_narrative
-    from reportkit.year_inputs import read_narratives
+    from reportkit.report.narrative_templates import render_narrative
+    from reportkit.inputs.year_inputs import read_narratives
 
     monkeypatch.setenv("REPORTKIT_CACHE", str(tmp_path / "cache"))
     (tmp_path / "n").mkdir()
@@ -126,8 +126,8 @@ def test_a_template_rewritten_within_one_clock_tick_is_rendered_anew(tmp_path, m
     # the compiled code is kept in the user cache; another process renders the same from it
     kept = sorted((tmp_path / "cache" / "jinja").iterdir())
     assert kept
-    code = ("import sys; from pathlib import Path; from reportkit.narrative_templates import render_narrative; "
-            "from reportkit.year_inputs import read_narratives; "
+    code = ("import sys; from pathlib import Path; from reportkit.report.narrative_templates import render_narrative; "
+            "from reportkit.inputs.year_inputs import read_narratives; "
             "print(render_narrative(read_narratives(Path(sys.argv[1])), 'a.md.j2', {'year': 2014}))")
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "n")], capture_output=True, text=True,
                           encoding="utf-8", env=dict(os.environ, PYTHONIOENCODING="utf-8"), check=True)

@@ -19,8 +19,8 @@ import pytest
 from openpyxl import Workbook
 
 import ooxml_checks as checks
-from reportkit import cli
-from reportkit.build import build_report
+from reportkit.cli import main as cli
+from reportkit.report.build import build_report
 from reportkit.files.textsafe import safe_file_name
 from reportkit.collect.checklist import CHECKLIST_FILE
 from reportkit.collect.packs import BLANK_FILE

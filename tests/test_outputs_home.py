@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from reportkit.build import report_year
-from reportkit.input_folder import default_outputs
+from reportkit.report.build import report_year
+from reportkit.inputs.input_folder import default_outputs
 
 from command_helpers import ROOT, run_reportkit
 from yoy_helpers import make_two_years
@@ -121,7 +121,7 @@ README_ROUND = (
 def _clerks_return(base: Path, ended: set[str]) -> None:
     """What the divisions do between packs and accept: fill their prefilled cards in again (last year's
     figures) and send them back into 返信/; the secretariat deletes the workbooks of ended projects."""
-    from reportkit.validate import validate_folder
+    from reportkit.checks.validate import validate_folder
     from yoy_helpers import edit, year_values
 
     last_year = {s.card.project_id: s.card for s in validate_folder(base / "inputs").cards}
@@ -196,7 +196,7 @@ def test_a_file_open_in_excel_on_windows_is_named_and_nothing_is_replaced(two_ye
     import errno
 
     import reportkit.files.journal as journal  # where the build's set is moved in
-    from reportkit.cli import main
+    from reportkit.cli.main import main
 
     base = shutil.copytree(two_years, tmp_path / "work")
     out = base / "outputs"

@@ -10,13 +10,13 @@ import pytest
 from pypdf import PdfReader
 
 from builders_report import cards, config, multi_year
-from reportkit.aggregate import aggregate
+from reportkit.report.aggregate import aggregate
 import reportkit.libreoffice.pages as pages_module
 from reportkit.libreoffice.pages import bookmark_pages, printed_pages, update_page_numbers
 from reportkit.render.package import write_cached_pagerefs
 from reportkit.render import render_report
-from reportkit.statistics import read_statistics
-from reportkit.year_inputs import read_narratives
+from reportkit.inputs.statistics import read_statistics
+from reportkit.inputs.year_inputs import read_narratives
 
 FIXTURES = Path(__file__).parent / "fixtures"
 pytestmark = pytest.mark.libreoffice

@@ -16,7 +16,7 @@ from pypdf.generic import ArrayObject, DictionaryObject
 
 from conftest import required
 from serve_helpers import rolled_copy
-from reportkit.build import build_report
+from reportkit.report.build import build_report
 
 SAMPLE = Path(__file__).resolve().parents[1] / "inputs"
 pytestmark = pytest.mark.libreoffice

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from builders import address
-from reportkit.cards import build_card
+from reportkit.checks.cards import build_card
 from reportkit.model import SourcedCard
 from reportkit.workbook.reader import read_workbook
 
@@ -27,5 +27,5 @@ def test_every_column_of_a_block_row_is_recorded(clean_card, config):
 
 
 def test_rules_do_no_column_arithmetic():
-    source = (ROOT / "reportkit" / "rules.py").read_text(encoding="utf-8")
+    source = (ROOT / "reportkit" / "checks" / "rules.py").read_text(encoding="utf-8")
     assert "column_letter" not in source and "column_index" not in source and "source.cells" not in source

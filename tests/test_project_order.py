@@ -18,11 +18,11 @@ import pytest
 from docx import Document
 from lxml import etree
 
-from reportkit import cli
-from reportkit.build import build_report
+from reportkit.cli import main as cli
+from reportkit.report.build import build_report
 from reportkit.collect.expected import load_expected
-from reportkit.config import load_config
-from reportkit.validate import validate_folder
+from reportkit.inputs.config import load_config
+from reportkit.checks.validate import validate_folder
 from reportkit.workbook.reader import read_workbook
 from reportkit.workbook.template import write_workbook
 from reportkit.yoy.compare import ADDED, DROPPED, MOVED, ORDER_LABEL, compare
@@ -231,7 +231,7 @@ def test_the_sample_keeps_the_editions_order_wherever_its_files_lie(last_year, t
 def test_validate_names_a_placement_it_cannot_follow_while_the_returns_come_in(placed, tmp_path):
     """Before the build: the placement of AOM-010 after a project of another measure, and one naming no
     card, are warnings of config.toml; the two placements that work say nothing."""
-    from reportkit.validate import validate_folder
+    from reportkit.checks.validate import validate_folder
 
     folder = _copy(placed[0], tmp_path)
     with (folder / "config.toml").open("a", encoding="utf-8") as config:

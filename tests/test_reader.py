@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 
 from builders import address, edit_workbook, put_formula, type_into, write_card
-from reportkit.validate import card_files, validate_card_file
+from reportkit.checks.validate import card_files, validate_card_file
 from reportkit.workbook.layout import CARD_SHEET
 from reportkit.workbook.reader import read_workbook
 from reportkit.workbook.layout import label_texts

@@ -17,11 +17,11 @@ import docx
 import pytest
 from lxml import etree
 
-from reportkit import cli
-from reportkit.build import build_report
-from reportkit.config import load_config
+from reportkit.cli import main as cli
+from reportkit.report.build import build_report
+from reportkit.inputs.config import load_config
 from reportkit.errors import ReportkitError
-from reportkit.printed import zen
+from reportkit.report.printed import zen
 from reportkit.render.tracked import text_of
 from reportkit.workbook.template import write_workbook
 from reportkit.yoy.redline import build_date, redline

@@ -16,9 +16,9 @@ from urllib.parse import urlencode
 import pytest
 
 from reportkit.collect.expected import load_expected
-from reportkit.config import load_config
+from reportkit.inputs.config import load_config
 from reportkit.serve.access import new_code
-from reportkit.validate import validate_folder
+from reportkit.checks.validate import validate_folder
 
 from collect_helpers import LABOUR
 from command_helpers import run_reportkit

@@ -11,10 +11,10 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from builders_report import cards, config, multi_year
-from reportkit.aggregate import aggregate
+from reportkit.report.aggregate import aggregate
 from reportkit.render import NarrativeError, render_report
-from reportkit.statistics import read_statistics
-from reportkit.year_inputs import read_narratives
+from reportkit.inputs.statistics import read_statistics
+from reportkit.inputs.year_inputs import read_narratives
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -198,7 +198,7 @@ def test_render_returns_a_page_plan_with_one_page_per_card_and_odd_chapter_start
 
 
 def test_list_table_period_past_the_era_is_printed_as_the_edition_did():
-    from reportkit.printed import period
+    from reportkit.report.printed import period
 
     assert period(1968, 2023, 2013) == "S43-Ｈ35"  # 近代化診断事業
     assert period(2011, 2026, 2013) == "23-38"

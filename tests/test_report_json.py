@@ -5,18 +5,18 @@ from pathlib import Path
 
 import pytest
 
-from reportkit.aggregate import aggregate
+from reportkit.report.aggregate import aggregate
 from reportkit.errors import ReportkitError
-from reportkit.export import report_data
+from reportkit.report.export import report_data
 from reportkit.model import Card
-from reportkit.report_json import CARD_FIELDS, ReportJson, read_report_json, reference_markdown
-from reportkit.validate import validate_folder
+from reportkit.report.report_json import CARD_FIELDS, ReportJson, read_report_json, reference_markdown
+from reportkit.checks.validate import validate_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_docs_report_json_md_is_current():
-    """Regenerate: python -c "import reportkit.report_json as r; open('docs/report-json.md','w',encoding='utf-8').write(r.reference_markdown())" """
+    """Regenerate: python -c "import reportkit.report.report_json as r; open('docs/report-json.md','w',encoding='utf-8').write(r.reference_markdown())" """
     assert (ROOT / "docs" / "report-json.md").read_text(encoding="utf-8") == reference_markdown()
 
 

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from reportkit import cli
-from reportkit.aggregate import aggregate
+from reportkit.cli import main as cli
+from reportkit.report.aggregate import aggregate
 from reportkit.collect.expected import load_expected
-from reportkit.config import load_config
+from reportkit.inputs.config import load_config
 from reportkit.errors import ReportkitError, ValidationFailed
 from reportkit.yoy.rollover import advance_wareki_month, rollover
-from reportkit.validate import validate_folder
+from reportkit.checks.validate import validate_folder
 
 from yoy_helpers import edit, make_input_folder, year_values
 

@@ -11,10 +11,10 @@ import pytest
 import seed_sample
 from builders import (address, card_values, delete_defined_name, put_formula_without_value, rename_card_sheet,
                       type_into, write_card, write_not_zip, write_old_xls)
-from reportkit import rules
-from reportkit.config import load_config
+from reportkit.checks import rules
+from reportkit.inputs.config import load_config
 from reportkit.model import Card, HistoryEntry, ResultRow, SourceInfo, SourcedCard
-from reportkit.validate import validate_card_file, validate_folder
+from reportkit.checks.validate import validate_card_file, validate_folder
 from reportkit.workbook.template import write_workbook
 
 ROOT = Path(__file__).resolve().parents[1]

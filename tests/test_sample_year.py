@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from reportkit.aggregate import aggregate, parse_multi_year
-from reportkit.build import build_report
-from reportkit.cli import main
-from reportkit.validate import validate_folder
+from reportkit.report.aggregate import aggregate, parse_multi_year
+from reportkit.report.build import build_report
+from reportkit.cli.main import main
+from reportkit.checks.validate import validate_folder
 from reportkit.word.reader import read_narrative
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from reportkit import cli
+from reportkit.cli import main as cli
 from reportkit.issues import Issue
 from reportkit.serve.access import AccessCodes, AccessError, new_code
 from reportkit.serve.app import create_app
@@ -447,7 +447,7 @@ def test_a_cost_typed_in_yen_is_a_warning_when_the_clerk_checks_the_card_alone(s
 
 @pytest.fixture(scope="module")
 def two_built_years(tmp_path_factory):
-    from reportkit.build import build_report
+    from reportkit.report.build import build_report
     from yoy_helpers import make_two_years
 
     base = tmp_path_factory.mktemp("desk-diff")

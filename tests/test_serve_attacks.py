@@ -376,7 +376,7 @@ def test_an_amplifying_workbook_is_refused_small_and_nothing_is_cached(folder, t
         assert len(body) < 20_000 and "too-large" in body.decode("utf-8") or status == 422, (status, body[:300])
         assert peak_rss_mb(process.pid) < 300
     # what a submission wrote is the folder's own cards, read for the owner check: none of the upload
-    from reportkit.card_cache import MAX_ENTRY_BYTES
+    from reportkit.checks.card_cache import MAX_ENTRY_BYTES
 
     entries = _cache_entries(cache)
     assert all(p.stat().st_size <= MAX_ENTRY_BYTES and "upload" not in p.read_text(encoding="utf-8") for p in entries)

@@ -197,7 +197,7 @@ def test_the_desk_sets_the_year_s_flags_against_last_year_s(serve_rolled, tmp_pa
     says when one has none yet; a division's own status does not carry the round's counts."""
     from serve_helpers import browser_login, exchange
     from yoy_helpers import INPUTS, sample_card
-    from reportkit.validate import validate_folder
+    from reportkit.checks.validate import validate_folder
 
     folder = rolled_copy(serve_rolled, tmp_path / "inputs2014")
     returned(serve_rolled, folder / "cards" / sample_card("012").name, "012")  # 重点 last year, typed again

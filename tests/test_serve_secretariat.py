@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 from urllib.parse import urlencode
 
-from reportkit.config import load_config
+from reportkit.inputs.config import load_config
 from reportkit.serve.access import new_code
 
 from serve_helpers import (LABOUR, browser_login, csrf_of, digest, exchange, http, multipart_files, post_json,

@@ -17,15 +17,15 @@ from conftest import required
 from docx import Document
 from docx.oxml.ns import qn
 
-from reportkit.aggregate import aggregate, parse_multi_year
-from reportkit.config import load_config
+from reportkit.report.aggregate import aggregate, parse_multi_year
+from reportkit.inputs.config import load_config
 from reportkit.render import render_report
 from reportkit.render import charts
 from reportkit.render.tables import EMPTY_FIGURE, FIGURE_HEIGHT_MM, MM, _format, row_labels
-from reportkit.statistics import load_statistics, read_rows
-from reportkit.validate import validate_folder
-from reportkit.statistics import read_statistics
-from reportkit.year_inputs import read_narratives
+from reportkit.inputs.statistics import load_statistics, read_rows
+from reportkit.checks.validate import validate_folder
+from reportkit.inputs.statistics import read_statistics
+from reportkit.inputs.year_inputs import read_narratives
 
 ROOT = Path(__file__).resolve().parent.parent
 INPUTS = ROOT / "inputs"

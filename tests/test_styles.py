@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from command_helpers import run_reportkit
-from reportkit.build import build_report
+from reportkit.report.build import build_report
 from reportkit.errors import InputFileError
 from reportkit.render.styles import REFERENCE_DOCX
 from yoy_helpers import INPUTS, make_input_folder
@@ -104,7 +104,7 @@ def test_template_styles_puts_the_shipped_styles_into_an_input_folders_templates
 
 
 def test_the_shipped_styles_copied_into_the_folder_build_the_same_bytes(sample_copy, sample_build, tmp_path):
-    from reportkit.cli import format_build_summary
+    from reportkit.cli.main import format_build_summary
 
     shutil.copy(REFERENCE_DOCX, (sample_copy / "templates").mkdir() or sample_copy / "templates" / "reference.docx")
     result = build_report(sample_copy, tmp_path / "out", page_numbers=False)
@@ -174,12 +174,12 @@ def test_the_plan_follows_an_edited_reference_to_the_pages_libreoffice_measures(
     whose subsections then end within a few points of a page's end, closer than the estimate can tell (it
     pushes （４） with its figure to the next page, LibreOffice keeps it): section 4 starts two pages later in
     the plan than on paper. The measured pages replace the plan whenever LibreOffice runs."""
-    from reportkit.aggregate import aggregate
+    from reportkit.report.aggregate import aggregate
     from reportkit.libreoffice.pages import update_page_numbers
     from reportkit.render import render_report
     from reportkit.render.package import write_cached_pagerefs
-    from reportkit.validate import validate_folder
-    from reportkit.year_inputs import load_year_inputs
+    from reportkit.checks.validate import validate_folder
+    from reportkit.inputs.year_inputs import load_year_inputs
 
     edited_reference(sample_copy / "templates" / "reference.docx", body_half_points=body, margins_mm=margins)
     inputs = load_year_inputs(sample_copy)
@@ -211,11 +211,11 @@ def test_the_folders_reference_is_read_once_per_build_and_never_by_render(tmp_pa
     edited_reference(folder / "templates" / "reference.docx")
     opens = trace_build(folder, tmp_path / "out")
     reads = [modules for file, modules in opens.elements() if file == "templates/reference.docx"]
-    assert len(reads) == 1 and reads[0][0] == "year_inputs"
+    assert len(reads) == 1 and reads[0][0] == "inputs.year_inputs"
 
 
 def test_narratives_to_docx_writes_in_the_folders_own_styles(tmp_path):
-    from reportkit.narrative_convert import convert_to_docx
+    from reportkit.report.narrative_convert import convert_to_docx
     from yoy_helpers import markdown_narratives
 
     folder = markdown_narratives(make_input_folder(tmp_path / "inputs", ("001",)))

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from builders import write_card, write_old_xls
-from reportkit import cli
-from reportkit.validate import card_files, validate_folder
+from reportkit.cli import main as cli
+from reportkit.checks.validate import card_files, validate_folder
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ from collections import Counter
 
 import pytest
 
-from reportkit import cli
-from reportkit.report_text import format_json, format_text
-from reportkit.validate import validate_folder
-from reportkit.validation_report import UNKNOWN_DIVISION
+from reportkit.cli import main as cli
+from reportkit.checks.report_text import format_json, format_text
+from reportkit.checks.validate import validate_folder
+from reportkit.checks.validation_report import UNKNOWN_DIVISION
 
 from collect_helpers import LABOUR, SCHOOL
 from yoy_helpers import sample_card

@@ -20,7 +20,7 @@ import pytest
 
 from command_helpers import command_env
 from serve_helpers import free_port, rolled_copy
-from reportkit import cli
+from reportkit.cli import main as cli
 from reportkit.libreoffice import pages, uno_helper
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -223,7 +223,7 @@ def test_serve_cleans_up_when_its_terminal_window_closes(serve_rolled, tmp_path)
 def test_a_double_clicked_reportkit_waits_for_enter_before_its_window_closes(monkeypatch, capsys):
     """reportkit.exe double-clicked: Windows opened the console for it alone (faked here); the guide stays
     until Enter. In a console the user opened (``owns_console`` False: every test here) nothing waits."""
-    from reportkit import console_window
+    from reportkit.cli import console_window
 
     asked = []
     monkeypatch.setattr(console_window, "owns_console", lambda: True)

@@ -23,12 +23,12 @@ from docx.oxml import parse_xml
 from docx.shared import Mm
 
 from reportkit.blocks import BOLD_OFF, BOLD_ON, plain
-from reportkit.build import build_report
-from reportkit.cli import main
+from reportkit.report.build import build_report
+from reportkit.cli.main import main
 from reportkit.errors import NarrativeError, ValidationFailed
-from reportkit.narrative_convert import MARKDOWN_DIR, convert_to_docx
+from reportkit.report.narrative_convert import MARKDOWN_DIR, convert_to_docx
 from reportkit.render.styles import REFERENCE_DOCX
-from reportkit.validate import validate_folder
+from reportkit.checks.validate import validate_folder
 from reportkit.word.reader import read_narrative
 from command_helpers import run_reportkit
 from yoy_helpers import INPUTS, make_input_folder

@@ -14,16 +14,17 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from reportkit.build import build_report
+from reportkit.report.build import build_report
 from reportkit.errors import NarrativeError
-from reportkit.validate import validate_folder
+from reportkit.checks.validate import validate_folder
 from yoy_helpers import make_input_folder
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 from input_walk import trace_build, trace_opens  # noqa: E402
 
 # The modules that may open a file of the input folder: the loading of the year's inputs, and the cards'.
-LOADERS = {"year_inputs", "config", "statistics", "expected_record", "card_cache", "workbook.reader"}
+LOADERS = {"inputs.year_inputs", "inputs.config", "inputs.statistics", "inputs.expected_record", "checks.card_cache",
+           "workbook.reader"}
 
 
 @pytest.fixture()
@@ -64,12 +65,12 @@ def test_every_input_file_is_opened_once_per_build(folder, tmp_path):
         files = _per_file(opens)
         assert set(files) == every
         assert {file: count for file, count in files.items() if count != 1} == {}
-        assert {file: modules[0] for file, modules in opens if file in words} == dict.fromkeys(words, "year_inputs")
+        assert {file: modules[0] for file, modules in opens if file in words} == dict.fromkeys(words, "inputs.year_inputs")
 
 
 def test_lock_files_and_kept_markdown_are_not_read_as_narratives(folder, tmp_path):
     """Word's lock file beside an open narrative, LibreOffice's, and the Markdown kept in narratives/markdown/."""
-    from reportkit.year_inputs import load_year_inputs
+    from reportkit.inputs.year_inputs import load_year_inputs
 
     narratives = folder / "narratives"
     (narratives / "~$troduction.docx").write_bytes(b"\x00" * 162)  # Word's owner file: not a zip
@@ -157,7 +158,7 @@ def test_a_broken_data_file_is_an_error_naming_it_and_its_line(folder, tmp_path,
 def test_a_broken_data_file_met_past_validation_is_an_input_file_error(folder):
     """Where the data is used without validate (rollover reads last year's figures), the same message."""
     from reportkit.errors import InputFileError
-    from reportkit.year_inputs import load_year_inputs
+    from reportkit.inputs.year_inputs import load_year_inputs
 
     (folder / "multi_year.csv").write_text("year,policy,count,amount\n2007,1,32,291625\n2008,1,x,1\n", encoding="utf-8")
     with pytest.raises(InputFileError, match="multi_year.csv の 3 行目: count の値「x」が整数ではありません。"):

@@ -83,9 +83,9 @@ def make_two_years(base: Path, prefixes=SAMPLE_CARDS):
     renamed (new project_id too, so only the 事業名変更 entry links it), cost, added, dropped,
     moved (to another measure of policy ①) and results (a changed row of table 1).
     """
-    from reportkit.config import load_config
+    from reportkit.inputs.config import load_config
     from reportkit.yoy.rollover import rollover
-    from reportkit.validate import validate_folder
+    from reportkit.checks.validate import validate_folder
     from reportkit.workbook.template import write_workbook
 
     year1 = make_input_folder(base / "h25", prefixes)

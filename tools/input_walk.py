@@ -87,7 +87,7 @@ def trace_opens(inputs: Path, run) -> Counter:
 
 def trace_build(inputs: Path, output: Path, *, pages: bool = False, draft: bool = False) -> Counter:
     """The opens of the input folder ``inputs`` (``trace_opens``) during one build of it into ``output``."""
-    from reportkit.build import build_report
+    from reportkit.report.build import build_report
 
     return trace_opens(inputs, lambda: build_report(inputs, output, page_numbers=pages, draft=draft))
 

@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from reportkit.config import load_config  # noqa: E402
+from reportkit.inputs.config import load_config  # noqa: E402
 from reportkit.japanese import nendo  # noqa: E402
 from reportkit.workbook.template import write_workbook  # noqa: E402
 

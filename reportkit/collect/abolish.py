@@ -15,11 +15,11 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
-from ..abolished_record import AbolishedProject, AbolishedRecord, read_abolished
+from ..inputs.abolished_record import AbolishedProject, AbolishedRecord, read_abolished
 from ..errors import ReportkitError
 from ..files.atomic import atomic_path, write_text_atomic
-from ..input_folder import InputFolder
-from ..validate import card_files
+from ..inputs.input_folder import InputFolder
+from ..checks.validate import card_files
 from ..workbook.reader import read_workbook
 from .accept import free_name
 from .expected import load_expected

@@ -34,16 +34,16 @@ from pathlib import Path
 from ..files.atomic import atomic_path
 from ..files.journal import LOCK, move_all, pending
 from ..files.textsafe import safe_file_name
-from ..config import load_config
+from ..inputs.config import load_config
 from ..errors import AcceptError, ReportkitError
 from ..issues import Issue, IssueCode
-from ..input_folder import InputFolder
-from ..abolished_record import read_abolished
-from ..expected_record import ExpectedRecord, LastYear, read_expected_file
-from ..recovery import ACCEPTING_PREFIX
-from ..rules import LAST_YEAR_CODES
-from ..validate import card_files, folder_last_year, validate_folder
-from ..validation_report import file_name
+from ..inputs.input_folder import InputFolder
+from ..inputs.abolished_record import read_abolished
+from ..inputs.expected_record import ExpectedRecord, LastYear, read_expected_file
+from ..inputs.recovery import ACCEPTING_PREFIX
+from ..checks.rules import LAST_YEAR_CODES
+from ..checks.validate import card_files, folder_last_year, validate_folder
+from ..checks.validation_report import file_name
 from ..workbook.fingerprint import untouched
 from ..workbook.reader import read_workbook
 from .checklist import is_checklist

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..expected_record import ExpectedProject
+from ..inputs.expected_record import ExpectedProject
 from ..workbook.reader import first_row
 from ..workbook.tables import Sheet
 

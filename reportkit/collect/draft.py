@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..aggregate import Placeholder
+from ..report.aggregate import Placeholder
 from ..model import Card
-from ..validation_report import ValidationReport
+from ..checks.validation_report import ValidationReport
 from ..japanese import nendo_or_western
 from .expected import ExpectedProject, ExpectedRecord, Prefilled
 from .refusal import error_lines

@@ -20,9 +20,9 @@ import json
 from pathlib import Path
 
 from ..errors import ExpectedError
-from ..expected_record import YEAR_FLAGS, ExpectedProject, ExpectedRecord, missing_message, parse_record
+from ..inputs.expected_record import YEAR_FLAGS, ExpectedProject, ExpectedRecord, missing_message, parse_record
 from ..files.atomic import write_text_atomic
-from ..input_folder import InputFolder
+from ..inputs.input_folder import InputFolder
 
 __all__ = ["YEAR_FLAGS", "ExpectedProject", "ExpectedRecord", "Prefilled", "file_digest", "load_expected",
            "write_expected"]

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..files.atomic import staged_folder
-from ..config import ReportConfig
+from ..inputs.config import ReportConfig
 from ..errors import OutputError
-from ..input_folder import InputFolder
-from ..validation_report import UNKNOWN_DIVISION
+from ..inputs.input_folder import InputFolder
+from ..checks.validation_report import UNKNOWN_DIVISION
 from ..workbook.tables import write_tables
 from ..workbook.template import new_project_id, write_workbook
 from ..files.textsafe import safe_file_name

@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from ..cards import canonical_choice
-from ..config import ReportConfig
-from ..expected_record import LastYear
+from ..checks.cards import canonical_choice
+from ..inputs.config import ReportConfig
+from ..inputs.expected_record import LastYear
 from ..issues import Issue
 from ..japanese import one_line
 from ..model import SourcedCard
-from ..validate import ValidationResult, validate_card_file, validate_folder
-from ..year_inputs import YearInputs
-from ..validation_report import IssueCounts
+from ..checks.validate import ValidationResult, validate_card_file, validate_folder
+from ..inputs.year_inputs import YearInputs
+from ..checks.validation_report import IssueCounts
 from ..workbook.reader import read_workbook
 
 

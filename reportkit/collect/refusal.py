@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..report_text import format_issue, sorted_issues
-from ..validation_report import UNKNOWN_DIVISION, FileTask, ValidationReport
+from ..checks.report_text import format_issue, sorted_issues
+from ..checks.validation_report import UNKNOWN_DIVISION, FileTask, ValidationReport
 from .expected import ExpectedRecord, Prefilled
 from .received import division_order
 

@@ -19,12 +19,12 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from ..abolished_record import read_abolished
-from ..expected_record import YEAR_FLAGS, ExpectedRecord
-from ..input_folder import EXPECTED_LIST, InputFolder
+from ..inputs.abolished_record import read_abolished
+from ..inputs.expected_record import YEAR_FLAGS, ExpectedRecord
+from ..inputs.input_folder import EXPECTED_LIST, InputFolder
 from ..issues import FIELD_LABELS
 from ..japanese import nendo
-from ..validation_report import UNKNOWN_DIVISION
+from ..checks.validation_report import UNKNOWN_DIVISION
 from ..workbook.tables import PrintLayout, Sheet
 from .expected import file_digest, load_expected
 from .received import ReceivedFile, division_order, received_files

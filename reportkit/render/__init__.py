@@ -7,7 +7,7 @@ python-docx is imported on first use, so a module that needs only ``NarrativeErr
 for it. ``package`` sets page numbers and settings on the saved file.
 """
 
-from ..narrative_templates import NarrativeError
+from ..report.narrative_templates import NarrativeError
 
 __all__ = ["render_report", "NarrativeError"]
 

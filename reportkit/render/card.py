@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 
-from ..aggregate import ListRow
+from ..report.aggregate import ListRow
 from ..japanese import display_width
 from ..model import FreeRow, ResultsTable
 from . import fast_table as x
@@ -18,7 +18,7 @@ from . import styles
 from .estimate import figure_width_pt
 from .fast_table import Cell, Row, StyleIds
 from .tables import FIT_SLACK_PT, column_widths
-from ..printed import nendo, zen
+from ..report.printed import nendo, zen
 
 MM = 56.7  # twips per millimetre
 CONTENT_EM = 26  # the right column's text width in full-width characters of the card's body text

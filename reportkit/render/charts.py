@@ -10,11 +10,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from ..aggregate import Report
+from ..report.aggregate import Report
 from ..japanese import era_short
 from .estimate import PICTURE_EXTRA_PT, PT_PER_MM
 from .fast_table import clean, escape
-from ..printed import nendo, short_nendo
+from ..report.printed import nendo, short_nendo
 
 ONE_LINE_YEARS = 7  # up to this many years the trend chart's 「２５年度」 stands on one line under its bar (measured)
 MANY_YEARS = 12  # up to this many, 「２５」 over 「年度」 on two lines; more: compact, rotated labels

@@ -15,9 +15,9 @@ from docx.enum.section import WD_SECTION
 from docx.shared import Mm
 
 from ..files.zipnorm import normalise_zip
-from ..aggregate import Report
-from ..config import ReportConfig
-from ..narrative_templates import narrative_context
+from ..report.aggregate import Report
+from ..inputs.config import ReportConfig
+from ..report.narrative_templates import narrative_context
 from ..errors import OutputError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -33,9 +33,9 @@ from .fields import (Bookmarks, add_page_field, restart_page_numbers, set_no_exp
 from .list_table import list_table, list_table_height
 from .package import set_cached_pagerefs
 from .tables import block_gap_pt, multi_year_block_heights, multi_year_table, statistics_object
-from ..printed import full_width, nendo
-from ..statistics import StatisticsTables
-from ..year_inputs import Narratives
+from ..report.printed import full_width, nendo
+from ..inputs.statistics import StatisticsTables
+from ..inputs.year_inputs import Narratives
 
 REFERENCE_DOCX = styles.REFERENCE_DOCX
 TOC_INSTRUCTION = 'TOC \\o "1-3" \\h \\z \\u'

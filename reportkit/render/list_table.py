@@ -14,9 +14,9 @@ row repeats, and the rows of one policy are kept on one page when they fit
 
 from __future__ import annotations
 
-from ..aggregate import ListRow, Report
+from ..report.aggregate import ListRow, Report
 from ..japanese import era_of, era_year_number
-from ..printed import amount, period
+from ..report.printed import amount, period
 from . import fast_table as x
 from . import styles
 from .estimate import LINE, ROW_EXTRA_PT, cell_height, figure_width_pt, row_height

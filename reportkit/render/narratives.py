@@ -8,7 +8,7 @@ continues the cell above, a ``<`` cell widens the cell to its left), and a parag
 ``[表:4-1]`` or ``[図:4-1]`` is replaced by that statistics table or chart; ``**bold**`` is bold
 (a single ``*`` or ``_`` prints as typed). A narrative written in Word (``.docx``) is read into the
 same blocks (``reportkit.blocks``) by ``reportkit.word.reader``, its placeholders filled paragraph by
-paragraph. The templates themselves (placeholders, checks) are ``reportkit.narrative_templates``'.
+paragraph. The templates themselves (placeholders, checks) are ``reportkit.report.narrative_templates``'.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from markdown_it import MarkdownIt
 
 from ..blocks import BOLD_OFF, BOLD_ON, MERGE_LEFT, MERGE_UP, Block, plain, spans
 from ..japanese import display_width
-from ..narrative_templates import NarrativeError, make_environment, render_narrative, render_word_narrative, word_source
-from ..statistics import marker_key
-from ..year_inputs import Narratives
+from ..report.narrative_templates import NarrativeError, make_environment, render_narrative, render_word_narrative, word_source
+from ..inputs.statistics import marker_key
+from ..inputs.year_inputs import Narratives
 from . import fast_table as fast
 from . import styles
 from .estimate import AIR_PT, CELL_AIR, cell_height, row_height

@@ -6,16 +6,16 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..aggregate import Report, YearColumn
+from ..report.aggregate import Report, YearColumn
 from ..blocks import MERGE_LEFT, MERGE_UP  # a printed header's merges, as a narrative table's
-from ..config import ReportConfig
+from ..inputs.config import ReportConfig
 from . import charts, styles
 from . import fast_table as x
 from .estimate import AIR_PT, CELL_AIR, LINE, ROW_EXTRA_PT, cell_height, figure_width_pt, row_height
 from .fast_table import Cell, Row, StyleIds
 from .narratives import NarrativeError
-from ..printed import year_heads
-from ..statistics import StatisticsTables
+from ..report.printed import year_heads
+from ..inputs.statistics import StatisticsTables
 
 MM = 56.7
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from ..config import load_config
+from ..inputs.config import load_config
 from ..errors import AccessError
 from .private import write_private
 

@@ -34,14 +34,14 @@ from ..collect.accept import AcceptError, accept
 from ..files.textsafe import safe_file_name
 from ..collect.expected import load_expected
 from ..collect.status import STATE_LABELS, CollectionStatus, collection_status, status_data
-from ..config import load_config
+from ..inputs.config import load_config
 from ..errors import ReportkitError
 from ..issues import SEVERITY_LABELS, Issue, first_issues
-from ..expected_record import LastYear
-from ..input_folder import default_outputs
+from ..inputs.expected_record import LastYear
+from ..inputs.input_folder import default_outputs
 from ..japanese import nendo
-from ..validate import folder_last_year, non_workbook_issue, shared_name_on_filing, validate_card_file
-from ..recovery import finish_accepts, finish_builds
+from ..checks.validate import folder_last_year, non_workbook_issue, shared_name_on_filing, validate_card_file
+from ..inputs.recovery import finish_accepts, finish_builds
 from ..workbook.reader import MAX_FILE_BYTES
 from .access import ACCESS_FILE, SECRETARIAT, AccessCodes, Principal, state_folder
 from .accesslog import LOG_FILE, OLD_LOG_FILE, AccessLog

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..config import ReportConfig
+from ..inputs.config import ReportConfig
 from ..issues import FIELD_LABELS, Issue
 from ..japanese import nendo
-from ..expected_record import LastYear
+from ..inputs.expected_record import LastYear
 from ..model import Card, SourcedCard
 
 PART_TITLES = {1: "１　基本方針", 2: "２　事業名", 3: "３　事業内容", 4: "４　事業費（千円）", 5: "５　事業実施結果",

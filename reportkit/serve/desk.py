@@ -8,7 +8,7 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import ReportConfig
+from ..inputs.config import ReportConfig
 from ..errors import ReportkitError
 
 OUTPUT_FILES = ("report.docx", "report.pdf", "report.json", "projects.xlsx")
@@ -17,7 +17,7 @@ DRAFT_LABEL = "素案"
 
 
 def draft_folder(outputs: Path) -> Path:
-    from ..build import DRAFT_FOLDER
+    from ..report.build import DRAFT_FOLDER
 
     return outputs / DRAFT_FOLDER
 
@@ -38,9 +38,9 @@ class PolicyFigure:
 
 def policy_figures(folder: Path, config: ReportConfig) -> tuple[list[PolicyFigure], str]:
     """Count and 小計 per policy over the clean cards received so far, and a note on what is counted."""
-    from ..aggregate import aggregate
+    from ..report.aggregate import aggregate
     from ..collect.received import received_files
-    from ..year_inputs import load_year_inputs
+    from ..inputs.year_inputs import load_year_inputs
 
     inputs = load_year_inputs(folder)  # read anew for every look at the desk: the folder changes all day
     received = received_files(folder, inputs)
@@ -60,7 +60,7 @@ def policy_figures(folder: Path, config: ReportConfig) -> tuple[list[PolicyFigur
 def division_error_text(folder: Path, division: str) -> str:
     """The problems of one division's workbooks, as text to send back."""
     from ..collect.received import received_files
-    from ..validation_report import UNKNOWN_DIVISION
+    from ..checks.validation_report import UNKNOWN_DIVISION
     from ..issues import SEVERITY_LABELS
 
     received = received_files(folder)
@@ -132,7 +132,7 @@ class BuildJob:
                   + ("（PDF も作ります。数分かかることがあります）" if self.snapshot()["pdf"] else ""))
 
     def _run(self, draft: bool, pdf: bool) -> None:
-        from ..build import build_report
+        from ..report.build import build_report
         from ..errors import ValidationFailed
 
         started = time.perf_counter()

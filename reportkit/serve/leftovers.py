@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from ..files.journal import JOURNAL
-from ..recovery import BUILD_STAGING_PREFIX as STAGING_PREFIX
+from ..inputs.recovery import BUILD_STAGING_PREFIX as STAGING_PREFIX
 UPLOADS_PREFIX = "reportkit-serve-"
 STALE_AFTER = 15 * 60
 

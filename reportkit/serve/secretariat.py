@@ -19,11 +19,11 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, g, jsonify, render_template, request, send_file
 
 from ..collect.accept import Filed, accept, free_name
-from ..config import load_config
+from ..inputs.config import load_config
 from ..errors import AcceptError, FolderExists, NarrativeRefused, ReportkitError
 from ..files.atomic import atomic_path
 from ..files.textsafe import safe_file_name
-from ..input_folder import REPORT_JSON, default_outputs, next_year_folder
+from ..inputs.input_folder import REPORT_JSON, default_outputs, next_year_folder
 from ..japanese import nendo, nendo_or_western
 from ..workbook.reader import MAX_FILE_BYTES
 from .access import ACCESS_FILE, AccessCodes, new_division_codes, state_folder

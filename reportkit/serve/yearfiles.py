@@ -17,13 +17,13 @@ from datetime import datetime
 from pathlib import Path
 
 from ..collect.accept import free_name
-from ..config import config_from_bytes
+from ..inputs.config import config_from_bytes
 from ..errors import NarrativeRefused, ReportkitError
 from ..files.atomic import write_bytes_atomic, write_text_atomic
-from ..input_folder import NARRATIVES_DIR, InputFolder
+from ..inputs.input_folder import NARRATIVES_DIR, InputFolder
 from ..issues import Issue
 from ..word.reader import UNREADABLE, read_narrative_data
-from ..year_inputs import WORD_SUFFIX, part_name
+from ..inputs.year_inputs import WORD_SUFFIX, part_name
 
 
 
@@ -51,7 +51,7 @@ class NarrativePart:
 
 def narrative_parts(folder: Path, config) -> list[NarrativePart]:
     """Every part the report renders, in document order, with its Word file."""
-    from ..narrative_templates import narrative_files
+    from ..report.narrative_templates import narrative_files
 
     parts = []
     for name in dict.fromkeys(part_name(n) for n in narrative_files(config)):
@@ -90,9 +90,9 @@ def store_narrative(folder: Path, config, name: str, data: bytes) -> tuple[Path 
 
 def narrative_issues(folder: Path, file: str) -> list[Issue]:
     """The problems ``validate`` finds in one narrative file (checked with the year's figures)."""
-    from ..narrative_templates import check_narratives
-    from ..validate import validate_folder
-    from ..year_inputs import load_year_inputs
+    from ..report.narrative_templates import check_narratives
+    from ..checks.validate import validate_folder
+    from ..inputs.year_inputs import load_year_inputs
 
     inputs = load_year_inputs(folder)
     cards = validate_folder(folder, inputs=inputs, empty_ok=True).cards
@@ -111,8 +111,8 @@ class Measure:
 def measures_in_order(folder: Path) -> list[Measure]:
     """Each measure's projects in report order, as the build orders them (placements included)."""
     from ..collect.expected import load_expected
-    from ..project_order import in_report_order
-    from ..validate import validate_folder
+    from ..report.project_order import in_report_order
+    from ..checks.validate import validate_folder
 
     result = validate_folder(folder, empty_ok=True)
     try:

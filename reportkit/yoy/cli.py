@@ -1,6 +1,6 @@
 """The year-over-year commands: ``reportkit rollover`` and ``reportkit diff``.
 
-Argument and run functions for the COMMANDS table of ``reportkit.cli``: each handler returns the
+Argument and run functions for the COMMANDS table of ``reportkit.cli.main``: each handler returns the
 exit code (0 ok, 1 problems in the inputs); fatal errors are ReportkitError, turned into a
 Japanese message and exit code by ``cli.main``.
 """
@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from ..errors import ReportkitError, ValidationFailed
-from ..input_folder import DEFAULT_INPUT, InputFolder
+from ..inputs.input_folder import DEFAULT_INPUT, InputFolder
 from ..issues import FIELD_LABELS
 
 EXIT_OK = 0

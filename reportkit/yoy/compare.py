@@ -25,13 +25,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..config import CIRCLED
-from ..input_folder import REPORT_JSON, InputFolder
+from ..inputs.config import CIRCLED
+from ..inputs.input_folder import REPORT_JSON, InputFolder
 from ..japanese import nendo_or_western
 from ..errors import ReportkitError
 from ..issues import FIELDS
 from ..model import FreeRow, HistoryEntry, ResultRow, ResultsTable, former_names, name_key
-from ..report_json import ReportPolicy, ReportProject, ReportTotal, ReprintPlace, read_report_json
+from ..report.report_json import ReportPolicy, ReportProject, ReportTotal, ReprintPlace, read_report_json
 
 ADDED, DROPPED, RENAMED, MOVED, COST, FIELD = "追加", "終了・廃止", "名称変更", "移動", "事業費", "項目"
 KINDS = (ADDED, DROPPED, RENAMED, MOVED, COST, FIELD)
@@ -153,10 +153,10 @@ def _side_from_json(path: Path) -> Side:
 
 
 def _side_from_inputs(folder: Path) -> Side:
-    from ..aggregate import aggregate
-    from ..export import report_data
-    from ..validate import validate_folder
-    from ..year_inputs import load_year_inputs
+    from ..report.aggregate import aggregate
+    from ..report.export import report_data
+    from ..checks.validate import validate_folder
+    from ..inputs.year_inputs import load_year_inputs
 
     inputs = load_year_inputs(folder)
     result = validate_folder(folder, inputs=inputs)

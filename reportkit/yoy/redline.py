@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..aggregate import bookmark_base
+from ..report.aggregate import bookmark_base
 from ..errors import ReportkitError
 from ..files.atomic import atomic_path
-from ..input_folder import REPORT_JSON, InputFolder
-from ..report_json import ReportJson, read_report_json
+from ..inputs.input_folder import REPORT_JSON, InputFolder
+from ..report.report_json import ReportJson, read_report_json
 from .compare import MOVED, Diff, compare
 
 DEFAULT_AUTHOR = "事務局"

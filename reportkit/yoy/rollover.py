@@ -41,19 +41,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-from ..aggregate import Report, YearFigure, aggregate
+from ..report.aggregate import Report, YearFigure, aggregate
 from ..files.atomic import staged_folder
 from ..collect.expected import YEAR_FLAGS, ExpectedProject, ExpectedRecord, file_digest, write_expected
-from ..config import ReportConfig, load_config
+from ..inputs.config import ReportConfig, load_config
 from ..errors import OutputError, ParseError, ReportkitError, ValidationFailed
-from ..input_folder import (CARDS_DIR, CONFIG_FILE, EDITABLE_FOLDERS, EXPECTED_FILE, MULTI_YEAR_FILE, OPTIONAL_FOLDERS,
+from ..inputs.input_folder import (CARDS_DIR, CONFIG_FILE, EDITABLE_FOLDERS, EXPECTED_FILE, MULTI_YEAR_FILE, OPTIONAL_FOLDERS,
                             InputFolder)
 from ..japanese import FULL_DIGITS, era_for_month, era_year, nendo, nendo_or_western
 from ..model import Card
-from ..validate import cards_folder, validate_folder
+from ..checks.validate import cards_folder, validate_folder
 from ..workbook.layout import BLOCKS, CONTRACT_VERSION
 from ..workbook.template import write_workbook
-from ..year_inputs import load_year_inputs
+from ..inputs.year_inputs import load_year_inputs
 
 _DIGIT = re.compile(r"\d")
 _FULL_TO_HALF = str.maketrans({FULL_DIGITS[i]: str(i) for i in range(10)})

@@ -24,7 +24,7 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from builders import DATA, delete_defined_name, put_formula_without_value, put_stored_number, rename_card_sheet, \
     type_into, write_card, write_not_zip, write_old_xls
-from reportkit.config import ReportConfig, load_config
+from reportkit.inputs.config import ReportConfig, load_config
 from reportkit.workbook.layout import CARD_SHEET
 
 CARD = "card.xlsx"
@@ -406,7 +406,7 @@ def formula_injection_at_sign(folder, cfg):
 
 def _cost_is(expected: int) -> Callable[[Path], None]:
     def check(folder: Path) -> None:
-        from reportkit.cards import build_card
+        from reportkit.checks.cards import build_card
         from reportkit.workbook.reader import read_workbook
 
         sourced, _ = build_card(read_workbook(folder / CARD), config())
@@ -460,7 +460,7 @@ INSERTED = ("うち、新規枠", "3件\n1,000千円", "内訳")
 
 
 def _inserted_row_read(folder: Path) -> None:
-    from reportkit.cards import build_card
+    from reportkit.checks.cards import build_card
     from reportkit.workbook.reader import read_workbook
 
     raw = read_workbook(folder / CARD)
@@ -591,7 +591,7 @@ def _unusable_only(address: str) -> Callable[[Path], None]:
     """The unusable number is the one problem said at its cell (not also 未入力 or 数値でない), by every check
     of the card (the reader, the card, the rules)."""
     def check(folder: Path) -> None:
-        from reportkit.validate import validate_card_file
+        from reportkit.checks.validate import validate_card_file
 
         _, issues = validate_card_file(folder / CARD, config(), cache=False)
         assert [i.code for i in issues if i.cell == address] == ["unusable-number"], \

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .errors import ConfigError
+from ..errors import ConfigError
 from .input_folder import InputFolder
 
 if sys.version_info >= (3, 11):

@@ -23,12 +23,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .aggregate import YearFigure, parse_multi_year
+from ..report.aggregate import YearFigure, parse_multi_year
 from .config import ReportConfig, read_config
-from .errors import InputFileError
+from ..errors import InputFileError
 from .abolished_record import AbolishedRecord, read_abolished
 from .expected_record import ExpectedFile, read_expected_file
-from .files.excel_text import excel_text
+from ..files.excel_text import excel_text
 from .input_folder import NARRATIVES_DIR, STATISTICS_DIR, InputFolder
 from .statistics import StatisticsTables, read_statistics
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import InputFileError
+from ..errors import InputFileError
 
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .files.journal import LOCK, complete_pending
+from ..files.journal import LOCK, complete_pending
 from .input_folder import InputFolder
 
 ACCEPTING_PREFIX = ".accept-"  # accept's pending folders, in the input folder's archive/

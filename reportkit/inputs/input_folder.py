@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ReportkitError
+from ..errors import ReportkitError
 
 DEFAULT_INPUT = "inputs"  # the input folder a command reads when none is named
 

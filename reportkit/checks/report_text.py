@@ -1,6 +1,6 @@
 """The validation report rendered for people and scripts: text by file, JSON, one text file per division.
 
-Everything here reads a ``ValidationReport`` (``reportkit.validation_report``); nothing groups
+Everything here reads a ``ValidationReport`` (``reportkit.checks.validation_report``); nothing groups
 issues on its own.
 """
 
@@ -10,11 +10,11 @@ import json
 import re
 from pathlib import Path
 
-from .files.atomic import write_text_atomic
-from .errors import ReportkitError
-from .files.textsafe import safe_file_name
-from .workbook.xlsx import column_index
-from .issues import FIELD_LABELS, SEVERITY_LABELS, Issue
+from ..files.atomic import write_text_atomic
+from ..errors import ReportkitError
+from ..files.textsafe import safe_file_name
+from ..workbook.xlsx import column_index
+from ..issues import FIELD_LABELS, SEVERITY_LABELS, Issue
 from .validation_report import UNKNOWN_DIVISION, FileTask, ValidationReport
 
 BY_DIVISION_HEADER = ("担当課: ", "対象ファイル: ")  # the first two lines of every file write_by_division writes

@@ -6,15 +6,15 @@ import datetime
 import re
 import unicodedata
 
-from .config import ReportConfig
-from .errors import ParseError
-from .issues import Issue, make_issue
-from .japanese import (clean_text, normalise_policy, one_line, parse_amount, parse_fiscal_year,
+from ..inputs.config import ReportConfig
+from ..errors import ParseError
+from ..issues import Issue, make_issue
+from ..japanese import (clean_text, normalise_policy, one_line, parse_amount, parse_fiscal_year,
                        parse_mark, to_half_width, yen_in_thousands)
-from .model import (DEFAULT_HEADERS, DEFAULT_OUTCOME_CAPTION, DEFAULT_PROGRESS_CAPTION, Card, CellRef,
+from ..model import (DEFAULT_HEADERS, DEFAULT_OUTCOME_CAPTION, DEFAULT_PROGRESS_CAPTION, Card, CellRef,
                     FreeRow, HistoryEntry, Reprint, ResultRow, ResultsTable, SourceInfo, SourcedCard)
-from .workbook.layout import CARD_SHEET, FREE_KINDS, ROW_KINDS
-from .workbook.reader import RawCard, RawValue
+from ..workbook.layout import CARD_SHEET, FREE_KINDS, ROW_KINDS
+from ..workbook.reader import RawCard, RawValue
 
 PROJECT_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 _ROW_KIND_ALIASES = {"うち": "内訳", "内訳": "内訳", "計": "計", "合計": "計", "小計": "計", "見出し": "見出し"}
@@ -250,7 +250,7 @@ def _is_date(value: object) -> bool:
 
 def _year_phrase(value: object) -> str:
     """A history year as printed: a bare 2013 or H25 becomes 平成２５年度; phrases stay as typed."""
-    from .japanese import nendo, zen_digits
+    from ..japanese import nendo, zen_digits
 
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         try:

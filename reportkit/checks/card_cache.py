@@ -23,11 +23,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, field_serializer
 
-from . import __version__
-from .config import ReportConfig
-from .issues import Issue
-from .model import SourcedCard
-from .usercache import cache_folder
+from .. import __version__
+from ..inputs.config import ReportConfig
+from ..issues import Issue
+from ..model import SourcedCard
+from ..usercache import cache_folder
 
 CACHE_FORMAT = 3  # bump when the entry's shape or meaning changes
 _MAX_CACHED_BYTES = 20 * 1024 * 1024  # larger files are refused by the reader anyway: never hash them
@@ -62,7 +62,7 @@ def cards_cache_folder() -> Path | None:
 def _code_digest() -> str:
     """The toolkit's version and a digest of its source: any change to the code invalidates every entry."""
     digest = hashlib.sha256(f"{__version__}\0{CACHE_FORMAT}".encode())
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]  # the whole reportkit package
     for path in sorted(package.rglob("*.py")):
         try:
             digest.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0" + path.read_bytes())
@@ -107,7 +107,7 @@ def cached_check(path: Path, config: ReportConfig, display_name: str | None,
     try:
         after = path.stat()
         if (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns):  # not changed meanwhile
-            from .files.atomic import write_bytes_atomic
+            from ..files.atomic import write_bytes_atomic
 
             data = _Entry(format=CACHE_FORMAT, key=key, sourced=sourced, issues=issues, department=department)
             encoded = data.model_dump_json().encode("utf-8")

@@ -29,9 +29,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .config import ReportConfig
-from .errors import InputFileError
-from .model import Card
+from ..inputs.config import ReportConfig
+from ..errors import InputFileError
+from ..model import Card
 from .project_order import Listed, in_report_order
 
 REPRINT_SUFFIX = "（再掲）"

@@ -11,7 +11,7 @@ grouping issues again::
     report.flatten(("file", "cell", "code"))   # one row per issue
     report.summary_by_division()   # DivisionSummary(division, files, errors, warnings, files_with_errors)
 
-Rendering lives in ``reportkit.report_text``.
+Rendering lives in ``reportkit.checks.report_text``.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .config import ReportConfig
-from .issues import Issue, has_errors
-from .model import SourcedCard
+from ..inputs.config import ReportConfig
+from ..issues import Issue, has_errors
+from ..model import SourcedCard
 
 UNKNOWN_DIVISION = "担当課不明"  # the group of a file whose division cannot be read
 

@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from .config import ReportConfig
-from .model import Card, former_names, name_key
+from ..inputs.config import ReportConfig
+from ..model import Card, former_names, name_key
 
 
 class Listed(Protocol):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from .abolished_record import AbolishedRecord
+from ..inputs.abolished_record import AbolishedRecord
 from .aggregate import Report
-from .japanese import nendo
+from ..japanese import nendo
 from .report_json import CARD_FIELDS, ReportAbolished, ReportJson, ReportPolicy, ReportProject, ReportTotal, ReportYear, ReprintPlace
-from .workbook.tables import Sheet
+from ..workbook.tables import Sheet
 
 
 def report_data(report: Report, pages: dict[str, int | None], abolished: AbolishedRecord | None = None) -> ReportJson:

@@ -22,7 +22,7 @@ def access_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_access(args: argparse.Namespace) -> int:
     """Print a new access code once; only its hash is kept (DIR/.reportkit/access.json)."""
-    from .serve.access import SECRETARIAT, new_code
+    from ..serve.access import SECRETARIAT, new_code
 
     code = new_code(args.folder, division=args.division, secretariat=args.secretariat)
     who = SECRETARIAT if args.secretariat else args.division
@@ -57,14 +57,14 @@ def serve_arguments(parser: argparse.ArgumentParser) -> None:
 
 def office_option(parser: argparse.ArgumentParser) -> None:
     """The LibreOffice to use (build, serve): ``--soffice PATH``."""
-    from .libreoffice.pages import add_soffice_option
+    from ..libreoffice.pages import add_soffice_option
 
     add_soffice_option(parser)
 
 
 def use_office(args: argparse.Namespace) -> None:
     """Use the LibreOffice ``--soffice`` named, if any, in this process and the ones it starts."""
-    from .libreoffice.pages import use_soffice
+    from ..libreoffice.pages import use_soffice
 
     use_soffice(args.soffice)
 
@@ -82,9 +82,9 @@ def _port(text: str) -> int:
 
 def run_serve(args: argparse.Namespace) -> int:
     """Serve the clerk's page and the secretariat's desk with waitress until interrupted."""
-    from .serve.access import ACCESS_FILE, state_folder
-    from .serve.app import SERVER_BODY_LIMIT, create_app
-    from .serve.server import REQUEST_DEADLINE, deadline_server
+    from ..serve.access import ACCESS_FILE, state_folder
+    from ..serve.app import SERVER_BODY_LIMIT, create_app
+    from ..serve.server import REQUEST_DEADLINE, deadline_server
 
     use_office(args)
     app = create_app(args.folder, outputs=args.outputs, previous=args.previous, host=args.host,
@@ -133,7 +133,7 @@ def _listen(make_server, app, host: str, port: int, **options):
     """
     import socket
 
-    from .errors import ReportkitError
+    from ..errors import ReportkitError
 
     taken = (f"ポート {port} はほかのプログラム（すでに動いている reportkit serve など）が使っています。"
              f"--port {port + 1 if port < 65535 else 8000} のように別のポート番号を指定してください。")
@@ -204,7 +204,7 @@ def _exit_on_terminate() -> None:
 
 def start_kept_office():
     """A LibreOffice kept running for the page passes of builds while serving (None without LibreOffice)."""
-    from .libreoffice.pages import start_kept_office as start
+    from ..libreoffice.pages import start_kept_office as start
 
     office = start()
     if office is not None:

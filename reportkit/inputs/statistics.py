@@ -18,9 +18,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputFileError, NarrativeError
-from .files.excel_text import excel_text
-from .printed import full_width
+from ..errors import InputFileError, NarrativeError
+from ..files.excel_text import excel_text
+from ..report.printed import full_width
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -8,8 +8,8 @@ edition's 事業期間 rule for years past the end of the report's era.
 
 from __future__ import annotations
 
-from .japanese import era_of, era_year_number, nendo, period_label, zen_digits
-from .japanese import zen as _zen
+from ..japanese import era_of, era_year_number, nendo, period_label, zen_digits
+from ..japanese import zen as _zen
 
 __all__ = ["amount", "full_width", "nendo", "period", "short_nendo", "year_heads", "zen"]
 

@@ -24,16 +24,16 @@ from pathlib import Path
 
 import jinja2
 
-from .blocks import MERGE_UP, Block, marker_text, plain, spans
-from .errors import InputFolderError, NarrativeError
-from .files.atomic import atomic_path
-from .input_folder import NARRATIVES_DIR, InputFolder
+from ..blocks import MERGE_UP, Block, marker_text, plain, spans
+from ..errors import InputFolderError, NarrativeError
+from ..files.atomic import atomic_path
+from ..inputs.input_folder import NARRATIVES_DIR, InputFolder
 from .narrative_templates import make_environment, word_source
-from .render.narratives import parse
-from .render.styles import check as check_styles
-from .render.word_narrative import write_word_narrative
-from .word.reader import read_narrative
-from .year_inputs import WORD_SUFFIX, Narratives, NarrativeSource, read_narratives
+from ..render.narratives import parse
+from ..render.styles import check as check_styles
+from ..render.word_narrative import write_word_narrative
+from ..word.reader import read_narrative
+from ..inputs.year_inputs import WORD_SUFFIX, Narratives, NarrativeSource, read_narratives
 
 MARKDOWN_DIR = "markdown"  # in narratives/: the Markdown a conversion kept
 _JINJA_OPENING = re.compile(r"\{[{%#]")

@@ -22,17 +22,17 @@ from types import SimpleNamespace, TracebackType
 import jinja2
 
 from .aggregate import Report, aggregate
-from .blocks import BOLD_ON
-from .blocks import plain as _plain
-from .config import ReportConfig
-from .errors import InputFileError, NarrativeError
-from .input_folder import NARRATIVES_DIR
-from .issues import Issue, make_issue
-from .japanese import nendo
-from .rules import stale_year_phrase
-from .statistics import INDEX_ERRORS, INDEX_FILE, StatisticsItem, StatisticsTables, marker_key
-from .word.reader import WordNarrative, quote_of, read_narrative_data, where
-from .year_inputs import WORD_SUFFIX, Narratives, NarrativeSource, YearInputs, part_name
+from ..blocks import BOLD_ON
+from ..blocks import plain as _plain
+from ..inputs.config import ReportConfig
+from ..errors import InputFileError, NarrativeError
+from ..inputs.input_folder import NARRATIVES_DIR
+from ..issues import Issue, make_issue
+from ..japanese import nendo
+from ..checks.rules import stale_year_phrase
+from ..inputs.statistics import INDEX_ERRORS, INDEX_FILE, StatisticsItem, StatisticsTables, marker_key
+from ..word.reader import WordNarrative, quote_of, read_narrative_data, where
+from ..inputs.year_inputs import WORD_SUFFIX, Narratives, NarrativeSource, YearInputs, part_name
 
 
 # Full-width braces (or a mix) around a word: meant as a placeholder, but printed literally.
@@ -91,7 +91,7 @@ def make_environment(narratives: Narratives) -> jinja2.Environment:
 
 
 def _environment(narratives: Narratives) -> jinja2.Environment:
-    from .usercache import cache_folder
+    from ..usercache import cache_folder
 
     compiled = cache_folder("jinja")
     environment = jinja2.Environment(
@@ -101,7 +101,7 @@ def _environment(narratives: Narratives) -> jinja2.Environment:
         keep_trailing_newline=True,
         bytecode_cache=_bytecode_cache(compiled) if compiled is not None else None,
     )
-    from .japanese import era_short
+    from ..japanese import era_short
     from .printed import full_width, nendo, short_nendo, zen  # the printed forms of years and amounts
 
     environment.filters["nendo"] = nendo  # {{ year | nendo }} → 令和２年度; {{ 2019 | nendo }} → 令和元年度

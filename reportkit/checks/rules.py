@@ -12,14 +12,14 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 
-from .config import ReportConfig
-from .expected_record import LastYear
-from .input_folder import CONFIG_FILE
-from .issues import FIELD_LABELS, Issue, make_issue
-from .japanese import (FULL_DIGITS, display_width, era_of, era_year, nendo, nendo_or_western, quantities,
+from ..inputs.config import ReportConfig
+from ..inputs.expected_record import LastYear
+from ..inputs.input_folder import CONFIG_FILE
+from ..issues import FIELD_LABELS, Issue, make_issue
+from ..japanese import (FULL_DIGITS, display_width, era_of, era_year, nendo, nendo_or_western, quantities,
                        to_half_width, yen_in_thousands)
-from .model import RENAME_EVENTS, Card, ResultRow, SourcedCard, former_names, name_key
-from .project_order import in_report_order
+from ..model import RENAME_EVENTS, Card, ResultRow, SourcedCard, former_names, name_key
+from ..report.project_order import in_report_order
 
 CardRule = Callable[[SourcedCard, ReportConfig], Iterator[Issue]]
 

@@ -15,20 +15,20 @@ from pathlib import Path
 
 from . import rules
 from .card_cache import cached_check
-from .card_settings import CardSettings, card_settings, input_folder_of
+from ..inputs.card_settings import CardSettings, card_settings, input_folder_of
 from .cards import is_complete, read_card
-from .config import ReportConfig, load_config
-from .errors import InputFolderError, ReportkitError
-from .expected_record import LastYear, read_expected_file
-from .files.journal import LOCK
-from .input_folder import NOT_CARDS, InputFolder
-from .recovery import complete_accepts
-from .year_inputs import YearInputs, load_year_inputs
-from .issues import Issue, IssueCode, make_issue
-from .model import SourcedCard
-from .narrative_templates import check_narratives
+from ..inputs.config import ReportConfig, load_config
+from ..errors import InputFolderError, ReportkitError
+from ..inputs.expected_record import LastYear, read_expected_file
+from ..files.journal import LOCK
+from ..inputs.input_folder import NOT_CARDS, InputFolder
+from ..inputs.recovery import complete_accepts
+from ..inputs.year_inputs import YearInputs, load_year_inputs
+from ..issues import Issue, IssueCode, make_issue
+from ..model import SourcedCard
+from ..report.narrative_templates import check_narratives
 from .validation_report import ValidationReport, file_name
-from .workbook.reader import RawCard, read_workbook
+from ..workbook.reader import RawCard, read_workbook
 
 # Read as workbooks (the reader names what is wrong with an .xls, an .xlsm or a damaged file).
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xltx"}
@@ -164,7 +164,7 @@ def validate_folder(folder: Path, config: ReportConfig | None = None,
                     empty_ok: bool = False, inputs: YearInputs | None = None) -> ValidationReport:
     """Every problem of every workbook in ``folder`` (config from ``folder/config.toml`` unless given).
 
-    The report has one task per file (``reportkit.validation_report``). ``inputs``: the folder's
+    The report has one task per file (``reportkit.checks.validation_report``). ``inputs``: the folder's
     files as already read (a build reads them once and hands them on); else they are read here.
 
     ``progress`` may wrap the list of files (e.g. a progress bar). A folder without any workbook is

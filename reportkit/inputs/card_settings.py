@@ -19,12 +19,12 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .config import CIRCLED, Chapter, Cover, Policy, ReportConfig, config_from_json, load_config, load_config_file
-from .errors import ConfigError, ParseError
+from ..errors import ConfigError, ParseError
 from .input_folder import DEFAULT_INPUT, InputFolder
-from .issues import Issue, make_issue
-from .japanese import nendo, one_line, parse_fiscal_year, to_half_width
-from .workbook.layout import DIVISIONS_LIST, MEASURES_OF_POLICY_LIST, POLICIES_LIST
-from .workbook.reader import RawCard, read_workbook
+from ..issues import Issue, make_issue
+from ..japanese import nendo, one_line, parse_fiscal_year, to_half_width
+from ..workbook.layout import DIVISIONS_LIST, MEASURES_OF_POLICY_LIST, POLICIES_LIST
+from ..workbook.reader import RawCard, read_workbook
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx")
 UNKNOWN = "（不明）"

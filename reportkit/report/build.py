@@ -16,16 +16,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .aggregate import Placeholder, Report, aggregate
-from .usercache import cache_folder
-from .errors import OutputError, ValidationFailed
+from ..usercache import cache_folder
+from ..errors import OutputError, ValidationFailed
 from .export import companion_sheets, report_data, report_json_bytes
-from .files.journal import move_all, pending
-from .input_folder import REPORT_JSON, InputFolder
-from .issues import Issue
-from .recovery import BUILD_STAGING_PREFIX, DRAFT_FOLDER, finish_builds
-from .validate import validate_folder
-from .workbook.tables import write_tables
-from .year_inputs import YearInputs, load_year_inputs
+from ..files.journal import move_all, pending
+from ..inputs.input_folder import REPORT_JSON, InputFolder
+from ..issues import Issue
+from ..inputs.recovery import BUILD_STAGING_PREFIX, DRAFT_FOLDER, finish_builds
+from ..checks.validate import validate_folder
+from ..workbook.tables import write_tables
+from ..inputs.year_inputs import YearInputs, load_year_inputs
 
 REPORT_DOCX = "report.docx"
 REPORT_PDF = "report.pdf"
@@ -61,11 +61,11 @@ def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
     A report of another fiscal year where this one goes (``report.json``, else ``report.docx``'s title)
     is never replaced unless ``force``: OtherYearOutput, before anything is written.
     """
-    from .libreoffice.pages import office_started_early
+    from ..libreoffice.pages import office_started_early
 
     inputs = load_year_inputs(Path(input_dir))  # a missing or broken config.toml: the most basic problem, first
     if inputs.reference is not None:  # the folder's own styles, edited in Word: usable, or said before anything runs
-        from .render.styles import check
+        from ..render.styles import check
 
         check(inputs.reference, inputs.folder.reference)
     restored = finish_builds(Path(output_dir))  # a killed build's moves finished before its report is looked at
@@ -81,10 +81,10 @@ def build_report(input_dir: Path, output_dir: Path, *, pdf: bool = False,
 
 def _build(inputs: YearInputs, output_dir: Path, *, pdf: bool, progress, page_numbers: bool,
            draft: bool, notices: list[str]) -> BuildResult:
-    from .libreoffice.pages import (PageNumberError, chosen_soffice, find_soffice, missing_soffice_message,
+    from ..libreoffice.pages import (PageNumberError, chosen_soffice, find_soffice, missing_soffice_message,
                                     update_page_numbers)
-    from .render import render_report
-    from .render.package import set_update_fields, write_cached_pagerefs
+    from ..render import render_report
+    from ..render.package import set_update_fields, write_cached_pagerefs
 
     started = time.perf_counter()
     input_dir = inputs.root
@@ -104,7 +104,7 @@ def _build(inputs: YearInputs, output_dir: Path, *, pdf: bool, progress, page_nu
 
     soffice = find_soffice() if (page_numbers or pdf) else None
     if soffice is None and (pdf or (page_numbers and chosen_soffice())):  # asked for, and not there
-        from .errors import ReportkitError
+        from ..errors import ReportkitError
 
         raise ReportkitError(("PDF を作るには LibreOffice が必要です。" if pdf else "") + missing_soffice_message()
                              + ("（PDF なしで作るには --pdf を外してください）" if pdf else ""))
@@ -156,7 +156,7 @@ def _build(inputs: YearInputs, output_dir: Path, *, pdf: bool, progress, page_nu
 
 def _draft_report(inputs: YearInputs, result) -> tuple[Report, dict[str, Placeholder], list[str]]:
     """The draft's figures and placeholders; ValidationFailed when an input other than a card has errors."""
-    from .collect.draft import draft_inputs
+    from ..collect.draft import draft_inputs
 
     if any(task.path is None and task.errors for task in result.tasks):
         raise _refused(inputs, result, draft=True)
@@ -169,8 +169,8 @@ def _draft_report(inputs: YearInputs, result) -> tuple[Report, dict[str, Placeho
 
 def _refused(inputs: YearInputs, result, *, draft: bool) -> ValidationFailed:
     """The ValidationFailed of a refused build, with what refuses it first (``collect.refusal``)."""
-    from .collect.refusal import refusal
-    from .errors import ReportkitError
+    from ..collect.refusal import refusal
+    from ..errors import ReportkitError
 
     try:
         expected = inputs.expected.record() if inputs.expected.present else None
@@ -222,7 +222,7 @@ def report_year(folder: Path) -> int | None:
     import re
     import zipfile
 
-    from .japanese import parse_fiscal_year
+    from ..japanese import parse_fiscal_year
 
     try:
         data = json.loads((folder / REPORT_JSON).read_text(encoding="utf-8"))
@@ -240,8 +240,8 @@ def report_year(folder: Path) -> int | None:
 
 def _check_same_year(output_dir: Path, year: int, draft: bool) -> None:
     """Never replace the report of another fiscal year (OtherYearOutput); ``--force`` skips this."""
-    from .errors import OtherYearOutput
-    from .japanese import nendo
+    from ..errors import OtherYearOutput
+    from ..japanese import nendo
 
     found = report_year(output_dir)
     if found is not None and found != year:

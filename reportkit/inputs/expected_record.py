@@ -24,10 +24,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import ExpectedError
-from .files.excel_text import excel_text
+from ..errors import ExpectedError
+from ..files.excel_text import excel_text
 from .input_folder import EXPECTED_FILE, EXPECTED_LIST
-from .model import Reprint
+from ..model import Reprint
 
 # The card's flags decided anew each year (rollover empties them): 重点, 主要成果, 緊急雇用.
 YEAR_FLAGS = ("priority", "key_result", "emergency")

@@ -11,10 +11,10 @@ import json
 import sys
 from pathlib import Path
 
-from .files.atomic import atomic_path, write_text_atomic
-from .files.patterns import expand_patterns
-from .errors import ReportkitError
-from .input_folder import DEFAULT_INPUT
+from ..files.atomic import atomic_path, write_text_atomic
+from ..files.patterns import expand_patterns
+from ..errors import ReportkitError
+from ..inputs.input_folder import DEFAULT_INPUT
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -34,7 +34,7 @@ def packs_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_packs(args: argparse.Namespace) -> int:
     """Write one folder (and zip) per division: its prefilled cards, a blank card and a checklist."""
-    from .collect.packs import write_packs
+    from ..collect.packs import write_packs
 
     result = write_packs(args.folder, args.output, zip_packs=args.zip, expected=args.expected)
     print(f"担当課ごとの配布用フォルダを作りました: {result.out_dir}（{len(result.packs)} 課）")
@@ -61,8 +61,8 @@ def status_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_status(args: argparse.Namespace) -> int:
     """Expected against received, per division and project; 0 when all is in and clean, else 1."""
-    from .collect.status import collection_status, format_status_text, status_data, status_sheets
-    from .workbook.tables import write_tables
+    from ..collect.status import collection_status, format_status_text, status_data, status_sheets
+    from ..workbook.tables import write_tables
 
     if args.format == "xlsx" and args.output is None:
         raise ReportkitError("--format xlsx には -o で書き出すファイル（例: 回収状況.xlsx）を指定してください。")
@@ -99,7 +99,7 @@ def accept_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_accept(args: argparse.Namespace) -> int:
     """File returned workbooks by division, archiving earlier versions; 1 when a filed one has errors."""
-    from .collect.accept import Filed, Skipped, accept
+    from ..collect.accept import Filed, Skipped, accept
 
     files = expand_patterns(args.files)
     skipped: list[Skipped] = []  # a returned pack's checklist and untouched cards: decided before any filing
@@ -141,7 +141,7 @@ def abolish_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_abolish(args: argparse.Namespace) -> int:
     """Record a project as abolished (事業廃止) this year, or take the record back with --undo."""
-    from .collect.abolish import abolish, restore
+    from ..collect.abolish import abolish, restore
 
     if args.undo:
         entry = restore(args.input, args.project_id)
