@@ -436,13 +436,25 @@ def test_a_style_edited_in_word_changes_what_the_plan_reads(tmp_path):
 def test_the_report_carries_the_line_breaking_rules_that_keep_numbers_whole(rendered):
     """settings.xml: no line starts with a full-width digit or closing mark (ja-JP); the page pass hands
     the same characters to LibreOffice, whose import of a .docx leaves them out."""
-    from reportkit.libreoffice.uno_helper import kinsoku_settings
+    from reportkit.word.facts import kinsoku_settings
 
-    before, after = kinsoku_settings(str(rendered))["ja-JP"]
+    before, after = kinsoku_settings(rendered)["ja-JP"]
     assert set("０１２３４５６７８９、。」）％") <= set(before)
     assert set("「（") <= set(after) and not set("０１２３４５６７８９") & set(after)
     xml = zipfile.ZipFile(rendered).read("word/settings.xml").decode("utf-8")
     assert xml.index("<w:noLineBreaksAfter") < xml.index("<w:noLineBreaksBefore") < xml.index("<w:savePreviewPicture")
+
+
+def test_the_page_pass_gets_the_charts_descriptions_and_line_breaking_rules_as_data(rendered):
+    """word.facts reads what Writer's .docx import drops, for the UNO helper (which reads no Word XML)."""
+    import json
+
+    from reportkit.word.facts import layout_facts
+
+    facts = json.loads(json.dumps(layout_facts(rendered)))  # what the helper reads back
+    xml = zipfile.ZipFile(rendered).read("word/document.xml").decode("utf-8")
+    assert len(facts["charts"]) == xml.count('uri="http://schemas.openxmlformats.org/drawingml/2006/chart"') >= 1
+    assert all(facts["charts"]) and "ja-JP" in facts["kinsoku"]
 
 
 def _card_tables(rendered, first_header: str, second_header: str):

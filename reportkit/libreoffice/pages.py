@@ -281,10 +281,10 @@ def _chart_alternatives(figures: list, docx_path: Path) -> list:
     order — only when there are as many such Figures as charts (a picture has its own)."""
     from pypdf.generic import NameObject, TextStringObject
 
-    from .uno_helper import chart_descriptions
+    from ..word.facts import chart_descriptions
 
     figures = [figure for figure in figures if not figure.get("/Alt") and not figure.get("/ActualText")]
-    descriptions = chart_descriptions(str(docx_path))
+    descriptions = chart_descriptions(Path(docx_path))
     if not figures or len(figures) != len(descriptions):
         return []
     changed = []

@@ -282,15 +282,23 @@ def layout_pages(docx: Path, soffice: str, python: str, timeout: int, *, pdf: Pa
     ``pipe``: use the LibreOffice listening there (waiting up to ``wait`` seconds for it) instead of
     starting one; raises RuntimeError when it does not answer.
     """
+    from ..word.facts import layout_facts  # Word XML is read in word/; the helper gets the facts as data
+
     command = _script_command(python, "layout", soffice, str(Path(docx).resolve()), str(timeout))
     if pdf is not None:
         command += ["--pdf", str(Path(pdf).resolve())]
     if pipe:
         command += ["--pipe", pipe, "--wait", str(wait)]
+    handle, facts = tempfile.mkstemp(prefix="reportkit-facts-", suffix=".json")
+    os.close(handle)
     try:
-        done = subprocess.run(command, capture_output=True, timeout=timeout + wait + 30, check=False)
+        Path(facts).write_text(json.dumps(layout_facts(Path(docx)), ensure_ascii=False), encoding="utf-8")
+        done = subprocess.run([*command, "--facts", facts], capture_output=True, timeout=timeout + wait + 30,
+                              check=False)
     except subprocess.TimeoutExpired as exc:
         raise RuntimeError(f"LibreOffice のレイアウトが {timeout} 秒で終わりませんでした") from exc
+    finally:
+        Path(facts).unlink(missing_ok=True)
     if done.returncode != 0:
         lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise RuntimeError(lines[-1] if lines else "LibreOffice")
@@ -523,56 +531,11 @@ def _connect(pipe: str, wait: float, office: subprocess.Popen | None):
             time.sleep(0.1)
 
 
-CHART_URI = "http://schemas.openxmlformats.org/drawingml/2006/chart"
-
-
-def chart_descriptions(docx: str) -> list[str]:
-    """The alternative text (``wp:docPr descr``) of every chart of a .docx's body, in document order."""
-    import zipfile
-    from xml.etree import ElementTree
-
-    wp = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
-    a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
-    with zipfile.ZipFile(docx) as package:
-        root = ElementTree.fromstring(package.read("word/document.xml"))
-    found = []
-    for frame in root.iter():
-        if frame.tag in (f"{wp}inline", f"{wp}anchor"):
-            data = frame.find(f"{a}graphic/{a}graphicData")
-            properties = frame.find(f"{wp}docPr")
-            if data is not None and data.get("uri") == CHART_URI and properties is not None:
-                found.append(properties.get("descr", ""))
-    return found
-
-
-W_MAIN = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
-def kinsoku_settings(docx: str) -> dict[str, tuple[str, str]]:
-    """Language → (characters no line starts with, characters no line ends with) from a .docx's
-    settings.xml (``w:noLineBreaksBefore`` / ``w:noLineBreaksAfter``)."""
-    import zipfile
-    from xml.etree import ElementTree
-
-    with zipfile.ZipFile(docx) as package:
-        try:
-            root = ElementTree.fromstring(package.read("word/settings.xml"))
-        except KeyError:
-            return {}
-    found: dict[str, list[str]] = {}
-    for index, tag in enumerate(("noLineBreaksBefore", "noLineBreaksAfter")):
-        for element in root.findall(f"{W_MAIN}{tag}"):
-            language = element.get(f"{W_MAIN}lang", "")
-            found.setdefault(language, ["", ""])[index] = element.get(f"{W_MAIN}val", "")
-    return {language: (before, after) for language, (before, after) in found.items() if language}
-
-
-def _apply_kinsoku(document, docx: str) -> None:
-    """Give Writer the .docx's line-breaking characters, which its import of a .docx leaves out (7.x):
-    without them LibreOffice breaks inside a number of full-width digits (「平成２／５年」)."""
+def _apply_kinsoku(document, settings: dict[str, list[str]]) -> None:
+    """Give Writer the .docx's line-breaking characters (``word.facts``), which its import of a .docx leaves
+    out (7.x): without them LibreOffice breaks inside a number of full-width digits (「平成２／５年」)."""
     import uno
 
-    settings = kinsoku_settings(docx)
     if not settings:
         return
     table = document.createInstance("com.sun.star.text.DocumentSettings").getPropertyValue("ForbiddenCharacters")
@@ -583,7 +546,7 @@ def _apply_kinsoku(document, docx: str) -> None:
                                                                  before, after))
 
 
-def _describe_charts(document, docx: str) -> None:
+def _describe_charts(document, descriptions: list[str]) -> None:
     """Give each chart its alternative text, which Writer's import of a .docx chart leaves out (7.x).
 
     The PDF's /Alt of the chart's Figure is the object's Description. Charts are the document's only
@@ -591,7 +554,6 @@ def _describe_charts(document, docx: str) -> None:
     """
     objects = document.getEmbeddedObjects()
     names = sorted(objects.getElementNames(), key=lambda name: (len(name), name))
-    descriptions = chart_descriptions(docx)
     if len(names) != len(descriptions):
         return
     for name, description in zip(names, descriptions):
@@ -600,7 +562,7 @@ def _describe_charts(document, docx: str) -> None:
             chart.setPropertyValue("Description", description)
 
 
-def _measure(context, docx: str, pdf: str | None) -> dict:
+def _measure(context, docx: str, pdf: str | None, facts: dict) -> dict:
     import uno
 
     desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
@@ -609,7 +571,7 @@ def _measure(context, docx: str, pdf: str | None) -> dict:
     if document is None:
         raise RuntimeError("LibreOffice で文書を開けませんでした")
     try:
-        _apply_kinsoku(document, docx)
+        _apply_kinsoku(document, facts.get("kinsoku", {}))
         cursor = document.getCurrentController().getViewCursor()
         bookmarks = document.getBookmarks()
         pages = {}
@@ -619,7 +581,7 @@ def _measure(context, docx: str, pdf: str | None) -> dict:
         cursor.jumpToLastPage()
         count = cursor.getPage()
         if pdf:
-            _describe_charts(document, docx)
+            _describe_charts(document, facts.get("charts", []))
             options = uno.Any("[]com.sun.star.beans.PropertyValue",
                               tuple(_prop(name, value) for name, value in PDF_EXPORT_OPTIONS.items()))
             arguments = uno.Any("[]com.sun.star.beans.PropertyValue",
@@ -630,16 +592,17 @@ def _measure(context, docx: str, pdf: str | None) -> dict:
     return {"bookmarks": pages, "page_count": count}
 
 
-def _layout(soffice: str, docx: str, timeout: float, pdf: str | None, pipe: str | None, wait: float) -> dict:
+def _layout(soffice: str, docx: str, timeout: float, pdf: str | None, pipe: str | None, wait: float,
+            facts: dict) -> dict:
     if pipe:  # a kept LibreOffice: use it, leave it running
-        return _measure(_connect(pipe, wait, None), docx, pdf)
+        return _measure(_connect(pipe, wait, None), docx, pdf, facts)
     pipe = f"reportkit_{uuid.uuid4().hex}"
     profile = prepare_profile(Path(tempfile.mkdtemp(prefix="reportkit-uno-")))
     office = start_office(office_command(soffice, profile, pipe))
     context = None
     try:
         context = _connect(pipe, timeout, office)
-        return _measure(context, docx, pdf)
+        return _measure(context, docx, pdf, facts)
     finally:
         if context is not None:
             _terminate(context)
@@ -669,6 +632,7 @@ def _script(argv: list[str]) -> int:
     layout.add_argument("--pdf")
     layout.add_argument("--pipe")
     layout.add_argument("--wait", type=float, default=0.0)
+    layout.add_argument("--facts", help="a JSON file: what Writer's import drops (word.facts.layout_facts)")
     terminate = commands.add_parser("terminate")
     terminate.add_argument("pipe")
     ready = commands.add_parser("ready")
@@ -681,7 +645,8 @@ def _script(argv: list[str]) -> int:
     if args.command == "terminate":
         _terminate(_connect(args.pipe, 5.0, None))
         return 0
-    print(json.dumps(_layout(args.soffice, args.docx, args.timeout, args.pdf, args.pipe, args.wait)))
+    facts = json.loads(Path(args.facts).read_text(encoding="utf-8")) if args.facts else {}
+    print(json.dumps(_layout(args.soffice, args.docx, args.timeout, args.pdf, args.pipe, args.wait, facts)))
     return 0
 
 
