@@ -151,3 +151,45 @@ def test_seed_sample_reproduces_the_printed_figures():
     assert (report.total.count, report.total.amount) == (119, 41609725)
     pages = [expected[row.bookmark] for row in report.rows]
     assert pages == sorted(pages) and len(pages) == 130
+
+
+def _joint_cards():
+    """A project two divisions carry out: one part named with its division, the other with the name alone;
+    a third card of the other division, reprinted; and two lookalikes that are not joint projects."""
+    return [
+        card("J01", 1, "人材育成", 25387, project_name="低炭素型ものづくり産業振興事業（地域産業課事業分）",
+             department="地域産業課"),
+        card("J02", 2, "経営支援", 17176, project_name="低炭素型ものづくり産業振興事業", department="商工政策課",
+             reprints=[Reprint(policy=3, measure="商談会")]),
+        card("K01", 1, "人材育成", 100, project_name="販路開拓事業（商工政策課事業分）", department="商工政策課"),
+        card("K02", 2, "経営支援", 200, project_name="販路開拓事業", department="商工政策課"),
+        card("L01", 3, "商談会", 300, project_name="商談会事業", department="地域産業課"),
+    ]
+
+
+def test_a_joint_project_s_parts_are_listed_with_their_division_and_partner():
+    report = aggregate(config(), _joint_cards(), multi_year())
+    listed = {(row.card.project_id, row.is_reprint): (row.name, row.department)
+              for policy in report.policies for row in policy.rows}
+    assert listed[("J01", False)] == ("低炭素型ものづくり産業振興事業（地域産業課事業分）", "地域産業課（商工政策課との連携）")
+    assert listed[("J02", False)] == ("低炭素型ものづくり産業振興事業（商工政策課事業分）", "商工政策課（地域産業課との連携）")
+    assert listed[("J02", True)] == ("低炭素型ものづくり産業振興事業（商工政策課事業分）（再掲）",
+                                     "商工政策課（地域産業課との連携）")
+    # one division's two cards are not a joint project, nor is a name no other card shares
+    assert listed[("K01", False)] == ("販路開拓事業（商工政策課事業分）", "商工政策課")
+    assert listed[("K02", False)] == ("販路開拓事業", "商工政策課")
+    assert listed[("L01", False)] == ("商談会事業", "地域産業課")
+    # the card itself keeps the name its division gave it
+    j02 = next(row for policy in report.policies for row in policy.rows if row.card.project_id == "J02")
+    assert j02.card_name == "低炭素型ものづくり産業振興事業"
+
+
+def test_a_project_of_three_divisions_names_both_partners_in_report_order():
+    from reportkit.report.aggregate import joint_parts
+    parts = [card("P1", 1, "人材育成", 1, project_name="連携事業（商工政策課事業分）", department="商工政策課"),
+             card("P2", 1, "人材育成", 1, project_name="連携事業（地域産業課事業分）", department="地域産業課"),
+             card("P3", 1, "人材育成", 1, project_name="連携事業", department="労政・能力開発課")]
+    found = joint_parts(parts)
+    assert found["P1"].department == "商工政策課（地域産業課、労政・能力開発課との連携）"
+    assert found["P3"].name == "連携事業（労政・能力開発課事業分）"
+    assert joint_parts(list(reversed(parts)))["P1"].department == "商工政策課（労政・能力開発課、地域産業課との連携）"

@@ -115,6 +115,22 @@ def test_list_table_rows_subtotals_and_total(rendered):
     assert rows[2][0] == "・人材育成"
 
 
+def test_a_joint_project_s_list_row_names_its_division_s_part_and_partner(tmp_path):
+    cfg = config()
+    joint = cards()
+    joint[5] = joint[5].model_copy(update={"project_name": "商店街事業（地域産業課事業分）", "department": "地域産業課"})
+    joint[6] = joint[6].model_copy(update={"project_name": "商店街事業"})
+    out = tmp_path / "report.docx"
+    render_report(aggregate(cfg, joint, multi_year()), cfg, read_narratives(FIXTURES / "narratives"),
+                  read_statistics(FIXTURES / "statistics"), out)
+    doc = Document(str(out))
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "基本方針" and len(t.columns) == 10)
+    rows = {row.cells[1].text: row.cells[8].text for row in table.rows}
+    assert rows["商店街事業（地域産業課事業分）"] == "地域産業課（商工政策課との連携）"
+    assert rows["商店街事業（商工政策課事業分）"] == "商工政策課（地域産業課との連携）"
+    assert any(c.text == "商店街事業" for t in doc.tables for row in t.rows for c in row.cells)  # the card's own name
+
+
 def test_list_table_spans_each_policy_over_the_table_and_sets_measures_20_characters_a_line(rendered):
     """As the edition: each 基本方針 one row across every column, the 施策 beside its projects."""
     from reportkit.render.list_table import CELL_MARGIN, MEASURE_EM, text_pt

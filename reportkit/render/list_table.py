@@ -136,7 +136,7 @@ def _row_cells(row: ListRow, fiscal_year: int, text: str, number: str, center: s
         put(center, period(card.period_start, card.period_end, fiscal_year)),
         put(center, card.foundation),
         put(center, "緊" if card.emergency else ""),
-        put(text, card.department),
+        put(text, row.department),
         Cell(x.paragraph(center, x.pageref_runs(row.bookmark))),
     ]
 
@@ -157,7 +157,7 @@ def list_table_height(report: Report, text_width: int, page_pt: float, start_pt:
     for policy in report.policies:
         block = row_height([cell_height(_policy_label(policy), sum(widths), text_pt(), margin) + pad])
         for group in policy.measures:
-            rows = sum(row_height([cell(row.name, NAME), cell(row.card.department, DEPARTMENT)]) for row in group.rows)
+            rows = sum(row_height([cell(row.name, NAME), cell(row.department, DEPARTMENT)]) for row in group.rows)
             block += max(rows, cell(_measure_label(group), MEASURE) + ROW_EXTRA_PT)
         block += sum(row_height([cell(lump.label, NAME)]) for lump in policy.lump_lines)
         block += one_line * (2 if policy.subtotal_with_reprints is not None else 1)

@@ -64,6 +64,46 @@ PLACEHOLDER_LABELS = {"missing": "未提出", "errors": "要修正"}
 
 
 @dataclass(frozen=True)
+class JointPart:
+    """One division's part of a project that several divisions carry out, as the list table names it.
+
+    The edition lists 「低炭素型ものづくり産業振興事業（新産業創造課事業分）」 with 担当課等
+    「新産業創造課（地域産業課との連携）」, where the card prints the project's name alone: cards whose names
+    differ only by a 「（…事業分）」 ending, of two or more divisions, are parts of one project (``joint_parts``).
+    """
+
+    name: str  # the name with 「（<division>事業分）」
+    department: str  # 「<division>（<partners>との連携）」
+
+
+_PART_ENDING = re.compile(r"（([^（）]+)事業分）$")
+
+
+def joint_parts(cards: Sequence[Card]) -> dict[str, JointPart]:
+    """Project id → its ``JointPart`` for the cards that are parts of a joint project.
+
+    A part's name is a project name with or without 「（<division>事業分）」; the parts of one project share
+    the name before that ending, come from two or more divisions, and at least one of them carries the
+    ending (two cards of one name and no ending are a duplicate name, which validation reports). Partners
+    are named in the order the cards are given (the report's order), each once.
+    """
+    by_base: dict[str, list[Card]] = {}
+    for card in cards:
+        name = card.one_line_name
+        by_base.setdefault(_PART_ENDING.sub("", name), []).append(card)
+    parts: dict[str, JointPart] = {}
+    for base, group in by_base.items():
+        divisions = list(dict.fromkeys(card.department for card in group if card.department))
+        if len(group) < 2 or len(divisions) < 2 or not any(_PART_ENDING.search(c.one_line_name) for c in group):
+            continue
+        for card in group:
+            partners = [division for division in divisions if division != card.department]
+            name = card.one_line_name if _PART_ENDING.search(card.one_line_name) else f"{base}（{card.department}事業分）"
+            parts[card.project_id] = JointPart(name, f"{card.department}（{'、'.join(partners)}との連携）")
+    return parts
+
+
+@dataclass(frozen=True)
 class ListRow:
     """One row of the list table, and the card printed for it in section 2(3)."""
 
@@ -73,11 +113,19 @@ class ListRow:
     is_reprint: bool
     bookmark: str  # Word bookmark around the printed card; PAGEREF target
     placeholder: Placeholder | None = None  # a draft's stand-in: its card is not printed, nor counted
+    joint: JointPart | None = None  # one division's part of a project several divisions carry out
 
     @property
     def name(self) -> str:
-        """The project name as listed (one line), with （再掲） on a reprint copy."""
-        return self.card.one_line_name + (REPRINT_SUFFIX if self.is_reprint else "")
+        """The project name as listed (one line; a joint project's part named with its division), with
+        （再掲） on a reprint copy."""
+        listed = self.joint.name if self.joint else self.card.one_line_name
+        return listed + (REPRINT_SUFFIX if self.is_reprint else "")
+
+    @property
+    def department(self) -> str:
+        """担当課等 as listed: the division, and for a joint project's part the divisions it works with."""
+        return self.joint.department if self.joint else self.card.department
 
     @property
     def card_name(self) -> str:
@@ -196,6 +244,7 @@ def aggregate(config: ReportConfig, cards: list[Card], multi_year: list[YearFigu
     draft, placeholders = placeholders is not None, placeholders or {}
     cards, warnings = in_report_order(config, cards, previous)
     bookmarks = _BookmarkNames()
+    joint = joint_parts(cards)
     # Own rows in list order; unknown measures go last (validation reports them).
     own: dict[int, dict[str, list[ListRow]]] = {p.no: {m: [] for m in p.measures} for p in config.policies}
     for card in cards:
@@ -207,7 +256,7 @@ def aggregate(config: ReportConfig, cards: list[Card], multi_year: list[YearFigu
             warnings.append(f"{card.project_id}: 施策「{card.measure}」は基本方針 {card.policy} にありません")
             groups.setdefault(card.measure, [])
         groups[card.measure].append(ListRow(card, card.policy, card.measure, False, bookmarks.make(card.project_id),
-                                            placeholders.get(card.project_id)))
+                                            placeholders.get(card.project_id), joint.get(card.project_id)))
 
     placements = {
         (p.project_id, p.into_policy): p.after for p in getattr(config, "reprint_placements", [])
@@ -220,7 +269,8 @@ def aggregate(config: ReportConfig, cards: list[Card], multi_year: list[YearFigu
                 continue
             rows = groups.setdefault(reprint.measure, [])
             row = ListRow(card, reprint.policy, reprint.measure, True,
-                          bookmarks.make(f"{card.project_id}r{reprint.policy}"), placeholders.get(card.project_id))
+                          bookmarks.make(f"{card.project_id}r{reprint.policy}"), placeholders.get(card.project_id),
+                          joint.get(card.project_id))
             _place(rows, row, placements.get((card.project_id, reprint.policy)))
 
     subtotals = {
