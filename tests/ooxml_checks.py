@@ -26,7 +26,7 @@ CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
 # -- schema order (ECMA-376 Part 1, §17.3.1.26 CT_PPr, §17.3.2.28 CT_RPr, §17.4.60 CT_TblPr,
-#    §17.6.17 CT_SectPr, §17.4.70 CT_TcPr) ---------------------------------------------------------
+#    §17.6.17 CT_SectPr, §17.4.70 CT_TcPr, ruby) ---------------------------------------------------------
 _PPR = ("pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd "
         "tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi "
         "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc textDirection "
@@ -41,9 +41,12 @@ _SECTPR = ("headerReference footnotePr endnotePr type pgSz pgMar paperSrc pgBord
            "formProt vAlign noEndnote titlePg textDirection bidi rtlGutter docGrid printerSettings sectPrChange")
 _TCPR = ("cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection tcFitText vAlign hideMark "
          "headers cellIns cellDel cellMerge tcPrChange")
+_RUBYPR = "rubyAlign hps hpsRaise hpsBaseText lid dirty"  # §17.3.3.28 CT_RubyPr
+_RUBY = "rubyPr rt rubyBase"  # §17.3.3.25 CT_Ruby
 SCHEMA_ORDER: dict[str, tuple[str, ...]] = {
     "pPr": tuple(_PPR.split()), "rPr": tuple(_RPR.split()), "tblPr": tuple(_TBLPR.split()),
     "sectPr": tuple(_SECTPR.split()), "tcPr": tuple(_TCPR.split()),
+    "rubyPr": tuple(_RUBYPR.split()), "ruby": tuple(_RUBY.split()),
 }
 _SAME_RANK = {"footerReference": "headerReference"}
 

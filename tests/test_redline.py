@@ -2,7 +2,7 @@
 
 Two years built as a round builds them (rollover, clerks' edits): a renamed project, a changed cost,
 a moved one, an ended one and a new one in the same measure, a new one elsewhere, a changed results
-row, a changed narrative paragraph. The tracked changes are checked field by field, and "accept all"
+row, a changed narrative paragraph, a changed ruby reading. The tracked changes are checked field by field, and "accept all"
 / "reject all" (done here on the XML as Word does them) against the two reports' paragraphs.
 """
 
@@ -31,6 +31,7 @@ from yoy_helpers import make_two_years
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NEW_IN_ENDED_MEASURE = "NEW-901"
 NARRATIVE_OLD, NARRATIVE_NEW = "本県が９．０％減", "本県が８．５％減"
+RUBY_OLD, RUBY_NEW = "ひら", "たく"
 
 
 def w(tag: str) -> str:
@@ -53,6 +54,12 @@ def round_(tmp_path_factory):
     assert len(paragraph.runs) == 1
     paragraph.runs[0].text = paragraph.runs[0].text.replace(NARRATIVE_OLD, NARRATIVE_NEW)
     document.save(narrative)
+    ordinance = year2 / "narratives" / "section4_ordinance.docx"  # the ruby of 拓 read たく instead of ひら
+    document = docx.Document(ordinance)
+    (reading,) = [t for rt in document.element.body.iter(w("rt")) for t in rt.iter(w("t"))]
+    assert reading.text == RUBY_OLD
+    reading.text = RUBY_NEW
+    document.save(ordinance)
     old, new = base / "out1", base / "out2"
     build_report(year1, old, page_numbers=False)
     build_report(year2, new, page_numbers=False)
@@ -211,6 +218,15 @@ def test_a_changed_narrative_paragraph_shows_only_the_changed_words(round_):
     _, _, red, _ = round_
     paragraph = next(p for p in _root(red).iter(w("p")) if "８．５" in _inserted(p))
     assert _deleted(paragraph) == ["９．０"] and _inserted(paragraph) == ["８．５"]
+
+
+def test_a_changed_reading_is_the_old_ruby_deleted_and_the_new_inserted(round_):
+    _, _, red, _ = round_
+    paragraph = next(p for p in _root(red).iter(w("p")) if "２１世紀の中で確かな未来を" in text_of(p))  # the ordinance
+    assert _deleted(paragraph) == [RUBY_OLD + "拓"] and _inserted(paragraph) == [RUBY_NEW + "拓"]  # w:rt, then its base
+    for keep, reading in (("ins", RUBY_NEW), ("del", RUBY_OLD)):
+        resolved = _resolve(etree.fromstring(etree.tostring(paragraph)), keep)
+        assert [text_of(rt) for rt in resolved.iter(w("rt"))] == [reading]
 
 
 def test_the_list_table_subtotal_and_the_multi_year_table_change(round_):

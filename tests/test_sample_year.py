@@ -120,6 +120,24 @@ def test_document_prints_every_card_once_plus_its_reprints(built):
     assert len(set(n for n in names if not n.endswith("（再掲）"))) == 119
 
 
+def test_the_ordinance_prints_the_ruby_of_the_edition(built):
+    """「確かな未来を拓（ひら）く」: the one ruby of the edition, Word's ruby in the ordinance's preamble (and
+    not in はじめに, which quotes the sentence without it)."""
+    import zipfile
+
+    from lxml import etree
+
+    _, out = built
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    root = etree.fromstring(zipfile.ZipFile(out / "report.docx").read("word/document.xml"))
+    rubies = list(root.iter(f"{w}ruby"))
+    assert [("".join(r.find(f"{w}rubyBase").itertext()), "".join(r.find(f"{w}rt").itertext())) for r in rubies] == \
+        [("拓", "ひら")]
+    paragraph = next(rubies[0].iterancestors(f"{w}p"))
+    text = "".join(t.text for t in paragraph.iter(f"{w}t") if t.getparent().getparent().tag != f"{w}rt")
+    assert text.startswith("このような状況の下、２１世紀の中で確かな未来を拓く自主自立の青森県")
+
+
 def test_same_inputs_give_the_same_bytes(built, tmp_path):
     _, out = built
     build_report(INPUTS, tmp_path, page_numbers=False)
@@ -235,6 +253,26 @@ def test_the_prose_breaks_its_lines_where_the_edition_does(printed):
     for name in ("introduction", "section1_points", "section4_ordinance"):  # no planted breaks
         blocks = read_narrative(INPUTS / "narratives" / f"{name}.docx").blocks
         assert all("\n" not in data for kind, data in blocks if kind != "grid"), name
+
+
+@pytest.mark.libreoffice
+def test_the_ruby_stands_over_its_base_and_moves_no_line(printed):
+    """ひら over 拓 on the ordinance's first page (printed 159, as the edition), within the base's em and
+    above it; the preamble's lines keep the exact pitch of 本文 (a ruby takes no room of its own)."""
+    tool = _edition_lines()
+    ours = tool.read_pdf(printed[1] / "report.pdf")
+    index = tool.part_pages(ours)["section4"]
+    assert tool.printed_page(ours, index) == 159
+    words = ours.words[index]
+    (reading,) = [word for word in words if tool.norm(word[3]) == "ひら"]
+    (base,) = [word for word in words if tool.norm(word[3]).startswith("拓く自主自立")]
+    em = (base[2] - base[0]) / len(tool.norm(base[3]))
+    assert base[0] - 1 <= (reading[0] + reading[2]) / 2 <= base[0] + em + 1
+    assert reading[1] < base[1]
+    lines = sorted({round(y0, 1) for _x0, y0, _x1, text in words if "。" in text or "、" in text})
+    gaps = [b - a for a, b in zip(lines, lines[1:])]
+    pitches = {round(gap, 1) for gap in gaps if gap < 1.5 * min(gaps)}  # a sub-heading between: apart
+    assert len(pitches) == 1, pitches
 
 
 @pytest.mark.libreoffice

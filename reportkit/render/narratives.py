@@ -6,7 +6,9 @@ typed, blank-line separated paragraphs (line breaks inside a paragraph are joine
 as Japanese text wants), a pipe table (a real Word table; an empty first cell or a ``^`` cell
 continues the cell above, a ``<`` cell widens the cell to its left), and a paragraph that is exactly
 ``[表:4-1]`` or ``[図:4-1]`` is replaced by that statistics table or chart; ``**bold**`` is bold
-(a single ``*`` or ``_`` prints as typed). A narrative written in Word (``.docx``) is read into the
+(a single ``*`` or ``_`` prints as typed); ruby (ふりがな) as Aozora Bunko writes it: ``｜確か《たしか》``
+(the base after a bar, ``｜`` or ``|``) or ``拓《ひら》`` (the run of kanji just before ``《``), and
+``｜《`` prints ``《`` as typed. A narrative written in Word (``.docx``) is read into the
 same blocks (``reportkit.blocks``) by ``reportkit.word.reader``, its placeholders filled paragraph by
 paragraph. The templates themselves (placeholders, checks) are ``reportkit.report.narrative_templates``'.
 """
@@ -18,7 +20,7 @@ from collections.abc import Callable
 
 from markdown_it import MarkdownIt
 
-from ..blocks import BOLD_OFF, BOLD_ON, MERGE_LEFT, MERGE_UP, Block, plain, spans
+from ..blocks import BOLD_OFF, BOLD_ON, MERGE_LEFT, MERGE_UP, Block, has_inline, plain, ruby, spans
 from ..japanese import display_width
 from ..report.narrative_templates import NarrativeError, make_environment, render_narrative, render_word_narrative, word_source
 from ..inputs.statistics import marker_key
@@ -97,7 +99,31 @@ def _inline_text(token) -> str:
             parts.append(child.markup)  # italic is not the edition's: the asterisk prints as typed
         else:
             parts.append(child.content)
-    return "".join(parts).strip().lstrip("\u3000")
+    return aozora_ruby("".join(parts)).strip().lstrip("\u3000")
+
+
+# Ruby in the Aozora Bunko manner. The base: after a bar (｜ or |) up to 《, or else the run of kanji (CJK
+# ideographs and 々〆ヶ) just before 《; the reading: up to 》, on the line. A bar just before 《 prints
+# the 《 as typed (no ruby); 《 after anything else than kanji is text.
+_KANJI = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f々〆ヶ"
+_NOT_RUBY = "｜|《》\n\x02-\x06"  # what neither base nor reading holds: bars, brackets, breaks, markers
+_AOZORA_RUBY = re.compile(f"[｜|](?P<literal>《)|[｜|](?P<base>[^{_NOT_RUBY}]+)《(?P<reading>[^{_NOT_RUBY}]+)》"
+                          f"|(?P<kanji>[{_KANJI}]+)《(?P<kanji_reading>[^{_NOT_RUBY}]+)》")
+
+
+def aozora_ruby(text: str) -> str:
+    """The text with its Aozora ruby (``｜確か《たしか》``, ``拓《ひら》``) as ruby markers (``blocks.ruby``)."""
+    if "《" not in text:
+        return text
+
+    def replace(match: re.Match) -> str:
+        if match.group("literal"):
+            return "《"
+        if match.group("base"):
+            return ruby(match.group("base"), match.group("reading"))
+        return ruby(match.group("kanji"), match.group("kanji_reading"))
+
+    return _AOZORA_RUBY.sub(replace, text)
 
 
 # An article's paragraph: 「第１条　」「第１　」 or a paragraph number 「２　」 (full-width space after it).
@@ -168,19 +194,25 @@ def _kept_with_object(blocks: list[Block]) -> set[int]:
 
 
 def _paragraph(writer, style: str, text: str, keep_next: bool = False) -> None:
-    """A paragraph of ``style``; its bold pieces in bold runs."""
-    if BOLD_ON in text:
-        writer.paragraph(style, plain(text), content=inline_runs(text), keep_next=keep_next)
+    """A paragraph of ``style``; its bold pieces in bold runs, its ruby as Word's ruby. Its height is
+    estimated from its bases: in the narrative styles' exact line pitch a reading takes no room."""
+    if has_inline(text):
+        writer.paragraph(style, plain(text), content=inline_runs(text, styles.style_size_pt(style)),
+                         keep_next=keep_next)
     else:
         writer.paragraph(style, text, keep_next=keep_next)
 
 
-def inline_runs(text: str) -> str:
-    """Run XML of a text with bold markers: a bold piece's runs carry ``w:b``."""
+def inline_runs(text: str, size_pt: float) -> str:
+    """Run XML of a text with bold and ruby markers (``reportkit.blocks``), in a paragraph of ``size_pt``
+    points: a bold piece's runs carry ``w:b``, a ruby group is a ``w:ruby`` run."""
     parts = []
-    for piece, bold in spans(text):
+    for piece, bold, reading in spans(text):
+        if reading:
+            parts.append(fast.ruby_run(piece, reading, size_pt, bold))
+            continue
         runs = fast.runs(piece)
-        parts.append(runs.replace("<w:r>", "<w:r><w:rPr><w:b/><w:bCs/></w:rPr>") if bold else runs)
+        parts.append(runs.replace("<w:r>", f"<w:r>{fast.BOLD_RPR}") if bold else runs)
     return "".join(parts)
 
 
@@ -215,7 +247,7 @@ def table_xml(ids, rows: list[list[str]], text_width: int) -> tuple[str, float]:
                 above[column].vmerge, above[column].valign = above[column].vmerge or "restart", "center"
                 cell = fast.Cell(vmerge="continue")
             else:
-                cell = fast.Cell(fast.paragraph(header_id if header else text_id, inline_runs(text)),
+                cell = fast.Cell(fast.paragraph(header_id if header else text_id, inline_runs(text, table_pt)),
                                  valign="center" if header else None)
                 heights.append(cell_height(plain(text), widths[column] / 20, table_pt, CELL_MARGIN / 20))
                 above[column] = None if header else cell

@@ -10,7 +10,9 @@ What a reviewer sees:
 
 - a paragraph whose text changed: the common beginning and end kept, the old middle deleted and the
   new middle inserted — one change per paragraph (a figure is never split: 1,237 → 1,500 is the old
-  figure deleted and the new inserted); texts with little in common are replaced whole;
+  figure deleted and the new inserted; a ruby, its base with its reading, is one piece: 拓 with ひら →
+  拓 with たく is the old ruby deleted and the new inserted); texts with little in common are
+  replaced whole;
 - a card (or list-table row, or new-projects entry) of a project only this year: inserted whole
   (its runs in w:ins, its paragraph marks and table rows marked inserted); one only last year:
   deleted whole at its old place;
@@ -248,12 +250,15 @@ def note_paragraph(text: str, marks: Marks):
 
 # -- a changed paragraph ---------------------------------------------------------------------------
 
-_SIMPLE_RUN = {RPR, T, w("tab"), w("br")}
+RUBY = w("ruby")
+_SIMPLE_RUN = {RPR, T, w("tab"), w("br"), RUBY}
 _SIMPLE_PARAGRAPH = {PPR, R, w("bookmarkStart"), w("bookmarkEnd")}
+_RUBY_ATOMS = 0xF0000  # a ruby stands for one character of Supplementary Private Use Area-A in the comparison
 
 
-def _atoms(paragraph) -> list[tuple[str, bytes]] | None:
-    """The paragraph as (character, run properties) pairs; None when it holds more than plain runs."""
+def _atoms(paragraph, rubies: dict[bytes, str]) -> list[tuple[str, bytes]] | None:
+    """The paragraph as (character, run properties) pairs; None when it holds more than plain runs. A
+    ``w:ruby`` is one character of its own, the same for the same ruby (``rubies``: its XML → that character)."""
     atoms: list[tuple[str, bytes]] = []
     for child in paragraph:
         if child.tag not in _SIMPLE_PARAGRAPH:
@@ -266,6 +271,9 @@ def _atoms(paragraph) -> list[tuple[str, bytes]] | None:
                 return None
             if node.tag == RPR:
                 rpr = etree.tostring(node)
+            elif node.tag == RUBY:
+                xml = etree.tostring(node)
+                atoms.append((rubies.setdefault(xml, chr(_RUBY_ATOMS + len(rubies))), rpr))
             elif node.tag == T:
                 atoms.extend((character, rpr) for character in node.text or "")
             else:
@@ -273,11 +281,21 @@ def _atoms(paragraph) -> list[tuple[str, bytes]] | None:
     return atoms
 
 
-def _runs(atoms: list[tuple[str, bytes]], deleted: bool = False) -> list:
-    """Runs for atoms: one run per stretch of equal properties; tabs and breaks as their elements."""
+def _runs(atoms: list[tuple[str, bytes]], rubies: dict[str, bytes], deleted: bool = False) -> list:
+    """Runs for atoms: one run per stretch of equal properties; tabs and breaks as their elements, a
+    ruby (``rubies``: its character → its XML) a run of its own."""
     runs = []
     text_tag = w("delText") if deleted else T
     for character, rpr in atoms:
+        if character in rubies:
+            run = etree.Element(R, nsmap={"w": W})
+            if rpr:
+                run.append(etree.fromstring(rpr))
+            run.append(etree.fromstring(rubies[character]))
+            if deleted:
+                _as_deleted_run(run)
+            runs.append((None, run))  # nothing joins it
+            continue
         if not runs or runs[-1][0] != rpr:
             run = etree.Element(R, nsmap={"w": W})
             if rpr:
@@ -320,7 +338,9 @@ def merge_paragraph(old, new, marks: Marks):
     """``new`` with its differences from ``old`` tracked (``new`` is changed in place and returned)."""
     if marks.text(old) == marks.text(new):
         return new
-    old_atoms, new_atoms = _atoms(old), _atoms(new)
+    rubies: dict[bytes, str] = {}
+    old_atoms, new_atoms = _atoms(old, rubies), _atoms(new, rubies)
+    ruby_xml = {character: xml for xml, character in rubies.items()}
     if old_atoms is None or new_atoms is None:  # fields, pictures: the old runs deleted, the new inserted
         _strip_old_only(old, marks)
         _wrap_runs(new, marks, "ins")
@@ -339,18 +359,18 @@ def merge_paragraph(old, new, marks: Marks):
         start, end = _common_ends(old_text, new_text)
     else:
         start = end = 0
-    content = _runs(new_atoms[:start])
+    content = _runs(new_atoms[:start], ruby_xml)
     if start < len(old_atoms) - end:
         deletion = marks.mark("del")
-        deletion.extend(_runs(old_atoms[start:len(old_atoms) - end], deleted=True))
+        deletion.extend(_runs(old_atoms[start:len(old_atoms) - end], ruby_xml, deleted=True))
         content.append(deletion)
         marks.count += 1
     if start < len(new_atoms) - end:
         insertion = marks.mark("ins")
-        insertion.extend(_runs(new_atoms[start:len(new_atoms) - end]))
+        insertion.extend(_runs(new_atoms[start:len(new_atoms) - end], ruby_xml))
         content.append(insertion)
         marks.count += 1
-    content.extend(_runs(new_atoms[len(new_atoms) - end:]))
+    content.extend(_runs(new_atoms[len(new_atoms) - end:], ruby_xml))
     starts = [c for c in new if c.tag == w("bookmarkStart")]
     ends = [c for c in new if c.tag == w("bookmarkEnd")]
     for child in list(new):

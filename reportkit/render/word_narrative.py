@@ -4,8 +4,9 @@ The report's own styles and a Word user's tools: a document heading in Heading 2
 the sub-heading style (Heading 4), a paragraph in 本文, ・ items and numbered items in 箇条書き as real
 Word lists (numbering definitions of their own: a bulleted list 「・」, a numbered list whose numbers
 Word counts, each run of items restarting at its first number), a pipe table as a Word table in the
-report's table style with real merged cells, bold as bold runs, a line break as a line break, a
-statistics marker (``[表:4-1]``) as a paragraph of its own. ``word.reader`` reads such a file back into
+report's table style with real merged cells, bold as bold runs, ruby as Word's ruby (``w:ruby``, its
+figures from its paragraph's style), a line break as a line break, a statistics marker
+(``[表:4-1]``) as a paragraph of its own. ``word.reader`` reads such a file back into
 the same blocks. The file is reproducible: fixed dates and properties, a normalised zip.
 """
 
@@ -47,35 +48,36 @@ def _write(blocks: list[Block], out_path: Path, doc) -> None:
     lists = _Lists(doc)
     out = fast.Emitter(doc)
     text_width = text_width_twips(doc)
+    size = styles.style_size_pt  # a ruby's figures follow its paragraph's style (in the reference in use)
     previous: tuple[str, int] | None = None  # the numbered item before: (its delimiter, its number)
     for kind, data in blocks:
         if kind == "numbered":
             match = _NUMBERED.fullmatch(data)
             if match is None:  # no number to count: an item of the text as typed
-                out.add(fast.paragraph(ids[styles.BULLET], inline_runs(data)))
+                out.add(fast.paragraph(ids[styles.BULLET], inline_runs(data, size(styles.BULLET))))
                 previous = None
                 continue
             number, delimiter, text = int(match.group(1)), match.group(2), match.group(3)
             if previous != (delimiter, number - 1):
                 lists.start(delimiter, number)
-            out.add(fast.paragraph(ids[styles.BULLET], inline_runs(text), ppr=lists.numbered()))
+            out.add(fast.paragraph(ids[styles.BULLET], inline_runs(text, size(styles.BULLET)), ppr=lists.numbered()))
             previous = (delimiter, number)
             continue
         previous = None
         if kind == "heading2":
-            out.add(fast.paragraph(ids[styles.HEADING[2]], inline_runs(data)))
+            out.add(fast.paragraph(ids[styles.HEADING[2]], inline_runs(data, size(styles.HEADING[2]))))
         elif kind == "heading":
-            out.add(fast.paragraph(ids[styles.SUBHEADING], inline_runs(data)))
+            out.add(fast.paragraph(ids[styles.SUBHEADING], inline_runs(data, size(styles.SUBHEADING))))
         elif kind == "bullet":
             text = data.lstrip("・").lstrip("\u3000 ")  # as the report's writer: the list prints the ・
-            out.add(fast.paragraph(ids[styles.BULLET], inline_runs(text), ppr=lists.bullet()))
+            out.add(fast.paragraph(ids[styles.BULLET], inline_runs(text, size(styles.BULLET)), ppr=lists.bullet()))
         elif kind == "grid":
             out.add(table_xml(ids, data, text_width)[0])
             out.add(fast.paragraph(ids[styles.BODY]))  # Word needs a paragraph between two tables
         elif kind in ("table", "figure"):
             out.add(fast.paragraph(ids[styles.BODY], text=marker_text(data)))
         else:
-            out.add(fast.paragraph(ids[styles.BODY], inline_runs(data)))
+            out.add(fast.paragraph(ids[styles.BODY], inline_runs(data, size(styles.BODY))))
     out.flush()
     properties = doc.core_properties
     properties.created = properties.modified = properties.last_printed = FIXED_DATE

@@ -202,10 +202,12 @@ def _as_read(blocks: list[Block]) -> list[Block]:
 
 
 def _canonical(blocks: list[Block]) -> list:
-    """Blocks compared as printed: each text as its characters with whether each is bold (spaces aside)."""
+    """Blocks compared as printed: each text as its characters with whether each is bold (spaces aside),
+    a ruby group as its base, bold and reading."""
 
     def text(value: str) -> tuple:
-        return plain(value), tuple(bold for piece, bold in spans(value) for char in piece if not char.isspace())
+        return plain(value), tuple(atom for piece, bold, reading in spans(value) for atom in (
+            [(piece, bold, reading)] if reading else [(char, bold) for char in piece if not char.isspace()]))
 
     return [(kind, [[text(c) for c in row] for row in data] if kind == "grid" else text(data))
             for kind, data in blocks]

@@ -22,6 +22,7 @@ from ..errors import NarrativeRefused, ReportkitError
 from ..files.atomic import write_bytes_atomic, write_text_atomic
 from ..inputs.input_folder import NARRATIVES_DIR, InputFolder
 from ..issues import Issue
+from ..blocks import plain
 from ..word.reader import UNREADABLE, read_narrative_data
 from ..inputs.year_inputs import WORD_SUFFIX, part_name
 
@@ -61,7 +62,7 @@ def narrative_parts(folder: Path, config) -> list[NarrativePart]:
         if present:
             narrative = read_narrative_data(path.read_bytes())
             heading = next((data for kind, data in narrative.blocks if kind in ("heading", "heading2")), None)
-            title = heading if isinstance(heading, str) else (narrative.quotes[0] if narrative.quotes else "")
+            title = plain(heading) if isinstance(heading, str) else (narrative.quotes[0] if narrative.quotes else "")
             changed = datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
         parts.append(NarrativePart(name, f"{NARRATIVES_DIR}/{name}{WORD_SUFFIX}", title, changed, present))
     return parts

@@ -3,7 +3,8 @@
 What a Word user does reaches the blocks: a heading style (Heading 1/2 → a document heading,
 Heading 3 and below → a sub-heading; by the style's name, 見出し too, or its outline level), a
 bulleted list (→ ・ items) or a numbered list (→ its number as Word shows it, counted from
-numbering.xml), a line break inside a paragraph, bold, a table with merged cells (``gridSpan`` →
+numbering.xml), a line break inside a paragraph, bold, ruby (ふりがな: Word's phonetic guide, its base
+and reading as ``blocks.ruby``), a table with merged cells (``gridSpan`` →
 ``<`` cells, ``vMerge`` → ``^`` cells, the first row its header). A paragraph's text is the
 concatenation of its runs, so a placeholder typed over runs of different formatting stays whole;
 the texts are template text, filled later by ``narrative_templates``.
@@ -26,7 +27,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..blocks import BOLD_OFF, BOLD_ON, MERGE_LEFT, MERGE_UP, Block
+from ..blocks import BOLD_OFF, BOLD_ON, MERGE_LEFT, MERGE_UP, Block, plain, ruby
 from ..errors import DTDForbidden, ParseError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -89,7 +90,7 @@ def cell_place(table: int, row: int, column: int, quote: str) -> str:
 
 
 def quote_of(text: str) -> str:
-    text = text.replace(BOLD_ON, "").replace(BOLD_OFF, "").replace("\n", " ").strip()
+    text = plain(text).replace("\n", " ").strip()
     return text if len(text) <= QUOTE_CHARACTERS else text[:QUOTE_CHARACTERS] + "…"
 
 
@@ -105,7 +106,6 @@ DROPPED = {
     "page break": ("改ページ・段区切り", "改ページの位置は報告書の体裁で決まります"),
     "nested table": ("表の中の表", "表は一段の表にしてください"),
     "header": ("ヘッダー・フッター", "ページの上下の文字は報告書の体裁で決まります"),
-    "ruby": ("ルビ（ふりがな）", "ふりがなはかっこ書きにしてください"),
 }
 
 
@@ -430,7 +430,7 @@ class _Reader:
             self._find(what, number, quote)
         if ppr is not None and (ppr.find(f"{W}rPr/{W}ins") is not None or ppr.find(f"{W}rPr/{W}del") is not None):
             self._find("tracked", number, quote)
-        if not text.replace(BOLD_ON, "").replace(BOLD_OFF, "").strip():
+        if not plain(text).strip():
             return
         num = None
         if ppr is not None and ppr.find(f"{W}numPr") is not None:
@@ -497,6 +497,7 @@ class _Reader:
             if rpr.find(f"{W}b") is not None:
                 bold = _on(rpr.find(f"{W}b"))
         parts: list[str] = []
+        rubies: list[tuple[str, str]] = []  # (the text before, a ruby group: bold as its base, not as the run)
         for child in run:
             tag = child.tag
             if tag == f"{W}t":
@@ -519,12 +520,18 @@ class _Reader:
             elif tag in _RUN_FINDINGS:
                 pending.append(_RUN_FINDINGS[tag])
             elif tag == f"{W}ruby":
-                pending.append("ruby")
-                base = child.find(f"{W}rubyBase")
-                if base is not None:
-                    parts.append(self._text(base, pending, style_bold))
-        text = "".join(parts)
-        return f"{BOLD_ON}{text}{BOLD_OFF}" if bold and text.strip() else text
+                rubies.append(("".join(parts), self._ruby(child, pending, style_bold)))
+                parts = []
+        pieces = [piece for before, group in rubies for piece in (_bold(before, bold), group)]
+        return "".join([*pieces, _bold("".join(parts), bold)])
+
+    def _ruby(self, element, pending: list[str], style_bold: bool) -> str:
+        """A ``w:ruby``: its base with its reading over it, bold when the base's runs are (``blocks.ruby``)."""
+        base_element, reading_element = element.find(f"{W}rubyBase"), element.find(f"{W}rt")
+        base = self._text(base_element, pending, style_bold) if base_element is not None else ""
+        reading = plain(self._text(reading_element, pending, False)) if reading_element is not None else ""
+        group = ruby(plain(base).replace("\n", ""), reading.replace("\n", "").strip())
+        return f"{BOLD_ON}{group}{BOLD_OFF}" if BOLD_ON in base and group.strip() else group
 
     def _table(self, table) -> None:
         rows: list[list[str]] = []
@@ -593,6 +600,10 @@ def _drawing_kind(element) -> str:
     if "chart" in tags:
         return "chart"
     return "image"
+
+
+def _bold(text: str, bold: bool) -> str:
+    return f"{BOLD_ON}{text}{BOLD_OFF}" if bold and text.strip() else text
 
 
 def _trim(text: str) -> str:
