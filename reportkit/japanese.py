@@ -49,6 +49,16 @@ def clean_text(value: object) -> str:
     return "\n".join(lines).strip(" \t")
 
 
+# A paragraph that opens with a bracket or an item mark: the edition sets it from the margin, where its
+# other paragraphs start one character in (「青森県…指針」の…, （１）若手…, ① 医療機器…, ・輸出促進員…).
+_OPENS_AT_MARGIN = re.compile(r"[「『（(【〔［]|[①-⑳・]|[0-9０-９]+[．.](?![0-9０-９])|[ア-ン][、．.]")
+
+
+def opens_at_margin(paragraph: str) -> bool:
+    """Whether a paragraph opens with a bracket or an item mark (and so takes no first-line indent)."""
+    return bool(_OPENS_AT_MARGIN.match(paragraph.lstrip(" \u3000")))
+
+
 def one_line(value: object) -> str:
     """A cell's text on one line, for names and codes: stray spaces and breaks removed at the edges."""
     return clean_text(value).strip(" \u3000")

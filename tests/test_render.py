@@ -599,3 +599,28 @@ def test_the_new_projects_list_names_the_regional_office_the_group_ends_with(tmp
     entries = [p.text for p in Document(str(out)).paragraphs if p.style.name == "新規事業"]
     assert any("事業A01［地域産業課(三八地域県民局)］（" in text for text in entries), entries
     assert any("事業A02［商工政策課］（" in text for text in entries), entries
+
+
+def test_a_card_paragraph_that_opens_with_a_bracket_or_an_item_mark_starts_at_the_margin(tmp_path):
+    """The edition sets 事業内容 one character in, but a paragraph that opens with 「, （１）, ①, ・ … from the
+    margin (「（１）若手技術者等を対象とした…」); a history reason likewise."""
+    from reportkit.model import HistoryEntry
+
+    cfg = config()
+    own = cards()
+    own[1] = own[1].model_copy(update={
+        "description": "県内企業を支援した。\n（１）研修の開催\n① 相談会\n「指針」の実現\n４．５％の増加を見込む。",
+        "history": [HistoryEntry(year="平成２４年度", event="事業創設", reason="・就職力向上を図るため。\n人材育成のため。")]})
+    out = tmp_path / "report.docx"
+    render_report(aggregate(cfg, own, multi_year()), cfg, read_narratives(FIXTURES / "narratives"),
+                  read_statistics(FIXTURES / "statistics"), out)
+    styles_of = {}
+    for table in Document(str(out)).tables:
+        for row in table.rows:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    styles_of.setdefault(paragraph.text, paragraph.style.name)
+    assert styles_of["県内企業を支援した。"] == "カード文章"  # one character in (firstLine 1 em)
+    assert styles_of["（１）研修の開催"] == styles_of["① 相談会"] == styles_of["「指針」の実現"] == "カード本文"
+    assert styles_of["４．５％の増加を見込む。"] == "カード文章"  # a figure, not an item 「４．」
+    assert styles_of["・就職力向上を図るため。"] == "カード経緯" and styles_of["人材育成のため。"] == "カード経緯理由"

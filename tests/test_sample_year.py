@@ -358,3 +358,42 @@ def test_the_parts_start_where_the_layout_rules_put_them(printed):
         {key: tool.EDITION_PAGES[key] for key in ("points", "years", "new", "new5", "list")}
     assert page["section4"] % 2 == 1
     assert page["annex"] == page["rules"] + 1
+
+
+@pytest.mark.libreoffice
+def test_a_card_s_items_start_at_the_margin_and_its_prose_one_character_in(printed):
+    """p. 91 as the edition sets it: 「今後成長が…」 one character in, its next line and the items 「(１)医工等連携」,
+    「① 医療機器…」 from the margin of the card's right column."""
+    tool = _edition_lines()
+    ours = tool.read_pdf(printed[1] / "report.pdf")
+    (index,) = [i for i in range(len(ours.words)) if tool.printed_page(ours, i) == 91]
+    words = ours.words[index]
+
+    def left(start: str) -> float:
+        (found,) = [word for word in words if tool.norm(word[3]).startswith(tool.norm(start))]
+        return found[0]
+
+    prose, margin = left("今後成長が"), left("次世代における")
+    em = 10.5
+    assert abs(prose - margin - em) < 1.5, (prose, margin)
+    assert abs(left("(１)医工等連携") - margin) < 1.5
+    circled = [word[0] for word in words if word[3][:1] in "①②③④"]
+    assert len(circled) >= 8 and all(abs(x - margin) < 1.5 for x in circled), (circled, margin)
+
+
+@pytest.mark.libreoffice
+def test_a_joint_project_is_listed_with_its_division_s_part_and_partner(printed):
+    """The edition's list: 「低炭素型ものづくり産業振興事業（新産業創造課事業分）」, 担当課等 「新産業創造課（地域産業課」
+    ／「との連携）」, though card 94 prints the name its division gave it; likewise 地域産業課's part (p. 34)."""
+    import subprocess
+
+    tool = _edition_lines()
+    ours = tool.read_pdf(printed[1] / "report.pdf")
+    starts = tool.part_pages(ours)
+    text = subprocess.run(["pdftotext", "-layout", "-f", str(starts["list"] + 1), "-l", str(starts["chapters"]),
+                           str(printed[1] / "report.pdf"), "-"], check=True, capture_output=True, encoding="utf-8").stdout
+    rows = [line.split() for line in text.splitlines() if "低炭素型ものづくり産業振興事業" in line]
+    assert [(row[0], row[-2], row[-1]) for row in rows] == [
+        ("低炭素型ものづくり産業振興事業（地域産業課事業分）", "地域産業課（新産業創造課", "34"),
+        ("低炭素型ものづくり産業振興事業（新産業創造課事業分）", "新産業創造課（地域産業課", "94"),
+        ("低炭素型ものづくり産業振興事業（新産業創造課事業分）（再", "新産業創造課（地域産業課", "127")]

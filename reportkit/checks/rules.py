@@ -17,7 +17,7 @@ from ..inputs.expected_record import LastYear
 from ..inputs.input_folder import CONFIG_FILE
 from ..issues import FIELD_LABELS, Issue, make_issue
 from ..japanese import (FULL_DIGITS, display_width, era_of, era_year, nendo, nendo_or_western, quantities,
-                       to_half_width, yen_in_thousands)
+                       opens_at_margin, to_half_width, yen_in_thousands)
 from ..model import RENAME_EVENTS, Card, ResultRow, SourcedCard, former_names, name_key
 from ..report.project_order import in_report_order
 
@@ -408,10 +408,12 @@ PAGE_LINES = 60
 
 def _lines(text: str, columns: int, indent: int = 0) -> int:
     """Printed lines of a text wrapped at ``columns`` display columns (the first line of each paragraph
-    ``indent`` columns in); each line break starts a line (a paragraph)."""
+    ``indent`` columns in, but for one that opens at the margin, ``opens_at_margin``); each line break starts a
+    line (a paragraph)."""
     if not text:
         return 0
-    return sum(max(1, -(-(display_width(part) + indent) // columns)) for part in text.split("\n"))
+    return sum(max(1, -(-(display_width(part) + (0 if opens_at_margin(part) else indent)) // columns))
+               for part in text.split("\n"))
 
 
 def card_lines(card: Card, config: ReportConfig) -> dict[str, int]:

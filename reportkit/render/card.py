@@ -11,7 +11,7 @@ import math
 import re
 
 from ..report.aggregate import ListRow
-from ..japanese import display_width
+from ..japanese import display_width, opens_at_margin
 from ..model import FreeRow, ResultsTable
 from . import fast_table as x
 from . import styles
@@ -56,6 +56,14 @@ class CardWriter:
         self.history, self.reason = s[styles.CARD_HISTORY], s[styles.CARD_HISTORY_REASON]
         self.header, self.table_style, self.spacer = s[styles.CARD_HEADER], s[styles.TABLE], s[styles.SECTION_BREAK]
 
+    @staticmethod
+    def _prose(text: str, indented: str, at_margin: str) -> str:
+        """事業内容 or a history reason: a paragraph a line, in the style ``indented`` (one character in), or in
+        ``at_margin`` when it opens with a bracket or an item mark (``opens_at_margin``), as the edition sets them."""
+        lines = [line for line in text.split("\n") if line.strip()]
+        return "".join(x.paragraphs(at_margin if opens_at_margin(line) else indented, line)
+                       for line in lines) or x.paragraphs(indented, "")
+
     def card(self, row: ListRow, policy_title: str, bookmark: tuple[str, str]) -> str:
         """The card of a list row (a reprint copy names its host policy and carries （再掲））."""
         card = row.card
@@ -72,7 +80,7 @@ class CardWriter:
         rows = [
             self._label_value("１　基本方針", self._one_line(policy_title)),
             self._label_value("２　事業名", x.paragraphs(self.text, row.card_name)),
-            self._label_value("３　事業内容", x.paragraphs(self.paragraph, card.description)),
+            self._label_value("３　事業内容", self._prose(card.description, self.paragraph, self.text)),
             self._label_value("４　事業費（千円）", "".join(amount)),
             self._label_value("５　事業実施結果", self._results(card.progress, card.outcome, card.results_free)),
             self._label_value("６　事業の経緯", self._history(card.history)),
@@ -203,7 +211,7 @@ class CardWriter:
                     name = f"「{name}」"
                 parts.append(x.paragraph(self.history, text=name))
             if entry.reason.strip():
-                parts.append(x.paragraphs(self.reason, entry.reason))
+                parts.append(self._prose(entry.reason, self.reason, self.history))
         return "".join(parts) or x.paragraph(self.text, text="－")
 
 
