@@ -188,6 +188,27 @@ def test_section_3_prints_every_figure_of_its_tables_whole_in_reiwa_2(built):
 
 
 @pytest.mark.libreoffice
+def test_section_1_breaks_its_pages_between_items_and_keeps_a_year_whole_in_reiwa_2(built):
+    """Section 1's (1) and (2) after a multi-year table of four pages: every page ends with an item's last
+    line, and each page of (2) after its first starts with a year's heading (＜平成２３年度＞ whole on its
+    page, as the edition's p. 7)."""
+    import subprocess
+
+    pdf = str(built / "report.pdf")
+    texts = subprocess.run(["pdftotext", "-layout", pdf, "-"], check=True, capture_output=True,
+                           text=True).stdout.split("\f")
+    pages = [[line.strip() for line in text.splitlines() if line.strip() and not line.strip().isdigit()]
+             for text in texts]
+    points = next(i for i, lines in enumerate(pages) if lines and lines[0].startswith("（１）８つの基本方針"))
+    years = next(i for i, lines in enumerate(pages) if lines and lines[0] == "（２）年度別の概況")
+    end = next(i for i in range(years, len(pages)) if any("に実施した中小企業振興施策" in line for line in pages[i]))
+    assert points < years < end - 1
+    assert all(pages[i][-1].endswith("。") for i in range(points, end)), [pages[i][-1] for i in range(points, end)]
+    assert all(pages[i][0].startswith("＜") for i in range(years + 1, end)), [pages[i][0] for i in range(years, end)]
+    assert pages[years + 1][0] == "＜平成２３年度＞"
+
+
+@pytest.mark.libreoffice
 def test_reiwa_on_the_cover_the_contents_the_card_headers_and_the_list_table(rolled, built):
     reader = PdfReader(str(built / "report.pdf"))
     cover = "".join(reader.pages[0].extract_text().split())

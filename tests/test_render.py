@@ -541,7 +541,18 @@ def test_a_sub_heading_keeps_its_text_with_the_figure_it_introduces():
     blocks = [("heading", "（１）"), ("paragraph", "a"), ("table", "4-1"), ("paragraph", "after"),
               ("heading", "（２）"), ("paragraph", "b"), ("heading", "（３）"), ("paragraph", "c"),
               ("bullet", "d"), ("figure", "4-1")]
-    assert _kept_with_object(blocks) == {0, 1, 2, 6, 7, 8, 9}
+    assert _kept_with_object(blocks) == ({0, 1, 2, 6, 7, 8, 9}, {2, 9})
+
+
+def test_a_whole_sub_heading_keeps_all_it_heads_on_one_page():
+    """``whole`` (section 1's overview, a year a sub-heading): every block from a heading up to the next but
+    the last keeps with the next, and the page plan moves each run whole from its last block."""
+    from reportkit.render.narratives import _kept_with_object
+
+    blocks = [("paragraph", "lead"), ("heading", "＜平成１９年度＞"), ("bullet", "a"), ("bullet", "b"),
+              ("heading", "＜平成２０年度＞"), ("bullet", "c"), ("heading", "＜平成２１年度＞")]
+    assert _kept_with_object(blocks, whole=True) == ({1, 2, 4}, {3, 5})
+    assert _kept_with_object(blocks) == (set(), set())
 
 
 def test_an_item_keeps_its_lines_together_and_the_plan_moves_it_whole():

@@ -397,3 +397,45 @@ def test_a_joint_project_is_listed_with_its_division_s_part_and_partner(printed)
         ("低炭素型ものづくり産業振興事業（地域産業課事業分）", "地域産業課（新産業創造課", "34"),
         ("低炭素型ものづくり産業振興事業（新産業創造課事業分）", "新産業創造課（地域産業課", "94"),
         ("低炭素型ものづくり産業振興事業（新産業創造課事業分）（再", "新産業創造課（地域産業課", "127")]
+
+
+@pytest.mark.libreoffice
+def test_section_1_pages_hold_what_the_editions_do(printed):
+    """Section 1's sub-headings stand after the edition's empty line (Heading 5) and a year of the overview
+    is kept on one page: pp. 4–7 hold the edition's lines and start with its lines (p. 5 with 「・これらの
+    基金の活用により…」, p. 7 with ＜平成２３年度＞; tools/sample/edition_lines.json)."""
+    tool = _edition_lines()
+    edition = json.loads(tool.SAMPLE_LINES.read_text(encoding="utf-8"))["pages"]
+    ours = tool.read_pdf(printed[1] / "report.pdf")
+    pages = tool.our_pages(ours, tool.part_pages(ours))
+    assert [(page, len(lines), tool.norm(lines[0])) for page, lines in sorted(pages.items())] == \
+        [(page["page"], page["lines"], page["first"]) for page in edition]
+
+
+@pytest.mark.libreoffice
+def test_the_new_projects_summaries_wrap_where_the_editions_layout_does(printed):
+    """A ◎ summary wraps at the edition's own width (p. 8: 39 characters, 「未来の地域あきんど…企業会計」);
+    the edition's 36-character lines on p. 9 end in a typed break (a trailing space in the seed, as a
+    paragraph's end), which no layout rule makes."""
+    tool = _edition_lines()
+    edition = json.loads(tool.SAMPLE_LINES.read_text(encoding="utf-8"))["widths"]["summaries"]
+    ours = tool.read_pdf(printed[1] / "report.pdf")
+    wrapped = tool.our_summaries(ours, tool.part_pages(ours))
+    assert len(wrapped) == 6 and set(wrapped) == set(edition["wrapped"]) == {39}, wrapped
+
+
+@pytest.mark.libreoffice
+def test_each_chapter_opens_at_the_width_most_of_the_editions_chapters_run(printed):
+    """章本文 ends a chapter's opening text as most of the edition's chapter lines run (39 characters: ②, ③
+    and ⑤; ① and ④ 40, ⑧ 38, ⑥⑦ 36), short of the cards' 150 mm (40 characters)."""
+    from collections import Counter
+
+    tool = _edition_lines()
+    edition = json.loads(tool.SAMPLE_LINES.read_text(encoding="utf-8"))["widths"]["chapters"]
+    width = Counter(w for chapter in edition for w in chapter["wrapped"]).most_common(1)[0][0]
+    ours = tool.read_pdf(printed[1] / "report.pdf")
+    chapters = tool.our_chapter_pages(ours, tool.part_pages(ours))
+    assert [marks for marks, _widths in chapters] == [chapter["marks"] for chapter in edition]
+    for marks, widths in chapters:
+        # a line of 40 where LibreOffice hangs or squeezes a mark at its end
+        assert widths and Counter(widths).most_common(1)[0][0] == width and max(widths) <= width + 1, (marks, widths)

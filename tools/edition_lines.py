@@ -18,6 +18,11 @@ measures that. It prints three things against the seed (the edition's text, its 
 4. **Breaks**: numbers split across lines (a line of 10 characters or more ending in a full-width
    digit, the next starting with one) in the whole text, and wrap fragments on the card pages (whole
    baselines of one or two characters, letters only: no digit or mark), ours against the edition's.
+5. **Widths**: the characters of every wrapped line (not a paragraph's first or last) of the ◎
+   summaries of the new-projects list and of each chapter's opening page, ours against the edition's.
+   The seed ends a paragraph's last line with a space and never a line the layout wrapped; a shorter
+   line that ends so is a break the edition's authors typed, listed apart (``typed``).
+6. **Pages 4–7**: the lines of each page of section 1's (1) and (2), and the line each page starts with.
 
 Needs poppler's ``pdftotext`` on the PATH. Exit status 0 (it measures; it does not judge).
 """
@@ -265,13 +270,181 @@ SAMPLE_PARTS = ("front", "section1", "list", "section3", "section4")  # the part
 
 def write_sample_lines(seed: Path) -> None:
     """For tests/test_sample_year.py (a clone has no seed): the edition's 事業内容 line count of every
-    card in document order, and the lines (MIN_CHARS or more, NFKC, no whitespace) of the prose parts."""
+    card in document order, the lines (MIN_CHARS or more, NFKC, no whitespace) of the prose parts, the
+    characters of the wrapped lines of the ◎ summaries and of each chapter's opening text, and the lines
+    of pp. 4–7 (their number and the first, normalized)."""
     edition = read_edition(seed)
     cards = [{"seq": seq, "name": name, "description_lines": count}
              for seq, (name, count) in enumerate(edition.card_lines, start=1)]
     parts = {key: lines for key, lines in edition_parts(edition).items() if key in SAMPLE_PARTS}
-    SAMPLE_LINES.write_text(json.dumps({"cards": cards, "parts": parts}, ensure_ascii=False, indent=1) + "\n",
-                            encoding="utf-8")
+    wrapped, typed = edition_summaries(seed)
+    widths = {"summaries": {"wrapped": wrapped, "typed": typed},
+              "chapters": [{"marks": marks, "wrapped": lines} for marks, lines, _typed in edition_chapter_pages(seed)]}
+    pages = [{"page": page.number, "lines": len(page.lines), "first": norm(page.lines[0])} for page in seed_pages(seed)]
+    SAMPLE_LINES.write_text(json.dumps({"cards": cards, "parts": parts, "widths": widths, "pages": pages},
+                                       ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+# -- widths and pages: the seed's own lines (its line ends and page breaks kept) -----------------------
+
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
+WIDTH_PAGES = (4, 5, 6, 7)  # section 1's (1) and (2)
+
+
+def chars(line: str) -> int:
+    """Characters of a line, whitespace not counted (the extraction writes an indent as a space)."""
+    return len(re.sub(r"\s+", "", line))
+
+
+@dataclass
+class SeedPage:
+    number: int  # printed page
+    lines: list[str]  # its text lines as extracted (blank paragraphs dropped)
+
+
+def seed_raw(seed: Path) -> list[str]:
+    """The seed's lines without the empty separators: a blank paragraph stays as a line of spaces."""
+    return [line for line in seed.read_text(encoding="utf-8").splitlines() if line != ""]
+
+
+def seed_pages(seed: Path, first: int = WIDTH_PAGES[0], last: int = WIDTH_PAGES[-1]) -> list[SeedPage]:
+    """The edition's printed pages ``first``–``last`` of section 1 ((1) starts ``first``): a page break is a
+    line with no blank line before it (../shared/notes/edition-geometry.md)."""
+    text = seed.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(text) if norm(line) == "(1)8つの基本方針別の主なポイント"
+                 and i > 0 and text[i - 1] != "")  # the page's first line, not the 目次's
+    pages = [SeedPage(first, [])]
+    for i in range(start, len(text)):
+        line = text[i]
+        if line == "":
+            continue
+        if i > start and text[i - 1] != "":
+            if pages[-1].number == last:
+                break
+            pages.append(SeedPage(pages[-1].number + 1, []))
+        if line.strip():
+            pages[-1].lines.append(line)
+    return pages
+
+
+def _wrapped(lines: list[str]) -> tuple[list[int], list[int]]:
+    """Characters of a text's lines that its paragraph goes on after, its first lines (indented: a leading
+    space) left out: (the lines the layout wrapped, the lines the authors broke: a trailing space, as at a
+    paragraph's end, with no new paragraph after it)."""
+    wrapped, typed = [], []
+    for line, below in zip(lines, lines[1:]):
+        if line[:1].isspace():
+            continue
+        if not line.endswith(" "):
+            wrapped.append(chars(line))
+        elif not below[:1].isspace():
+            typed.append(chars(line))
+    return wrapped, typed
+
+
+_CHAPTER = re.compile(r"^\s*[①-⑧]\s")  # a chapter's heading, after (3)'s heading or a card's last part
+
+
+def edition_summaries(seed: Path) -> tuple[list[int], list[int]]:
+    """The ◎ summaries of the new-projects list: (wrapped lines' characters, typed lines' characters)."""
+    raw = seed_raw(seed)
+    begin = next(i for i, line in enumerate(raw) if norm(line) == "(1)平成25年度の新規事業" and i > 200)
+    end = next(i for i in range(begin, len(raw)) if norm(raw[i]).startswith("(2)平成25年度の中小企業振興施策一覧"))
+    wrapped, typed = [], []
+    for i in range(begin, end):
+        if raw[i].lstrip().startswith("◎"):
+            body = []
+            for line in raw[i + 1:end]:
+                if not line.strip() or line.strip()[0] in "・◎" + CIRCLED:
+                    break
+                body.append(line)
+            found = _wrapped(body)
+            wrapped += found[0]
+            typed += found[1]
+    return wrapped, typed
+
+
+def edition_chapter_pages(seed: Path) -> list[tuple[str, list[int], list[int]]]:
+    """Each chapter's opening text (its heading to the first card): (marks, wrapped lines' characters,
+    typed lines' characters); its sub-headings 「（…）」 left out."""
+    raw = seed_raw(seed)
+    begin = next(i for i, line in enumerate(raw) if norm(line) == "(3)平成25年度の中小企業振興施策実施状況" and i > 200)
+    chapters = []
+    i = begin
+    while i < len(raw):
+        above = next((line.strip() for line in reversed(raw[:i]) if line.strip()), "")
+        if _CHAPTER.match(raw[i]) and (i == begin + 1 or above.startswith("７")):
+            marks = raw[i].strip()[0]
+            j = i + 1
+            while _CHAPTER.match(raw[j]):  # ⑥ and ⑦ share a chapter
+                marks += raw[j].strip()[0]
+                j += 1
+            while not raw[j][:1].isspace():  # the rest of a wrapped heading (「と」), up to the first paragraph
+                j += 1
+            body = []
+            while j < len(raw) and norm(raw[j]) != norm(CARD_HEADER):
+                if raw[j].strip() and raw[j].strip()[0] not in "（" + CIRCLED:
+                    body.append(raw[j])
+                j += 1
+            chapters.append((marks, *_wrapped(body)))
+            i = j
+        i += 1
+    return chapters
+
+
+def our_summaries(ours: Ours, starts: dict[str, int]) -> list[int]:
+    """Characters of the wrapped lines of our ◎ summaries (their lines but the last; -layout's lines)."""
+    found = []
+    for index in range(starts["new"], starts.get("list", starts["new"] + 2)):
+        lines = [line for line in ours.layout[index] if line.strip()]
+        for i, line in enumerate(lines):
+            if line.strip().startswith("◎"):
+                body = []
+                for below in lines[i + 1:]:
+                    if below.strip()[:1] in "・◎" + CIRCLED or below.strip().isdigit():
+                        break
+                    body.append(below)
+                found += [chars(below) for below in body[:-1]]
+    return found
+
+
+def our_chapter_pages(ours: Ours, starts: dict[str, int]) -> list[tuple[str, list[int]]]:
+    """Each chapter's opening page(s) in our PDF: (marks, characters of its wrapped lines), read from
+    -layout's lines: a paragraph's first line is indented, a sub-heading starts with 「（」."""
+    chapters: list[tuple[str, list[int]]] = []
+    for index in range(starts["chapters"], starts.get("section3", len(ours.pages))):
+        if CARD_HEADER in ours.texts[index][:40] or not ours.texts[index].strip() or ours.printed[index] is None:
+            continue
+        lines = [line.rstrip() for line in ours.layout[index] if line.strip() and not line.strip().isdigit()]
+        marks = "".join(line.strip()[0] for line in lines if line.strip()[:1] in CIRCLED)
+        widths = []
+        for line, below in zip(lines, lines[1:]):
+            first = line.lstrip()[:1]
+            if line[:1].isspace() or first in CIRCLED or first == "（" or below[:1].isspace() \
+                    or below.lstrip()[:1] in ("（", *CIRCLED):
+                continue
+            widths.append(chars(line))
+        if marks:
+            chapters.append((marks, widths))
+        elif chapters:
+            chapters[-1][1].extend(widths)
+    return chapters
+
+
+def our_pages(ours: Ours, starts: dict[str, int]) -> dict[int, list[str]]:
+    """Section 1's (1) and (2) in our PDF: printed page → its text lines (-layout's, the page number left out)."""
+    pages = {}
+    for index in range(starts["points"], starts["section2"]):
+        pages[printed_page(ours, index)] = [line.strip() for line in ours.layout[index]
+                                            if line.strip() and not line.strip().isdigit()]
+    return pages
+
+
+def _spread(widths: list[int]) -> str:
+    """「39×3, 40×1」: how many lines hold each number of characters."""
+    if not widths:
+        return "–"
+    return ", ".join(f"{width}×{widths.count(width)}" for width in sorted(set(widths), reverse=True))
 
 
 # -- the report -------------------------------------------------------------------------------------
@@ -362,6 +535,22 @@ def report(pdf: Path, seed: Path, details: bool = False) -> None:
     edition_cards = edition.lines[edition.starts["chapters"]:edition.starts.get("section3", len(edition.lines))]
     print(f"カードのページの泣き別れ（1–2 字だけの行）: こちら {ours_fragments} / 版 "
           f"{sum(1 for line in edition_cards if is_fragment(line))}")
+
+    print("\n折り返した行の字数（段落の最初と最後の行を除く。字数×行数; 版の「打った改行」は行末に空白のある短い行）")
+    wrapped, typed = edition_summaries(seed)
+    print(f"  新規事業の ◎ の概要      版 {_spread(wrapped)}（打った改行 {_spread(typed)}）"
+          f" / こちら {_spread(our_summaries(ours, starts))}")
+    mine = dict(our_chapter_pages(ours, starts))
+    for marks, wrapped, _typed in edition_chapter_pages(seed):
+        print(f"  章 {marks:<4} の扉のページ    版 {_spread(wrapped)} / こちら {_spread(mine.get(marks, []))}")
+
+    print("\nページ 4–7（（１）主なポイント、（２）年度別の概況）の行数と最初の行: こちら / 版")
+    our_lines = our_pages(ours, starts)
+    for page in seed_pages(seed):
+        have = our_lines.get(page.number, [])
+        same = "" if have and norm(have[0]) == norm(page.lines[0]) and len(have) == len(page.lines) else "  ≠"
+        print(f"  p{page.number}  {len(have):3d} 行 「{norm(have[0])[:16] if have else ''}」"
+              f" / {len(page.lines):3d} 行 「{norm(page.lines[0])[:16]}」{same}")
 
     print("\nページ（各部の始まり: こちら / 版）")
     for key, label, _anchor in PARTS:

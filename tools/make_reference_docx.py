@@ -39,6 +39,17 @@ ARTICLE_TEXT_EM = 3
 # してき」 39), centred; PROSE_SLACK_PT as render/document.py adds to a prose section's width.
 INTRO_EM = 39
 PROSE_SLACK_PT = 1.0
+# A chapter's opening text (２（３）, before its cards) on the reference's 150 mm, which the cards take: 本文
+# ended CHAPTER_EM characters from the margin, as most of the edition's chapter pages run (seed: ②, ③ and ⑤
+# 39 a line, 「活力ある企業として…多様な支援が必要」; ① and ④ 40, ⑧ 38, ⑥⑦ 36: each department's own).
+CHAPTER_EM = 39
+# Sub-headings stand after an empty line in the edition (seed: a blank paragraph before every ①–⑧ of section
+# 1's points and every ＜平成１９年度＞ of its overview). Section 1's take Heading 5: Heading 4 with that line
+# above it (EMPTY_LINE_PT, the body's pitch), so its pages end where the edition's do (p. 4 after ④'s first
+# item, 「・これらの基金の活用により…」 starting p. 5). A built-in heading style, so that Word keeps it out of
+# the 目次 whatever outline level the paragraph is given for the PDF's tags (render/document.py).
+HEADING4_BEFORE_PT = 6
+EMPTY_LINE_PT = BODY_PITCH_PT
 
 
 def _fonts(style, face: str, size: float, bold: bool = False) -> None:
@@ -167,9 +178,12 @@ def build(out: Path = OUT) -> Path:
                      keep_next=True, outline=0)
     _paragraph_style(doc, "Heading 2", "Normal", GOTHIC, 12, before=6, after=6, keep_next=True, outline=1)
     _paragraph_style(doc, "Heading 3", "Normal", GOTHIC, 11, before=6, after=6, keep_next=True, outline=2)
-    heading4 = _paragraph_style(doc, "Heading 4", "Normal", GOTHIC, 10.5, before=6, after=0, keep_next=True,
-                                outline=3)
+    heading4 = _paragraph_style(doc, "Heading 4", "Normal", GOTHIC, 10.5, before=HEADING4_BEFORE_PT, after=0,
+                                keep_next=True, outline=3)
     heading4.font.italic = False
+    heading5 = _paragraph_style(doc, "Heading 5", "Heading 4", GOTHIC, 10.5, before=HEADING4_BEFORE_PT + EMPTY_LINE_PT,
+                                after=0, keep_next=True, outline=4)
+    heading5.font.italic = False
     for level, indent in ((1, 0), (2, 100), (3, 200)):
         toc = _paragraph_style(doc, f"TOC {level}", "Normal", MINCHO, 10.5, before=3, after=3)
         toc.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
@@ -191,6 +205,11 @@ def build(out: Path = OUT) -> Path:
     ind = intro.element.get_or_add_pPr().get_or_add_ind()
     ind.set(qn("w:left"), str(side))
     ind.set(qn("w:right"), str(side))
+    chapter = _paragraph_style(doc, "章本文", "本文", MINCHO, 10.5)
+    chapter.paragraph_format.line_spacing = Pt(BODY_PITCH_PT)
+    _indent_chars(chapter, first=100)
+    right = TEXT_WIDTH // 635 - round((CHAPTER_EM * 10.5 + PROSE_SLACK_PT) * 20)  # twips
+    chapter.element.get_or_add_pPr().get_or_add_ind().set(qn("w:right"), str(right))
     # The edition's bullets: 「・」, the text from BULLET_TAB_EM (a tab: a space would take the line's
     # justification), the lines after the first at the margin.
     bullet = _paragraph_style(doc, "箇条書き", "Normal", MINCHO, 10.5)

@@ -213,7 +213,8 @@ LIST_MARGINS_MM = (14.0, 14.0, 9.0, 9.0)
 # commentary 37, the ordinance 44 and the liaison rules 35 (their articles' later lines, one character in, hold
 # 34: 「興について…中小企業」; 「第１　」 and 32 characters, 「（１）本県の…関係機関の」 after its 1 em indent). Each part is a section of its own whose
 # side margins leave that width (plus PROSE_SLACK_PT, so that rounding never wraps a full line); the
-# page of section 1's table, the new-projects list and the chapters keep the reference's 150 mm.
+# page of section 1's table, the new-projects list and the chapters keep the reference's 150 mm (a chapter's
+# opening text ends 39 characters in by its style, 章本文, so that its cards keep the full width).
 PROSE_CHARACTERS: dict[str, float] = {"introduction": 39, "section1": 38, "section3": 37, "ordinance": 44, "liaison": 35}
 PROSE_SLACK_PT = 1.0
 MIN_SIDE_MM = 10.0  # the narrowest side margin of a prose section (a reference.docx's 本文 set very large)
@@ -296,9 +297,10 @@ def _render(report: Report, config: ReportConfig, sources: Narratives, statistic
         writer.add(xml, room + block_gap_pt() + height)
     writer.prose_section(PROSE_CHARACTERS["section1"])
     writer.heading(2, f"（１）{count_word}つの基本方針別の主なポイント", new_page=True)
-    narrative("section1_points.md.j2")
+    # its sub-headings after the edition's empty line; a year of the overview whole on a page, as the edition's
+    narrative("section1_points.md.j2", subheading=styles.SECTION1_SUBHEADING)
     writer.heading(2, "（２）年度別の概況", new_page=True)
-    narrative("section1_overview.md.j2")
+    narrative("section1_overview.md.j2", subheading=styles.SECTION1_SUBHEADING, whole=True)
 
     # 2 その年度に実施した施策: (1) new projects from a new page, (2) the list in its own narrow-margin section
     writer.prose_section(None)
@@ -323,7 +325,7 @@ def _render(report: Report, config: ReportConfig, sources: Narratives, statistic
             writer.heading(3, f"{policy.mark}　{policy.title}")
         chapter_bookmarks.append(([h.bookmark for h in writer.headings[first_heading:]],
                                   [row.bookmark for row in chapter.rows]))
-        narrative(f"chapter_{chapter_index + 1}.md.j2")
+        narrative(f"chapter_{chapter_index + 1}.md.j2", body=styles.CHAPTER_BODY)
         for row in chapter.rows:
             write = cards.placeholder if row.placeholder is not None else cards.card
             writer.add(write(row, report.policy(row.host_policy).title, writer.bookmarks.xml(row.bookmark)))
@@ -375,7 +377,7 @@ def _nest_subheadings(writer: _Writer) -> None:
     out of the TOC.
     """
     level_of = {writer.ids[styles.HEADING[level]]: level for level in styles.HEADING}
-    subheading = writer.ids[styles.SUBHEADING]
+    subheadings = {writer.ids[styles.SUBHEADING], writer.ids[styles.SECTION1_SUBHEADING]}
     last = 0
     for paragraph in writer.doc.element.body.iterchildren(qn("w:p")):
         style = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
@@ -384,7 +386,7 @@ def _nest_subheadings(writer: _Writer) -> None:
         style_id = style.get(qn("w:val"))
         if style_id in level_of:
             last = level_of[style_id]
-        elif style_id == subheading and last < 3:
+        elif style_id in subheadings and last < 3:
             properties = style.getparent()
             outline = OxmlElement("w:outlineLvl")
             outline.set(qn("w:val"), str(last))  # 0-based: one below the heading before it

@@ -29,6 +29,8 @@ AIR_PT = 2 * CELL_AIR / 20
 _INDENTS = {
     styles.BODY: (1, 0),
     styles.INTRO: (1, 1.4),  # 本文 indented each side to 39 characters in the reference's 150 mm (40.5)
+    styles.CHAPTER_BODY: (1, 1.4),  # 本文 ended 39 characters from the margin of the reference's 150 mm
+    styles.SECTION1_SUBHEADING: (0, 0),
     styles.BULLET: (0.5, 0),  # 「・」 and a tab to 2 em: half an em more than display_width counts
     styles.ARTICLE: (-1, 1),  # the later lines one character in: the first line one character longer
     styles.ARTICLE_TEXT: (2, 1),

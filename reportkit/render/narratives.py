@@ -136,15 +136,16 @@ BULLET_MARK = "・\t"  # the edition's bullet: 「・」, its text from the 箇�
 
 def write(writer, blocks: list[Block], insert_object: Callable[[str, str], None],
           add_heading2: Callable[[str], None] | None = None, articles: bool = False,
-          body: str = styles.BODY) -> None:
+          body: str = styles.BODY, subheading: str = styles.SUBHEADING, whole: bool = False) -> None:
     """Write blocks as named-style paragraphs (``writer.paragraph(style, text)``) and pipe tables
     (``writer.add(xml, height)``); statistics tables and figures via the callback. ``articles``: legal
     text, whose paragraphs that start with their article's number take the 条文 style (the number at the
     margin, the later lines one character in) and an unnumbered paragraph after them, up to the next
     heading, the 条文続き style (a further paragraph of the article); an item 「（１）…」 stays 本文.
-    ``body``: the style of a plain paragraph (本文, or 導入文 for section 1's introduction)."""
+    ``body``: the style of a plain paragraph (本文, or 導入文 for section 1's introduction); ``subheading``:
+    of a sub-heading. ``whole``: each sub-heading and what follows it up to the next are kept on one page."""
     in_article = False
-    kept = _kept_with_object(blocks)
+    kept, ends = _kept_with_object(blocks, whole)
     start = None  # where the block kept with its table or figure starts (writer.used)
     for index, (kind, data) in enumerate(blocks):
         keep = index in kept
@@ -155,7 +156,7 @@ def write(writer, blocks: list[Block], insert_object: Callable[[str, str], None]
         if kind == "heading2" and add_heading2 is not None:
             add_heading2(plain(data))
         elif kind in ("heading", "heading2"):  # an annex (別表) of legal text starts a page of its own
-            writer.paragraph(styles.SUBHEADING, plain(data), new_page=articles and plain(data).startswith(ANNEX))
+            writer.paragraph(subheading, plain(data), new_page=articles and plain(data).startswith(ANNEX))
         elif kind == "bullet":
             _paragraph(writer, styles.BULLET, BULLET_MARK + data.lstrip("・").lstrip("\u3000 "), keep)
         elif kind == "numbered":
@@ -164,9 +165,6 @@ def write(writer, blocks: list[Block], insert_object: Callable[[str, str], None]
             writer.add(*table_xml(writer.ids, data, writer.text_width))
         elif kind in ("table", "figure"):
             insert_object(kind, data)
-            if start is not None:
-                writer.kept_since(start)
-                start = None
         elif articles and _ARTICLE.match(plain(data)):
             _paragraph(writer, styles.ARTICLE, data)
             in_article = True
@@ -174,23 +172,37 @@ def write(writer, blocks: list[Block], insert_object: Callable[[str, str], None]
             _paragraph(writer, styles.ARTICLE_TEXT, data)
         else:
             _paragraph(writer, body, data, keep)
+        if index in ends and start is not None:
+            writer.kept_since(start)
+            start = None
 
 
-def _kept_with_object(blocks: list[Block]) -> set[int]:
+def _kept_with_object(blocks: list[Block], whole: bool = False) -> tuple[set[int], set[int]]:
     """The blocks a sub-heading keeps on one page with the table or figure it introduces: from the heading
     through its text up to the object, when the object comes before the next heading (section 3: （３）
-    労働力人口, its text and 図４－１ on one page, as the edition pairs them)."""
+    労働力人口, its text and 図４－１ on one page, as the edition pairs them); ``whole``: with all that follows
+    it up to the next heading (section 1's overview: a year whole, as the edition moves ＜平成２３年度＞ whole to
+    p. 7 where its heading and first item would fit on p. 6). Returns (the blocks that keep with the next,
+    the last block of each run: where the page plan moves the run whole)."""
     kept: set[int] = set()
+    ends: set[int] = set()
     heading = None
     for index, (kind, _data) in enumerate(blocks):
         if kind in ("heading", "heading2"):
+            if whole and heading is not None and index - 1 > heading:
+                kept.update(range(heading, index - 1))
+                ends.add(index - 1)
             heading = index
         elif kind in ("table", "figure") and heading is not None:
             kept.update(range(heading, index + 1))
+            ends.add(index)
             heading = None
         elif kind == "grid":
             heading = None
-    return kept
+    if whole and heading is not None and len(blocks) - 1 > heading:
+        kept.update(range(heading, len(blocks) - 1))
+        ends.add(len(blocks) - 1)
+    return kept, ends
 
 
 def _paragraph(writer, style: str, text: str, keep_next: bool = False) -> None:

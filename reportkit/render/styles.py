@@ -44,6 +44,8 @@ TOC_TITLE = "目次見出し"
 COVER_YEAR, COVER_TITLE, COVER_PUBLISHER = "表紙年度", "表紙題名", "表紙発行"
 BODY = "本文"
 INTRO = "導入文"  # section 1's introduction above its table: 本文 as wide as はじめに's lines, centred
+CHAPTER_BODY = "章本文"  # a chapter's opening text: 本文 ended at the edition's width short of the cards' 150 mm
+SECTION1_SUBHEADING = "Heading 5"  # section 1's ①–⑧ and ＜平成１９年度＞: Heading 4 after the edition's empty line
 BULLET = "箇条書き"
 ARTICLE = "条文"  # a paragraph of the ordinance or the rules that starts with its article's number
 ARTICLE_TEXT = "条文続き"  # a further paragraph of an article (「ついては、…」「なお、…」)
@@ -71,14 +73,14 @@ LIST_TABLE = TABLE  # the list table: bordered grid; its look comes from the 一
 
 # every style the layout names (and Normal, which the page plan reads for any other paragraph)
 LAYOUT_STYLES = (
-    "Normal", *HEADING.values(), SUBHEADING, *TOC.values(), TOC_TITLE, COVER_YEAR, COVER_TITLE, COVER_PUBLISHER,
-    BODY, INTRO, BULLET, ARTICLE, ARTICLE_TEXT, CAPTION, SOURCE, NOTE, FIGURE, TABLE_TEXT, TABLE_NUMBER,
+    "Normal", *HEADING.values(), SUBHEADING, SECTION1_SUBHEADING, *TOC.values(), TOC_TITLE, COVER_YEAR, COVER_TITLE, COVER_PUBLISHER,
+    BODY, INTRO, CHAPTER_BODY, BULLET, ARTICLE, ARTICLE_TEXT, CAPTION, SOURCE, NOTE, FIGURE, TABLE_TEXT, TABLE_NUMBER,
     TABLE_HEADER, TABLE_HEADER_SMALL, FIGURES, LIST_TEXT, LIST_NUMBER, LIST_CENTER, LIST_HEADER, LIST_POLICY,
     NEW_ENTRY, NEW_SUMMARY, CARD_HEADER, CARD_LABEL, CARD_TEXT, CARD_PARAGRAPH, CARD_AMOUNT, CARD_CAPTION,
     CARD_CELL, CARD_CELL_INNER, CARD_CELL_HEADER, CARD_CELL_NUMBER, CARD_HISTORY, CARD_HISTORY_REASON,
     SECTION_BREAK, FOOTER, HEADER, TABLE)
 # how Word's Japanese menus name the built-in styles among them (the styles.xml names are English)
-WORD_JAPANESE_NAMES = {"Normal": "標準", **{f"Heading {n}": f"見出し {n}" for n in range(1, 5)},
+WORD_JAPANESE_NAMES = {"Normal": "標準", **{f"Heading {n}": f"見出し {n}" for n in range(1, 6)},
                        **{f"TOC {n}": f"目次 {n}" for n in range(1, 4)}, FOOTER: "フッター", HEADER: "ヘッダー",
                        TABLE: "表 (格子)"}
 WAY_OUT = ("Word で元の名前のスタイルを作り直すか、reportkit template --styles フォルダ で配布版の reference.docx を"
