@@ -44,3 +44,38 @@ def test_the_command_line_names_the_file_it_could_not_write(serve_rolled, tmp_pa
     done = run_reportkit("status", serve_rolled, "--format", "json", "-o", target)
     assert done.returncode == 2, done.stdout + done.stderr
     assert f"{target}:" in done.stderr and ".tmp" not in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="names an open file through /proc")
+def test_the_journal_and_the_copies_it_names_reach_the_disk_before_the_journal_says_so(tmp_path, monkeypatch):
+    """A power cut after a step must not leave a journal that is empty, or that calls ready copies that are
+    not on the disk: each journal write is flushed before its rename, and the prepared copies before it."""
+    import os
+
+    from reportkit.files import journal
+
+    events: list[tuple[str, str]] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd):
+        events.append(("sync", os.path.realpath(f"/proc/self/fd/{fd}")))
+        real_fsync(fd)
+
+    def replace(source, target):
+        events.append(("rename", f"{Path(source).name}→{Path(target).name}"))
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    work = tmp_path / "work"
+    work.mkdir()
+    copy, target = work / "copy.xlsx", tmp_path / "cards" / "card.xlsx"
+    target.parent.mkdir()
+    journal.move_all(work, [(copy, target)], "test", prepare=lambda: copy.write_bytes(b"card"))
+    assert target.read_bytes() == b"card"
+    writes = [index for index, (kind, what) in enumerate(events) if kind == "rename" and what.endswith("→journal.json")]
+    assert len(writes) == 2  # written, then ready
+    for index in writes:  # the temporary journal flushed just before its rename, its folder just after
+        assert events[index - 1][0] == "sync" and Path(events[index - 1][1]).parent == work.resolve()
+        assert events[index + 1] == ("sync", str(work.resolve()))
+    assert events.index(("sync", str(copy.resolve()))) < writes[1]

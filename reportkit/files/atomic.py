@@ -13,10 +13,13 @@ from typing import NoReturn
 
 
 @contextmanager
-def atomic_path(target: Path, mode: int = 0o644) -> Iterator[Path]:
+def atomic_path(target: Path, mode: int = 0o644, durable: bool = False) -> Iterator[Path]:
     """Yield a temporary path next to ``target``; on success it replaces ``target``, on error it is removed.
 
-    ``mode``: the replaced file's permissions (0o600 for secrets; on Windows only the read-only bit counts)."""
+    ``mode``: the replaced file's permissions (0o600 for secrets; on Windows only the read-only bit counts).
+    ``durable``: the new contents are on the disk before the rename, and the rename before this returns
+    (``sync_file``, ``sync_folder``), so that a power cut never leaves an empty or old file behind a step
+    already taken — for the journal of renames, which the next start trusts."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     # The stem cut short: a name near the file system's limit (255 bytes) must still leave room for the rest.
@@ -29,13 +32,35 @@ def atomic_path(target: Path, mode: int = 0o644) -> Iterator[Path]:
     temporary = Path(name)
     try:
         yield temporary
+        if durable:
+            sync_file(temporary)
         os.chmod(temporary, mode)  # mkstemp makes 0600; outputs are ordinary files
         os.replace(temporary, target)
+        if durable:
+            sync_folder(target.parent)
     except BaseException as exc:
         temporary.unlink(missing_ok=True)
         if isinstance(exc, OSError):
             _raise_naming(exc, target, temporary)
         raise
+
+
+def sync_file(path: Path) -> None:
+    """Flush ``path``'s contents from the system's cache to the disk (Windows too: opened for writing)."""
+    with open(path, "r+b") as handle:
+        os.fsync(handle.fileno())
+
+
+def sync_folder(folder: Path) -> None:
+    """Flush a folder's entries (a rename in it) to the disk, where the system allows it: POSIX opens a folder
+    for that; Windows cannot and writes a rename's entry through on its own (NTFS journals its metadata)."""
+    if os.name != "posix":
+        return
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
 
 
 def _raise_naming(exc: OSError, target: Path, temporary: Path | None) -> NoReturn:
@@ -47,13 +72,13 @@ def _raise_naming(exc: OSError, target: Path, temporary: Path | None) -> NoRetur
     raise OSError(exc.errno, exc.strerror, str(target)) from exc
 
 
-def write_bytes_atomic(target: Path, data: bytes, mode: int = 0o644) -> None:
-    with atomic_path(target, mode) as tmp:
+def write_bytes_atomic(target: Path, data: bytes, mode: int = 0o644, durable: bool = False) -> None:
+    with atomic_path(target, mode, durable) as tmp:
         tmp.write_bytes(data)
 
 
-def write_text_atomic(target: Path, text: str, mode: int = 0o644) -> None:
-    write_bytes_atomic(target, text.encode("utf-8"), mode)
+def write_text_atomic(target: Path, text: str, mode: int = 0o644, durable: bool = False) -> None:
+    write_bytes_atomic(target, text.encode("utf-8"), mode, durable)
 
 
 # -- whole folders: built in a staging folder, then renamed into place -----------------------------

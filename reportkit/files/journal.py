@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .atomic import write_text_atomic
+from .atomic import sync_file, write_text_atomic
 from .crashpoints import crashpoint
 
 JOURNAL = "journal.json"
@@ -70,6 +70,9 @@ def move_all(folder: Path, moves: Moves, step: str, prepare: Callable[[], None] 
         except BaseException:
             journal.unlink(missing_ok=True)
             raise
+        for source, _target in moves:  # the copies prepared here are on the disk before the journal says so
+            if source.is_file() and folder in source.parents:
+                sync_file(source)
         _write(journal, moves, ready=True, done=0)
         crashpoint(f"{step}-prepared")
     done: Moves = []
@@ -186,7 +189,7 @@ def _write(journal: Path, moves: Moves, *, ready: bool, done: int) -> None:
     base = journal.parent
     data = {"ready": ready, "done": done,
             "moves": [[os.path.relpath(source, base), os.path.relpath(target, base)] for source, target in moves]}
-    write_text_atomic(journal, json.dumps(data, ensure_ascii=False, indent=1))
+    write_text_atomic(journal, json.dumps(data, ensure_ascii=False, indent=1), durable=True)
 
 
 def _read(journal: Path) -> tuple[Moves, bool, int]:
