@@ -59,6 +59,20 @@ def opens_at_margin(paragraph: str) -> bool:
     return bool(_OPENS_AT_MARGIN.match(paragraph.lstrip(" \u3000")))
 
 
+# An item that opens with a circled number hangs its later lines under its text (「① 医療機器…」).
+_HANGING_MARK = re.compile(r"[①-⑳][ \u3000]*")
+
+
+def hanging_em(paragraph: str) -> float:
+    """Ems of the mark a paragraph hangs its later lines under: a circled number (a full-width glyph in the
+    report's fonts) and the spaces after it (½ em a half-width space); 0 for any other paragraph."""
+    text = paragraph.lstrip(" \u3000")
+    found = _HANGING_MARK.match(text)
+    if not found or found.end() == len(text.rstrip()):
+        return 0.0
+    return 1 + sum(0.5 if char == " " else 1.0 for char in found.group()[1:])
+
+
 def one_line(value: object) -> str:
     """A cell's text on one line, for names and codes: stray spaces and breaks removed at the edges."""
     return clean_text(value).strip(" \u3000")

@@ -635,3 +635,10 @@ def test_a_card_paragraph_that_opens_with_a_bracket_or_an_item_mark_starts_at_th
     assert styles_of["（１）研修の開催"] == styles_of["① 相談会"] == styles_of["「指針」の実現"] == "カード本文"
     assert styles_of["４．５％の増加を見込む。"] == "カード文章"  # a figure, not an item 「４．」
     assert styles_of["・就職力向上を図るため。"] == "カード経緯" and styles_of["人材育成のため。"] == "カード経緯理由"
+    hangs = {}
+    for paragraph in Document(str(out)).element.body.iter(qn("w:p")):
+        text = "".join(t.text or "" for t in paragraph.iter(qn("w:t")))
+        ind = paragraph.find(f"{qn('w:pPr')}/{qn('w:ind')}")
+        if text in ("① 相談会", "（１）研修の開催"):
+            hangs[text] = None if ind is None else (ind.get(qn("w:left")), ind.get(qn("w:hanging")))
+    assert hangs == {"① 相談会": ("315", "315"), "（１）研修の開催": None}  # 「① 」: 1½ em of 10.5 pt

@@ -363,7 +363,7 @@ def test_the_parts_start_where_the_layout_rules_put_them(printed):
 @pytest.mark.libreoffice
 def test_a_card_s_items_start_at_the_margin_and_its_prose_one_character_in(printed):
     """p. 91 as the edition sets it: 「今後成長が…」 one character in, its next line and the items 「(１)医工等連携」,
-    「① 医療機器…」 from the margin of the card's right column."""
+    「① 医療機器…」 from the margin of the card's right column; a circled item's later lines under its text."""
     tool = _edition_lines()
     ours = tool.read_pdf(printed[1] / "report.pdf")
     (index,) = [i for i in range(len(ours.words)) if tool.printed_page(ours, i) == 91]
@@ -379,6 +379,8 @@ def test_a_card_s_items_start_at_the_margin_and_its_prose_one_character_in(print
     assert abs(left("(１)医工等連携") - margin) < 1.5
     circled = [word[0] for word in words if word[3][:1] in "①②③④"]
     assert len(circled) >= 8 and all(abs(x - margin) < 1.5 for x in circled), (circled, margin)
+    # a circled item's later line hangs under its text: 「② 医工連携等…プロジェ」／「クト支援)」
+    assert abs(left("クト支援") - margin - 1.5 * em) < 1.5, (left("クト支援"), margin)
 
 
 @pytest.mark.libreoffice

@@ -17,7 +17,7 @@ from ..inputs.expected_record import LastYear
 from ..inputs.input_folder import CONFIG_FILE
 from ..issues import FIELD_LABELS, Issue, make_issue
 from ..japanese import (FULL_DIGITS, display_width, era_of, era_year, nendo, nendo_or_western, quantities,
-                       opens_at_margin, to_half_width, yen_in_thousands)
+                       hanging_em, opens_at_margin, to_half_width, yen_in_thousands)
 from ..model import RENAME_EVENTS, Card, ResultRow, SourcedCard, former_names, name_key
 from ..report.project_order import in_report_order
 
@@ -412,7 +412,8 @@ def _lines(text: str, columns: int, indent: int = 0) -> int:
     line (a paragraph)."""
     if not text:
         return 0
-    return sum(max(1, -(-(display_width(part) + (0 if opens_at_margin(part) else indent)) // columns))
+    return sum(max(1, -(-(display_width(part) + (0 if opens_at_margin(part) else indent))
+                          // (columns - int(2 * hanging_em(part)))))  # a circled item: every line as its later ones
                for part in text.split("\n"))
 
 

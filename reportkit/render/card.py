@@ -11,7 +11,7 @@ import math
 import re
 
 from ..report.aggregate import ListRow
-from ..japanese import display_width, opens_at_margin
+from ..japanese import display_width, hanging_em, opens_at_margin
 from ..model import FreeRow, ResultsTable
 from . import fast_table as x
 from . import styles
@@ -59,9 +59,10 @@ class CardWriter:
     @staticmethod
     def _prose(text: str, indented: str, at_margin: str) -> str:
         """事業内容 or a history reason: a paragraph a line, in the style ``indented`` (one character in), or in
-        ``at_margin`` when it opens with a bracket or an item mark (``opens_at_margin``), as the edition sets them."""
+        ``at_margin`` when it opens with a bracket or an item mark (``opens_at_margin``), as the edition sets them;
+        an item of a circled number hangs its later lines under its text (``hanging_em``)."""
         lines = [line for line in text.split("\n") if line.strip()]
-        return "".join(x.paragraphs(at_margin if opens_at_margin(line) else indented, line)
+        return "".join(_hanging(x.paragraphs(at_margin if opens_at_margin(line) else indented, line), line)
                        for line in lines) or x.paragraphs(indented, "")
 
     def card(self, row: ListRow, policy_title: str, bookmark: tuple[str, str]) -> str:
@@ -213,6 +214,16 @@ class CardWriter:
             if entry.reason.strip():
                 parts.append(self._prose(entry.reason, self.reason, self.history))
         return "".join(parts) or x.paragraph(self.text, text="－")
+
+
+def _hanging(content: str, line: str) -> str:
+    """A paragraph (ready-made XML from ``x.paragraphs``) of a circled item, its later lines indented as far as
+    its text starts (「① 」: 1½ em of the card's 10.5 pt type); any other paragraph as it is."""
+    em = hanging_em(line)
+    if not em:
+        return content
+    twips = round(em * styles.style_size_pt(styles.CARD_TEXT) * 20)
+    return content.replace("</w:pPr>", f'<w:ind w:left="{twips}" w:hanging="{twips}"/></w:pPr>', 1)
 
 
 def _need(texts: list[str]) -> int:
