@@ -142,3 +142,28 @@ def test_a_card_saved_again_by_libreoffice_is_still_untouched(soffice, rolled, p
     assert untouched(read_workbook(saved)) == "prefilled"
     edit(saved, {"cost": 1200})
     assert untouched(read_workbook(saved)) == ""
+
+
+def test_a_prefilled_card_saved_again_in_the_folder_is_still_not_returned(rolled, tmp_path):
+    """A prefilled card opened and saved again in cards/ (other bytes, the values rollover wrote: its fingerprint)
+    is 未提出 in status, a 未提出 page in a draft and named among the cards not returned by a final build —
+    not 要修正 for the cost rollover emptied."""
+    folder = tmp_path / "inputs2014"
+    shutil.copytree(rolled, folder)
+    card = next((folder / "cards").rglob("001_*.xlsx"))
+    before = card.read_bytes()
+    load_workbook(card).save(card)  # opened and saved again, nothing typed
+    assert card.read_bytes() != before
+
+    status = run_reportkit("status", folder, "--format", "json")
+    projects = {p["project_id"]: p for p in json.loads(status.stdout)["projects"]}
+    assert projects["AOM-001"]["state"] == "missing"
+    assert {p["state"] for p in projects.values()} == {"missing"}
+
+    draft = run_reportkit("build", folder, "-o", tmp_path / "out", "--draft", "--no-page-numbers")
+    assert draft.returncode == 0, draft.stdout + draft.stderr
+    assert "未提出 119 件、要修正 0 件" in draft.stdout, draft.stdout
+
+    final = run_reportkit("build", folder, "-o", tmp_path / "final", "--no-page-numbers")
+    assert final.returncode != 0
+    assert "未提出のカード（rollover で作ったままのブック）: 119 件" in final.stdout + final.stderr

@@ -23,6 +23,8 @@ from ..errors import ExpectedError
 from ..inputs.expected_record import YEAR_FLAGS, ExpectedProject, ExpectedRecord, missing_message, parse_record
 from ..files.atomic import write_text_atomic
 from ..inputs.input_folder import InputFolder
+from ..workbook.fingerprint import untouched
+from ..workbook.reader import read_workbook
 
 __all__ = ["YEAR_FLAGS", "ExpectedProject", "ExpectedRecord", "Prefilled", "file_digest", "load_expected",
            "write_expected"]
@@ -53,8 +55,21 @@ class Prefilled:
 
     def __init__(self, record: ExpectedRecord | None) -> None:
         self._digests = {p.project_id: p.sha256 for p in record.projects if p.sha256} if record else {}
+        self._expected = {p.project_id for p in record.projects} if record else set()
 
-    def untouched(self, project_id: str, path: Path) -> bool:
+    def as_written(self, project_id: str, path: Path) -> bool:
         """``path`` is byte for byte the workbook rollover wrote for ``project_id``."""
         digest = self._digests.get(project_id)
         return digest is not None and file_digest(path) == digest
+
+    def untouched(self, project_id: str, path: Path) -> bool:
+        """``path`` is the workbook rollover prefilled for ``project_id``, nothing typed in it: byte for byte the
+        file it wrote, or a copy Excel saved again or a mail carried back that holds the values it wrote (its
+        fingerprint, ``workbook.fingerprint``: accept skips such a card, and status and drafts count it 未提出)."""
+        if self.as_written(project_id, path):
+            return True
+        if project_id not in self._expected:
+            return False
+        raw = read_workbook(path)
+        held = raw.values.get("project_id")
+        return untouched(raw) == "prefilled" and held is not None and str(held.value).strip() == project_id

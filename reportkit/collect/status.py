@@ -26,7 +26,7 @@ from ..issues import FIELD_LABELS
 from ..japanese import nendo
 from ..checks.validation_report import UNKNOWN_DIVISION
 from ..workbook.tables import PrintLayout, Sheet
-from .expected import file_digest, load_expected
+from .expected import Prefilled, load_expected
 from .received import ReceivedFile, division_order, received_files
 
 State = Literal["missing", "errors", "warnings", "ok", "new", "ended", "abolished"]
@@ -111,10 +111,12 @@ def collection_status(folder: Path, expected: Path | None = None) -> CollectionS
     got: set[str] = abolished.ids()
     cards = {task.file: task.card.card for task in received.validation.card_tasks if task.card is not None}
     flagged: dict[str, set[str]] = {flag: set() for flag in YEAR_FLAGS}  # flag → project ids returned with it
+    prefilled_files = Prefilled(record)
     for item in received.files:
         wanted = wanted_by_id.get(item.project_id)
-        if wanted is not None and wanted.sha256 and file_digest(item.path) == wanted.sha256:
-            continue  # the prefilled workbook as rollover wrote it: not returned yet
+        if wanted is not None and (prefilled_files.as_written(item.project_id, item.path)
+                                   or item.errors and prefilled_files.untouched(item.project_id, item.path)):
+            continue  # the prefilled workbook, nothing typed in it (its emptied cost an error): not returned yet
         projects.append(_received_status(item, wanted is not None, listed))
         got.add(item.project_id)
         for flag, ids in flagged.items():
