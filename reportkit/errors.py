@@ -75,6 +75,10 @@ class AcceptError(ReportkitError):
     """A returned workbook cannot be filed (nothing was moved or copied)."""
 
 
+class FolderBusy(ReportkitError):
+    """Another process is changing the input folder (filing returns, recording an abolition): nothing was done."""
+
+
 class FolderExists(ReportkitError):
     """Next year's input folder is there already: the desk's rollover writes nothing (409)."""
 

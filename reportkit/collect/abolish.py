@@ -18,6 +18,7 @@ from pathlib import Path
 from ..inputs.abolished_record import AbolishedProject, AbolishedRecord, read_abolished
 from ..errors import ReportkitError
 from ..files.atomic import atomic_path, write_text_atomic
+from ..files.folder_lock import changing
 from ..inputs.input_folder import InputFolder
 from ..checks.validate import card_files
 from ..workbook.reader import read_workbook
@@ -33,24 +34,26 @@ def abolish(folder: Path, project_id: str, reason: str, by: str = "") -> Abolish
     project_id, reason = project_id.strip(), " ".join(reason.split())
     if not reason:
         raise ReportkitError("廃止の理由を入力してください（例: 「国の補助制度の終了により令和７年度末で廃止」）。")
-    record = read_abolished(InputFolder(folder).abolished)
-    if record.get(project_id) is not None:
-        raise ReportkitError(f"{project_id} はすでに廃止として記録されています。")
     name, division = _known(folder, project_id)
-    entry = AbolishedProject(project_id=project_id, name=name, division=division, reason=reason,
-                             recorded=datetime.now().replace(microsecond=0), by=by)
-    _write(folder, AbolishedRecord(projects=[*record.projects, entry]))
+    with changing(InputFolder(folder).changing_lock, folder):  # the record read and written by this process alone
+        record = read_abolished(InputFolder(folder).abolished)
+        if record.get(project_id) is not None:
+            raise ReportkitError(f"{project_id} はすでに廃止として記録されています。")
+        entry = AbolishedProject(project_id=project_id, name=name, division=division, reason=reason,
+                                 recorded=datetime.now().replace(microsecond=0), by=by)
+        _write(folder, AbolishedRecord(projects=[*record.projects, entry]))
     return entry
 
 
 def restore(folder: Path, project_id: str) -> AbolishedProject:
     """Take back the record of ``project_id`` (the undo of ``abolish``); its workbook counts again."""
     folder = _folder(folder)
-    record = read_abolished(InputFolder(folder).abolished)
-    entry = record.get(project_id.strip())
-    if entry is None:
-        raise ReportkitError(f"{project_id} は廃止として記録されていません。")
-    _write(folder, AbolishedRecord(projects=[p for p in record.projects if p is not entry]))
+    with changing(InputFolder(folder).changing_lock, folder):
+        record = read_abolished(InputFolder(folder).abolished)
+        entry = record.get(project_id.strip())
+        if entry is None:
+            raise ReportkitError(f"{project_id} は廃止として記録されていません。")
+        _write(folder, AbolishedRecord(projects=[p for p in record.projects if p is not entry]))
     return entry
 
 

@@ -32,6 +32,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..files.atomic import atomic_path
+from ..files.folder_lock import changing
 from ..files.journal import LOCK, move_all, pending
 from ..files.textsafe import safe_file_name
 from ..inputs.config import load_config
@@ -103,18 +104,19 @@ def accept(files: list[Path], folder: Path, skipped: list[Skipped] | None = None
     if problems:
         raise AcceptError("次のブックを受け付けられません。どのファイルも移動・コピーしていません。\n"
                           + "\n".join(f"  {p}" for p in problems))
-    earlier = {key: [f.path for f in group] for key, group in received_files(folder).by_project().items()} \
-        if cards.is_dir() else {}
     filed = [item for item, _ in incoming]
-    with LOCK, pending(InputFolder(folder).archive, ACCEPTING_PREFIX) as work:
-        moves = _plan(filed, earlier, folder, work)
+    with changing(InputFolder(folder).changing_lock, folder):  # the folder read and changed by this process alone
+        earlier = {key: [f.path for f in group] for key, group in received_files(folder).by_project().items()} \
+            if cards.is_dir() else {}
+        with LOCK, pending(InputFolder(folder).archive, ACCEPTING_PREFIX) as work:
+            moves = _plan(filed, earlier, folder, work)
 
-        def copy_returns() -> None:
-            for number, item in enumerate(filed, 1):
-                with atomic_path(_staged(work, number, item)) as tmp:
-                    shutil.copy2(item.source, tmp)  # keeps the return's own time, shown by `reportkit status`
+            def copy_returns() -> None:
+                for number, item in enumerate(filed, 1):
+                    with atomic_path(_staged(work, number, item)) as tmp:
+                        shutil.copy2(item.source, tmp)  # keeps the return's own time, shown by `reportkit status`
 
-        move_all(work, moves, "accept", prepare=copy_returns)
+            move_all(work, moves, "accept", prepare=copy_returns)
     _add_shared_names(filed, folder)
     return filed
 

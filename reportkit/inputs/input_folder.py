@@ -37,6 +37,7 @@ EXPECTED_FILE = "expected.json"
 EXPECTED_LIST = "expected.csv"  # without expected.json: the secretariat's list (管理番号,事業名,担当課)
 ABOLISHED_FILE = "abolished.json"  # the projects the secretariat recorded as abolished (事業廃止) this year
 ARCHIVE_DIR = "archive"
+STATE_DIR = ".reportkit"  # the toolkit's own state: the desk's codes and sessions, the lock of changes (hidden)
 REPORT_JSON = "report.json"  # the built report's data, in an output folder (diff and status read it back)
 README_FILE = "readme.md"
 
@@ -129,6 +130,16 @@ class InputFolder:
     @property
     def archive(self) -> Path:
         return self.root / ARCHIVE_DIR
+
+    @property
+    def state(self) -> Path:
+        """The toolkit's own state (``STATE_DIR``), never read as input."""
+        return self.root / STATE_DIR
+
+    @property
+    def changing_lock(self) -> Path:
+        """The lock a process holds while it changes the folder's cards and records (``files.folder_lock``)."""
+        return self.state / "changing.lock"
 
     @property
     def is_input_folder(self) -> bool:

@@ -17,10 +17,11 @@ from datetime import datetime
 from pathlib import Path
 
 from ..inputs.config import load_config
+from ..inputs.input_folder import STATE_DIR
 from ..errors import AccessError
 from .private import write_private
 
-STATE_FOLDER = ".reportkit"
+STATE_FOLDER = STATE_DIR
 ACCESS_FILE = "access.json"
 ITERATIONS = 120_000
 SECRETARIAT = "事務局"
