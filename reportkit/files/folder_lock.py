@@ -1,12 +1,13 @@
-"""One process at a time changes an input folder's cards and records: ``changing(folder)``.
+"""One process at a time changes an input folder's cards and records: ``changing(lock, folder)``.
 
 The desk, a command window's ``accept`` and ``abolish`` may run at once on the secretariat's PC. Each
 reads what the folder holds, plans its renames and makes them; two at once could both take the same
-free name, or move an earlier version the other just moved. They take turns on a lock file the caller names
-(``InputFolder.changing_lock``: in the folder's state folder, where the desk keeps its own; never read as
-input; in the folder, so that it holds for two PCs on one shared folder too), held by the operating system for the process —
-released when it ends, however it ends (a kill, a closed window): ``filelock`` (fcntl on POSIX, msvcrt
-on Windows). A process that waits longer than ``WAIT_SECONDS`` does nothing and says so.
+free name, or move an earlier version the other just moved. They take turns on a lock file the caller
+names (``InputFolder.changing_lock``: in the folder's state folder, where the desk keeps its own; never
+read as input; in the folder, so that it holds for two PCs on one shared folder too), held by the
+operating system for the process and released when it ends, however it ends (a kill, a closed window):
+``filelock`` (fcntl on POSIX, msvcrt on Windows). A process that waits longer than ``WAIT_SECONDS``
+does nothing and says so.
 """
 
 from __future__ import annotations
