@@ -201,7 +201,7 @@ def _not_a_return(path: Path, prefilled: Prefilled, abolished: set[str]) -> str:
         return (f"{project_id} {name} は廃止として記録されている事業です。受け付けずに飛ばしました"
                 f"（続ける事業なら、先に reportkit abolish {project_id} --undo で記録を取り消してください）。")
     how = untouched(raw)
-    if not how and prefilled.untouched(project_id, path):
+    if not how and prefilled.as_written(project_id, path):
         how = "prefilled"  # a card made before the fingerprint: the very file rollover wrote
     if how == "blank":
         return ("新規事業用の空のカードで、何も記入されていません。受け付けずに飛ばしました"

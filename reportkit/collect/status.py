@@ -114,8 +114,9 @@ def collection_status(folder: Path, expected: Path | None = None) -> CollectionS
     prefilled_files = Prefilled(record)
     for item in received.files:
         wanted = wanted_by_id.get(item.project_id)
-        if wanted is not None and (prefilled_files.as_written(item.project_id, item.path)
-                                   or item.errors and prefilled_files.untouched(item.project_id, item.path)):
+        # only a card with errors can be an untouched one (its emptied cost): the others are checked by bytes
+        check = prefilled_files.untouched if item.errors else prefilled_files.as_written
+        if wanted is not None and check(item.project_id, item.path):
             continue  # the prefilled workbook, nothing typed in it (its emptied cost an error): not returned yet
         projects.append(_received_status(item, wanted is not None, listed))
         got.add(item.project_id)

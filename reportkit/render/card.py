@@ -62,7 +62,7 @@ class CardWriter:
         ``at_margin`` when it opens with a bracket or an item mark (``opens_at_margin``), as the edition sets them;
         an item of a circled number hangs its later lines under its text (``hanging_em``)."""
         lines = [line for line in text.split("\n") if line.strip()]
-        return "".join(_hanging(x.paragraphs(at_margin if opens_at_margin(line) else indented, line), line)
+        return "".join(x.paragraphs(at_margin if opens_at_margin(line) else indented, line, _hanging(line))
                        for line in lines) or x.paragraphs(indented, "")
 
     def card(self, row: ListRow, policy_title: str, bookmark: tuple[str, str]) -> str:
@@ -216,14 +216,14 @@ class CardWriter:
         return "".join(parts) or x.paragraph(self.text, text="－")
 
 
-def _hanging(content: str, line: str) -> str:
-    """A paragraph (ready-made XML from ``x.paragraphs``) of a circled item, its later lines indented as far as
-    its text starts (「① 」: 1½ em of the card's 10.5 pt type); any other paragraph as it is."""
+def _hanging(line: str) -> str:
+    """The paragraph property of a circled item: its later lines indented as far as its text starts (「① 」: 1½ em
+    of the card's 10.5 pt type); "" for any other paragraph."""
     em = hanging_em(line)
     if not em:
-        return content
+        return ""
     twips = round(em * styles.style_size_pt(styles.CARD_TEXT) * 20)
-    return content.replace("</w:pPr>", f'<w:ind w:left="{twips}" w:hanging="{twips}"/></w:pPr>', 1)
+    return f'<w:ind w:left="{twips}" w:hanging="{twips}"/>'
 
 
 def _need(texts: list[str]) -> int:

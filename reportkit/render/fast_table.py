@@ -131,14 +131,14 @@ def paragraph(style_id: str, content: str = "", *, text: str | None = None, ppr:
     return f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/>{ppr}</w:pPr>{body}</w:p>'
 
 
-def paragraphs(style_id: str, text: str) -> str:
+def paragraphs(style_id: str, text: str, ppr: str = "") -> str:
     """One paragraph per line of ``text`` (blank lines dropped; at least one paragraph).
 
     For text in a justified style: there a line break (``w:br``) would stretch the line before it
     across the whole width, character by character, so each line of a cell becomes a paragraph.
     """
     lines = [line.strip().lstrip("\u3000") for line in clean(text).split("\n") if line.strip()] or [""]
-    return "".join(paragraph(style_id, text=line) for line in lines)
+    return "".join(paragraph(style_id, text=line, ppr=ppr) for line in lines)
 
 
 def keep_with_next(content: str) -> str:

@@ -17,11 +17,10 @@ from datetime import datetime
 from pathlib import Path
 
 from ..inputs.config import load_config
-from ..inputs.input_folder import STATE_DIR
+from ..inputs.input_folder import InputFolder
 from ..errors import AccessError
 from .private import write_private
 
-STATE_FOLDER = STATE_DIR
 ACCESS_FILE = "access.json"
 ITERATIONS = 120_000
 SECRETARIAT = "事務局"
@@ -49,7 +48,7 @@ class Principal:
 
 
 def state_folder(folder: Path) -> Path:
-    return Path(folder) / STATE_FOLDER
+    return InputFolder(folder).state
 
 
 def _hash(secret: str, salt: bytes) -> str:
