@@ -187,11 +187,15 @@ def _kept_with_object(blocks: list[Block], whole: bool = False) -> tuple[set[int
     kept: set[int] = set()
     ends: set[int] = set()
     heading = None
+
+    def whole_run(last: int) -> None:  # ``whole``: the heading's run kept, from the heading up to ``last``
+        if whole and heading is not None and last > heading:
+            kept.update(range(heading, last))
+            ends.add(last)
+
     for index, (kind, _data) in enumerate(blocks):
         if kind in ("heading", "heading2"):
-            if whole and heading is not None and index - 1 > heading:
-                kept.update(range(heading, index - 1))
-                ends.add(index - 1)
+            whole_run(index - 1)
             heading = index
         elif kind in ("table", "figure") and heading is not None:
             kept.update(range(heading, index + 1))
@@ -199,9 +203,7 @@ def _kept_with_object(blocks: list[Block], whole: bool = False) -> tuple[set[int
             heading = None
         elif kind == "grid":
             heading = None
-    if whole and heading is not None and len(blocks) - 1 > heading:
-        kept.update(range(heading, len(blocks) - 1))
-        ends.add(len(blocks) - 1)
+    whole_run(len(blocks) - 1)
     return kept, ends
 
 
